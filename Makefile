@@ -1,0 +1,102 @@
+# prison: FreeBSD jails for Linux.
+PREFIX ?= /usr/local
+DESTDIR ?=
+SBINDIR = $(PREFIX)/sbin
+LIBEXECDIR = $(PREFIX)/libexec/prison
+MANDIR = $(PREFIX)/share/man
+
+CC ?= cc
+PKGS = libseccomp json-c
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+# Messages are cut to fit their buffers on purpose, so format-truncation is off.
+WARN = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-missing-field-initializers -Wno-format-truncation
+HARDEN = -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fstack-clash-protection -fcf-protection \
+	-fPIE -fno-strict-overflow -fno-delete-null-pointer-checks
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=gnu17 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) $(PKG_CFLAGS)
+LDHARDEN = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
+SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+B = build
+LIB_SRC = $(wildcard src/lib/*.c)
+LIB_OBJ = $(LIB_SRC:src/lib/%.c=$(B)/obj/lib/%.o)
+CMDS = jail jls jexec
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+UNIT_ASAN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/asan-%)
+# Unit tests cover the pure logic; they link only the modules they test.
+UNIT_LIB = src/lib/param.c src/lib/util.c src/lib/error.c src/lib/cred.c
+
+.SECONDARY:
+.PHONY: all install uninstall check unit integration demo deps clean lint
+
+all: $(CMDS:%=$(B)/sbin/%) $(B)/libexec/prison/jailinit
+
+$(B)/obj/lib/%.o: src/lib/%.c $(wildcard src/lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/obj/cmd/%.o: src/cmd/%.c $(wildcard src/lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libprison.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/sbin/%: $(B)/obj/cmd/%.o $(B)/libprison.a
+	@mkdir -p $(@D)
+	$(CC) $(LDHARDEN) -o $@ $< $(B)/libprison.a $(PKG_LIBS)
+
+# jailinit stays small: libc only.
+$(B)/libexec/prison/jailinit: $(B)/obj/cmd/jailinit.o
+	@mkdir -p $(@D)
+	$(CC) $(LDHARDEN) -o $@ $<
+
+$(B)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h $(UNIT_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $< $(UNIT_LIB) $(PKG_LIBS)
+
+$(B)/tests/asan-test_%: tests/unit/test_%.c tests/unit/unit.h $(UNIT_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(filter-out -D_FORTIFY_SOURCE=3,$(ALL_CFLAGS)) -O1 $(SAN) -o $@ $< $(UNIT_LIB) $(PKG_LIBS)
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(CMDS:%=$(B)/sbin/%) $(DESTDIR)$(SBINDIR)/
+	install -m 0755 $(B)/libexec/prison/jailinit $(DESTDIR)$(LIBEXECDIR)/
+	install -m 0644 man/jail.8 man/jls.8 man/jexec.8 $(DESTDIR)$(MANDIR)/man8/
+
+uninstall:
+	rm -f $(CMDS:%=$(DESTDIR)$(SBINDIR)/%) $(DESTDIR)$(LIBEXECDIR)/jailinit
+	rm -f $(DESTDIR)$(MANDIR)/man8/jail.8 $(DESTDIR)$(MANDIR)/man8/jls.8 $(DESTDIR)$(MANDIR)/man8/jexec.8
+
+# Installs what is missing (as root, on Debian), then builds.
+deps:
+	@sh tests/deps.sh
+
+unit: $(UNIT_BIN) $(UNIT_ASAN)
+	@sh tests/unit/run.sh $(UNIT_BIN) $(UNIT_ASAN)
+
+integration: all
+	@bash tests/integration/run.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory integration
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/demo.sh
+
+lint:
+	clang-tidy --quiet $(LIB_SRC) src/cmd/*.c -- -std=gnu17 -D_GNU_SOURCE $(PKG_CFLAGS)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
+		--suppress=missingIncludeSystem -D_GNU_SOURCE src
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,258 @@
+/* jail(8): create, modify and remove jails. */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/attach.h"
+#include "../lib/jail.h"
+#include "../lib/param.h"
+
+static bool quiet, verbose, print_jid;
+static const char *jid_file;
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: jail [-dilqv] [-J jid_file] [-u username | -U username]\n"
+			"            -[cm] param=value ... [command=command ...]\n"
+			"       jail [-qv] -[rR] jail ...\n"
+			"       jail [-dilqv] [-J jid_file] [-u username | -U username]\n"
+			"            path hostname ip[,...] command ...\n");
+	exit(1);
+}
+
+static void fail(const char *name, const struct perr *e)
+{
+	if (name)
+		fprintf(stderr, "jail: %s: %s\n", name, e->msg);
+	else
+		fprintf(stderr, "jail: %s\n", e->msg);
+}
+
+static int write_jid_file(const struct jail_record *rec)
+{
+	FILE *f = fopen(jid_file, "we");
+	const char *cmd = param_str(&rec->params, P_COMMAND);
+
+	if (!f) {
+		fprintf(stderr, "jail: %s: %s: %m\n", rec->name, jid_file);
+		return -1;
+	}
+	fprintf(f, "%d\t%s\t%s\t%s\t%s\n", rec->jid, param_str(&rec->params, P_PATH),
+		param_str(&rec->params, P_HOSTNAME), "", cmd ? cmd : "");
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+static int do_create(struct paramset *ps, struct jail_exec *x)
+{
+	struct jail_record rec;
+	struct perr e = { 0 };
+	int hold, status = 0, ret = 0;
+	const char *name = param_str(ps, P_NAME);
+
+	if (jail_create(ps, &rec, &hold, &e) < 0) {
+		fail(name, &e);
+		return 1;
+	}
+	if (verbose)
+		fprintf(stderr, "jail: %s: jid %d, path %s, jailinit pid %d\n", rec.name, rec.jid,
+			param_str(&rec.params, P_PATH), rec.init_pid);
+	x->argv = rec.params.v[P_COMMAND].argv;
+	x->shell_cmd = x->argv ? NULL : param_str(&rec.params, P_EXEC_START);
+	if (!x->jail_user && !x->host_user)
+		x->jail_user = param_str(&rec.params, P_EXEC_JAIL_USER);
+	if (x->argv || x->shell_cmd) {
+		if (verbose)
+			fprintf(stderr, "jail: %s: run: %s\n", rec.name,
+				x->argv ? param_str(&rec.params, P_COMMAND) : x->shell_cmd);
+		if (jail_exec_run(&rec, x, hold, &status, &e) < 0 || status != 0) {
+			/* As FreeBSD does: a failed start command takes the jail down with it. */
+			struct jail_record gone;
+			char key[16];
+			if (status != 0)
+				snprintf(e.msg, sizeof(e.msg), "%s: failed (exit status %d)",
+					 x->argv ? x->argv[0] : "exec.start", status);
+			fail(rec.name, &e);
+			snprintf(key, sizeof(key), "%d", rec.jid);
+			jail_release(&rec, hold);
+			if (jail_remove(key, &gone, &e) == 0)
+				record_free(&gone);
+			record_free(&rec);
+			return 1;
+		}
+	}
+	if (jid_file && write_jid_file(&rec) < 0)
+		ret = 1;
+	jail_release(&rec, hold);
+	if (print_jid)
+		printf("%d\n", rec.jid);
+	else if (!quiet)
+		printf("%s: created\n", rec.name);
+	record_free(&rec);
+	return ret;
+}
+
+static int do_modify(const struct paramset *ps)
+{
+	struct jail_record rec;
+	struct perr e = { 0 };
+	const char *key = param_str(ps, P_JID) ? param_str(ps, P_JID) : param_str(ps, P_NAME);
+
+	if (!key) {
+		fprintf(stderr, "jail: -m needs jid= or name= to say which jail\n");
+		return 1;
+	}
+	/* With jid= given, name= is a rename. */
+	if (jail_modify(key, ps, &rec, &e) < 0) {
+		fail(key, &e);
+		return 1;
+	}
+	if (!quiet)
+		printf("%s: updated\n", rec.name);
+	record_free(&rec);
+	return 0;
+}
+
+static int do_remove(char **keys, int n)
+{
+	int ret = 0;
+	struct jail_record *list = NULL;
+	size_t nlist = 0;
+	struct perr e = { 0 };
+
+	if (n == 1 && strcmp(keys[0], "*") == 0) {
+		if (jail_list(&list, &nlist, &e) < 0) {
+			fail(NULL, &e);
+			return 1;
+		}
+		/* Highest jid first, the reverse of creation. */
+		for (size_t i = nlist; i-- > 0;) {
+			char key[16];
+			struct jail_record rec;
+			snprintf(key, sizeof(key), "%d", list[i].jid);
+			if (jail_remove(key, &rec, &e) < 0) {
+				fail(list[i].name, &e);
+				ret = 1;
+				continue;
+			}
+			if (!quiet)
+				printf("%s: removed\n", rec.name);
+			record_free(&rec);
+		}
+		registry_free_list(list, nlist);
+		return ret;
+	}
+	for (int i = 0; i < n; i++) {
+		struct jail_record rec;
+		if (jail_remove(keys[i], &rec, &e) < 0) {
+			fail(keys[i], &e);
+			ret = 1;
+			continue;
+		}
+		if (!quiet)
+			printf("%s: removed\n", rec.name);
+		record_free(&rec);
+	}
+	return ret;
+}
+
+/* The old form: jail path hostname ip command ... */
+static int old_form(struct paramset *ps, char **argv, int argc, struct perr *e)
+{
+	if (argc < 4)
+		return perr_set(e, 0, "the old form needs path hostname ip command");
+	if (param_set(ps, P_PATH, argv[0], e) < 0 || param_set(ps, P_HOSTNAME, argv[1], e) < 0)
+		return -1;
+	if (argv[2][0] != '\0')
+		return perr_set(e, 0, "ip \"%s\": IP addresses are not supported yet; give \"\"", argv[2]);
+	return param_set_argv(ps, P_COMMAND, argv + 3, argc - 3, e);
+}
+
+int main(int argc, char **argv)
+{
+	struct paramset ps = { 0 };
+	struct jail_exec x = { 0 };
+	struct perr e = { 0 };
+	bool create = false, modify = false, remove = false;
+	int c, ret;
+
+	while ((c = getopt(argc, argv, "+cmrRdhilqvJ:u:U:n:s:f:e:")) != -1) {
+		switch (c) {
+		case 'c': create = true; break;
+		case 'm': modify = true; break;
+		case 'r':
+		case 'R': remove = true; break;
+		case 'd': break; /* dying jails are gone at once on Linux: nothing to allow */
+		case 'i': print_jid = true; quiet = true; break;
+		case 'l': x.login = true; break;
+		case 'q': quiet = true; break;
+		case 'v': verbose = true; break;
+		case 'J': jid_file = optarg; break;
+		case 'u': x.host_user = optarg; break;
+		case 'U': x.jail_user = optarg; break;
+		case 'n':
+			if (param_set(&ps, P_NAME, optarg, &e) < 0)
+				goto bad;
+			break;
+		case 's':
+			if (param_set(&ps, P_SECURELEVEL, optarg, &e) < 0)
+				goto bad;
+			break;
+		case 'h':
+			fprintf(stderr, "jail: -h: IP addresses are not supported yet\n");
+			return 1;
+		case 'f':
+		case 'e':
+			fprintf(stderr, "jail: -%c: jail.conf is not supported yet; give parameters on the command line\n", c);
+			return 1;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (x.host_user && x.jail_user)
+		usage();
+	if ((create || modify) && remove)
+		usage();
+	if (remove) {
+		if (argc == 0)
+			usage();
+		return do_remove(argv, argc);
+	}
+	if (!create && !modify) {
+		if (argc == 0 || strchr(argv[0], '='))
+			usage();
+		if (old_form(&ps, argv, argc, &e) < 0)
+			goto bad;
+		create = true;
+	} else {
+		if (argc == 0) {
+			fprintf(stderr, "jail: jail.conf is not supported yet; give parameters on the command line\n");
+			return 1;
+		}
+		for (int i = 0; i < argc; i++) {
+			int used;
+			if (param_parse_word(&ps, argv[i], argv + i + 1, argc - i - 1, &used, &e) < 0)
+				goto bad;
+			i += used;
+		}
+	}
+	if (create && modify) {
+		/* -cm: modify the jail if it exists, create it if not. */
+		struct jail_record rec;
+		const char *key = param_str(&ps, P_JID) ? param_str(&ps, P_JID) : param_str(&ps, P_NAME);
+		modify = key && jail_find(key, &rec, &e) == 0;
+		if (modify)
+			record_free(&rec);
+		create = !modify;
+	}
+	ret = create ? do_create(&ps, &x) : do_modify(&ps);
+	param_free(&ps);
+	return ret;
+bad:
+	fail(param_str(&ps, P_NAME), &e);
+	param_free(&ps);
+	return 1;
+}

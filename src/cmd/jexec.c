@@ -1,0 +1,48 @@
+/* jexec(8): run a command in a jail. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../lib/attach.h"
+#include "../lib/jail.h"
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: jexec [-l] [-u username | -U username] jail [command ...]\n");
+	exit(1);
+}
+
+int main(int argc, char **argv)
+{
+	struct jail_exec x = { 0 };
+	struct jail_record rec;
+	struct perr e = { 0 };
+	int c, status = 0;
+
+	while ((c = getopt(argc, argv, "+lu:U:")) != -1) {
+		switch (c) {
+		case 'l': x.login = true; break;
+		case 'u': x.host_user = optarg; break;
+		case 'U': x.jail_user = optarg; break;
+		default: usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1 || (x.host_user && x.jail_user))
+		usage();
+	if (jail_find(argv[0], &rec, &e) < 0) {
+		fprintf(stderr, "jexec: %s\n", e.msg);
+		return 1;
+	}
+	if (!x.host_user && !x.jail_user)
+		x.jail_user = param_str(&rec.params, P_EXEC_JAIL_USER);
+	x.argv = argc > 1 ? argv + 1 : NULL;
+	if (jail_exec_run(&rec, &x, -1, &status, &e) < 0) {
+		fprintf(stderr, "jexec: %s: %s\n", rec.name, e.msg);
+		record_free(&rec);
+		return 1;
+	}
+	record_free(&rec);
+	return status;
+}

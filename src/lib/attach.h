@@ -1,0 +1,26 @@
+/* Running a command in a live jail: jexec(8), and the command of jail -c. */
+#ifndef PRISON_ATTACH_H
+#define PRISON_ATTACH_H
+
+#include <stdbool.h>
+
+#include "error.h"
+#include "registry.h"
+
+struct jail_exec {
+	char *const *argv;     /* NULL: the user's shell */
+	const char *shell_cmd; /* run with /bin/sh -c instead of argv (exec.start) */
+	const char *jail_user; /* looked up in the jail's passwd (-U, exec.jail_user) */
+	const char *host_user; /* looked up in the host's passwd (-u) */
+	bool login;            /* -l: clean environment, start in home */
+};
+
+/*
+ * Run x in the jail and wait for it.  *ret_status is the exit status as a
+ * shell reports it (128 + signal when killed).  hold >= 0 is a control
+ * connection already holding the jail (jail -c's); otherwise one is made.
+ */
+int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, int hold, int *ret_status,
+		  struct perr *e);
+
+#endif

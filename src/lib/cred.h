@@ -1,0 +1,35 @@
+/* Who a process in a jail runs as: looked up in the jail's or the host's user database. */
+#ifndef PRISON_CRED_H
+#define PRISON_CRED_H
+
+#include <sys/types.h>
+
+#include "error.h"
+
+#define CRED_MAX_GROUPS 64
+
+struct jail_cred {
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[CRED_MAX_GROUPS];
+	int ngroups;
+	char name[64];
+	char home[256];
+	char shell[256];
+};
+
+/* root of the jail, with the defaults of a missing passwd entry. */
+void cred_root(struct jail_cred *c);
+/*
+ * Parse /etc/passwd and /etc/group under the current root by hand: the
+ * jail's files are data, and NSS would load the jail's libraries into us.
+ */
+int cred_lookup_jail(const char *user, struct jail_cred *c, struct perr *e);
+/* The host's user database (jail -u, jexec -u). */
+int cred_lookup_host(const char *user, struct jail_cred *c, struct perr *e);
+/* Parse one passwd line "name:x:uid:gid:gecos:home:shell"; 0 on a match of user (name or uid). */
+int cred_parse_passwd_line(const char *line, const char *user, struct jail_cred *c);
+/* Whether a group line lists user as a member; fills *gid. */
+int cred_parse_group_line(const char *line, const char *user, gid_t *gid);
+
+#endif

@@ -1,0 +1,661 @@
+#include "jail.h"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "ctl.h"
+#include "jailproc.h"
+#include "mount.h"
+#include "priv.h"
+#include "util.h"
+
+#define JAILINIT_REL "../libexec/prison/jailinit"
+
+int jail_init_binary(char *buf, size_t len, struct perr *e)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n < 0)
+		return perr_set(e, errno, "/proc/self/exe");
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return perr_set(e, 0, "cannot locate jailinit");
+	*slash = '\0';
+	snprintf(buf, len, "%s/" JAILINIT_REL, self);
+	return 0;
+}
+
+int jail_check_name(const char *name, int jid, struct perr *e)
+{
+	long n;
+
+	if (!*name)
+		return perr_set(e, 0, "name: must not be empty");
+	if (strlen(name) > 255)
+		return perr_set(e, 0, "name: too long");
+	if (strpbrk(name, "./ \t\n*"))
+		return perr_set(e, 0, "name \"%s\": must not contain '.', '/', '*' or white space", name);
+	if (parse_long(name, 0, LONG_MAX, &n) && n != jid)
+		return perr_set(e, 0, "name \"%s\": a numeric name must equal the jid", name);
+	return 0;
+}
+
+/* Undo whatever of a jail exists: process tree, cgroup, control socket, record. */
+static void teardown(struct registry *reg, const struct jail_record *rec)
+{
+	struct perr e;
+	int pidfd = jail_open_init(rec);
+
+	if (pidfd >= 0) {
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		close(pidfd);
+	}
+	if (cgroup_exists(rec->jid)) {
+		(void)cgroup_kill(rec->jid, &e);
+		(void)cgroup_destroy(rec->jid, 5000, &e);
+	}
+	ctl_unlink(rec->jid);
+	registry_remove(reg, rec->jid);
+}
+
+/*
+ * The consistency pass every command makes under the lock: a record whose
+ * jailinit is gone, a creation or removal whose command was killed, and a
+ * cgroup with no record are cleared.
+ */
+static int sweep(struct registry *reg, struct jail_record **ret, size_t *ret_n, struct perr *e)
+{
+	struct jail_record *list;
+	size_t n, live = 0;
+	int *cgs;
+	size_t ncg;
+
+	if (registry_list(reg, &list, &n, e) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct jail_record *r = &list[i];
+		bool dead;
+		switch (r->state) {
+		case JS_CREATING:
+			/* Its creator held the lock until done: seen here, it died on the way. */
+			dead = true;
+			break;
+		case JS_DYING:
+			dead = !process_alive(r->creator_pid, r->creator_start) ||
+			       !process_alive(r->init_pid, r->init_start);
+			break;
+		default:
+			dead = !process_alive(r->init_pid, r->init_start);
+		}
+		if (dead) {
+			teardown(reg, r);
+			record_free(r);
+			continue;
+		}
+		list[live++] = *r;
+	}
+	if (cgroup_list_jids(&cgs, &ncg) == 0) {
+		for (size_t i = 0; i < ncg; i++) {
+			bool known = false;
+			for (size_t j = 0; j < live && !known; j++)
+				known = list[j].jid == cgs[i];
+			if (!known) {
+				struct jail_record orphan = { .jid = cgs[i] };
+				teardown(reg, &orphan);
+			}
+		}
+		free(cgs);
+	}
+	if (ret) {
+		*ret = list;
+		*ret_n = live;
+	} else {
+		registry_free_list(list, live);
+	}
+	return 0;
+}
+
+int jail_list(struct jail_record **ret, size_t *ret_n, struct perr *e)
+{
+	struct registry reg;
+	int r;
+
+	if (registry_open(&reg, true, e) < 0)
+		return -1;
+	r = sweep(&reg, ret, ret_n, e);
+	registry_close(&reg);
+	return r;
+}
+
+static int find_in(struct jail_record *list, size_t n, const char *key, struct jail_record *ret)
+{
+	long jid = -1;
+
+	(void)parse_long(key, 0, 999999, &jid);
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < n; i++)
+			if ((pass == 0 && jid >= 0 && list[i].jid == jid) ||
+			    (pass == 1 && strcmp(list[i].name, key) == 0)) {
+				*ret = list[i];
+				memset(&list[i], 0, sizeof(list[i]));
+				return 1;
+			}
+	return 0;
+}
+
+static int find_locked(struct registry *reg, const char *key, struct jail_record *ret, struct perr *e)
+{
+	struct jail_record *list;
+	size_t n;
+	int found;
+
+	if (sweep(reg, &list, &n, e) < 0)
+		return -1;
+	found = find_in(list, n, key, ret);
+	registry_free_list(list, n);
+	if (!found)
+		return perr_set(e, 0, "jail \"%s\" not found", key);
+	return 0;
+}
+
+int jail_find(const char *key, struct jail_record *ret, struct perr *e)
+{
+	struct registry reg;
+	int r;
+
+	if (registry_open(&reg, true, e) < 0)
+		return -1;
+	r = find_locked(&reg, key, ret, e);
+	registry_close(&reg);
+	return r;
+}
+
+/* ---- creation ---- */
+
+struct init_child {
+	int sync;       /* to the creator: 'E'+text on error, 'R' just before exec */
+	int listen;     /* control socket, becomes fd 3 of jailinit */
+	int hold;       /* creator's hold, becomes fd 4 */
+	int exe;        /* jailinit binary, O_PATH */
+	const struct jail_record *rec;
+	struct jail_policy policy;
+};
+
+static __attribute__((noreturn)) void child_fail(int sync, const struct perr *e)
+{
+	char msg[sizeof(e->msg) + 1];
+
+	snprintf(msg, sizeof(msg), "E%s", e->msg);
+	(void)send_msg_fd(sync, msg, -1);
+	_exit(1);
+}
+
+/* Runs as PID 1 of the new namespaces, root of the jail's user namespace. */
+static __attribute__((noreturn)) void init_child_main(struct init_child *c)
+{
+	struct perr e = { 0 };
+	char buf[16];
+	int rootfd = -1;
+	struct jail_cred root;
+	const struct paramset *ps = &c->rec->params;
+	const char *host = param_str(ps, P_HOSTNAME), *domain = param_str(ps, P_DOMAINNAME);
+	char persist[2] = { param_bool(ps, P_PERSIST) ? '1' : '0', '\0' };
+	char *const argv[] = { "jailinit", persist, NULL };
+	char *const envp[] = { "PATH=/sbin:/bin:/usr/sbin:/usr/bin", NULL };
+
+	/* Until it execs, this process holds host descriptors: nobody in the jail may trace it. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* Wait for the id maps, then take the root fd the creator made. */
+	if (recv_msg_fd(c->sync, buf, sizeof(buf), &rootfd) <= 0 || buf[0] != 'M' || rootfd < 0)
+		_exit(1);
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		child_fail(c->sync, (perr_set(&e, errno, "become root of the jail"), &e));
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		child_fail(c->sync, (perr_set(&e, errno, "cgroup namespace"), &e));
+	struct mount_setup ms = { .rootfd = rootfd, .mqueue = jail_policy_private_ipc(&c->policy) };
+	if (mount_build_jail(&ms, &e) < 0)
+		child_fail(c->sync, &e);
+	if (host && sethostname(host, strlen(host)) < 0)
+		child_fail(c->sync, (perr_set(&e, errno, "sethostname"), &e));
+	if (domain && setdomainname(domain, strlen(domain)) < 0)
+		child_fail(c->sync, (perr_set(&e, errno, "setdomainname"), &e));
+	/*
+	 * Fixed descriptors for jailinit: 3 control socket, 4 creator's hold,
+	 * 5 sync, 6 binary.  Lift them above 6 first, so that placing one
+	 * cannot overwrite another that happens to sit at its target number.
+	 */
+	int fds[4] = { c->listen, c->hold, c->sync, c->exe };
+	for (int i = 0; i < 4; i++)
+		if ((fds[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 16)) < 0)
+			child_fail(c->sync, (perr_set(&e, errno, "dup"), &e));
+	for (int i = 0; i < 4; i++)
+		if (dup3(fds[i], 3 + i, i < 2 ? 0 : O_CLOEXEC) < 0)
+			child_fail(c->sync, (perr_set(&e, errno, "dup"), &e));
+	cred_root(&root);
+	if (jail_make_process(&c->policy, &root, 7, &e) < 0)
+		child_fail(5, &e);
+	(void)send_msg_fd(5, "R", -1);
+	syscall(SYS_execveat, 6, "", argv, envp, AT_EMPTY_PATH);
+	child_fail(5, (perr_set(&e, errno, "exec jailinit"), &e));
+}
+
+static int write_id_maps(pid_t pid, unsigned long base, struct perr *e)
+{
+	char path[64], map[64];
+
+	snprintf(map, sizeof(map), "0 %lu %lu\n", base, JAIL_UID_RANGE);
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+	if (write_file_at(AT_FDCWD, path, map) < 0)
+		return perr_set(e, errno, "write uid_map");
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
+	if (write_file_at(AT_FDCWD, path, map) < 0)
+		return perr_set(e, errno, "write gid_map");
+	return 0;
+}
+
+static int open_path(const char *path, struct perr *e)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd;
+
+	if (path[0] != '/')
+		return perr_set(e, 0, "path \"%s\": not an absolute path", path);
+	fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	if (fd < 0) {
+		if (errno == ELOOP)
+			return perr_set(e, 0, "path \"%s\": contains a symbolic link", path);
+		return perr_set(e, errno, "path \"%s\"", path);
+	}
+	return fd;
+}
+
+static int pick_jid(struct jail_record *list, size_t n, long want, const char *name, struct perr *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (name && strcmp(list[i].name, name) == 0)
+			return perr_set(e, 0, "jail \"%s\" already exists", name);
+		if (want > 0 && list[i].jid == want)
+			return perr_set(e, 0, "jid %ld is in use", want);
+	}
+	if (want > 0)
+		return (int)want;
+	/* list is sorted by jid: the first gap is the lowest free number. */
+	int jid = 1;
+	for (size_t i = 0; i < n && list[i].jid == jid; i++)
+		jid++;
+	return jid;
+}
+
+/* Build the jail's namespaces and jailinit; returns the init pidfd. */
+static int spawn_init(struct jail_record *rec, int pathfd, int exefd, int hold_child, struct perr *e)
+{
+	_cleanup_close_ int listenfd = -1, cgfd = -1, usernsfd = -1, rootfd = -1;
+	int sync[2];
+	int pidfd = -1;
+	char path[64], buf[sizeof(e->msg) + 1];
+	struct init_child c = { .rec = rec, .hold = hold_child, .exe = exefd };
+	unsigned long long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS;
+	pid_t pid;
+	ssize_t n;
+	int fd, got_ready = 0;
+
+	jail_policy_from_params(&c.policy, &rec->params);
+	if (jail_policy_private_ipc(&c.policy))
+		flags |= CLONE_NEWIPC;
+	listenfd = ctl_listen(rec->jid, e);
+	if (listenfd < 0)
+		return -1;
+	cgfd = cgroup_open(rec->jid, e);
+	if (cgfd < 0)
+		return -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0)
+		return perr_set(e, errno, "socketpair");
+	c.sync = sync[1];
+	c.listen = listenfd;
+	pid = clone_into_cgroup(cgfd, flags, &pidfd);
+	if (pid < 0) {
+		close(sync[0]);
+		close(sync[1]);
+		if (errno == EINVAL || errno == ENOSPC || errno == EUSERS)
+			return perr_set(e, errno, "create namespaces (are user namespaces enabled?)");
+		return perr_set(e, errno, "create namespaces");
+	}
+	if (pid == 0) {
+		close(sync[0]);
+		init_child_main(&c);
+	}
+	close(sync[1]);
+	rec->init_pid = pid;
+	if (write_id_maps(pid, rec->uid_base, e) < 0)
+		goto fail;
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	usernsfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (usernsfd < 0) {
+		perr_set(e, errno, "%s", path);
+		goto fail;
+	}
+	/* path=/ shares the host's tree: no idmap, so the host's files stay out of jail root's reach. */
+	rootfd = mount_clone_root(pathfd, strcmp(param_str(&rec->params, P_PATH), "/") ? usernsfd : -1, e);
+	if (rootfd < 0)
+		goto fail;
+	if (send_msg_fd(sync[0], "M", rootfd) < 0) {
+		perr_set(e, errno, "start jail");
+		goto fail;
+	}
+	/* Until EOF: 'R' then close-on-exec closing the socket means jailinit runs. */
+	while ((n = recv_msg_fd(sync[0], buf, sizeof(buf), &fd)) > 0) {
+		if (fd >= 0)
+			close(fd);
+		if (buf[0] == 'E') {
+			perr_set(e, 0, "%s", buf + 1);
+			goto fail;
+		}
+		got_ready = buf[0] == 'R';
+	}
+	if (!got_ready || pidfd_wait_exit(pidfd, 0)) {
+		perr_set(e, 0, "jailinit failed to start");
+		goto fail;
+	}
+	close(sync[0]);
+	rec->init_start = proc_start_time(pid);
+	return pidfd;
+fail:
+	close(sync[0]);
+	syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+	waitpid(pid, NULL, 0);
+	close(pidfd);
+	return -1;
+}
+
+int jail_create(const struct paramset *ps, struct jail_record *rec, int *ret_hold, struct perr *e)
+{
+	struct registry reg;
+	struct jail_record *list = NULL;
+	size_t n = 0;
+	_cleanup_close_ int pathfd = -1, exefd = -1;
+	int hold[2] = { -1, -1 }, pidfd = -1;
+	char exe[PATH_MAX], host[256];
+	const char *name;
+	long want = 0;
+	int jid;
+
+	memset(rec, 0, sizeof(*rec));
+	*ret_hold = -1;
+	if (param_copy(&rec->params, ps) < 0)
+		return perr_set(e, ENOMEM, "parameters");
+	if (!param_str(&rec->params, P_PATH) && param_set(&rec->params, P_PATH, "/", e) < 0)
+		goto out_params;
+	pathfd = open_path(param_str(&rec->params, P_PATH), e);
+	if (pathfd < 0)
+		goto out_params;
+	if (jail_init_binary(exe, sizeof(exe), e) < 0)
+		goto out_params;
+	exefd = open(exe, O_PATH | O_CLOEXEC);
+	if (exefd < 0) {
+		perr_set(e, errno, "%s", exe);
+		goto out_params;
+	}
+	if (param_str(&rec->params, P_JID))
+		want = param_int(&rec->params, P_JID);
+	name = param_str(&rec->params, P_NAME);
+	if (name && jail_check_name(name, (int)want, e) < 0 && (want > 0 || !parse_long(name, 1, 999999, &want)))
+		goto out_params;
+
+	if (registry_open(&reg, true, e) < 0)
+		goto out_params;
+	if (sweep(&reg, &list, &n, e) < 0)
+		goto out_reg;
+	jid = pick_jid(list, n, want, name, e);
+	registry_free_list(list, n);
+	if (jid < 0)
+		goto out_reg;
+	rec->jid = jid;
+	if (!name) {
+		char num[16];
+		snprintf(num, sizeof(num), "%d", jid);
+		if (param_set(&rec->params, P_NAME, num, e) < 0)
+			goto out_reg;
+	} else if (jail_check_name(name, jid, e) < 0) {
+		goto out_reg;
+	}
+	snprintf(rec->name, sizeof(rec->name), "%s", param_str(&rec->params, P_NAME));
+	if (!param_str(&rec->params, P_HOSTNAME)) {
+		/* As on FreeBSD, a new jail starts with its parent's host name. */
+		if (gethostname(host, sizeof(host)) < 0)
+			host[0] = '\0';
+		host[sizeof(host) - 1] = '\0';
+		if (param_set(&rec->params, P_HOSTNAME, host, e) < 0)
+			goto out_reg;
+	}
+	{
+		char num[16];
+		snprintf(num, sizeof(num), "%d", jid);
+		(void)param_set(&rec->params, P_JID, num, e);
+	}
+	param_fill_defaults(&rec->params);
+	rec->state = JS_CREATING;
+	rec->creator_pid = getpid();
+	rec->creator_start = proc_start_time(getpid());
+	rec->uid_base = JAIL_UID_BASE + (unsigned long)jid * JAIL_UID_RANGE;
+	if (registry_write(&reg, rec, e) < 0)
+		goto out_reg;
+	if (cgroup_create(jid, e) < 0)
+		goto undo;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, hold) < 0) {
+		perr_set(e, errno, "socketpair");
+		goto undo;
+	}
+	pidfd = spawn_init(rec, pathfd, exefd, hold[1], e);
+	close(hold[1]);
+	if (pidfd < 0)
+		goto undo;
+	close(pidfd);
+	rec->state = JS_ACTIVE;
+	if (registry_write(&reg, rec, e) < 0)
+		goto undo;
+	registry_close(&reg);
+	*ret_hold = hold[0];
+	return 0;
+undo:
+	if (hold[0] >= 0)
+		close(hold[0]);
+	teardown(&reg, rec);
+out_reg:
+	registry_close(&reg);
+out_params:
+	record_free(rec);
+	return -1;
+}
+
+/* ---- release, removal, modification ---- */
+
+static void reap_if_gone(const struct jail_record *rec, int pidfd)
+{
+	struct registry reg;
+	struct perr e;
+
+	if (!pidfd_wait_exit(pidfd, 5000))
+		return;
+	if (registry_open(&reg, true, &e) < 0)
+		return;
+	(void)sweep(&reg, NULL, NULL, &e);
+	registry_close(&reg);
+	(void)rec;
+}
+
+void jail_release(const struct jail_record *rec, int hold)
+{
+	char reply[16];
+	struct perr e;
+	int pidfd;
+
+	if (hold < 0)
+		return;
+	pidfd = jail_open_init(rec);
+	if (ctl_request(hold, "release", reply, sizeof(reply), 5000, &e) == 0 && strcmp(reply, "exit") == 0 &&
+	    pidfd >= 0)
+		reap_if_gone(rec, pidfd);
+	close(hold);
+	if (pidfd >= 0)
+		close(pidfd);
+}
+
+int jail_remove(const char *key, struct jail_record *rec, struct perr *e)
+{
+	struct registry reg;
+	char msg[32], reply[16];
+	int pidfd, ctl;
+	long timeout;
+
+	if (registry_open(&reg, true, e) < 0)
+		return -1;
+	if (find_locked(&reg, key, rec, e) < 0) {
+		registry_close(&reg);
+		return -1;
+	}
+	rec->state = JS_DYING;
+	rec->creator_pid = getpid();
+	rec->creator_start = proc_start_time(getpid());
+	(void)param_set(&rec->params, P_DYING, "true", e);
+	if (registry_write(&reg, rec, e) < 0)
+		goto fail;
+	/* The stop takes stop.timeout: other jails' commands must not wait for it. */
+	registry_unlock(&reg);
+	timeout = param_int(&rec->params, P_STOP_TIMEOUT);
+	pidfd = jail_open_init(rec);
+	if (pidfd >= 0) {
+		ctl = ctl_connect(rec->jid, e);
+		snprintf(msg, sizeof(msg), "stop %ld", timeout);
+		if (ctl >= 0 && ctl_request(ctl, msg, reply, sizeof(reply), 2000, e) == 0)
+			(void)pidfd_wait_exit(pidfd, (int)(timeout * 1000 + 2000));
+		if (ctl >= 0)
+			close(ctl);
+		close(pidfd);
+	}
+	if (registry_relock(&reg, e) < 0)
+		goto fail;
+	teardown(&reg, rec);
+	registry_close(&reg);
+	return 0;
+fail:
+	registry_close(&reg);
+	record_free(rec);
+	return -1;
+}
+
+/* Set the host or domain name inside the jail's UTS namespace, from a child that joins it. */
+static int set_uts(const struct jail_record *rec, int id, const char *value, struct perr *e)
+{
+	int pidfd = jail_open_init(rec), status;
+	pid_t pid;
+
+	if (pidfd < 0)
+		return perr_set(e, ESRCH, "jail %d", rec->jid);
+	pid = fork();
+	if (pid == 0) {
+		if (setns(pidfd, CLONE_NEWUTS) < 0)
+			_exit(2);
+		if ((id == P_HOSTNAME ? sethostname(value, strlen(value)) : setdomainname(value, strlen(value))) < 0)
+			_exit(3);
+		_exit(0);
+	}
+	close(pidfd);
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+		return perr_set(e, 0, "%s: cannot set it in the jail", param_table[id].name);
+	return 0;
+}
+
+/* Returns 1 when jailinit answers that the jail goes now, 0 if it stays. */
+static int set_persist(const struct jail_record *rec, bool on, struct perr *e)
+{
+	_cleanup_close_ int ctl = ctl_connect(rec->jid, e);
+	char reply[16];
+
+	if (ctl < 0)
+		return -1;
+	if (ctl_request(ctl, on ? "persist 1" : "persist 0", reply, sizeof(reply), 5000, e) < 0)
+		return -1;
+	return strcmp(reply, "exit") == 0;
+}
+
+int jail_modify(const char *key, const struct paramset *ps, struct jail_record *rec, struct perr *e)
+{
+	struct registry reg;
+	bool gone = false;
+
+	if (registry_open(&reg, true, e) < 0)
+		return -1;
+	if (find_locked(&reg, key, rec, e) < 0) {
+		registry_close(&reg);
+		return -1;
+	}
+	for (int i = 0; i < P__COUNT; i++) {
+		const char *v = param_str(ps, i);
+		if (!v || i == P_JID)
+			continue;
+		if (param_table[i].flags & (PF_CREATE | PF_RDONLY)) {
+			perr_set(e, 0, "%s cannot be changed after creation", param_table[i].name);
+			goto fail;
+		}
+	}
+	for (int i = 0; i < P__COUNT; i++) {
+		const char *v = param_str(ps, i);
+		if (!v || i == P_JID)
+			continue;
+		if (i == P_NAME) {
+			struct jail_record other;
+			if (jail_check_name(v, rec->jid, e) < 0)
+				goto fail;
+			if (strcmp(v, rec->name) && find_locked(&reg, v, &other, e) == 0) {
+				record_free(&other);
+				perr_set(e, 0, "jail \"%s\" already exists", v);
+				goto fail;
+			}
+			snprintf(rec->name, sizeof(rec->name), "%s", v);
+		}
+		if ((i == P_HOSTNAME || i == P_DOMAINNAME) && set_uts(rec, i, v, e) < 0)
+			goto fail;
+		if (i == P_PERSIST) {
+			int r = set_persist(rec, strcmp(v, "true") == 0, e);
+			if (r < 0)
+				goto fail;
+			gone = r == 1;
+		}
+		if (param_set(&rec->params, i, v, e) < 0)
+			goto fail;
+	}
+	if (registry_write(&reg, rec, e) < 0)
+		goto fail;
+	registry_close(&reg);
+	if (gone) {
+		/* An empty jail that lost persist goes now: clear what it leaves. */
+		int pidfd = jail_open_init(rec);
+		if (pidfd >= 0) {
+			reap_if_gone(rec, pidfd);
+			close(pidfd);
+		}
+	}
+	return 0;
+fail:
+	registry_close(&reg);
+	record_free(rec);
+	return -1;
+}

@@ -1,0 +1,33 @@
+/* The jail life cycle: create, modify, remove, find, and the registry's consistency pass. */
+#ifndef PRISON_JAIL_H
+#define PRISON_JAIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "param.h"
+#include "registry.h"
+
+/*
+ * Create a jail from ps.  On success *ret describes it and *ret_hold is a
+ * control connection that holds the jail up until jail_release(): the
+ * caller runs exec.start/command first, as FreeBSD's jail(8) does with a
+ * jail that is persistent while it is being set up.
+ */
+int jail_create(const struct paramset *ps, struct jail_record *ret, int *ret_hold, struct perr *e);
+/* Drop a hold; if the jail went with it (not persistent, empty), clear what it left. */
+void jail_release(const struct jail_record *rec, int hold);
+/* Remove: SIGTERM to every process, stop.timeout, then SIGKILL to all at once. */
+int jail_remove(const char *key, struct jail_record *ret, struct perr *e);
+int jail_modify(const char *key, const struct paramset *ps, struct jail_record *ret, struct perr *e);
+/* Every live jail, after clearing what dead ones left behind. */
+int jail_list(struct jail_record **ret, size_t *ret_n, struct perr *e);
+/* One live jail by jid or name; -1 with "jail "x" not found" when absent. */
+int jail_find(const char *key, struct jail_record *ret, struct perr *e);
+/* Path of the jailinit binary next to the running command. */
+int jail_init_binary(char *buf, size_t len, struct perr *e);
+/* Validate a jail name: not empty, no dots, slashes, spaces, a number only if it is the jid. */
+int jail_check_name(const char *name, int jid, struct perr *e);
+
+#endif

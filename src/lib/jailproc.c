@@ -1,0 +1,125 @@
+#include "jailproc.h"
+
+#include <grp.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#endif
+
+int jail_make_process(const struct jail_policy *p, const struct jail_cred *c, int first_fd_to_close,
+		      struct perr *e)
+{
+	if (close_range((unsigned)first_fd_to_close, ~0U, 0) < 0)
+		return perr_set(e, errno, "close inherited descriptors");
+	if (setsid() < 0 && errno != EPERM)
+		return perr_set(e, errno, "setsid");
+	/* A keyring of its own: the caller's session keyring must not come along. */
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL, 0, 0, 0) < 0 && errno != ENOSYS)
+		return perr_set(e, errno, "new session keyring");
+	if (priv_apply(p, e) < 0)
+		return -1;
+	if (setgroups((size_t)c->ngroups, c->groups) < 0)
+		return perr_set(e, errno, "setgroups");
+	if (setresgid(c->gid, c->gid, c->gid) < 0)
+		return perr_set(e, errno, "setgid %u", c->gid);
+	if (setresuid(c->uid, c->uid, c->uid) < 0)
+		return perr_set(e, errno, "setuid %u", c->uid);
+	return 0;
+}
+
+pid_t clone_into_cgroup(int cgroup_fd, unsigned long long flags, int *ret_pidfd)
+{
+	struct clone_args args = {
+		.flags = flags | CLONE_PIDFD | CLONE_INTO_CGROUP,
+		.pidfd = (uint64_t)(uintptr_t)ret_pidfd,
+		.exit_signal = SIGCHLD,
+		.cgroup = (uint64_t)cgroup_fd,
+	};
+
+	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+bool process_alive(pid_t pid, unsigned long long start)
+{
+	return pid > 0 && start != 0 && proc_start_time(pid) == start;
+}
+
+int jail_open_init(const struct jail_record *rec)
+{
+	int fd;
+
+	if (!process_alive(rec->init_pid, rec->init_start))
+		return -1;
+	fd = (int)syscall(SYS_pidfd_open, rec->init_pid, 0);
+	if (fd < 0)
+		return -1;
+	/* The pid could have been reused between the check and the open: check again, now pinned. */
+	if (!process_alive(rec->init_pid, rec->init_start)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int pidfd_wait_exit(int pidfd, int timeout_ms)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+	int r;
+
+	do
+		r = poll(&p, 1, timeout_ms);
+	while (r < 0 && errno == EINTR);
+	return r > 0;
+}
+
+int send_msg_fd(int sock, const char *msg, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = (void *)msg, .iov_len = strlen(msg) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (fd >= 0) {
+		memset(cbuf, 0, sizeof(cbuf));
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	}
+	return sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 ? -1 : 0;
+}
+
+ssize_t recv_msg_fd(int sock, char *buf, size_t len, int *ret_fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = buf, .iov_len = len - 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	ssize_t n;
+
+	*ret_fd = -1;
+	do
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+			memcpy(ret_fd, CMSG_DATA(cm), sizeof(int));
+	return n;
+}

@@ -1,0 +1,43 @@
+/*
+ * Processes of a jail.  jail_make_process() is the one function that turns
+ * a process standing in the jail's namespaces into a jail process; the
+ * creation of jailinit, the command of jail -c and jexec all go through it,
+ * so a hole cannot open in one path only.
+ */
+#ifndef PRISON_JAILPROC_H
+#define PRISON_JAILPROC_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "cred.h"
+#include "error.h"
+#include "priv.h"
+#include "registry.h"
+
+/* uid 0 of jail JID is host uid JAIL_UID_BASE + JID * JAIL_UID_RANGE. */
+#define JAIL_UID_BASE 1073741824UL
+#define JAIL_UID_RANGE 65536UL
+
+/*
+ * Closes every fd from first_fd_to_close up, starts a new session and a
+ * new session keyring, drops capabilities and loads the seccomp filter, and
+ * takes the credentials of c.  The caller then chdirs and execs.
+ */
+int jail_make_process(const struct jail_policy *p, const struct jail_cred *c, int first_fd_to_close,
+		      struct perr *e);
+
+/* clone3 born into a cgroup, with a pidfd; flags add namespaces. */
+pid_t clone_into_cgroup(int cgroup_fd, unsigned long long flags, int *ret_pidfd);
+/* A pidfd for the record's jailinit, or -1 when that process is gone. */
+int jail_open_init(const struct jail_record *rec);
+/* Wait for the process of pidfd to exit, up to timeout_ms; 1 if it did. */
+int pidfd_wait_exit(int pidfd, int timeout_ms);
+/* Is pid (with that start time) still the same live process? */
+bool process_alive(pid_t pid, unsigned long long start);
+
+int send_msg_fd(int sock, const char *msg, int fd);
+/* Receive one packet; *ret_fd gets a passed fd or -1.  Returns length, 0 at EOF. */
+ssize_t recv_msg_fd(int sock, char *buf, size_t len, int *ret_fd);
+
+#endif

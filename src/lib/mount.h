@@ -1,0 +1,33 @@
+/*
+ * The jail's file system view, built inside its own mount namespace
+ * through mount fds: the root tree, a minimal /dev, a fresh /proc with
+ * sensitive entries masked, a read-only /sys, then pivot_root.  Paths in the
+ * jail's tree are resolved with openat2(RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS),
+ * so nothing the tree contains can redirect a mount.
+ */
+#ifndef PRISON_MOUNT_H
+#define PRISON_MOUNT_H
+
+#include <stdbool.h>
+
+#include "error.h"
+
+/*
+ * Host side: a detached copy of path to become the jail's root.  userns_fd
+ * >= 0 makes it idmapped through the jail's user namespace, so on-disk
+ * owners appear unshifted inside.
+ */
+int mount_clone_root(int pathfd, int userns_fd, struct perr *e);
+
+struct mount_setup {
+	int rootfd;      /* detached tree from mount_clone_root */
+	bool mqueue;     /* a private IPC namespace: mount its POSIX mqueue */
+};
+
+/* Jail side (root of the jail's user namespace): build the view and pivot into it. */
+int mount_build_jail(const struct mount_setup *m, struct perr *e);
+
+/* openat2 beneath dirfd with no symlinks followed; O_PATH unless flags say otherwise. */
+int open_beneath(int dirfd, const char *rel, int flags, struct perr *e);
+
+#endif

@@ -1,0 +1,108 @@
+/*
+ * The one table of jail parameters.  Parsing, validation, jail -m, jls
+ * output and the man page's list all come from param_table[]: adding a
+ * parameter is one enum value and one row.
+ */
+#ifndef PRISON_PARAM_H
+#define PRISON_PARAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+enum param_type {
+	PT_BOOL,
+	PT_INT,
+	PT_STRING,
+	PT_JAILSYS, /* new | inherit | disable */
+	PT_ARGV,    /* a command: the rest of the command line */
+};
+
+enum param_flag {
+	PF_RDONLY = 1 << 0,  /* reported, never set by the user */
+	PF_CREATE = 1 << 1,  /* set at creation only; jail -m refuses it */
+	PF_NOSTATE = 1 << 2, /* a parameter of jail(8), not of the jail: hidden from jls -n */
+};
+
+enum param_id {
+	P_JID,
+	P_NAME,
+	P_PATH,
+	P_HOSTNAME,
+	P_DOMAINNAME,
+	P_PERSIST,
+	P_DYING,
+	P_PARENT,
+	P_CHILDREN_MAX,
+	P_CHILDREN_CUR,
+	P_SECURELEVEL,
+	P_ENFORCE_STATFS,
+	P_DEVFS_RULESET,
+	P_SYSVMSG,
+	P_SYSVSEM,
+	P_SYSVSHM,
+	P_ALLOW_SET_HOSTNAME,
+	P_ALLOW_RESERVED_PORTS,
+	P_ALLOW_UNPRIV_DEBUG,
+	P_ALLOW_SUSER,
+	P_ALLOW_RAW_SOCKETS,
+	P_ALLOW_MOUNT,
+	P_ALLOW_MLOCK,
+	P_ALLOW_CHFLAGS,
+	P_ALLOW_QUOTAS,
+	P_ALLOW_SOCKET_AF,
+	P_ALLOW_READ_MSGBUF,
+	P_OSRELEASE,
+	P_COMMAND,
+	P_EXEC_START,
+	P_EXEC_JAIL_USER,
+	P_STOP_TIMEOUT,
+	P__COUNT
+};
+
+struct param_def {
+	const char *name;
+	enum param_type type;
+	unsigned flags;
+	const char *def; /* default as canonical text, NULL if none */
+	long min, max;   /* PT_INT bounds */
+	const char *linux_meaning; /* one line for the man page and jls -v */
+};
+
+extern const struct param_def param_table[P__COUNT];
+
+struct param_value {
+	bool set;
+	char *str;   /* canonical text: "true"/"false", decimal, word */
+	char **argv; /* PT_ARGV only, NULL-terminated */
+};
+
+struct paramset {
+	struct param_value v[P__COUNT];
+};
+
+int param_lookup(const char *name);
+/*
+ * Parse one "name=value", "name", "noname" or "a.noname" word into ps.
+ * For PT_ARGV parameters, *argv_rest holds the words after it on the command
+ * line and are consumed.  Returns 0 or -1 with e set.
+ */
+int param_parse_word(struct paramset *ps, const char *word, char **rest, int nrest, int *consumed,
+		     struct perr *e);
+/* Set a parameter from text, validating its type. */
+int param_set(struct paramset *ps, int id, const char *value, struct perr *e);
+int param_set_argv(struct paramset *ps, int id, char *const *argv, int argc, struct perr *e);
+/* Fill unset parameters with their defaults. */
+void param_fill_defaults(struct paramset *ps);
+const char *param_str(const struct paramset *ps, int id);
+bool param_bool(const struct paramset *ps, int id);
+long param_int(const struct paramset *ps, int id);
+/* Render for jls -n: "name=value", "name"/"noname" for booleans. quote adds "" where needed. */
+int param_format(const struct paramset *ps, int id, bool quote, char *buf, size_t len);
+/* Render only the value (jls param lists). */
+int param_format_value(const struct paramset *ps, int id, bool quote, char *buf, size_t len);
+void param_free(struct paramset *ps);
+int param_copy(struct paramset *dst, const struct paramset *src);
+
+#endif

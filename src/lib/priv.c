@@ -1,0 +1,246 @@
+#include "priv.h"
+
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/securebits.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+
+#include "util.h"
+
+static enum jail_sys jail_sys_of(const struct paramset *ps, int id)
+{
+	const char *s = param_str(ps, id);
+
+	if (!s)
+		s = param_table[id].def;
+	if (strcmp(s, "new") == 0)
+		return JSYS_NEW;
+	if (strcmp(s, "inherit") == 0)
+		return JSYS_INHERIT;
+	return JSYS_DISABLE;
+}
+
+void jail_policy_from_params(struct jail_policy *p, const struct paramset *ps)
+{
+	p->set_hostname = param_bool(ps, P_ALLOW_SET_HOSTNAME);
+	p->reserved_ports = param_bool(ps, P_ALLOW_RESERVED_PORTS);
+	p->unpriv_debug = param_bool(ps, P_ALLOW_UNPRIV_DEBUG);
+	p->suser = param_bool(ps, P_ALLOW_SUSER);
+	p->raw_sockets = param_bool(ps, P_ALLOW_RAW_SOCKETS);
+	p->mount = param_bool(ps, P_ALLOW_MOUNT);
+	p->mlock = param_bool(ps, P_ALLOW_MLOCK);
+	p->chflags = param_bool(ps, P_ALLOW_CHFLAGS);
+	p->quotas = param_bool(ps, P_ALLOW_QUOTAS);
+	p->read_msgbuf = param_bool(ps, P_ALLOW_READ_MSGBUF);
+	p->new_userns = param_int(ps, P_CHILDREN_MAX) > 0;
+	p->sysvmsg = jail_sys_of(ps, P_SYSVMSG);
+	p->sysvsem = jail_sys_of(ps, P_SYSVSEM);
+	p->sysvshm = jail_sys_of(ps, P_SYSVSHM);
+}
+
+bool jail_policy_private_ipc(const struct jail_policy *p)
+{
+	/* One IPC namespace covers all three: inherit for one means the host's for all. */
+	return p->sysvmsg != JSYS_INHERIT && p->sysvsem != JSYS_INHERIT && p->sysvshm != JSYS_INHERIT;
+}
+
+/*
+ * The capabilities root keeps inside its user namespace.  CAP_SYS_ADMIN
+ * stays because sethostname(2) needs it; what else it would grant in a user
+ * namespace (mounts, namespaces) is closed by the seccomp filter instead.
+ * CAP_SYS_PTRACE never stays: without it jail root cannot trace jailinit or
+ * a process on its way in, both kept non-dumpable.
+ */
+static unsigned long long baseline_caps(const struct jail_policy *p)
+{
+	unsigned long long c = 0;
+	static const int base[] = {
+		CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER, CAP_FSETID, CAP_KILL,
+		CAP_SETGID, CAP_SETUID, CAP_SETPCAP, CAP_SYS_CHROOT, CAP_AUDIT_WRITE, CAP_SETFCAP,
+		CAP_SYS_ADMIN,
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(base); i++)
+		c |= 1ULL << base[i];
+	if (p->reserved_ports)
+		c |= 1ULL << CAP_NET_BIND_SERVICE;
+	if (p->raw_sockets)
+		c |= 1ULL << CAP_NET_RAW;
+	if (p->mlock)
+		c |= 1ULL << CAP_IPC_LOCK;
+	if (p->chflags)
+		c |= 1ULL << CAP_LINUX_IMMUTABLE;
+	if (!p->suser)
+		c = 0;
+	return c;
+}
+
+static int last_cap(void)
+{
+	char buf[16];
+	long v;
+
+	if (read_file_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", buf, sizeof(buf)) > 0) {
+		buf[strcspn(buf, "\n")] = '\0';
+		if (parse_long(buf, 0, 63, &v))
+			return (int)v;
+	}
+	return CAP_LAST_CAP;
+}
+
+static int deny(scmp_filter_ctx ctx, const char *name, struct perr *e)
+{
+	int nr = seccomp_syscall_resolve_name(name);
+	int r;
+
+	if (nr == __NR_SCMP_ERROR)
+		return 0; /* not a system call on this architecture */
+	r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0);
+	if (r < 0 && r != -EEXIST)
+		return perr_set(e, -r, "seccomp rule for %s", name);
+	return 0;
+}
+
+static int deny_list(scmp_filter_ctx ctx, const char *const *names, size_t n, struct perr *e)
+{
+	for (size_t i = 0; i < n; i++)
+		if (deny(ctx, names[i], e) < 0)
+			return -1;
+	return 0;
+}
+
+static int build_filter(scmp_filter_ctx ctx, const struct jail_policy *p, struct perr *e)
+{
+	/* Kernel-wide objects and host-wide state no namespace covers. */
+	static const char *const always[] = {
+		"kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module",
+		"create_module", "keyctl", "add_key", "request_key", "bpf", "perf_event_open",
+		"open_by_handle_at", "name_to_handle_at", "clock_settime", "clock_settime64",
+		"clock_adjtime", "clock_adjtime64", "adjtimex", "settimeofday", "stime", "swapon",
+		"swapoff", "reboot", "acct", "lookup_dcookie", "iopl", "ioperm", "uselib", "_sysctl",
+		"nfsservctl", "get_kernel_syms", "query_module", "vm86", "vm86old", "userfaultfd",
+		"fanotify_init",
+	};
+	static const char *const mount_calls[] = {
+		"mount", "umount", "umount2", "pivot_root", "fsopen", "fsconfig", "fsmount", "fspick",
+		"move_mount", "open_tree", "mount_setattr",
+	};
+	static const char *const hostname_calls[] = { "sethostname", "setdomainname" };
+	static const char *const debug_calls[] = { "ptrace", "process_vm_readv", "process_vm_writev" };
+	static const char *const msg_calls[] = { "msgget", "msgsnd", "msgrcv", "msgctl" };
+	static const char *const sem_calls[] = { "semget", "semop", "semtimedop", "semtimedop_time64", "semctl" };
+	static const char *const shm_calls[] = { "shmget", "shmat", "shmdt", "shmctl" };
+	int r;
+
+	if (deny_list(ctx, always, ARRAY_SIZE(always), e) < 0)
+		return -1;
+	if (!p->mount && deny_list(ctx, mount_calls, ARRAY_SIZE(mount_calls), e) < 0)
+		return -1;
+	if (!p->set_hostname && deny_list(ctx, hostname_calls, ARRAY_SIZE(hostname_calls), e) < 0)
+		return -1;
+	if (!p->unpriv_debug && deny_list(ctx, debug_calls, ARRAY_SIZE(debug_calls), e) < 0)
+		return -1;
+	if (!p->quotas && deny(ctx, "quotactl", e) < 0)
+		return -1;
+	if (!p->read_msgbuf && deny(ctx, "syslog", e) < 0)
+		return -1;
+	if (p->sysvmsg == JSYS_DISABLE && deny_list(ctx, msg_calls, ARRAY_SIZE(msg_calls), e) < 0)
+		return -1;
+	if (p->sysvsem == JSYS_DISABLE && deny_list(ctx, sem_calls, ARRAY_SIZE(sem_calls), e) < 0)
+		return -1;
+	if (p->sysvshm == JSYS_DISABLE && deny_list(ctx, shm_calls, ARRAY_SIZE(shm_calls), e) < 0)
+		return -1;
+	/* The 32-bit ipc(2) multiplexer cannot be told apart cheaply: off unless all three are on. */
+	if ((p->sysvmsg == JSYS_DISABLE || p->sysvsem == JSYS_DISABLE || p->sysvshm == JSYS_DISABLE) &&
+	    deny(ctx, "ipc", e) < 0)
+		return -1;
+
+	/* Typing into the controlling terminal of whoever started us. */
+	static const unsigned long tty_ioctls[] = { TIOCSTI, TIOCLINUX };
+	for (size_t i = 0; i < ARRAY_SIZE(tty_ioctls); i++) {
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
+				     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffUL, tty_ioctls[i]));
+		if (r < 0)
+			return perr_set(e, -r, "seccomp rule for ioctl");
+	}
+
+	if (!p->new_userns) {
+		/* children.max=0: no nested user namespace, the widest door into kernel code. */
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 1,
+				     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
+		if (r == 0)
+			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+					     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
+		/* clone3 passes its flags in memory a filter cannot read: make libc fall back to clone. */
+		if (r == 0)
+			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+		if (r < 0)
+			return perr_set(e, -r, "seccomp rule for unshare");
+	}
+	return 0;
+}
+
+static int load_seccomp(const struct jail_policy *p, struct perr *e)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int r;
+
+	if (!ctx)
+		return perr_set(e, ENOMEM, "seccomp");
+	/* Cover the 32-bit entry points too, or a 32-bit binary walks around the filter. */
+	if (seccomp_arch_native() == SCMP_ARCH_X86_64) {
+		seccomp_arch_add(ctx, SCMP_ARCH_X86);
+		seccomp_arch_add(ctx, SCMP_ARCH_X32);
+	}
+	if (build_filter(ctx, p, e) < 0) {
+		seccomp_release(ctx);
+		return -1;
+	}
+	r = seccomp_load(ctx);
+	seccomp_release(ctx);
+	if (r < 0)
+		return perr_set(e, -r, "load seccomp filter");
+	return 0;
+}
+
+int priv_apply(const struct jail_policy *p, struct perr *e)
+{
+	unsigned long long keep = baseline_caps(p);
+	int last = last_cap();
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+
+	for (int c = 0; c <= last; c++)
+		if (!(keep & (1ULL << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
+			return perr_set(e, errno, "drop capability %d", c);
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return perr_set(e, errno, "clear ambient capabilities");
+	/* The filter is loaded while CAP_SYS_ADMIN is still effective, so no_new_privs is not needed. */
+	if (load_seccomp(p, e) < 0)
+		return -1;
+	if (!p->suser) {
+		/* allow.suser=0: uid 0 gets no capabilities from execve, and cannot undo that. */
+		int bits = SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
+			   SECBIT_NO_SETUID_FIXUP_LOCKED;
+		if (prctl(PR_SET_SECUREBITS, bits, 0, 0, 0) < 0)
+			return perr_set(e, errno, "set securebits");
+	}
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return perr_set(e, errno, "capget");
+	for (int i = 0; i < 2; i++) {
+		unsigned int k = (unsigned int)(keep >> (32 * i));
+		data[i].effective &= k;
+		data[i].permitted &= k;
+		data[i].inheritable = 0;
+	}
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return perr_set(e, errno, "capset");
+	return 0;
+}

@@ -1,0 +1,34 @@
+/*
+ * What root in a jail may do: a capability bounding set and a seccomp
+ * filter derived from the allow.* parameters.  The user namespace is the
+ * first wall (jail root is an unprivileged uid on the host); these are the
+ * second.
+ */
+#ifndef PRISON_PRIV_H
+#define PRISON_PRIV_H
+
+#include <stdbool.h>
+
+#include "error.h"
+#include "param.h"
+
+enum jail_sys { JSYS_DISABLE, JSYS_NEW, JSYS_INHERIT };
+
+struct jail_policy {
+	bool set_hostname, reserved_ports, unpriv_debug, suser, raw_sockets, mount, mlock, chflags,
+		quotas, read_msgbuf;
+	bool new_userns; /* children.max > 0 */
+	enum jail_sys sysvmsg, sysvsem, sysvshm;
+};
+
+void jail_policy_from_params(struct jail_policy *p, const struct paramset *ps);
+/* Whether the jail needs an IPC namespace of its own (anything but inherit). */
+bool jail_policy_private_ipc(const struct jail_policy *p);
+/*
+ * Drop the bounding set, load the seccomp filter and trim the capability
+ * sets.  Must run as root of the jail's user namespace, before credentials
+ * change.
+ */
+int priv_apply(const struct jail_policy *p, struct perr *e);
+
+#endif

@@ -1,0 +1,335 @@
+#include "registry.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include "util.h"
+
+static const char *const state_names[] = {
+	[JS_CREATING] = "creating",
+	[JS_ACTIVE] = "active",
+	[JS_DYING] = "dying",
+};
+
+const char *jail_state_name(enum jail_state s)
+{
+	return state_names[s];
+}
+
+void registry_ctl_path(int jid, char *buf, size_t len)
+{
+	snprintf(buf, len, PRISON_RUNDIR "/ctl/%d.sock", jid);
+}
+
+static int mkdir_private(int dirfd, const char *name, struct perr *e)
+{
+	struct stat st;
+
+	if (mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST)
+		return perr_set(e, errno, "mkdir %s", name);
+	/* Refuse a directory someone else prepared: the registry is root's alone. */
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return perr_set(e, errno, "stat %s", name);
+	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 0077))
+		return perr_set(e, 0, "%s: not a private directory owned by root", name);
+	return 0;
+}
+
+int registry_open(struct registry *r, bool exclusive, struct perr *e)
+{
+	r->dirfd = r->jailfd = r->lockfd = -1;
+	r->locked = false;
+
+	if (mkdir_private(AT_FDCWD, PRISON_RUNDIR, e) < 0)
+		return -1;
+	r->dirfd = open(PRISON_RUNDIR, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (r->dirfd < 0)
+		return perr_set(e, errno, "open %s", PRISON_RUNDIR);
+	if (mkdir_private(r->dirfd, "jail", e) < 0 || mkdir_private(r->dirfd, "ctl", e) < 0)
+		goto fail;
+	r->jailfd = openat(r->dirfd, "jail", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (r->jailfd < 0) {
+		perr_set(e, errno, "open %s/jail", PRISON_RUNDIR);
+		goto fail;
+	}
+	r->lockfd = openat(r->dirfd, "lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (r->lockfd < 0) {
+		perr_set(e, errno, "open %s/lock", PRISON_RUNDIR);
+		goto fail;
+	}
+	if (flock(r->lockfd, exclusive ? LOCK_EX : LOCK_SH) < 0) {
+		perr_set(e, errno, "lock %s/lock", PRISON_RUNDIR);
+		goto fail;
+	}
+	r->locked = true;
+	return 0;
+fail:
+	registry_close(r);
+	return -1;
+}
+
+int registry_unlock(struct registry *r)
+{
+	if (r->locked && flock(r->lockfd, LOCK_UN) == 0)
+		r->locked = false;
+	return 0;
+}
+
+int registry_relock(struct registry *r, struct perr *e)
+{
+	if (!r->locked && flock(r->lockfd, LOCK_EX) < 0)
+		return perr_set(e, errno, "lock %s/lock", PRISON_RUNDIR);
+	r->locked = true;
+	return 0;
+}
+
+void registry_close(struct registry *r)
+{
+	registry_unlock(r);
+	closep(&r->lockfd);
+	closep(&r->jailfd);
+	closep(&r->dirfd);
+	r->lockfd = r->jailfd = r->dirfd = -1;
+}
+
+void record_free(struct jail_record *rec)
+{
+	param_free(&rec->params);
+}
+
+void registry_free_list(struct jail_record *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		record_free(&list[i]);
+	free(list);
+}
+
+static json_object *record_to_json(const struct jail_record *rec)
+{
+	json_object *o = json_object_new_object(), *p = json_object_new_object();
+
+	json_object_object_add(o, "jid", json_object_new_int(rec->jid));
+	json_object_object_add(o, "name", json_object_new_string(rec->name));
+	json_object_object_add(o, "state", json_object_new_string(state_names[rec->state]));
+	json_object_object_add(o, "creator_pid", json_object_new_int(rec->creator_pid));
+	json_object_object_add(o, "creator_start", json_object_new_uint64(rec->creator_start));
+	json_object_object_add(o, "init_pid", json_object_new_int(rec->init_pid));
+	json_object_object_add(o, "init_start", json_object_new_uint64(rec->init_start));
+	json_object_object_add(o, "uid_base", json_object_new_uint64(rec->uid_base));
+	for (int i = 0; i < P__COUNT; i++) {
+		const struct param_value *v = &rec->params.v[i];
+		if (!v->set)
+			continue;
+		if (v->argv) {
+			json_object *a = json_object_new_array();
+			for (char **w = v->argv; *w; w++)
+				json_object_array_add(a, json_object_new_string(*w));
+			json_object_object_add(p, param_table[i].name, a);
+		} else {
+			json_object_object_add(p, param_table[i].name, json_object_new_string(v->str));
+		}
+	}
+	json_object_object_add(o, "params", p);
+	return o;
+}
+
+static int record_from_json(json_object *o, struct jail_record *rec)
+{
+	json_object *x, *p;
+	struct perr e;
+
+	memset(rec, 0, sizeof(*rec));
+	if (!json_object_object_get_ex(o, "jid", &x))
+		return -1;
+	rec->jid = json_object_get_int(x);
+	if (!json_object_object_get_ex(o, "name", &x))
+		return -1;
+	snprintf(rec->name, sizeof(rec->name), "%s", json_object_get_string(x));
+	rec->state = JS_DYING;
+	if (json_object_object_get_ex(o, "state", &x))
+		for (size_t i = 0; i < ARRAY_SIZE(state_names); i++)
+			if (strcmp(json_object_get_string(x), state_names[i]) == 0)
+				rec->state = (enum jail_state)i;
+	if (json_object_object_get_ex(o, "creator_pid", &x))
+		rec->creator_pid = json_object_get_int(x);
+	if (json_object_object_get_ex(o, "creator_start", &x))
+		rec->creator_start = json_object_get_uint64(x);
+	if (json_object_object_get_ex(o, "init_pid", &x))
+		rec->init_pid = json_object_get_int(x);
+	if (json_object_object_get_ex(o, "init_start", &x))
+		rec->init_start = json_object_get_uint64(x);
+	if (json_object_object_get_ex(o, "uid_base", &x))
+		rec->uid_base = (unsigned long)json_object_get_uint64(x);
+	if (json_object_object_get_ex(o, "params", &p)) {
+		json_object_object_foreach(p, key, val) {
+			int id = param_lookup(key);
+			if (id < 0)
+				continue;
+			if (json_object_is_type(val, json_type_array)) {
+				size_t n = json_object_array_length(val);
+				char **argv = calloc(n + 1, sizeof(char *));
+				if (!argv)
+					return -1;
+				for (size_t i = 0; i < n; i++)
+					argv[i] = (char *)json_object_get_string(json_object_array_get_idx(val, i));
+				int r = param_set_argv(&rec->params, id, argv, (int)n, &e);
+				free(argv);
+				if (r < 0)
+					return -1;
+			} else if (param_set(&rec->params, id, json_object_get_string(val), &e) < 0) {
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+static int read_record(struct registry *r, const char *file, struct jail_record *rec)
+{
+	_cleanup_close_ int fd = openat(r->jailfd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	char buf[65536];
+	ssize_t n;
+	json_object *o;
+	int ret;
+
+	if (fd < 0)
+		return -1;
+	n = read_all(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	o = json_tokener_parse(buf);
+	if (!o)
+		return -1;
+	ret = record_from_json(o, rec);
+	json_object_put(o);
+	if (ret < 0)
+		record_free(rec);
+	return ret;
+}
+
+static int cmp_jid(const void *a, const void *b)
+{
+	return ((const struct jail_record *)a)->jid - ((const struct jail_record *)b)->jid;
+}
+
+int registry_list(struct registry *r, struct jail_record **ret, size_t *ret_n, struct perr *e)
+{
+	int fd = openat(r->jailfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d;
+	struct dirent *de;
+	struct jail_record *list = NULL;
+	size_t n = 0, cap = 0;
+
+	if (fd < 0)
+		return perr_set(e, errno, "open registry");
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return perr_set(e, errno, "open registry");
+	}
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		if (de->d_name[0] == '.' || len < 6 || strcmp(de->d_name + len - 5, ".json"))
+			continue;
+		if (n == cap) {
+			struct jail_record *nl = realloc(list, (cap = cap ? cap * 2 : 16) * sizeof(*list));
+			if (!nl) {
+				closedir(d);
+				registry_free_list(list, n);
+				return perr_set(e, ENOMEM, "registry");
+			}
+			list = nl;
+		}
+		/* A record that cannot be read is a torn write from a killed command: skip it. */
+		if (read_record(r, de->d_name, &list[n]) == 0)
+			n++;
+	}
+	closedir(d);
+	if (n)
+		qsort(list, n, sizeof(*list), cmp_jid);
+	*ret = list;
+	*ret_n = n;
+	return 0;
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+int registry_find(struct registry *r, const char *key, struct jail_record *ret, struct perr *e)
+{
+	struct jail_record *list;
+	size_t n;
+	int found = 0;
+	long jid = -1;
+
+	if (all_digits(key) && !parse_long(key, 0, 999999, &jid))
+		return 0;
+	if (registry_list(r, &list, &n, e) < 0)
+		return -1;
+	for (size_t i = 0; i < n && !found; i++) {
+		/* A numeric key is a jid first, as jexec(8) takes it, then a name. */
+		if ((jid >= 0 && list[i].jid == jid) || (jid < 0 && strcmp(list[i].name, key) == 0)) {
+			*ret = list[i];
+			memset(&list[i], 0, sizeof(list[i]));
+			found = 1;
+		}
+	}
+	if (!found && jid >= 0)
+		for (size_t i = 0; i < n && !found; i++)
+			if (strcmp(list[i].name, key) == 0) {
+				*ret = list[i];
+				memset(&list[i], 0, sizeof(list[i]));
+				found = 1;
+			}
+	registry_free_list(list, n);
+	return found;
+}
+
+int registry_write(struct registry *r, const struct jail_record *rec, struct perr *e)
+{
+	char tmp[64], final[64];
+	json_object *o = record_to_json(rec);
+	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	int fd, ret = 0;
+
+	snprintf(tmp, sizeof(tmp), ".%d.tmp", rec->jid);
+	snprintf(final, sizeof(final), "%d.json", rec->jid);
+	fd = openat(r->jailfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		json_object_put(o);
+		return perr_set(e, errno, "write record %d", rec->jid);
+	}
+	if (write_all(fd, text, strlen(text)) < 0 || write_all(fd, "\n", 1) < 0)
+		ret = perr_set(e, errno, "write record %d", rec->jid);
+	if (close(fd) < 0 && ret == 0)
+		ret = perr_set(e, errno, "write record %d", rec->jid);
+	json_object_put(o);
+	if (ret == 0 && renameat(r->jailfd, tmp, r->jailfd, final) < 0)
+		ret = perr_set(e, errno, "write record %d", rec->jid);
+	if (ret < 0)
+		unlinkat(r->jailfd, tmp, 0);
+	return ret;
+}
+
+int registry_remove(struct registry *r, int jid)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%d.json", jid);
+	if (unlinkat(r->jailfd, name, 0) < 0 && errno != ENOENT)
+		return -1;
+	return 0;
+}

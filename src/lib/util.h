@@ -1,0 +1,52 @@
+/* Small helpers shared by the library: scope-bound cleanup and safe I/O. */
+#ifndef PRISON_UTIL_H
+#define PRISON_UTIL_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static inline void closep(int *fd)
+{
+	if (*fd >= 0) {
+		int saved = errno;
+		close(*fd);
+		errno = saved;
+	}
+}
+
+static inline void freep(void *p)
+{
+	free(*(void **)p);
+}
+
+#define _cleanup_close_ __attribute__((cleanup(closep)))
+#define _cleanup_free_ __attribute__((cleanup(freep)))
+
+/* Hand an fd out of a cleanup scope: the variable no longer owns it. */
+static inline int take_fd(int *fd)
+{
+	int r = *fd;
+	*fd = -1;
+	return r;
+}
+#define TAKE_FD(fd) take_fd(&(fd))
+
+int write_all(int fd, const void *buf, size_t len);
+ssize_t read_all(int fd, void *buf, size_t len);
+/* Write a whole small file below dirfd; used for proc and cgroup knobs. */
+int write_file_at(int dirfd, const char *name, const char *text);
+/* Read up to len-1 bytes of a small file and NUL-terminate; returns bytes. */
+ssize_t read_file_at(int dirfd, const char *name, char *buf, size_t len);
+/* Start time (clock ticks since boot) of pid, from /proc/PID/stat; 0 if gone. */
+unsigned long long proc_start_time(pid_t pid);
+/* Parse a decimal integer that must fill the whole string. */
+bool parse_long(const char *s, long min, long max, long *ret);
+/* Parse whole string as a non-negative unsigned long long. */
+bool parse_ull(const char *s, unsigned long long *ret);
+
+#endif

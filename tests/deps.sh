@@ -1,0 +1,17 @@
+#!/bin/sh
+# Install what building and testing prison needs, when it is missing (Debian, as root).
+set -e
+need=""
+have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
+for p in build-essential pkg-config libseccomp-dev libjson-c-dev busybox-static; do
+	have "$p" || need="$need $p"
+done
+[ -z "$need" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "missing packages:$need (run as root, or install them)" >&2
+	exit 1
+fi
+echo "installing:$need"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null || true
+apt-get install -y -qq $need >/dev/null
