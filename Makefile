@@ -51,10 +51,10 @@ $(B)/sbin/%: $(B)/obj/cmd/%.o $(B)/libprison.a
 	@mkdir -p $(@D)
 	$(CC) $(LDHARDEN) -o $@ $< $(B)/libprison.a $(PKG_LIBS)
 
-# jailinit stays small: libc only.
+# jailinit runs inside roots that need not have a C library: static, libc only.
 $(B)/libexec/prison/jailinit: $(B)/obj/cmd/jailinit.o
 	@mkdir -p $(@D)
-	$(CC) $(LDHARDEN) -o $@ $<
+	$(CC) -static-pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -o $@ $<
 
 $(B)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h $(UNIT_LIB)
 	@mkdir -p $(@D)
@@ -81,7 +81,12 @@ deps:
 unit: $(UNIT_BIN) $(UNIT_ASAN)
 	@sh tests/unit/run.sh $(UNIT_BIN) $(UNIT_ASAN)
 
-integration: all
+# The probe runs inside busybox roots: static, so it needs no libraries there.
+$(B)/tests/probe: tests/integration/probe.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu17 -D_GNU_SOURCE $(WARN) -O2 -static -o $@ $<
+
+integration: all $(B)/tests/probe
 	@bash tests/integration/run.sh
 
 check: deps

@@ -494,11 +494,12 @@ static void reap_if_gone(const struct jail_record *rec, int pidfd)
 
 	if (!pidfd_wait_exit(pidfd, 5000))
 		return;
+	/* jail -c is jailinit's parent: reap it here (ECHILD for anyone else). */
+	waitpid(rec->init_pid, NULL, WNOHANG);
 	if (registry_open(&reg, true, &e) < 0)
 		return;
 	(void)sweep(&reg, NULL, NULL, &e);
 	registry_close(&reg);
-	(void)rec;
 }
 
 void jail_release(const struct jail_record *rec, int hold)

@@ -75,7 +75,10 @@ unsigned long long proc_start_time(pid_t pid)
 		return 0;
 	/* The command name may hold spaces and parentheses: skip to the last ')'. */
 	p = strrchr(buf, ')');
-	if (!p)
+	if (!p || strlen(p) < 3)
+		return 0;
+	/* A zombie has finished: for the registry it is gone. */
+	if (p[2] == 'Z' || p[2] == 'X')
 		return 0;
 	/* Field 22 (starttime) is the 20th field after the name. */
 	for (int field = 2; p && field < 22; field++)

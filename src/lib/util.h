@@ -42,7 +42,7 @@ ssize_t read_all(int fd, void *buf, size_t len);
 int write_file_at(int dirfd, const char *name, const char *text);
 /* Read up to len-1 bytes of a small file and NUL-terminate; returns bytes. */
 ssize_t read_file_at(int dirfd, const char *name, char *buf, size_t len);
-/* Start time (clock ticks since boot) of pid, from /proc/PID/stat; 0 if gone. */
+/* Start time (clock ticks since boot) of pid, from /proc/PID/stat; 0 if gone or a zombie. */
 unsigned long long proc_start_time(pid_t pid);
 /* Parse a decimal integer that must fill the whole string. */
 bool parse_long(const char *s, long min, long max, long *ret);

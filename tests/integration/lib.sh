@@ -1,0 +1,89 @@
+# Helpers shared by the integration tests.  Every jail a test makes is named pt*.
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+assert_eq() { # actual expected what
+	[ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"
+}
+
+assert_contains() { # haystack needle what
+	case "$1" in *"$2"*) ;; *) fail "$3: '$2' not in '$1'" ;; esac
+}
+
+assert_not_contains() {
+	case "$1" in *"$2"*) fail "$3: '$2' unexpectedly in '$1'" ;; esac
+}
+
+# expect_error "exact stderr line" command...: must fail with exactly that message.
+expect_error() {
+	local want=$1 err rc
+	shift
+	err=$("$@" 2>&1 >/dev/null) && fail "'$*' succeeded, expected: $want"
+	assert_eq "$err" "$want" "error of '$*'"
+}
+
+jail_names() {
+	"$JLS" name 2>/dev/null
+}
+
+jail_exists() {
+	jail_names | grep -qx "$1"
+}
+
+# Host uid of a jail's root, from the record.
+init_pid_of() {
+	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["init_pid"])' "/run/prison/jail/$1.json"
+}
+
+jid_of() {
+	"$JLS" -j "$1" jid
+}
+
+# Nothing of the test's jails may remain: no record, no cgroup, no control socket.
+assert_nothing_left() {
+	local n records cgroups
+	for n in $(jail_names); do
+		case "$n" in pt*) fail "jail $n left behind" ;; esac
+	done
+	records=$(ls /run/prison/jail 2>/dev/null | grep -c '\.json$')
+	cgroups=$(ls -d "$CGROUP2"/prison/[0-9]* 2>/dev/null | wc -l)
+	assert_eq "$cgroups" "$records" "cgroups against registry records"
+	sockets=$(ls /run/prison/ctl 2>/dev/null | wc -l)
+	assert_eq "$sockets" "$records" "control sockets against registry records"
+}
+
+remove_test_jails() {
+	local n
+	for n in $(jail_names); do
+		case "$n" in pt*) "$JAIL" -q -r "$n" >/dev/null 2>&1 || true ;; esac
+	done
+}
+
+# A small root from Debian's busybox-static, with the probe and a few users.
+make_root() {
+	local root=$1 a
+	mkdir -p "$root"/bin "$root"/etc "$root"/proc "$root"/dev "$root"/sys "$root"/tmp "$root"/root \
+		"$root"/home/jdoe "$root"/var/empty
+	chmod 755 "$root"
+	chmod 1777 "$root"/tmp
+	cp /bin/busybox "$root"/bin/busybox
+	for a in $(/bin/busybox --list); do
+		[ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
+	done
+	cp "$PROBE" "$root"/bin/probe
+	cat >"$root"/etc/passwd <<'PW'
+root:x:0:0:root:/root:/bin/sh
+jdoe:x:1001:1001:J Doe:/home/jdoe:/bin/sh
+nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+PW
+	cat >"$root"/etc/group <<'GR'
+root:x:0:
+wheel:x:10:jdoe
+jdoe:x:1001:
+nogroup:x:65534:
+GR
+	chown 1001:1001 "$root"/home/jdoe
+}

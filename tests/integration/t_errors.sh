@@ -1,0 +1,79 @@
+# Bad input: one clear line, a non-zero exit, and nothing left behind.
+
+test_unknown_and_bad_parameters() {
+	expect_error 'jail: unknown parameter: nosuch' "$JAIL" -c name=pterr path="$ROOT" nosuch=1
+	expect_error 'jail: pterr: persist: invalid boolean value "perhaps"' "$JAIL" -c name=pterr path="$ROOT" persist=perhaps
+	expect_error 'jail: pterr: enforce_statfs: invalid integer value "9" (expected 0 to 2)' \
+		"$JAIL" -c name=pterr path="$ROOT" enforce_statfs=9
+	expect_error 'jail: pterr: dying: parameter is read-only' "$JAIL" -c name=pterr path="$ROOT" dying
+	expect_error 'jail: pterr: sysvmsg: invalid value "yes" (expected new, inherit or disable)' \
+		"$JAIL" -c name=pterr path="$ROOT" sysvmsg=yes
+	expect_error 'jail: pterr: jid: invalid integer value "abc" (expected 1 to 999999)' \
+		"$JAIL" -c name=pterr jid=abc path="$ROOT"
+	assert_nothing_left
+}
+
+test_bad_paths() {
+	expect_error 'jail: pterr: path "/nonexistent/x": No such file or directory' \
+		"$JAIL" -c name=pterr path=/nonexistent/x persist
+	touch "$WORK/plainfile"
+	expect_error "jail: pterr: path \"$WORK/plainfile\": Not a directory" \
+		"$JAIL" -c name=pterr path="$WORK/plainfile" persist
+	ln -s / "$WORK/link-out"
+	expect_error "jail: pterr: path \"$WORK/link-out\": contains a symbolic link" \
+		"$JAIL" -c name=pterr path="$WORK/link-out" persist
+	mkdir -p "$WORK/real/inner"
+	ln -s "$WORK/real" "$WORK/link-dir"
+	expect_error "jail: pterr: path \"$WORK/link-dir/inner\": contains a symbolic link" \
+		"$JAIL" -c name=pterr path="$WORK/link-dir/inner" persist
+	expect_error 'jail: pterr: path "relative": not an absolute path' "$JAIL" -c name=pterr path=relative persist
+	assert_nothing_left
+}
+
+test_symlinks_inside_the_root_are_not_followed() {
+	# A jail root whose /proc and /dev point out of it must not get the host's mounted over.
+	mkdir -p "$WORK/evil/bin"
+	cp -a "$ROOT/bin/." "$WORK/evil/bin/"
+	ln -s /etc "$WORK/evil/proc"
+	expect_error 'jail: ptevil: proc: /proc: is or passes through a symbolic link' \
+		"$JAIL" -c name=ptevil path="$WORK/evil" persist
+	rm "$WORK/evil/proc"
+	mkdir "$WORK/evil/proc"
+	ln -s /tmp "$WORK/evil/dev"
+	expect_error 'jail: ptevil: /dev: is or passes through a symbolic link' \
+		"$JAIL" -c name=ptevil path="$WORK/evil" persist
+	assert_nothing_left
+	# The host's /etc and /tmp are untouched.
+	mountpoint -q /tmp && ! grep -q " /tmp " /proc/1/mounts && fail "/tmp of the host got a mount" || true
+}
+
+test_duplicate_name_and_jid() {
+	"$JAIL" -q -c name=ptdup jid=905 path="$ROOT" persist
+	expect_error 'jail: ptdup: jail "ptdup" already exists' "$JAIL" -c name=ptdup path="$ROOT" persist
+	expect_error 'jail: ptother: jid 905 is in use' "$JAIL" -c name=ptother jid=905 path="$ROOT" persist
+	jail_exists ptother && fail "the refused jail was created"
+	"$JAIL" -q -r ptdup
+	assert_nothing_left
+}
+
+test_bad_names() {
+	expect_error 'jail: pt.a: name "pt.a": must not contain '"'"'.'"'"', '"'"'/'"'"', '"'"'*'"'"' or white space' \
+		"$JAIL" -c name=pt.a path="$ROOT" persist
+	expect_error 'jail: 12345: name "12345": a numeric name must equal the jid' \
+		"$JAIL" -c name=12345 jid=906 path="$ROOT" persist
+	assert_nothing_left
+}
+
+test_remove_and_modify_unknown_jail() {
+	expect_error 'jail: ptghost: jail "ptghost" not found' "$JAIL" -r ptghost
+	expect_error 'jail: ptghost: jail "ptghost" not found' "$JAIL" -m name=ptghost persist
+	expect_error 'jail: 999998: jail "999998" not found' "$JAIL" -r 999998
+}
+
+test_usage_errors() {
+	out=$("$JAIL" 2>&1) && fail "jail with no arguments succeeded"
+	assert_contains "$out" "usage: jail" "usage"
+	out=$("$JEXEC" 2>&1) && fail "jexec with no arguments succeeded"
+	assert_contains "$out" "usage: jexec [-l] [-u username | -U username] jail [command ...]" "jexec usage"
+	expect_error 'jail: -f: jail.conf is not supported yet; give parameters on the command line' "$JAIL" -f /etc/jail.conf -c
+}

@@ -1,0 +1,127 @@
+# What a process inside sees and may do, proven from inside and outside.
+
+test_processes_see_only_their_jail() {
+	sleep 60 &
+	hostpid=$!
+	"$JAIL" -q -c name=ptps path="$ROOT" persist
+	pids=$("$JEXEC" ptps /bin/sh -c 'ls /proc | grep "^[0-9]" | tr "\n" " "')
+	# jailinit, the shell and ls.
+	assert_contains " $pids" " 1 " "PID 1 inside"
+	count=$(echo $pids | wc -w)
+	[ "$count" -le 4 ] || fail "jail sees $count processes: $pids"
+	out=$("$JEXEC" ptps /bin/probe kill "$hostpid")
+	assert_eq "$out" ESRCH "signal a host process from inside"
+	assert_eq "$("$JEXEC" ptps cat /proc/1/cmdline | tr '\0' ' ')" "jailinit 1 " "PID 1 is jailinit"
+	kill "$hostpid"
+}
+
+test_hostname_isolated_both_ways() {
+	host_before=$(hostname)
+	"$JAIL" -q -c name=pthost path="$ROOT" host.hostname=jailhost persist
+	assert_eq "$("$JEXEC" pthost hostname)" jailhost "hostname inside"
+	"$JEXEC" pthost hostname changed-inside
+	assert_eq "$("$JEXEC" pthost hostname)" changed-inside "hostname set inside"
+	assert_eq "$(hostname)" "$host_before" "host's hostname after the jail set its own"
+	hostname "$host_before"
+	assert_eq "$("$JEXEC" pthost hostname)" changed-inside "jail's hostname after the host's changed"
+}
+
+test_hostname_denied_without_allow() {
+	"$JAIL" -q -c name=ptnohost path="$ROOT" allow.noset_hostname persist
+	assert_eq "$("$JEXEC" ptnohost /bin/probe sethostname evil)" EPERM "sethostname with allow.noset_hostname"
+}
+
+test_default_hostname_is_inherited() {
+	"$JAIL" -q -c name=ptinh path="$ROOT" persist
+	assert_eq "$("$JEXEC" ptinh hostname)" "$(hostname)" "a new jail's hostname"
+}
+
+test_root_inside_is_unprivileged_outside() {
+	"$JAIL" -q -c name=ptuid path="$ROOT" persist
+	jid=$(jid_of ptuid)
+	"$JEXEC" ptuid /bin/sh -c 'sleep 30 >/dev/null 2>&1 &'
+	pid=$(pgrep -f 'sleep 30' | while read -r p; do
+		grep -qx "0::/prison/$jid" /proc/$p/cgroup 2>/dev/null && echo "$p"; done | head -1)
+	[ -n "$pid" ] || fail "jail's sleep not found from the host"
+	uid=$(awk '/^Uid:/ { print $2 }' /proc/$pid/status)
+	assert_eq "$uid" $((1073741824 + jid * 65536)) "host uid of jail root"
+	assert_eq "$("$JEXEC" ptuid id -u)" 0 "uid inside"
+}
+
+test_files_of_jail_root_owned_by_root_on_disk() {
+	"$JAIL" -q -c name=ptfile path="$ROOT" persist
+	"$JEXEC" ptfile /bin/sh -c 'echo x >/tmp/made-inside; chown 1001:1001 /home/jdoe'
+	assert_eq "$(stat -c %u:%g "$ROOT/tmp/made-inside")" 0:0 "owner on disk of a file jail root made"
+	assert_eq "$("$JEXEC" ptfile stat -c %u /bin/busybox)" 0 "owner inside of a file root owns on disk"
+	"$JEXEC" -U jdoe ptfile /bin/sh -c 'echo y >/home/jdoe/mine'
+	assert_eq "$(stat -c %u "$ROOT/home/jdoe/mine")" 1001 "owner on disk of a file jdoe made"
+	rm -f "$ROOT/tmp/made-inside" "$ROOT/home/jdoe/mine"
+}
+
+test_path_root_host_files_not_writable() {
+	"$JAIL" -q -c name=ptro path=/ persist
+	out=$("$JEXEC" ptro /bin/sh -c 'echo x > /etc/prison-escape 2>&1; echo $?')
+	[ ! -e /etc/prison-escape ] || { rm -f /etc/prison-escape; fail "jail root wrote a host file"; }
+	assert_contains "$("$JEXEC" ptro stat -c %U /etc/passwd)" nobody "host files seen from a path=/ jail"
+}
+
+test_privileged_calls_refused() {
+	"$JAIL" -q -c name=ptpriv path="$ROOT" persist
+	for op in finit_module keyctl bpf perf_event_open open_by_handle_at reboot settime swapoff \
+		unshare_user tiocsti; do
+		out=$("$JEXEC" ptpriv /bin/probe "$op" </dev/null || true)
+		assert_eq "$out" EPERM "$op from jail root"
+	done
+	assert_eq "$("$JEXEC" ptpriv /bin/probe mount /tmp || true)" EPERM "mount from jail root"
+	assert_eq "$("$JEXEC" ptpriv /bin/probe shmget || true)" EPERM "SysV shm with sysvshm=disable"
+}
+
+test_allow_mount_opens_mount() {
+	"$JAIL" -q -c name=ptmount path="$ROOT" allow.mount persist
+	assert_eq "$("$JEXEC" ptmount /bin/probe mount /tmp)" ok "mount with allow.mount"
+	# The mount is the jail's own: the host's tree does not change.
+	assert_not_contains "$(grep " $ROOT/tmp " /proc/self/mounts || true)" tmpfs "host mount table"
+}
+
+test_sysvipc_new() {
+	before=$(ipcs -m | wc -l)
+	"$JAIL" -q -c name=ptipc path="$ROOT" sysvshm=new persist
+	assert_eq "$("$JEXEC" ptipc /bin/probe shmget)" ok "SysV shm with sysvshm=new"
+	# A private IPC namespace: the host does not see the segment.
+	assert_eq "$(ipcs -m | wc -l)" "$before" "host's SysV segments after the jail made one"
+	assert_eq "$("$JEXEC" ptipc /bin/sh -c 'ipcs -m | grep -c 600')" 1 "segments seen inside"
+}
+
+test_proc_masked_and_sys_read_only() {
+	"$JAIL" -q -c name=ptproc path="$ROOT" persist
+	assert_eq "$("$JEXEC" ptproc /bin/sh -c 'wc -c </proc/kcore')" 0 "size of /proc/kcore inside"
+	assert_eq "$("$JEXEC" ptproc /bin/sh -c 'cat /proc/keys | wc -c')" 0 "/proc/keys inside"
+	out=$("$JEXEC" ptproc /bin/sh -c 'echo 1 >/proc/sys/kernel/hostname 2>&1 && echo wrote || echo refused')
+	assert_eq "$out" refused "write to /proc/sys"
+	out=$("$JEXEC" ptproc /bin/sh -c 'echo 1 >/sys/kernel/uevent_helper 2>/dev/null && echo wrote || echo refused')
+	assert_eq "$out" refused "write to /sys"
+	assert_contains "$("$JEXEC" ptproc cat /proc/self/mountinfo)" " /sys ro," "/sys mount inside"
+}
+
+test_minimal_dev() {
+	"$JAIL" -q -c name=ptdev path="$ROOT" persist
+	devs=$("$JEXEC" ptdev ls /dev | tr '\n' ' ')
+	assert_eq "$devs" "fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero " "/dev inside"
+	assert_eq "$("$JEXEC" ptdev /bin/sh -c 'head -c 4 /dev/zero | wc -c')" 4 "/dev/zero works"
+	"$JEXEC" ptdev /bin/sh -c 'ls /dev/sda /dev/mem /dev/kmsg 2>/dev/null' && fail "host devices in the jail" || true
+}
+
+test_no_host_fd_leaks_in() {
+	"$JAIL" -q -c name=ptfd path="$ROOT" persist
+	exec 7</etc/hostname
+	fds=$("$JEXEC" ptfd /bin/sh -c 'ls /proc/$$/fd | tr "\n" " "')
+	exec 7<&-
+	assert_eq "$fds" "0 1 2 " "descriptors of a process entering the jail"
+	sid=$("$JEXEC" ptfd /bin/sh -c 'cut -d" " -f6 /proc/$$/stat; echo $$')
+	assert_eq "$(echo $sid | cut -d' ' -f1)" "$(echo $sid | cut -d' ' -f2)" "a jail process leads its own session"
+}
+
+test_cannot_trace_jailinit() {
+	"$JAIL" -q -c name=pttrace path="$ROOT" persist
+	assert_eq "$("$JEXEC" pttrace /bin/probe ptrace 1 || true)" EPERM "ptrace of jailinit by jail root"
+}

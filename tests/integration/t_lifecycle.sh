@@ -1,0 +1,123 @@
+# Life cycle: create, persist, modify, remove, and what is left after.
+
+test_persistent_jail_lives_with_no_process() {
+	"$JAIL" -q -c name=ptpersist path="$ROOT" persist
+	jail_exists ptpersist || fail "persistent jail not listed"
+	jid=$(jid_of ptpersist)
+	# Only jailinit is in the jail's cgroup.
+	assert_eq "$(wc -l <"$CGROUP2/prison/$jid/cgroup.procs")" 1 "processes in an idle persistent jail"
+	out=$("$JEXEC" ptpersist /bin/echo hello)
+	assert_eq "$out" hello "jexec into a persistent jail"
+	jail_exists ptpersist || fail "persistent jail went away after jexec"
+	assert_eq "$("$JAIL" -r ptpersist)" "ptpersist: removed" "jail -r output"
+	jail_exists ptpersist && fail "removed jail still listed"
+	[ ! -e "$CGROUP2/prison/$jid" ] || fail "cgroup left after removal"
+	[ ! -e "/run/prison/jail/$jid.json" ] || fail "record left after removal"
+}
+
+test_nonpersistent_jail_vanishes() {
+	out=$("$JAIL" -c name=ptonce path="$ROOT" command=/bin/echo inside)
+	assert_eq "$out" "inside
+ptonce: created" "output of a jail with a command"
+	jail_exists ptonce && fail "non-persistent jail still listed after its command ended"
+	assert_nothing_left
+}
+
+test_jail_with_background_process_lives_until_it_ends() {
+	"$JAIL" -q -c name=ptbg path="$ROOT" command=/bin/sh -c 'sleep 2 >/dev/null 2>&1 &'
+	jail_exists ptbg || fail "jail with a running process vanished"
+	sleep 3
+	jail_exists ptbg && fail "jail outlived its last process"
+	assert_nothing_left
+}
+
+test_modify_hostname_and_persist() {
+	"$JAIL" -q -c name=ptmod path="$ROOT" host.hostname=before persist
+	assert_eq "$("$JAIL" -m name=ptmod host.hostname=after)" "ptmod: updated" "jail -m output"
+	assert_eq "$("$JEXEC" ptmod hostname)" after "hostname inside after jail -m"
+	assert_eq "$("$JLS" -j ptmod host.hostname)" after "jls after jail -m"
+	expect_error 'jail: ptmod: path cannot be changed after creation' "$JAIL" -m name=ptmod path=/tmp
+	expect_error 'jail: ptmod: allow.mount cannot be changed after creation' "$JAIL" -m name=ptmod allow.mount
+	# Losing persist with nothing running removes the jail, as on FreeBSD.
+	"$JAIL" -q -m name=ptmod nopersist
+	jail_exists ptmod && fail "empty jail kept after nopersist"
+	assert_nothing_left
+}
+
+test_rename_with_jail_m() {
+	"$JAIL" -q -c name=ptold path="$ROOT" persist
+	jid=$(jid_of ptold)
+	"$JAIL" -q -m jid="$jid" name=ptnew
+	jail_exists ptnew || fail "renamed jail not found by its new name"
+	jail_exists ptold && fail "old name still listed"
+	"$JAIL" -q -r ptnew
+}
+
+test_remove_sends_term_then_kill() {
+	"$JAIL" -q -c name=ptstop path="$ROOT" persist stop.timeout=1
+	# One process exits on SIGTERM, one ignores it and must be killed.
+	"$JEXEC" ptstop /bin/sh -c 'sleep 300 >/dev/null 2>&1 &'
+	"$JEXEC" ptstop /bin/sh -c "trap '' TERM; while :; do sleep 1; done" >/dev/null 2>&1 &
+	sleep 0.5
+	jid=$(jid_of ptstop)
+	assert_eq "$(wc -l <"$CGROUP2/prison/$jid/cgroup.procs")" 4 "processes before removal"
+	start=$(date +%s%N)
+	"$JAIL" -q -r ptstop
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	[ "$ms" -ge 900 ] || fail "removal took ${ms} ms: stop.timeout was not waited for"
+	[ "$ms" -lt 5000 ] || fail "removal took ${ms} ms: SIGKILL came late"
+	[ ! -e "$CGROUP2/prison/$jid" ] || fail "cgroup left after removal"
+	wait
+}
+
+test_remove_quick_when_processes_obey_term() {
+	"$JAIL" -q -c name=ptquick path="$ROOT" persist stop.timeout=30
+	"$JEXEC" ptquick /bin/sh -c 'sleep 300 >/dev/null 2>&1 &'
+	start=$(date +%s%N)
+	"$JAIL" -q -r ptquick
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	[ "$ms" -lt 3000 ] || fail "removal waited ${ms} ms although every process had exited"
+}
+
+test_remove_all_with_star() {
+	"$JAIL" -q -c name=ptstar1 path="$ROOT" persist
+	"$JAIL" -q -c name=ptstar2 path="$ROOT" persist
+	out=$("$JAIL" -r '*')
+	assert_contains "$out" "ptstar1: removed" "jail -r *"
+	assert_contains "$out" "ptstar2: removed" "jail -r *"
+}
+
+test_path_root_jail() {
+	out=$("$JAIL" -c name=ptslash path=/ command=/bin/hostname)
+	assert_contains "$out" "ptslash: created" "path=/ jail"
+	assert_nothing_left
+}
+
+test_old_form() {
+	out=$("$JAIL" "$ROOT" ptoldhost "" /bin/hostname)
+	assert_eq "$(echo "$out" | head -1)" ptoldhost "hostname in the old form"
+	expect_error 'jail: ip "198.18.0.1": IP addresses are not supported yet; give ""' \
+		"$JAIL" "$ROOT" ptoldhost 198.18.0.1 /bin/true
+}
+
+test_jid_flags_i_and_J() {
+	jid=$("$JAIL" -i -c name=ptjid path="$ROOT" persist)
+	assert_eq "$jid" "$(jid_of ptjid)" "jail -i output"
+	"$JAIL" -q -r ptjid
+	"$JAIL" -q -J "$WORK/jidfile" -c name=ptjid jid=77 path="$ROOT" persist
+	assert_eq "$(cut -f1 "$WORK/jidfile")" 77 "jid in the -J file"
+	assert_eq "$(cut -f2 "$WORK/jidfile")" "$ROOT" "path in the -J file"
+	assert_eq "$(jid_of ptjid)" 77 "explicit jid"
+}
+
+test_failing_command_removes_the_jail() {
+	expect_error 'jail: ptfail: /bin/false: failed (exit status 1)' "$JAIL" -q -c name=ptfail path="$ROOT" persist command=/bin/false
+	jail_exists ptfail && fail "jail kept after its command failed"
+	assert_nothing_left
+}
+
+test_create_or_modify_with_cm() {
+	"$JAIL" -q -cm name=ptcm path="$ROOT" persist host.hostname=one
+	"$JAIL" -q -cm name=ptcm host.hostname=two
+	assert_eq "$("$JEXEC" ptcm hostname)" two "jail -cm on an existing jail modifies it"
+}

@@ -1,0 +1,72 @@
+# Concurrency and crashes: the registry stays consistent whatever happens.
+
+test_concurrent_same_name_one_wins() {
+	for i in 1 2; do
+		"$JAIL" -c name=ptrace path="$ROOT" persist >"$WORK/out$i" 2>&1 &
+	done
+	wait || true
+	ok=$(cat "$WORK"/out1 "$WORK"/out2 | grep -c '^ptrace: created$' || true)
+	err=$(cat "$WORK"/out1 "$WORK"/out2 | grep -c '^jail: ptrace: jail "ptrace" already exists$' || true)
+	assert_eq "$ok/$err" "1/1" "two creates of one name"
+	assert_eq "$(jail_names | grep -c '^ptrace$')" 1 "jails named ptrace"
+}
+
+test_twenty_concurrent_creates_get_distinct_jids() {
+	for i in $(seq 1 20); do
+		"$JAIL" -q -c name=ptmany$i path="$ROOT" persist &
+	done
+	wait
+	jids=$("$JLS" name jid | awk '$1 ~ /^ptmany/ { print $2 }' | sort -n)
+	assert_eq "$(echo "$jids" | wc -l)" 20 "jails created"
+	assert_eq "$(echo "$jids" | uniq | wc -l)" 20 "distinct jids"
+}
+
+test_lowest_free_jid_is_reused() {
+	"$JAIL" -q -c name=ptlow1 path="$ROOT" persist
+	"$JAIL" -q -c name=ptlow2 path="$ROOT" persist
+	j1=$(jid_of ptlow1)
+	"$JAIL" -q -r ptlow1
+	"$JAIL" -q -c name=ptlow3 path="$ROOT" persist
+	assert_eq "$(jid_of ptlow3)" "$j1" "jid after a removal"
+}
+
+test_kill_9_at_any_moment_leaves_a_consistent_registry() {
+	for delay in 0 0.001 0.003 0.006 0.01 0.02 0.05; do
+		"$JAIL" -q -c name=ptkill path="$ROOT" command=/bin/sleep 30 &
+		pid=$!
+		sleep "$delay"
+		kill -9 $pid 2>/dev/null || true
+		wait $pid 2>/dev/null || true
+		# The next command makes the registry consistent: listed means alive.
+		if jail_exists ptkill; then
+			jid=$(jid_of ptkill)
+			[ -e "$CGROUP2/prison/$jid" ] || fail "listed jail has no cgroup (delay $delay)"
+			"$JAIL" -q -r ptkill
+		fi
+		assert_nothing_left
+	done
+}
+
+test_kill_9_of_jailinit_is_cleaned_up() {
+	"$JAIL" -q -c name=ptinit path="$ROOT" persist
+	jid=$(jid_of ptinit)
+	kill -9 "$(init_pid_of "$jid")"
+	sleep 0.2
+	jail_exists ptinit && fail "a jail whose jailinit died is still listed"
+	assert_nothing_left
+}
+
+test_kill_9_of_jail_r_is_finished_by_the_next_command() {
+	"$JAIL" -q -c name=ptrm path="$ROOT" persist stop.timeout=20
+	"$JEXEC" ptrm /bin/sh -c "trap '' TERM; while :; do sleep 1; done" >/dev/null 2>&1 &
+	sleep 0.3
+	"$JAIL" -q -r ptrm &
+	rm_pid=$!
+	sleep 0.5
+	kill -9 $rm_pid
+	wait $rm_pid 2>/dev/null || true
+	# The removal was under way: the next command finishes it.
+	jail_exists ptrm && fail "half-removed jail still listed"
+	wait || true
+	assert_nothing_left
+}
