@@ -99,7 +99,9 @@ int cred_lookup_jail(const char *user, struct jail_cred *c, struct perr *e)
 		}
 		return perr_set(e, 0, "user \"%s\" not found in the jail", user);
 	}
-	c->ngroups = 0;
+	/* As initgroups(3) does: the primary group is among the supplementary ones. */
+	c->groups[0] = c->gid;
+	c->ngroups = 1;
 	f = open_db("/etc/group");
 	if (f) {
 		gid_t g;

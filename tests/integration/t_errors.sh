@@ -1,7 +1,7 @@
 # Bad input: one clear line, a non-zero exit, and nothing left behind.
 
 test_unknown_and_bad_parameters() {
-	expect_error 'jail: unknown parameter: nosuch' "$JAIL" -c name=pterr path="$ROOT" nosuch=1
+	expect_error 'jail: pterr: unknown parameter: nosuch' "$JAIL" -c name=pterr path="$ROOT" nosuch=1
 	expect_error 'jail: pterr: persist: invalid boolean value "perhaps"' "$JAIL" -c name=pterr path="$ROOT" persist=perhaps
 	expect_error 'jail: pterr: enforce_statfs: invalid integer value "9" (expected 0 to 2)' \
 		"$JAIL" -c name=pterr path="$ROOT" enforce_statfs=9

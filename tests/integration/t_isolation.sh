@@ -4,12 +4,10 @@ test_processes_see_only_their_jail() {
 	sleep 60 &
 	hostpid=$!
 	"$JAIL" -q -c name=ptps path="$ROOT" persist
-	pids=$("$JEXEC" ptps /bin/sh -c 'ls /proc | grep "^[0-9]" | tr "\n" " "')
-	# jailinit, the shell and ls.
-	assert_contains " $pids" " 1 " "PID 1 inside"
-	count=$(echo $pids | wc -w)
-	[ "$count" -le 4 ] || fail "jail sees $count processes: $pids"
-	out=$("$JEXEC" ptps /bin/probe kill "$hostpid")
+	pids=$("$JEXEC" ptps ls /proc | grep '^[0-9]' | tr '\n' ' ')
+	# jailinit and ls itself, nothing of the host.
+	assert_eq "$pids" "1 2 " "processes seen inside"
+	out=$("$JEXEC" ptps /bin/probe kill "$hostpid" || true)
 	assert_eq "$out" ESRCH "signal a host process from inside"
 	assert_eq "$("$JEXEC" ptps cat /proc/1/cmdline | tr '\0' ' ')" "jailinit 1 " "PID 1 is jailinit"
 	kill "$hostpid"
@@ -84,18 +82,23 @@ test_allow_mount_opens_mount() {
 }
 
 test_sysvipc_new() {
-	before=$(ipcs -m | wc -l)
+	before=$(wc -l </proc/sysvipc/shm)
 	"$JAIL" -q -c name=ptipc path="$ROOT" sysvshm=new persist
 	assert_eq "$("$JEXEC" ptipc /bin/probe shmget)" ok "SysV shm with sysvshm=new"
 	# A private IPC namespace: the host does not see the segment.
-	assert_eq "$(ipcs -m | wc -l)" "$before" "host's SysV segments after the jail made one"
-	assert_eq "$("$JEXEC" ptipc /bin/sh -c 'ipcs -m | grep -c 600')" 1 "segments seen inside"
+	assert_eq "$(wc -l </proc/sysvipc/shm)" "$before" "host's SysV segments after the jail made one"
+	assert_eq "$("$JEXEC" ptipc /bin/sh -c 'wc -l </proc/sysvipc/shm')" 2 "segments seen inside (with the header)"
 }
 
 test_proc_masked_and_sys_read_only() {
 	"$JAIL" -q -c name=ptproc path="$ROOT" persist
-	assert_eq "$("$JEXEC" ptproc /bin/sh -c 'wc -c </proc/kcore')" 0 "size of /proc/kcore inside"
-	assert_eq "$("$JEXEC" ptproc /bin/sh -c 'cat /proc/keys | wc -c')" 0 "/proc/keys inside"
+	masked=0
+	for f in kcore keys timer_list sysrq-trigger sched_debug; do
+		[ -e "/proc/$f" ] || continue
+		masked=$((masked + 1))
+		assert_eq "$("$JEXEC" ptproc /bin/sh -c "cat /proc/$f | wc -c")" 0 "/proc/$f inside"
+	done
+	[ "$masked" -ge 2 ] || fail "too few masked /proc files to test"
 	out=$("$JEXEC" ptproc /bin/sh -c 'echo 1 >/proc/sys/kernel/hostname 2>&1 && echo wrote || echo refused')
 	assert_eq "$out" refused "write to /proc/sys"
 	out=$("$JEXEC" ptproc /bin/sh -c 'echo 1 >/sys/kernel/uevent_helper 2>/dev/null && echo wrote || echo refused')
