@@ -7,6 +7,7 @@
 
 #include "../lib/attach.h"
 #include "../lib/jail.h"
+#include "../lib/util.h"
 #include "../lib/param.h"
 
 static bool quiet, verbose, print_jid;
@@ -176,6 +177,11 @@ int main(int argc, char **argv)
 	struct perr e = { 0 };
 	bool create = false, modify = false, remove = false;
 	int c, ret;
+
+	if (ensure_std_fds() < 0) {
+		fprintf(stderr, "jail: cannot open /dev/null\n");
+		return 1;
+	}
 
 	while ((c = getopt(argc, argv, "+cmrRdhilqvJ:u:U:n:s:f:e:")) != -1) {
 		switch (c) {

@@ -5,6 +5,7 @@
 
 #include "../lib/attach.h"
 #include "../lib/jail.h"
+#include "../lib/util.h"
 
 static void usage(void)
 {
@@ -18,6 +19,11 @@ int main(int argc, char **argv)
 	struct jail_record rec;
 	struct perr e = { 0 };
 	int c, status = 0;
+
+	if (ensure_std_fds() < 0) {
+		fprintf(stderr, "jexec: cannot open /dev/null\n");
+		return 1;
+	}
 
 	while ((c = getopt(argc, argv, "+lu:U:")) != -1) {
 		switch (c) {

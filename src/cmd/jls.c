@@ -177,6 +177,11 @@ int main(int argc, char **argv)
 	bool found = false, params;
 	json_object *jails = NULL;
 
+	if (ensure_std_fds() < 0) {
+		fprintf(stderr, "jls: cannot open /dev/null\n");
+		return 1;
+	}
+
 	/* libxo's option comes first, as --libxo json, --libxo=json or --libxo:json. */
 	if (argc > 1 && strncmp(argv[1], "--libxo", 7) == 0) {
 		const char *fmt = argv[1][7] ? argv[1] + 8 : (argc > 2 ? argv[2] : "");

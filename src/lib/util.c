@@ -117,3 +117,20 @@ bool parse_ull(const char *s, unsigned long long *ret)
 	*ret = v;
 	return true;
 }
+
+int ensure_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		int n = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+		if (n < 0)
+			return -1;
+		if (n != fd) {
+			/* open() returns the lowest free number, so n is fd unless a lower one was free. */
+			close(n);
+			return -1;
+		}
+	}
+	return 0;
+}

@@ -44,6 +44,12 @@ int write_file_at(int dirfd, const char *name, const char *text);
 ssize_t read_file_at(int dirfd, const char *name, char *buf, size_t len);
 /* Start time (clock ticks since boot) of pid, from /proc/PID/stat; 0 if gone or a zombie. */
 unsigned long long proc_start_time(pid_t pid);
+/*
+ * Make sure fds 0, 1 and 2 are open (on /dev/null if need be), so that no
+ * descriptor a command opens later can land on them and be handed on to a
+ * jail as its standard input or output.
+ */
+int ensure_std_fds(void);
 /* Parse a decimal integer that must fill the whole string. */
 bool parse_long(const char *s, long min, long max, long *ret);
 /* Parse whole string as a non-negative unsigned long long. */

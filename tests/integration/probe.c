@@ -66,6 +66,17 @@ int main(int argc, char **argv)
 		return result(kill(argc > 2 ? atoi(argv[2]) : 1, 0));
 	if (!strcmp(op, "ptrace"))
 		return result(syscall(SYS_ptrace, 16 /* PTRACE_ATTACH */, argc > 2 ? atoi(argv[2]) : 1, 0, 0));
+	if (!strcmp(op, "fds")) {
+		/* The descriptors this process came with, and where fd 0 points. */
+		char link[256] = "";
+		for (int fd = 0; fd < 4096; fd++)
+			if (fcntl(fd, F_GETFD) >= 0)
+				printf("%d ", fd);
+		if (readlink("/proc/self/fd/0", link, sizeof(link) - 1) < 0)
+			strcpy(link, "-");
+		printf("%s\n", link);
+		return 0;
+	}
 	fprintf(stderr, "probe: unknown operation %s\n", op);
 	return 2;
 }

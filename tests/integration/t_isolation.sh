@@ -117,9 +117,12 @@ test_minimal_dev() {
 test_no_host_fd_leaks_in() {
 	"$JAIL" -q -c name=ptfd path="$ROOT" persist
 	exec 7</etc/hostname
-	fds=$("$JEXEC" ptfd /bin/sh -c 'ls /proc/$$/fd | tr "\n" " "')
+	fds=$("$JEXEC" ptfd /bin/probe fds </dev/zero)
 	exec 7<&-
-	assert_eq "$fds" "0 1 2 " "descriptors of a process entering the jail"
+	assert_eq "$fds" "0 1 2 /dev/zero" "descriptors of a process entering the jail"
+	# With standard input closed, no host descriptor may take its place.
+	fds=$("$JEXEC" ptfd /bin/probe fds <&-)
+	assert_eq "$fds" "0 1 2 /dev/null" "descriptors when jexec starts with stdin closed"
 	sid=$("$JEXEC" ptfd /bin/sh -c 'cut -d" " -f6 /proc/$$/stat; echo $$')
 	assert_eq "$(echo $sid | cut -d' ' -f1)" "$(echo $sid | cut -d' ' -f2)" "a jail process leads its own session"
 }
