@@ -94,11 +94,13 @@ static int do_create(struct paramset *ps, struct jail_exec *x)
 	return ret;
 }
 
-static int do_modify(const struct paramset *ps)
+static int do_modify(const struct paramset *ps, const char *key)
 {
 	struct jail_record rec;
 	struct perr e = { 0 };
-	const char *key = param_str(ps, P_JID) ? param_str(ps, P_JID) : param_str(ps, P_NAME);
+
+	if (!key)
+		key = param_str(ps, P_JID) ? param_str(ps, P_JID) : param_str(ps, P_NAME);
 
 	if (!key) {
 		fprintf(stderr, "jail: -m needs jid= or name= to say which jail\n");
@@ -176,6 +178,7 @@ int main(int argc, char **argv)
 	struct jail_exec x = { 0 };
 	struct perr e = { 0 };
 	bool create = false, modify = false, remove = false;
+	const char *mod_key = NULL;
 	int c, ret;
 
 	if (ensure_std_fds() < 0) {
@@ -238,6 +241,12 @@ int main(int argc, char **argv)
 			fprintf(stderr, "jail: jail.conf is not supported yet; give parameters on the command line\n");
 			return 1;
 		}
+		/* jail -m NAME param=value ...: the jail named first, then what changes. */
+		if (modify && !create && !strchr(argv[0], '=')) {
+			mod_key = argv[0];
+			argc--;
+			argv++;
+		}
 		for (int i = 0; i < argc; i++) {
 			int used;
 			if (param_parse_word(&ps, argv[i], argv + i + 1, argc - i - 1, &used, &e) < 0)
@@ -254,7 +263,7 @@ int main(int argc, char **argv)
 			record_free(&rec);
 		create = !modify;
 	}
-	ret = create ? do_create(&ps, &x) : do_modify(&ps);
+	ret = create ? do_create(&ps, &x) : do_modify(&ps, mod_key);
 	param_free(&ps);
 	return ret;
 bad:

@@ -35,6 +35,8 @@ test_modify_hostname_and_persist() {
 	"$JAIL" -q -c name=ptmod path="$ROOT" host.hostname=before persist
 	assert_eq "$("$JAIL" -m name=ptmod host.hostname=after)" "ptmod: updated" "jail -m output"
 	assert_eq "$("$JEXEC" ptmod hostname)" after "hostname inside after jail -m"
+	"$JAIL" -q -m ptmod host.domainname=example.org
+	assert_eq "$("$JEXEC" ptmod cat /proc/sys/kernel/domainname)" example.org "domain name after jail -m NAME param"
 	assert_eq "$("$JLS" -j ptmod host.hostname)" after "jls after jail -m"
 	expect_error 'jail: ptmod: path cannot be changed after creation' "$JAIL" -m name=ptmod path=/tmp
 	expect_error 'jail: ptmod: allow.mount cannot be changed after creation' "$JAIL" -m name=ptmod allow.mount
