@@ -21,6 +21,8 @@ LDHARDEN = -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 B = build
+# Quiet by default; make V=1 shows each command.
+Q = $(if $(V),,@)
 LIB_SRC = $(wildcard src/lib/*.c)
 LIB_OBJ = $(LIB_SRC:src/lib/%.c=$(B)/obj/lib/%.o)
 CMDS = jail jls jexec
@@ -37,32 +39,34 @@ all: $(CMDS:%=$(B)/sbin/%) $(B)/libexec/prison/jailinit
 
 $(B)/obj/lib/%.o: src/lib/%.c $(wildcard src/lib/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@$(if $(V),true,echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/obj/cmd/%.o: src/cmd/%.c $(wildcard src/lib/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@$(if $(V),true,echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/libprison.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(B)/sbin/%: $(B)/obj/cmd/%.o $(B)/libprison.a
 	@mkdir -p $(@D)
-	$(CC) $(LDHARDEN) -o $@ $< $(B)/libprison.a $(PKG_LIBS)
+	$(Q)$(CC) $(LDHARDEN) -o $@ $< $(B)/libprison.a $(PKG_LIBS)
 
 # jailinit runs inside roots that need not have a C library: static, libc only.
 $(B)/libexec/prison/jailinit: $(B)/obj/cmd/jailinit.o
 	@mkdir -p $(@D)
-	$(CC) -static-pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -o $@ $<
+	$(Q)$(CC) -static-pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -o $@ $<
 
 $(B)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h $(UNIT_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $< $(UNIT_LIB) $(PKG_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $< $(UNIT_LIB) $(PKG_LIBS)
 
 $(B)/tests/asan-test_%: tests/unit/test_%.c tests/unit/unit.h $(UNIT_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(filter-out -D_FORTIFY_SOURCE=3,$(ALL_CFLAGS)) -O1 $(SAN) -o $@ $< $(UNIT_LIB) $(PKG_LIBS)
+	$(Q)$(CC) $(filter-out -D_FORTIFY_SOURCE=3,$(ALL_CFLAGS)) -O1 $(SAN) -o $@ $< $(UNIT_LIB) $(PKG_LIBS)
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man8
@@ -84,7 +88,7 @@ unit: $(UNIT_BIN) $(UNIT_ASAN)
 # The probe runs inside busybox roots: static, so it needs no libraries there.
 $(B)/tests/probe: tests/integration/probe.c
 	@mkdir -p $(@D)
-	$(CC) -std=gnu17 -D_GNU_SOURCE $(WARN) -O2 -static -o $@ $<
+	$(Q)$(CC) -std=gnu17 -D_GNU_SOURCE $(WARN) -O2 -static -o $@ $<
 
 integration: all $(B)/tests/probe
 	@bash tests/integration/run.sh

@@ -76,7 +76,7 @@ int cgroup_open(int jid, struct perr *e)
 
 bool cgroup_exists(int jid)
 {
-	struct perr e;
+	struct perr e = { 0 };
 	int fd = cgroup_open(jid, &e);
 
 	if (fd < 0)
@@ -149,7 +149,7 @@ int cgroup_destroy(int jid, int timeout_ms, struct perr *e)
 
 int cgroup_count_procs(int jid)
 {
-	struct perr e;
+	struct perr e = { 0 };
 	_cleanup_close_ int fd = cgroup_open(jid, &e);
 	char buf[8192];
 	int n = 0;
@@ -166,7 +166,7 @@ int cgroup_count_procs(int jid)
 
 int cgroup_list_jids(int **ret, size_t *ret_n)
 {
-	struct perr e;
+	struct perr e = { 0 };
 	char path[512];
 	DIR *d;
 	struct dirent *de;

@@ -57,7 +57,7 @@ int jail_check_name(const char *name, int jid, struct perr *e)
 /* Undo whatever of a jail exists: process tree, cgroup, control socket, record. */
 static void teardown(struct registry *reg, const struct jail_record *rec)
 {
-	struct perr e;
+	struct perr e = { 0 };
 	int pidfd = jail_open_init(rec);
 
 	if (pidfd >= 0) {
@@ -69,13 +69,30 @@ static void teardown(struct registry *reg, const struct jail_record *rec)
 		(void)cgroup_destroy(rec->jid, 5000, &e);
 	}
 	ctl_unlink(rec->jid);
-	registry_remove(reg, rec->jid);
+	registry_remove(reg, rec);
+}
+
+/* Is the jail of this record gone (or its creation or removal abandoned)? */
+static bool record_dead(const struct jail_record *r)
+{
+	switch (r->state) {
+	case JS_CREATING:
+		/* Its creator holds the lock until done: seen by a lock holder, it died on the way. */
+		return true;
+	case JS_DYING:
+		return !process_alive(r->creator_pid, r->creator_start) ||
+		       !process_alive(r->init_pid, r->init_start);
+	default:
+		return !process_alive(r->init_pid, r->init_start);
+	}
 }
 
 /*
- * The consistency pass every command makes under the lock: a record whose
- * jailinit is gone, a creation or removal whose command was killed, and a
- * cgroup with no record are cleared.
+ * The full consistency pass, made by the commands that list every jail
+ * anyway (jls, jail -r '*'): a record whose jailinit is gone, a creation or
+ * removal whose command was killed, a cgroup or name with no record are
+ * cleared.  Commands that name one jail check only that one (find_locked),
+ * so their cost does not grow with the number of jails.
  */
 static int sweep(struct registry *reg, struct jail_record **ret, size_t *ret_n, struct perr *e)
 {
@@ -88,26 +105,14 @@ static int sweep(struct registry *reg, struct jail_record **ret, size_t *ret_n, 
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		struct jail_record *r = &list[i];
-		bool dead;
-		switch (r->state) {
-		case JS_CREATING:
-			/* Its creator held the lock until done: seen here, it died on the way. */
-			dead = true;
-			break;
-		case JS_DYING:
-			dead = !process_alive(r->creator_pid, r->creator_start) ||
-			       !process_alive(r->init_pid, r->init_start);
-			break;
-		default:
-			dead = !process_alive(r->init_pid, r->init_start);
-		}
-		if (dead) {
+		if (record_dead(r)) {
 			teardown(reg, r);
 			record_free(r);
 			continue;
 		}
 		list[live++] = *r;
 	}
+	registry_prune_names(reg, list, live);
 	if (cgroup_list_jids(&cgs, &ncg) == 0) {
 		for (size_t i = 0; i < ncg; i++) {
 			bool known = false;
@@ -141,32 +146,31 @@ int jail_list(struct jail_record **ret, size_t *ret_n, struct perr *e)
 	return r;
 }
 
-static int find_in(struct jail_record *list, size_t n, const char *key, struct jail_record *ret)
-{
-	long jid = -1;
-
-	(void)parse_long(key, 0, 999999, &jid);
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < n; i++)
-			if ((pass == 0 && jid >= 0 && list[i].jid == jid) ||
-			    (pass == 1 && strcmp(list[i].name, key) == 0)) {
-				*ret = list[i];
-				memset(&list[i], 0, sizeof(list[i]));
-				return 1;
-			}
-	return 0;
-}
-
+/*
+ * One jail by jid or name, checked: a record left by a dead jail is cleared
+ * and reported as not found.  A numeric key is a jid first, then a name.
+ */
 static int find_locked(struct registry *reg, const char *key, struct jail_record *ret, struct perr *e)
 {
-	struct jail_record *list;
-	size_t n;
-	int found;
+	long jid = -1;
+	int found = 0;
 
-	if (sweep(reg, &list, &n, e) < 0)
-		return -1;
-	found = find_in(list, n, key, ret);
-	registry_free_list(list, n);
+	if (parse_long(key, 1, 999999, &jid))
+		found = registry_read(reg, (int)jid, ret);
+	if (!found) {
+		int j = registry_name_jid(reg, key);
+		if (j > 0)
+			found = registry_read(reg, j, ret);
+		if (found && strcmp(ret->name, key) != 0) {
+			record_free(ret);
+			found = 0;
+		}
+	}
+	if (found && record_dead(ret)) {
+		teardown(reg, ret);
+		record_free(ret);
+		found = 0;
+	}
 	if (!found)
 		return perr_set(e, 0, "jail \"%s\" not found", key);
 	return 0;
@@ -287,20 +291,38 @@ static int open_path(const char *path, struct perr *e)
 	return fd;
 }
 
-static int pick_jid(struct jail_record *list, size_t n, long want, const char *name, struct perr *e)
+/* The jid for a new jail: the one asked for if free, else the lowest free. */
+static int pick_jid(struct registry *reg, long want, const char *name, struct perr *e)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (name && strcmp(list[i].name, name) == 0)
-			return perr_set(e, 0, "jail \"%s\" already exists", name);
-		if (want > 0 && list[i].jid == want)
-			return perr_set(e, 0, "jid %ld is in use", want);
+	struct jail_record other;
+	struct perr ignore;
+	int *used, jid = 1;
+	size_t n;
+
+	if (name && find_locked(reg, name, &other, &ignore) == 0) {
+		record_free(&other);
+		return perr_set(e, 0, "jail \"%s\" already exists", name);
 	}
-	if (want > 0)
+	if (want > 0) {
+		char key[16];
+		snprintf(key, sizeof(key), "%ld", want);
+		if (registry_read(reg, (int)want, &other)) {
+			bool dead = record_dead(&other);
+			if (dead)
+				teardown(reg, &other);
+			record_free(&other);
+			if (!dead)
+				return perr_set(e, 0, "jid %ld is in use", want);
+		}
 		return (int)want;
-	/* list is sorted by jid: the first gap is the lowest free number. */
-	int jid = 1;
-	for (size_t i = 0; i < n && list[i].jid == jid; i++)
-		jid++;
+	}
+	if (registry_used_jids(reg, &used, &n, e) < 0)
+		return -1;
+	/* Sorted: the first gap is the lowest free number. */
+	for (size_t i = 0; i < n && used[i] <= jid; i++)
+		if (used[i] == jid)
+			jid++;
+	free(used);
 	return jid;
 }
 
@@ -388,8 +410,6 @@ fail:
 int jail_create(const struct paramset *ps, struct jail_record *rec, int *ret_hold, struct perr *e)
 {
 	struct registry reg;
-	struct jail_record *list = NULL;
-	size_t n = 0;
 	_cleanup_close_ int pathfd = -1, exefd = -1;
 	int hold[2] = { -1, -1 }, pidfd = -1;
 	char exe[PATH_MAX], host[256];
@@ -421,10 +441,7 @@ int jail_create(const struct paramset *ps, struct jail_record *rec, int *ret_hol
 
 	if (registry_open(&reg, true, e) < 0)
 		goto out_params;
-	if (sweep(&reg, &list, &n, e) < 0)
-		goto out_reg;
-	jid = pick_jid(list, n, want, name, e);
-	registry_free_list(list, n);
+	jid = pick_jid(&reg, want, name, e);
 	if (jid < 0)
 		goto out_reg;
 	rec->jid = jid;
@@ -455,8 +472,13 @@ int jail_create(const struct paramset *ps, struct jail_record *rec, int *ret_hol
 	rec->creator_pid = getpid();
 	rec->creator_start = proc_start_time(getpid());
 	rec->uid_base = JAIL_UID_BASE + (unsigned long)jid * JAIL_UID_RANGE;
-	if (registry_write(&reg, rec, e) < 0)
+	if (registry_write(&reg, rec, NULL, e) < 0)
 		goto out_reg;
+	/* A cgroup left by a jail whose record is gone: clear it first. */
+	if (cgroup_exists(jid)) {
+		(void)cgroup_kill(jid, e);
+		(void)cgroup_destroy(jid, 5000, e);
+	}
 	if (cgroup_create(jid, e) < 0)
 		goto undo;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, hold) < 0) {
@@ -469,7 +491,7 @@ int jail_create(const struct paramset *ps, struct jail_record *rec, int *ret_hol
 		goto undo;
 	close(pidfd);
 	rec->state = JS_ACTIVE;
-	if (registry_write(&reg, rec, e) < 0)
+	if (registry_write(&reg, rec, NULL, e) < 0)
 		goto undo;
 	registry_close(&reg);
 	*ret_hold = hold[0];
@@ -490,7 +512,7 @@ out_params:
 static void reap_if_gone(const struct jail_record *rec, int pidfd)
 {
 	struct registry reg;
-	struct perr e;
+	struct perr e = { 0 };
 
 	if (!pidfd_wait_exit(pidfd, 5000))
 		return;
@@ -498,14 +520,19 @@ static void reap_if_gone(const struct jail_record *rec, int pidfd)
 	waitpid(rec->init_pid, NULL, WNOHANG);
 	if (registry_open(&reg, true, &e) < 0)
 		return;
-	(void)sweep(&reg, NULL, NULL, &e);
+	/* Looking the jail up clears its record now that its jailinit is gone. */
+	char key[16];
+	struct jail_record still;
+	snprintf(key, sizeof(key), "%d", rec->jid);
+	if (find_locked(&reg, key, &still, &e) == 0)
+		record_free(&still);
 	registry_close(&reg);
 }
 
 void jail_release(const struct jail_record *rec, int hold)
 {
 	char reply[16];
-	struct perr e;
+	struct perr e = { 0 };
 	int pidfd;
 
 	if (hold < 0)
@@ -536,7 +563,7 @@ int jail_remove(const char *key, struct jail_record *rec, struct perr *e)
 	rec->creator_pid = getpid();
 	rec->creator_start = proc_start_time(getpid());
 	(void)param_set(&rec->params, P_DYING, "true", e);
-	if (registry_write(&reg, rec, e) < 0)
+	if (registry_write(&reg, rec, NULL, e) < 0)
 		goto fail;
 	/* The stop takes stop.timeout: other jails' commands must not wait for it. */
 	registry_unlock(&reg);
@@ -601,6 +628,7 @@ int jail_modify(const char *key, const struct paramset *ps, struct jail_record *
 {
 	struct registry reg;
 	bool gone = false;
+	char old_name[sizeof(rec->name)];
 
 	if (registry_open(&reg, true, e) < 0)
 		return -1;
@@ -608,6 +636,7 @@ int jail_modify(const char *key, const struct paramset *ps, struct jail_record *
 		registry_close(&reg);
 		return -1;
 	}
+	snprintf(old_name, sizeof(old_name), "%s", rec->name);
 	for (int i = 0; i < P__COUNT; i++) {
 		const char *v = param_str(ps, i);
 		if (!v || i == P_JID)
@@ -643,7 +672,7 @@ int jail_modify(const char *key, const struct paramset *ps, struct jail_record *
 		if (param_set(&rec->params, i, v, e) < 0)
 			goto fail;
 	}
-	if (registry_write(&reg, rec, e) < 0)
+	if (registry_write(&reg, rec, old_name, e) < 0)
 		goto fail;
 	registry_close(&reg);
 	if (gone) {

@@ -254,7 +254,7 @@ int param_parse_word(struct paramset *ps, const char *word, char **rest, int nre
 
 void param_fill_defaults(struct paramset *ps)
 {
-	struct perr e;
+	struct perr e = { 0 };
 
 	for (int i = 0; i < P__COUNT; i++)
 		if (!ps->v[i].set && param_table[i].def)
@@ -337,7 +337,7 @@ void param_free(struct paramset *ps)
 
 int param_copy(struct paramset *dst, const struct paramset *src)
 {
-	struct perr e;
+	struct perr e = { 0 };
 
 	for (int i = 0; i < P__COUNT; i++) {
 		if (!src->v[i].set)

@@ -42,7 +42,7 @@ static int mkdir_private(int dirfd, const char *name, struct perr *e)
 
 int registry_open(struct registry *r, bool exclusive, struct perr *e)
 {
-	r->dirfd = r->jailfd = r->lockfd = -1;
+	r->dirfd = r->jailfd = r->namefd = r->lockfd = -1;
 	r->locked = false;
 
 	if (mkdir_private(AT_FDCWD, PRISON_RUNDIR, e) < 0)
@@ -50,8 +50,14 @@ int registry_open(struct registry *r, bool exclusive, struct perr *e)
 	r->dirfd = open(PRISON_RUNDIR, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (r->dirfd < 0)
 		return perr_set(e, errno, "open %s", PRISON_RUNDIR);
-	if (mkdir_private(r->dirfd, "jail", e) < 0 || mkdir_private(r->dirfd, "ctl", e) < 0)
+	if (mkdir_private(r->dirfd, "jail", e) < 0 || mkdir_private(r->dirfd, "ctl", e) < 0 ||
+	    mkdir_private(r->dirfd, "name", e) < 0)
 		goto fail;
+	r->namefd = openat(r->dirfd, "name", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (r->namefd < 0) {
+		perr_set(e, errno, "open %s/name", PRISON_RUNDIR);
+		goto fail;
+	}
 	r->jailfd = openat(r->dirfd, "jail", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (r->jailfd < 0) {
 		perr_set(e, errno, "open %s/jail", PRISON_RUNDIR);
@@ -93,8 +99,9 @@ void registry_close(struct registry *r)
 	registry_unlock(r);
 	closep(&r->lockfd);
 	closep(&r->jailfd);
+	closep(&r->namefd);
 	closep(&r->dirfd);
-	r->lockfd = r->jailfd = r->dirfd = -1;
+	r->lockfd = r->jailfd = r->namefd = r->dirfd = -1;
 }
 
 void record_free(struct jail_record *rec)
@@ -141,7 +148,7 @@ static json_object *record_to_json(const struct jail_record *rec)
 static int record_from_json(json_object *o, struct jail_record *rec)
 {
 	json_object *x, *p;
-	struct perr e;
+	struct perr e = { 0 };
 
 	memset(rec, 0, sizeof(*rec));
 	if (!json_object_object_get_ex(o, "jid", &x))
@@ -258,47 +265,96 @@ int registry_list(struct registry *r, struct jail_record **ret, size_t *ret_n, s
 	return 0;
 }
 
-static bool all_digits(const char *s)
+int registry_read(struct registry *r, int jid, struct jail_record *ret)
 {
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
+	char file[32];
+
+	snprintf(file, sizeof(file), "%d.json", jid);
+	return read_record(r, file, ret) == 0 ? 1 : 0;
 }
 
-int registry_find(struct registry *r, const char *key, struct jail_record *ret, struct perr *e)
+int registry_name_jid(struct registry *r, const char *name)
 {
-	struct jail_record *list;
-	size_t n;
-	int found = 0;
-	long jid = -1;
+	char buf[16];
+	ssize_t n;
+	long jid;
 
-	if (all_digits(key) && !parse_long(key, 0, 999999, &jid))
-		return 0;
-	if (registry_list(r, &list, &n, e) < 0)
+	if (!*name || strchr(name, '/') || name[0] == '.')
 		return -1;
-	for (size_t i = 0; i < n && !found; i++) {
-		/* A numeric key is a jid first, as jexec(8) takes it, then a name. */
-		if ((jid >= 0 && list[i].jid == jid) || (jid < 0 && strcmp(list[i].name, key) == 0)) {
-			*ret = list[i];
-			memset(&list[i], 0, sizeof(list[i]));
-			found = 1;
-		}
-	}
-	if (!found && jid >= 0)
-		for (size_t i = 0; i < n && !found; i++)
-			if (strcmp(list[i].name, key) == 0) {
-				*ret = list[i];
-				memset(&list[i], 0, sizeof(list[i]));
-				found = 1;
-			}
-	registry_free_list(list, n);
-	return found;
+	n = readlinkat(r->namefd, name, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return parse_long(buf, 1, 999999, &jid) ? (int)jid : -1;
 }
 
-int registry_write(struct registry *r, const struct jail_record *rec, struct perr *e)
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+int registry_used_jids(struct registry *r, int **ret, size_t *ret_n, struct perr *e)
+{
+	int fd = openat(r->jailfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d;
+	struct dirent *de;
+	int *list = NULL;
+	size_t n = 0, cap = 0;
+	long jid;
+	char num[16];
+
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return perr_set(e, errno, "open registry");
+	}
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		if (len < 6 || len > 11 || strcmp(de->d_name + len - 5, ".json"))
+			continue;
+		snprintf(num, sizeof(num), "%.*s", (int)(len - 5), de->d_name);
+		if (!parse_long(num, 1, 999999, &jid))
+			continue;
+		if (n == cap) {
+			int *nl = realloc(list, (cap = cap ? cap * 2 : 64) * sizeof(int));
+			if (!nl) {
+				closedir(d);
+				free(list);
+				return perr_set(e, ENOMEM, "registry");
+			}
+			list = nl;
+		}
+		list[n++] = (int)jid;
+	}
+	closedir(d);
+	if (n)
+		qsort(list, n, sizeof(int), cmp_int);
+	*ret = list;
+	*ret_n = n;
+	return 0;
+}
+
+/* Point name at jid, replacing a stale link under the lock. */
+static int link_name(struct registry *r, const char *name, int jid, struct perr *e)
+{
+	char target[16];
+
+	snprintf(target, sizeof(target), "%d", jid);
+	if (registry_name_jid(r, name) == jid)
+		return 0;
+	unlinkat(r->namefd, name, 0);
+	if (symlinkat(target, r->namefd, name) < 0)
+		return perr_set(e, errno, "index name %s", name);
+	return 0;
+}
+
+static void unlink_name(struct registry *r, const char *name, int jid)
+{
+	if (registry_name_jid(r, name) == jid)
+		unlinkat(r->namefd, name, 0);
+}
+
+int registry_write(struct registry *r, const struct jail_record *rec, const char *old_name, struct perr *e)
 {
 	char tmp[64], final[64];
 	json_object *o = record_to_json(rec);
@@ -319,17 +375,48 @@ int registry_write(struct registry *r, const struct jail_record *rec, struct per
 	json_object_put(o);
 	if (ret == 0 && renameat(r->jailfd, tmp, r->jailfd, final) < 0)
 		ret = perr_set(e, errno, "write record %d", rec->jid);
-	if (ret < 0)
+	if (ret < 0) {
 		unlinkat(r->jailfd, tmp, 0);
-	return ret;
+		return ret;
+	}
+	if (old_name && strcmp(old_name, rec->name) != 0)
+		unlink_name(r, old_name, rec->jid);
+	return link_name(r, rec->name, rec->jid, e);
 }
 
-int registry_remove(struct registry *r, int jid)
+int registry_remove(struct registry *r, const struct jail_record *rec)
 {
 	char name[64];
 
-	snprintf(name, sizeof(name), "%d.json", jid);
+	if (rec->name[0])
+		unlink_name(r, rec->name, rec->jid);
+	snprintf(name, sizeof(name), "%d.json", rec->jid);
 	if (unlinkat(r->jailfd, name, 0) < 0 && errno != ENOENT)
 		return -1;
 	return 0;
+}
+
+void registry_prune_names(struct registry *r, const struct jail_record *live, size_t n)
+{
+	int fd = openat(r->namefd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		int jid;
+		bool known = false;
+		if (de->d_name[0] == '.')
+			continue;
+		jid = registry_name_jid(r, de->d_name);
+		for (size_t i = 0; i < n && !known; i++)
+			known = live[i].jid == jid && strcmp(live[i].name, de->d_name) == 0;
+		if (!known)
+			unlinkat(r->namefd, de->d_name, 0);
+	}
+	closedir(d);
 }

@@ -1,7 +1,10 @@
 /*
- * The registry: one JSON record per jail under /run/prison/jail, written
- * atomically (temporary file, fsync, rename), and one lock file that
- * serialises jid allocation and every change of a record.
+ * The registry: one JSON record per jail under /run/prison/jail/JID.json,
+ * written atomically (temporary file, rename), a name index of symbolic
+ * links /run/prison/name/NAME -> JID, and one lock file that serialises jid
+ * allocation and every change of a record.  Finding a jail by jid or name
+ * reads one record, so the cost of a command does not grow with the number
+ * of jails; only listing them all does.
  */
 #ifndef PRISON_REGISTRY_H
 #define PRISON_REGISTRY_H
@@ -35,6 +38,7 @@ struct jail_record {
 struct registry {
 	int dirfd;  /* /run/prison */
 	int jailfd; /* /run/prison/jail */
+	int namefd; /* /run/prison/name */
 	int lockfd;
 	bool locked;
 };
@@ -48,10 +52,18 @@ int registry_relock(struct registry *r, struct perr *e);
 /* All records, sorted by jid.  Caller frees with registry_free_list. */
 int registry_list(struct registry *r, struct jail_record **ret, size_t *ret_n, struct perr *e);
 void registry_free_list(struct jail_record *list, size_t n);
-/* Find by jid (all digits) or by name.  Returns 1 if found, 0 if not, -1 on error. */
-int registry_find(struct registry *r, const char *key, struct jail_record *ret, struct perr *e);
-int registry_write(struct registry *r, const struct jail_record *rec, struct perr *e);
-int registry_remove(struct registry *r, int jid);
+/* The record of jid: 1 if found, 0 if not. */
+int registry_read(struct registry *r, int jid, struct jail_record *ret);
+/* The jid a name is indexed to, or -1. */
+int registry_name_jid(struct registry *r, const char *name);
+/* jids that have a record, sorted, from the directory alone (no record is parsed). */
+int registry_used_jids(struct registry *r, int **ret, size_t *ret_n, struct perr *e);
+/* Write the record and index its name (dropping old_name's link if it was renamed). */
+int registry_write(struct registry *r, const struct jail_record *rec, const char *old_name, struct perr *e);
+/* Drop name links that point at no record of live (the full consistency pass). */
+void registry_prune_names(struct registry *r, const struct jail_record *live, size_t n);
+/* Remove the record and its name link. */
+int registry_remove(struct registry *r, const struct jail_record *rec);
 void record_free(struct jail_record *rec);
 const char *jail_state_name(enum jail_state s);
 
