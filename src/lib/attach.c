@@ -47,11 +47,10 @@ static void build_login_env(char **env, size_t n, char store[][300], const struc
 }
 
 /* In the child: enter, confine, exec.  Errors go to errfd and exit 127. */
-static __attribute__((noreturn)) void exec_child(const struct jail_record *rec, const struct jail_exec *x,
-						 const struct jail_cred *host_cred, int pidfd, int errfd)
+static __attribute__((noreturn)) void exec_child(const struct jail_exec *x, const struct jail_cred *host_cred, const struct jail_policy *pol,
+						 const struct jail_filter *filter, int pidfd, int errfd)
 {
 	struct perr e = { 0 };
-	struct jail_policy pol;
 	struct jail_cred cred;
 	int ns = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWCGROUP;
 	sigset_t none;
@@ -66,8 +65,7 @@ static __attribute__((noreturn)) void exec_child(const struct jail_record *rec, 
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		signal(forwarded[i], SIG_DFL);
-	jail_policy_from_params(&pol, &rec->params);
-	if (jail_policy_private_ipc(&pol))
+	if (jail_policy_private_ipc(pol))
 		ns |= CLONE_NEWIPC;
 	if (setns(pidfd, ns) < 0)
 		exec_fail(errfd, (perr_set(&e, errno, "enter the jail"), &e));
@@ -90,7 +88,7 @@ static __attribute__((noreturn)) void exec_child(const struct jail_record *rec, 
 			exec_fail(errfd, (perr_set(&e, errno, "dup"), &e));
 		errfd = 3;
 	}
-	if (jail_make_process(&pol, &cred, 4, &e) < 0)
+	if (jail_make_process(pol, filter, &cred, 4, &e) < 0)
 		exec_fail(errfd, &e);
 	if (x->login) {
 		build_login_env(env_store, ARRAY_SIZE(env_store), env_buf, &cred);
@@ -146,6 +144,8 @@ int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, int 
 {
 	_cleanup_close_ int pidfd = -1, cgfd = -1, sigfd = -1, own_hold = -1, child = -1;
 	struct jail_cred host_cred;
+	struct jail_policy pol;
+	const struct jail_filter *filter;
 	char reply[16], msg[sizeof(e->msg)];
 	int errpipe[2];
 	sigset_t mask, old;
@@ -154,6 +154,9 @@ int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, int 
 	int r = -1;
 
 	if (x->host_user && cred_lookup_host(x->host_user, &host_cred, e) < 0)
+		return -1;
+	jail_policy_from_params(&pol, &rec->params);
+	if (priv_filter(&pol, &filter, e) < 0)
 		return -1;
 	pidfd = jail_open_init(rec);
 	if (pidfd < 0)
@@ -181,7 +184,7 @@ int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, int 
 	pid = clone_into_cgroup(cgfd, 0, &child);
 	if (pid == 0) {
 		close(errpipe[0]);
-		exec_child(rec, x, x->host_user ? &host_cred : NULL, pidfd, errpipe[1]);
+		exec_child(x, x->host_user ? &host_cred : NULL, &pol, filter, pidfd, errpipe[1]);
 	}
 	close(errpipe[1]);
 	if (pid < 0) {

@@ -197,6 +197,7 @@ struct init_child {
 	int exe;        /* jailinit binary, O_PATH */
 	const struct jail_record *rec;
 	struct jail_policy policy;
+	const struct jail_filter *filter;
 };
 
 static __attribute__((noreturn)) void child_fail(int sync, const struct perr *e)
@@ -251,7 +252,7 @@ static __attribute__((noreturn)) void init_child_main(struct init_child *c)
 		if (dup3(fds[i], 3 + i, i < 2 ? 0 : O_CLOEXEC) < 0)
 			child_fail(c->sync, (perr_set(&e, errno, "dup"), &e));
 	cred_root(&root);
-	if (jail_make_process(&c->policy, &root, 7, &e) < 0)
+	if (jail_make_process(&c->policy, c->filter, &root, 7, &e) < 0)
 		child_fail(5, &e);
 	(void)send_msg_fd(5, "R", -1);
 	syscall(SYS_execveat, 6, "", argv, envp, AT_EMPTY_PATH);
@@ -340,6 +341,8 @@ static int spawn_init(struct jail_record *rec, int pathfd, int exefd, int hold_c
 	int fd, got_ready = 0;
 
 	jail_policy_from_params(&c.policy, &rec->params);
+	if (priv_filter(&c.policy, &c.filter, e) < 0)
+		return -1;
 	if (jail_policy_private_ipc(&c.policy))
 		flags |= CLONE_NEWIPC;
 	listenfd = ctl_listen(rec->jid, e);

@@ -19,8 +19,8 @@
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 #endif
 
-int jail_make_process(const struct jail_policy *p, const struct jail_cred *c, int first_fd_to_close,
-		      struct perr *e)
+int jail_make_process(const struct jail_policy *p, const struct jail_filter *f, const struct jail_cred *c,
+		      int first_fd_to_close, struct perr *e)
 {
 	if (close_range((unsigned)first_fd_to_close, ~0U, 0) < 0)
 		return perr_set(e, errno, "close inherited descriptors");
@@ -29,7 +29,7 @@ int jail_make_process(const struct jail_policy *p, const struct jail_cred *c, in
 	/* A keyring of its own: the caller's session keyring must not come along. */
 	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL, 0, 0, 0) < 0 && errno != ENOSYS)
 		return perr_set(e, errno, "new session keyring");
-	if (priv_apply(p, e) < 0)
+	if (priv_apply(p, f, e) < 0)
 		return -1;
 	if (setgroups((size_t)c->ngroups, c->groups) < 0)
 		return perr_set(e, errno, "setgroups");

@@ -24,8 +24,8 @@
  * new session keyring, drops capabilities and loads the seccomp filter, and
  * takes the credentials of c.  The caller then chdirs and execs.
  */
-int jail_make_process(const struct jail_policy *p, const struct jail_cred *c, int first_fd_to_close,
-		      struct perr *e);
+int jail_make_process(const struct jail_policy *p, const struct jail_filter *f, const struct jail_cred *c,
+		      int first_fd_to_close, struct perr *e);
 
 /* clone3 born into a cgroup, with a pidfd; flags add namespaces. */
 pid_t clone_into_cgroup(int cgroup_fd, unsigned long long flags, int *ret_pidfd);

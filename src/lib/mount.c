@@ -23,15 +23,10 @@ int open_beneath(int dirfd, const char *rel, int flags, struct perr *e)
 {
 	struct open_how how = {
 		.flags = (unsigned long long)(flags ? flags : O_PATH) | O_CLOEXEC,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
 	int fd = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
 
-	/* Crossing into another mount below the root is fine for targets; retry without NO_XDEV. */
-	if (fd < 0 && errno == EXDEV) {
-		how.resolve &= ~(unsigned long long)RESOLVE_NO_XDEV;
-		fd = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
-	}
 	if (fd < 0) {
 		if (errno == ELOOP)
 			return perr_set(e, 0, "/%s: is or passes through a symbolic link", rel);

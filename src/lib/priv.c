@@ -2,12 +2,14 @@
 
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/seccomp.h>
 #include <linux/securebits.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 
@@ -186,31 +188,73 @@ static int build_filter(scmp_filter_ctx ctx, const struct jail_policy *p, struct
 	return 0;
 }
 
-static int load_seccomp(const struct jail_policy *p, struct perr *e)
+static int compile_filter(const struct jail_policy *p, struct jail_filter *f, struct perr *e)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	_cleanup_close_ int fd = -1;
+	off_t size;
 	int r;
 
 	if (!ctx)
 		return perr_set(e, ENOMEM, "seccomp");
+	/* setuid programs (su, ping) must keep working in a jail: no no_new_privs. */
+	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	/* Cover the 32-bit entry points too, or a 32-bit binary walks around the filter. */
 	if (seccomp_arch_native() == SCMP_ARCH_X86_64) {
 		seccomp_arch_add(ctx, SCMP_ARCH_X86);
 		seccomp_arch_add(ctx, SCMP_ARCH_X32);
 	}
-	if (build_filter(ctx, p, e) < 0) {
-		seccomp_release(ctx);
-		return -1;
+	if (build_filter(ctx, p, e) < 0)
+		goto fail;
+	fd = memfd_create("seccomp", MFD_CLOEXEC);
+	if (fd < 0) {
+		perr_set(e, errno, "memfd for the seccomp filter");
+		goto fail;
 	}
-	r = seccomp_load(ctx);
+	r = seccomp_export_bpf(ctx, fd);
+	if (r < 0) {
+		perr_set(e, -r, "export seccomp filter");
+		goto fail;
+	}
+	size = lseek(fd, 0, SEEK_END);
+	if (size <= 0 || size % (off_t)sizeof(struct sock_filter) || size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS) {
+		perr_set(e, 0, "seccomp filter of unexpected size %lld", (long long)size);
+		goto fail;
+	}
+	f->insns = malloc((size_t)size);
+	if (!f->insns || pread(fd, f->insns, (size_t)size, 0) != size) {
+		free(f->insns);
+		f->insns = NULL;
+		perr_set(e, errno ? errno : EIO, "read seccomp filter");
+		goto fail;
+	}
+	f->len = (unsigned short)(size / (off_t)sizeof(struct sock_filter));
 	seccomp_release(ctx);
-	if (r < 0)
-		return perr_set(e, -r, "load seccomp filter");
+	return 0;
+fail:
+	seccomp_release(ctx);
+	return -1;
+}
+
+int priv_filter(const struct jail_policy *p, const struct jail_filter **ret, struct perr *e)
+{
+	static struct jail_policy cached_policy;
+	static struct jail_filter cached;
+
+	if (!cached.insns || memcmp(&cached_policy, p, sizeof(*p)) != 0) {
+		free(cached.insns);
+		cached.insns = NULL;
+		if (compile_filter(p, &cached, e) < 0)
+			return -1;
+		cached_policy = *p;
+	}
+	*ret = &cached;
 	return 0;
 }
 
-int priv_apply(const struct jail_policy *p, struct perr *e)
+int priv_apply(const struct jail_policy *p, const struct jail_filter *f, struct perr *e)
 {
+	struct sock_fprog prog = { .len = f->len, .filter = f->insns };
 	unsigned long long keep = baseline_caps(p);
 	int last = last_cap();
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
@@ -222,8 +266,8 @@ int priv_apply(const struct jail_policy *p, struct perr *e)
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return perr_set(e, errno, "clear ambient capabilities");
 	/* The filter is loaded while CAP_SYS_ADMIN is still effective, so no_new_privs is not needed. */
-	if (load_seccomp(p, e) < 0)
-		return -1;
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+		return perr_set(e, errno, "load seccomp filter");
 	if (!p->suser) {
 		/* allow.suser=0: uid 0 gets no capabilities from execve, and cannot undo that. */
 		int bits = SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |

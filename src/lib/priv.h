@@ -7,6 +7,7 @@
 #ifndef PRISON_PRIV_H
 #define PRISON_PRIV_H
 
+#include <linux/filter.h>
 #include <stdbool.h>
 
 #include "error.h"
@@ -25,10 +26,21 @@ void jail_policy_from_params(struct jail_policy *p, const struct paramset *ps);
 /* Whether the jail needs an IPC namespace of its own (anything but inherit). */
 bool jail_policy_private_ipc(const struct jail_policy *p);
 /*
- * Drop the bounding set, load the seccomp filter and trim the capability
- * sets.  Must run as root of the jail's user namespace, before credentials
- * change.
+ * The seccomp filter of a policy, compiled once on the host side before a
+ * process is cloned (libseccomp's compilation is the slow part; loading the
+ * ready program in the child is cheap).  Built on first use and kept.
  */
-int priv_apply(const struct jail_policy *p, struct perr *e);
+struct jail_filter {
+	struct sock_filter *insns;
+	unsigned short len;
+};
+
+int priv_filter(const struct jail_policy *p, const struct jail_filter **ret, struct perr *e);
+
+/*
+ * Drop the bounding set, load the filter and trim the capability sets.
+ * Must run as root of the jail's user namespace, before credentials change.
+ */
+int priv_apply(const struct jail_policy *p, const struct jail_filter *f, struct perr *e);
 
 #endif
