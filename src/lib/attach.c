@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,6 +20,7 @@
 #include "jail.h"
 #include "jailproc.h"
 #include "priv.h"
+#include "pty.h"
 #include "util.h"
 
 extern char **environ;
@@ -27,7 +29,10 @@ static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGU
 
 static __attribute__((noreturn)) void exec_fail(int errfd, const struct perr *e)
 {
-	(void)write_all(errfd, e->msg, strlen(e->msg));
+	char msg[sizeof(e->msg) + 1];
+
+	snprintf(msg, sizeof(msg), "E%s", e->msg);
+	(void)send_msg_fd(errfd, msg, -1);
 	_exit(127);
 }
 
@@ -47,8 +52,9 @@ static void build_login_env(char **env, size_t n, char store[][300], const struc
 }
 
 /* In the child: enter, confine, exec.  Errors go to errfd and exit 127. */
-static __attribute__((noreturn)) void exec_child(const struct jail_exec *x, const struct jail_cred *host_cred, const struct jail_policy *pol,
-						 const struct jail_filter *filter, int pidfd, int errfd)
+static __attribute__((noreturn)) void exec_child(const struct jail_exec *x, const struct jail_cred *host_cred,
+						 const struct jail_policy *pol, const struct jail_filter *filter,
+						 int pidfd, int errfd, bool tty)
 {
 	struct perr e = { 0 };
 	struct jail_cred cred;
@@ -82,13 +88,26 @@ static __attribute__((noreturn)) void exec_child(const struct jail_exec *x, cons
 	} else if (cred_lookup_jail("root", &cred, &e) < 0) {
 		cred_root(&cred);
 	}
-	/* The error pipe becomes fd 3, the one descriptor jail_make_process keeps. */
+	if (tty) {
+		/* A terminal from the jail's devpts: its master goes to jexec, its slave is our 0, 1, 2. */
+		int master, slave;
+		if (pty_open(&master, &slave, &e) < 0)
+			exec_fail(errfd, &e);
+		if (send_msg_fd(errfd, "P", master) < 0 || dup2(slave, 0) < 0 || dup2(slave, 1) < 0 ||
+		    dup2(slave, 2) < 0)
+			exec_fail(errfd, (perr_set(&e, errno, "terminal"), &e));
+		close(master);
+		close(slave);
+	}
+	/* The error channel becomes fd 3, the one descriptor jail_make_process keeps. */
 	if (errfd != 3) {
 		if (dup3(errfd, 3, O_CLOEXEC) < 0)
 			exec_fail(errfd, (perr_set(&e, errno, "dup"), &e));
 		errfd = 3;
 	}
 	if (jail_make_process(pol, filter, &cred, 4, &e) < 0)
+		exec_fail(errfd, &e);
+	if (tty && pty_make_controlling(&e) < 0)
 		exec_fail(errfd, &e);
 	if (x->login) {
 		build_login_env(env_store, ARRAY_SIZE(env_store), env_buf, &cred);
@@ -146,8 +165,9 @@ int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, int 
 	struct jail_cred host_cred;
 	struct jail_policy pol;
 	const struct jail_filter *filter;
-	char reply[16], msg[sizeof(e->msg)];
-	int errpipe[2];
+	char reply[16], msg[sizeof(e->msg) + 1];
+	int errpipe[2], master = -1, fd;
+	bool tty = pty_wanted();
 	sigset_t mask, old;
 	pid_t pid;
 	ssize_t n;
@@ -174,8 +194,9 @@ int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, int 
 	/* Only our children join the jail's PID namespace; this process stays on the host. */
 	if (setns(pidfd, CLONE_NEWPID) < 0)
 		return perr_set(e, errno, "enter the jail's PID namespace");
-	if (pipe2(errpipe, O_CLOEXEC) < 0)
-		return perr_set(e, errno, "pipe");
+	/* Errors (and the terminal's master) come back over this; it closes on exec. */
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, errpipe) < 0)
+		return perr_set(e, errno, "socketpair");
 	sigemptyset(&mask);
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		sigaddset(&mask, forwarded[i]);
@@ -184,20 +205,28 @@ int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, int 
 	pid = clone_into_cgroup(cgfd, 0, &child);
 	if (pid == 0) {
 		close(errpipe[0]);
-		exec_child(x, x->host_user ? &host_cred : NULL, &pol, filter, pidfd, errpipe[1]);
+		exec_child(x, x->host_user ? &host_cred : NULL, &pol, filter, pidfd, errpipe[1], tty);
 	}
 	close(errpipe[1]);
 	if (pid < 0) {
 		perr_set(e, errno, "start a process in the jail");
 		goto out;
 	}
-	n = read_all(errpipe[0], msg, sizeof(msg) - 1);
-	if (n > 0) {
-		msg[n] = '\0';
-		waitpid(pid, NULL, 0);
-		perr_set(e, 0, "%s", msg);
-		goto out;
+	while ((n = recv_msg_fd(errpipe[0], msg, sizeof(msg), &fd)) > 0) {
+		if (msg[0] == 'P' && fd >= 0 && master < 0) {
+			master = fd;
+			continue;
+		}
+		if (fd >= 0)
+			close(fd);
+		if (msg[0] == 'E') {
+			waitpid(pid, NULL, 0);
+			perr_set(e, 0, "%s", msg + 1);
+			goto out;
+		}
 	}
+	if (master >= 0)
+		pty_relay(master, child, sigfd);
 	if (wait_forwarding(child, sigfd, ret_status) < 0) {
 		perr_set(e, errno, "wait");
 		goto out;
@@ -205,6 +234,8 @@ int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, int 
 	r = 0;
 out:
 	close(errpipe[0]);
+	if (master >= 0)
+		close(master);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (own_hold >= 0)
 		jail_release(rec, TAKE_FD(own_hold));

@@ -72,6 +72,10 @@ test_privileged_calls_refused() {
 	done
 	assert_eq "$("$JEXEC" ptpriv /bin/probe mount /tmp || true)" EPERM "mount from jail root"
 	assert_eq "$("$JEXEC" ptpriv /bin/probe shmget || true)" EPERM "SysV shm with sysvshm=disable"
+	# The filter is on, and setuid programs still work (no no_new_privs).
+	assert_eq "$("$JEXEC" ptpriv grep -E '^(Seccomp|NoNewPrivs):' /proc/self/status | tr -s '\t\n' '  ')" \
+		"NoNewPrivs: 0 Seccomp: 2 " "seccomp state of a jail process"
+	assert_eq "$("$JEXEC" ptpriv grep '^CapBnd:' /proc/self/status | cut -f2)" "00000000a02405ff" "bounding set of jail root"
 }
 
 test_allow_mount_opens_mount() {

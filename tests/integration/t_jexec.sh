@@ -39,9 +39,17 @@ test_jexec_stdin_and_no_tty() {
 
 test_jexec_interactive_shell_in_a_tty() {
 	"$JAIL" -q -c name=pttty path="$ROOT" host.hostname=ttyhost persist
-	out=$(printf 'hostname\nexit 3\n' | script -qec "$JEXEC pttty" /dev/null; echo "rc=$?")
+	out=$(printf 'hostname\ntty\nexit 3\n' | script -qec "$JEXEC pttty" /dev/null; echo "rc=$?")
 	assert_contains "$out" ttyhost "shell in a terminal"
+	# The terminal is the jail's own, from its devpts, not the host's.
+	assert_contains "$out" "/dev/pts/0" "terminal of the jail's shell"
 	assert_contains "$out" "rc=3" "exit status of an interactive shell"
+	# Ctrl-C reaches the command running in the jail's terminal.
+	start=$(date +%s)
+	out=$( (printf 'sleep 20\n'; sleep 1; printf '\003'; sleep 0.5; printf 'echo after-$?\nexit\n') |
+		script -qec "$JEXEC pttty" /dev/null)
+	assert_contains "$out" "after-130" "status of a command interrupted with Ctrl-C"
+	[ $(($(date +%s) - start)) -lt 10 ] || fail "Ctrl-C did not interrupt the command"
 }
 
 test_jexec_missing_jail_and_command() {
