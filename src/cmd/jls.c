@@ -242,7 +242,7 @@ int main(int argc, char **argv)
 		if (only) {
 			char num[16];
 			snprintf(num, sizeof(num), "%d", r->jid);
-			if (strcmp(only, num) && strcmp(only, r->name))
+			if (strcmp(only, num) != 0 && strcmp(only, r->name) != 0)
 				continue;
 		}
 		found = true;

@@ -170,7 +170,6 @@ int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, int 
 	bool tty = pty_wanted();
 	sigset_t mask, old;
 	pid_t pid;
-	ssize_t n;
 	int r = -1;
 
 	if (x->host_user && cred_lookup_host(x->host_user, &host_cred, e) < 0)
@@ -212,7 +211,7 @@ int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, int 
 		perr_set(e, errno, "start a process in the jail");
 		goto out;
 	}
-	while ((n = recv_msg_fd(errpipe[0], msg, sizeof(msg), &fd)) > 0) {
+	while (recv_msg_fd(errpipe[0], msg, sizeof(msg), &fd) > 0) {
 		if (msg[0] == 'P' && fd >= 0 && master < 0) {
 			master = fd;
 			continue;

@@ -141,7 +141,7 @@ int cgroup_destroy(int jid, int timeout_ms, struct perr *e)
 			return 0;
 		if (errno != EBUSY || now_ms() > deadline)
 			return perr_set(e, errno, "remove cgroup %s", path);
-		struct timespec ts = { 0, 2 * 1000 * 1000 };
+		struct timespec ts = { 0, 2000000L };
 		nanosleep(&ts, NULL);
 	}
 	return 0;

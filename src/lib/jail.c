@@ -296,7 +296,7 @@ static int open_path(const char *path, struct perr *e)
 static int pick_jid(struct registry *reg, long want, const char *name, struct perr *e)
 {
 	struct jail_record other;
-	struct perr ignore;
+	struct perr ignore = { 0 };
 	int *used, jid = 1;
 	size_t n;
 
@@ -337,7 +337,6 @@ static int spawn_init(struct jail_record *rec, int pathfd, int exefd, int hold_c
 	struct init_child c = { .rec = rec, .hold = hold_child, .exe = exefd };
 	unsigned long long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS;
 	pid_t pid;
-	ssize_t n;
 	int fd, got_ready = 0;
 
 	jail_policy_from_params(&c.policy, &rec->params);
@@ -386,7 +385,7 @@ static int spawn_init(struct jail_record *rec, int pathfd, int exefd, int hold_c
 		goto fail;
 	}
 	/* Until EOF: 'R' then close-on-exec closing the socket means jailinit runs. */
-	while ((n = recv_msg_fd(sync[0], buf, sizeof(buf), &fd)) > 0) {
+	while (recv_msg_fd(sync[0], buf, sizeof(buf), &fd) > 0) {
 		if (fd >= 0)
 			close(fd);
 		if (buf[0] == 'E') {
@@ -657,7 +656,7 @@ int jail_modify(const char *key, const struct paramset *ps, struct jail_record *
 			struct jail_record other;
 			if (jail_check_name(v, rec->jid, e) < 0)
 				goto fail;
-			if (strcmp(v, rec->name) && find_locked(&reg, v, &other, e) == 0) {
+			if (strcmp(v, rec->name) != 0 && find_locked(&reg, v, &other, e) == 0) {
 				record_free(&other);
 				perr_set(e, 0, "jail \"%s\" already exists", v);
 				goto fail;

@@ -110,7 +110,7 @@ int param_set(struct paramset *ps, int id, const char *value, struct perr *e)
 		break;
 	}
 	case PT_JAILSYS:
-		if (strcmp(value, "new") && strcmp(value, "inherit") && strcmp(value, "disable"))
+		if (strcmp(value, "new") != 0 && strcmp(value, "inherit") != 0 && strcmp(value, "disable") != 0)
 			return perr_set(e, 0, "%s: invalid value \"%s\" (expected new, inherit or disable)",
 					d->name, value);
 		break;
@@ -194,8 +194,7 @@ static int lookup_negated(const char *name)
 
 	if (strncmp(last, "no", 2) != 0 || strlen(name) >= sizeof(buf))
 		return -1;
-	memcpy(buf, name, prefix);
-	strcpy(buf + prefix, last + 2);
+	snprintf(buf, sizeof(buf), "%.*s%s", (int)prefix, name, last + 2);
 	int id = param_lookup(buf);
 	return id >= 0 && param_table[id].type == PT_BOOL ? id : -1;
 }

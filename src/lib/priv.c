@@ -236,17 +236,27 @@ fail:
 	return -1;
 }
 
+/* Everything of a policy the filter depends on, as one number. */
+static unsigned long filter_key(const struct jail_policy *p)
+{
+	return (unsigned long)p->set_hostname | (unsigned long)p->unpriv_debug << 1 |
+	       (unsigned long)p->mount << 2 | (unsigned long)p->quotas << 3 |
+	       (unsigned long)p->read_msgbuf << 4 | (unsigned long)p->new_userns << 5 |
+	       (unsigned long)p->sysvmsg << 6 | (unsigned long)p->sysvsem << 8 |
+	       (unsigned long)p->sysvshm << 10;
+}
+
 int priv_filter(const struct jail_policy *p, const struct jail_filter **ret, struct perr *e)
 {
-	static struct jail_policy cached_policy;
+	static unsigned long cached_key;
 	static struct jail_filter cached;
 
-	if (!cached.insns || memcmp(&cached_policy, p, sizeof(*p)) != 0) {
+	if (!cached.insns || cached_key != filter_key(p)) {
 		free(cached.insns);
 		cached.insns = NULL;
 		if (compile_filter(p, &cached, e) < 0)
 			return -1;
-		cached_policy = *p;
+		cached_key = filter_key(p);
 	}
 	*ret = &cached;
 	return 0;

@@ -242,7 +242,7 @@ int registry_list(struct registry *r, struct jail_record **ret, size_t *ret_n, s
 	}
 	while ((de = readdir(d))) {
 		size_t len = strlen(de->d_name);
-		if (de->d_name[0] == '.' || len < 6 || strcmp(de->d_name + len - 5, ".json"))
+		if (de->d_name[0] == '.' || len < 6 || strcmp(de->d_name + len - 5, ".json") != 0)
 			continue;
 		if (n == cap) {
 			struct jail_record *nl = realloc(list, (cap = cap ? cap * 2 : 16) * sizeof(*list));
@@ -310,7 +310,7 @@ int registry_used_jids(struct registry *r, int **ret, size_t *ret_n, struct perr
 	}
 	while ((de = readdir(d))) {
 		size_t len = strlen(de->d_name);
-		if (len < 6 || len > 11 || strcmp(de->d_name + len - 5, ".json"))
+		if (len < 6 || len > 11 || strcmp(de->d_name + len - 5, ".json") != 0)
 			continue;
 		snprintf(num, sizeof(num), "%.*s", (int)(len - 5), de->d_name);
 		if (!parse_long(num, 1, 999999, &jid))

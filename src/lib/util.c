@@ -83,7 +83,13 @@ unsigned long long proc_start_time(pid_t pid)
 	/* Field 22 (starttime) is the 20th field after the name. */
 	for (int field = 2; p && field < 22; field++)
 		p = strchr(p + 1, ' ');
-	if (p && sscanf(p + 1, "%llu", &start) != 1)
+	if (!p)
+		return 0;
+	p++;
+	char *end;
+	errno = 0;
+	start = strtoull(p, &end, 10);
+	if (errno || end == p)
 		start = 0;
 	return start;
 }
