@@ -251,6 +251,13 @@ static __attribute__((noreturn)) void init_child_main(struct init_child *c)
 	for (int i = 0; i < 4; i++)
 		if (dup3(fds[i], 3 + i, i < 2 ? 0 : O_CLOEXEC) < 0)
 			child_fail(c->sync, (perr_set(&e, errno, "dup"), &e));
+	/*
+	 * jailinit outlives jail -c: it must not keep the creator's terminal or
+	 * pipes open (a caller reading them would never see EOF).
+	 */
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+		child_fail(5, (perr_set(&e, errno, "/dev/null"), &e));
 	cred_root(&root);
 	if (jail_make_process(&c->policy, c->filter, &root, 7, &e) < 0)
 		child_fail(5, &e);

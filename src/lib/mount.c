@@ -203,6 +203,8 @@ static int mask_proc(int rootfd, struct perr *e)
 		if (attach(nul, t, files[i], e) < 0)
 			return -1;
 	}
+	/* One empty read-only tmpfs, cloned over every hidden directory: one superblock per jail. */
+	_cleanup_close_ int empty = -1;
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
 		_cleanup_close_ int t = openat(procfd, dirs[i], O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
 		_cleanup_close_ int m = -1;
@@ -214,10 +216,20 @@ static int mask_proc(int rootfd, struct perr *e)
 			m = open_tree(t, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 			if (m < 0 || mount_setattr(m, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof(ro)) < 0)
 				return perr_set(e, errno, "read-only /proc/%s", dirs[i]);
-		} else {
+		} else if (empty < 0) {
 			m = fs_new("tmpfs", empty_opts, MOUNT_ATTR_RDONLY, e);
 			if (m < 0)
 				return -1;
+			if (attach(m, t, dirs[i], e) < 0)
+				return -1;
+			empty = open_tree(t, "", OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+			if (empty < 0)
+				return perr_set(e, errno, "/proc/%s", dirs[i]);
+			continue;
+		} else {
+			m = open_tree(empty, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+			if (m < 0)
+				return perr_set(e, errno, "hide /proc/%s", dirs[i]);
 		}
 		if (attach(m, t, dirs[i], e) < 0)
 			return -1;
@@ -233,6 +245,10 @@ static int bind_sys(int rootfd, struct perr *e)
 
 	if (target < 0)
 		return -1;
+	/*
+	 * Recursive: in a user namespace the kernel refuses to copy a mount
+	 * without its (locked) submounts, which would uncover what they hide.
+	 */
 	m = open_tree(AT_FDCWD, "/sys", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (m < 0 || mount_setattr(m, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof(ro)) < 0)
 		return perr_set(e, errno, "read-only /sys");

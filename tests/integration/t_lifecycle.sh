@@ -15,6 +15,14 @@ test_persistent_jail_lives_with_no_process() {
 	[ ! -e "/run/prison/jail/$jid.json" ] || fail "record left after removal"
 }
 
+test_persistent_jail_does_not_hold_the_creators_output() {
+	# A reader of jail -c's output must see EOF although the jail lives on.
+	out=$(timeout 10 sh -c "\"$JAIL\" -c name=pthold path=\"$ROOT\" persist | cat") ||
+		fail "jail -c's output pipe stayed open (jailinit kept it)"
+	assert_eq "$out" "pthold: created" "output of jail -c"
+	jail_exists pthold || fail "persistent jail not listed"
+}
+
 test_nonpersistent_jail_vanishes() {
 	out=$("$JAIL" -c name=ptonce path="$ROOT" command=/bin/echo inside)
 	assert_eq "$out" "inside
