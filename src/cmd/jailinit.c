@@ -8,52 +8,116 @@
  * Descriptors: 3 the listening control socket, 4 the creator's hold.
  * argv[1]: "1" if the jail is persistent.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #define MAX_CONN 256
-
-enum { FD_SIG, FD_LISTEN, FD_TIMER, FD_CONN0 };
+#define MAX_WATCH 64
 
 struct conn {
+	int fd;
 	bool hold;
 };
 
-static struct pollfd pfd[FD_CONN0 + MAX_CONN];
-static struct conn conns[FD_CONN0 + MAX_CONN];
-static int npfd = FD_CONN0;
+static struct conn conns[MAX_CONN];
+static int nconn;
+static int watch[MAX_WATCH];
+static int nwatch;
+static int sigfd, timerfd, procfd = -1;
 static bool persist, stopping;
 
-/* kill(-1, 0) from PID 1 reaches every other process of the namespace: ESRCH means none. */
-static bool jail_empty(void)
+static void unwatch(void)
 {
-	return kill(-1, 0) < 0 && errno == ESRCH;
+	while (nwatch > 0)
+		close(watch[--nwatch]);
+}
+
+/* Is pid a live process (not a zombie), by its stat line in our /proc? */
+static bool alive(const char *pid)
+{
+	char path[32], buf[512];
+	int fd;
+	ssize_t n;
+	char *p;
+
+	snprintf(path, sizeof(path), "%s/stat", pid);
+	fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+/*
+ * Count the jail's live processes other than this one, and watch up to
+ * MAX_WATCH of them with pidfds.  Processes whose parent is outside the jail
+ * (a host command that entered it, then died) are not our children, so
+ * SIGCHLD would never tell us they ended: their pidfds do, and a zombie
+ * left to an outside parent does not count as alive.
+ */
+static int scan(void)
+{
+	int fd = dup(procfd), count = 0;
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+
+	unwatch();
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return kill(-1, 0) < 0 && errno == ESRCH ? 0 : 1;
+	}
+	rewinddir(d);
+	while ((de = readdir(d))) {
+		long pid = strtol(de->d_name, NULL, 10);
+		if (pid <= 1 || !alive(de->d_name))
+			continue;
+		count++;
+		if (nwatch < MAX_WATCH) {
+			int pfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+			if (pfd >= 0)
+				watch[nwatch++] = pfd;
+		}
+	}
+	closedir(d);
+	return count;
 }
 
 static bool held(void)
 {
-	for (int i = FD_CONN0; i < npfd; i++)
+	for (int i = 0; i < nconn; i++)
 		if (conns[i].hold)
 			return true;
 	return false;
 }
 
-/* Would the jail go now?  The decision is made here and acted on by the caller. */
+/* Would the jail go now?  Only then are its processes watched. */
 static bool should_exit(void)
 {
-	if (stopping)
-		return jail_empty();
-	return !persist && !held() && jail_empty();
+	if (!stopping && (persist || held())) {
+		unwatch();
+		return false;
+	}
+	return scan() == 0;
 }
 
 static void reply(int fd, const char *text)
@@ -63,10 +127,8 @@ static void reply(int fd, const char *text)
 
 static void drop(int i)
 {
-	close(pfd[i].fd);
-	npfd--;
-	pfd[i] = pfd[npfd];
-	conns[i] = conns[npfd];
+	close(conns[i].fd);
+	conns[i] = conns[--nconn];
 }
 
 static void start_stop(long seconds)
@@ -76,13 +138,13 @@ static void start_stop(long seconds)
 	stopping = true;
 	kill(-1, SIGTERM);
 	kill(-1, SIGCONT);
-	timerfd_settime(pfd[FD_TIMER].fd, 0, &its, NULL);
+	timerfd_settime(timerfd, 0, &its, NULL);
 }
 
 static void handle(int i)
 {
 	char msg[64];
-	ssize_t n = recv(pfd[i].fd, msg, sizeof(msg) - 1, MSG_DONTWAIT);
+	ssize_t n = recv(conns[i].fd, msg, sizeof(msg) - 1, MSG_DONTWAIT);
 
 	if (n <= 0) {
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -93,35 +155,36 @@ static void handle(int i)
 	msg[n] = '\0';
 	if (strcmp(msg, "hold") == 0) {
 		conns[i].hold = !stopping;
-		reply(pfd[i].fd, stopping ? "dying" : "ok");
+		reply(conns[i].fd, stopping ? "dying" : "ok");
 	} else if (strcmp(msg, "release") == 0) {
 		conns[i].hold = false;
-		reply(pfd[i].fd, should_exit() ? "exit" : "ok");
+		reply(conns[i].fd, should_exit() ? "exit" : "ok");
 	} else if (strncmp(msg, "persist ", 8) == 0) {
 		persist = msg[8] == '1';
-		reply(pfd[i].fd, should_exit() ? "exit" : "ok");
+		reply(conns[i].fd, should_exit() ? "exit" : "ok");
 	} else if (strncmp(msg, "stop ", 5) == 0) {
-		reply(pfd[i].fd, "ok");
+		reply(conns[i].fd, "ok");
 		if (!stopping)
 			start_stop(strtol(msg + 5, NULL, 10));
 	} else {
-		reply(pfd[i].fd, "error");
+		reply(conns[i].fd, "error");
 	}
 }
 
 static void add_conn(int fd, bool hold)
 {
-	if (npfd >= (int)(sizeof(pfd) / sizeof(pfd[0]))) {
+	if (nconn >= MAX_CONN) {
 		close(fd);
 		return;
 	}
-	pfd[npfd] = (struct pollfd){ .fd = fd, .events = POLLIN };
-	conns[npfd].hold = hold;
-	npfd++;
+	conns[nconn].fd = fd;
+	conns[nconn].hold = hold;
+	nconn++;
 }
 
 int main(int argc, char **argv)
 {
+	struct pollfd pfd[3 + MAX_CONN + MAX_WATCH];
 	sigset_t mask;
 
 	/* Nobody in the jail may trace or read the memory of its init. */
@@ -130,35 +193,45 @@ int main(int argc, char **argv)
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
-	pfd[FD_SIG] = (struct pollfd){ .fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK), .events = POLLIN };
-	pfd[FD_LISTEN] = (struct pollfd){ .fd = 3, .events = POLLIN };
-	pfd[FD_TIMER] = (struct pollfd){ .fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC), .events = POLLIN };
-	if (pfd[FD_SIG].fd < 0 || pfd[FD_TIMER].fd < 0)
+	sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	/* Opened before any other process exists in the jail, so it is the jail's own /proc. */
+	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (sigfd < 0 || timerfd < 0)
 		_exit(1);
 	add_conn(4, true);
 
 	for (;;) {
-		if (poll(pfd, (nfds_t)npfd, -1) < 0 && errno != EINTR)
+		int n = 0;
+		pfd[n++] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = 3, .events = POLLIN };
+		pfd[n++] = (struct pollfd){ .fd = timerfd, .events = POLLIN };
+		for (int i = 0; i < nconn; i++)
+			pfd[n++] = (struct pollfd){ .fd = conns[i].fd, .events = POLLIN };
+		for (int i = 0; i < nwatch; i++)
+			pfd[n++] = (struct pollfd){ .fd = watch[i], .events = POLLIN };
+		if (poll(pfd, (nfds_t)n, -1) < 0 && errno != EINTR)
 			_exit(1);
-		if (pfd[FD_SIG].revents) {
+		if (pfd[0].revents) {
 			struct signalfd_siginfo si;
-			while (read(pfd[FD_SIG].fd, &si, sizeof(si)) > 0)
+			while (read(sigfd, &si, sizeof(si)) > 0)
 				;
 			while (waitpid(-1, NULL, WNOHANG) > 0)
 				;
 		}
-		if (pfd[FD_TIMER].revents) {
+		if (pfd[2].revents) {
 			/* stop.timeout is over: leaving kills what is left, all at once. */
 			kill(-1, SIGKILL);
 			_exit(0);
 		}
-		if (pfd[FD_LISTEN].revents) {
+		if (pfd[1].revents) {
 			int fd = accept4(3, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 			if (fd >= 0)
 				add_conn(fd, false);
 		}
-		for (int i = npfd - 1; i >= FD_CONN0; i--)
-			if (pfd[i].revents)
+		/* Connections sit at 3..3+nconn of this round's array; handle from the end (drop swaps). */
+		for (int i = nconn - 1; i >= 0; i--)
+			if (pfd[3 + i].revents)
 				handle(i);
 		if (should_exit())
 			_exit(0);

@@ -304,8 +304,8 @@ static int pick_jid(struct registry *reg, long want, const char *name, struct pe
 {
 	struct jail_record other;
 	struct perr ignore = { 0 };
-	int *used, jid = 1;
-	size_t n;
+	int *used, *pending, jid = 1;
+	size_t n, npending;
 
 	if (name && find_locked(reg, name, &other, &ignore) == 0) {
 		record_free(&other);
@@ -324,8 +324,31 @@ static int pick_jid(struct registry *reg, long want, const char *name, struct pe
 		}
 		return (int)want;
 	}
-	if (registry_used_jids(reg, &used, &n, e) < 0)
+	if (registry_used_jids(reg, &used, &n, &pending, &npending, e) < 0)
 		return -1;
+	/*
+	 * A creation or removal marked pending while we hold the lock was
+	 * abandoned, unless its remover still works on it: finish it now.
+	 */
+	bool cleared = false;
+	for (size_t i = 0; i < npending; i++) {
+		if (registry_read(reg, pending[i], &other)) {
+			if (record_dead(&other)) {
+				teardown(reg, &other);
+				cleared = true;
+			}
+			record_free(&other);
+		} else {
+			(void)registry_mark_pending(reg, pending[i], false);
+		}
+	}
+	free(pending);
+	if (cleared) {
+		free(used);
+		if (registry_used_jids(reg, &used, &n, &pending, &npending, e) < 0)
+			return -1;
+		free(pending);
+	}
 	/* Sorted: the first gap is the lowest free number. */
 	for (size_t i = 0; i < n && used[i] <= jid; i++)
 		if (used[i] == jid)
@@ -483,6 +506,10 @@ int jail_create(const struct paramset *ps, struct jail_record *rec, int *ret_hol
 	rec->uid_base = JAIL_UID_BASE + (unsigned long)jid * JAIL_UID_RANGE;
 	if (registry_write(&reg, rec, NULL, e) < 0)
 		goto out_reg;
+	if (registry_mark_pending(&reg, jid, true) < 0) {
+		perr_set(e, errno, "mark jail %d pending", jid);
+		goto undo;
+	}
 	/* A cgroup left by a jail whose record is gone: clear it first. */
 	if (cgroup_exists(jid)) {
 		(void)cgroup_kill(jid, e);
@@ -502,6 +529,7 @@ int jail_create(const struct paramset *ps, struct jail_record *rec, int *ret_hol
 	rec->state = JS_ACTIVE;
 	if (registry_write(&reg, rec, NULL, e) < 0)
 		goto undo;
+	(void)registry_mark_pending(&reg, jid, false);
 	registry_close(&reg);
 	*ret_hold = hold[0];
 	return 0;
@@ -572,7 +600,7 @@ int jail_remove(const char *key, struct jail_record *rec, struct perr *e)
 	rec->creator_pid = getpid();
 	rec->creator_start = proc_start_time(getpid());
 	(void)param_set(&rec->params, P_DYING, "true", e);
-	if (registry_write(&reg, rec, NULL, e) < 0)
+	if (registry_write(&reg, rec, NULL, e) < 0 || registry_mark_pending(&reg, rec->jid, true) < 0)
 		goto fail;
 	/* The stop takes stop.timeout: other jails' commands must not wait for it. */
 	registry_unlock(&reg);

@@ -293,15 +293,44 @@ static int cmp_int(const void *a, const void *b)
 	return *(const int *)a - *(const int *)b;
 }
 
-int registry_used_jids(struct registry *r, int **ret, size_t *ret_n, struct perr *e)
+static int append_int(int **list, size_t *n, size_t *cap, int v)
+{
+	if (*n == *cap) {
+		int *nl = realloc(*list, (*cap = *cap ? *cap * 2 : 64) * sizeof(int));
+		if (!nl)
+			return -1;
+		*list = nl;
+	}
+	(*list)[(*n)++] = v;
+	return 0;
+}
+
+int registry_mark_pending(struct registry *r, int jid, bool on)
+{
+	char name[32];
+	int fd;
+
+	snprintf(name, sizeof(name), "%d.pending", jid);
+	if (!on)
+		return unlinkat(r->jailfd, name, 0) < 0 && errno != ENOENT ? -1 : 0;
+	fd = openat(r->jailfd, name, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+int registry_used_jids(struct registry *r, int **ret, size_t *ret_n, int **ret_pending, size_t *ret_npending,
+		       struct perr *e)
 {
 	int fd = openat(r->jailfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d;
 	struct dirent *de;
-	int *list = NULL;
-	size_t n = 0, cap = 0;
+	int *list = NULL, *pending = NULL;
+	size_t n = 0, cap = 0, np = 0, pcap = 0;
 	long jid;
 	char num[16];
+	const char *dot;
 
 	if (fd < 0 || !(d = fdopendir(fd))) {
 		if (fd >= 0)
@@ -309,28 +338,31 @@ int registry_used_jids(struct registry *r, int **ret, size_t *ret_n, struct perr
 		return perr_set(e, errno, "open registry");
 	}
 	while ((de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-		if (len < 6 || len > 11 || strcmp(de->d_name + len - 5, ".json") != 0)
+		dot = strchr(de->d_name, '.');
+		if (!dot || dot == de->d_name || dot - de->d_name > 6)
 			continue;
-		snprintf(num, sizeof(num), "%.*s", (int)(len - 5), de->d_name);
+		snprintf(num, sizeof(num), "%.*s", (int)(dot - de->d_name), de->d_name);
 		if (!parse_long(num, 1, 999999, &jid))
 			continue;
-		if (n == cap) {
-			int *nl = realloc(list, (cap = cap ? cap * 2 : 64) * sizeof(int));
-			if (!nl) {
-				closedir(d);
-				free(list);
-				return perr_set(e, ENOMEM, "registry");
-			}
-			list = nl;
+		int r2 = 0;
+		if (strcmp(dot, ".json") == 0)
+			r2 = append_int(&list, &n, &cap, (int)jid);
+		else if (strcmp(dot, ".pending") == 0)
+			r2 = append_int(&pending, &np, &pcap, (int)jid);
+		if (r2 < 0) {
+			closedir(d);
+			free(list);
+			free(pending);
+			return perr_set(e, ENOMEM, "registry");
 		}
-		list[n++] = (int)jid;
 	}
 	closedir(d);
 	if (n)
 		qsort(list, n, sizeof(int), cmp_int);
 	*ret = list;
 	*ret_n = n;
+	*ret_pending = pending;
+	*ret_npending = np;
 	return 0;
 }
 
@@ -393,7 +425,7 @@ int registry_remove(struct registry *r, const struct jail_record *rec)
 	snprintf(name, sizeof(name), "%d.json", rec->jid);
 	if (unlinkat(r->jailfd, name, 0) < 0 && errno != ENOENT)
 		return -1;
-	return 0;
+	return registry_mark_pending(r, rec->jid, false);
 }
 
 void registry_prune_names(struct registry *r, const struct jail_record *live, size_t n)

@@ -56,8 +56,15 @@ void registry_free_list(struct jail_record *list, size_t n);
 int registry_read(struct registry *r, int jid, struct jail_record *ret);
 /* The jid a name is indexed to, or -1. */
 int registry_name_jid(struct registry *r, const char *name);
-/* jids that have a record, sorted, from the directory alone (no record is parsed). */
-int registry_used_jids(struct registry *r, int **ret, size_t *ret_n, struct perr *e);
+/*
+ * jids that have a record, sorted, from the directory alone (no record is
+ * parsed), and the jids marked pending: a creation or removal under way, or
+ * abandoned by a command that was killed.
+ */
+int registry_used_jids(struct registry *r, int **ret, size_t *ret_n, int **ret_pending, size_t *ret_npending,
+		       struct perr *e);
+/* Mark (or unmark) a jail as being created or removed. */
+int registry_mark_pending(struct registry *r, int jid, bool on);
 /* Write the record and index its name (dropping old_name's link if it was renamed). */
 int registry_write(struct registry *r, const struct jail_record *rec, const char *old_name, struct perr *e);
 /* Drop name links that point at no record of live (the full consistency pass). */

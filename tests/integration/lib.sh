@@ -55,6 +55,30 @@ assert_nothing_left() {
 	assert_eq "$sockets" "$records" "control sockets against registry records"
 }
 
+# Every record on disk belongs to a live jail, read straight from the registry
+# (jls would repair it first and so prove nothing).
+assert_registry_consistent() {
+	python3 - "$CGROUP2" <<'PY' || fail "registry inconsistent"
+import json, os, sys
+cg = sys.argv[1]
+d = "/run/prison/jail"
+for f in os.listdir(d):
+    if f.endswith(".pending"):
+        sys.exit("pending marker left: " + f)
+    if not f.endswith(".json"):
+        continue
+    r = json.load(open(os.path.join(d, f)))
+    try:
+        state = open("/proc/%d/stat" % r["init_pid"]).read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        sys.exit("record %s: jailinit %d is gone" % (f, r["init_pid"]))
+    if state in "ZX" or r["state"] != "active":
+        sys.exit("record %s: state %s, jailinit %s" % (f, r["state"], state))
+    if not os.path.isdir("%s/prison/%d" % (cg, r["jid"])):
+        sys.exit("record %s: no cgroup" % f)
+PY
+}
+
 remove_test_jails() {
 	local n
 	for n in $(jail_names); do
