@@ -29,7 +29,8 @@ int jail_make_process(const struct jail_policy *p, const struct jail_filter *f, 
 	/* A keyring of its own: the caller's session keyring must not come along. */
 	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL, 0, 0, 0) < 0 && errno != ENOSYS)
 		return perr_set(e, errno, "new session keyring");
-	if (priv_apply(p, f, e) < 0)
+	/* Privilege only shrinks: bounding set and filter, then the user, then what root keeps. */
+	if (priv_restrict(p, f, e) < 0)
 		return -1;
 	if (setgroups((size_t)c->ngroups, c->groups) < 0)
 		return perr_set(e, errno, "setgroups");
@@ -37,7 +38,7 @@ int jail_make_process(const struct jail_policy *p, const struct jail_filter *f, 
 		return perr_set(e, errno, "setgid %u", c->gid);
 	if (setresuid(c->uid, c->uid, c->uid) < 0)
 		return perr_set(e, errno, "setuid %u", c->uid);
-	return 0;
+	return priv_trim(p, e);
 }
 
 pid_t clone_into_cgroup(int cgroup_fd, unsigned long long flags, int *ret_pidfd)

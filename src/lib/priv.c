@@ -262,13 +262,11 @@ int priv_filter(const struct jail_policy *p, const struct jail_filter **ret, str
 	return 0;
 }
 
-int priv_apply(const struct jail_policy *p, const struct jail_filter *f, struct perr *e)
+int priv_restrict(const struct jail_policy *p, const struct jail_filter *f, struct perr *e)
 {
 	struct sock_fprog prog = { .len = f->len, .filter = f->insns };
 	unsigned long long keep = baseline_caps(p);
 	int last = last_cap();
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct data[2];
 
 	for (int c = 0; c <= last; c++)
 		if (!(keep & (1ULL << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
@@ -285,6 +283,15 @@ int priv_apply(const struct jail_policy *p, const struct jail_filter *f, struct 
 		if (prctl(PR_SET_SECUREBITS, bits, 0, 0, 0) < 0)
 			return perr_set(e, errno, "set securebits");
 	}
+	return 0;
+}
+
+int priv_trim(const struct jail_policy *p, struct perr *e)
+{
+	unsigned long long keep = baseline_caps(p);
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+
 	memset(data, 0, sizeof(data));
 	if (syscall(SYS_capget, &hdr, data) < 0)
 		return perr_set(e, errno, "capget");

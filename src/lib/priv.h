@@ -38,9 +38,12 @@ struct jail_filter {
 int priv_filter(const struct jail_policy *p, const struct jail_filter **ret, struct perr *e);
 
 /*
- * Drop the bounding set, load the filter and trim the capability sets.
- * Must run as root of the jail's user namespace, before credentials change.
+ * Drop the bounding set, load the filter, set the securebits of
+ * allow.nosuser.  Must run as root of the jail's user namespace, with every
+ * capability still effective, before credentials change.
  */
-int priv_apply(const struct jail_policy *p, const struct jail_filter *f, struct perr *e);
+int priv_restrict(const struct jail_policy *p, const struct jail_filter *f, struct perr *e);
+/* After credentials changed: keep only the policy's capabilities. */
+int priv_trim(const struct jail_policy *p, struct perr *e);
 
 #endif

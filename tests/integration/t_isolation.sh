@@ -135,3 +135,10 @@ test_cannot_trace_jailinit() {
 	"$JAIL" -q -c name=pttrace path="$ROOT" persist
 	assert_eq "$("$JEXEC" pttrace /bin/probe ptrace 1 || true)" EPERM "ptrace of jailinit by jail root"
 }
+
+test_allow_nosuser_takes_every_capability() {
+	"$JAIL" -q -c name=ptnosu path="$ROOT" allow.nosuser persist
+	assert_eq "$("$JEXEC" ptnosu grep '^CapEff:' /proc/self/status | cut -f2)" "0000000000000000" "capabilities of root with allow.nosuser"
+	out=$("$JEXEC" ptnosu /bin/sh -c 'chown 1001 /tmp 2>&1 && echo changed || echo refused')
+	assert_contains "$out" refused "chown by root with allow.nosuser"
+}

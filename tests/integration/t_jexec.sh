@@ -18,6 +18,8 @@ test_jexec_users() {
 	"$JAIL" -q -c name=ptusers path="$ROOT" persist
 	assert_eq "$("$JEXEC" -U jdoe ptusers id)" "uid=1001(jdoe) gid=1001(jdoe) groups=10(wheel),1001(jdoe)" "jexec -U"
 	assert_eq "$("$JEXEC" -u nobody ptusers id -u)" 65534 "jexec -u (host user database)"
+	assert_eq "$("$JEXEC" -U jdoe ptusers grep -E '^Cap(Prm|Eff):' /proc/self/status | cut -f2 | tr '\n' ' ')" \
+		"0000000000000000 0000000000000000 " "capabilities of a user other than root"
 	assert_eq "$("$JEXEC" ptusers id -u)" 0 "default user"
 	assert_eq "$("$JEXEC" -l -U jdoe ptusers /bin/sh -c 'pwd; echo $HOME $USER')" "/home/jdoe
 /home/jdoe jdoe" "jexec -l"

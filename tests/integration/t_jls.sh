@@ -68,3 +68,17 @@ PY
 	assert_contains "$out" "<jail-information __version=\"2\"><jail><jid>903</jid><ipv4></ipv4><hostname>xohost</hostname>" "jls --libxo xml"
 	python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parseString(sys.argv[1])' "$out"
 }
+
+test_jls_d_shows_dying_jails() {
+	"$JAIL" -q -c name=ptdying path="$ROOT" persist stop.timeout=3
+	"$JEXEC" ptdying /bin/sh -c "trap '' TERM; while :; do sleep 1; done" >/dev/null 2>&1 &
+	sleep 0.3
+	"$JAIL" -q -r ptdying &
+	sleep 0.5
+	assert_not_contains "$("$JLS" name)" ptdying "jls while the jail is dying"
+	assert_eq "$("$JLS" -d -j ptdying name dying)" "ptdying true" "jls -d while the jail is dying"
+	assert_contains "$("$JLS" -d -v)" "DYING" "jls -d -v state"
+	wait
+	jail_exists ptdying && fail "jail still listed after removal"
+	true
+}
