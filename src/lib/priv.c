@@ -11,6 +11,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include "util.h"
@@ -188,11 +189,38 @@ static int build_filter(scmp_filter_ctx ctx, const struct jail_policy *p, struct
 	return 0;
 }
 
-static int compile_filter(const struct jail_policy *p, struct jail_filter *f, struct perr *e)
+/* Everything of a policy the filter depends on, as one number. */
+static unsigned long filter_key(const struct jail_policy *p)
+{
+	return (unsigned long)p->set_hostname | (unsigned long)p->unpriv_debug << 1 |
+	       (unsigned long)p->mount << 2 | (unsigned long)p->quotas << 3 |
+	       (unsigned long)p->read_msgbuf << 4 | (unsigned long)p->new_userns << 5 |
+	       (unsigned long)p->sysvmsg << 6 | (unsigned long)p->sysvsem << 8 |
+	       (unsigned long)p->sysvshm << 10;
+}
+
+/* Read a whole exported BPF program from fd. */
+static int read_filter(int fd, struct jail_filter *f)
+{
+	off_t size = lseek(fd, 0, SEEK_END);
+
+	if (size <= 0 || size % (off_t)sizeof(struct sock_filter) ||
+	    size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS)
+		return -1;
+	f->insns = malloc((size_t)size);
+	if (!f->insns || pread(fd, f->insns, (size_t)size, 0) != size) {
+		free(f->insns);
+		f->insns = NULL;
+		return -1;
+	}
+	f->len = (unsigned short)(size / (off_t)sizeof(struct sock_filter));
+	return 0;
+}
+
+/* Compile with libseccomp and export the program to fd. */
+static int export_filter(const struct jail_policy *p, int fd, struct perr *e)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-	_cleanup_close_ int fd = -1;
-	off_t size;
 	int r;
 
 	if (!ctx)
@@ -204,46 +232,79 @@ static int compile_filter(const struct jail_policy *p, struct jail_filter *f, st
 		seccomp_arch_add(ctx, SCMP_ARCH_X86);
 		seccomp_arch_add(ctx, SCMP_ARCH_X32);
 	}
-	if (build_filter(ctx, p, e) < 0)
-		goto fail;
-	fd = memfd_create("seccomp", MFD_CLOEXEC);
-	if (fd < 0) {
-		perr_set(e, errno, "memfd for the seccomp filter");
-		goto fail;
-	}
-	r = seccomp_export_bpf(ctx, fd);
-	if (r < 0) {
+	r = build_filter(ctx, p, e);
+	if (r == 0 && (r = seccomp_export_bpf(ctx, fd)) < 0)
 		perr_set(e, -r, "export seccomp filter");
-		goto fail;
-	}
-	size = lseek(fd, 0, SEEK_END);
-	if (size <= 0 || size % (off_t)sizeof(struct sock_filter) || size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS) {
-		perr_set(e, 0, "seccomp filter of unexpected size %lld", (long long)size);
-		goto fail;
-	}
-	f->insns = malloc((size_t)size);
-	if (!f->insns || pread(fd, f->insns, (size_t)size, 0) != size) {
-		free(f->insns);
-		f->insns = NULL;
-		perr_set(e, errno ? errno : EIO, "read seccomp filter");
-		goto fail;
-	}
-	f->len = (unsigned short)(size / (off_t)sizeof(struct sock_filter));
 	seccomp_release(ctx);
-	return 0;
-fail:
-	seccomp_release(ctx);
-	return -1;
+	return r < 0 ? -1 : 0;
 }
 
-/* Everything of a policy the filter depends on, as one number. */
-static unsigned long filter_key(const struct jail_policy *p)
+/*
+ * Compiled programs are kept under /run/prison/filter, one file per policy,
+ * named after what they depend on: the policy, libseccomp's version and
+ * this build (its compile time), so a rebuilt prison never loads a program
+ * an older one made.  Compiling is most of the cost of entering a jail.
+ */
+#define FILTER_DIR "/run/prison/filter"
+
+static void cache_name(const struct jail_policy *p, char *buf, size_t len)
 {
-	return (unsigned long)p->set_hostname | (unsigned long)p->unpriv_debug << 1 |
-	       (unsigned long)p->mount << 2 | (unsigned long)p->quotas << 3 |
-	       (unsigned long)p->read_msgbuf << 4 | (unsigned long)p->new_userns << 5 |
-	       (unsigned long)p->sysvmsg << 6 | (unsigned long)p->sysvsem << 8 |
-	       (unsigned long)p->sysvshm << 10;
+	const struct scmp_version *v = seccomp_version();
+	char stamp[] = __DATE__ "-" __TIME__;
+
+	for (char *c = stamp; *c; c++)
+		if (!((*c >= '0' && *c <= '9') || (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z')))
+			*c = '_';
+	snprintf(buf, len, "%lx-%u.%u.%u-%s", filter_key(p), v ? v->major : 0, v ? v->minor : 0,
+		 v ? v->micro : 0, stamp);
+}
+
+static int open_cache_dir(void)
+{
+	struct stat st;
+	int fd;
+
+	if (mkdir(FILTER_DIR, 0700) < 0 && errno != EEXIST)
+		return -1;
+	fd = open(FILTER_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	/* Only a directory that root alone can write is trusted to hold filters. */
+	if (fd >= 0 && (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 0077))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int compile_filter(const struct jail_policy *p, struct jail_filter *f, struct perr *e)
+{
+	char name[128], tmp[160];
+	_cleanup_close_ int dir = open_cache_dir();
+	_cleanup_close_ int fd = -1;
+
+	cache_name(p, name, sizeof(name));
+	if (dir >= 0) {
+		fd = openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd >= 0 && read_filter(fd, f) == 0)
+			return 0;
+		closep(&fd);
+		snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid());
+		fd = openat(dir, tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	}
+	if (fd < 0) {
+		/* No cache to be had: compile into memory. */
+		fd = memfd_create("seccomp", MFD_CLOEXEC);
+		if (fd < 0)
+			return perr_set(e, errno, "memfd for the seccomp filter");
+		dir = -1;
+	}
+	if (export_filter(p, fd, e) < 0 || read_filter(fd, f) < 0) {
+		if (dir >= 0)
+			unlinkat(dir, tmp, 0);
+		return e->msg[0] ? -1 : perr_set(e, EIO, "read seccomp filter");
+	}
+	if (dir >= 0 && renameat(dir, tmp, dir, name) < 0)
+		unlinkat(dir, tmp, 0);
+	return 0;
 }
 
 int priv_filter(const struct jail_policy *p, const struct jail_filter **ret, struct perr *e)
