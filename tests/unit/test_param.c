@@ -1,6 +1,7 @@
 /* Unit tests of the parameter table and command-line parameter words. */
 #include "../../src/lib/param.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "unit.h"
@@ -161,5 +162,39 @@ static void test_copy(void)
 	param_free(&b);
 }
 
-UNIT_MAIN(test_table_is_consistent, test_name_value, test_booleans, test_defaults, test_errors,
+/* The man page documents every row of the table, as ".It Va NAME" (several may share a line). */
+static void test_man_page_lists_every_parameter(void)
+{
+	FILE *f = fopen("man/jail.8", "r");
+	static char text[1 << 17];
+	size_t n;
+
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	for (int i = 0; i < P__COUNT; i++) {
+		char item[128];
+		bool found = false;
+		for (const char *line = text; line && !found; line = strchr(line, '\n')) {
+			line += *line == '\n';
+			if (strncmp(line, ".It Va ", 7) != 0)
+				continue;
+			const char *end = strchr(line, '\n');
+			size_t len = end ? (size_t)(end - line) : strlen(line);
+			snprintf(item, sizeof(item), "Va %s", param_table[i].name);
+			for (const char *p = strstr(line, item); p && p < line + len && !found; p = strstr(p + 1, item)) {
+				char after = p[strlen(item)];
+				found = after == ' ' || after == '\n' || after == ',';
+			}
+		}
+		if (!found)
+			fprintf(stderr, "man/jail.8 does not document %s\n", param_table[i].name);
+		CHECK(found);
+	}
+}
+
+UNIT_MAIN(test_table_is_consistent, test_man_page_lists_every_parameter, test_name_value, test_booleans, test_defaults, test_errors,
 	  test_command_takes_the_rest, test_format, test_copy)
