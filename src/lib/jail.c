@@ -304,8 +304,8 @@ static int pick_jid(struct registry *reg, long want, const char *name, struct pe
 {
 	struct jail_record other;
 	struct perr ignore = { 0 };
-	int *used, *pending, jid = 1;
-	size_t n, npending;
+	int *pending;
+	size_t npending;
 
 	if (name && find_locked(reg, name, &other, &ignore) == 0) {
 		record_free(&other);
@@ -324,37 +324,23 @@ static int pick_jid(struct registry *reg, long want, const char *name, struct pe
 		}
 		return (int)want;
 	}
-	if (registry_used_jids(reg, &used, &n, &pending, &npending, e) < 0)
+	if (registry_pending(reg, &pending, &npending, e) < 0)
 		return -1;
 	/*
 	 * A creation or removal marked pending while we hold the lock was
 	 * abandoned, unless its remover still works on it: finish it now.
 	 */
-	bool cleared = false;
 	for (size_t i = 0; i < npending; i++) {
 		if (registry_read(reg, pending[i], &other)) {
-			if (record_dead(&other)) {
+			if (record_dead(&other))
 				teardown(reg, &other);
-				cleared = true;
-			}
 			record_free(&other);
 		} else {
 			(void)registry_mark_pending(reg, pending[i], false);
 		}
 	}
 	free(pending);
-	if (cleared) {
-		free(used);
-		if (registry_used_jids(reg, &used, &n, &pending, &npending, e) < 0)
-			return -1;
-		free(pending);
-	}
-	/* Sorted: the first gap is the lowest free number. */
-	for (size_t i = 0; i < n && used[i] <= jid; i++)
-		if (used[i] == jid)
-			jid++;
-	free(used);
-	return jid;
+	return registry_free_jid(reg);
 }
 
 /* Build the jail's namespaces and jailinit; returns the init pidfd. */

@@ -3,10 +3,13 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 
 #include "util.h"
 
@@ -40,19 +43,55 @@ static int mkdir_private(int dirfd, const char *name, struct perr *e)
 	return 0;
 }
 
+/*
+ * The registry lives on a tmpfs: records are small and short-lived, must
+ * not survive a reboot, and creating and deleting files on a disk file
+ * system gets slower as thousands of jails come and go.  Where /run is not
+ * a tmpfs, one is mounted on /run/prison at first use (one mount, not one
+ * per jail).  The lock on the directory underneath serialises two first
+ * commands; each looks again once it holds it.
+ */
+static int ensure_tmpfs(struct perr *e)
+{
+	struct statfs sfs;
+	_cleanup_close_ int under = -1, fsfd = -1, mnt = -1;
+
+	if (statfs(PRISON_RUNDIR, &sfs) == 0 && sfs.f_type == TMPFS_MAGIC)
+		return 0;
+	under = open(PRISON_RUNDIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (under < 0 || flock(under, LOCK_EX) < 0)
+		return perr_set(e, errno, "%s", PRISON_RUNDIR);
+	if (statfs(PRISON_RUNDIR, &sfs) == 0 && sfs.f_type == TMPFS_MAGIC)
+		return 0;
+	fsfd = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fsfd < 0 || fsconfig(fsfd, FSCONFIG_SET_STRING, "mode", "0700", 0) < 0 ||
+	    fsconfig(fsfd, FSCONFIG_SET_STRING, "size", "64m", 0) < 0 ||
+	    fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return perr_set(e, errno, "tmpfs for %s", PRISON_RUNDIR);
+	mnt = fsmount(fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	if (mnt < 0 || move_mount(mnt, "", under, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return perr_set(e, errno, "mount tmpfs on %s", PRISON_RUNDIR);
+	return 0;
+}
+
 int registry_open(struct registry *r, bool exclusive, struct perr *e)
 {
-	r->dirfd = r->jailfd = r->namefd = r->lockfd = -1;
+	r->dirfd = r->jailfd = r->namefd = r->pendfd = r->lockfd = -1;
 	r->locked = false;
 
-	if (mkdir_private(AT_FDCWD, PRISON_RUNDIR, e) < 0)
+	if (mkdir_private(AT_FDCWD, PRISON_RUNDIR, e) < 0 || ensure_tmpfs(e) < 0)
 		return -1;
 	r->dirfd = open(PRISON_RUNDIR, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (r->dirfd < 0)
 		return perr_set(e, errno, "open %s", PRISON_RUNDIR);
 	if (mkdir_private(r->dirfd, "jail", e) < 0 || mkdir_private(r->dirfd, "ctl", e) < 0 ||
-	    mkdir_private(r->dirfd, "name", e) < 0)
+	    mkdir_private(r->dirfd, "name", e) < 0 || mkdir_private(r->dirfd, "pending", e) < 0)
 		goto fail;
+	r->pendfd = openat(r->dirfd, "pending", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (r->pendfd < 0) {
+		perr_set(e, errno, "open %s/pending", PRISON_RUNDIR);
+		goto fail;
+	}
 	r->namefd = openat(r->dirfd, "name", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (r->namefd < 0) {
 		perr_set(e, errno, "open %s/name", PRISON_RUNDIR);
@@ -100,8 +139,9 @@ void registry_close(struct registry *r)
 	closep(&r->lockfd);
 	closep(&r->jailfd);
 	closep(&r->namefd);
+	closep(&r->pendfd);
 	closep(&r->dirfd);
-	r->lockfd = r->jailfd = r->namefd = r->dirfd = -1;
+	r->lockfd = r->jailfd = r->namefd = r->pendfd = r->dirfd = -1;
 }
 
 void record_free(struct jail_record *rec)
@@ -288,82 +328,96 @@ int registry_name_jid(struct registry *r, const char *name)
 	return parse_long(buf, 1, 999999, &jid) ? (int)jid : -1;
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
-}
-
-static int append_int(int **list, size_t *n, size_t *cap, int v)
-{
-	if (*n == *cap) {
-		int *nl = realloc(*list, (*cap = *cap ? *cap * 2 : 64) * sizeof(int));
-		if (!nl)
-			return -1;
-		*list = nl;
-	}
-	(*list)[(*n)++] = v;
-	return 0;
-}
-
 int registry_mark_pending(struct registry *r, int jid, bool on)
 {
-	char name[32];
+	char name[16];
 	int fd;
 
-	snprintf(name, sizeof(name), "%d.pending", jid);
+	snprintf(name, sizeof(name), "%d", jid);
 	if (!on)
-		return unlinkat(r->jailfd, name, 0) < 0 && errno != ENOENT ? -1 : 0;
-	fd = openat(r->jailfd, name, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		return unlinkat(r->pendfd, name, 0) < 0 && errno != ENOENT ? -1 : 0;
+	fd = openat(r->pendfd, name, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return -1;
 	close(fd);
 	return 0;
 }
 
-int registry_used_jids(struct registry *r, int **ret, size_t *ret_n, int **ret_pending, size_t *ret_npending,
-		       struct perr *e)
+int registry_pending(struct registry *r, int **ret, size_t *ret_n, struct perr *e)
 {
-	int fd = openat(r->jailfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d;
+	int fd = openat(r->pendfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *de;
-	int *list = NULL, *pending = NULL;
-	size_t n = 0, cap = 0, np = 0, pcap = 0;
+	int *list = NULL;
+	size_t n = 0, cap = 0;
 	long jid;
-	char num[16];
-	const char *dot;
 
-	if (fd < 0 || !(d = fdopendir(fd))) {
+	if (!d) {
 		if (fd >= 0)
 			close(fd);
-		return perr_set(e, errno, "open registry");
+		return perr_set(e, errno, "open %s/pending", PRISON_RUNDIR);
 	}
 	while ((de = readdir(d))) {
-		dot = strchr(de->d_name, '.');
-		if (!dot || dot == de->d_name || dot - de->d_name > 6)
+		if (!parse_long(de->d_name, 1, 999999, &jid))
 			continue;
-		snprintf(num, sizeof(num), "%.*s", (int)(dot - de->d_name), de->d_name);
-		if (!parse_long(num, 1, 999999, &jid))
-			continue;
-		int r2 = 0;
-		if (strcmp(dot, ".json") == 0)
-			r2 = append_int(&list, &n, &cap, (int)jid);
-		else if (strcmp(dot, ".pending") == 0)
-			r2 = append_int(&pending, &np, &pcap, (int)jid);
-		if (r2 < 0) {
-			closedir(d);
-			free(list);
-			free(pending);
-			return perr_set(e, ENOMEM, "registry");
+		if (n == cap) {
+			int *nl = realloc(list, (cap = cap ? cap * 2 : 8) * sizeof(int));
+			if (!nl) {
+				closedir(d);
+				free(list);
+				return perr_set(e, ENOMEM, "registry");
+			}
+			list = nl;
 		}
+		list[n++] = (int)jid;
 	}
 	closedir(d);
-	if (n)
-		qsort(list, n, sizeof(int), cmp_int);
 	*ret = list;
 	*ret_n = n;
-	*ret_pending = pending;
-	*ret_npending = np;
 	return 0;
+}
+
+static int read_hint(struct registry *r)
+{
+	char buf[16];
+	long v;
+	_cleanup_close_ int fd = openat(r->dirfd, "jid-hint", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	if (n <= 0)
+		return 1;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return parse_long(buf, 1, 999999, &v) ? (int)v : 1;
+}
+
+static void write_hint(struct registry *r, int jid)
+{
+	char buf[16];
+	_cleanup_close_ int fd = openat(r->dirfd, "jid-hint", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	if (fd >= 0) {
+		snprintf(buf, sizeof(buf), "%d\n", jid);
+		(void)write_all(fd, buf, strlen(buf));
+	}
+}
+
+static bool jid_taken(struct registry *r, int jid)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "%d.json", jid);
+	return faccessat(r->jailfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+int registry_free_jid(struct registry *r)
+{
+	int jid = read_hint(r);
+
+	/* Every jid below the hint is taken: the hint only moves down when one is freed. */
+	while (jid < 999999 && jid_taken(r, jid))
+		jid++;
+	return jid;
 }
 
 /* Point name at jid, replacing a stale link under the lock. */
@@ -411,6 +465,9 @@ int registry_write(struct registry *r, const struct jail_record *rec, const char
 		unlinkat(r->jailfd, tmp, 0);
 		return ret;
 	}
+	/* The hint moves past a jid once its record exists. */
+	if (read_hint(r) == rec->jid)
+		write_hint(r, rec->jid + 1);
 	if (old_name && strcmp(old_name, rec->name) != 0)
 		unlink_name(r, old_name, rec->jid);
 	return link_name(r, rec->name, rec->jid, e);
@@ -425,6 +482,8 @@ int registry_remove(struct registry *r, const struct jail_record *rec)
 	snprintf(name, sizeof(name), "%d.json", rec->jid);
 	if (unlinkat(r->jailfd, name, 0) < 0 && errno != ENOENT)
 		return -1;
+	if (rec->jid < read_hint(r))
+		write_hint(r, rec->jid);
 	return registry_mark_pending(r, rec->jid, false);
 }
 

@@ -39,6 +39,7 @@ struct registry {
 	int dirfd;  /* /run/prison */
 	int jailfd; /* /run/prison/jail */
 	int namefd; /* /run/prison/name */
+	int pendfd; /* /run/prison/pending */
 	int lockfd;
 	bool locked;
 };
@@ -57,12 +58,17 @@ int registry_read(struct registry *r, int jid, struct jail_record *ret);
 /* The jid a name is indexed to, or -1. */
 int registry_name_jid(struct registry *r, const char *name);
 /*
- * jids that have a record, sorted, from the directory alone (no record is
- * parsed), and the jids marked pending: a creation or removal under way, or
- * abandoned by a command that was killed.
+ * The lowest jid with no record.  A hint file keeps where the search
+ * starts (lowered when a jail is removed), so finding it costs a probe or
+ * two, not a look at every record.
  */
-int registry_used_jids(struct registry *r, int **ret, size_t *ret_n, int **ret_pending, size_t *ret_npending,
-		       struct perr *e);
+int registry_free_jid(struct registry *r);
+/*
+ * jids marked pending in /run/prison/pending: a creation or removal under
+ * way, or abandoned by a command that was killed.  The directory is empty
+ * but for those, so reading it costs nothing when all is well.
+ */
+int registry_pending(struct registry *r, int **ret, size_t *ret_n, struct perr *e);
 /* Mark (or unmark) a jail as being created or removed. */
 int registry_mark_pending(struct registry *r, int jid, bool on);
 /* Write the record and index its name (dropping old_name's link if it was renamed). */
