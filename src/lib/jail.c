@@ -490,12 +490,13 @@ int jail_create(const struct paramset *ps, struct jail_record *rec, int *ret_hol
 	rec->creator_pid = getpid();
 	rec->creator_start = proc_start_time(getpid());
 	rec->uid_base = JAIL_UID_BASE + (unsigned long)jid * JAIL_UID_RANGE;
-	if (registry_write(&reg, rec, NULL, e) < 0)
-		goto out_reg;
+	/* Marked pending before the record exists, so a kill at any point leaves a trace to follow. */
 	if (registry_mark_pending(&reg, jid, true) < 0) {
 		perr_set(e, errno, "mark jail %d pending", jid);
-		goto undo;
+		goto out_reg;
 	}
+	if (registry_write(&reg, rec, NULL, e) < 0)
+		goto undo;
 	/* A cgroup left by a jail whose record is gone: clear it first. */
 	if (cgroup_exists(jid)) {
 		(void)cgroup_kill(jid, e);
