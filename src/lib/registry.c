@@ -79,6 +79,10 @@ int registry_open(struct registry *r, bool exclusive, struct perr *e)
 	r->dirfd = r->jailfd = r->namefd = r->pendfd = r->lockfd = -1;
 	r->locked = false;
 
+	/* Jails are made and kept by the host's root: say so rather than fail on a mkdir. */
+	if (geteuid() != 0)
+		return perr_set(e, EPERM, "jails need root on the host");
+
 	if (mkdir_private(AT_FDCWD, PRISON_RUNDIR, e) < 0 || ensure_tmpfs(e) < 0)
 		return -1;
 	r->dirfd = open(PRISON_RUNDIR, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);

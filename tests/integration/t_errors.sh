@@ -77,3 +77,11 @@ test_usage_errors() {
 	assert_contains "$out" "usage: jexec [-l] [-u username | -U username] jail [command ...]" "jexec usage"
 	expect_error 'jail: -f: jail.conf is not supported yet; give parameters on the command line' "$JAIL" -f /etc/jail.conf -c
 }
+
+test_commands_need_root() {
+	expect_error 'jls: jails need root on the host: Operation not permitted' setpriv --reuid=65534 --regid=65534 --clear-groups "$JLS"
+	expect_error 'jail: ptuser: jails need root on the host: Operation not permitted' \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$JAIL" -c name=ptuser persist
+	expect_error 'jexec: jails need root on the host: Operation not permitted' \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$JEXEC" ptuser id
+}
