@@ -105,7 +105,13 @@ static int sweep(struct registry *reg, struct jail_record **ret, size_t *ret_n, 
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		struct jail_record *r = &list[i];
-		if (record_dead(r)) {
+		/*
+		 * An active jail is judged by the cheap test here: a listing of
+		 * thousands must not format /proc text for each.  Every command
+		 * that acts on a jail checks it fully (find_locked).
+		 */
+		bool dead = r->state == JS_ACTIVE ? process_gone(r->init_pid) : record_dead(r);
+		if (dead) {
 			teardown(reg, r);
 			record_free(r);
 			continue;
@@ -115,9 +121,16 @@ static int sweep(struct registry *reg, struct jail_record **ret, size_t *ret_n, 
 	registry_prune_names(reg, list, live);
 	if (cgroup_list_jids(&cgs, &ncg) == 0) {
 		for (size_t i = 0; i < ncg; i++) {
-			bool known = false;
-			for (size_t j = 0; j < live && !known; j++)
-				known = list[j].jid == cgs[i];
+			/* list is sorted by jid. */
+			size_t lo = 0, hi = live;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (list[mid].jid < cgs[i])
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			bool known = lo < live && list[lo].jid == cgs[i];
 			if (!known) {
 				struct jail_record orphan = { .jid = cgs[i] };
 				teardown(reg, &orphan);

@@ -58,6 +58,19 @@ bool process_alive(pid_t pid, unsigned long long start)
 	return pid > 0 && start != 0 && proc_start_time(pid) == start;
 }
 
+bool process_gone(pid_t pid)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	bool gone;
+
+	if (fd < 0)
+		return errno == ESRCH;
+	/* A pidfd polls readable once its process has exited, zombie or not. */
+	gone = pidfd_wait_exit(fd, 0);
+	close(fd);
+	return gone;
+}
+
 int jail_open_init(const struct jail_record *rec)
 {
 	int fd;

@@ -35,6 +35,12 @@ int jail_open_init(const struct jail_record *rec);
 int pidfd_wait_exit(int pidfd, int timeout_ms);
 /* Is pid (with that start time) still the same live process? */
 bool process_alive(pid_t pid, unsigned long long start);
+/*
+ * Has pid certainly ended (no such process, or a zombie)?  Three system
+ * calls and no /proc text, for listing thousands of jails; a false "no"
+ * after a pid was reused is possible, so only a listing may rely on it.
+ */
+bool process_gone(pid_t pid);
 
 int send_msg_fd(int sock, const char *msg, int fd);
 /* Receive one packet; *ret_fd gets a passed fd or -1.  Returns length, 0 at EOF. */

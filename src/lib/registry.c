@@ -508,8 +508,16 @@ void registry_prune_names(struct registry *r, const struct jail_record *live, si
 		if (de->d_name[0] == '.')
 			continue;
 		jid = registry_name_jid(r, de->d_name);
-		for (size_t i = 0; i < n && !known; i++)
-			known = live[i].jid == jid && strcmp(live[i].name, de->d_name) == 0;
+		/* live is sorted by jid. */
+		size_t lo = 0, hi = n;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (live[mid].jid < jid)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		known = lo < n && live[lo].jid == jid && strcmp(live[lo].name, de->d_name) == 0;
 		if (!known)
 			unlinkat(r->namefd, de->d_name, 0);
 	}
