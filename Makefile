@@ -30,10 +30,10 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_ASAN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/asan-%)
 # Unit tests cover the pure logic; they link only the modules they test.
-UNIT_LIB = src/lib/param.c src/lib/util.c src/lib/error.c src/lib/cred.c
+UNIT_LIB = src/lib/param.c src/lib/util.c src/lib/error.c src/lib/cred.c src/lib/conf.c src/lib/jailconf.c
 
 .SECONDARY:
-.PHONY: all install uninstall check unit integration demo deps clean lint
+.PHONY: all install uninstall check unit integration demo deps clean lint fuzz conf
 
 all: $(CMDS:%=$(B)/sbin/%) $(B)/libexec/prison/jailinit
 
@@ -69,14 +69,16 @@ $(B)/tests/asan-test_%: tests/unit/test_%.c tests/unit/unit.h $(UNIT_LIB)
 	$(Q)$(CC) $(filter-out -D_FORTIFY_SOURCE=3,$(ALL_CFLAGS)) -O1 $(SAN) -o $@ $< $(UNIT_LIB) $(PKG_LIBS)
 
 install: all
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man8
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 $(CMDS:%=$(B)/sbin/%) $(DESTDIR)$(SBINDIR)/
 	install -m 0755 $(B)/libexec/prison/jailinit $(DESTDIR)$(LIBEXECDIR)/
 	install -m 0644 man/jail.8 man/jls.8 man/jexec.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 man/jail.conf.5 $(DESTDIR)$(MANDIR)/man5/
 
 uninstall:
 	rm -f $(CMDS:%=$(DESTDIR)$(SBINDIR)/%) $(DESTDIR)$(LIBEXECDIR)/jailinit
 	rm -f $(DESTDIR)$(MANDIR)/man8/jail.8 $(DESTDIR)$(MANDIR)/man8/jls.8 $(DESTDIR)$(MANDIR)/man8/jexec.8
+	rm -f $(DESTDIR)$(MANDIR)/man5/jail.conf.5
 
 # Installs what is missing (as root, on Debian), then builds.
 deps:
@@ -84,6 +86,27 @@ deps:
 
 unit: $(UNIT_BIN) $(UNIT_ASAN)
 	@sh tests/unit/run.sh $(UNIT_BIN) $(UNIT_ASAN)
+
+# The jail.conf parser under libFuzzer with ASan and UBSan: a short run in
+# make check, a long one with bench/fuzz.sh.
+FUZZ_SRC = tests/fuzz/fuzz_conf.c src/lib/conf.c src/lib/error.c src/lib/util.c
+$(B)/fuzz/fuzz_conf: $(FUZZ_SRC) $(wildcard src/lib/*.h)
+	@mkdir -p $(@D)
+	$(Q)clang -std=gnu17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -o $@ $(FUZZ_SRC)
+
+FUZZ_SECONDS ?= 15
+fuzz: $(B)/fuzz/fuzz_conf
+	@rm -rf $(B)/fuzz/corpus && mkdir -p $(B)/fuzz/corpus
+	@cp tests/conf/*.conf $(B)/fuzz/corpus/ 2>/dev/null || true
+	@if $(B)/fuzz/fuzz_conf -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=1024 \
+		$(B)/fuzz/corpus >$(B)/fuzz/log 2>&1; then \
+		echo "fuzz: 1 passed, 0 failed ($$(grep -o 'Done [0-9]* runs' $(B)/fuzz/log))"; \
+	else tail -40 $(B)/fuzz/log; echo "fuzz: 0 passed, 1 failed"; exit 1; fi
+
+# jail.conf corpus: each file's jail -e output against what it should be.
+conf: all
+	@bash tests/conf/run.sh
 
 # The probe runs inside busybox roots: static, so it needs no libraries there.
 $(B)/tests/probe: tests/integration/probe.c
@@ -99,6 +122,9 @@ check: deps
 		$(MAKE) --no-print-directory lint && echo "lint: clean"; \
 	else echo "lint: skipped (clang-tidy or cppcheck not installed)"; fi
 	@$(MAKE) --no-print-directory unit
+	@if [ -x tests/conf/run.sh ]; then $(MAKE) --no-print-directory conf; fi
+	@if command -v clang >/dev/null; then $(MAKE) --no-print-directory fuzz; \
+	else echo "fuzz: skipped (clang not installed)"; fi
 	@$(MAKE) --no-print-directory integration
 
 demo: deps

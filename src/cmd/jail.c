@@ -7,17 +7,20 @@
 
 #include "../lib/attach.h"
 #include "../lib/jail.h"
+#include "../lib/jailconf.h"
 #include "../lib/util.h"
 #include "../lib/param.h"
 
 static bool quiet, verbose, print_jid;
-static const char *jid_file;
+static const char *jid_file, *conf_file;
 
 static void usage(void)
 {
 	fprintf(stderr, "usage: jail [-dilqv] [-J jid_file] [-u username | -U username]\n"
 			"            -[cm] param=value ... [command=command ...]\n"
-			"       jail [-qv] -[rR] jail ...\n"
+			"       jail [-dqv] [-f conf_file] -[cr] [jail ...]\n"
+			"       jail [-qv] -[rR] ['*' | jail ...]\n"
+			"       jail [-f conf_file] -e separator\n"
 			"       jail [-dilqv] [-J jid_file] [-u username | -U username]\n"
 			"            path hostname ip[,...] command ...\n");
 	exit(1);
@@ -160,6 +163,111 @@ static int do_remove(char **keys, int n)
 	return ret;
 }
 
+static int load_conf(struct conf *c)
+{
+	struct perr e = { 0 };
+
+	if (jailconf_load(c, conf_file, &e) < 0) {
+		fail(NULL, &e);
+		conf_free(c);
+		return -1;
+	}
+	return 0;
+}
+
+/* jail -e separator: every configured jail, one line each, as FreeBSD prints them. */
+static int show_config(const char *sep)
+{
+	struct conf c = { 0 };
+	struct perr e = { 0 };
+	const char **names;
+	size_t n;
+	int ret = 0;
+
+	if (load_conf(&c) < 0)
+		return 1;
+	n = conf_jail_names(&c, &names);
+	for (size_t i = 0; i < n; i++) {
+		struct conf_jail j;
+		if (conf_resolve(&c, names[i], &j, &e) < 0) {
+			fail(NULL, &e);
+			ret = 1;
+			continue;
+		}
+		printf("name=");
+		jailconf_print_value(stdout, j.name);
+		for (size_t k = 0; k < j.nparams; k++) {
+			const struct conf_param *p = &j.params[k];
+			if (strcmp(p->name, "name") == 0)
+				continue;
+			printf("%s%s", sep, p->name);
+			for (size_t v = 0; v < p->nvalues; v++) {
+				putchar(v ? ',' : '=');
+				jailconf_print_value(stdout, p->values[v]);
+			}
+		}
+		putchar('\n');
+		conf_jail_free(&j);
+	}
+	free(names);
+	conf_free(&c);
+	return ret;
+}
+
+/*
+ * jail -c|-r|-rc [jail ...] from jail.conf: no name means every configured
+ * jail.  One jail's failure is reported and the others go on; the exit
+ * status says whether any failed.
+ */
+static int from_config(char **names, int n, bool create, bool remove, struct jail_exec *x)
+{
+	struct conf c = { 0 };
+	struct perr e = { 0 };
+	const char **all = NULL;
+	int ret = 0;
+
+	if (load_conf(&c) < 0)
+		return 1;
+	if (n == 0) {
+		n = (int)conf_jail_names(&c, &all);
+		names = (char **)all;
+	}
+	for (int i = 0; i < n; i++) {
+		struct conf_jail j;
+		struct paramset ps = { 0 };
+		if (remove) {
+			struct jail_record rec;
+			if (jail_remove(names[i], &rec, &e) == 0) {
+				if (!quiet)
+					printf("%s: removed\n", rec.name);
+				record_free(&rec);
+			} else if (!create) {
+				fail(names[i], &e);
+				ret = 1;
+				continue;
+			}
+		}
+		if (!create)
+			continue;
+		if (conf_resolve(&c, names[i], &j, &e) < 0 || jailconf_params(&j, &ps, &e) < 0) {
+			fail(names[i], &e);
+			if (j.name)
+				conf_jail_free(&j);
+			param_free(&ps);
+			ret = 1;
+			continue;
+		}
+		conf_jail_free(&j);
+		struct jail_exec xj = *x;
+		if (do_create(&ps, &xj) != 0)
+			ret = 1;
+		param_free(&ps);
+	}
+	free(all);
+	conf_free(&c);
+	return ret;
+}
+
 /* The old form: jail path hostname ip command ... */
 static int old_form(struct paramset *ps, char **argv, int argc, struct perr *e)
 {
@@ -178,7 +286,7 @@ int main(int argc, char **argv)
 	struct jail_exec x = { 0 };
 	struct perr e = { 0 };
 	bool create = false, modify = false, remove = false;
-	const char *mod_key = NULL;
+	const char *mod_key = NULL, *show_sep = NULL;
 	int c, ret;
 
 	if (ensure_std_fds() < 0) {
@@ -211,10 +319,8 @@ int main(int argc, char **argv)
 		case 'h':
 			fprintf(stderr, "jail: -h: IP addresses are not supported yet\n");
 			return 1;
-		case 'f':
-		case 'e':
-			fprintf(stderr, "jail: -%c: jail.conf is not supported yet; give parameters on the command line\n", c);
-			return 1;
+		case 'f': conf_file = optarg; break;
+		case 'e': show_sep = optarg; break;
 		default:
 			usage();
 		}
@@ -223,13 +329,23 @@ int main(int argc, char **argv)
 	argv += optind;
 	if (x.host_user && x.jail_user)
 		usage();
-	if ((create || modify) && remove)
+	if (show_sep)
+		return create || modify || remove || argc ? (usage(), 1) : show_config(show_sep);
+	/* Names only (no param=value): the jails come from jail.conf. */
+	bool named = true;
+	for (int i = 0; i < argc; i++)
+		named &= strchr(argv[i], '=') == NULL;
+	if (modify && remove)
 		usage();
+	if (remove && create)
+		return from_config(argv, argc, true, true, &x);
 	if (remove) {
-		if (argc == 0)
-			usage();
+		if (argc == 0 || conf_file)
+			return from_config(argv, argc, false, true, &x);
 		return do_remove(argv, argc);
 	}
+	if (create && !modify && named)
+		return from_config(argv, argc, true, false, &x);
 	if (!create && !modify) {
 		if (argc == 0 || strchr(argv[0], '='))
 			usage();
@@ -237,8 +353,8 @@ int main(int argc, char **argv)
 			goto bad;
 		create = true;
 	} else {
-		if (argc == 0) {
-			fprintf(stderr, "jail: jail.conf is not supported yet; give parameters on the command line\n");
+		if (argc == 0 || (modify && named)) {
+			fprintf(stderr, "jail: -m from jail.conf is not supported yet; give jid= or name= and parameters\n");
 			return 1;
 		}
 		/* jail -m NAME param=value ...: the jail named first, then what changes. */

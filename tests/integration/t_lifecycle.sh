@@ -131,3 +131,41 @@ test_create_or_modify_with_cm() {
 	"$JAIL" -q -cm name=ptcm host.hostname=two
 	assert_eq "$("$JEXEC" ptcm hostname)" two "jail -cm on an existing jail modifies it"
 }
+
+test_jails_from_jail_conf() {
+	cat >"$WORK/jail.conf" <<CONF
+# Two jails sharing globals and a wildcard section.
+\$root = "$ROOT";
+path = "\$root";
+host.hostname = "\$name.jail.example";
+persist;
+* { securelevel = 1; }
+ptcfa { allow.nomount; }
+ptcfb {
+	exec.jail_user = jdoe;
+	command = "id -un > /tmp/ptcfb-user";
+	nopersist;
+}
+CONF
+	out=$("$JAIL" -f "$WORK/jail.conf" -c)
+	assert_eq "$out" "ptcfa: created
+ptcfb: created" "jail -c from jail.conf"
+	assert_eq "$("$JEXEC" ptcfa hostname)" ptcfa.jail.example "hostname from jail.conf"
+	assert_eq "$("$JLS" -j ptcfa securelevel)" 1 "wildcard parameter"
+	assert_eq "$(cat "$ROOT/tmp/ptcfb-user")" jdoe "command of a configured jail, as exec.jail_user"
+	jail_exists ptcfb && fail "non-persistent configured jail still there"
+	expect_error 'jail: ptcfa: jail "ptcfa" already exists' "$JAIL" -f "$WORK/jail.conf" -c ptcfa
+	assert_eq "$("$JAIL" -f "$WORK/jail.conf" -rc ptcfa)" "ptcfa: removed
+ptcfa: created" "jail -rc restarts"
+	assert_eq "$("$JAIL" -f "$WORK/jail.conf" -r ptcfa)" "ptcfa: removed" "jail -r from jail.conf"
+	rm -f "$ROOT/tmp/ptcfb-user"
+}
+
+test_bad_jail_conf_creates_nothing() {
+	printf 'ptbad1 { path = "%s"; persist; }\nptbad2 {\n  path = /x\n}\n' "$ROOT" >"$WORK/bad.conf"
+	expect_error "jail: $WORK/bad.conf:4:1: expected ';' or ',', found '}'" "$JAIL" -f "$WORK/bad.conf" -c
+	jail_exists ptbad1 && fail "a jail was created from a configuration with an error"
+	printf 'ptbad3 { path = "%s"; mount.devfs; persist; }\n' "$ROOT" >"$WORK/later.conf"
+	expect_error "jail: ptbad3: mount.devfs: not supported yet" "$JAIL" -f "$WORK/later.conf" -c
+	assert_nothing_left
+}

@@ -1,0 +1,178 @@
+/* Unit tests of the jail.conf parser and of the resolution of a jail's parameters. */
+#include "../../src/lib/conf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/lib/jailconf.h"
+#include "unit.h"
+
+static int parse(struct conf *c, const char *text, struct perr *e)
+{
+	memset(c, 0, sizeof(*c));
+	return conf_parse_string(c, text, strlen(text), "t.conf", e);
+}
+
+/* "name=value,value param ..." of one resolved jail, for compact checks. */
+static char *show(const char *text, const char *jail)
+{
+	static char out[2048];
+	struct conf c;
+	struct conf_jail j;
+	struct perr e = { 0 };
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (parse(&c, text, &e) < 0 || conf_resolve(&c, jail, &j, &e) < 0) {
+		snprintf(out, sizeof(out), "ERROR %s", e.msg);
+		conf_free(&c);
+		return out;
+	}
+	for (size_t i = 0; i < j.nparams; i++) {
+		n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s", i ? " " : "", j.params[i].name);
+		for (size_t v = 0; v < j.params[i].nvalues; v++)
+			n += (size_t)snprintf(out + n, sizeof(out) - n, "%c%s", v ? ',' : '=', j.params[i].values[v]);
+	}
+	conf_jail_free(&j);
+	conf_free(&c);
+	return out;
+}
+
+static void test_basic_section(void)
+{
+	CHECK_STR(show("www { path = /j/www; persist; host.hostname = \"w.example\"; }", "www"),
+		  "path=/j/www persist host.hostname=w.example");
+}
+
+static void test_globals_wildcard_and_order(void)
+{
+	const char *t = "persist;\n"
+			"securelevel = 1;\n"
+			"* { securelevel = 2; path = \"/var/jail/$name\"; }\n"
+			"a { securelevel = 3; }\n"
+			"b { }\n";
+	CHECK_STR(show(t, "a"), "persist securelevel=3 path=/var/jail/a");
+	CHECK_STR(show(t, "b"), "persist securelevel=2 path=/var/jail/b");
+}
+
+static void test_append_and_lists(void)
+{
+	const char *t = "x { ip4.addr = 198.18.0.1, 198.18.0.2; ip4.addr += 198.18.0.3; }";
+	CHECK_STR(show(t, "x"), "ip4.addr=198.18.0.1,198.18.0.2,198.18.0.3");
+	CHECK_STR(show("x { a = 1; a = 2; }", "x"), "a=2");
+}
+
+static void test_variables(void)
+{
+	const char *t = "$base = /var/jail;\n"
+			"$dom = example.org;\n"
+			"x { $tmp = \"${base}/tmp\"; path = \"$base/$name\"; host.hostname = \"$name.$dom\"; mount.fstab = \"$tmp\"; }";
+	CHECK_STR(show(t, "x"), "path=/var/jail/x host.hostname=x.example.org mount.fstab=/var/jail/tmp");
+	/* A later assignment wins even where an earlier line refers to it. */
+	CHECK_STR(show("$v = one; x { p = $v; } $v = two;", "x"), "p=two");
+	/* ${param} of the same jail. */
+	CHECK_STR(show("x { path = /j/x; exec.start = \"ls ${path}\"; }", "x"), "path=/j/x exec.start=ls /j/x");
+	/* A variable called name hides the jail's name. */
+	CHECK_STR(show("$name = other; x { p = $name; }", "x"), "p=other");
+}
+
+static void test_quoting(void)
+{
+	CHECK_STR(show("x { a = 'lit $x'; b = \"t\\tab\"; c = \"\"; d = pre\"mid\"'post'; e = \"\\$home\"; }", "x"),
+		  "a=lit $x b=t\tab c= d=premidpost e=$home");
+	CHECK_STR(show("x { a = \"one \\\ntwo\"; }", "x"), "a=one two");
+}
+
+static void test_comments(void)
+{
+	CHECK_STR(show("# hash\n// slashes\n/* block\n * more */ x { a = 1; /* inside */ b; # end\n }", "x"), "a=1 b");
+	CHECK_STR(show("x { a = \"# not a comment\"; }", "x"), "a=# not a comment");
+}
+
+static void test_merged_sections(void)
+{
+	CHECK_STR(show("x { a = 1; } y { b = 2; } x { c = 3; }", "x"), "a=1 c=3");
+}
+
+static void test_errors_name_file_line_column(void)
+{
+	CHECK_STR(show("x {\n  path = \"/j;\n}\n", "x"), "ERROR t.conf:2:10: string not closed, expected \"");
+	CHECK_STR(show("x {\n  path = /j\n}\n", "x"), "ERROR t.conf:3:1: expected ';' or ',', found '}'");
+	CHECK_STR(show("x { path = ; }", "x"), "ERROR t.conf:1:12: expected a value, found ';'");
+	CHECK_STR(show("}", "x"), "ERROR t.conf:1:1: '}' without a jail to close");
+	CHECK_STR(show("x { y { a; } }", "x"), "ERROR t.conf:1:5: nested jail \"y\" in \"x\": hierarchical jails are not supported yet");
+	CHECK_STR(show("x {\n a = $nope;\n}", "x"), "ERROR t.conf:2:2: x: undefined variable \"nope\"");
+	CHECK_STR(show("$a = $b; $b = $a; x { p = $a; }", "x"), "ERROR t.conf:1:1: variables refer to each other in a loop");
+	CHECK_STR(show("x { \"quoted\" = 1; }", "x"), "ERROR t.conf:1:5: expected a parameter name, found \"quoted\"");
+	CHECK_STR(show("/* open", "x"), "ERROR t.conf:1:1: comment not closed, expected '*/'");
+	CHECK_STR(show("x { a = 1;", "x"), "ERROR t.conf:1:11: expected '}' to close the jail \"x\"");
+	CHECK_STR(show("x { a = 1; }", "y"), "ERROR jail \"y\" is not in the configuration");
+	CHECK_STR(show("x { $ = 1; }", "x"), "ERROR t.conf:1:5: expected a variable name after '$'");
+}
+
+static void test_names(void)
+{
+	struct conf c;
+	struct perr e = { 0 };
+	const char **names;
+
+	CHECK(parse(&c, "* { a; } b { } a { } b { }", &e) == 0);
+	size_t n = conf_jail_names(&c, &names);
+	CHECK(n == 2);
+	CHECK_STR(names[0], "b");
+	CHECK_STR(names[1], "a");
+	free(names);
+	conf_free(&c);
+}
+
+static void test_to_parameters(void)
+{
+	struct conf c;
+	struct conf_jail j;
+	struct paramset ps = { 0 };
+	struct perr e = { 0 };
+
+	CHECK(parse(&c, "x { path = /j; persist; allow.nomount; command = \"/bin/sh /etc/rc\"; }", &e) == 0);
+	CHECK(conf_resolve(&c, "x", &j, &e) == 0);
+	CHECK(jailconf_params(&j, &ps, &e) == 0);
+	CHECK_STR(param_str(&ps, P_NAME), "x");
+	CHECK_STR(param_str(&ps, P_PATH), "/j");
+	CHECK(param_bool(&ps, P_PERSIST));
+	CHECK(!param_bool(&ps, P_ALLOW_MOUNT));
+	CHECK_STR(param_str(&ps, P_EXEC_START), "/bin/sh /etc/rc");
+	conf_jail_free(&j);
+	param_free(&ps);
+	conf_free(&c);
+
+	CHECK(parse(&c, "x { mount.devfs; }", &e) == 0);
+	CHECK(conf_resolve(&c, "x", &j, &e) == 0);
+	CHECK(jailconf_params(&j, &ps, &e) < 0);
+	CHECK_STR(e.msg, "mount.devfs: not supported yet");
+	conf_jail_free(&j);
+	param_free(&ps);
+	conf_free(&c);
+
+	CHECK(parse(&c, "x { bogus = 1; }", &e) == 0);
+	CHECK(conf_resolve(&c, "x", &j, &e) == 0);
+	CHECK(jailconf_params(&j, &ps, &e) < 0);
+	CHECK_STR(e.msg, "unknown parameter: bogus");
+	conf_jail_free(&j);
+	param_free(&ps);
+	conf_free(&c);
+}
+
+static void test_binary_garbage_is_refused(void)
+{
+	struct conf c;
+	struct perr e = { 0 };
+	const char bin[] = { 'x', ' ', '{', '\0', '}' };
+
+	memset(&c, 0, sizeof(c));
+	CHECK(conf_parse_string(&c, bin, sizeof(bin), "bin.conf", &e) < 0);
+	CHECK_STR(e.msg, "bin.conf: not a text file");
+	conf_free(&c);
+}
+
+UNIT_MAIN(test_basic_section, test_globals_wildcard_and_order, test_append_and_lists, test_variables, test_quoting,
+	  test_comments, test_merged_sections, test_errors_name_file_line_column, test_names, test_to_parameters,
+	  test_binary_garbage_is_refused)
