@@ -52,43 +52,18 @@ static int do_create(struct paramset *ps, struct jail_exec *x)
 {
 	struct jail_record rec;
 	struct perr e = { 0 };
-	int hold, status = 0, ret = 0;
-	const char *name = param_str(ps, P_NAME);
+	int ret = 0;
 
-	if (jail_create(ps, &rec, &hold, &e) < 0) {
-		fail(name, &e);
+	if (verbose)
+		fprintf(stderr, "jail: %s: create\n", param_str(ps, P_NAME) ? param_str(ps, P_NAME) : "");
+	if (jail_start(ps, x, &rec, &e) < 0) {
+		fail(param_str(ps, P_NAME), &e);
 		return 1;
 	}
 	if (verbose)
-		fprintf(stderr, "jail: %s: jid %d, path %s, jailinit pid %d\n", rec.name, rec.jid,
-			param_str(&rec.params, P_PATH), rec.init_pid);
-	x->argv = rec.params.v[P_COMMAND].argv;
-	x->shell_cmd = x->argv ? NULL : param_str(&rec.params, P_EXEC_START);
-	if (!x->jail_user && !x->host_user)
-		x->jail_user = param_str(&rec.params, P_EXEC_JAIL_USER);
-	if (x->argv || x->shell_cmd) {
-		if (verbose)
-			fprintf(stderr, "jail: %s: run: %s\n", rec.name,
-				x->argv ? param_str(&rec.params, P_COMMAND) : x->shell_cmd);
-		if (jail_exec_run(&rec, x, hold, &status, &e) < 0 || status != 0) {
-			/* As FreeBSD does: a failed start command takes the jail down with it. */
-			struct jail_record gone;
-			char key[16];
-			if (status != 0)
-				snprintf(e.msg, sizeof(e.msg), "%s: failed (exit status %d)",
-					 x->argv ? x->argv[0] : "exec.start", status);
-			fail(rec.name, &e);
-			snprintf(key, sizeof(key), "%d", rec.jid);
-			jail_release(&rec, hold);
-			if (jail_remove(key, &gone, &e) == 0)
-				record_free(&gone);
-			record_free(&rec);
-			return 1;
-		}
-	}
+		fprintf(stderr, "jail: %s: jid %d, path %s\n", rec.name, rec.jid, param_str(&rec.params, P_PATH));
 	if (jid_file && write_jid_file(&rec) < 0)
 		ret = 1;
-	jail_release(&rec, hold);
 	if (print_jid)
 		printf("%d\n", rec.jid);
 	else if (!quiet)
@@ -120,7 +95,22 @@ static int do_modify(const struct paramset *ps, const char *key)
 	return 0;
 }
 
-static int do_remove(char **keys, int n)
+/* "NAME: removed", and a stop command's failure after it; returns the exit status. */
+static int report_remove(const char *key, int r, struct jail_record *rec, const struct perr *e)
+{
+	if (r < 0) {
+		fail(key, e);
+		return 1;
+	}
+	if (!quiet)
+		printf("%s: removed\n", rec->name);
+	if (r > 0)
+		fail(rec->name, e);
+	record_free(rec);
+	return r > 0;
+}
+
+static int do_remove(char **keys, int n, bool hooks)
 {
 	int ret = 0;
 	struct jail_record *list = NULL;
@@ -137,28 +127,14 @@ static int do_remove(char **keys, int n)
 			char key[16];
 			struct jail_record rec;
 			snprintf(key, sizeof(key), "%d", list[i].jid);
-			if (jail_remove(key, &rec, &e) < 0) {
-				fail(list[i].name, &e);
-				ret = 1;
-				continue;
-			}
-			if (!quiet)
-				printf("%s: removed\n", rec.name);
-			record_free(&rec);
+			ret |= report_remove(list[i].name, jail_remove(key, hooks, &rec, &e), &rec, &e);
 		}
 		registry_free_list(list, nlist);
 		return ret;
 	}
 	for (int i = 0; i < n; i++) {
 		struct jail_record rec;
-		if (jail_remove(keys[i], &rec, &e) < 0) {
-			fail(keys[i], &e);
-			ret = 1;
-			continue;
-		}
-		if (!quiet)
-			printf("%s: removed\n", rec.name);
-		record_free(&rec);
+		ret |= report_remove(keys[i], jail_remove(keys[i], hooks, &rec, &e), &rec, &e);
 	}
 	return ret;
 }
@@ -237,15 +213,12 @@ static int from_config(char **names, int n, bool create, bool remove, struct jai
 		struct paramset ps = { 0 };
 		if (remove) {
 			struct jail_record rec;
-			if (jail_remove(names[i], &rec, &e) == 0) {
-				if (!quiet)
-					printf("%s: removed\n", rec.name);
-				record_free(&rec);
-			} else if (!create) {
-				fail(names[i], &e);
-				ret = 1;
+			int r = jail_remove(names[i], true, &rec, &e);
+			/* -rc of a jail that is not running just creates it. */
+			if (r >= 0 || !create)
+				ret |= report_remove(names[i], r, &rec, &e);
+			if (r < 0 && !create)
 				continue;
-			}
 		}
 		if (!create)
 			continue;
@@ -285,7 +258,7 @@ int main(int argc, char **argv)
 	struct paramset ps = { 0 };
 	struct jail_exec x = { 0 };
 	struct perr e = { 0 };
-	bool create = false, modify = false, remove = false;
+	bool create = false, modify = false, remove = false, hooks = true;
 	const char *mod_key = NULL, *show_sep = NULL;
 	int c, ret;
 
@@ -293,13 +266,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "jail: cannot open /dev/null\n");
 		return 1;
 	}
+	/* Our lines and those of the exec.* commands must come out in the order they happen. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	while ((c = getopt(argc, argv, "+cmrRdhilqvJ:u:U:n:s:f:e:")) != -1) {
 		switch (c) {
 		case 'c': create = true; break;
 		case 'm': modify = true; break;
-		case 'r':
-		case 'R': remove = true; break;
+		case 'r': remove = true; break;
+		case 'R': remove = true; hooks = false; break;
 		case 'd': break; /* dying jails are gone at once on Linux: nothing to allow */
 		case 'i': print_jid = true; quiet = true; break;
 		case 'l': x.login = true; break;
@@ -342,7 +317,7 @@ int main(int argc, char **argv)
 	if (remove) {
 		if (argc == 0 || conf_file)
 			return from_config(argv, argc, false, true, &x);
-		return do_remove(argv, argc);
+		return do_remove(argv, argc, hooks);
 	}
 	if (create && !modify && named)
 		return from_config(argv, argc, true, false, &x);

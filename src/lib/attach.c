@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -132,17 +133,34 @@ static __attribute__((noreturn)) void exec_child(const struct jail_exec *x, cons
 	exec_fail(errfd, (perr_set(&e, errno, "%s", x->argv[0]), &e));
 }
 
-static int wait_forwarding(int child_pidfd, int sigfd, int *ret_status)
+static int wait_forwarding(int child_pidfd, int sigfd, long timeout, int *ret_status)
 {
 	struct pollfd p[2] = { { .fd = child_pidfd, .events = POLLIN }, { .fd = sigfd, .events = POLLIN } };
 	siginfo_t si;
+	struct timespec start, now;
 
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
-		if (poll(p, 2, -1) < 0) {
+		int wait_ms = -1;
+		if (timeout > 0) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			long left = timeout * 1000 - ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000);
+			if (left <= 0) {
+				syscall(SYS_pidfd_send_signal, child_pidfd, SIGKILL, NULL, 0);
+				waitid(P_PIDFD, (id_t)child_pidfd, &si, WEXITED);
+				errno = ETIMEDOUT;
+				return -1;
+			}
+			wait_ms = (int)left;
+		}
+		int r = poll(p, 2, wait_ms);
+		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
+		if (r == 0)
+			continue;
 		if (p[1].revents & POLLIN) {
 			struct signalfd_siginfo ss;
 			if (read(sigfd, &ss, sizeof(ss)) == sizeof(ss))
@@ -161,7 +179,7 @@ static int wait_forwarding(int child_pidfd, int sigfd, int *ret_status)
 int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, int hold, int *ret_status,
 		  struct perr *e)
 {
-	_cleanup_close_ int pidfd = -1, cgfd = -1, sigfd = -1, own_hold = -1, child = -1;
+	_cleanup_close_ int pidfd = -1, cgfd = -1, sigfd = -1, own_hold = -1, child = -1, own_pidns = -1;
 	struct jail_cred host_cred;
 	struct jail_policy pol;
 	const struct jail_filter *filter;
@@ -190,7 +208,14 @@ int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, int 
 	cgfd = cgroup_open(rec->jid, e);
 	if (cgfd < 0)
 		return -1;
-	/* Only our children join the jail's PID namespace; this process stays on the host. */
+	/*
+	 * Only our children join the jail's PID namespace; this process stays
+	 * on the host, and its later children (host-side exec.* commands) must
+	 * be born on the host again: keep the way back.
+	 */
+	own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	if (own_pidns < 0)
+		return perr_set(e, errno, "/proc/self/ns/pid");
 	if (setns(pidfd, CLONE_NEWPID) < 0)
 		return perr_set(e, errno, "enter the jail's PID namespace");
 	/* Errors (and the terminal's master) come back over this; it closes on exec. */
@@ -202,6 +227,11 @@ int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, int 
 	sigprocmask(SIG_BLOCK, &mask, &old);
 	sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	pid = clone_into_cgroup(cgfd, 0, &child);
+	if (pid != 0 && setns(own_pidns, CLONE_NEWPID) < 0) {
+		/* Without the way back, a later fork would land in the jail: never go on. */
+		perror("jail: return to the host's PID namespace");
+		abort();
+	}
 	if (pid == 0) {
 		close(errpipe[0]);
 		exec_child(x, x->host_user ? &host_cred : NULL, &pol, filter, pidfd, errpipe[1], tty);
@@ -226,8 +256,12 @@ int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, int 
 	}
 	if (master >= 0)
 		pty_relay(master, child, sigfd);
-	if (wait_forwarding(child, sigfd, ret_status) < 0) {
-		perr_set(e, errno, "wait");
+	if (wait_forwarding(child, sigfd, x->timeout, ret_status) < 0) {
+		if (errno == ETIMEDOUT)
+			perr_set(e, 0, "%s: timed out after %ld s", x->shell_cmd ? x->shell_cmd : x->argv ? x->argv[0] : "shell",
+				 x->timeout);
+		else
+			perr_set(e, errno, "wait");
 		goto out;
 	}
 	r = 0;

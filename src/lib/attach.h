@@ -13,6 +13,7 @@ struct jail_exec {
 	const char *jail_user; /* looked up in the jail's passwd (-U, exec.jail_user) */
 	const char *host_user; /* looked up in the host's passwd (-u) */
 	bool login;            /* -l: clean environment, start in home */
+	long timeout;          /* seconds before the command is killed (exec.timeout), 0 for none */
 };
 
 /*

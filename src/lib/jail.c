@@ -15,6 +15,7 @@
 
 #include "cgroup.h"
 #include "ctl.h"
+#include "hooks.h"
 #include "jailproc.h"
 #include "mount.h"
 #include "priv.h"
@@ -583,12 +584,13 @@ void jail_release(const struct jail_record *rec, int hold)
 		close(pidfd);
 }
 
-int jail_remove(const char *key, struct jail_record *rec, struct perr *e)
+int jail_remove(const char *key, bool hooks, struct jail_record *rec, struct perr *e)
 {
 	struct registry reg;
 	char msg[32], reply[16];
 	int pidfd, ctl;
 	long timeout;
+	struct perr hook_err = { 0 };
 
 	if (registry_open(&reg, true, e) < 0)
 		return -1;
@@ -604,6 +606,11 @@ int jail_remove(const char *key, struct jail_record *rec, struct perr *e)
 		goto fail;
 	/* The stop takes stop.timeout: other jails' commands must not wait for it. */
 	registry_unlock(&reg);
+	/* A failing stop command is reported, but the jail goes all the same. */
+	if (hooks && hooks_host(rec, P_EXEC_PRESTOP, &hook_err) == 0) {
+		struct jail_exec x = { .jail_user = param_str(&rec->params, P_EXEC_JAIL_USER) };
+		(void)hooks_inside(rec, P_EXEC_STOP, &x, -1, &hook_err);
+	}
 	timeout = param_int(&rec->params, P_STOP_TIMEOUT);
 	pidfd = jail_open_init(rec);
 	if (pidfd >= 0) {
@@ -619,6 +626,17 @@ int jail_remove(const char *key, struct jail_record *rec, struct perr *e)
 		goto fail;
 	teardown(&reg, rec);
 	registry_close(&reg);
+	if (hooks && hooks_host(rec, P_EXEC_POSTSTOP, hook_err.msg[0] ? e : &hook_err) == 0) {
+		int saved = rec->jid;
+		/* exec.release runs once the jail is gone: no JID any more. */
+		rec->jid = 0;
+		(void)hooks_host(rec, P_EXEC_RELEASE, hook_err.msg[0] ? e : &hook_err);
+		rec->jid = saved;
+	}
+	if (hook_err.msg[0]) {
+		*e = hook_err;
+		return 1;
+	}
 	return 0;
 fail:
 	registry_close(&reg);
@@ -724,5 +742,70 @@ int jail_modify(const char *key, const struct paramset *ps, struct jail_record *
 fail:
 	registry_close(&reg);
 	record_free(rec);
+	return -1;
+}
+
+/* Take a jail down after a failed start: no stop commands, but poststop and release, as the start got that far. */
+static void abort_start(struct jail_record *rec, int hold)
+{
+	struct jail_record gone;
+	struct perr ignore = { 0 };
+	char key[16];
+
+	snprintf(key, sizeof(key), "%d", rec->jid);
+	jail_release(rec, hold);
+	if (jail_remove(key, false, &gone, &ignore) == 0)
+		record_free(&gone);
+	(void)hooks_host(rec, P_EXEC_POSTSTOP, &ignore);
+	rec->jid = 0;
+	(void)hooks_host(rec, P_EXEC_RELEASE, &ignore);
+}
+
+int jail_start(const struct paramset *ps, const struct jail_exec *x, struct jail_record *rec, struct perr *e)
+{
+	struct jail_record pre = { 0 };
+	struct jail_exec run = *x;
+	struct perr ignore = { 0 };
+	int hold, status = 0;
+
+	/* Before the jail exists, the hooks see its name and path but no JID. */
+	if (param_copy(&pre.params, ps) < 0)
+		return perr_set(e, ENOMEM, "parameters");
+	snprintf(pre.name, sizeof(pre.name), "%s", param_str(ps, P_NAME) ? param_str(ps, P_NAME) : "");
+	if (hooks_host(&pre, P_EXEC_PREPARE, e) < 0)
+		goto fail_pre;
+	if (hooks_host(&pre, P_EXEC_PRESTART, e) < 0 || jail_create(ps, rec, &hold, e) < 0) {
+		(void)hooks_host(&pre, P_EXEC_RELEASE, &ignore);
+		goto fail_pre;
+	}
+	record_free(&pre);
+	if (!run.jail_user && !run.host_user)
+		run.jail_user = param_str(&rec->params, P_EXEC_JAIL_USER);
+	if (hooks_host(rec, P_EXEC_CREATED, e) < 0)
+		goto fail;
+	if (rec->params.v[P_COMMAND].argv) {
+		run.argv = rec->params.v[P_COMMAND].argv;
+		run.shell_cmd = NULL;
+		run.timeout = param_int(&rec->params, P_EXEC_TIMEOUT);
+		if (jail_exec_run(rec, &run, hold, &status, e) < 0)
+			goto fail;
+		if (status != 0) {
+			perr_set(e, 0, "%s: failed (exit status %d)", run.argv[0], status);
+			goto fail;
+		}
+	} else if (hooks_inside(rec, P_EXEC_START, &run, hold, e) < 0) {
+		goto fail;
+	}
+	if (hooks_host(rec, P_EXEC_POSTSTART, e) < 0)
+		goto fail;
+	jail_release(rec, hold);
+	return 0;
+fail:
+	/* As FreeBSD does: a failed start command takes the jail down with it. */
+	abort_start(rec, hold);
+	record_free(rec);
+	return -1;
+fail_pre:
+	record_free(&pre);
 	return -1;
 }

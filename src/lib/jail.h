@@ -18,8 +18,20 @@
 int jail_create(const struct paramset *ps, struct jail_record *ret, int *ret_hold, struct perr *e);
 /* Drop a hold; if the jail went with it (not persistent, empty), clear what it left. */
 void jail_release(const struct jail_record *rec, int hold);
-/* Remove: SIGTERM to every process, stop.timeout, then SIGKILL to all at once. */
-int jail_remove(const char *key, struct jail_record *ret, struct perr *e);
+/*
+ * Remove: with hooks, exec.prestop and exec.stop first; then SIGTERM to
+ * every process, stop.timeout, SIGKILL to all at once; then exec.poststop
+ * and exec.release.  Returns 1 when the jail went but a stop command failed
+ * (e says which), -1 when it could not be removed.
+ */
+int jail_remove(const char *key, bool hooks, struct jail_record *ret, struct perr *e);
+struct jail_exec;
+/*
+ * jail -c all the way, in FreeBSD's order: exec.prepare, exec.prestart,
+ * creation, exec.created, command or exec.start inside, exec.poststart.
+ * A failure after creation removes the jail again.
+ */
+int jail_start(const struct paramset *ps, const struct jail_exec *x, struct jail_record *ret, struct perr *e);
 int jail_modify(const char *key, const struct paramset *ps, struct jail_record *ret, struct perr *e);
 /* Every live jail, after clearing what dead ones left behind. */
 int jail_list(struct jail_record **ret, size_t *ret_n, struct perr *e);

@@ -38,9 +38,7 @@ int jailconf_load(struct conf *c, const char *file, struct perr *e)
 
 /* jail.conf parameters of FreeBSD that prison does not carry out yet: refused by name. */
 static const char *const later[] = {
-	"exec.prepare", "exec.prestart", "exec.created", "exec.poststart", "exec.prestop", "exec.stop",
-	"exec.poststop", "exec.release", "exec.clean", "exec.system_jail_user", "exec.system_user",
-	"exec.timeout", "exec.consolelog", "exec.fib", "mount", "mount.fstab", "mount.devfs",
+	"exec.clean", "exec.system_jail_user", "exec.consolelog", "exec.fib", "mount", "mount.fstab", "mount.devfs",
 	"mount.fdescfs", "mount.procfs", "ip4", "ip6", "ip4.addr", "ip6.addr", "ip4.saddrsel",
 	"ip6.saddrsel", "ip4.nosaddrsel", "ip6.nosaddrsel", "interface", "vnet", "vnet.interface",
 	"ip_hostname", "depend", "cpuset.id", "host.hostuuid", "host.hostid",
@@ -64,8 +62,15 @@ int jailconf_params(const struct conf_jail *j, struct paramset *ps, struct perr 
 		/* In jail.conf, command is exec.start: a command line for /bin/sh. */
 		if (strcmp(name, "command") == 0)
 			name = "exec.start";
-		if (strcmp(name, "exec.start") == 0 && p->nvalues > 1)
-			return perr_set(e, 0, "exec.start: several commands are not supported yet");
+		int id = param_lookup(name);
+		if (id >= 0 && param_table[id].type == PT_LIST) {
+			/* Each value is one command: no joining, commas stay in the commands. */
+			if (p->nvalues == 0)
+				return perr_set(e, 0, "%s: missing value", name);
+			if (param_set_argv(ps, id, p->values, (int)p->nvalues, e) < 0)
+				return -1;
+			continue;
+		}
 		if (p->nvalues == 0) {
 			snprintf(word, sizeof(word), "%s", name);
 		} else {

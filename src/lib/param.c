@@ -10,6 +10,7 @@
 #define I(n, f, d, lo, hi, m) { n, PT_INT, f, d, lo, hi, m }
 #define S(n, f, d, m) { n, PT_STRING, f, d, 0, 0, m }
 #define J(n, f, d, m) { n, PT_JAILSYS, f, d, 0, 0, m }
+#define L(n, m) { n, PT_LIST, PF_NOSTATE, NULL, 0, 0, m }
 
 const struct param_def param_table[P__COUNT] = {
 	[P_JID] = I("jid", PF_CREATE, NULL, 1, 999999, "registry number, lowest free taken under a lock"),
@@ -41,8 +42,18 @@ const struct param_def param_table[P__COUNT] = {
 	[P_ALLOW_READ_MSGBUF] = B("allow.read_msgbuf", PF_CREATE, "false", "syslog(2) allowed by seccomp; the kernel still checks dmesg_restrict"),
 	[P_OSRELEASE] = S("osrelease", PF_CREATE, NULL, "stored; uname(2) still reports the host kernel"),
 	[P_COMMAND] = { "command", PT_ARGV, PF_NOSTATE | PF_CREATE, NULL, 0, 0, "run inside at creation, as exec.start" },
-	[P_EXEC_START] = S("exec.start", PF_NOSTATE | PF_CREATE, NULL, "run inside at creation with /bin/sh -c"),
+	[P_EXEC_PREPARE] = L("exec.prepare", "on the host before anything of the jail exists"),
+	[P_EXEC_PRESTART] = L("exec.prestart", "on the host before the jail is created"),
+	[P_EXEC_CREATED] = L("exec.created", "on the host once the jail exists"),
+	[P_EXEC_START] = L("exec.start", "inside the jail at creation, with /bin/sh -c"),
+	[P_EXEC_POSTSTART] = L("exec.poststart", "on the host once the jail runs"),
+	[P_EXEC_PRESTOP] = L("exec.prestop", "on the host before the jail stops"),
+	[P_EXEC_STOP] = L("exec.stop", "inside the jail before its processes get SIGTERM"),
+	[P_EXEC_POSTSTOP] = L("exec.poststop", "on the host once the jail's processes are gone"),
+	[P_EXEC_RELEASE] = L("exec.release", "on the host once the jail is removed"),
 	[P_EXEC_JAIL_USER] = S("exec.jail_user", PF_NOSTATE, NULL, "user in the jail's passwd that commands run as"),
+	[P_EXEC_SYSTEM_USER] = S("exec.system_user", PF_NOSTATE, NULL, "user in the host's passwd that host-side commands run as"),
+	[P_EXEC_TIMEOUT] = I("exec.timeout", PF_NOSTATE, "0", 0, 86400, "seconds an exec.* command may take, 0 for no limit"),
 	[P_STOP_TIMEOUT] = I("stop.timeout", PF_NOSTATE, "10", 0, 86400, "seconds between SIGTERM and SIGKILL at removal"),
 };
 
@@ -119,6 +130,7 @@ int param_set(struct paramset *ps, int id, const char *value, struct perr *e)
 			return perr_set(e, 0, "%s: value too long", d->name);
 		break;
 	case PT_ARGV:
+	case PT_LIST:
 		return param_set_argv(ps, id, (char *const[]){ (char *)value, NULL }, 1, e);
 	}
 	copy = strdup(canon);
@@ -296,7 +308,7 @@ int param_format_value(const struct paramset *ps, int id, bool quote, char *buf,
 
 	if (!s)
 		s = "";
-	if (param_table[id].type == PT_ARGV || !quote || !needs_quotes(s))
+	if (param_table[id].type == PT_ARGV || param_table[id].type == PT_LIST || !quote || !needs_quotes(s))
 		return snprintf(buf, len, "%s", s);
 	size_t n = 0;
 	buf[n++] = '"';

@@ -17,6 +17,7 @@ enum param_type {
 	PT_STRING,
 	PT_JAILSYS, /* new | inherit | disable */
 	PT_ARGV,    /* a command: the rest of the command line */
+	PT_LIST,    /* commands for /bin/sh, run in order (exec.*): a list in jail.conf */
 };
 
 enum param_flag {
@@ -55,8 +56,18 @@ enum param_id {
 	P_ALLOW_READ_MSGBUF,
 	P_OSRELEASE,
 	P_COMMAND,
+	P_EXEC_PREPARE,
+	P_EXEC_PRESTART,
+	P_EXEC_CREATED,
 	P_EXEC_START,
+	P_EXEC_POSTSTART,
+	P_EXEC_PRESTOP,
+	P_EXEC_STOP,
+	P_EXEC_POSTSTOP,
+	P_EXEC_RELEASE,
 	P_EXEC_JAIL_USER,
+	P_EXEC_SYSTEM_USER,
+	P_EXEC_TIMEOUT,
 	P_STOP_TIMEOUT,
 	P__COUNT
 };
@@ -75,7 +86,7 @@ extern const struct param_def param_table[P__COUNT];
 struct param_value {
 	bool set;
 	char *str;   /* canonical text: "true"/"false", decimal, word */
-	char **argv; /* PT_ARGV only, NULL-terminated */
+	char **argv; /* PT_ARGV and PT_LIST, NULL-terminated */
 };
 
 struct paramset {

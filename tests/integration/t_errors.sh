@@ -75,7 +75,7 @@ test_usage_errors() {
 	assert_contains "$out" "usage: jail" "usage"
 	out=$("$JEXEC" 2>&1) && fail "jexec with no arguments succeeded"
 	assert_contains "$out" "usage: jexec [-l] [-u username | -U username] jail [command ...]" "jexec usage"
-	expect_error 'jail: -f: jail.conf is not supported yet; give parameters on the command line' "$JAIL" -f /etc/jail.conf -c
+	expect_error 'jail: /nonexistent/jail.conf: No such file or directory' "$JAIL" -f /nonexistent/jail.conf -c
 }
 
 test_commands_need_root() {

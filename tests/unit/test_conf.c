@@ -139,7 +139,19 @@ static void test_to_parameters(void)
 	CHECK_STR(param_str(&ps, P_PATH), "/j");
 	CHECK(param_bool(&ps, P_PERSIST));
 	CHECK(!param_bool(&ps, P_ALLOW_MOUNT));
-	CHECK_STR(param_str(&ps, P_EXEC_START), "/bin/sh /etc/rc");
+	CHECK_STR(ps.v[P_EXEC_START].argv[0], "/bin/sh /etc/rc");
+	CHECK(ps.v[P_EXEC_START].argv[1] == NULL);
+	conf_jail_free(&j);
+	param_free(&ps);
+	conf_free(&c);
+
+	/* A list of commands stays a list: commas inside a command are not separators. */
+	CHECK(parse(&c, "x { exec.prestart = \"echo a, b\", \"true\"; exec.prestart += done; }", &e) == 0);
+	CHECK(conf_resolve(&c, "x", &j, &e) == 0);
+	CHECK(jailconf_params(&j, &ps, &e) == 0);
+	CHECK_STR(ps.v[P_EXEC_PRESTART].argv[0], "echo a, b");
+	CHECK_STR(ps.v[P_EXEC_PRESTART].argv[1], "true");
+	CHECK_STR(ps.v[P_EXEC_PRESTART].argv[2], "done");
 	conf_jail_free(&j);
 	param_free(&ps);
 	conf_free(&c);

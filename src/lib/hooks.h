@@ -1,0 +1,25 @@
+/*
+ * The exec.* commands of a jail's life cycle, in FreeBSD's order:
+ * exec.prepare, exec.prestart (host), creation, exec.created (host),
+ * exec.start or command (inside), exec.poststart (host); and for removal
+ * exec.prestop (host), exec.stop (inside), the stop of every process,
+ * exec.poststop (host), exec.release (host).
+ */
+#ifndef PRISON_HOOKS_H
+#define PRISON_HOOKS_H
+
+#include "attach.h"
+#include "error.h"
+#include "registry.h"
+
+/*
+ * Run the host-side commands of parameter id with /bin/sh -c, in order,
+ * as exec.system_user if set, with JNAME, JPATH and (when the jail has
+ * one yet, rec->jid > 0) JID in the environment.  Stops at the first that
+ * fails or outlives exec.timeout.
+ */
+int hooks_host(const struct jail_record *rec, int id, struct perr *e);
+/* Run the commands of parameter id inside the jail, as exec.jail_user (or x's user). */
+int hooks_inside(const struct jail_record *rec, int id, const struct jail_exec *x, int hold, struct perr *e);
+
+#endif
