@@ -195,35 +195,70 @@ static int show_config(const char *sep)
  * jail.  One jail's failure is reported and the others go on; the exit
  * status says whether any failed.
  */
+static bool named(char **names, int n, const char *name)
+{
+	if (n == 0)
+		return true;
+	for (int i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
+static bool running(const char *name)
+{
+	struct jail_record rec;
+	struct perr e = { 0 };
+
+	if (jail_find(name, &rec, &e) < 0)
+		return false;
+	record_free(&rec);
+	return true;
+}
+
+/*
+ * jail -c|-r|-rc [jail ...] from jail.conf: no name means every configured
+ * jail, in the order depend gives (dependencies created first, removed
+ * last; a jail depended on is started if it is not running).  One jail's
+ * failure is reported and the others go on; the exit status says whether
+ * any failed.
+ */
 static int from_config(char **names, int n, bool create, bool remove, struct jail_exec *x)
 {
 	struct conf c = { 0 };
 	struct perr e = { 0 };
-	const char **all = NULL;
+	const char **order = NULL;
+	size_t norder;
 	int ret = 0;
 
 	if (load_conf(&c) < 0)
 		return 1;
-	if (n == 0) {
-		n = (int)conf_jail_names(&c, &all);
-		names = (char **)all;
+	if (jailconf_order(&c, names, (size_t)n, remove && !create, &order, &norder, &e) < 0) {
+		fail(NULL, &e);
+		conf_free(&c);
+		return 1;
 	}
-	for (int i = 0; i < n; i++) {
+	for (size_t i = 0; i < norder; i++) {
+		const char *name = order[i];
+		bool asked = named(names, n, name);
 		struct conf_jail j;
 		struct paramset ps = { 0 };
 		if (remove) {
 			struct jail_record rec;
-			int r = jail_remove(names[i], true, &rec, &e);
+			/* A dependent that is not running, or a dependency of -rc, is left alone. */
+			if (!asked && (create || !running(name)))
+				continue;
+			int r = jail_remove(name, true, &rec, &e);
 			/* -rc of a jail that is not running just creates it. */
 			if (r >= 0 || !create)
-				ret |= report_remove(names[i], r, &rec, &e);
+				ret |= report_remove(name, r, &rec, &e);
 			if (r < 0 && !create)
 				continue;
 		}
-		if (!create)
+		if (!create || (!asked && running(name)))
 			continue;
-		if (conf_resolve(&c, names[i], &j, &e) < 0 || jailconf_params(&j, &ps, &e) < 0) {
-			fail(names[i], &e);
+		if (conf_resolve(&c, name, &j, &e) < 0 || jailconf_params(&j, &ps, &e) < 0) {
+			fail(name, &e);
 			if (j.name)
 				conf_jail_free(&j);
 			param_free(&ps);
@@ -236,7 +271,7 @@ static int from_config(char **names, int n, bool create, bool remove, struct jai
 			ret = 1;
 		param_free(&ps);
 	}
-	free(all);
+	free(order);
 	conf_free(&c);
 	return ret;
 }

@@ -41,7 +41,7 @@ static const char *const later[] = {
 	"exec.clean", "exec.system_jail_user", "exec.consolelog", "exec.fib", "mount", "mount.fstab", "mount.devfs",
 	"mount.fdescfs", "mount.procfs", "ip4", "ip6", "ip4.addr", "ip6.addr", "ip4.saddrsel",
 	"ip6.saddrsel", "ip4.nosaddrsel", "ip6.nosaddrsel", "interface", "vnet", "vnet.interface",
-	"ip_hostname", "depend", "cpuset.id", "host.hostuuid", "host.hostid",
+	"ip_hostname", "cpuset.id", "host.hostuuid", "host.hostid",
 };
 
 int jailconf_params(const struct conf_jail *j, struct paramset *ps, struct perr *e)
@@ -54,7 +54,8 @@ int jailconf_params(const struct conf_jail *j, struct paramset *ps, struct perr 
 	for (size_t i = 0; i < j->nparams; i++) {
 		const struct conf_param *p = &j->params[i];
 		const char *name = p->name;
-		if (strcmp(name, "name") == 0)
+		/* name is the section's; depend orders the jails, it is no property of one. */
+		if (strcmp(name, "name") == 0 || strcmp(name, "depend") == 0)
 			continue;
 		for (size_t k = 0; k < ARRAY_SIZE(later); k++)
 			if (strcmp(name, later[k]) == 0)
@@ -99,4 +100,141 @@ void jailconf_print_value(FILE *f, const char *s)
 	}
 	if (q)
 		putc(q, f);
+}
+
+struct order {
+	const struct conf *c;
+	const char **all; /* configured jails */
+	size_t nall;
+	char *state;      /* per jail: 0 new, 1 on the path, 2 placed */
+	const char **out;
+	size_t nout;
+	struct perr *e;
+};
+
+static long index_of(const struct order *o, const char *name)
+{
+	for (size_t i = 0; i < o->nall; i++)
+		if (strcmp(o->all[i], name) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Depth first: a jail is placed after everything it depends on. */
+static int visit(struct order *o, size_t i)
+{
+	struct conf_jail j;
+	const struct conf_param *dep;
+	int r = 0;
+
+	if (o->state[i] == 2)
+		return 0;
+	if (o->state[i] == 1)
+		return perr_set(o->e, 0, "%s: depends on itself through depend", o->all[i]);
+	o->state[i] = 1;
+	if (conf_resolve(o->c, o->all[i], &j, o->e) < 0)
+		return -1;
+	dep = conf_jail_param(&j, "depend");
+	for (size_t k = 0; dep && k < dep->nvalues && r == 0; k++) {
+		long d = index_of(o, dep->values[k]);
+		if (d < 0)
+			r = perr_set(o->e, 0, "%s: depends on \"%s\", which is not configured", o->all[i], dep->values[k]);
+		else
+			r = visit(o, (size_t)d);
+	}
+	conf_jail_free(&j);
+	if (r == 0) {
+		o->state[i] = 2;
+		o->out[o->nout++] = o->all[i];
+	}
+	return r;
+}
+
+/* Does jail i depend, directly or not, on one of the marked jails? */
+static bool reaches(const struct order *o, size_t i, const char *marked, char *seen)
+{
+	struct conf_jail j;
+	struct perr ignore = { 0 };
+	const struct conf_param *dep;
+	bool found = false;
+
+	if (marked[i])
+		return true;
+	if (seen[i])
+		return false;
+	seen[i] = 1;
+	if (conf_resolve(o->c, o->all[i], &j, &ignore) < 0)
+		return false;
+	dep = conf_jail_param(&j, "depend");
+	for (size_t k = 0; dep && k < dep->nvalues && !found; k++) {
+		long d = index_of(o, dep->values[k]);
+		found = d >= 0 && reaches(o, (size_t)d, marked, seen);
+	}
+	conf_jail_free(&j);
+	return found;
+}
+
+int jailconf_order(const struct conf *c, char *const *names, size_t n, bool for_remove, const char ***ret,
+		   size_t *ret_n, struct perr *e)
+{
+	struct order o = { .c = c, .e = e };
+	char *marked = NULL, *seen = NULL;
+	int r = -1;
+
+	o.nall = conf_jail_names(c, &o.all);
+	o.state = calloc(o.nall + 1, 1);
+	o.out = calloc(o.nall + n + 1, sizeof(char *));
+	marked = calloc(o.nall + 1, 1);
+	seen = calloc(o.nall + 1, 1);
+	if (!o.all || !o.state || !o.out || !marked || !seen) {
+		perr_set(e, ENOMEM, "depend");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		long k = index_of(&o, names[i]);
+		if (k < 0) {
+			perr_set(e, 0, "%s: jail \"%s\" is not in the configuration", names[i], names[i]);
+			goto out;
+		}
+		marked[k] = 1;
+	}
+	if (n == 0)
+		memset(marked, 1, o.nall);
+	if (!for_remove) {
+		for (size_t i = 0; i < o.nall; i++)
+			if (marked[i] && visit(&o, i) < 0)
+				goto out;
+	} else {
+		/* The creation order of everything, read backwards, kept where a marked jail is reached. */
+		for (size_t i = 0; i < o.nall; i++)
+			if (visit(&o, i) < 0)
+				goto out;
+		const char **all_order = o.out;
+		size_t nall_order = o.nout;
+		o.out = calloc(o.nall + 1, sizeof(char *));
+		o.nout = 0;
+		if (!o.out) {
+			free(all_order);
+			perr_set(e, ENOMEM, "depend");
+			goto out;
+		}
+		for (size_t i = nall_order; i-- > 0;) {
+			size_t k = (size_t)index_of(&o, all_order[i]);
+			memset(seen, 0, o.nall);
+			if (reaches(&o, k, marked, seen))
+				o.out[o.nout++] = all_order[i];
+		}
+		free(all_order);
+	}
+	*ret = o.out;
+	*ret_n = o.nout;
+	o.out = NULL;
+	r = 0;
+out:
+	free(o.out);
+	free(o.state);
+	free((void *)o.all);
+	free(marked);
+	free(seen);
+	return r;
 }

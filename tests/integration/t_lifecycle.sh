@@ -169,3 +169,34 @@ test_bad_jail_conf_creates_nothing() {
 	expect_error "jail: ptbad3: mount.devfs: not supported yet" "$JAIL" -f "$WORK/later.conf" -c
 	assert_nothing_left
 }
+
+test_depend_orders_creation_and_removal() {
+	cat >"$WORK/depend.conf" <<CONF
+path = "$ROOT";
+persist;
+ptdweb { depend = ptdapp; }
+ptdapp { depend = ptddb, ptdcache; }
+ptddb { }
+ptdcache { }
+ptdlone { }
+CONF
+	# Creating the web jail starts what it depends on first.
+	out=$("$JAIL" -f "$WORK/depend.conf" -c ptdweb)
+	assert_eq "$out" "ptddb: created
+ptdcache: created
+ptdapp: created
+ptdweb: created" "creation order with depend"
+	jail_exists ptdlone && fail "a jail nobody depends on was created"
+	# Removing the database takes down what depends on it first, and nothing else.
+	out=$("$JAIL" -f "$WORK/depend.conf" -r ptddb)
+	assert_eq "$out" "ptdweb: removed
+ptdapp: removed
+ptddb: removed" "removal order with depend"
+	jail_exists ptdcache || fail "a jail the database does not need was removed"
+	"$JAIL" -q -r ptdcache
+	printf 'path = "%s"; persist;\nptla { depend = ptlb; }\nptlb { depend = ptla; }\n' "$ROOT" >"$WORK/loop.conf"
+	expect_error 'jail: ptla: depends on itself through depend' "$JAIL" -f "$WORK/loop.conf" -c
+	printf 'path = "%s"; persist;\nptlc { depend = ptnowhere; }\n' "$ROOT" >"$WORK/missing.conf"
+	expect_error 'jail: ptlc: depends on "ptnowhere", which is not configured' "$JAIL" -f "$WORK/missing.conf" -c
+	assert_nothing_left
+}
