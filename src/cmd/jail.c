@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../lib/attach.h"
+#include "../lib/audit.h"
 #include "../lib/jail.h"
 #include "../lib/jailconf.h"
 #include "../lib/util.h"
@@ -58,8 +59,10 @@ static int do_create(struct paramset *ps, struct jail_exec *x)
 		fprintf(stderr, "jail: %s: create\n", param_str(ps, P_NAME) ? param_str(ps, P_NAME) : "");
 	if (jail_start(ps, x, &rec, &e) < 0) {
 		fail(param_str(ps, P_NAME), &e);
+		audit_event("create", param_str(ps, P_NAME), 0, ps, NULL, e.msg);
 		return 1;
 	}
+	audit_event("create", rec.name, rec.jid, ps, NULL, NULL);
 	if (verbose)
 		fprintf(stderr, "jail: %s: jid %d, path %s\n", rec.name, rec.jid, param_str(&rec.params, P_PATH));
 	if (jid_file && write_jid_file(&rec) < 0)
@@ -87,8 +90,10 @@ static int do_modify(const struct paramset *ps, const char *key)
 	/* With jid= given, name= is a rename. */
 	if (jail_modify(key, ps, &rec, &e) < 0) {
 		fail(key, &e);
+		audit_event("modify", key, 0, ps, NULL, e.msg);
 		return 1;
 	}
+	audit_event("modify", rec.name, rec.jid, ps, NULL, NULL);
 	if (!quiet)
 		printf("%s: updated\n", rec.name);
 	record_free(&rec);
@@ -100,8 +105,10 @@ static int report_remove(const char *key, int r, struct jail_record *rec, const 
 {
 	if (r < 0) {
 		fail(key, e);
+		audit_event("remove", key, 0, NULL, NULL, e->msg);
 		return 1;
 	}
+	audit_event("remove", rec->name, rec->jid, NULL, NULL, r > 0 ? e->msg : NULL);
 	if (!quiet)
 		printf("%s: removed\n", rec->name);
 	if (r > 0)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "../lib/attach.h"
+#include "../lib/audit.h"
 #include "../lib/jail.h"
 #include "../lib/util.h"
 
@@ -39,16 +40,20 @@ int main(int argc, char **argv)
 		usage();
 	if (jail_find(argv[0], &rec, &e) < 0) {
 		fprintf(stderr, "jexec: %s\n", e.msg);
+		audit_event("jexec", argv[0], 0, NULL, argc > 1 ? argv + 1 : NULL, e.msg);
 		return 1;
 	}
 	if (!x.host_user && !x.jail_user)
 		x.jail_user = param_str(&rec.params, P_EXEC_JAIL_USER);
 	x.argv = argc > 1 ? argv + 1 : NULL;
+	/* Recorded once the command has ended, with whether it could be run. */
 	if (jail_exec_run(&rec, &x, -1, &status, &e) < 0) {
 		fprintf(stderr, "jexec: %s: %s\n", rec.name, e.msg);
+		audit_event("jexec", rec.name, rec.jid, NULL, x.argv, e.msg);
 		record_free(&rec);
 		return 1;
 	}
+	audit_event("jexec", rec.name, rec.jid, NULL, x.argv, NULL);
 	record_free(&rec);
 	return status;
 }

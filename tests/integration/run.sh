@@ -17,7 +17,7 @@ fi
 work=$(mktemp -d /var/tmp/prison-test.XXXXXX)
 chmod 755 "$work"
 export ROOT=$work/root WORK=$work
-trap 'remove_test_jails; rm -rf "$work"' EXIT
+trap 'remove_test_jails; rm -rf "$work" /var/log/prison/pt*.log' EXIT
 make_root "$ROOT"
 
 passed=0 failed=0 failures=""

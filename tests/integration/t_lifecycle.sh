@@ -200,3 +200,28 @@ ptddb: removed" "removal order with depend"
 	expect_error 'jail: ptlc: depends on "ptnowhere", which is not configured' "$JAIL" -f "$WORK/missing.conf" -c
 	assert_nothing_left
 }
+
+test_audit_trail() {
+	log=/var/log/prison/ptaudit.log
+	rm -f "$log"
+	"$JAIL" -q -c name=ptaudit path="$ROOT" host.hostname=audited persist
+	"$JEXEC" ptaudit /bin/true
+	"$JAIL" -q -m name=ptaudit host.hostname=changed
+	"$JAIL" -q -r ptaudit
+	"$JEXEC" ptaudit /bin/true 2>/dev/null && fail "jexec into a removed jail worked"
+	python3 - "$log" <<'PY' || fail "audit trail"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+events = [(l["event"], l["result"]) for l in lines]
+assert events == [("create", "ok"), ("jexec", "ok"), ("modify", "ok"), ("remove", "ok"), ("jexec", "error")], events
+create = lines[0]
+assert create["uid"] == 0 and create["jail"] == "ptaudit" and create["jid"] > 0, create
+assert create["params"]["host.hostname"] == "audited", create
+assert "jail -q -c name=ptaudit" in create["command"], create
+assert lines[1]["run"] == ["/bin/true"], lines[1]
+assert lines[2]["params"] == {"name": "ptaudit", "host.hostname": "changed"}, lines[2]
+assert lines[4]["error"] == 'jail "ptaudit" not found', lines[4]
+assert all(l["time"].endswith("Z") for l in lines)
+PY
+	rm -f "$log"
+}

@@ -1,0 +1,22 @@
+/*
+ * The audit trail: every create, modify, remove and jexec, whether it
+ * worked or not, as one line of JSON appended to /var/log/prison/NAME.log
+ * and sent to syslog (authpriv).  Who: the host uid, the login uid the
+ * kernel keeps for the session, and the command line.
+ */
+#ifndef PRISON_AUDIT_H
+#define PRISON_AUDIT_H
+
+#include "param.h"
+
+#define AUDIT_DIR "/var/log/prison"
+
+/*
+ * event: "create", "modify", "remove" or "jexec".  ps: the parameters given
+ * (NULL for none); argv: the command run by jexec (NULL otherwise); error:
+ * NULL when the operation worked.  Never fails the operation it records.
+ */
+void audit_event(const char *event, const char *jail, int jid, const struct paramset *ps, char *const *argv,
+		 const char *error);
+
+#endif
