@@ -111,8 +111,7 @@ void audit_event(const char *event, const char *jail, int jid, const struct para
 			size_t len = strlen(line);
 			char *buf = malloc(len + 2);
 			if (buf) {
-				memcpy(buf, line, len);
-				buf[len] = '\n';
+				snprintf(buf, len + 2, "%s\n", line);
 				(void)write_all(fd, buf, len + 1);
 				free(buf);
 			}
