@@ -5,7 +5,8 @@
  * blocking poll per loop, no timers but the stop deadline, and no library
  * beyond libc so that an idle jail costs little.
  *
- * Descriptors: 3 the listening control socket, 4 the creator's hold.
+ * Descriptors: 3 the listening control socket, 4 the creator's hold;
+ * 1 and 2 are exec.consolelog or /dev/null, for the few lines it writes.
  * argv[1]: "1" if the jail is persistent.
  */
 #include <dirent.h>
@@ -131,10 +132,24 @@ static void drop(int i)
 	conns[i] = conns[--nconn];
 }
 
+/* A line for exec.consolelog; nothing is lost if it cannot be written. */
+static void note(const char *what)
+{
+	char line[160];
+	int n = snprintf(line, sizeof(line), "jailinit: %s\n", what);
+
+	if (n > 0)
+		if (write(2, line, (size_t)n) < 0)
+			return;
+}
+
 static void start_stop(long seconds)
 {
 	struct itimerspec its = { .it_value = { .tv_sec = seconds, .tv_nsec = seconds ? 0 : 1 } };
+	char what[96];
 
+	snprintf(what, sizeof(what), "stop: SIGTERM to every process, SIGKILL after %ld s", seconds);
+	note(what);
 	stopping = true;
 	kill(-1, SIGTERM);
 	kill(-1, SIGCONT);
@@ -221,6 +236,7 @@ int main(int argc, char **argv)
 		}
 		if (pfd[2].revents) {
 			/* stop.timeout is over: leaving kills what is left, all at once. */
+			note("stop.timeout is over: SIGKILL to what is left");
 			kill(-1, SIGKILL);
 			_exit(0);
 		}
@@ -233,7 +249,9 @@ int main(int argc, char **argv)
 		for (int i = nconn - 1; i >= 0; i--)
 			if (pfd[3 + i].revents)
 				handle(i);
-		if (should_exit())
+		if (should_exit()) {
+			note(stopping ? "every process has ended" : "the last process has ended");
 			_exit(0);
+		}
 	}
 }

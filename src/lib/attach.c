@@ -89,6 +89,12 @@ static __attribute__((noreturn)) void exec_child(const struct jail_exec *x, cons
 	} else if (cred_lookup_jail("root", &cred, &e) < 0) {
 		cred_root(&cred);
 	}
+	if (x->out_fd > 0) {
+		/* exec.consolelog: the host opened the file; the jail's /dev/null is the input. */
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (null < 0 || dup2(null, 0) < 0 || dup2(x->out_fd, 1) < 0 || dup2(x->out_fd, 2) < 0)
+			exec_fail(errfd, (perr_set(&e, errno, "exec.consolelog"), &e));
+	}
 	if (tty) {
 		/* A terminal from the jail's devpts: its master goes to jexec, its slave is our 0, 1, 2. */
 		int master, slave;
@@ -185,7 +191,7 @@ int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, int 
 	const struct jail_filter *filter;
 	char reply[16], msg[sizeof(e->msg) + 1];
 	int errpipe[2], master = -1, fd;
-	bool tty = pty_wanted();
+	bool tty = x->out_fd <= 0 && pty_wanted();
 	sigset_t mask, old;
 	pid_t pid;
 	int r = -1;

@@ -14,6 +14,7 @@ struct jail_exec {
 	const char *host_user; /* looked up in the host's passwd (-u) */
 	bool login;            /* -l: clean environment, start in home */
 	long timeout;          /* seconds before the command is killed (exec.timeout), 0 for none */
+	int out_fd;            /* > 0: standard output and error go there, input is /dev/null (exec.consolelog) */
 };
 
 /*

@@ -1,6 +1,7 @@
 #include "hooks.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <linux/sched.h>
 #include <stdint.h>
@@ -33,10 +34,31 @@ static int wait_command(pid_t pid, int pidfd, long timeout, int *status)
 	return 0;
 }
 
+int hooks_consolelog(const struct jail_record *rec, struct perr *e)
+{
+	const char *path = param_str(&rec->params, P_EXEC_CONSOLELOG);
+	int fd;
+
+	if (!path)
+		return -1;
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0640);
+	if (fd < 0) {
+		perr_set(e, errno, "exec.consolelog %s", path);
+		return -2;
+	}
+	return fd;
+}
+
 static __attribute__((noreturn)) void host_child(const struct jail_record *rec, const char *cmd,
-						 const struct passwd *pw)
+						 const struct passwd *pw, int log)
 {
 	char jid[16];
+
+	if (log >= 0) {
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (null < 0 || dup2(null, 0) < 0 || dup2(log, 1) < 0 || dup2(log, 2) < 0)
+			_exit(126);
+	}
 
 	if (rec->jid > 0) {
 		snprintf(jid, sizeof(jid), "%d", rec->jid);
@@ -65,6 +87,9 @@ int hooks_host(const struct jail_record *rec, int id, struct perr *e)
 		return 0;
 	if (user && !(pw = getpwnam(user)))
 		return perr_set(e, 0, "exec.system_user: %s: no such user", user);
+	_cleanup_close_ int log = hooks_consolelog(rec, e);
+	if (log == -2)
+		return -1;
 	for (; *cmds; cmds++) {
 		int pidfd = -1, status = 0;
 		pid_t pid;
@@ -73,7 +98,7 @@ int hooks_host(const struct jail_record *rec, int id, struct perr *e)
 		if (pid < 0)
 			return perr_set(e, errno, "%s", param_table[id].name);
 		if (pid == 0)
-			host_child(rec, *cmds, pw);
+			host_child(rec, *cmds, pw, log);
 		int r = wait_command(pid, pidfd, timeout, &status);
 		close(pidfd);
 		if (r < 0)
@@ -87,10 +112,14 @@ int hooks_host(const struct jail_record *rec, int id, struct perr *e)
 int hooks_inside(const struct jail_record *rec, int id, const struct jail_exec *x, int hold, struct perr *e)
 {
 	char *const *cmds = rec->params.v[id].argv;
+	_cleanup_close_ int log = -1;
 
+	if (cmds && (log = hooks_consolelog(rec, e)) == -2)
+		return -1;
 	for (; cmds && *cmds; cmds++) {
 		struct jail_exec one = *x;
 		int status = 0;
+		one.out_fd = log;
 		one.argv = NULL;
 		one.shell_cmd = *cmds;
 		one.timeout = param_int(&rec->params, P_EXEC_TIMEOUT);

@@ -212,6 +212,7 @@ struct init_child {
 	const struct jail_record *rec;
 	struct jail_policy policy;
 	const struct jail_filter *filter;
+	int log;        /* exec.consolelog for jailinit's output, or -1 */
 };
 
 static __attribute__((noreturn)) void child_fail(int sync, const struct perr *e)
@@ -259,6 +260,7 @@ static __attribute__((noreturn)) void init_child_main(struct init_child *c)
 	 * cannot overwrite another that happens to sit at its target number.
 	 */
 	int fds[4] = { c->listen, c->hold, c->sync, c->exe };
+	int log = c->log >= 0 ? fcntl(c->log, F_DUPFD_CLOEXEC, 16) : -1;
 	for (int i = 0; i < 4; i++)
 		if ((fds[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 16)) < 0)
 			child_fail(c->sync, (perr_set(&e, errno, "dup"), &e));
@@ -270,7 +272,8 @@ static __attribute__((noreturn)) void init_child_main(struct init_child *c)
 	 * pipes open (a caller reading them would never see EOF).
 	 */
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+	int out = log >= 0 ? log : null;
+	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
 		child_fail(5, (perr_set(&e, errno, "/dev/null"), &e));
 	cred_root(&root);
 	if (jail_make_process(&c->policy, c->filter, &root, 7, &e) < 0)
@@ -360,7 +363,7 @@ static int pick_jid(struct registry *reg, long want, const char *name, struct pe
 /* Build the jail's namespaces and jailinit; returns the init pidfd. */
 static int spawn_init(struct jail_record *rec, int pathfd, int exefd, int hold_child, struct perr *e)
 {
-	_cleanup_close_ int listenfd = -1, cgfd = -1, usernsfd = -1, rootfd = -1;
+	_cleanup_close_ int listenfd = -1, cgfd = -1, usernsfd = -1, rootfd = -1, logfd = -1;
 	int sync[2];
 	int pidfd = -1;
 	char path[64], buf[sizeof(e->msg) + 1];
@@ -372,6 +375,10 @@ static int spawn_init(struct jail_record *rec, int pathfd, int exefd, int hold_c
 	jail_policy_from_params(&c.policy, &rec->params);
 	if (priv_filter(&c.policy, &c.filter, e) < 0)
 		return -1;
+	logfd = hooks_consolelog(rec, e);
+	if (logfd == -2)
+		return -1;
+	c.log = logfd;
 	if (jail_policy_private_ipc(&c.policy))
 		flags |= CLONE_NEWIPC;
 	listenfd = ctl_listen(rec->jid, e);
@@ -784,10 +791,17 @@ int jail_start(const struct paramset *ps, const struct jail_exec *x, struct jail
 	if (hooks_host(rec, P_EXEC_CREATED, e) < 0)
 		goto fail;
 	if (rec->params.v[P_COMMAND].argv) {
+		int log = hooks_consolelog(rec, e);
+		if (log == -2)
+			goto fail;
 		run.argv = rec->params.v[P_COMMAND].argv;
 		run.shell_cmd = NULL;
 		run.timeout = param_int(&rec->params, P_EXEC_TIMEOUT);
-		if (jail_exec_run(rec, &run, hold, &status, e) < 0)
+		run.out_fd = log;
+		int r = jail_exec_run(rec, &run, hold, &status, e);
+		if (log >= 0)
+			close(log);
+		if (r < 0)
 			goto fail;
 		if (status != 0) {
 			perr_set(e, 0, "%s: failed (exit status %d)", run.argv[0], status);

@@ -53,6 +53,7 @@ const struct param_def param_table[P__COUNT] = {
 	[P_EXEC_RELEASE] = L("exec.release", "on the host once the jail is removed"),
 	[P_EXEC_JAIL_USER] = S("exec.jail_user", PF_NOSTATE, NULL, "user in the jail's passwd that commands run as"),
 	[P_EXEC_SYSTEM_USER] = S("exec.system_user", PF_NOSTATE, NULL, "user in the host's passwd that host-side commands run as"),
+	[P_EXEC_CONSOLELOG] = S("exec.consolelog", PF_NOSTATE, NULL, "host file that takes the output of exec.* commands and jailinit"),
 	[P_EXEC_TIMEOUT] = I("exec.timeout", PF_NOSTATE, "0", 0, 86400, "seconds an exec.* command may take, 0 for no limit"),
 	[P_STOP_TIMEOUT] = I("stop.timeout", PF_NOSTATE, "10", 0, 86400, "seconds between SIGTERM and SIGKILL at removal"),
 };

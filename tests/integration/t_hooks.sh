@@ -103,3 +103,21 @@ jail: ptfs: exec.stop: exit 5: failed (exit status 5)" "output of a removal whos
 	jail_exists ptfs && fail "jail kept after a failing exec.stop"
 	true
 }
+
+test_consolelog_takes_the_output_of_commands_and_jailinit() {
+	log="$WORK/console.log"
+	rm -f "$log"
+	out=$("$JAIL" -c name=ptcons path="$ROOT" persist exec.consolelog="$log" \
+		exec.prestart="echo from prestart" exec.start="echo from start inside; hostname" \
+		exec.poststop="echo from poststop \$JID")
+	assert_eq "$out" "ptcons: created" "jail -c output with exec.consolelog"
+	jid=$(jid_of ptcons)
+	"$JAIL" -q -r ptcons
+	assert_eq "$(cat "$log")" "from prestart
+from start inside
+$(hostname)
+jailinit: stop: SIGTERM to every process, SIGKILL after 10 s
+jailinit: every process has ended
+from poststop $jid" "exec.consolelog"
+	assert_eq "$(stat -c %a "$log")" 640 "mode of the console log"
+}
