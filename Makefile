@@ -35,7 +35,19 @@ UNIT_LIB = src/lib/param.c src/lib/util.c src/lib/error.c src/lib/cred.c src/lib
 .SECONDARY:
 .PHONY: all install uninstall check unit integration demo deps clean lint fuzz conf
 
-all: $(CMDS:%=$(B)/sbin/%) $(B)/libexec/prison/jailinit
+SYSTEMDDIR ?= /lib/systemd/system
+DEFAULTDIR ?= /etc/default
+
+all: $(CMDS:%=$(B)/sbin/%) $(B)/libexec/prison/jailinit $(B)/libexec/prison/prison-rc $(B)/etc/prison.service
+
+# The boot script and unit name where the commands are installed.
+$(B)/libexec/prison/prison-rc: etc/prison-rc.in
+	@mkdir -p $(@D)
+	@sed -e 's|@SBINDIR@|$(SBINDIR)|g' $< >$@ && chmod 0755 $@
+
+$(B)/etc/prison.service: etc/prison.service.in
+	@mkdir -p $(@D)
+	@sed -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' $< >$@
 
 $(B)/obj/lib/%.o: src/lib/%.c $(wildcard src/lib/*.h)
 	@mkdir -p $(@D)
@@ -74,11 +86,16 @@ install: all
 	install -m 0755 $(B)/libexec/prison/jailinit $(DESTDIR)$(LIBEXECDIR)/
 	install -m 0644 man/jail.8 man/jls.8 man/jexec.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 man/jail.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0755 $(B)/libexec/prison/prison-rc $(DESTDIR)$(LIBEXECDIR)/
+	install -d $(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(DEFAULTDIR)
+	install -m 0644 $(B)/etc/prison.service $(DESTDIR)$(SYSTEMDDIR)/
+	[ -e $(DESTDIR)$(DEFAULTDIR)/prison ] || install -m 0644 etc/default-prison $(DESTDIR)$(DEFAULTDIR)/prison
 
 uninstall:
 	rm -f $(CMDS:%=$(DESTDIR)$(SBINDIR)/%) $(DESTDIR)$(LIBEXECDIR)/jailinit
 	rm -f $(DESTDIR)$(MANDIR)/man8/jail.8 $(DESTDIR)$(MANDIR)/man8/jls.8 $(DESTDIR)$(MANDIR)/man8/jexec.8
 	rm -f $(DESTDIR)$(MANDIR)/man5/jail.conf.5
+	rm -f $(DESTDIR)$(LIBEXECDIR)/prison-rc $(DESTDIR)$(SYSTEMDDIR)/prison.service
 
 # Installs what is missing (as root, on Debian), then builds.
 deps:
