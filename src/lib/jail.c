@@ -15,6 +15,7 @@
 
 #include "cgroup.h"
 #include "ctl.h"
+#include "fstab.h"
 #include "hooks.h"
 #include "jailproc.h"
 #include "mount.h"
@@ -22,6 +23,7 @@
 #include "util.h"
 
 #define JAILINIT_REL "../libexec/prison/jailinit"
+#define MAX_EXTRA_MOUNTS 64
 
 int jail_init_binary(char *buf, size_t len, struct perr *e)
 {
@@ -243,11 +245,38 @@ static __attribute__((noreturn)) void init_child_main(struct init_child *c)
 	/* Wait for the id maps, then take the root fd the creator made. */
 	if (recv_msg_fd(c->sync, buf, sizeof(buf), &rootfd) <= 0 || buf[0] != 'M' || rootfd < 0)
 		_exit(1);
+	/* Then the mounts of mount and mount.fstab, up to 'D'. */
+	static struct mount_extra extra[MAX_EXTRA_MOUNTS];
+	size_t nextra = 0;
+	for (;;) {
+		char msg[3400];
+		int fd;
+		if (recv_msg_fd(c->sync, msg, sizeof(msg), &fd) <= 0)
+			_exit(1);
+		if (msg[0] == 'D')
+			break;
+		struct mount_extra *x = &extra[nextra];
+		char *f[5] = { 0 }, *save = NULL;
+		int nf = 0;
+		long kind, ro;
+		for (char *t = strtok_r(msg + 1, "\t", &save); t && nf < 5; t = strtok_r(NULL, "\t", &save))
+			f[nf++] = t;
+		if (nextra == MAX_EXTRA_MOUNTS || nf < 3 || !parse_long(f[0], 0, 3, &kind) || !parse_long(f[1], 0, 1, &ro))
+			child_fail(c->sync, (perr_set(&e, 0, "mount: bad request"), &e));
+		x->fd = msg[0] == 'B' ? fd : -1;
+		x->kind = (int)kind;
+		x->readonly = ro != 0;
+		snprintf(x->rel, sizeof(x->rel), "%s", f[2]);
+		snprintf(x->options, sizeof(x->options), "%s", nf > 3 ? f[3] : "");
+		snprintf(x->source, sizeof(x->source), "%s", nf > 4 ? f[4] : "");
+		nextra++;
+	}
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		child_fail(c->sync, (perr_set(&e, errno, "become root of the jail"), &e));
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		child_fail(c->sync, (perr_set(&e, errno, "cgroup namespace"), &e));
-	struct mount_setup ms = { .rootfd = rootfd, .mqueue = jail_policy_private_ipc(&c->policy) };
+	struct mount_setup ms = { .rootfd = rootfd, .mqueue = jail_policy_private_ipc(&c->policy),
+				  .extra = extra, .nextra = nextra };
 	if (mount_build_jail(&ms, &e) < 0)
 		child_fail(c->sync, &e);
 	if (host && sethostname(host, strlen(host)) < 0)
@@ -281,6 +310,68 @@ static __attribute__((noreturn)) void init_child_main(struct init_child *c)
 	(void)send_msg_fd(5, "R", -1);
 	syscall(SYS_execveat, 6, "", argv, envp, AT_EMPTY_PATH);
 	child_fail(5, (perr_set(&e, errno, "exec jailinit"), &e));
+}
+
+/* Prepare one mount line and hand it to the jail's first process. */
+static int send_mount(const struct jail_record *rec, const char *line, int usernsfd, int sock, struct perr *e)
+{
+	struct fstab_entry f;
+	char rel[1024], msg[3400];
+	const char *path = param_str(&rec->params, P_PATH);
+	_cleanup_close_ int fd = -1;
+	int r = fstab_parse_line(line, &f, e);
+
+	if (r <= 0)
+		return r;
+	if (fstab_relative_target(path, f.target, rel, sizeof(rel), e) < 0)
+		return -1;
+	if (strchr(rel, '\t') || strchr(f.options, '\t') || strchr(f.source, '\t'))
+		return perr_set(e, 0, "mount %s: a tab inside a field", f.target);
+	if (f.kind == FS_BIND) {
+		/* Made on the host, so it can be idmapped like the root and made read-only here. */
+		fd = mount_clone_bind(f.source, strcmp(path, "/") != 0 ? usernsfd : -1, f.readonly, e);
+		if (fd < 0)
+			return perr_prefix(e, "mount %s", f.target);
+	}
+	snprintf(msg, sizeof(msg), "%c%d\t%d\t%s\t%s\t%s", fd >= 0 ? 'B' : 'N', (int)f.kind, f.readonly, rel,
+		 f.options, f.source);
+	if (send_msg_fd(sock, msg, fd) < 0)
+		return perr_set(e, errno, "mount %s", f.target);
+	return 0;
+}
+
+/* mount.fstab, then mount, in order. */
+static int send_mounts(const struct jail_record *rec, int usernsfd, int sock, struct perr *e)
+{
+	const char *fstab = param_str(&rec->params, P_MOUNT_FSTAB);
+	char *const *lines = rec->params.v[P_MOUNT].argv;
+	int n = 0;
+
+	if (fstab) {
+		char line[4096];
+		FILE *f = fopen(fstab, "re");
+		if (!f)
+			return perr_set(e, errno, "mount.fstab %s", fstab);
+		while (fgets(line, sizeof(line), f)) {
+			int r = send_mount(rec, line, usernsfd, sock, e);
+			if (r < 0) {
+				fclose(f);
+				return -1;
+			}
+			if (++n > MAX_EXTRA_MOUNTS) {
+				fclose(f);
+				return perr_set(e, 0, "mount.fstab %s: more than %d mounts", fstab, MAX_EXTRA_MOUNTS);
+			}
+		}
+		fclose(f);
+	}
+	for (; lines && *lines; lines++) {
+		if (send_mount(rec, *lines, usernsfd, sock, e) < 0)
+			return -1;
+		if (++n > MAX_EXTRA_MOUNTS)
+			return perr_set(e, 0, "mount: more than %d mounts", MAX_EXTRA_MOUNTS);
+	}
+	return 0;
 }
 
 static int write_id_maps(pid_t pid, unsigned long base, struct perr *e)
@@ -421,6 +512,11 @@ static int spawn_init(struct jail_record *rec, int pathfd, int exefd, int hold_c
 		perr_set(e, errno, "start jail");
 		goto fail;
 	}
+	if (send_mounts(rec, usernsfd, sync[0], e) < 0 || send_msg_fd(sync[0], "D", -1) < 0) {
+		if (!e->msg[0])
+			perr_set(e, errno, "start jail");
+		goto fail;
+	}
 	/* Until EOF: 'R' then close-on-exec closing the socket means jailinit runs. */
 	while (recv_msg_fd(sync[0], buf, sizeof(buf), &fd) > 0) {
 		if (fd >= 0)
@@ -462,6 +558,12 @@ int jail_create(const struct paramset *ps, struct jail_record *rec, int *ret_hol
 		return perr_set(e, ENOMEM, "parameters");
 	if (!param_str(&rec->params, P_PATH) && param_set(&rec->params, P_PATH, "/", e) < 0)
 		goto out_params;
+	/* jailinit needs /proc, and a jail without /dev/null breaks most programs: both always come. */
+	if (!param_bool(&rec->params, P_MOUNT_DEVFS) || !param_bool(&rec->params, P_MOUNT_PROCFS)) {
+		perr_set(e, 0, "%s: a jail always has its own minimal /dev and /proc",
+			 param_bool(&rec->params, P_MOUNT_DEVFS) ? "mount.noprocfs" : "mount.nodevfs");
+		goto out_params;
+	}
 	pathfd = open_path(param_str(&rec->params, P_PATH), e);
 	if (pathfd < 0)
 		goto out_params;

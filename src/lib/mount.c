@@ -10,6 +10,7 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 
+#include "fstab.h"
 #include "util.h"
 
 #ifndef PROC_SUPER_MAGIC
@@ -50,6 +51,27 @@ int mount_clone_root(int pathfd, int userns_fd, struct perr *e)
 				return perr_set(e, 0, "the file system of path does not support idmapped mounts");
 			return perr_set(e, err, "idmap the jail's root");
 		}
+	}
+	return fd;
+}
+
+int mount_clone_bind(const char *source, int userns_fd, bool readonly, struct perr *e)
+{
+	struct mount_attr attr = { .attr_set = readonly ? MOUNT_ATTR_RDONLY : 0 };
+	int fd = open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+
+	if (fd < 0)
+		return perr_set(e, errno, "%s", source);
+	if (userns_fd >= 0) {
+		attr.attr_set |= MOUNT_ATTR_IDMAP;
+		attr.userns_fd = (unsigned long long)userns_fd;
+	}
+	if (attr.attr_set && mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
+		int err = errno;
+		close(fd);
+		if (err == EINVAL && userns_fd >= 0)
+			return perr_set(e, 0, "%s: the file system does not support idmapped mounts", source);
+		return perr_set(e, err, "%s", source);
 	}
 	return fd;
 }
@@ -255,6 +277,68 @@ static int bind_sys(int rootfd, struct perr *e)
 	return attach(m, target, "sys", e);
 }
 
+/* Split "a=b,flag,c=d" into fsconfig pairs; mount attributes go to *attrs instead. */
+static int fs_options(const char *opts, const char **pairs, size_t max, char *store, size_t slen, unsigned *attrs)
+{
+	static const struct { const char *name; unsigned attr; } flags[] = {
+		{ "ro", MOUNT_ATTR_RDONLY }, { "nosuid", MOUNT_ATTR_NOSUID }, { "nodev", MOUNT_ATTR_NODEV },
+		{ "noexec", MOUNT_ATTR_NOEXEC }, { "rw", 0 }, { "defaults", 0 }, { "bind", 0 }, { "rbind", 0 },
+		{ "suid", 0 }, { "dev", 0 }, { "exec", 0 }, { "auto", 0 }, { "noauto", 0 },
+	};
+	size_t n = 0;
+
+	snprintf(store, slen, "%s", opts);
+	for (char *save = NULL, *o = strtok_r(store, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		bool flag = false;
+		for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
+			if (strcmp(o, flags[i].name) == 0) {
+				*attrs |= flags[i].attr;
+				flag = true;
+			}
+		if (flag)
+			continue;
+		if (n + 2 >= max)
+			return -1;
+		char *eq = strchr(o, '=');
+		if (eq)
+			*eq++ = '\0';
+		pairs[n++] = o;
+		pairs[n++] = eq;
+	}
+	pairs[n] = NULL;
+	return 0;
+}
+
+static int mount_extras(int rootfd, const struct mount_extra *x, size_t n, struct perr *e)
+{
+	static const char *const types[] = { [FS_TMPFS] = "tmpfs", [FS_PROC] = "proc", [FS_OVERLAY] = "overlay" };
+
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_close_ int target = open_beneath(rootfd, x[i].rel, O_PATH, e);
+		_cleanup_close_ int m = -1;
+		if (target < 0)
+			return perr_prefix(e, "mount");
+		if (x[i].fd >= 0) {
+			if (attach(x[i].fd, target, x[i].rel, e) < 0)
+				return -1;
+			continue;
+		}
+		const char *pairs[64];
+		char store[1024];
+		unsigned attrs = MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID;
+		if (fs_options(x[i].options, pairs, ARRAY_SIZE(pairs), store, sizeof(store), &attrs) < 0)
+			return perr_set(e, 0, "mount /%s: too many options", x[i].rel);
+		if (x[i].readonly)
+			attrs |= MOUNT_ATTR_RDONLY;
+		m = fs_new(types[x[i].kind], x[i].kind == FS_PROC ? NULL : pairs, attrs, e);
+		if (m < 0)
+			return perr_prefix(e, "mount /%s", x[i].rel);
+		if (attach(m, target, x[i].rel, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int mount_build_jail(const struct mount_setup *m, struct perr *e)
 {
 	static const char *const proc_opts[] = { NULL };
@@ -273,6 +357,9 @@ int mount_build_jail(const struct mount_setup *m, struct perr *e)
 	if (mask_proc(m->rootfd, e) < 0)
 		return -1;
 	if (bind_sys(m->rootfd, e) < 0)
+		return -1;
+	/* mount and mount.fstab last, over what the jail's root holds. */
+	if (mount_extras(m->rootfd, m->extra, m->nextra, e) < 0)
 		return -1;
 	if (fchdir(m->rootfd) < 0)
 		return perr_set(e, errno, "chdir to the jail's root");

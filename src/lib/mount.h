@@ -9,6 +9,7 @@
 #define PRISON_MOUNT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "error.h"
 
@@ -19,9 +20,24 @@
  */
 int mount_clone_root(int pathfd, int userns_fd, struct perr *e);
 
+/* A mount of mount or mount.fstab, ready to be attached inside. */
+struct mount_extra {
+	int fd;            /* a prepared tree (nullfs), or -1: a new file system of kind */
+	int kind;          /* enum fstab_kind */
+	bool readonly;
+	char rel[1024];    /* target below the jail's root */
+	char options[1024];
+	char source[1024];
+};
+
+/* Host side: a detached copy of source for a nullfs mount, idmapped when userns_fd >= 0. */
+int mount_clone_bind(const char *source, int userns_fd, bool readonly, struct perr *e);
+
 struct mount_setup {
 	int rootfd;      /* detached tree from mount_clone_root */
 	bool mqueue;     /* a private IPC namespace: mount its POSIX mqueue */
+	const struct mount_extra *extra;
+	size_t nextra;
 };
 
 /* Jail side (root of the jail's user namespace): build the view and pivot into it. */

@@ -54,6 +54,11 @@ const struct param_def param_table[P__COUNT] = {
 	[P_EXEC_JAIL_USER] = S("exec.jail_user", PF_NOSTATE, NULL, "user in the jail's passwd that commands run as"),
 	[P_EXEC_SYSTEM_USER] = S("exec.system_user", PF_NOSTATE, NULL, "user in the host's passwd that host-side commands run as"),
 	[P_EXEC_CONSOLELOG] = S("exec.consolelog", PF_NOSTATE, NULL, "host file that takes the output of exec.* commands and jailinit"),
+	[P_MOUNT] = { "mount", PT_LIST, PF_NOSTATE | PF_CREATE, NULL, 0, 0, "fstab(5) lines mounted in the jail's own mount namespace" },
+	[P_MOUNT_FSTAB] = S("mount.fstab", PF_NOSTATE | PF_CREATE, NULL, "a host file of fstab(5) lines mounted in the jail"),
+	[P_MOUNT_DEVFS] = B("mount.devfs", PF_NOSTATE | PF_CREATE, "true", "the minimal /dev, always mounted"),
+	[P_MOUNT_PROCFS] = B("mount.procfs", PF_NOSTATE | PF_CREATE, "true", "the jail's /proc, always mounted"),
+	[P_MOUNT_FDESCFS] = B("mount.fdescfs", PF_NOSTATE | PF_CREATE, "true", "/dev/fd, always there"),
 	[P_EXEC_TIMEOUT] = I("exec.timeout", PF_NOSTATE, "0", 0, 86400, "seconds an exec.* command may take, 0 for no limit"),
 	[P_STOP_TIMEOUT] = I("stop.timeout", PF_NOSTATE, "10", 0, 86400, "seconds between SIGTERM and SIGKILL at removal"),
 };

@@ -165,8 +165,8 @@ test_bad_jail_conf_creates_nothing() {
 	printf 'ptbad1 { path = "%s"; persist; }\nptbad2 {\n  path = /x\n}\n' "$ROOT" >"$WORK/bad.conf"
 	expect_error "jail: $WORK/bad.conf:4:1: expected ';' or ',', found '}'" "$JAIL" -f "$WORK/bad.conf" -c
 	jail_exists ptbad1 && fail "a jail was created from a configuration with an error"
-	printf 'ptbad3 { path = "%s"; mount.devfs; persist; }\n' "$ROOT" >"$WORK/later.conf"
-	expect_error "jail: ptbad3: mount.devfs: not supported yet" "$JAIL" -f "$WORK/later.conf" -c
+	printf 'ptbad3 { path = "%s"; ip4.addr = 198.18.0.1; persist; }\n' "$ROOT" >"$WORK/later.conf"
+	expect_error "jail: ptbad3: ip4.addr: not supported yet" "$JAIL" -f "$WORK/later.conf" -c
 	assert_nothing_left
 }
 

@@ -156,10 +156,10 @@ static void test_to_parameters(void)
 	param_free(&ps);
 	conf_free(&c);
 
-	CHECK(parse(&c, "x { mount.devfs; }", &e) == 0);
+	CHECK(parse(&c, "x { ip4.addr = 198.18.0.1; }", &e) == 0);
 	CHECK(conf_resolve(&c, "x", &j, &e) == 0);
 	CHECK(jailconf_params(&j, &ps, &e) < 0);
-	CHECK_STR(e.msg, "mount.devfs: not supported yet");
+	CHECK_STR(e.msg, "ip4.addr: not supported yet");
 	conf_jail_free(&j);
 	param_free(&ps);
 	conf_free(&c);

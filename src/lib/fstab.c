@@ -1,0 +1,92 @@
+#include "fstab.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Copy one blank-separated field, turning \040 and \011 back into blanks. */
+static const char *field(const char *p, char *out, size_t len)
+{
+	size_t n = 0;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	while (*p && *p != ' ' && *p != '\t' && *p != '\n') {
+		char c = *p++;
+		if (c == '\\' && p[0] == '0' && (p[1] == '4' || p[1] == '1') && (p[2] == '0' || p[2] == '1')) {
+			c = p[1] == '4' ? ' ' : '\t';
+			p += 3;
+		}
+		if (n + 1 < len)
+			out[n++] = c;
+	}
+	out[n] = '\0';
+	return p;
+}
+
+static bool has_option(const char *opts, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = opts; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+int fstab_parse_line(const char *line, struct fstab_entry *ret, struct perr *e)
+{
+	const char *p = line;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '\0' || *p == '\n' || *p == '#')
+		return 0;
+	memset(ret, 0, sizeof(*ret));
+	p = field(p, ret->source, sizeof(ret->source));
+	p = field(p, ret->target, sizeof(ret->target));
+	p = field(p, ret->type, sizeof(ret->type));
+	(void)field(p, ret->options, sizeof(ret->options)); /* dump and pass mean nothing here */
+	if (!ret->source[0] || !ret->target[0] || !ret->type[0])
+		return perr_set(e, 0, "mount \"%s\": expected source, mount point and type", line);
+	if (!ret->options[0])
+		strcpy(ret->options, "rw");
+	ret->readonly = has_option(ret->options, "ro");
+	if (strcmp(ret->type, "nullfs") == 0 || has_option(ret->options, "bind") || has_option(ret->options, "rbind"))
+		ret->kind = FS_BIND;
+	else if (strcmp(ret->type, "tmpfs") == 0)
+		ret->kind = FS_TMPFS;
+	else if (strcmp(ret->type, "procfs") == 0 || strcmp(ret->type, "proc") == 0 || strcmp(ret->type, "linprocfs") == 0)
+		ret->kind = FS_PROC;
+	else if (strcmp(ret->type, "overlay") == 0 || strcmp(ret->type, "unionfs") == 0)
+		ret->kind = FS_OVERLAY;
+	else
+		return perr_set(e, 0, "mount %s: file system type \"%s\" is not one a jail may mount "
+				"(nullfs, tmpfs, procfs, overlay)", ret->target, ret->type);
+	if (ret->kind == FS_BIND && ret->source[0] != '/')
+		return perr_set(e, 0, "mount %s: source \"%s\" is not an absolute path", ret->target, ret->source);
+	return 1;
+}
+
+int fstab_relative_target(const char *jail_path, const char *target, char *ret, size_t len, struct perr *e)
+{
+	size_t n = strlen(jail_path);
+	const char *rel;
+
+	if (target[0] != '/')
+		return perr_set(e, 0, "mount point \"%s\": not an absolute path", target);
+	while (n > 1 && jail_path[n - 1] == '/')
+		n--;
+	if (strcmp(jail_path, "/") == 0)
+		rel = target + 1;
+	else if (strncmp(target, jail_path, n) == 0 && (target[n] == '/' || target[n] == '\0'))
+		rel = target + n + (target[n] == '/');
+	else
+		return perr_set(e, 0, "mount point \"%s\": not under the jail's path %s", target, jail_path);
+	if (strstr(rel, "..") && (strcmp(rel, "..") == 0 || strncmp(rel, "../", 3) == 0 || strstr(rel, "/../") ||
+				  (strlen(rel) >= 3 && strcmp(rel + strlen(rel) - 3, "/..") == 0)))
+		return perr_set(e, 0, "mount point \"%s\": '..' is not allowed", target);
+	snprintf(ret, len, "%s", *rel ? rel : ".");
+	return 0;
+}

@@ -1,0 +1,58 @@
+# mount and mount.fstab: inside the jail only, never through a symlink, gone with the jail.
+
+test_fstab_mounts_appear_inside_only_and_vanish() {
+	mkdir -p "$WORK/share" "$ROOT/mnt/ro" "$ROOT/mnt/t" "$ROOT/mnt/p"
+	echo shared >"$WORK/share/file"
+	cat >"$WORK/fstab" <<FSTAB
+# A thin jail's shared tree, read-only, and a scratch tmpfs.
+$WORK/share	$ROOT/mnt/ro	nullfs	ro	0 0
+tmpfs		$ROOT/mnt/t	tmpfs	rw,size=1m,mode=1777	0 0
+FSTAB
+	"$JAIL" -q -c name=ptmnt path="$ROOT" persist mount.fstab="$WORK/fstab" mount="proc $ROOT/mnt/p procfs rw 0 0"
+	assert_eq "$("$JEXEC" ptmnt cat /mnt/ro/file)" shared "nullfs content inside"
+	assert_eq "$("$JEXEC" ptmnt stat -c %U /mnt/ro/file)" root "owner inside of a root-owned file of a nullfs mount"
+	out=$("$JEXEC" ptmnt /bin/sh -c 'echo x > /mnt/ro/new 2>/dev/null && echo wrote || echo refused')
+	assert_eq "$out" refused "write to a read-only nullfs mount"
+	assert_eq "$("$JEXEC" ptmnt /bin/sh -c 'echo t > /mnt/t/f && cat /mnt/t/f')" t "tmpfs inside"
+	assert_eq "$("$JEXEC" ptmnt /bin/sh -c 'test -e /mnt/p/self/status && echo proc')" proc "procfs inside"
+	grep -q "$ROOT/mnt" /proc/self/mounts && fail "a jail mount is in the host's mount table"
+	[ -e "$ROOT/mnt/t/f" ] && fail "the jail's tmpfs wrote through to the host's directory"
+	"$JAIL" -q -r ptmnt
+	grep -q "$ROOT/mnt" /proc/*/mounts 2>/dev/null && fail "a jail mount outlived the jail"
+	true
+}
+
+test_mount_point_symlink_is_not_followed() {
+	mkdir -p "$WORK/share" "$ROOT/mnt"
+	ln -sfn /etc "$ROOT/mnt/evil"
+	expect_error 'jail: ptmsym: mount: /mnt/evil: is or passes through a symbolic link' \
+		"$JAIL" -c name=ptmsym path="$ROOT" persist mount="$WORK/share $ROOT/mnt/evil nullfs ro 0 0"
+	rm "$ROOT/mnt/evil"
+	assert_nothing_left
+}
+
+test_bad_mount_lines() {
+	expect_error 'jail: ptmbad: mount /j/x: file system type "ext4" is not one a jail may mount (nullfs, tmpfs, procfs, overlay)' \
+		"$JAIL" -c name=ptmbad path="$ROOT" persist mount="/dev/vda /j/x ext4 rw 0 0"
+	expect_error "jail: ptmbad: mount point \"/elsewhere/x\": not under the jail's path $ROOT" \
+		"$JAIL" -c name=ptmbad path="$ROOT" persist mount="tmpfs /elsewhere/x tmpfs rw 0 0"
+	expect_error "jail: ptmbad: mount.fstab $WORK/none: No such file or directory" \
+		"$JAIL" -c name=ptmbad path="$ROOT" persist mount.fstab="$WORK/none"
+	expect_error 'jail: ptmbad: mount.nodevfs: a jail always has its own minimal /dev and /proc' \
+		"$JAIL" -c name=ptmbad path="$ROOT" persist mount.nodevfs
+	assert_nothing_left
+}
+
+test_overlay_thin_jail() {
+	mkdir -p "$WORK/lower" "$WORK/upper" "$WORK/ovwork" "$ROOT/mnt/ov"
+	echo base >"$WORK/lower/base"
+	# overlay is mounted inside the jail's user namespace: its writable layers belong to jail root.
+	chown $((1073741824 + 950 * 65536)) "$WORK/upper" "$WORK/ovwork"
+	"$JAIL" -q -c name=ptov jid=950 path="$ROOT" persist \
+		mount="overlay $ROOT/mnt/ov overlay lowerdir=$WORK/lower,upperdir=$WORK/upper,workdir=$WORK/ovwork 0 0"
+	assert_eq "$("$JEXEC" ptov cat /mnt/ov/base)" base "overlay lower layer inside"
+	"$JEXEC" ptov /bin/sh -c 'echo mine > /mnt/ov/own'
+	assert_eq "$(cat "$WORK/upper/own")" mine "a write lands in the upper layer"
+	[ -e "$WORK/lower/own" ] && fail "a write reached the lower layer"
+	"$JAIL" -q -r ptov
+}
