@@ -43,8 +43,12 @@ int main(int argc, char **argv)
 		audit_event("jexec", argv[0], 0, NULL, argc > 1 ? argv + 1 : NULL, e.msg);
 		return 1;
 	}
-	if (!x.host_user && !x.jail_user)
-		x.jail_user = param_str(&rec.params, P_EXEC_JAIL_USER);
+	if (!x.host_user && !x.jail_user) {
+		/* The jail's user for commands (exec.jail_user), but exec.clean is for exec.* alone. */
+		bool login = x.login;
+		jail_exec_defaults(&x, &rec.params);
+		x.login = login;
+	}
 	x.argv = argc > 1 ? argv + 1 : NULL;
 	/* Recorded once the command has ended, with whether it could be run. */
 	if (jail_exec_run(&rec, &x, -1, &status, &e) < 0) {

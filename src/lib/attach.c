@@ -92,19 +92,24 @@ static __attribute__((noreturn)) void exec_child(const struct jail_exec *x, cons
 	if (x->out_fd > 0) {
 		/* exec.consolelog: the host opened the file; the jail's /dev/null is the input. */
 		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (null < 0 || dup2(null, 0) < 0 || dup2(x->out_fd, 1) < 0 || dup2(x->out_fd, 2) < 0)
+		if ((null >= 0 && dup2(null, 0) < 0) || dup2(x->out_fd, 1) < 0 || dup2(x->out_fd, 2) < 0)
 			exec_fail(errfd, (perr_set(&e, errno, "exec.consolelog"), &e));
 	}
 	if (tty) {
 		/* A terminal from the jail's devpts: its master goes to jexec, its slave is our 0, 1, 2. */
 		int master, slave;
-		if (pty_open(&master, &slave, &e) < 0)
-			exec_fail(errfd, &e);
-		if (send_msg_fd(errfd, "P", master) < 0 || dup2(slave, 0) < 0 || dup2(slave, 1) < 0 ||
-		    dup2(slave, 2) < 0)
-			exec_fail(errfd, (perr_set(&e, errno, "terminal"), &e));
-		close(master);
-		close(slave);
+		/* A jail whose devfs_ruleset hides the terminals: its command keeps jexec's own. */
+		if (pty_open(&master, &slave, &e) < 0) {
+			if (e.err != ENOENT)
+				exec_fail(errfd, &e);
+			tty = false;
+		} else {
+			if (send_msg_fd(errfd, "P", master) < 0 || dup2(slave, 0) < 0 || dup2(slave, 1) < 0 ||
+			    dup2(slave, 2) < 0)
+				exec_fail(errfd, (perr_set(&e, errno, "terminal"), &e));
+			close(master);
+			close(slave);
+		}
 	}
 	/* The error channel becomes fd 3, the one descriptor jail_make_process keeps. */
 	if (errfd != 3) {
@@ -180,6 +185,17 @@ static int wait_forwarding(int child_pidfd, int sigfd, long timeout, int *ret_st
 		return -1;
 	*ret_status = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
 	return 0;
+}
+
+void jail_exec_defaults(struct jail_exec *x, const struct paramset *ps)
+{
+	const char *user = param_str(ps, P_EXEC_JAIL_USER);
+
+	if (user && param_bool(ps, P_EXEC_SYSTEM_JAIL_USER))
+		x->host_user = user;
+	else if (user)
+		x->jail_user = user;
+	x->login |= param_bool(ps, P_EXEC_CLEAN);
 }
 
 int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, int hold, int *ret_status,

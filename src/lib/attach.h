@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "error.h"
+#include "param.h"
 #include "registry.h"
 
 struct jail_exec {
@@ -16,6 +17,12 @@ struct jail_exec {
 	long timeout;          /* seconds before the command is killed (exec.timeout), 0 for none */
 	int out_fd;            /* > 0: standard output and error go there, input is /dev/null (exec.consolelog) */
 };
+
+/*
+ * exec.jail_user (in the host's passwd with exec.system_jail_user) and
+ * exec.clean, for commands the jail's parameters run.
+ */
+void jail_exec_defaults(struct jail_exec *x, const struct paramset *ps);
 
 /*
  * Run x in the jail and wait for it.  *ret_status is the exit status as a

@@ -275,7 +275,10 @@ static __attribute__((noreturn)) void init_child_main(struct init_child *c)
 		child_fail(c->sync, (perr_set(&e, errno, "become root of the jail"), &e));
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		child_fail(c->sync, (perr_set(&e, errno, "cgroup namespace"), &e));
+	/* Before the pivot: the jail's /dev may have no null (devfs_ruleset=1). */
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	struct mount_setup ms = { .rootfd = rootfd, .mqueue = jail_policy_private_ipc(&c->policy),
+				  .devfs_ruleset = (int)param_int(ps, P_DEVFS_RULESET),
 				  .extra = extra, .nextra = nextra };
 	if (mount_build_jail(&ms, &e) < 0)
 		child_fail(c->sync, &e);
@@ -300,7 +303,6 @@ static __attribute__((noreturn)) void init_child_main(struct init_child *c)
 	 * jailinit outlives jail -c: it must not keep the creator's terminal or
 	 * pipes open (a caller reading them would never see EOF).
 	 */
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	int out = log >= 0 ? log : null;
 	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
 		child_fail(5, (perr_set(&e, errno, "/dev/null"), &e));
@@ -717,7 +719,8 @@ int jail_remove(const char *key, bool hooks, struct jail_record *rec, struct per
 	registry_unlock(&reg);
 	/* A failing stop command is reported, but the jail goes all the same. */
 	if (hooks && hooks_host(rec, P_EXEC_PRESTOP, &hook_err) == 0) {
-		struct jail_exec x = { .jail_user = param_str(&rec->params, P_EXEC_JAIL_USER) };
+		struct jail_exec x = { 0 };
+		jail_exec_defaults(&x, &rec->params);
 		(void)hooks_inside(rec, P_EXEC_STOP, &x, -1, &hook_err);
 	}
 	timeout = param_int(&rec->params, P_STOP_TIMEOUT);
@@ -889,7 +892,7 @@ int jail_start(const struct paramset *ps, const struct jail_exec *x, struct jail
 	}
 	record_free(&pre);
 	if (!run.jail_user && !run.host_user)
-		run.jail_user = param_str(&rec->params, P_EXEC_JAIL_USER);
+		jail_exec_defaults(&run, &rec->params);
 	if (hooks_host(rec, P_EXEC_CREATED, e) < 0)
 		goto fail;
 	if (rec->params.v[P_COMMAND].argv) {

@@ -159,30 +159,56 @@ static int bind_device(int devfd, const char *name, struct perr *e)
 	return attach(src, target, host, e);
 }
 
-static int build_dev(int rootfd, bool mqueue, struct perr *e)
+/*
+ * devfs_ruleset, read as FreeBSD's default rulesets: 1 hides everything
+ * (an empty /dev); 2 shows the basic devices (null, zero, full, random,
+ * urandom); every other value, 4 (the jail ruleset) among them, also the
+ * login devices (tty, ptmx and a private devpts, fd, stdin, stdout,
+ * stderr).  No ruleset ever shows a host disk or console.
+ */
+static int build_pts(int rootfd, struct perr *e);
+
+static int build_dev(int rootfd, int ruleset, bool mqueue, struct perr *e)
 {
+	bool basic = ruleset != 1, login = ruleset != 1 && ruleset != 2;
 	static const char *const devices[] = { "null", "zero", "full", "random", "urandom", "tty" };
 	static const char *const links[][2] = {
 		{ "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
 		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" }, { "ptmx", "pts/ptmx" },
 	};
 	static const char *const dev_opts[] = { "mode", "0755", "size", "1m", "nr_inodes", "256", NULL };
-	static const char *const pts_opts[] = { "newinstance", NULL, "ptmxmode", "0666", "mode", "0620", "gid", "5", NULL };
 	static const char *const shm_opts[] = { "mode", "1777", NULL };
 	_cleanup_close_ int devfd = -1;
-	struct statfs sfs;
 
 	if (mount_new_at(rootfd, "dev", "tmpfs", dev_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e) < 0)
 		return -1;
 	devfd = open_beneath(rootfd, "dev", O_RDONLY | O_DIRECTORY, e);
 	if (devfd < 0)
 		return -1;
+	if (!basic)
+		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(devices); i++)
-		if (bind_device(devfd, devices[i], e) < 0)
+		if ((login || strcmp(devices[i], "tty") != 0) && bind_device(devfd, devices[i], e) < 0)
 			return -1;
-	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
-		if (symlinkat(links[i][1], devfd, links[i][0]) < 0)
-			return perr_set(e, errno, "symlink /dev/%s", links[i][0]);
+	if (login) {
+		for (size_t i = 0; i < ARRAY_SIZE(links); i++)
+			if (symlinkat(links[i][1], devfd, links[i][0]) < 0)
+				return perr_set(e, errno, "symlink /dev/%s", links[i][0]);
+		if (build_pts(rootfd, e) < 0)
+			return -1;
+	}
+	if (mount_new_at(rootfd, "dev/shm", "tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, e) < 0)
+		return -1;
+	if (mqueue && mount_new_at(rootfd, "dev/mqueue", "mqueue", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e) < 0)
+		return -1;
+	return 0;
+}
+
+static int build_pts(int rootfd, struct perr *e)
+{
+	static const char *const pts_opts[] = { "newinstance", NULL, "ptmxmode", "0666", "mode", "0620", "gid", "5", NULL };
+	struct statfs sfs;
+
 	if (mount_new_at(rootfd, "dev/pts", "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e) < 0)
 		return -1;
 	/* A devpts that is not one (a bind of something else) must not be used. */
@@ -191,10 +217,6 @@ static int build_dev(int rootfd, bool mqueue, struct perr *e)
 		return -1;
 	if (fstatfs(pts, &sfs) < 0 || sfs.f_type != DEVPTS_SUPER_MAGIC)
 		return perr_set(e, 0, "/dev/pts is not a devpts file system");
-	if (mount_new_at(rootfd, "dev/shm", "tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, e) < 0)
-		return -1;
-	if (mqueue && mount_new_at(rootfd, "dev/mqueue", "mqueue", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e) < 0)
-		return -1;
 	return 0;
 }
 
@@ -219,7 +241,8 @@ static int mask_proc(int rootfd, struct perr *e)
 		_cleanup_close_ int nul = -1;
 		if (t < 0)
 			continue; /* not in this kernel */
-		nul = open_tree(rootfd, "dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		/* The host's /dev/null, still reachable: the jail's /dev may have none (devfs_ruleset=1). */
+		nul = open_tree(AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		if (nul < 0)
 			return perr_set(e, errno, "mask /proc/%s", files[i]);
 		if (attach(nul, t, files[i], e) < 0)
@@ -352,7 +375,7 @@ int mount_build_jail(const struct mount_setup *m, struct perr *e)
 	/* proc first: the kernel lets a user namespace mount proc only while a full one is visible. */
 	if (mount_new_at(m->rootfd, "proc", "proc", proc_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e) < 0)
 		return perr_prefix(e, "proc");
-	if (build_dev(m->rootfd, m->mqueue, e) < 0)
+	if (build_dev(m->rootfd, m->devfs_ruleset, m->mqueue, e) < 0)
 		return -1;
 	if (mask_proc(m->rootfd, e) < 0)
 		return -1;

@@ -59,6 +59,8 @@ const struct param_def param_table[P__COUNT] = {
 	[P_MOUNT_DEVFS] = B("mount.devfs", PF_NOSTATE | PF_CREATE, "true", "the minimal /dev, always mounted"),
 	[P_MOUNT_PROCFS] = B("mount.procfs", PF_NOSTATE | PF_CREATE, "true", "the jail's /proc, always mounted"),
 	[P_MOUNT_FDESCFS] = B("mount.fdescfs", PF_NOSTATE | PF_CREATE, "true", "/dev/fd, always there"),
+	[P_EXEC_SYSTEM_JAIL_USER] = B("exec.system_jail_user", PF_NOSTATE, "false", "exec.jail_user is looked up in the host's passwd"),
+	[P_EXEC_CLEAN] = B("exec.clean", PF_NOSTATE, "false", "commands in the jail start with a login's clean environment"),
 	[P_EXEC_TIMEOUT] = I("exec.timeout", PF_NOSTATE, "0", 0, 86400, "seconds an exec.* command may take, 0 for no limit"),
 	[P_STOP_TIMEOUT] = I("stop.timeout", PF_NOSTATE, "10", 0, 86400, "seconds between SIGTERM and SIGKILL at removal"),
 };

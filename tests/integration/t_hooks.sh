@@ -121,3 +121,14 @@ jailinit: every process has ended
 from poststop $jid" "exec.consolelog"
 	assert_eq "$(stat -c %a "$log")" 640 "mode of the console log"
 }
+
+test_exec_clean_and_system_jail_user() {
+	out=$(FOO=leak "$JAIL" -c name=ptclean path="$ROOT" exec.clean exec.jail_user=jdoe \
+		exec.start='echo "${FOO:-clean} $USER $HOME $(pwd)"')
+	assert_eq "$out" "clean jdoe /home/jdoe /home/jdoe
+ptclean: created" "exec.clean and exec.jail_user for exec.start"
+	# exec.system_jail_user: the host's passwd says who exec.jail_user is.
+	out=$("$JAIL" -c name=ptsys path="$ROOT" exec.system_jail_user exec.jail_user=nobody exec.start='id -u')
+	assert_eq "$out" "65534
+ptsys: created" "exec.system_jail_user"
+}

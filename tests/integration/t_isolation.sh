@@ -142,3 +142,17 @@ test_allow_nosuser_takes_every_capability() {
 	out=$("$JEXEC" ptnosu /bin/sh -c 'chown 1001 /tmp 2>&1 && echo changed || echo refused')
 	assert_contains "$out" refused "chown by root with allow.nosuser"
 }
+
+test_devfs_rulesets() {
+	"$JAIL" -q -c name=ptdr1 path="$ROOT" persist devfs_ruleset=1
+	assert_eq "$("$JEXEC" ptdr1 ls /dev | tr '\n' ' ')" "" "/dev with ruleset 1 (hide all)"
+	"$JAIL" -q -c name=ptdr2 path="$ROOT" persist devfs_ruleset=2
+	assert_eq "$("$JEXEC" ptdr2 ls /dev | tr '\n' ' ')" "full mqueue null random shm urandom zero " "/dev with ruleset 2 (basic)"
+	"$JAIL" -q -c name=ptdr0 path="$ROOT" persist devfs_ruleset=0
+	assert_eq "$("$JEXEC" ptdr0 ls /dev | tr '\n' ' ')" "fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero " \
+		"/dev with ruleset 0: the jail set, never the host's devices"
+	# An interactive jexec into a jail with no terminals keeps working.
+	out=$(printf 'echo in-jail\nexit 4\n' | script -qec "$JEXEC ptdr2 /bin/sh" /dev/null; echo "rc=$?")
+	assert_contains "$out" in-jail "jexec on a terminal into a jail without ptmx"
+	assert_contains "$out" "rc=4" "exit status there"
+}
