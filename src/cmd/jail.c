@@ -283,6 +283,79 @@ static int from_config(char **names, int n, bool create, bool remove, struct jai
 	return ret;
 }
 
+/*
+ * jail -m [jail ...] from jail.conf: each running jail takes the values its
+ * configuration now gives for what can change; a parameter fixed at
+ * creation that the configuration now sets otherwise is an error.
+ */
+static int modify_from_config(char **names, int n)
+{
+	struct conf c = { 0 };
+	struct perr e = { 0 };
+	const char **order = NULL;
+	size_t norder;
+	int ret = 0;
+
+	if (load_conf(&c) < 0)
+		return 1;
+	if (jailconf_order(&c, names, (size_t)n, false, &order, &norder, &e) < 0) {
+		fail(NULL, &e);
+		conf_free(&c);
+		return 1;
+	}
+	for (size_t i = 0; i < norder; i++) {
+		const char *name = order[i];
+		struct conf_jail j;
+		struct jail_record now;
+		struct paramset want = { 0 }, change = { 0 };
+		bool asked = n > 0 && named(names, n, name);
+		if (jail_find(name, &now, &e) < 0) {
+			if (asked) {
+				fail(name, &e);
+				ret = 1;
+			}
+			continue;
+		}
+		if (conf_resolve(&c, name, &j, &e) < 0 || jailconf_params(&j, &want, &e) < 0)
+			goto bad;
+		for (int id = 0; id < P__COUNT; id++) {
+			const char *v = param_str(&want, id), *cur = param_str(&now.params, id);
+			if (!v || id == P_NAME || (cur && strcmp(v, cur) == 0))
+				continue;
+			if (param_table[id].flags & (PF_CREATE | PF_RDONLY)) {
+				perr_set(&e, 0, "%s cannot be changed after creation", param_table[id].name);
+				goto bad;
+			}
+			if (want.v[id].argv) {
+				int k = 0;
+				while (want.v[id].argv[k])
+					k++;
+				if (param_set_argv(&change, id, want.v[id].argv, k, &e) < 0)
+					goto bad;
+			} else if (param_set(&change, id, v, &e) < 0) {
+				goto bad;
+			}
+		}
+		conf_jail_free(&j);
+		record_free(&now);
+		param_free(&want);
+		ret |= do_modify(&change, name);
+		param_free(&change);
+		continue;
+bad:
+		fail(name, &e);
+		if (j.name)
+			conf_jail_free(&j);
+		record_free(&now);
+		param_free(&want);
+		param_free(&change);
+		ret = 1;
+	}
+	free(order);
+	conf_free(&c);
+	return ret;
+}
+
 /* The old form: jail path hostname ip command ... */
 static int old_form(struct paramset *ps, char **argv, int argc, struct perr *e)
 {
@@ -370,10 +443,8 @@ int main(int argc, char **argv)
 			goto bad;
 		create = true;
 	} else {
-		if (argc == 0 || (modify && named)) {
-			fprintf(stderr, "jail: -m from jail.conf is not supported yet; give jid= or name= and parameters\n");
-			return 1;
-		}
+		if (modify && !create && (argc == 0 || named))
+			return modify_from_config(argv, argc);
 		/* jail -m NAME param=value ...: the jail named first, then what changes. */
 		if (modify && !create && !strchr(argv[0], '=')) {
 			mod_key = argv[0];

@@ -225,3 +225,14 @@ assert all(l["time"].endswith("Z") for l in lines)
 PY
 	rm -f "$log"
 }
+
+test_modify_from_jail_conf() {
+	printf 'path = "%s"; persist;\nptcm1 { host.hostname = one; }\nptcm2 { host.hostname = two; }\n' "$ROOT" >"$WORK/m.conf"
+	"$JAIL" -q -f "$WORK/m.conf" -c
+	printf 'path = "%s"; persist;\nptcm1 { host.hostname = uno; securelevel = 2; }\nptcm2 { host.hostname = two; }\n' \
+		"$ROOT" >"$WORK/m.conf"
+	assert_eq "$("$JAIL" -f "$WORK/m.conf" -m ptcm1)" "ptcm1: updated" "jail -m from jail.conf"
+	assert_eq "$("$JEXEC" ptcm1 hostname) $("$JLS" -j ptcm1 securelevel)" "uno 2" "values after jail -m from jail.conf"
+	printf 'path = "/"; persist;\nptcm1 { }\nptcm2 { }\n' >"$WORK/m.conf"
+	expect_error 'jail: ptcm1: path cannot be changed after creation' "$JAIL" -f "$WORK/m.conf" -m ptcm1
+}
