@@ -202,6 +202,21 @@ static int show_config(const char *sep)
  * jail.  One jail's failure is reported and the others go on; the exit
  * status says whether any failed.
  */
+/* The configuration and the jails to act on, in depend order; reports its own errors. */
+static int load_ordered(struct conf *c, char **names, int n, bool for_remove, const char ***order, size_t *norder)
+{
+	struct perr e = { 0 };
+
+	if (load_conf(c) < 0)
+		return -1;
+	if (jailconf_order(c, names, (size_t)n, for_remove, order, norder, &e) < 0) {
+		fail(NULL, &e);
+		conf_free(c);
+		return -1;
+	}
+	return 0;
+}
+
 static bool named(char **names, int n, const char *name)
 {
 	if (n == 0)
@@ -238,13 +253,8 @@ static int from_config(char **names, int n, bool create, bool remove, struct jai
 	size_t norder;
 	int ret = 0;
 
-	if (load_conf(&c) < 0)
+	if (load_ordered(&c, names, n, remove && !create, &order, &norder) < 0)
 		return 1;
-	if (jailconf_order(&c, names, (size_t)n, remove && !create, &order, &norder, &e) < 0) {
-		fail(NULL, &e);
-		conf_free(&c);
-		return 1;
-	}
 	for (size_t i = 0; i < norder; i++) {
 		const char *name = order[i];
 		bool asked = named(names, n, name);
@@ -296,13 +306,8 @@ static int modify_from_config(char **names, int n)
 	size_t norder;
 	int ret = 0;
 
-	if (load_conf(&c) < 0)
+	if (load_ordered(&c, names, n, false, &order, &norder) < 0)
 		return 1;
-	if (jailconf_order(&c, names, (size_t)n, false, &order, &norder, &e) < 0) {
-		fail(NULL, &e);
-		conf_free(&c);
-		return 1;
-	}
 	for (size_t i = 0; i < norder; i++) {
 		const char *name = order[i];
 		struct conf_jail j;

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "registry.h"
 #include "util.h"
 
 /* The invoking command line, NUL separators turned to spaces. */
@@ -35,26 +36,6 @@ static long login_uid(void)
 	if (read_file_at(AT_FDCWD, "/proc/self/loginuid", buf, sizeof(buf)) <= 0 || !parse_long(buf, 0, 4294967295L, &v))
 		return -1;
 	return v == 4294967295L ? -1 : v;
-}
-
-static json_object *params_json(const struct paramset *ps)
-{
-	json_object *o = json_object_new_object();
-
-	for (int i = 0; ps && i < P__COUNT; i++) {
-		const struct param_value *v = &ps->v[i];
-		if (!v->set)
-			continue;
-		if (v->argv) {
-			json_object *a = json_object_new_array();
-			for (char **w = v->argv; *w; w++)
-				json_object_array_add(a, json_object_new_string(*w));
-			json_object_object_add(o, param_table[i].name, a);
-		} else {
-			json_object_object_add(o, param_table[i].name, json_object_new_string(v->str));
-		}
-	}
-	return o;
 }
 
 static bool safe_name(const char *s)
@@ -86,7 +67,7 @@ void audit_event(const char *event, const char *jail, int jid, const struct para
 	json_object_object_add(o, "pid", json_object_new_int(getpid()));
 	json_object_object_add(o, "command", json_object_new_string(cmd));
 	if (ps)
-		json_object_object_add(o, "params", params_json(ps));
+		json_object_object_add(o, "params", params_to_json(ps));
 	if (argv) {
 		json_object *a = json_object_new_array();
 		for (; *argv; argv++)

@@ -282,15 +282,11 @@ static int open_cache_dir(void)
 /* Programs another build or libseccomp made are never loaded again: drop them. */
 static void prune_cache(int dir, const char *suffix)
 {
-	int fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	DIR *d = opendir_at(dir);
 	struct dirent *de;
 
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
+	if (!d)
 		return;
-	}
 	while ((de = readdir(d))) {
 		const char *dash = strchr(de->d_name, '-');
 		if (de->d_name[0] != '.' && (!dash || strcmp(dash, suffix) != 0))

@@ -160,9 +160,29 @@ void registry_free_list(struct jail_record *list, size_t n)
 	free(list);
 }
 
+json_object *params_to_json(const struct paramset *ps)
+{
+	json_object *o = json_object_new_object();
+
+	for (int i = 0; ps && i < P__COUNT; i++) {
+		const struct param_value *v = &ps->v[i];
+		if (!v->set)
+			continue;
+		if (v->argv) {
+			json_object *a = json_object_new_array();
+			for (char **w = v->argv; *w; w++)
+				json_object_array_add(a, json_object_new_string(*w));
+			json_object_object_add(o, param_table[i].name, a);
+		} else {
+			json_object_object_add(o, param_table[i].name, json_object_new_string(v->str));
+		}
+	}
+	return o;
+}
+
 static json_object *record_to_json(const struct jail_record *rec)
 {
-	json_object *o = json_object_new_object(), *p = json_object_new_object();
+	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "jid", json_object_new_int(rec->jid));
 	json_object_object_add(o, "name", json_object_new_string(rec->name));
@@ -172,20 +192,7 @@ static json_object *record_to_json(const struct jail_record *rec)
 	json_object_object_add(o, "init_pid", json_object_new_int(rec->init_pid));
 	json_object_object_add(o, "init_start", json_object_new_uint64(rec->init_start));
 	json_object_object_add(o, "uid_base", json_object_new_uint64(rec->uid_base));
-	for (int i = 0; i < P__COUNT; i++) {
-		const struct param_value *v = &rec->params.v[i];
-		if (!v->set)
-			continue;
-		if (v->argv) {
-			json_object *a = json_object_new_array();
-			for (char **w = v->argv; *w; w++)
-				json_object_array_add(a, json_object_new_string(*w));
-			json_object_object_add(p, param_table[i].name, a);
-		} else {
-			json_object_object_add(p, param_table[i].name, json_object_new_string(v->str));
-		}
-	}
-	json_object_object_add(o, "params", p);
+	json_object_object_add(o, "params", params_to_json(&rec->params));
 	return o;
 }
 
@@ -271,19 +278,13 @@ static int cmp_jid(const void *a, const void *b)
 
 int registry_list(struct registry *r, struct jail_record **ret, size_t *ret_n, struct perr *e)
 {
-	int fd = openat(r->jailfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d;
+	DIR *d = opendir_at(r->jailfd);
 	struct dirent *de;
 	struct jail_record *list = NULL;
 	size_t n = 0, cap = 0;
 
-	if (fd < 0)
+	if (!d)
 		return perr_set(e, errno, "open registry");
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return perr_set(e, errno, "open registry");
-	}
 	while ((de = readdir(d))) {
 		size_t len = strlen(de->d_name);
 		if (de->d_name[0] == '.' || len < 6 || strcmp(de->d_name + len - 5, ".json") != 0)
@@ -349,18 +350,14 @@ int registry_mark_pending(struct registry *r, int jid, bool on)
 
 int registry_pending(struct registry *r, int **ret, size_t *ret_n, struct perr *e)
 {
-	int fd = openat(r->pendfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	DIR *d = opendir_at(r->pendfd);
 	struct dirent *de;
 	int *list = NULL;
 	size_t n = 0, cap = 0;
 	long jid;
 
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
+	if (!d)
 		return perr_set(e, errno, "open %s/pending", PRISON_RUNDIR);
-	}
 	while ((de = readdir(d))) {
 		if (!parse_long(de->d_name, 1, 999999, &jid))
 			continue;
@@ -493,15 +490,11 @@ int registry_remove(struct registry *r, const struct jail_record *rec)
 
 void registry_prune_names(struct registry *r, const struct jail_record *live, size_t n)
 {
-	int fd = openat(r->namefd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	DIR *d = opendir_at(r->namefd);
 	struct dirent *de;
 
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
+	if (!d)
 		return;
-	}
 	while ((de = readdir(d))) {
 		int jid;
 		bool known = false;

@@ -80,6 +80,10 @@ int registry_remove(struct registry *r, const struct jail_record *rec);
 void record_free(struct jail_record *rec);
 const char *jail_state_name(enum jail_state s);
 
+struct json_object;
+/* Parameters as a JSON object (lists as arrays): the record's and the audit trail's form. */
+struct json_object *params_to_json(const struct paramset *ps);
+
 /* Path of the control socket of a jail. */
 void registry_ctl_path(int jid, char *buf, size_t len);
 

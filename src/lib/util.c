@@ -5,6 +5,16 @@
 #include <stdio.h>
 #include <string.h>
 
+DIR *opendir_at(int dirfd)
+{
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+	if (!d && fd >= 0)
+		close(fd);
+	return d;
+}
+
 int write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;

@@ -2,6 +2,7 @@
 #ifndef PRISON_UTIL_H
 #define PRISON_UTIL_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -36,6 +37,8 @@ static inline int take_fd(int *fd)
 }
 #define TAKE_FD(fd) take_fd(&(fd))
 
+/* A directory stream over dirfd's directory (dirfd stays open and owned by the caller); NULL on error. */
+DIR *opendir_at(int dirfd);
 int write_all(int fd, const void *buf, size_t len);
 ssize_t read_all(int fd, void *buf, size_t len);
 /* Write a whole small file below dirfd; used for proc and cgroup knobs. */
