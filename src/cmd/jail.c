@@ -245,7 +245,7 @@ static bool running(const char *name)
  * failure is reported and the others go on; the exit status says whether
  * any failed.
  */
-static int from_config(char **names, int n, bool create, bool remove, struct jail_exec *x)
+static int from_config(char **names, int n, bool create, bool remove, bool hooks, struct jail_exec *x)
 {
 	struct conf c = { 0 };
 	struct perr e = { 0 };
@@ -265,7 +265,7 @@ static int from_config(char **names, int n, bool create, bool remove, struct jai
 			/* A dependent that is not running, or a dependency of -rc, is left alone. */
 			if (!asked && (create || !running(name)))
 				continue;
-			int r = jail_remove(name, true, &rec, &e);
+			int r = jail_remove(name, hooks, &rec, &e);
 			/* -rc of a jail that is not running just creates it. */
 			if (r >= 0 || !create)
 				ret |= report_remove(name, r, &rec, &e);
@@ -433,14 +433,14 @@ int main(int argc, char **argv)
 	if (modify && remove)
 		usage();
 	if (remove && create)
-		return from_config(argv, argc, true, true, &x);
+		return from_config(argv, argc, true, true, hooks, &x);
 	if (remove) {
 		if (argc == 0 || conf_file)
-			return from_config(argv, argc, false, true, &x);
+			return from_config(argv, argc, false, true, hooks, &x);
 		return do_remove(argv, argc, hooks);
 	}
 	if (create && !modify && named)
-		return from_config(argv, argc, true, false, &x);
+		return from_config(argv, argc, true, false, hooks, &x);
 	if (!create && !modify) {
 		if (argc == 0 || strchr(argv[0], '='))
 			usage();

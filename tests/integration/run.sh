@@ -21,7 +21,7 @@ trap 'remove_test_jails; rm -rf "$work" /var/log/prison/pt*.log' EXIT
 make_root "$ROOT"
 
 passed=0 failed=0 failures=""
-tests=$(cat "$HERE"/t_*.sh | sed -n 's/^\(test_[a-z0-9_]*\)() *{.*/\1/p')
+tests=$(cat "$HERE"/t_*.sh | sed -n 's/^\(test_[A-Za-z0-9_]*\)() *{.*/\1/p')
 for t in $tests; do
 	case "$t" in *"$pattern"*) ;; *) continue ;; esac
 	start=$(date +%s%N)

@@ -93,6 +93,13 @@ test_remove_with_R_skips_stop_commands() {
 	"$JAIL" -q -c name=ptR path="$ROOT" persist exec.prestop="echo prestop >> $log" exec.poststop="echo poststop >> $log"
 	"$JAIL" -q -R ptR
 	assert_eq "$(cat "$log")" "" "stop commands with jail -R"
+	# The same from jail.conf, with no name: every configured jail, no stop commands.
+	printf 'ptR2 { path = "%s"; persist; exec.prestop = "echo prestop >> %s"; }\n' "$ROOT" "$log" >"$WORK/R.conf"
+	"$JAIL" -q -f "$WORK/R.conf" -c
+	"$JAIL" -q -f "$WORK/R.conf" -R
+	assert_eq "$(cat "$log")" "" "stop commands with jail -f -R"
+	jail_exists ptR2 && fail "jail -f -R left the jail"
+	true
 }
 
 test_failing_stop_command_still_removes() {
