@@ -331,15 +331,8 @@ static int modify_from_config(char **names, int n)
 				perr_set(&e, 0, "%s cannot be changed after creation", param_table[id].name);
 				goto bad;
 			}
-			if (want.v[id].argv) {
-				int k = 0;
-				while (want.v[id].argv[k])
-					k++;
-				if (param_set_argv(&change, id, want.v[id].argv, k, &e) < 0)
-					goto bad;
-			} else if (param_set(&change, id, v, &e) < 0) {
+			if (param_copy_one(&change, &want, id, &e) < 0)
 				goto bad;
-			}
 		}
 		conf_jail_free(&j);
 		record_free(&now);

@@ -836,7 +836,8 @@ int jail_modify(const char *key, const struct paramset *ps, struct jail_record *
 				goto fail;
 			gone = r == 1;
 		}
-		if (param_set(&rec->params, i, v, e) < 0)
+		/* A list (exec.* commands) is copied as a list, not as its displayed form. */
+		if (param_copy_one(&rec->params, ps, i, e) < 0)
 			goto fail;
 	}
 	if (registry_write(&reg, rec, old_name, e) < 0)

@@ -354,22 +354,26 @@ void param_free(struct paramset *ps)
 		value_clear(&ps->v[i]);
 }
 
+int param_copy_one(struct paramset *dst, const struct paramset *src, int id, struct perr *e)
+{
+	const struct param_value *v = &src->v[id];
+	int n = 0;
+
+	if (!v->set)
+		return 0;
+	if (!v->argv)
+		return param_set(dst, id, v->str, e);
+	while (v->argv[n])
+		n++;
+	return param_set_argv(dst, id, v->argv, n, e);
+}
+
 int param_copy(struct paramset *dst, const struct paramset *src)
 {
 	struct perr e = { 0 };
 
-	for (int i = 0; i < P__COUNT; i++) {
-		if (!src->v[i].set)
-			continue;
-		if (src->v[i].argv) {
-			int n = 0;
-			while (src->v[i].argv[n])
-				n++;
-			if (param_set_argv(dst, i, src->v[i].argv, n, &e) < 0)
-				return -1;
-		} else if (param_set(dst, i, src->v[i].str, &e) < 0) {
+	for (int i = 0; i < P__COUNT; i++)
+		if (param_copy_one(dst, src, i, &e) < 0)
 			return -1;
-		}
-	}
 	return 0;
 }

@@ -123,5 +123,7 @@ int param_format(const struct paramset *ps, int id, bool quote, char *buf, size_
 int param_format_value(const struct paramset *ps, int id, bool quote, char *buf, size_t len);
 void param_free(struct paramset *ps);
 int param_copy(struct paramset *dst, const struct paramset *src);
+/* Copy one parameter's value, a list as a list. */
+int param_copy_one(struct paramset *dst, const struct paramset *src, int id, struct perr *e);
 
 #endif

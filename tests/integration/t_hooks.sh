@@ -139,3 +139,12 @@ ptclean: created" "exec.clean and exec.jail_user for exec.start"
 	assert_eq "$out" "65534
 ptsys: created" "exec.system_jail_user"
 }
+
+test_modify_changes_stop_commands() {
+	log="$WORK/m.log"
+	: >"$log"
+	"$JAIL" -q -c name=ptmodhook path="$ROOT" persist
+	"$JAIL" -q -m name=ptmodhook exec.poststop="echo 'after stop' >> $log"
+	"$JAIL" -q -r ptmodhook
+	assert_eq "$(cat "$log")" "after stop" "exec.poststop set with jail -m"
+}
