@@ -185,6 +185,44 @@ static void test_binary_garbage_is_refused(void)
 	conf_free(&c);
 }
 
-UNIT_MAIN(test_basic_section, test_globals_wildcard_and_order, test_append_and_lists, test_variables, test_quoting,
+static char *order_of(const char *text, char **names, size_t n, bool for_remove)
+{
+	static char out[512];
+	struct conf c;
+	struct perr e = { 0 };
+	const char **order;
+	size_t norder, len = 0;
+
+	out[0] = '\0';
+	if (parse(&c, text, &e) < 0 || jailconf_order(&c, names, n, for_remove, &order, &norder, &e) < 0) {
+		snprintf(out, sizeof(out), "ERROR %s", e.msg);
+		conf_free(&c);
+		return out;
+	}
+	for (size_t i = 0; i < norder; i++)
+		len += (size_t)snprintf(out + len, sizeof(out) - len, "%s%s", i ? " " : "", order[i]);
+	free(order);
+	conf_free(&c);
+	return out;
+}
+
+static void test_depend_order(void)
+{
+	const char *t = "web { depend = app; } app { depend = db, cache; } db { } cache { } lone { }";
+	char *web[] = { "web" }, *db[] = { "db" }, *lone[] = { "lone" };
+
+	CHECK_STR(order_of(t, web, 1, false), "db cache app web");
+	CHECK_STR(order_of(t, NULL, 0, false), "db cache app web lone");
+	CHECK_STR(order_of(t, db, 1, true), "web app db");
+	CHECK_STR(order_of(t, lone, 1, true), "lone");
+	CHECK_STR(order_of(t, NULL, 0, true), "lone web app cache db");
+	CHECK_STR(order_of("a { depend = b; } b { depend = a; }", NULL, 0, false),
+		  "ERROR a: depends on itself through depend");
+	CHECK_STR(order_of("a { depend = z; }", NULL, 0, false), "ERROR a: depends on \"z\", which is not configured");
+	char *nowhere[] = { "nowhere" };
+	CHECK_STR(order_of(t, nowhere, 1, false), "ERROR nowhere: jail \"nowhere\" is not in the configuration");
+}
+
+UNIT_MAIN(test_depend_order, test_basic_section, test_globals_wildcard_and_order, test_append_and_lists, test_variables, test_quoting,
 	  test_comments, test_merged_sections, test_errors_name_file_line_column, test_names, test_to_parameters,
 	  test_binary_garbage_is_refused)
