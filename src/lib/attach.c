@@ -207,7 +207,8 @@ int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, int 
 	const struct jail_filter *filter;
 	char reply[16], msg[sizeof(e->msg) + 1];
 	int errpipe[2], master = -1, fd;
-	bool tty = x->out_fd <= 0 && pty_wanted();
+	/* A terminal of the jail's own for interactive use; a command under exec.timeout keeps our streams. */
+	bool tty = x->out_fd <= 0 && x->timeout <= 0 && pty_wanted();
 	sigset_t mask, old;
 	pid_t pid;
 	int r = -1;

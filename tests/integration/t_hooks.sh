@@ -148,3 +148,9 @@ test_modify_changes_stop_commands() {
 	"$JAIL" -q -r ptmodhook
 	assert_eq "$(cat "$log")" "after stop" "exec.poststop set with jail -m"
 }
+
+test_exec_timeout_on_a_terminal() {
+	out=$(script -qec "$JAIL -c name=pttty2 path=$ROOT persist exec.timeout=1 exec.start='sleep 30'" /dev/null </dev/null; echo "rc=$?")
+	assert_contains "$out" "exec.start: sleep 30: timed out after 1 s" "exec.timeout when jail -c runs on a terminal"
+	assert_nothing_left
+}
