@@ -90,6 +90,15 @@ static bool record_dead(const struct jail_record *r)
 	}
 }
 
+/* A record whose jail is gone: clear what it left; true if it was. */
+static bool clear_if_dead(struct registry *reg, const struct jail_record *r)
+{
+	if (!record_dead(r))
+		return false;
+	teardown(reg, r);
+	return true;
+}
+
 /*
  * The full consistency pass, made by the commands that list every jail
  * anyway (jls, jail -r '*'): a record whose jailinit is gone, a creation or
@@ -182,8 +191,7 @@ static int find_locked(struct registry *reg, const char *key, struct jail_record
 			found = 0;
 		}
 	}
-	if (found && record_dead(ret)) {
-		teardown(reg, ret);
+	if (found && clear_if_dead(reg, ret)) {
 		record_free(ret);
 		found = 0;
 	}
@@ -422,12 +430,8 @@ static int pick_jid(struct registry *reg, long want, const char *name, struct pe
 		return perr_set(e, 0, "jail \"%s\" already exists", name);
 	}
 	if (want > 0) {
-		char key[16];
-		snprintf(key, sizeof(key), "%ld", want);
 		if (registry_read(reg, (int)want, &other)) {
-			bool dead = record_dead(&other);
-			if (dead)
-				teardown(reg, &other);
+			bool dead = clear_if_dead(reg, &other);
 			record_free(&other);
 			if (!dead)
 				return perr_set(e, 0, "jid %ld is in use", want);
@@ -442,8 +446,7 @@ static int pick_jid(struct registry *reg, long want, const char *name, struct pe
 	 */
 	for (size_t i = 0; i < npending; i++) {
 		if (registry_read(reg, pending[i], &other)) {
-			if (record_dead(&other))
-				teardown(reg, &other);
+			(void)clear_if_dead(reg, &other);
 			record_free(&other);
 		} else {
 			(void)registry_mark_pending(reg, pending[i], false);

@@ -106,6 +106,8 @@ struct order {
 	const char **all; /* configured jails */
 	size_t nall;
 	char *state;      /* per jail: 0 new, 1 on the path, 2 placed */
+	struct conf_jail *jails; /* each jail resolved once, on first use */
+	char *resolved;
 	const char **out;
 	size_t nout;
 	struct perr *e;
@@ -119,10 +121,23 @@ static long index_of(const struct order *o, const char *name)
 	return -1;
 }
 
+/* The depend list of jail i (NULL if none); -1 in *r when the jail cannot be resolved. */
+static const struct conf_param *deps_of(struct order *o, size_t i, struct perr *e, int *r)
+{
+	*r = 0;
+	if (!o->resolved[i]) {
+		if (conf_resolve(o->c, o->all[i], &o->jails[i], e) < 0) {
+			*r = -1;
+			return NULL;
+		}
+		o->resolved[i] = 1;
+	}
+	return conf_jail_param(&o->jails[i], "depend");
+}
+
 /* Depth first: a jail is placed after everything it depends on. */
 static int visit(struct order *o, size_t i)
 {
-	struct conf_jail j;
 	const struct conf_param *dep;
 	int r = 0;
 
@@ -131,9 +146,9 @@ static int visit(struct order *o, size_t i)
 	if (o->state[i] == 1)
 		return perr_set(o->e, 0, "%s: depends on itself through depend", o->all[i]);
 	o->state[i] = 1;
-	if (conf_resolve(o->c, o->all[i], &j, o->e) < 0)
+	dep = deps_of(o, i, o->e, &r);
+	if (r < 0)
 		return -1;
-	dep = conf_jail_param(&j, "depend");
 	for (size_t k = 0; dep && k < dep->nvalues && r == 0; k++) {
 		long d = index_of(o, dep->values[k]);
 		if (d < 0)
@@ -141,7 +156,6 @@ static int visit(struct order *o, size_t i)
 		else
 			r = visit(o, (size_t)d);
 	}
-	conf_jail_free(&j);
 	if (r == 0) {
 		o->state[i] = 2;
 		o->out[o->nout++] = o->all[i];
@@ -150,26 +164,23 @@ static int visit(struct order *o, size_t i)
 }
 
 /* Does jail i depend, directly or not, on one of the marked jails? */
-static bool reaches(const struct order *o, size_t i, const char *marked, char *seen)
+static bool reaches(struct order *o, size_t i, const char *marked, char *seen)
 {
-	struct conf_jail j;
 	struct perr ignore = { 0 };
 	const struct conf_param *dep;
 	bool found = false;
+	int r;
 
 	if (marked[i])
 		return true;
 	if (seen[i])
 		return false;
 	seen[i] = 1;
-	if (conf_resolve(o->c, o->all[i], &j, &ignore) < 0)
-		return false;
-	dep = conf_jail_param(&j, "depend");
+	dep = deps_of(o, i, &ignore, &r);
 	for (size_t k = 0; dep && k < dep->nvalues && !found; k++) {
 		long d = index_of(o, dep->values[k]);
 		found = d >= 0 && reaches(o, (size_t)d, marked, seen);
 	}
-	conf_jail_free(&j);
 	return found;
 }
 
@@ -182,10 +193,12 @@ int jailconf_order(const struct conf *c, char *const *names, size_t n, bool for_
 
 	o.nall = conf_jail_names(c, &o.all);
 	o.state = calloc(o.nall + 1, 1);
+	o.resolved = calloc(o.nall + 1, 1);
+	o.jails = calloc(o.nall + 1, sizeof(*o.jails));
 	o.out = calloc(o.nall + n + 1, sizeof(char *));
 	marked = calloc(o.nall + 1, 1);
 	seen = calloc(o.nall + 1, 1);
-	if (!o.all || !o.state || !o.out || !marked || !seen) {
+	if (!o.all || !o.state || !o.resolved || !o.jails || !o.out || !marked || !seen) {
 		perr_set(e, ENOMEM, "depend");
 		goto out;
 	}
@@ -230,6 +243,11 @@ int jailconf_order(const struct conf *c, char *const *names, size_t n, bool for_
 	o.out = NULL;
 	r = 0;
 out:
+	for (size_t i = 0; o.resolved && i < o.nall; i++)
+		if (o.resolved[i])
+			conf_jail_free(&o.jails[i]);
+	free(o.jails);
+	free(o.resolved);
 	free(o.out);
 	free(o.state);
 	free((void *)o.all);
