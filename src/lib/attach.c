@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cglimit.h"
 #include "cgroup.h"
 #include "cred.h"
 #include "ctl.h"
@@ -55,7 +56,7 @@ static void build_login_env(char **env, size_t n, char store[][300], const struc
 /* In the child: enter, confine, exec.  Errors go to errfd and exit 127. */
 static __attribute__((noreturn)) void exec_child(const struct jail_exec *x, const struct jail_cred *host_cred,
 						 const struct jail_policy *pol, const struct jail_filter *filter,
-						 int pidfd, int errfd, bool tty)
+						 int pidfd, int jid, int errfd, bool tty)
 {
 	struct perr e = { 0 };
 	struct jail_cred cred;
@@ -74,6 +75,9 @@ static __attribute__((noreturn)) void exec_child(const struct jail_exec *x, cons
 		signal(forwarded[i], SIG_DFL);
 	if (jail_policy_private_ipc(pol))
 		ns |= CLONE_NEWIPC;
+	/* v1 controllers have no clone3 placement; "0" is this process, whatever its PID namespace. */
+	if (cg_join(jid, 0, &e) < 0)
+		exec_fail(errfd, &e);
 	if (setns(pidfd, ns) < 0)
 		exec_fail(errfd, (perr_set(&e, errno, "enter the jail"), &e));
 	/* Still host uid 0 until here: become the jail's root before touching its files. */
@@ -257,7 +261,7 @@ int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, int 
 	}
 	if (pid == 0) {
 		close(errpipe[0]);
-		exec_child(x, x->host_user ? &host_cred : NULL, &pol, filter, pidfd, errpipe[1], tty);
+		exec_child(x, x->host_user ? &host_cred : NULL, &pol, filter, pidfd, rec->jid, errpipe[1], tty);
 	}
 	close(errpipe[1]);
 	if (pid < 0) {

@@ -9,6 +9,7 @@
 #include <sys/statfs.h>
 #include <time.h>
 
+#include "cglimit.h"
 #include "util.h"
 
 #ifndef CGROUP2_SUPER_MAGIC
@@ -122,8 +123,10 @@ int cgroup_destroy(int jid, int timeout_ms, struct perr *e)
 	char path[512];
 	long deadline = now_ms() + timeout_ms;
 
-	if (fd < 0)
+	if (fd < 0) {
+		cg_destroy(jid);
 		return e->err == ENOENT ? 0 : -1;
+	}
 	events = openat(fd, "cgroup.events", O_RDONLY | O_CLOEXEC);
 	/* The kernel signals a change of cgroup.events with POLLPRI. */
 	while (events >= 0 && populated(events)) {
@@ -133,6 +136,8 @@ int cgroup_destroy(int jid, int timeout_ms, struct perr *e)
 			return perr_set(e, EBUSY, "cgroup of jail %d", jid);
 		poll(&p, 1, (int)(left < 100 ? left : 100));
 	}
+	/* Empty now: the jail's v1 controller cgroups go first. */
+	cg_destroy(jid);
 	if (jail_cgroup_path(jid, path, sizeof(path), e) < 0)
 		return -1;
 	/* A process that was exiting may still pin it for a moment: EBUSY retries. */

@@ -18,6 +18,7 @@
 #include "fstab.h"
 #include "hooks.h"
 #include "jailproc.h"
+#include "limits.h"
 #include "mount.h"
 #include "priv.h"
 #include "util.h"
@@ -501,7 +502,8 @@ static int spawn_init(struct jail_record *rec, int pathfd, int exefd, int hold_c
 	}
 	close(sync[1]);
 	rec->init_pid = pid;
-	if (write_id_maps(pid, rec->uid_base, e) < 0)
+	/* v1 controllers have no clone3 placement: in before it runs anything. */
+	if (cg_join(rec->jid, pid, e) < 0 || write_id_maps(pid, rec->uid_base, e) < 0)
 		goto fail;
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
 	usernsfd = open(path, O_RDONLY | O_CLOEXEC);
@@ -552,6 +554,7 @@ int jail_create(const struct paramset *ps, struct jail_record *rec, int *ret_hol
 	struct registry reg;
 	_cleanup_close_ int pathfd = -1, exefd = -1;
 	int hold[2] = { -1, -1 }, pidfd = -1;
+	static struct jail_limits lim;
 	char exe[PATH_MAX], host[256];
 	const char *name;
 	long want = 0;
@@ -585,6 +588,9 @@ int jail_create(const struct paramset *ps, struct jail_record *rec, int *ret_hol
 	if (name && jail_check_name(name, (int)want, e) < 0 && (want > 0 || !parse_long(name, 1, 999999, &want)))
 		goto out_params;
 
+	/* Bad rules are refused before anything exists. */
+	if (limits_from_params(&rec->params, name ? name : "", &lim, e) < 0)
+		goto out_params;
 	if (registry_open(&reg, true, e) < 0)
 		goto out_params;
 	jid = pick_jid(&reg, want, name, e);
@@ -630,7 +636,7 @@ int jail_create(const struct paramset *ps, struct jail_record *rec, int *ret_hol
 		(void)cgroup_kill(jid, e);
 		(void)cgroup_destroy(jid, 5000, e);
 	}
-	if (cgroup_create(jid, e) < 0)
+	if (cgroup_create(jid, e) < 0 || limits_apply_cgroups(jid, &lim, e) < 0)
 		goto undo;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, hold) < 0) {
 		perr_set(e, errno, "socketpair");
@@ -640,6 +646,10 @@ int jail_create(const struct paramset *ps, struct jail_record *rec, int *ret_hol
 	close(hold[1]);
 	if (pidfd < 0)
 		goto undo;
+	if (limits_apply_ns(jid, pidfd, (uid_t)rec->uid_base, &lim, false, e) < 0) {
+		close(pidfd);
+		goto undo;
+	}
 	close(pidfd);
 	rec->state = JS_ACTIVE;
 	if (registry_write(&reg, rec, NULL, e) < 0)
@@ -794,9 +804,34 @@ static int set_persist(const struct jail_record *rec, bool on, struct perr *e)
 	return strcmp(reply, "exit") == 0;
 }
 
+static bool limits_changed(const struct paramset *ps)
+{
+	return ps->v[P_RCTL].set || ps->v[P_CPU_WEIGHT].set || ps->v[P_CPUSET_CPUS].set;
+}
+
+/* New rules on a running jail; on failure the old ones are put back, as far as they go. */
+static int apply_limits(const struct jail_record *rec, const struct paramset *before, struct perr *e)
+{
+	static struct jail_limits lim;
+	struct perr ignore = { 0 };
+	_cleanup_close_ int pidfd = -1;
+
+	if (limits_from_params(&rec->params, rec->name, &lim, e) < 0)
+		return -1;
+	pidfd = jail_open_init(rec);
+	if (limits_apply_cgroups(rec->jid, &lim, e) == 0 &&
+	    (pidfd < 0 || limits_apply_ns(rec->jid, pidfd, (uid_t)rec->uid_base, &lim, true, e) == 0))
+		return 0;
+	if (limits_from_params(before, rec->name, &lim, &ignore) == 0 &&
+	    limits_apply_cgroups(rec->jid, &lim, &ignore) == 0 && pidfd >= 0)
+		(void)limits_apply_ns(rec->jid, pidfd, (uid_t)rec->uid_base, &lim, true, &ignore);
+	return -1;
+}
+
 int jail_modify(const char *key, const struct paramset *ps, struct jail_record *rec, struct perr *e)
 {
 	struct registry reg;
+	struct paramset before = { 0 };
 	bool gone = false;
 	char old_name[sizeof(rec->name)];
 
@@ -807,6 +842,10 @@ int jail_modify(const char *key, const struct paramset *ps, struct jail_record *
 		return -1;
 	}
 	snprintf(old_name, sizeof(old_name), "%s", rec->name);
+	if (param_copy(&before, &rec->params) < 0) {
+		perr_set(e, ENOMEM, "parameters");
+		goto fail;
+	}
 	for (int i = 0; i < P__COUNT; i++) {
 		const char *v = param_str(ps, i);
 		if (!v || i == P_JID)
@@ -843,9 +882,12 @@ int jail_modify(const char *key, const struct paramset *ps, struct jail_record *
 		if (param_copy_one(&rec->params, ps, i, e) < 0)
 			goto fail;
 	}
+	if (limits_changed(ps) && apply_limits(rec, &before, e) < 0)
+		goto fail;
 	if (registry_write(&reg, rec, old_name, e) < 0)
 		goto fail;
 	registry_close(&reg);
+	param_free(&before);
 	if (gone) {
 		/* An empty jail that lost persist goes now: clear what it leaves. */
 		int pidfd = jail_open_init(rec);
@@ -857,6 +899,7 @@ int jail_modify(const char *key, const struct paramset *ps, struct jail_record *
 	return 0;
 fail:
 	registry_close(&reg);
+	param_free(&before);
 	record_free(rec);
 	return -1;
 }

@@ -19,6 +19,23 @@
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 #endif
 
+/* The rctl rules' per-process limits; only ever lowered, so jail root cannot raise them again. */
+static int set_rlimits(const struct jail_policy *p, struct perr *e)
+{
+	for (int i = 0; i < RLIMIT_NLIMITS; i++) {
+		struct rlimit cur;
+		if (p->rlimit[i] == RLIM_INFINITY || getrlimit(i, &cur) < 0)
+			continue;
+		if (p->rlimit[i] < cur.rlim_max)
+			cur.rlim_max = p->rlimit[i];
+		if (cur.rlim_cur > cur.rlim_max)
+			cur.rlim_cur = cur.rlim_max;
+		if (setrlimit(i, &cur) < 0)
+			return perr_set(e, errno, "setrlimit");
+	}
+	return 0;
+}
+
 int jail_make_process(const struct jail_policy *p, const struct jail_filter *f, const struct jail_cred *c,
 		      int first_fd_to_close, struct perr *e)
 {
@@ -29,6 +46,8 @@ int jail_make_process(const struct jail_policy *p, const struct jail_filter *f, 
 	/* A keyring of its own: the caller's session keyring must not come along. */
 	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL, 0, 0, 0) < 0 && errno != ENOSYS)
 		return perr_set(e, errno, "new session keyring");
+	if (set_rlimits(p, e) < 0)
+		return -1;
 	/* Privilege only shrinks: bounding set and filter, then the user, then what root keeps. */
 	if (priv_restrict(p, f, e) < 0)
 		return -1;

@@ -63,6 +63,9 @@ const struct param_def param_table[P__COUNT] = {
 	[P_EXEC_CLEAN] = B("exec.clean", PF_NOSTATE, "false", "commands in the jail start with a login's clean environment"),
 	[P_EXEC_TIMEOUT] = I("exec.timeout", PF_NOSTATE, "0", 0, 86400, "seconds an exec.* command may take, 0 for no limit"),
 	[P_STOP_TIMEOUT] = I("stop.timeout", PF_NOSTATE, "10", 0, 86400, "seconds between SIGTERM and SIGKILL at removal"),
+	[P_RCTL] = { "rctl", PT_LIST, 0, NULL, 0, 0, "rctl(8) rules resource:action=amount: cgroups, rlimits, IPC sysctls" },
+	[P_CPU_WEIGHT] = I("cpu.weight", 0, "100", 1, 10000, "cpu.weight (v2) or cpu.shares (v1): the jail's share against other jails"),
+	[P_CPUSET_CPUS] = S("cpuset.cpus", 0, NULL, "cpuset cgroup: the CPUs the jail's processes may run on"),
 };
 
 int param_lookup(const char *name)

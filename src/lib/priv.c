@@ -1,5 +1,6 @@
 #include "priv.h"
 
+#include "limits.h"
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -15,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include "limits.h"
 #include "util.h"
 
 static enum jail_sys jail_sys_of(const struct paramset *ps, int id)
@@ -46,6 +48,13 @@ void jail_policy_from_params(struct jail_policy *p, const struct paramset *ps)
 	p->sysvmsg = jail_sys_of(ps, P_SYSVMSG);
 	p->sysvsem = jail_sys_of(ps, P_SYSVSEM);
 	p->sysvshm = jail_sys_of(ps, P_SYSVSHM);
+	/* The rules were checked when they were set; a bad one here only leaves the rlimits alone. */
+	static struct jail_limits l;
+	struct perr e = { 0 };
+	const char *name = param_str(ps, P_NAME);
+	bool ok = limits_from_params(ps, name ? name : "", &l, &e) == 0;
+	for (int i = 0; i < RLIMIT_NLIMITS; i++)
+		p->rlimit[i] = ok ? l.rlimit[i] : RLIM_INFINITY;
 }
 
 bool jail_policy_private_ipc(const struct jail_policy *p)

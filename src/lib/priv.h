@@ -9,6 +9,7 @@
 
 #include <linux/filter.h>
 #include <stdbool.h>
+#include <sys/resource.h>
 
 #include "error.h"
 #include "param.h"
@@ -20,6 +21,8 @@ struct jail_policy {
 		quotas, read_msgbuf;
 	bool new_userns; /* children.max > 0 */
 	enum jail_sys sysvmsg, sysvsem, sysvshm;
+	/* From the rctl rules; RLIM_INFINITY where none. */
+	rlim_t rlimit[RLIMIT_NLIMITS];
 };
 
 void jail_policy_from_params(struct jail_policy *p, const struct paramset *ps);

@@ -1,0 +1,359 @@
+/*
+ * The cgroup v1 back end, for hybrid hosts: MOUNT/prison/JID in each
+ * controller's own hierarchy, made the first time the jail needs that
+ * controller.  v1 has no clone3 placement, so a new jail process is
+ * written into cgroup.procs before it runs anything, and processes already
+ * running are moved when a controller is added to a live jail.
+ */
+#include "cglimit.h"
+
+#include <fcntl.h>
+#include <mntent.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "util.h"
+
+/* v1 names: the io controller is blkio there. */
+static const char *const v1_names[CGC__COUNT] = { "memory", "pids", "cpu", "cpuset", "blkio" };
+static char mounts[CGC__COUNT][256];
+static bool scanned;
+
+static void scan_mounts(void)
+{
+	FILE *f;
+	struct mntent m, *p;
+	char buf[1024];
+
+	if (scanned)
+		return;
+	scanned = true;
+	f = setmntent("/proc/self/mounts", "re");
+	if (!f)
+		return;
+	while ((p = getmntent_r(f, &m, buf, sizeof(buf))))
+		if (strcmp(p->mnt_type, "cgroup") == 0)
+			for (int c = 0; c < CGC__COUNT; c++)
+				if (!mounts[c][0] && hasmntopt(p, v1_names[c]))
+					snprintf(mounts[c], sizeof(mounts[c]), "%s", p->mnt_dir);
+	endmntent(f);
+}
+
+static bool v1_has(enum cg_controller c)
+{
+	scan_mounts();
+	return mounts[c][0] != '\0';
+}
+
+static int path_of(enum cg_controller c, int jid, char *buf, size_t len)
+{
+	scan_mounts();
+	if (!mounts[c][0])
+		return -1;
+	if (jid > 0)
+		snprintf(buf, len, "%s/prison/%d", mounts[c], jid);
+	else
+		snprintf(buf, len, "%s/prison", mounts[c]);
+	return 0;
+}
+
+static int open_cg(enum cg_controller c, int jid)
+{
+	char path[512];
+
+	if (path_of(c, jid, path, sizeof(path)) < 0)
+		return -1;
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+}
+
+static int knob(int dir, const char *name, const char *value, struct perr *e)
+{
+	if (write_file_at(dir, name, value) < 0)
+		return perr_set(e, errno, "cgroup %s = %s", name, value);
+	return 0;
+}
+
+/* A new cpuset cgroup starts with no CPU and no memory node: copy the parent's. */
+static int cpuset_inherit(int parent, int dir, struct perr *e)
+{
+	char buf[256];
+
+	for (int i = 0; i < 2; i++) {
+		const char *name = i ? "cpuset.mems" : "cpuset.cpus";
+		if (read_file_at(parent, name, buf, sizeof(buf)) < 0)
+			return perr_set(e, errno, "cgroup %s", name);
+		buf[strcspn(buf, "\n")] = '\0';
+		if (knob(dir, name, buf[0] ? buf : "\n", e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* MOUNT/prison then MOUNT/prison/JID; *made tells whether the second is new. */
+static int make_dirs(enum cg_controller c, int jid, bool *made, struct perr *e)
+{
+	char path[512];
+	_cleanup_close_ int top = -1, prison = -1, dir = -1;
+
+	*made = false;
+	if (path_of(c, 0, path, sizeof(path)) < 0)
+		return perr_set(e, 0, "no v1 %s hierarchy", v1_names[c]);
+	if (mkdir(path, 0755) == 0) {
+		if (c == CGC_CPUSET) {
+			top = open(mounts[c], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			prison = open_cg(c, 0);
+			if (top < 0 || prison < 0 || cpuset_inherit(top, prison, e) < 0)
+				return perr_prefix(e, "%s", path);
+		}
+	} else if (errno != EEXIST) {
+		return perr_set(e, errno, "cgroup %s", path);
+	}
+	path_of(c, jid, path, sizeof(path));
+	if (mkdir(path, 0755) < 0) {
+		if (errno != EEXIST)
+			return perr_set(e, errno, "cgroup %s", path);
+		return 0;
+	}
+	*made = true;
+	if (c == CGC_CPUSET) {
+		if (prison < 0)
+			prison = open_cg(c, 0);
+		dir = open_cg(c, jid);
+		if (prison < 0 || dir < 0 || cpuset_inherit(prison, dir, e) < 0) {
+			rmdir(path);
+			return perr_prefix(e, "%s", path);
+		}
+	}
+	return 0;
+}
+
+/*
+ * Move every process of the jail (its cgroup2 membership is the truth) into
+ * dir; again until no new one appears, since a process may fork meanwhile.
+ */
+static int move_procs(int jid, int dir, struct perr *e)
+{
+	for (int round = 0; round < 100; round++) {
+		_cleanup_close_ int v2 = cgroup_open(jid, e);
+		char buf[65536];
+		int moved = 0;
+		if (v2 < 0 || read_file_at(v2, "cgroup.procs", buf, sizeof(buf)) < 0)
+			return -1;
+		/* Newline on both sides of every pid, so "12" is not found in "120". */
+		char mine[65536] = "\n";
+		if (read_file_at(dir, "cgroup.procs", mine + 1, sizeof(mine) - 1) < 0)
+			mine[1] = '\0';
+		for (char *save = NULL, *t = strtok_r(buf, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
+			char needle[32];
+			snprintf(needle, sizeof(needle), "\n%s\n", t);
+			if (strstr(mine, needle))
+				continue;
+			if (write_file_at(dir, "cgroup.procs", t) < 0 && errno != ESRCH)
+				return perr_set(e, errno, "move process %s", t);
+			moved++;
+		}
+		if (!moved)
+			return 0;
+	}
+	return perr_set(e, EAGAIN, "processes keep appearing while the jail is moved into a cgroup");
+}
+
+static void fmt_v1(char *buf, size_t len, uint64_t v)
+{
+	if (v == CG_UNLIMITED)
+		snprintf(buf, len, "-1");
+	else
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+}
+
+static int apply_memory(int dir, const struct cg_limits *l, struct perr *e)
+{
+	char v[32];
+	bool memsw = faccessat(dir, "memory.memsw.limit_in_bytes", F_OK, 0) == 0;
+
+	if (l->swap_max != CG_UNLIMITED && !memsw)
+		return perr_set(e, 0, "swapuse: this kernel keeps no swap account (swapaccount=1)");
+	if (l->swap_max != CG_UNLIMITED && l->memory_max == CG_UNLIMITED)
+		return perr_set(e, 0, "swapuse: cgroup v1 limits memory and swap together, so it needs a memoryuse limit too");
+	/* memsw may never be below the memory limit: lift it, set memory, then lower it. */
+	if (memsw && knob(dir, "memory.memsw.limit_in_bytes", "-1", e) < 0)
+		return -1;
+	fmt_v1(v, sizeof(v), l->memory_max);
+	if (knob(dir, "memory.limit_in_bytes", v, e) < 0)
+		return -1;
+	if (l->swap_max != CG_UNLIMITED) {
+		snprintf(v, sizeof(v), "%llu", (unsigned long long)(l->memory_max + l->swap_max));
+		return knob(dir, "memory.memsw.limit_in_bytes", v, e);
+	}
+	return 0;
+}
+
+static int apply_io(int dir, const struct cg_limits *l, struct perr *e)
+{
+	static const char *const files[] = { "blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device",
+					     "blkio.throttle.read_iops_device", "blkio.throttle.write_iops_device" };
+	const uint64_t v[] = { l->rbps, l->wbps, l->riops, l->wiops };
+	char devs[64][16], line[64];
+	int n = cg_list_disks(devs, 64);
+
+	for (int i = 0; i < n; i++)
+		for (size_t k = 0; k < ARRAY_SIZE(files); k++) {
+			/* 0 removes a device's limit. */
+			snprintf(line, sizeof(line), "%s %llu", devs[i],
+				 v[k] == CG_UNLIMITED ? 0ULL : (unsigned long long)v[k]);
+			if (write_file_at(dir, files[k], line) < 0 && errno != ENODEV && errno != EINVAL)
+				return perr_set(e, errno, "cgroup %s %s", files[k], line);
+		}
+	return 0;
+}
+
+static int v1_apply(int jid, enum cg_controller c, const struct cg_limits *l, struct perr *e)
+{
+	_cleanup_close_ int dir = -1;
+	char v[64];
+	bool made;
+	int r = 0;
+
+	if (make_dirs(c, jid, &made, e) < 0)
+		return -1;
+	dir = open_cg(c, jid);
+	if (dir < 0)
+		return perr_set(e, errno, "v1 %s cgroup of jail %d", v1_names[c], jid);
+	switch (c) {
+	case CGC_MEMORY:
+		r = apply_memory(dir, l, e);
+		break;
+	case CGC_PIDS:
+		if (l->pids_max == CG_UNLIMITED)
+			snprintf(v, sizeof(v), "max");
+		else
+			snprintf(v, sizeof(v), "%llu", (unsigned long long)l->pids_max);
+		r = knob(dir, "pids.max", v, e);
+		break;
+	case CGC_CPU:
+		/* cgroup2's weight 100 is v1's 1024 shares. */
+		snprintf(v, sizeof(v), "%llu", (unsigned long long)l->cpu_weight * 1024 / 100 < 2 ? 2ULL
+				: (unsigned long long)l->cpu_weight * 1024 / 100);
+		r = knob(dir, "cpu.shares", v, e);
+		snprintf(v, sizeof(v), "%llu", CG_CPU_PERIOD_US);
+		if (r == 0)
+			r = knob(dir, "cpu.cfs_period_us", v, e);
+		fmt_v1(v, sizeof(v), l->cpu_quota_us);
+		if (r == 0)
+			r = knob(dir, "cpu.cfs_quota_us", v, e);
+		break;
+	case CGC_CPUSET: {
+		_cleanup_close_ int prison = open_cg(c, 0);
+		if (l->cpus[0])
+			r = knob(dir, "cpuset.cpus", l->cpus, e);
+		else if (prison >= 0)
+			r = cpuset_inherit(prison, dir, e);
+		break;
+	}
+	case CGC_IO:
+		r = apply_io(dir, l, e);
+		break;
+	case CGC__COUNT:
+		break;
+	}
+	if (r == 0 && made)
+		r = move_procs(jid, dir, e);
+	if (r < 0 && made) {
+		char path[512];
+		path_of(c, jid, path, sizeof(path));
+		rmdir(path);
+	}
+	return r;
+}
+
+static bool v1_in_use(int jid, enum cg_controller c)
+{
+	char path[512];
+
+	return path_of(c, jid, path, sizeof(path)) == 0 && access(path, F_OK) == 0;
+}
+
+static uint64_t read_u64(int dir, const char *name)
+{
+	char buf[64];
+
+	if (read_file_at(dir, name, buf, sizeof(buf)) <= 0)
+		return CG_UNLIMITED;
+	return strtoull(buf, NULL, 10);
+}
+
+/* blkio.throttle.io_service_bytes: "MAJ:MIN Read N" lines; the sum of one kind. */
+static uint64_t blkio_sum(int dir, const char *file, const char *kind)
+{
+	char buf[8192], key[16];
+	uint64_t sum = 0;
+	bool any = false;
+
+	if (read_file_at(dir, file, buf, sizeof(buf)) <= 0)
+		return CG_UNLIMITED;
+	for (char *save = NULL, *t = strtok_r(buf, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
+		unsigned long long n;
+		char dev[32];
+		if (sscanf(t, "%31s %15s %llu", dev, key, &n) == 3 && strcmp(key, kind) == 0) {
+			sum += n;
+			any = true;
+		}
+	}
+	return any ? sum : 0;
+}
+
+static void v1_usage(int jid, enum cg_controller c, struct cg_usage *u)
+{
+	_cleanup_close_ int dir = open_cg(c, jid);
+
+	if (dir < 0)
+		return;
+	if (c == CGC_MEMORY) {
+		uint64_t mem = read_u64(dir, "memory.usage_in_bytes"), both = read_u64(dir, "memory.memsw.usage_in_bytes");
+		u->memory = mem;
+		if (mem != CG_UNLIMITED && both != CG_UNLIMITED)
+			u->swap = both > mem ? both - mem : 0;
+	} else if (c == CGC_IO) {
+		u->rbytes = blkio_sum(dir, "blkio.throttle.io_service_bytes", "Read");
+		u->wbytes = blkio_sum(dir, "blkio.throttle.io_service_bytes", "Write");
+		u->rios = blkio_sum(dir, "blkio.throttle.io_serviced", "Read");
+		u->wios = blkio_sum(dir, "blkio.throttle.io_serviced", "Write");
+	}
+}
+
+static int v1_join(int jid, pid_t pid, struct perr *e)
+{
+	char v[16];
+
+	snprintf(v, sizeof(v), "%d", (int)pid);
+	for (int c = 0; c < CGC__COUNT; c++) {
+		if (cg_v2.has((enum cg_controller)c))
+			continue;
+		_cleanup_close_ int dir = open_cg((enum cg_controller)c, jid);
+		if (dir >= 0 && write_file_at(dir, "cgroup.procs", v) < 0)
+			return perr_set(e, errno, "join the jail's %s cgroup", v1_names[c]);
+	}
+	return 0;
+}
+
+static void v1_destroy(int jid)
+{
+	char path[512];
+
+	for (int c = 0; c < CGC__COUNT; c++)
+		if (path_of((enum cg_controller)c, jid, path, sizeof(path)) == 0)
+			(void)rmdir(path);
+}
+
+struct cg_backend cg_v1 = {
+	.name = "cgroup v1",
+	.has = v1_has,
+	.apply = v1_apply,
+	.in_use = v1_in_use,
+	.usage = v1_usage,
+	.join = v1_join,
+	.destroy = v1_destroy,
+};

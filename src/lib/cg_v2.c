@@ -1,0 +1,247 @@
+/*
+ * The cgroup2 back end: controllers enabled for ROOT/prison's children and
+ * written in the jail's own cgroup ROOT/prison/JID, which cgroup.c makes.
+ */
+#include "cglimit.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "util.h"
+
+static const char *const v2_names[CGC__COUNT] = { "memory", "pids", "cpu", "cpuset", "io" };
+
+static const char *v2_root(void)
+{
+	struct perr e = { 0 };
+
+	if (cg_v2.root[0])
+		return cg_v2.root;
+	return cgroup_unified_root(&e);
+}
+
+static int open_dir(int jid, struct perr *e)
+{
+	const char *root = v2_root();
+	char path[512];
+	int fd;
+
+	if (!root)
+		return perr_set(e, 0, "no cgroup2 hierarchy");
+	if (jid > 0)
+		snprintf(path, sizeof(path), "%s/prison/%d", root, jid);
+	else
+		snprintf(path, sizeof(path), "%s/prison", root);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return perr_set(e, errno, "cgroup %s", path);
+	return fd;
+}
+
+static bool word_in(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+static bool v2_has(enum cg_controller c)
+{
+	const char *root = v2_root();
+	char buf[512];
+	_cleanup_close_ int fd = root ? open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+
+	return fd >= 0 && read_file_at(fd, "cgroup.controllers", buf, sizeof(buf)) > 0 && word_in(buf, v2_names[c]);
+}
+
+/* Hand the controller down to the jails: ROOT's and ROOT/prison's subtree_control. */
+static int enable(enum cg_controller c, struct perr *e)
+{
+	const char *root = v2_root();
+	char plus[16], buf[512];
+	_cleanup_close_ int rootfd = root ? open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	_cleanup_close_ int prison = open_dir(0, e);
+
+	if (rootfd < 0 || prison < 0)
+		return perr_set(e, errno, "cgroup2 root");
+	snprintf(plus, sizeof(plus), "+%s", v2_names[c]);
+	if (read_file_at(prison, "cgroup.subtree_control", buf, sizeof(buf)) >= 0 && word_in(buf, v2_names[c]))
+		return 0;
+	if ((read_file_at(rootfd, "cgroup.subtree_control", buf, sizeof(buf)) < 0 || !word_in(buf, v2_names[c])) &&
+	    write_file_at(rootfd, "cgroup.subtree_control", plus) < 0)
+		return perr_set(e, errno, "enable the %s controller in %s", v2_names[c], root);
+	if (write_file_at(prison, "cgroup.subtree_control", plus) < 0)
+		return perr_set(e, errno, "enable the %s controller in %s/prison", v2_names[c], root);
+	return 0;
+}
+
+static void fmt_max(char *buf, size_t len, uint64_t v)
+{
+	if (v == CG_UNLIMITED)
+		snprintf(buf, len, "max");
+	else
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+}
+
+static int knob(int dir, const char *name, const char *value, struct perr *e)
+{
+	if (write_file_at(dir, name, value) < 0)
+		return perr_set(e, errno, "cgroup %s = %s", name, value);
+	return 0;
+}
+
+static int apply_io(int dir, const struct cg_limits *l, struct perr *e)
+{
+	char devs[64][16], r[24], w[24], ri[24], wi[24], line[160];
+	int n = cg_list_disks(devs, 64);
+
+	fmt_max(r, sizeof(r), l->rbps);
+	fmt_max(w, sizeof(w), l->wbps);
+	fmt_max(ri, sizeof(ri), l->riops);
+	fmt_max(wi, sizeof(wi), l->wiops);
+	for (int i = 0; i < n; i++) {
+		snprintf(line, sizeof(line), "%s rbps=%s wbps=%s riops=%s wiops=%s", devs[i], r, w, ri, wi);
+		/* A device the io controller does not handle (no request queue) is skipped. */
+		if (write_file_at(dir, "io.max", line) < 0 && errno != ENODEV && errno != EINVAL)
+			return perr_set(e, errno, "cgroup io.max %s", line);
+	}
+	return 0;
+}
+
+static int v2_apply(int jid, enum cg_controller c, const struct cg_limits *l, struct perr *e)
+{
+	_cleanup_close_ int dir = -1;
+	char v[64];
+
+	if (enable(c, e) < 0)
+		return -1;
+	dir = open_dir(jid, e);
+	if (dir < 0)
+		return -1;
+	switch (c) {
+	case CGC_MEMORY:
+		fmt_max(v, sizeof(v), l->memory_max);
+		if (knob(dir, "memory.max", v, e) < 0)
+			return -1;
+		fmt_max(v, sizeof(v), l->swap_max);
+		if (faccessat(dir, "memory.swap.max", F_OK, 0) == 0)
+			return knob(dir, "memory.swap.max", v, e);
+		if (l->swap_max != CG_UNLIMITED)
+			return perr_set(e, 0, "swapuse: this kernel keeps no swap account (memory.swap.max)");
+		return 0;
+	case CGC_PIDS:
+		fmt_max(v, sizeof(v), l->pids_max);
+		return knob(dir, "pids.max", v, e);
+	case CGC_CPU:
+		snprintf(v, sizeof(v), "%u", l->cpu_weight);
+		if (knob(dir, "cpu.weight", v, e) < 0)
+			return -1;
+		if (l->cpu_quota_us == CG_UNLIMITED)
+			snprintf(v, sizeof(v), "max %llu", CG_CPU_PERIOD_US);
+		else
+			snprintf(v, sizeof(v), "%llu %llu", (unsigned long long)l->cpu_quota_us, CG_CPU_PERIOD_US);
+		return knob(dir, "cpu.max", v, e);
+	case CGC_CPUSET:
+		/* An empty cpuset.cpus means the parent's: every CPU. */
+		return knob(dir, "cpuset.cpus", l->cpus[0] ? l->cpus : "\n", e);
+	case CGC_IO:
+		return apply_io(dir, l, e);
+	case CGC__COUNT:
+		break;
+	}
+	return 0;
+}
+
+static bool v2_in_use(int jid, enum cg_controller c)
+{
+	static const char *const probe[CGC__COUNT] = { "memory.max", "pids.max", "cpu.max", "cpuset.cpus", "io.max" };
+	struct perr e = { 0 };
+	_cleanup_close_ int dir = open_dir(jid, &e);
+
+	return dir >= 0 && faccessat(dir, probe[c], F_OK, 0) == 0;
+}
+
+/* "key value" lines: the value of key, or CG_UNLIMITED. */
+static uint64_t keyed(const char *text, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (strncmp(p, key, n) == 0 && p[n] == ' ')
+			return strtoull(p + n + 1, NULL, 10);
+	return CG_UNLIMITED;
+}
+
+static uint64_t add(uint64_t a, uint64_t b)
+{
+	return a == CG_UNLIMITED ? b : a + b;
+}
+
+static void v2_usage(int jid, enum cg_controller c, struct cg_usage *u)
+{
+	struct perr e = { 0 };
+	_cleanup_close_ int dir = open_dir(jid, &e);
+	char buf[4096];
+
+	if (dir < 0)
+		return;
+	switch (c) {
+	case CGC_MEMORY:
+		if (read_file_at(dir, "memory.current", buf, sizeof(buf)) > 0)
+			u->memory = strtoull(buf, NULL, 10);
+		if (read_file_at(dir, "memory.swap.current", buf, sizeof(buf)) > 0)
+			u->swap = strtoull(buf, NULL, 10);
+		break;
+	case CGC_CPU:
+		if (read_file_at(dir, "cpu.stat", buf, sizeof(buf)) > 0)
+			u->cpu_usec = keyed(buf, "usage_usec");
+		break;
+	case CGC_IO:
+		/* "MAJ:MIN rbytes=.. wbytes=.. rios=.. wios=.." per device. */
+		if (read_file_at(dir, "io.stat", buf, sizeof(buf)) > 0)
+			for (char *p = buf; (p = strstr(p, "rbytes=")); p++) {
+				unsigned long long rb, wb, ri, wi;
+				if (sscanf(p, "rbytes=%llu wbytes=%llu rios=%llu wios=%llu", &rb, &wb, &ri, &wi) == 4) {
+					u->rbytes = add(u->rbytes, rb);
+					u->wbytes = add(u->wbytes, wb);
+					u->rios = add(u->rios, ri);
+					u->wios = add(u->wios, wi);
+				}
+			}
+		break;
+	case CGC_PIDS:
+	case CGC_CPUSET:
+	case CGC__COUNT:
+		break;
+	}
+}
+
+static int v2_join(int jid, pid_t pid, struct perr *e)
+{
+	(void)jid;
+	(void)pid;
+	(void)e;
+	return 0;
+}
+
+static void v2_destroy(int jid)
+{
+	/* The jail's cgroup2 directory is cgroup.c's. */
+	(void)jid;
+}
+
+struct cg_backend cg_v2 = {
+	.name = "cgroup2",
+	.has = v2_has,
+	.apply = v2_apply,
+	.in_use = v2_in_use,
+	.usage = v2_usage,
+	.join = v2_join,
+	.destroy = v2_destroy,
+};

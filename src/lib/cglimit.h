@@ -1,0 +1,79 @@
+/*
+ * Resource controllers of a jail's cgroups behind one interface with two
+ * back ends: cgroup2 (pure v2 hosts, and any controller a hybrid host left
+ * to its unified hierarchy) and cgroup v1 (the controllers a hybrid host
+ * mounts on their own).  Each controller is served by whichever layout has
+ * it.  Membership, cgroup.kill and BPF stay on the jail's cgroup2 cgroup
+ * (cgroup.c); a v1 cgroup is made only when the jail uses that controller,
+ * since each one costs kernel memory.
+ */
+#ifndef PRISON_CGLIMIT_H
+#define PRISON_CGLIMIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+enum cg_controller { CGC_MEMORY, CGC_PIDS, CGC_CPU, CGC_CPUSET, CGC_IO, CGC__COUNT };
+
+#define CG_UNLIMITED UINT64_MAX
+#define CG_CPU_PERIOD_US 100000ULL
+#define CG_WEIGHT_DEFAULT 100
+
+/* What a jail's cgroups hold; CG_UNLIMITED where there is no limit. */
+struct cg_limits {
+	uint64_t memory_max, swap_max, pids_max;
+	uint64_t cpu_quota_us;  /* per CG_CPU_PERIOD_US */
+	unsigned cpu_weight;    /* 1..10000, cgroup2's scale */
+	char cpus[256];         /* cpuset.cpus, "" for every CPU */
+	uint64_t rbps, wbps, riops, wiops; /* on every disk */
+};
+
+/* Counters for rctl -u; CG_UNLIMITED where unknown. */
+struct cg_usage {
+	uint64_t memory, swap, cpu_usec, rbytes, wbytes, rios, wios;
+};
+
+struct cg_backend {
+	const char *name;
+	/* Does this layout have controller c on this host? */
+	bool (*has)(enum cg_controller c);
+	/* Make the jail's cgroup for c if need be and write the part of l that c enforces. */
+	int (*apply)(int jid, enum cg_controller c, const struct cg_limits *l, struct perr *e);
+	/* Whether the jail already has a cgroup for c here. */
+	bool (*in_use)(int jid, enum cg_controller c);
+	/* Add counters c keeps to u. */
+	void (*usage)(int jid, enum cg_controller c, struct cg_usage *u);
+	/* Put pid into every cgroup the jail has in this layout (v2: nothing to do, clone3 did it). */
+	int (*join)(int jid, pid_t pid, struct perr *e);
+	/* Remove the jail's cgroups of this layout; they must be empty. */
+	void (*destroy)(int jid);
+	/* Root of the layout, for tests that point a back end at a scratch tree. */
+	char root[256];
+};
+
+extern struct cg_backend cg_v1, cg_v2;
+
+/* The back end that has c, or NULL when neither layout does. */
+struct cg_backend *cg_backend_for(enum cg_controller c);
+const char *cg_controller_name(enum cg_controller c);
+/* Does l need controller c at all (cpu always: fair share)? */
+bool cg_needs(const struct cg_limits *l, enum cg_controller c);
+void cg_limits_init(struct cg_limits *l);
+/* Apply l to every controller that needs it or already serves the jail. */
+int cg_apply_all(int jid, const struct cg_limits *l, struct perr *e);
+/* Put pid into the jail's v1 cgroups (nothing on pure v2). */
+int cg_join(int jid, pid_t pid, struct perr *e);
+/* All the counters both layouts keep for the jail. */
+void cg_usage(int jid, struct cg_usage *u);
+/* Remove the jail's controller cgroups of both layouts. */
+void cg_destroy(int jid);
+
+/* "MAJ:MIN" of every whole disk, for I/O limits; count returned, at most max. */
+int cg_list_disks(char (*devs)[16], int max);
+/* Validate a CPU list such as "0-3,6" against the CPUs the host has. */
+int cg_check_cpus(const char *list, struct perr *e);
+
+#endif

@@ -1,0 +1,293 @@
+#include "limits.h"
+
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <linux/openat2.h>
+#include <signal.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "util.h"
+
+#ifndef DEVPTS_SUPER_MAGIC
+#define DEVPTS_SUPER_MAGIC 0x1cd1
+#endif
+
+/* Defaults of a new IPC namespace in the kernel, restored when a rule goes. */
+static const uint64_t ipc_default[IPC__COUNT] = {
+	[IPC_MSGMNB] = 16384, [IPC_MSGMNI] = 32000, [IPC_SEMMNS] = 1024000000,
+	[IPC_SEMOPM] = 500, [IPC_SHMMNI] = 4096, [IPC_SHMALL] = 18446744073692774399ULL,
+};
+/* devpts' ceiling when no max= is given (NR_UNIX98_PTY_MAX). */
+#define PTY_MAX_DEFAULT 1048576ULL
+
+int limits_rules(const struct paramset *ps, const char *name, struct rctl_rule *rules, size_t max, size_t *n,
+		 struct perr *e)
+{
+	const struct param_value *v = &ps->v[P_RCTL];
+
+	*n = 0;
+	if (!v->set || !v->argv)
+		return 0;
+	for (char **w = v->argv; *w; w++) {
+		char buf[1024], *save = NULL;
+		if (strlen(*w) >= sizeof(buf))
+			return perr_set(e, 0, "rctl: rule too long");
+		snprintf(buf, sizeof(buf), "%s", *w);
+		/* One word may hold several rules, comma-separated, as FreeBSD's lists do. */
+		for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			struct rctl_rule r;
+			if (*n == max)
+				return perr_set(e, 0, "rctl: more than %zu rules", max);
+			if (rctl_parse_rule(t, name, &r, e) < 0 || rctl_check(&r, e) < 0)
+				return perr_prefix(e, "rctl");
+			if (strcmp(r.jail, name) != 0)
+				return perr_set(e, 0, "rctl: rule \"%s\" names another jail", t);
+			rules[(*n)++] = r;
+		}
+	}
+	return 0;
+}
+
+static void lower(uint64_t *slot, uint64_t v)
+{
+	if (v < *slot)
+		*slot = v;
+}
+
+static void lower_rlim(rlim_t *slot, uint64_t v)
+{
+	if ((rlim_t)v < *slot)
+		*slot = (rlim_t)v;
+}
+
+static void fold(struct jail_limits *l, const struct rctl_rule *r)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint64_t a = r->amount;
+
+	if (r->action == RA_LOG || r->action == RA_DEVCTL || r->action == RA_SIGNAL) {
+		if (l->nwatch < LIMITS_MAX_RULES)
+			l->watch[l->nwatch++] = *r;
+		return;
+	}
+	switch ((enum rctl_resource)r->resource) {
+	case R_MEMORYUSE: lower(&l->cg.memory_max, a); break;
+	case R_SWAPUSE: lower(&l->cg.swap_max, a); break;
+	case R_MAXPROC:
+	case R_NTHR: lower(&l->cg.pids_max, a); break;
+	case R_PCPU: lower(&l->cg.cpu_quota_us, a * CG_CPU_PERIOD_US / 100); break;
+	case R_READBPS: lower(&l->cg.rbps, a); break;
+	case R_WRITEBPS: lower(&l->cg.wbps, a); break;
+	case R_READIOPS: lower(&l->cg.riops, a); break;
+	case R_WRITEIOPS: lower(&l->cg.wiops, a); break;
+	case R_DATASIZE: lower_rlim(&l->rlimit[RLIMIT_DATA], a); break;
+	case R_STACKSIZE: lower_rlim(&l->rlimit[RLIMIT_STACK], a); break;
+	case R_COREDUMPSIZE: lower_rlim(&l->rlimit[RLIMIT_CORE], a); break;
+	case R_MEMORYLOCKED: lower_rlim(&l->rlimit[RLIMIT_MEMLOCK], a); break;
+	case R_OPENFILES: lower_rlim(&l->rlimit[RLIMIT_NOFILE], a); break;
+	case R_VMEMORYUSE: lower_rlim(&l->rlimit[RLIMIT_AS], a); break;
+	case R_PSEUDOTERMINALS: lower(&l->pty_max, a); break;
+	case R_MSGQSIZE: lower(&l->ipc[IPC_MSGMNB], a); break;
+	case R_NMSGQ: lower(&l->ipc[IPC_MSGMNI], a); break;
+	case R_NSEM: lower(&l->ipc[IPC_SEMMNS], a); break;
+	case R_NSEMOP: lower(&l->ipc[IPC_SEMOPM], a); break;
+	case R_NSHM: lower(&l->ipc[IPC_SHMMNI], a); break;
+	case R_SHMSIZE: lower(&l->ipc[IPC_SHMALL], (a + (uint64_t)page - 1) / (uint64_t)page); break;
+	case R_CPUTIME:
+	case R_WALLCLOCK:
+	case R_MSGQQUEUED:
+	case R__COUNT:
+		break;
+	}
+}
+
+int limits_from_params(const struct paramset *ps, const char *name, struct jail_limits *l, struct perr *e)
+{
+	static struct rctl_rule rules[LIMITS_MAX_RULES];
+	const char *cpus = param_str(ps, P_CPUSET_CPUS);
+	size_t n;
+
+	memset(l, 0, sizeof(*l));
+	cg_limits_init(&l->cg);
+	for (int i = 0; i < RLIMIT_NLIMITS; i++)
+		l->rlimit[i] = RLIM_INFINITY;
+	for (int i = 0; i < IPC__COUNT; i++)
+		l->ipc[i] = CG_UNLIMITED;
+	l->pty_max = CG_UNLIMITED;
+	if (limits_rules(ps, name, rules, LIMITS_MAX_RULES, &n, e) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		fold(l, &rules[i]);
+	if (param_str(ps, P_CPU_WEIGHT))
+		l->cg.cpu_weight = (unsigned)param_int(ps, P_CPU_WEIGHT);
+	if (cpus && *cpus) {
+		if (cg_check_cpus(cpus, e) < 0)
+			return -1;
+		snprintf(l->cg.cpus, sizeof(l->cg.cpus), "%s", cpus);
+	}
+	bool ipc_rule = false;
+	for (int i = 0; i < IPC__COUNT; i++)
+		ipc_rule |= l->ipc[i] != CG_UNLIMITED;
+	/* One IPC namespace for all three: inherit for one is the host's for all. */
+	l->own_ipc = strcmp(param_str(ps, P_SYSVMSG) ?: "", "inherit") != 0 &&
+		     strcmp(param_str(ps, P_SYSVSEM) ?: "", "inherit") != 0 &&
+		     strcmp(param_str(ps, P_SYSVSHM) ?: "", "inherit") != 0;
+	if (ipc_rule && !l->own_ipc)
+		return perr_set(e, 0, "rctl: SysV IPC limits need the jail's own IPC namespace, not sysv* = inherit");
+	return 0;
+}
+
+/* prlimit every process of the jail to exactly the jail's limits (raising them back when a rule went). */
+static int rlimit_running(int jid, const struct jail_limits *l, struct perr *e)
+{
+	static const int managed[] = { RLIMIT_DATA, RLIMIT_STACK, RLIMIT_CORE, RLIMIT_MEMLOCK, RLIMIT_NOFILE, RLIMIT_AS };
+	_cleanup_close_ int cg = cgroup_open(jid, e);
+	char buf[65536];
+
+	if (cg < 0 || read_file_at(cg, "cgroup.procs", buf, sizeof(buf)) < 0)
+		return -1;
+	for (char *save = NULL, *t = strtok_r(buf, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
+		long pid;
+		if (!parse_long(t, 1, 1L << 30, &pid))
+			continue;
+		for (size_t k = 0; k < ARRAY_SIZE(managed); k++) {
+			int res = managed[k];
+			struct rlimit want;
+			if (l->rlimit[res] == RLIM_INFINITY) {
+				/* No rule: what a new process of the host gets. */
+				if (getrlimit(res, &want) < 0)
+					continue;
+			} else {
+				want.rlim_cur = want.rlim_max = l->rlimit[res];
+			}
+			if (prlimit((pid_t)pid, res, &want, NULL) == 0 || errno == ESRCH)
+				continue;
+			/*
+			 * Raising a hard limit needs CAP_SYS_RESOURCE, which a host may
+			 * withhold even from root: the process then keeps its old
+			 * ceiling, and only new processes get the lifted one.
+			 */
+			struct rlimit old;
+			if (errno != EPERM || prlimit((pid_t)pid, res, NULL, &old) < 0 || want.rlim_max <= old.rlim_max)
+				return perr_set(e, errno, "prlimit of process %ld", pid);
+			want.rlim_max = old.rlim_max;
+			if (want.rlim_cur > want.rlim_max)
+				want.rlim_cur = want.rlim_max;
+			if (prlimit((pid_t)pid, res, &want, NULL) < 0 && errno != ESRCH)
+				return perr_set(e, errno, "prlimit of process %ld", pid);
+		}
+	}
+	return 0;
+}
+
+static const char *const ipc_files[IPC__COUNT] = {
+	[IPC_MSGMNB] = "kernel/msgmnb", [IPC_MSGMNI] = "kernel/msgmni", [IPC_SEMMNS] = "kernel/sem",
+	[IPC_SEMOPM] = "kernel/sem", [IPC_SHMMNI] = "kernel/shmmni", [IPC_SHMALL] = "kernel/shmall",
+};
+
+static uint64_t ipc_value(const struct jail_limits *l, int k)
+{
+	return l->ipc[k] == CG_UNLIMITED ? ipc_default[k] : l->ipc[k];
+}
+
+/* In a child that joined the jail's IPC namespace: /proc/sys shows that namespace's values. */
+static int write_ipc(const struct jail_limits *l)
+{
+	_cleanup_close_ int sys = open("/proc/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char v[96], sem[128];
+
+	if (sys < 0)
+		return -1;
+	for (int k = 0; k < IPC__COUNT; k++) {
+		if (k == IPC_SEMMNS || k == IPC_SEMOPM)
+			continue;
+		snprintf(v, sizeof(v), "%llu", (unsigned long long)ipc_value(l, k));
+		if (write_file_at(sys, ipc_files[k], v) < 0)
+			return -1;
+	}
+	/* SEMMSL SEMMNS SEMOPM SEMMNI: keep the other two as they are. */
+	unsigned long long msl = 32000, mni = 32000;
+	if (read_file_at(sys, "kernel/sem", sem, sizeof(sem)) > 0) {
+		unsigned long long a, b, c, d;
+		if (sscanf(sem, "%llu %llu %llu %llu", &a, &b, &c, &d) == 4) {
+			msl = a;
+			mni = d;
+		}
+	}
+	snprintf(sem, sizeof(sem), "%llu %llu %llu %llu", msl, (unsigned long long)ipc_value(l, IPC_SEMMNS),
+		 (unsigned long long)ipc_value(l, IPC_SEMOPM), mni);
+	return write_file_at(sys, "kernel/sem", sem);
+}
+
+/* In a child that joined the jail's mount namespace: reconfigure its devpts. */
+static int set_pty_max(const struct jail_limits *l)
+{
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+	_cleanup_close_ int pts = (int)syscall(SYS_openat2, AT_FDCWD, "/dev/pts", &how, sizeof(how));
+	_cleanup_close_ int fs = -1;
+	struct statfs sfs;
+	char v[32];
+
+	if (pts < 0 || fstatfs(pts, &sfs) < 0 || sfs.f_type != DEVPTS_SUPER_MAGIC)
+		return -1;
+	fs = (int)syscall(SYS_fspick, pts, "", FSPICK_EMPTY_PATH | FSPICK_CLOEXEC);
+	if (fs < 0)
+		return -1;
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)(l->pty_max == CG_UNLIMITED ? PTY_MAX_DEFAULT : l->pty_max));
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "max", v, 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * Run fn in a child that joined the jail's namespace ns (through its init's
+ * pidfd).  The IPC sysctls of a namespace are writable only by its owner's
+ * root, so the child takes that uid as its effective one.
+ */
+static int in_jail_ns(int pidfd, int ns, uid_t as, int (*fn)(const struct jail_limits *),
+		      const struct jail_limits *l, const char *what, struct perr *e)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return perr_set(e, errno, "fork");
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		_exit(setns(pidfd, ns) < 0 || (as && setresuid((uid_t)-1, as, (uid_t)-1) < 0) || fn(l) < 0 ?
+			      (errno & 0x7f) + 1 : 0);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return perr_set(e, errno, "wait");
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return perr_set(e, WIFEXITED(status) ? WEXITSTATUS(status) - 1 : 0, "%s", what);
+	return 0;
+}
+
+int limits_apply_ns(int jid, int pidfd, uid_t root_uid, const struct jail_limits *l, bool running, struct perr *e)
+{
+	bool ipc = false;
+
+	for (int i = 0; i < IPC__COUNT; i++)
+		ipc |= l->ipc[i] != CG_UNLIMITED;
+	/* A running jail may have had a rule removed: restore the defaults then too. */
+	if (l->own_ipc && (ipc || running) && in_jail_ns(pidfd, CLONE_NEWIPC, root_uid, write_ipc, l, "SysV IPC limits of the jail", e) < 0)
+		return -1;
+	if ((l->pty_max != CG_UNLIMITED || running) &&
+	    in_jail_ns(pidfd, CLONE_NEWNS, 0, set_pty_max, l, "pseudoterminals: the jail's devpts", e) < 0)
+		return -1;
+	if (running && rlimit_running(jid, l, e) < 0)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,53 @@
+/*
+ * A jail's resource limits: its rctl rules, cpu.weight and cpuset.cpus
+ * turned into what the kernel enforces (cgroup controllers, the rlimits of
+ * every process, the IPC namespace's sysctls, the devpts maximum), applied
+ * when the jail is made and again whenever a rule changes while it runs.
+ */
+#ifndef PRISON_LIMITS_H
+#define PRISON_LIMITS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+
+#include "cglimit.h"
+#include "error.h"
+#include "param.h"
+#include "rctl.h"
+
+enum ipc_knob { IPC_MSGMNB, IPC_MSGMNI, IPC_SEMMNS, IPC_SEMOPM, IPC_SHMMNI, IPC_SHMALL, IPC__COUNT };
+
+#define LIMITS_MAX_RULES 64
+
+struct jail_limits {
+	struct cg_limits cg;
+	/* Per-process limits; RLIM_INFINITY where the jail has none. */
+	rlim_t rlimit[RLIMIT_NLIMITS];
+	uint64_t ipc[IPC__COUNT];  /* CG_UNLIMITED: the kernel's default for a new namespace */
+	uint64_t pty_max;          /* CG_UNLIMITED: devpts' own maximum */
+	bool own_ipc;              /* the IPC sysctls are the jail's own to set */
+	/* Rules jailinit watches (log, devctl, signals). */
+	struct rctl_rule watch[LIMITS_MAX_RULES];
+	size_t nwatch;
+};
+
+/* Every rule of the jail's rctl parameter, checked; name is the jail's. */
+int limits_rules(const struct paramset *ps, const char *name, struct rctl_rule *rules, size_t max, size_t *n,
+		 struct perr *e);
+int limits_from_params(const struct paramset *ps, const char *name, struct jail_limits *l, struct perr *e);
+/* The cgroup part, before the jail's first process exists and after every change. */
+static inline int limits_apply_cgroups(int jid, const struct jail_limits *l, struct perr *e)
+{
+	return cg_apply_all(jid, &l->cg, e);
+}
+/*
+ * The namespace part, through the pidfd of the jail's jailinit (root_uid:
+ * the host uid of the jail's root): the IPC
+ * sysctls, the devpts maximum and, for a running jail, the rlimits of every
+ * process already in it.
+ */
+int limits_apply_ns(int jid, int pidfd, uid_t root_uid, const struct jail_limits *l, bool running,
+		    struct perr *e);
+
+#endif
