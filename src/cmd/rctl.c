@@ -1,0 +1,296 @@
+/*
+ * rctl(8): show, add and remove resource limits of jails, and show what a
+ * jail uses.  The rules live in each jail's rctl parameter, so they go with
+ * the jail; adding or removing one is a jail -m of that parameter.
+ */
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/audit.h"
+#include "../lib/jail.h"
+#include "../lib/limits.h"
+#include "../lib/rctl.h"
+#include "../lib/usage.h"
+#include "../lib/util.h"
+
+static bool opt_h;
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: rctl [-h] [-n] [filter]\n"
+			"       rctl -a [-h] [-n] rule ...\n"
+			"       rctl -l [-h] [-n] filter ...\n"
+			"       rctl -r [-h] [-n] filter ...\n"
+			"       rctl -u [-h] [-n] filter ...\n");
+	exit(1);
+}
+
+static int fail(const struct perr *e)
+{
+	fprintf(stderr, "rctl: %s\n", e->msg);
+	return 1;
+}
+
+/* The jail's rules, parsed; n = 0 for none. */
+static int rules_of(const struct jail_record *rec, struct rctl_rule *rules, size_t *n, struct perr *e)
+{
+	return limits_rules(&rec->params, rec->name, rules, LIMITS_MAX_RULES, n, e);
+}
+
+/* Replace the jail's rules with rules[0..n) through jail -m, recorded in the audit trail. */
+static int store(const struct jail_record *rec, const struct rctl_rule *rules, size_t n, struct perr *e)
+{
+	struct paramset ps = { 0 };
+	struct jail_record out;
+	char **argv = calloc(n + 1, sizeof(char *));
+	char key[16];
+	int r = -1;
+
+	if (!argv)
+		return perr_set(e, ENOMEM, "rules");
+	for (size_t i = 0; i < n; i++) {
+		char buf[128];
+		rctl_format_short(&rules[i], buf, sizeof(buf));
+		argv[i] = strdup(buf);
+		if (!argv[i])
+			goto out;
+	}
+	snprintf(key, sizeof(key), "%d", rec->jid);
+	/* An empty list still has to be set: it is how the last rule goes. */
+	if (param_set_argv(&ps, P_RCTL, argv, (int)n, e) < 0)
+		goto out;
+	ps.v[P_RCTL].set = true;
+	if (jail_modify(key, &ps, &out, e) == 0) {
+		record_free(&out);
+		r = 0;
+	}
+	audit_event("modify", rec->name, rec->jid, &ps, NULL, r < 0 ? e->msg : NULL);
+out:
+	for (size_t i = 0; i < n; i++)
+		free(argv[i]);
+	free(argv);
+	param_free(&ps);
+	return r;
+}
+
+static int add_rule(const char *text)
+{
+	struct perr e = { 0 };
+	struct rctl_rule r, rules[LIMITS_MAX_RULES];
+	struct jail_record rec;
+	size_t n, k = 0;
+	int ret;
+
+	if (rctl_parse_rule(text, NULL, &r, &e) < 0 || rctl_check(&r, &e) < 0)
+		return fail(&e);
+	if (jail_find(r.jail, &rec, &e) < 0)
+		return fail(&e);
+	if (rules_of(&rec, rules, &n, &e) < 0) {
+		record_free(&rec);
+		return fail(&e);
+	}
+	/* As FreeBSD: a rule for the same resource and action replaces the old one. */
+	for (size_t i = 0; i < n; i++) {
+		struct rctl_rule same = r;
+		same.has_amount = false;
+		if (!rctl_match(&same, &rules[i]))
+			rules[k++] = rules[i];
+	}
+	if (k == LIMITS_MAX_RULES) {
+		record_free(&rec);
+		perr_set(&e, 0, "jail \"%s\" has %d rules already", r.jail, LIMITS_MAX_RULES);
+		return fail(&e);
+	}
+	rules[k++] = r;
+	ret = store(&rec, rules, k, &e) < 0 ? fail(&e) : 0;
+	record_free(&rec);
+	return ret;
+}
+
+static int for_each_jail(const struct rctl_rule *f, int (*fn)(const struct jail_record *, const struct rctl_rule *))
+{
+	struct perr e = { 0 };
+	struct jail_record *list;
+	size_t n;
+	int ret = 0;
+
+	if (f->jail[0]) {
+		struct jail_record rec;
+		struct rctl_rule g = *f;
+		if (jail_find(f->jail, &rec, &e) < 0)
+			return fail(&e);
+		/* Found by jid or name: rules carry the name. */
+		snprintf(g.jail, sizeof(g.jail), "%s", rec.name);
+		ret = fn(&rec, &g);
+		record_free(&rec);
+		return ret;
+	}
+	if (jail_list(&list, &n, &e) < 0)
+		return fail(&e);
+	for (size_t i = 0; i < n; i++)
+		ret |= fn(&list[i], f);
+	for (size_t i = 0; i < n; i++)
+		record_free(&list[i]);
+	free(list);
+	return ret;
+}
+
+static int show_rules(const struct jail_record *rec, const struct rctl_rule *f)
+{
+	struct perr e = { 0 };
+	struct rctl_rule rules[LIMITS_MAX_RULES];
+	size_t n;
+
+	if (rules_of(rec, rules, &n, &e) < 0)
+		return fail(&e);
+	for (size_t i = 0; i < n; i++) {
+		char buf[512];
+		if (!rctl_match(f, &rules[i]))
+			continue;
+		rctl_format(&rules[i], opt_h, buf, sizeof(buf));
+		printf("%s\n", buf);
+	}
+	return 0;
+}
+
+static int remove_rules(const struct jail_record *rec, const struct rctl_rule *f)
+{
+	struct perr e = { 0 };
+	struct rctl_rule rules[LIMITS_MAX_RULES];
+	size_t n, k = 0;
+
+	if (rules_of(rec, rules, &n, &e) < 0)
+		return fail(&e);
+	for (size_t i = 0; i < n; i++)
+		if (!rctl_match(f, &rules[i]))
+			rules[k++] = rules[i];
+	if (k == n)
+		return 0;
+	return store(rec, rules, k, &e) < 0 ? fail(&e) : 0;
+}
+
+static int show_usage(const struct jail_record *rec, const struct rctl_rule *f)
+{
+	struct perr e = { 0 };
+	uint64_t u[R__COUNT];
+
+	if (jail_usage(rec, u, &e) < 0)
+		return fail(&e);
+	for (int i = 0; i < R__COUNT; i++) {
+		char buf[32];
+		if (f->resource >= 0 && f->resource != i)
+			continue;
+		rctl_format_amount(i, u[i], opt_h, buf, sizeof(buf));
+		printf("%s=%s\n", rctl_resources[i].name, buf);
+	}
+	return 0;
+}
+
+/* "process:PID" for -l: the jail the process is in, from its cgroup. */
+static int process_filter(const char *text, struct rctl_rule *f, struct perr *e)
+{
+	long pid;
+	char path[64], buf[4096];
+	const char *p;
+	int jid;
+
+	if (strncmp(text, "process:", 8) != 0)
+		return 0;
+	if (!parse_long(text + 8, 1, 1L << 30, &pid))
+		return perr_set(e, 0, "filter \"%s\": bad process id", text);
+	snprintf(path, sizeof(path), "/proc/%ld/cgroup", pid);
+	if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) < 0)
+		return perr_set(e, errno, "process %ld", pid);
+	/* The cgroup2 line "0::/prison/JID"; a process outside every jail has no rules. */
+	p = strstr(buf, "0::/");
+	p = p ? strstr(p, "/prison/") : NULL;
+	memset(f, 0, sizeof(*f));
+	f->resource = f->action = -1;
+	if (!p || sscanf(p, "/prison/%d", &jid) != 1) {
+		snprintf(f->jail, sizeof(f->jail), "%s", "");
+		return 2;
+	}
+	snprintf(f->jail, sizeof(f->jail), "%d", jid);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	int op = 0, c, ret = 0;
+	struct perr e = { 0 };
+
+	ensure_std_fds();
+	while ((c = getopt(argc, argv, "alruhn")) != -1) {
+		switch (c) {
+		case 'a':
+		case 'l':
+		case 'r':
+		case 'u':
+			if (op && op != c)
+				usage();
+			op = c;
+			break;
+		case 'h':
+			opt_h = true;
+			break;
+		case 'n':
+			/* Numeric ids matter for user subjects; jails are shown by name either way. */
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (op && op != 'l' && argc == 0)
+		usage();
+	if (!op && argc > 1)
+		usage();
+	if (!op) {
+		struct rctl_rule f;
+		if (rctl_parse_filter(argc ? argv[0] : ":", &f, &e) < 0)
+			return fail(&e);
+		return for_each_jail(&f, show_rules);
+	}
+	for (int i = 0; i < argc; i++) {
+		struct rctl_rule f;
+		if (op == 'a') {
+			ret |= add_rule(argv[i]);
+			continue;
+		}
+		if (op == 'l') {
+			int k = process_filter(argv[i], &f, &e);
+			if (k < 0) {
+				ret |= fail(&e);
+				continue;
+			}
+			if (k == 2)
+				continue;
+			if (k == 1) {
+				ret |= for_each_jail(&f, show_rules);
+				continue;
+			}
+		}
+		if (rctl_parse_filter(argv[i], &f, &e) < 0) {
+			ret |= fail(&e);
+			continue;
+		}
+		if (op == 'u' && (!f.jail[0] || f.action >= 0)) {
+			perr_set(&e, 0, "-u needs a filter of the form jail:NAME[:resource]");
+			ret |= fail(&e);
+			continue;
+		}
+		if (op == 'r' && !f.jail[0] && f.resource < 0 && f.action < 0 && strcmp(argv[i], "jail:") != 0 &&
+		    strcmp(argv[i], "jail") != 0) {
+			perr_set(&e, 0, "filter \"%s\" matches nothing a jail has", argv[i]);
+			ret |= fail(&e);
+			continue;
+		}
+		ret |= for_each_jail(&f, op == 'r' ? remove_rules : op == 'u' ? show_usage : show_rules);
+	}
+	return ret;
+}
