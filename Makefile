@@ -128,7 +128,7 @@ conf: all
 # The probe runs inside busybox roots: static, so it needs no libraries there.
 $(B)/tests/probe: tests/integration/probe.c
 	@mkdir -p $(@D)
-	$(Q)$(CC) -std=gnu17 -D_GNU_SOURCE $(WARN) -O2 -static -o $@ $<
+	$(Q)$(CC) -std=gnu17 -D_GNU_SOURCE $(WARN) -O2 -static -pthread -o $@ $<
 
 integration: all $(B)/tests/probe
 	@bash tests/integration/run.sh

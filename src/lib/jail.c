@@ -589,7 +589,8 @@ int jail_create(const struct paramset *ps, struct jail_record *rec, int *ret_hol
 		goto out_params;
 
 	/* Bad rules are refused before anything exists. */
-	if (limits_from_params(&rec->params, name ? name : "", &lim, e) < 0)
+	if ((name && limits_merge_conf(&rec->params, name, e) < 0) ||
+	    limits_from_params(&rec->params, name ? name : "", &lim, e) < 0)
 		goto out_params;
 	if (registry_open(&reg, true, e) < 0)
 		goto out_params;

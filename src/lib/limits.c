@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -55,6 +56,74 @@ int limits_rules(const struct paramset *ps, const char *name, struct rctl_rule *
 		}
 	}
 	return 0;
+}
+
+int limits_merge_conf(struct paramset *ps, const char *name, struct perr *e)
+{
+	const char *path = getenv("PRISON_RCTL_CONF");
+	char line[1024], **argv = NULL;
+	size_t n = 0, cap = 0;
+	int lineno = 0, r = -1;
+	FILE *f;
+
+	if (!path)
+		path = "/etc/rctl.conf";
+	f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT ? 0 : perr_set(e, errno, "%s", path);
+	if (ps->v[P_RCTL].argv)
+		for (char **w = ps->v[P_RCTL].argv; *w; w++)
+			cap++;
+	while (fgets(line, sizeof(line), f)) {
+		struct rctl_rule rule;
+		char *t = line;
+		lineno++;
+		line[strcspn(line, "#\n")] = '\0';
+		while (*t == ' ' || *t == '\t')
+			t++;
+		for (char *end = t + strlen(t); end > t && (end[-1] == ' ' || end[-1] == '\t');)
+			*--end = '\0';
+		if (!*t)
+			continue;
+		if (rctl_parse_rule(t, NULL, &rule, e) < 0 || rctl_check(&rule, e) < 0) {
+			perr_prefix(e, "%s:%d", path, lineno);
+			goto out;
+		}
+		if (strcmp(rule.jail, name) != 0)
+			continue;
+		char **na = realloc(argv, (n + 2) * sizeof(char *));
+		if (!na)
+			goto nomem;
+		argv = na;
+		char shortform[128];
+		rctl_format_short(&rule, shortform, sizeof(shortform));
+		if (!(argv[n] = strdup(shortform)))
+			goto nomem;
+		argv[++n] = NULL;
+	}
+	if (n) {
+		/* The file's rules first, then the jail's own. */
+		char **all = calloc(n + cap + 1, sizeof(char *));
+		if (!all)
+			goto nomem;
+		memcpy(all, argv, n * sizeof(char *));
+		for (size_t i = 0; i < cap; i++)
+			all[n + i] = ps->v[P_RCTL].argv[i];
+		r = param_set_argv(ps, P_RCTL, all, (int)(n + cap), e);
+		free(all);
+		if (r < 0)
+			goto out;
+	}
+	r = 0;
+	goto out;
+nomem:
+	perr_set(e, ENOMEM, "%s", path);
+out:
+	for (size_t i = 0; i < n; i++)
+		free(argv[i]);
+	free(argv);
+	fclose(f);
+	return r;
 }
 
 static void lower(uint64_t *slot, uint64_t v)

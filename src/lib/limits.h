@@ -35,6 +35,12 @@ struct jail_limits {
 /* Every rule of the jail's rctl parameter, checked; name is the jail's. */
 int limits_rules(const struct paramset *ps, const char *name, struct rctl_rule *rules, size_t max, size_t *n,
 		 struct perr *e);
+/*
+ * Rules of /etc/rctl.conf (or $PRISON_RCTL_CONF) for the jail called name,
+ * put in front of the jail's own rctl parameter: both hold, the tighter
+ * limit wins.  A missing file is no rules; a bad line is an error naming it.
+ */
+int limits_merge_conf(struct paramset *ps, const char *name, struct perr *e);
 int limits_from_params(const struct paramset *ps, const char *name, struct jail_limits *l, struct perr *e);
 /* The cgroup part, before the jail's first process exists and after every change. */
 static inline int limits_apply_cgroups(int jid, const struct jail_limits *l, struct perr *e)

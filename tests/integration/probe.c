@@ -6,9 +6,11 @@
 #include <errno.h>
 #include <signal.h>
 #include <sys/swap.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <fcntl.h>
 #include <linux/keyctl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +20,101 @@
 #include <sys/syscall.h>
 #include <stdlib.h>
 #include <unistd.h>
+
+/* Touch memory a megabyte at a time, saying how far it got, until stopped. */
+static int hog(long mb)
+{
+	for (long i = 1; i <= mb; i++) {
+		char *p = malloc(1 << 20);
+		if (!p)
+			return 1;
+		memset(p, (int)i, 1 << 20);
+		printf("%ld\n", i);
+		fflush(stdout);
+	}
+	return 0;
+}
+
+/* Fork children that wait, until fork fails or n are made; print the count. */
+static int forks(long n)
+{
+	long made = 0;
+
+	for (; made < n; made++) {
+		pid_t p = fork();
+		if (p < 0)
+			break;
+		if (p == 0) {
+			pause();
+			_exit(0);
+		}
+	}
+	printf("%ld\n", made);
+	fflush(stdout);
+	/* End the children (this process ignores it), then reap them. */
+	signal(SIGTERM, SIG_IGN);
+	kill(0, SIGTERM);
+	while (wait(NULL) > 0)
+		;
+	return 0;
+}
+
+static volatile int spinning = 1;
+
+static void *spin_thread(void *arg)
+{
+	(void)arg;
+	while (spinning)
+		;
+	return NULL;
+}
+
+/* Keep THREADS threads busy for SECONDS. */
+static int spin(long seconds, long threads)
+{
+	pthread_t t[64];
+
+	if (threads > 64)
+		threads = 64;
+	for (long i = 1; i < threads; i++)
+		pthread_create(&t[i], NULL, spin_thread, NULL);
+	time_t end = time(NULL) + seconds;
+	while (time(NULL) < end)
+		;
+	spinning = 0;
+	for (long i = 1; i < threads; i++)
+		pthread_join(t[i], NULL);
+	return 0;
+}
+
+/* Open /dev/null until refused; print the highest count reached. */
+static int openmany(void)
+{
+	long n = 0;
+
+	while (n < 100000 && open("/dev/null", O_RDONLY) >= 0)
+		n++;
+	printf("%ld %s\n", n, strerrorname_np(errno));
+	return 0;
+}
+
+/* Make SysV shared memory segments until refused; print the count, remove them. */
+static int shmmany(void)
+{
+	int ids[10000];
+	long n = 0;
+
+	while (n < 10000) {
+		long id = syscall(SYS_shmget, 0, 4096, 01600);
+		if (id < 0)
+			break;
+		ids[n++] = (int)id;
+	}
+	printf("%ld %s\n", n, strerrorname_np(errno));
+	for (long i = 0; i < n; i++)
+		syscall(SYS_shmctl, ids[i], 0 /* IPC_RMID */, NULL);
+	return 0;
+}
 
 static int result(long r)
 {
@@ -66,6 +163,16 @@ int main(int argc, char **argv)
 		return result(kill(argc > 2 ? atoi(argv[2]) : 1, 0));
 	if (!strcmp(op, "ptrace"))
 		return result(syscall(SYS_ptrace, 16 /* PTRACE_ATTACH */, argc > 2 ? atoi(argv[2]) : 1, 0, 0));
+	if (!strcmp(op, "hog"))
+		return hog(argc > 2 ? atol(argv[2]) : 1024);
+	if (!strcmp(op, "forks"))
+		return forks(argc > 2 ? atol(argv[2]) : 1000);
+	if (!strcmp(op, "spin"))
+		return spin(argc > 2 ? atol(argv[2]) : 1, argc > 3 ? atol(argv[3]) : 1);
+	if (!strcmp(op, "openmany"))
+		return openmany();
+	if (!strcmp(op, "shmmany"))
+		return shmmany();
 	if (!strcmp(op, "fds")) {
 		/* The descriptors this process came with, and where fd 0 points. */
 		char link[256] = "";
