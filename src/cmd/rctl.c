@@ -210,7 +210,10 @@ static int process_filter(const char *text, struct rctl_rule *f, struct perr *e)
 	p = p ? strstr(p, "/prison/") : NULL;
 	memset(f, 0, sizeof(*f));
 	f->resource = f->action = -1;
-	if (!p || sscanf(p, "/prison/%d", &jid) != 1) {
+	char *end = NULL;
+	long v = p ? strtol(p + 8, &end, 10) : 0;
+	jid = (int)v;
+	if (!p || end == p + 8 || v <= 0 || v > 999999 || (*end != '\n' && *end != '\0' && *end != '/')) {
 		snprintf(f->jail, sizeof(f->jail), "%s", "");
 		return 2;
 	}
@@ -251,13 +254,13 @@ int main(int argc, char **argv)
 	if (!op && argc > 1)
 		usage();
 	if (!op) {
-		struct rctl_rule f;
+		struct rctl_rule f = { .resource = -1, .action = -1 };
 		if (rctl_parse_filter(argc ? argv[0] : ":", &f, &e) < 0)
 			return fail(&e);
 		return for_each_jail(&f, show_rules);
 	}
 	for (int i = 0; i < argc; i++) {
-		struct rctl_rule f;
+		struct rctl_rule f = { .resource = -1, .action = -1 };
 		if (op == 'a') {
 			ret |= add_rule(argv[i]);
 			continue;

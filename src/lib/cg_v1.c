@@ -185,7 +185,7 @@ static int apply_memory(int dir, const struct cg_limits *l, struct perr *e)
 	if (knob(dir, "memory.limit_in_bytes", v, e) < 0)
 		return -1;
 	if (l->swap_max != CG_UNLIMITED) {
-		snprintf(v, sizeof(v), "%llu", (unsigned long long)(l->memory_max + l->swap_max));
+		snprintf(v, sizeof(v), "%llu", (unsigned long long)l->memory_max + (unsigned long long)l->swap_max);
 		return knob(dir, "memory.memsw.limit_in_bytes", v, e);
 	}
 	return 0;
@@ -288,16 +288,17 @@ static uint64_t read_u64(int dir, const char *name)
 /* blkio.throttle.io_service_bytes: "MAJ:MIN Read N" lines; the sum of one kind. */
 static uint64_t blkio_sum(int dir, const char *file, const char *kind)
 {
-	char buf[8192], key[16];
+	char buf[8192];
 	uint64_t sum = 0;
 	bool any = false;
 
 	if (read_file_at(dir, file, buf, sizeof(buf)) <= 0)
 		return CG_UNLIMITED;
 	for (char *save = NULL, *t = strtok_r(buf, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
+		/* "MAJ:MIN Kind N"; the Total line has no device. */
+		char *s2 = NULL, *dev = strtok_r(t, " ", &s2), *k = strtok_r(NULL, " ", &s2), *num = strtok_r(NULL, " ", &s2);
 		unsigned long long n;
-		char dev[32];
-		if (sscanf(t, "%31s %15s %llu", dev, key, &n) == 3 && strcmp(key, kind) == 0) {
+		if (dev && k && num && strcmp(k, kind) == 0 && parse_ull(num, &n)) {
 			sum += n;
 			any = true;
 		}

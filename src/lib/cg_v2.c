@@ -205,14 +205,20 @@ static void v2_usage(int jid, enum cg_controller c, struct cg_usage *u)
 	case CGC_IO:
 		/* "MAJ:MIN rbytes=.. wbytes=.. rios=.. wios=.." per device. */
 		if (read_file_at(dir, "io.stat", buf, sizeof(buf)) > 0)
-			for (char *p = buf; (p = strstr(p, "rbytes=")); p++) {
-				unsigned long long rb, wb, ri, wi;
-				if (sscanf(p, "rbytes=%llu wbytes=%llu rios=%llu wios=%llu", &rb, &wb, &ri, &wi) == 4) {
-					u->rbytes = add(u->rbytes, rb);
-					u->wbytes = add(u->wbytes, wb);
-					u->rios = add(u->rios, ri);
-					u->wios = add(u->wios, wi);
-				}
+			for (char *save = NULL, *t = strtok_r(buf, " \n", &save); t; t = strtok_r(NULL, " \n", &save)) {
+				char *eq = strchr(t, '=');
+				unsigned long long v;
+				if (!eq || !parse_ull(eq + 1, &v))
+					continue;
+				*eq = '\0';
+				if (strcmp(t, "rbytes") == 0)
+					u->rbytes = add(u->rbytes, v);
+				else if (strcmp(t, "wbytes") == 0)
+					u->wbytes = add(u->wbytes, v);
+				else if (strcmp(t, "rios") == 0)
+					u->rios = add(u->rios, v);
+				else if (strcmp(t, "wios") == 0)
+					u->wios = add(u->wios, v);
 			}
 		break;
 	case CGC_PIDS:

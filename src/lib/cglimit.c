@@ -109,14 +109,21 @@ int cg_list_disks(char (*devs)[16], int max)
 	if (!d)
 		return 0;
 	while ((de = readdir(d)) && n < max) {
-		char path[300], buf[32];
-		unsigned maj, min;
+		char path[300], buf[32], *colon;
+		long maj, min;
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/dev", de->d_name);
-		if (read_file_at(blk, path, buf, sizeof(buf)) <= 0 || sscanf(buf, "%u:%u", &maj, &min) != 2)
+		if (read_file_at(blk, path, buf, sizeof(buf)) <= 0)
 			continue;
-		snprintf(devs[n++], 16, "%u:%u", maj, min);
+		buf[strcspn(buf, "\n")] = '\0';
+		colon = strchr(buf, ':');
+		if (!colon)
+			continue;
+		*colon = '\0';
+		if (!parse_long(buf, 0, 1L << 20, &maj) || !parse_long(colon + 1, 0, 1L << 20, &min))
+			continue;
+		snprintf(devs[n++], 16, "%ld:%ld", maj, min);
 	}
 	closedir(d);
 	return n;

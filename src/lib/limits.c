@@ -286,10 +286,14 @@ static int write_ipc(const struct jail_limits *l)
 	/* SEMMSL SEMMNS SEMOPM SEMMNI: keep the other two as they are. */
 	unsigned long long msl = 32000, mni = 32000;
 	if (read_file_at(sys, "kernel/sem", sem, sizeof(sem)) > 0) {
-		unsigned long long a, b, c, d;
-		if (sscanf(sem, "%llu %llu %llu %llu", &a, &b, &c, &d) == 4) {
-			msl = a;
-			mni = d;
+		unsigned long long f[4];
+		int k = 0;
+		for (char *save = NULL, *t = strtok_r(sem, " \t\n", &save); t && k < 4; t = strtok_r(NULL, " \t\n", &save))
+			if (parse_ull(t, &f[k]))
+				k++;
+		if (k == 4) {
+			msl = f[0];
+			mni = f[3];
 		}
 	}
 	snprintf(sem, sizeof(sem), "%llu %llu %llu %llu", msl, (unsigned long long)ipc_value(l, IPC_SEMMNS),

@@ -200,7 +200,6 @@ int rctl_parse_rule(const char *text, const char *default_jail, struct rctl_rule
 		/* resource:action=amount, the subject implied */
 		f[3] = f[1];
 		f[2] = f[0];
-		n = 4;
 		if (strlen(default_jail) >= sizeof(r->jail))
 			return perr_set(e, 0, "jail name too long");
 		snprintf(r->jail, sizeof(r->jail), "%s", default_jail);
