@@ -216,3 +216,23 @@ CONF
 	out=$(PRISON_RCTL_CONF="$WORK/rctl.conf.file" "$JAIL" -c name=ptrcf2 path="$ROOT" persist 2>&1 || true)
 	assert_contains "$out" "rctl.conf.file:4" "a bad line of rctl.conf is named"
 }
+
+test_rctl_readbps_throttles_a_loop_device() {
+	truncate -s 16M "$WORK/disk.img"
+	loop=$(losetup -f --show "$WORK/disk.img")
+	trap 'losetup -d "$loop" 2>/dev/null; rm -f "$ROOT/disk"' EXIT
+	dev=$(cat "/sys/block/${loop#/dev/}/dev")
+	# A node inside the jail's own tree: the jail's root owns it through the idmapped root.
+	mknod -m 0600 "$ROOT/disk" b "${dev%:*}" "${dev#*:}"
+	"$JAIL" -q -c name=ptio path="$ROOT" persist rctl=readbps:throttle=1M
+	start=$(date +%s%N)
+	"$JEXEC" ptio dd if=/disk of=/dev/null bs=64k count=48 iflag=direct 2>/dev/null
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	# 3 MiB at 1 MiB/s: about three seconds, where the host reads it at once.
+	[ "$ms" -ge 1800 ] || fail "3 MiB read in $ms ms under readbps=1M"
+	start=$(date +%s%N)
+	dd if="$loop" of=/dev/null bs=64k count=48 iflag=direct 2>/dev/null
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	[ "$ms" -lt 1000 ] || fail "the host's own read took $ms ms"
+	"$JAIL" -q -r ptio
+}
