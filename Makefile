@@ -84,7 +84,7 @@ install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 $(CMDS:%=$(B)/sbin/%) $(DESTDIR)$(SBINDIR)/
 	install -m 0755 $(B)/libexec/prison/jailinit $(DESTDIR)$(LIBEXECDIR)/
-	install -m 0644 man/jail.8 man/jls.8 man/jexec.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 man/jail.8 man/jls.8 man/jexec.8 man/rctl.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 man/jail.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0755 $(B)/libexec/prison/prison-rc $(DESTDIR)$(LIBEXECDIR)/
 	install -d $(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(DEFAULTDIR)
@@ -93,7 +93,7 @@ install: all
 
 uninstall:
 	rm -f $(CMDS:%=$(DESTDIR)$(SBINDIR)/%) $(DESTDIR)$(LIBEXECDIR)/jailinit
-	rm -f $(DESTDIR)$(MANDIR)/man8/jail.8 $(DESTDIR)$(MANDIR)/man8/jls.8 $(DESTDIR)$(MANDIR)/man8/jexec.8
+	rm -f $(DESTDIR)$(MANDIR)/man8/jail.8 $(DESTDIR)$(MANDIR)/man8/jls.8 $(DESTDIR)$(MANDIR)/man8/jexec.8 $(DESTDIR)$(MANDIR)/man8/rctl.8
 	rm -f $(DESTDIR)$(MANDIR)/man5/jail.conf.5
 	rm -f $(DESTDIR)$(LIBEXECDIR)/prison-rc $(DESTDIR)$(SYSTEMDDIR)/prison.service
 
