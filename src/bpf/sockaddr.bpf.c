@@ -14,7 +14,11 @@
  *    socket gets a jail address as its source (the one whose prefix holds
  *    the destination with saddrsel, else the primary);
  *  - socket: a disabled family, raw sockets and ICMP datagram sockets are
- *    refused.
+ *    refused;
+ *  - packets arriving for a jail's socket must be addressed to the jail:
+ *    Linux binds a socket that listens or sends before any bind to the
+ *    wildcard address, where no bind hook sees it, and such a socket would
+ *    otherwise take connections and datagrams sent to any host address.
  * An IPv6 socket talking to v4-mapped addresses is held to the IPv4 rules.
  *
  * The record is found through the current task's cgroup (and its
@@ -24,6 +28,7 @@
  * restricted when the host uses it, which is what the host wants.
  */
 #include <linux/bpf.h>
+#include <linux/if_ether.h>
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <bpf/bpf_helpers.h>
@@ -63,6 +68,24 @@ static __always_inline const struct sa_jail *jail_of_current(void)
 
 	for (int level = 0; level < SA_MAX_LEVELS; level++) {
 		__u64 id = bpf_get_current_ancestor_cgroup_id(level);
+		const struct sa_jail *j;
+
+		if (!id)
+			break;
+		j = bpf_map_lookup_elem(&SA_MAP, &id);
+		if (j)
+			found = j;
+	}
+	return found;
+}
+
+/* The same for a socket, where there is no current task (packets arriving). */
+static __always_inline const struct sa_jail *jail_of_sock(struct bpf_sock *sk)
+{
+	const struct sa_jail *found = 0;
+
+	for (int level = 0; level < SA_MAX_LEVELS; level++) {
+		__u64 id = bpf_sk_ancestor_cgroup_id(sk, level);
 		const struct sa_jail *j;
 
 		if (!id)
@@ -435,6 +458,40 @@ int prison_sendmsg6(struct bpf_sock_addr *ctx)
 		ctx->msg_src_ip6[3] = src.w[3];
 	} else if (!own6(j, &src)) {
 		return deny(EADDRNOTAVAIL);
+	}
+	return 1;
+}
+
+SEC("cgroup_skb/ingress")
+int prison_ingress(struct __sk_buff *skb)
+{
+	struct bpf_sock *sk = skb->sk;
+	const struct sa_jail *j;
+
+	if (!sk)
+		return 1;
+	sk = bpf_sk_fullsock(sk);
+	if (!sk)
+		return 1;
+	j = jail_of_sock(sk);
+	if (!j)
+		return 1;
+	/* The packet starts at its IP header here. */
+	if (skb->protocol == bpf_htons(ETH_P_IP)) {
+		__u32 dst;
+		if (j->mode4 == SA_INHERIT)
+			return 1;
+		if (bpf_skb_load_bytes(skb, 16, &dst, sizeof(dst)) < 0)
+			return 0;
+		return own4(j, dst);
+	}
+	if (skb->protocol == bpf_htons(ETH_P_IPV6)) {
+		struct a6 dst;
+		if (j->mode6 == SA_INHERIT)
+			return 1;
+		if (bpf_skb_load_bytes(skb, 24, &dst, sizeof(dst)) < 0)
+			return 0;
+		return own6(j, &dst);
 	}
 	return 1;
 }

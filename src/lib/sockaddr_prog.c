@@ -51,6 +51,7 @@ static const struct {
 	{ "prison_connect6", BPF_CGROUP_INET6_CONNECT },
 	{ "prison_sendmsg4", BPF_CGROUP_UDP4_SENDMSG },
 	{ "prison_sendmsg6", BPF_CGROUP_UDP6_SENDMSG },
+	{ "prison_ingress", BPF_CGROUP_INET_INGRESS },
 };
 #define NHOOKS ARRAY_SIZE(hooks)
 

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -415,6 +416,67 @@ static void loopback_checks(void)
 	CHECK_IP(recv_from(u), "fd00::1");
 }
 
+static int port_of(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	memset(&ss, 0, sizeof(ss));
+	getsockname(fd, (struct sockaddr *)&ss, &len);
+	return ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+					      : ((struct sockaddr_in *)&ss)->sin_port);
+}
+
+/* Whether a TCP connection to ip:port is up within 300 ms (a dropped SYN is a timeout). */
+static bool connects(const char *ip, int port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = mk(ip, port, &ss);
+	int fd = socket(fam(ip), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), err = 0;
+	socklen_t elen = sizeof(err);
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	if (connect(fd, (struct sockaddr *)&ss, len) < 0 && errno != EINPROGRESS) {
+		close(fd);
+		return false;
+	}
+	ok = poll(&p, 1, 300) == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) == 0 && err == 0;
+	close(fd);
+	return ok;
+}
+
+/*
+ * listen() and sendto() on a socket never bound put it on the wildcard
+ * address, which no bind hook sees: only what is sent to the jail's
+ * addresses may reach it.
+ */
+static void unbound_checks(void)
+{
+	int l4 = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), l6 = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int u = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), v;
+
+	CHECK(listen(l4, 8) == 0 && listen(l6, 8) == 0);
+	CHECK_IP(local_ip(l4), "0.0.0.0");
+	CHECK(connects("198.18.0.1", port_of(l4)));
+	CHECK(connects("198.18.1.1", port_of(l4)));
+	CHECK(!connects("198.18.0.3", port_of(l4)));
+	CHECK(connects("fd00:1::1", port_of(l6)));
+	CHECK(!connects("fd00::3", port_of(l6)));
+
+	CHECK(send_to(u, "198.18.1.100", 40200) == 0);
+	CHECK_IP(local_ip(u), "0.0.0.0");
+	CHECK((v = bound(SOCK_DGRAM, "198.18.0.1", 0)) >= 0);
+	CHECK(send_to(v, "198.18.0.3", port_of(u)) == 0);
+	usleep(50000);
+	CHECK_IP(recv_from(u), "(nothing)");
+	CHECK(send_to(v, "198.18.1.1", port_of(u)) == 0);
+	usleep(50000);
+	CHECK_IP(recv_from(u), "198.18.0.1");
+}
+
 static void pktinfo_checks(void)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -607,6 +669,8 @@ static int case_connect(void)
 	CHECK_IP(accepted_from(l3), "fd00::1");
 	fails += in_jail(&cg_a, pktinfo_checks);
 	CHECK_IP(recv_from(u1), "(nothing)");
+	fails += in_jail(&cg_a, unbound_checks);
+	CHECK_IP(recv_from(u1), "198.18.0.1");
 	for (int fd = 0, fds[] = { l1, l2, l3, l4, l5, u1, u2, u3, u4, u5 }; fd < 10; fd++)
 		close(fds[fd]);
 	return fails + failed;
