@@ -11,6 +11,7 @@
  * below PREFIX/prison and removed again)
  */
 #include <arpa/inet.h>
+#include <bpf/bpf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -761,6 +762,51 @@ static int case_reserved_ports(void)
 	return fails + in_jail(&cg_a, reserved_refused);
 }
 
+/* Detach our program of one hook, as a crash between two attachments would leave it. */
+static bool detach_one(const char *parent, enum bpf_attach_type type, const char *name)
+{
+	_cleanup_close_ int cg = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	__u32 ids[64], cnt = 64, flags = 0;
+
+	if (cg < 0 || bpf_prog_query(cg, type, 0, &flags, ids, &cnt) < 0)
+		return false;
+	for (__u32 i = 0; i < cnt; i++) {
+		_cleanup_close_ int fd = bpf_prog_get_fd_by_id(ids[i]);
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+
+		memset(&info, 0, sizeof(info));
+		if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && strcmp(info.name, name) == 0)
+			return bpf_prog_detach2(fd, cg, type) == 0;
+	}
+	return false;
+}
+
+static void bind_other_works(void)
+{
+	int fd;
+
+	CHECK((fd = bound(SOCK_STREAM, "198.18.0.3", 0)) >= 0);
+	close(fd);
+}
+
+/* A set with a hook missing is completed on the map in use: records stay. */
+static int case_repair(const char *parent)
+{
+	struct jail_addrs a = jail_a(), b = jail_b();
+	int fails;
+
+	failed = 0;
+	if (limit(&cg_a, &a) < 0)
+		return 1;
+	CHECK(detach_one(parent, BPF_CGROUP_INET4_BIND, "prison_bind4"));
+	fails = in_jail(&cg_a, bind_other_works);
+	if (limit(&cg_b, &b) < 0)
+		return 1;
+	fails += in_jail(&cg_a, bind_checks);
+	return fails + failed;
+}
+
 static int case_bad_limits(void)
 {
 	struct jail_addrs a = jail_a();
@@ -811,6 +857,7 @@ int main(int argc, char **argv)
 			fails += report("unlimit lifts the limits", case_unlimit());
 			fails += report("reserved ports for the jail's root only", case_reserved_ports());
 			fails += report("bad limits are refused", case_bad_limits());
+			fails += report("a missing program is attached again, records kept", case_repair(parent));
 		} else {
 			fails++;
 		}
