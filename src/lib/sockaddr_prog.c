@@ -300,16 +300,24 @@ int sockaddr_prog_detach(struct perr *e)
 
 	if (cgfd < 0)
 		return e->err == ENOENT ? 0 : -1;
-	if (query(cgfd, map_of, prog_ids, e) < 0)
-		return -1;
-	for (size_t h = 0; h < NHOOKS; h++) {
-		_cleanup_close_ int pfd = -1;
+	/* Each round detaches one of ours per hook, until none is left (a race without the lock could leave two). */
+	for (int round = 0; round < 64; round++) {
+		bool any = false;
 
-		if (!prog_ids[h])
-			continue;
-		pfd = bpf_prog_get_fd_by_id(prog_ids[h]);
-		if (pfd < 0 || bpf_prog_detach2(pfd, cgfd, hooks[h].type) < 0)
-			return perr_set(e, errno, "detach BPF program %u from the jails' cgroup", prog_ids[h]);
+		if (query(cgfd, map_of, prog_ids, e) < 0)
+			return -1;
+		for (size_t h = 0; h < NHOOKS; h++) {
+			_cleanup_close_ int pfd = -1;
+
+			if (!prog_ids[h])
+				continue;
+			any = true;
+			pfd = bpf_prog_get_fd_by_id(prog_ids[h]);
+			if (pfd < 0 || bpf_prog_detach2(pfd, cgfd, hooks[h].type) < 0)
+				return perr_set(e, errno, "detach BPF program %u from the jails' cgroup", prog_ids[h]);
+		}
+		if (!any)
+			return 0;
 	}
-	return 0;
+	return perr_set(e, EBUSY, "detach the sockaddr BPF programs: they keep coming back");
 }

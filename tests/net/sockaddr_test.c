@@ -807,6 +807,56 @@ static int case_repair(const char *parent)
 	return fails + failed;
 }
 
+static int count_ours(const char *parent, enum bpf_attach_type type, const char *name)
+{
+	_cleanup_close_ int cg = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	__u32 ids[64], cnt = 64, flags = 0;
+	int n = 0;
+
+	if (cg < 0 || bpf_prog_query(cg, type, 0, &flags, ids, &cnt) < 0)
+		return -1;
+	for (__u32 i = 0; i < cnt; i++) {
+		_cleanup_close_ int fd = bpf_prog_get_fd_by_id(ids[i]);
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+
+		memset(&info, 0, sizeof(info));
+		if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && strcmp(info.name, name) == 0)
+			n++;
+	}
+	return n;
+}
+
+/* Commands that attach at the same time attach one set (the lock). */
+static int case_concurrent_attach(const char *parent)
+{
+	struct jail_addrs a = jail_a();
+	struct perr e = { 0 };
+	pid_t pids[6];
+	int fails = 0;
+
+	failed = 0;
+	if (sockaddr_unlimit(cg_a.id, &e) < 0 || sockaddr_unlimit(cg_b.id, &e) < 0 || sockaddr_detach(&e) < 0) {
+		fprintf(stderr, "detach: %s\n", e.msg);
+		return 1;
+	}
+	CHECK(count_ours(parent, BPF_CGROUP_INET4_BIND, "prison_bind4") == 0);
+	for (size_t i = 0; i < ARRAY_SIZE(pids); i++)
+		if ((pids[i] = fork()) == 0)
+			_exit(limit(&cg_a, &a) < 0);
+	for (size_t i = 0; i < ARRAY_SIZE(pids); i++) {
+		int st = 1;
+		if (pids[i] > 0)
+			waitpid(pids[i], &st, 0);
+		fails += pids[i] < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+	}
+	CHECK(count_ours(parent, BPF_CGROUP_INET_SOCK_CREATE, "prison_sock") == 1);
+	CHECK(count_ours(parent, BPF_CGROUP_INET4_BIND, "prison_bind4") == 1);
+	CHECK(count_ours(parent, BPF_CGROUP_INET6_CONNECT, "prison_connect6") == 1);
+	CHECK(count_ours(parent, BPF_CGROUP_INET_INGRESS, "prison_ingress") == 1);
+	return fails + failed + in_jail(&cg_a, bind_checks);
+}
+
 static int case_bad_limits(void)
 {
 	struct jail_addrs a = jail_a();
@@ -858,6 +908,7 @@ int main(int argc, char **argv)
 			fails += report("reserved ports for the jail's root only", case_reserved_ports());
 			fails += report("bad limits are refused", case_bad_limits());
 			fails += report("a missing program is attached again, records kept", case_repair(parent));
+			fails += report("concurrent first attachments attach one set", case_concurrent_attach(parent));
 		} else {
 			fails++;
 		}
