@@ -25,7 +25,14 @@
  * ancestors, the deepest record winning), so a process in a sub-cgroup of a
  * jail, or a child jail, is covered.  Programs run on the socket's cgroup,
  * the record is the caller's: a socket a jail hands out to the host is not
- * restricted when the host uses it, which is what the host wants.
+ * restricted when the host uses it, which is what the host wants.  Only
+ * the ingress program, which has no caller, goes by the socket's cgroup.
+ *
+ * Known limits: an app that connected to 127.0.0.1 sees the primary
+ * address from getpeername and recvfrom (FreeBSD shows the same); a
+ * socket that listens before any bind holds its port on every host address
+ * although nothing sent to another address reaches it; the reserved-port
+ * check compares the real uid (bpf_get_current_uid_gid).
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>

@@ -4,7 +4,8 @@
  * enforces the record that sockaddr_limit writes for a jail's cgroup: bind
  * only to the jail's addresses, wildcard and loopback become the jail's
  * primary address, outgoing sockets take a jail address as source, raw and
- * ICMP sockets and disabled families are refused.  There is no daemon and
+ * ICMP sockets and disabled families are refused, and packets for a jail's
+ * socket must be addressed to the jail.  There is no daemon and
  * no pin in bpffs: the attached programs are found again through the cgroup
  * (BPF_PROG_QUERY), and their map through the programs.
  */

@@ -499,6 +499,16 @@ static void pktinfo_checks(void)
 	errno = 0;
 	CHECK(sendmsg(fd, &m, 0) < 0 && errno == EADDRNOTAVAIL);
 	close(fd);
+	/*
+	 * The same on a connected socket, sending without an address: the
+	 * kernel runs the sendmsg hook when control data comes with it.
+	 */
+	CHECK((fd = connected(SOCK_DGRAM, "198.18.1.100", 40200)) >= 0);
+	m.msg_name = NULL;
+	m.msg_namelen = 0;
+	errno = 0;
+	CHECK(sendmsg(fd, &m, 0) < 0 && errno == EADDRNOTAVAIL);
+	close(fd);
 }
 
 static void socket_checks(void)
