@@ -6,7 +6,7 @@ LIBEXECDIR = $(PREFIX)/libexec/prison
 MANDIR = $(PREFIX)/share/man
 
 CC ?= cc
-PKGS = libseccomp json-c
+PKGS = libseccomp json-c libmnl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -30,7 +30,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_ASAN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/asan-%)
 # Unit tests cover the pure logic; they link only the modules they test.
-UNIT_LIB = src/lib/param.c src/lib/util.c src/lib/error.c src/lib/cred.c src/lib/conf.c src/lib/jailconf.c src/lib/fstab.c
+UNIT_LIB = src/lib/param.c src/lib/util.c src/lib/error.c src/lib/cred.c src/lib/conf.c src/lib/jailconf.c src/lib/fstab.c src/lib/ifname.c
 
 .SECONDARY:
 .PHONY: all install uninstall check unit integration demo deps clean lint fuzz conf
