@@ -33,7 +33,7 @@ UNIT_ASAN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/asan-%)
 UNIT_LIB = src/lib/param.c src/lib/util.c src/lib/error.c src/lib/cred.c src/lib/conf.c src/lib/jailconf.c src/lib/fstab.c src/lib/ifname.c
 
 .SECONDARY:
-.PHONY: all install uninstall check unit integration demo deps clean lint fuzz conf
+.PHONY: all install uninstall check unit integration demo deps clean lint fuzz conf nettest netbench
 
 SYSTEMDDIR ?= /lib/systemd/system
 DEFAULTDIR ?= /etc/default
@@ -79,6 +79,18 @@ $(B)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h $(UNIT_LIB)
 $(B)/tests/asan-test_%: tests/unit/test_%.c tests/unit/unit.h $(UNIT_LIB)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(filter-out -D_FORTIFY_SOURCE=3,$(ALL_CFLAGS)) -O1 $(SAN) -o $@ $< $(UNIT_LIB) $(PKG_LIBS)
+
+# Root tests and the benchmark of the netlink module, each in a private
+# network namespace of its own; not part of make check yet.
+$(B)/tests/netlink_%: tests/net/netlink_%.c tests/net/nettest.h tests/unit/unit.h $(B)/libprison.a
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $< $(B)/libprison.a $(PKG_LIBS)
+
+nettest: $(B)/tests/netlink_test
+	@sh tests/net/run_netlink.sh $(B)/tests/netlink_test
+
+netbench: $(B)/tests/netlink_bench
+	@sh bench/vnet_netlink.sh $(B)/tests/netlink_bench
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5

@@ -67,7 +67,11 @@ int nl_veth_create_on(struct nl *nl, const char *host_name, const char *peer_nam
  */
 int nl_bridge_ensure(struct nl *nl, const char *name, bool *created, struct perr *e);
 
-/* master_ifindex 0 detaches the link from its bridge. */
+/*
+ * master_ifindex 0 detaches the link from its bridge.  The kernel leaves
+ * the former bridge before it looks up the new one, so a failed change
+ * leaves the link on no bridge.
+ */
 int nl_link_set_master(struct nl *nl, int ifindex, int master_ifindex, struct perr *e);
 int nl_link_set_up(struct nl *nl, int ifindex, bool up, struct perr *e);
 /* Into netns_fd, renamed to new_name there unless it is NULL. */
