@@ -36,6 +36,7 @@ struct nl_link {
 	int ifindex;
 	int master;          /* ifindex of the bridge it is a port of, 0 if none */
 	unsigned int flags;  /* IFF_UP and friends */
+	unsigned int group;  /* IFLA_GROUP, 0 by default */
 	char name[IFNAMSIZ];
 	char kind[16];       /* "veth", "bridge", ...; "" for a physical or loopback one */
 };
@@ -79,6 +80,18 @@ int nl_link_move(struct nl *nl, int ifindex, int netns_fd, const char *new_name,
 int nl_link_rename(struct nl *nl, int ifindex, const char *name, struct perr *e);
 /* Deleting one end of a veth pair deletes both. */
 int nl_link_delete(struct nl *nl, int ifindex, struct perr *e);
+/*
+ * Many links at once, for the teardown of many jails.  The kernel waits
+ * for an RCU grace period per deleted link (some 16 ms here), but once per
+ * batch when links are deleted by group: so each link is put in a group of
+ * prison's own, 0x70720000 to 0x7072ffff, and the group deleted in one
+ * request.  A group number shared by chance with another prison's batch
+ * only deletes links both wanted deleted; links of users must not be put in
+ * these groups.  A link already gone counts as deleted.  The kernel
+ * deletes a group whole or not at all: on failure none is deleted and all
+ * are back in group 0, the default.
+ */
+int nl_link_delete_many(struct nl *nl, const int *ifindex, size_t n, struct perr *e);
 
 /*
  * vnet.interface on jail removal.  When a network namespace is destroyed

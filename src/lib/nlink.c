@@ -11,6 +11,7 @@
 #include <linux/veth.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ifname.h"
 
@@ -40,6 +41,10 @@ static int on_link_attr(const struct nlattr *attr, void *data)
 	case IFLA_MASTER:
 		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
 			l->master = (int)mnl_attr_get_u32(attr);
+		break;
+	case IFLA_GROUP:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			l->group = mnl_attr_get_u32(attr);
 		break;
 	case IFLA_LINKINFO:
 		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) == 0)
@@ -320,6 +325,56 @@ int nl_link_delete(struct nl *nl, int ifindex, struct perr *e)
 	if (nl_talk(nl, nlh, NULL, NULL, e) < 0)
 		return link_fail(nl, ifindex, e, "delete");
 	return 0;
+}
+
+#define NL_GROUP_BASE 0x70720000u
+
+int nl_link_delete_many(struct nl *nl, const int *ifindex, size_t n, struct perr *e)
+{
+	uint32_t group = NL_GROUP_BASE | (((uint32_t)getpid() * 2654435761u + nl->seq) & 0xffffu);
+	struct ifinfomsg *ifi;
+	struct nlmsghdr *nlh;
+	size_t marked = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		nlh = link_msg(nl, ifindex[i], &ifi);
+		nl_put_u32(nl, nlh, IFLA_GROUP, group);
+		if (nl_talk(nl, nlh, NULL, NULL, e) == 0) {
+			marked++;
+			continue;
+		}
+		if (e->err == ENODEV)
+			continue;
+		/* Those already marked are deleted all the same: deleting was the point. */
+		link_fail(nl, ifindex[i], e, "delete");
+		if (marked > 0) {
+			struct perr ignored = { 0 };
+			nlh = nl_msg(nl, RTM_DELLINK, 0, sizeof(*ifi), (void **)&ifi);
+			ifi->ifi_family = AF_UNSPEC;
+			nl_put_u32(nl, nlh, IFLA_GROUP, group);
+			nl_talk(nl, nlh, NULL, NULL, &ignored);
+		}
+		return -1;
+	}
+	if (marked == 0)
+		return 0;
+	nlh = nl_msg(nl, RTM_DELLINK, 0, sizeof(*ifi), (void **)&ifi);
+	ifi->ifi_family = AF_UNSPEC;
+	nl_put_u32(nl, nlh, IFLA_GROUP, group);
+	if (nl_talk(nl, nlh, NULL, NULL, e) == 0)
+		return 0;
+	/*
+	 * The kernel deletes a group whole or not at all (not when one of
+	 * them, a physical one, cannot be deleted): give them back the
+	 * default group, where prison's own links were.
+	 */
+	for (size_t i = 0; i < n; i++) {
+		struct perr ignored = { 0 };
+		nlh = link_msg(nl, ifindex[i], &ifi);
+		nl_put_u32(nl, nlh, IFLA_GROUP, 0);
+		nl_talk(nl, nlh, NULL, NULL, &ignored);
+	}
+	return perr_prefix(e, "delete a batch of %zu interfaces", marked);
 }
 
 int nl_link_return(struct nl *jail, const char *name, int host_netns_fd, struct perr *e)

@@ -350,6 +350,31 @@ static void test_delete(void)
 	d = nl_ifindex(host, "pdum0p", &e);
 	if (d > 0)
 		CHECK_OK(nl_link_delete(host, d, &e));
+	CHECK_OK(nl_link_delete_many(host, NULL, 0, &e));
+	{
+		struct nl *jail2 = nl_open(jail2_ns, &e);
+		int many[4];
+		char a2[IFNAMSIZ], b2[IFNAMSIZ];
+		struct nl_link l;
+		for (int i = 0; i < 3; i++) {
+			snprintf(a2, sizeof(a2), "pj%da", 10 + i);
+			snprintf(b2, sizeof(b2), "pj%db", 10 + i);
+			CHECK_OK(nl_veth_create_on(host, a2, b2, jail2_ns, bridge, &e));
+			many[i] = nl_ifindex(host, a2, &e);
+		}
+		many[3] = 99999;  /* already gone: counts as deleted */
+		CHECK_OK(nl_link_delete_many(host, many, 4, &e));
+		for (int i = 0; i < 3; i++)
+			CHECK(nl_link_get(host, many[i], NULL, &l, &e) == 0);
+		CHECK(nl_ifindex(host, "pbr0", &e) == bridge);
+		CHECK(jail2 && nl_ifindex(jail2, "pj11b", &e) == 0);
+		nl_close(jail2);
+		/* lo cannot be deleted: nothing is, and it is back in group 0. */
+		CHECK(nl_link_delete_many(host, &(int){ 1 }, 1, &e) < 0);
+		CHECK_PREFIX(e.msg, "delete a batch of 1 interfaces: ");
+		CHECK(nl_link_get(host, 1, NULL, &l, &e) == 1);
+		CHECK(l.group == 0);
+	}
 	CHECK_OK(nl_link_delete(host, bridge, &e));
 	CHECK(nl_ifindex(host, "pbr0", &e) == 0);
 	CHECK(nl_link_delete(host, 1, &e) < 0);

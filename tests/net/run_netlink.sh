@@ -10,6 +10,7 @@ if [ "$(id -u)" != 0 ]; then
 	exit 0
 fi
 exec unshare -n sh -c '
+	name=$(basename "$1")
 	out=$("$1"); rc=$?
 	set -- $out
 	p=${1:-0} f=${2:-1}
@@ -19,6 +20,6 @@ exec unshare -n sh -c '
 		echo "nettest: links left behind:"; echo "$left"
 		f=$((f + 1))
 	fi
-	echo "nettest: netlink_test: $p passed, $f failed"
+	echo "nettest: $name: $p passed, $f failed"
 	[ "$f" -eq 0 ]
 ' sh "$bin"
