@@ -22,7 +22,8 @@
 struct nl;
 
 /*
- * A socket in the network namespace netns_fd (-1: the caller's).  The
+ * A socket in the network namespace netns_fd (-1: the caller's), for one
+ * thread at a time (requests and replies share its buffers).  The
  * calling thread enters that namespace only to create the socket and is
  * back in its own before nl_open returns, on every path.
  */
@@ -58,7 +59,9 @@ int nl_veth_create(struct nl *nl, const char *host_name, const char *peer_name, 
 /*
  * The same pair with the host end already a port of bridge master_ifindex
  * and up, still in one request: the kernel removes the pair again if it
- * cannot attach it.  The fast path for many jails on one bridge.
+ * cannot attach it, so no pair is ever left off its bridge.  It is not
+ * faster than creating, attaching and bringing up in three requests (the
+ * kernel's work dominates both; see bench/vnet_netlink.sh).
  */
 int nl_veth_create_on(struct nl *nl, const char *host_name, const char *peer_name, int peer_netns_fd,
 		      int master_ifindex, struct perr *e);
