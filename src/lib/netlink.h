@@ -90,9 +90,11 @@ int nl_link_delete(struct nl *nl, int ifindex, struct perr *e);
  * prison's own, 0x70720000 to 0x7072ffff, and the group deleted in one
  * request.  A group number shared by chance with another prison's batch
  * only deletes links both wanted deleted; links of users must not be put in
- * these groups.  A link already gone counts as deleted.  The kernel
- * deletes a group whole or not at all: on failure none is deleted and all
- * are back in group 0, the default.
+ * these groups.  A link already gone counts as deleted.  If one cannot be
+ * put in the group, those before it are deleted and the error names it.
+ * The kernel deletes a group whole or not at all: if it refuses (a
+ * physical interface cannot be deleted), none is deleted and all are back
+ * in group 0, the default.
  */
 int nl_link_delete_many(struct nl *nl, const int *ifindex, size_t n, struct perr *e);
 

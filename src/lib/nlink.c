@@ -229,8 +229,18 @@ int nl_bridge_ensure(struct nl *nl, const char *name, bool *created, struct perr
 	 * on the same bridge at once both end up using the one bridge.
 	 */
 	r = nl_link_get(nl, 0, name, &l, e);
-	if (r < 0)
+	if (r < 0) {
+		/* Only a failing socket gets here; undo the creation by name, having no index. */
+		if (*created) {
+			struct perr ignored = { 0 };
+			nlh = nl_msg(nl, RTM_DELLINK, 0, sizeof(*ifi), (void **)&ifi);
+			ifi->ifi_family = AF_UNSPEC;
+			nl_put_str(nl, nlh, IFLA_IFNAME, name);
+			nl_talk(nl, nlh, NULL, NULL, &ignored);
+			*created = false;
+		}
 		return perr_prefix(e, "bridge");
+	}
 	if (r == 0)
 		return perr_set(e, ENODEV, "bridge \"%s\": deleted while being set up", name);
 	if (strcmp(l.kind, "bridge") != 0)
@@ -329,6 +339,29 @@ int nl_link_delete(struct nl *nl, int ifindex, struct perr *e)
 
 #define NL_GROUP_BASE 0x70720000u
 
+/*
+ * Delete group in one request.  The kernel deletes a group whole or not at
+ * all (not when one of them, a physical one, cannot be deleted): then the
+ * links get back the default group, where prison's own links were.
+ */
+static int group_delete(struct nl *nl, uint32_t group, const int *ifindex, size_t n, struct perr *e)
+{
+	struct ifinfomsg *ifi;
+	struct nlmsghdr *nlh = nl_msg(nl, RTM_DELLINK, 0, sizeof(*ifi), (void **)&ifi);
+
+	ifi->ifi_family = AF_UNSPEC;
+	nl_put_u32(nl, nlh, IFLA_GROUP, group);
+	if (nl_talk(nl, nlh, NULL, NULL, e) == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		struct perr ignored = { 0 };
+		nlh = link_msg(nl, ifindex[i], &ifi);
+		nl_put_u32(nl, nlh, IFLA_GROUP, 0);
+		nl_talk(nl, nlh, NULL, NULL, &ignored);
+	}
+	return -1;
+}
+
 int nl_link_delete_many(struct nl *nl, const int *ifindex, size_t n, struct perr *e)
 {
 	uint32_t group = NL_GROUP_BASE | (((uint32_t)getpid() * 2654435761u + nl->seq) & 0xffffu);
@@ -345,36 +378,16 @@ int nl_link_delete_many(struct nl *nl, const int *ifindex, size_t n, struct perr
 		}
 		if (e->err == ENODEV)
 			continue;
-		/* Those already marked are deleted all the same: deleting was the point. */
-		link_fail(nl, ifindex[i], e, "delete");
+		/* Those already in the group are deleted all the same: deleting was the point. */
 		if (marked > 0) {
 			struct perr ignored = { 0 };
-			nlh = nl_msg(nl, RTM_DELLINK, 0, sizeof(*ifi), (void **)&ifi);
-			ifi->ifi_family = AF_UNSPEC;
-			nl_put_u32(nl, nlh, IFLA_GROUP, group);
-			nl_talk(nl, nlh, NULL, NULL, &ignored);
+			group_delete(nl, group, ifindex, i, &ignored);
 		}
-		return -1;
+		return link_fail(nl, ifindex[i], e, "delete");
 	}
-	if (marked == 0)
-		return 0;
-	nlh = nl_msg(nl, RTM_DELLINK, 0, sizeof(*ifi), (void **)&ifi);
-	ifi->ifi_family = AF_UNSPEC;
-	nl_put_u32(nl, nlh, IFLA_GROUP, group);
-	if (nl_talk(nl, nlh, NULL, NULL, e) == 0)
-		return 0;
-	/*
-	 * The kernel deletes a group whole or not at all (not when one of
-	 * them, a physical one, cannot be deleted): give them back the
-	 * default group, where prison's own links were.
-	 */
-	for (size_t i = 0; i < n; i++) {
-		struct perr ignored = { 0 };
-		nlh = link_msg(nl, ifindex[i], &ifi);
-		nl_put_u32(nl, nlh, IFLA_GROUP, 0);
-		nl_talk(nl, nlh, NULL, NULL, &ignored);
-	}
-	return perr_prefix(e, "delete a batch of %zu interfaces", marked);
+	if (marked > 0 && group_delete(nl, group, ifindex, n, e) < 0)
+		return perr_prefix(e, "delete a batch of %zu interfaces", marked);
+	return 0;
 }
 
 int nl_link_return(struct nl *jail, const char *name, int host_netns_fd, struct perr *e)
