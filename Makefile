@@ -6,7 +6,7 @@ LIBEXECDIR = $(PREFIX)/libexec/prison
 MANDIR = $(PREFIX)/share/man
 
 CC ?= cc
-PKGS = libseccomp json-c libbpf
+PKGS = libseccomp json-c libbpf libmnl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -30,10 +30,10 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_ASAN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/asan-%)
 # Unit tests cover the pure logic; they link only the modules they test.
-UNIT_LIB = src/lib/param.c src/lib/util.c src/lib/error.c src/lib/cred.c src/lib/conf.c src/lib/jailconf.c src/lib/fstab.c src/lib/rctl.c src/lib/cglimit.c src/lib/cg_v1.c src/lib/cg_v2.c src/lib/cgroup.c src/lib/ipaddr.c
+UNIT_LIB = src/lib/param.c src/lib/util.c src/lib/error.c src/lib/cred.c src/lib/conf.c src/lib/jailconf.c src/lib/fstab.c src/lib/rctl.c src/lib/cglimit.c src/lib/cg_v1.c src/lib/cg_v2.c src/lib/cgroup.c src/lib/ipaddr.c src/lib/ifname.c
 
 .SECONDARY:
-.PHONY: all install uninstall check unit integration demo deps clean lint fuzz conf nettest
+.PHONY: all install uninstall check unit integration demo deps clean lint fuzz conf nettest netbench
 
 SYSTEMDDIR ?= /lib/systemd/system
 DEFAULTDIR ?= /etc/default
@@ -100,6 +100,25 @@ $(B)/tests/asan-test_%: tests/unit/test_%.c tests/unit/unit.h $(UNIT_LIB)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(filter-out -D_FORTIFY_SOURCE=3,$(ALL_CFLAGS)) -O1 $(SAN) -o $@ $< $(UNIT_LIB) $(PKG_LIBS)
 
+# Root tests and the benchmark of the netlink module, each in a private
+# network namespace of its own; not part of make check yet.
+$(B)/tests/netlink_%: tests/net/netlink_%.c tests/net/nettest.h tests/unit/unit.h $(B)/libprison.a
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $< $(B)/libprison.a $(PKG_LIBS)
+
+NET_LIB = src/lib/netlink.c src/lib/nlink.c src/lib/naddr.c src/lib/ifname.c src/lib/error.c src/lib/util.c
+$(B)/tests/asan-netlink_test: tests/net/netlink_test.c tests/net/nettest.h tests/unit/unit.h $(NET_LIB) $(wildcard src/lib/*.h)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(filter-out -D_FORTIFY_SOURCE=3,$(ALL_CFLAGS)) -O1 $(SAN) -o $@ $< $(NET_LIB) $(PKG_LIBS)
+
+nettest: $(B)/tests/netlink_test $(B)/tests/asan-netlink_test $(B)/tests/sockaddr_test
+	@sh tests/net/run_netlink.sh $(B)/tests/netlink_test
+	@sh tests/net/run_netlink.sh $(B)/tests/asan-netlink_test
+	@sh tests/net/run_sockaddr.sh $(B)/tests/sockaddr_test
+
+netbench: $(B)/tests/netlink_bench
+	@sh bench/vnet_netlink.sh $(B)/tests/netlink_bench
+
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 $(CMDS:%=$(B)/sbin/%) $(DESTDIR)$(SBINDIR)/
@@ -155,9 +174,6 @@ $(B)/tests/probe: tests/integration/probe.c
 $(B)/tests/sockaddr_test: tests/net/sockaddr_test.c $(B)/libprison.a
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $< $(B)/libprison.a $(PKG_LIBS)
-
-nettest: $(B)/tests/sockaddr_test
-	@sh tests/net/run_sockaddr.sh $(B)/tests/sockaddr_test
 
 integration: all $(B)/tests/probe
 	@bash tests/integration/run.sh

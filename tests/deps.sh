@@ -3,7 +3,8 @@
 set -e
 need=""
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
-for p in build-essential pkg-config libseccomp-dev libjson-c-dev busybox-static python3 procps util-linux clang libbpf-dev libmnl-dev bpftool; do
+for p in build-essential pkg-config libseccomp-dev libjson-c-dev busybox-static python3 procps util-linux clang \
+		libbpf-dev libmnl-dev bpftool; do
 	have "$p" || need="$need $p"
 done
 [ -z "$need" ] && exit 0

@@ -1,0 +1,99 @@
+/*
+ * Addresses and the default route over rtnetlink, for the jail's side of
+ * its veth pair and for the host's bridge.
+ */
+#include "nlmsg.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+
+static int addr_len(int family, int prefix, struct perr *e)
+{
+	if (family == AF_INET && prefix >= 0 && prefix <= 32)
+		return 4;
+	if (family == AF_INET6 && prefix >= 0 && prefix <= 128)
+		return 16;
+	if (family != AF_INET && family != AF_INET6)
+		return perr_set(e, EAFNOSUPPORT, "address family %d", family);
+	return perr_set(e, EINVAL, "prefix length /%d", prefix);
+}
+
+/* "198.18.0.2/24 on interface \"pj3b\"" for a message; only called on error paths. */
+static int addr_fail(struct nl *nl, int ifindex, int family, const void *addr, int prefix, const char *what,
+		     struct perr *e)
+{
+	struct perr ignored = { 0 };
+	char text[INET6_ADDRSTRLEN];
+	struct nl_link l;
+
+	if (!inet_ntop(family, addr, text, sizeof(text)))
+		snprintf(text, sizeof(text), "?");
+	if (nl_link_get(nl, ifindex, NULL, &l, &ignored) == 1)
+		return perr_prefix(e, "%s address %s/%d on interface \"%s\"", what, text, prefix, l.name);
+	return perr_prefix(e, "%s address %s/%d on interface %d", what, text, prefix, ifindex);
+}
+
+static int addr_change(struct nl *nl, uint16_t type, uint16_t flags, int ifindex, int family, const void *addr,
+		       int prefix, struct perr *e)
+{
+	struct ifaddrmsg *ifa;
+	struct nlmsghdr *nlh;
+	int len = addr_len(family, prefix, e);
+
+	if (len < 0)
+		return -1;
+	nlh = nl_msg(nl, type, flags, sizeof(*ifa), (void **)&ifa);
+	ifa->ifa_family = (unsigned char)family;
+	ifa->ifa_prefixlen = (unsigned char)prefix;
+	ifa->ifa_index = (unsigned int)ifindex;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	/*
+	 * Duplicate address detection would keep a new IPv6 address
+	 * tentative (unusable) for a second or more; a jail's addresses are
+	 * assigned by its configuration and must work at once.
+	 */
+	if (family == AF_INET6)
+		ifa->ifa_flags = IFA_F_NODAD;
+	nl_put(nl, nlh, IFA_LOCAL, (size_t)len, addr);
+	nl_put(nl, nlh, IFA_ADDRESS, (size_t)len, addr);
+	if (nl_talk(nl, nlh, NULL, NULL, e) < 0)
+		return addr_fail(nl, ifindex, family, addr, prefix, type == RTM_NEWADDR ? "add" : "delete", e);
+	return 0;
+}
+
+int nl_addr_add(struct nl *nl, int ifindex, int family, const void *addr, int prefix, struct perr *e)
+{
+	return addr_change(nl, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex, family, addr, prefix, e);
+}
+
+int nl_addr_del(struct nl *nl, int ifindex, int family, const void *addr, int prefix, struct perr *e)
+{
+	return addr_change(nl, RTM_DELADDR, 0, ifindex, family, addr, prefix, e);
+}
+
+int nl_route_default(struct nl *nl, int family, const void *gateway, struct perr *e)
+{
+	char text[INET6_ADDRSTRLEN];
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+	int len = addr_len(family, 0, e);
+
+	if (len < 0)
+		return -1;
+	nlh = nl_msg(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, sizeof(*rtm), (void **)&rtm);
+	rtm->rtm_family = (unsigned char)family;
+	rtm->rtm_dst_len = 0;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_STATIC;
+	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+	rtm->rtm_type = RTN_UNICAST;
+	nl_put(nl, nlh, RTA_GATEWAY, (size_t)len, gateway);
+	if (nl_talk(nl, nlh, NULL, NULL, e) == 0)
+		return 0;
+	if (!inet_ntop(family, gateway, text, sizeof(text)))
+		snprintf(text, sizeof(text), "?");
+	return perr_prefix(e, "default route via %s", text);
+}
