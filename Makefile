@@ -101,7 +101,7 @@ $(B)/tests/asan-test_%: tests/unit/test_%.c tests/unit/unit.h $(UNIT_LIB)
 	$(Q)$(CC) $(filter-out -D_FORTIFY_SOURCE=3,$(ALL_CFLAGS)) -O1 $(SAN) -o $@ $< $(UNIT_LIB) $(PKG_LIBS)
 
 # Root tests and the benchmark of the netlink module, each in a private
-# network namespace of its own; not part of make check yet.
+# network namespace of its own.
 $(B)/tests/netlink_%: tests/net/netlink_%.c tests/net/nettest.h tests/unit/unit.h $(B)/libprison.a
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $< $(B)/libprison.a $(PKG_LIBS)
@@ -112,9 +112,7 @@ $(B)/tests/asan-netlink_test: tests/net/netlink_test.c tests/net/nettest.h tests
 	$(Q)$(CC) $(filter-out -D_FORTIFY_SOURCE=3,$(ALL_CFLAGS)) -O1 $(SAN) -o $@ $< $(NET_LIB) $(PKG_LIBS)
 
 nettest: $(B)/tests/netlink_test $(B)/tests/asan-netlink_test $(B)/tests/sockaddr_test
-	@sh tests/net/run_netlink.sh $(B)/tests/netlink_test
-	@sh tests/net/run_netlink.sh $(B)/tests/asan-netlink_test
-	@sh tests/net/run_sockaddr.sh $(B)/tests/sockaddr_test
+	@bash tests/net/run.sh $(B)
 
 netbench: $(B)/tests/netlink_bench
 	@sh bench/vnet_netlink.sh $(B)/tests/netlink_bench
@@ -169,8 +167,7 @@ $(B)/tests/probe: tests/integration/probe.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) -std=gnu17 -D_GNU_SOURCE $(WARN) -O2 -static -pthread -o $@ $<
 
-# The sockaddr BPF programs, as root in a network namespace of their own;
-# not part of check yet.
+# The sockaddr BPF programs, as root in a network namespace of their own.
 $(B)/tests/sockaddr_test: tests/net/sockaddr_test.c $(B)/libprison.a
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $< $(B)/libprison.a $(PKG_LIBS)
@@ -187,6 +184,7 @@ check: deps
 	@if [ -x tests/conf/run.sh ]; then $(MAKE) --no-print-directory conf; fi
 	@if command -v clang >/dev/null; then $(MAKE) --no-print-directory fuzz; \
 	else echo "fuzz: skipped (clang not installed)"; fi
+	@$(MAKE) --no-print-directory nettest
 	@$(MAKE) --no-print-directory integration
 
 demo: deps
