@@ -361,8 +361,18 @@ static int old_form(struct paramset *ps, char **argv, int argc, struct perr *e)
 		return perr_set(e, 0, "the old form needs path hostname ip command");
 	if (param_set(ps, P_PATH, argv[0], e) < 0 || param_set(ps, P_HOSTNAME, argv[1], e) < 0)
 		return -1;
-	if (argv[2][0] != '\0')
-		return perr_set(e, 0, "ip \"%s\": IP addresses are not supported yet; give \"\"", argv[2]);
+	if (argv[2][0] != '\0') {
+		/* One list of both families: split by family, as FreeBSD does. */
+		char v4[2048] = "", v6[2048] = "", buf[4096], *save = NULL;
+		snprintf(buf, sizeof(buf), "%s", argv[2]);
+		for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			char *list = strchr(t, ':') ? v6 : v4;
+			size_t len = sizeof(v4);
+			snprintf(list + strlen(list), len - strlen(list), "%s%s", *list ? "," : "", t);
+		}
+		if ((*v4 && param_set(ps, P_IP4_ADDR, v4, e) < 0) || (*v6 && param_set(ps, P_IP6_ADDR, v6, e) < 0))
+			return -1;
+	}
 	return param_set_argv(ps, P_COMMAND, argv + 3, argc - 3, e);
 }
 
@@ -405,8 +415,9 @@ int main(int argc, char **argv)
 				goto bad;
 			break;
 		case 'h':
-			fprintf(stderr, "jail: -h: IP addresses are not supported yet\n");
-			return 1;
+			if (param_set(&ps, P_IP_HOSTNAME, "true", &e) < 0)
+				goto bad;
+			break;
 		case 'f': conf_file = optarg; break;
 		case 'e': show_sep = optarg; break;
 		default:

@@ -68,9 +68,50 @@ static const char *state_word(const struct jail_record *r)
 	return r->state == JS_DYING ? "DYING" : "ACTIVE";
 }
 
+/* The i-th address of a comma-separated list, without an "iface|" part or a prefix. */
+static bool nth_addr(const char *list, int i, char *buf, size_t len)
+{
+	const char *p = list;
+
+	if (!p || !*p)
+		return false;
+	for (; i > 0; i--) {
+		p = strchr(p, ',');
+		if (!p)
+			return false;
+		p++;
+	}
+	while (*p == ' ')
+		p++;
+	const char *bar = strchr(p, '|'), *end = p + strcspn(p, ",/ ");
+	if (bar && bar < end)
+		p = bar + 1, end = p + strcspn(p, ",/ ");
+	snprintf(buf, len, "%.*s", (int)(end - p), p);
+	return buf[0] != '\0';
+}
+
+/* FreeBSD's IP Address column: the first IPv4 address, else the first IPv6 one. */
+static const char *first_addr(const struct jail_record *r, char *buf, size_t len)
+{
+	if (nth_addr(param_str(&r->params, P_IP4_ADDR), 0, buf, len) ||
+	    nth_addr(param_str(&r->params, P_IP6_ADDR), 0, buf, len))
+		return buf;
+	return "";
+}
+
+static json_object *addr_array(const struct jail_record *r, int id)
+{
+	json_object *a = json_object_new_array();
+	char buf[64];
+
+	for (int i = 0; nth_addr(param_str(&r->params, id), i, buf, sizeof(buf)); i++)
+		json_object_array_add(a, json_object_new_string(buf));
+	return a;
+}
+
 static void print_text(const struct jail_record *r)
 {
-	char id[300];
+	char id[300], addr[64];
 
 	if (opt_N)
 		snprintf(id, sizeof(id), "%s", r->name);
@@ -80,9 +121,12 @@ static void print_text(const struct jail_record *r)
 		printf("%6s  %-29.29s %.74s\n", id, param_str(&r->params, P_HOSTNAME), param_str(&r->params, P_PATH));
 		printf("%6s  %-29.29s %.74s\n", "", r->name, state_word(r));
 		printf("%6s  %-6d\n", "", r->jid);
+		for (int k = 0; k < 2; k++)
+			for (int i = 0; nth_addr(param_str(&r->params, k ? P_IP6_ADDR : P_IP4_ADDR), i, addr, sizeof(addr)); i++)
+				printf("%6s  %s\n", "", addr);
 		return;
 	}
-	printf("%6s  %-15.15s %-29.29s %.74s\n", id, "", param_str(&r->params, P_HOSTNAME),
+	printf("%6s  %-15.15s %-29.29s %.74s\n", id, first_addr(r, addr, sizeof(addr)), param_str(&r->params, P_HOSTNAME),
 	       param_str(&r->params, P_PATH));
 }
 
@@ -116,16 +160,17 @@ static json_object *jail_json(const struct jail_record *r, const int *ids, int n
 		return o;
 	}
 	json_object_object_add(o, "jid", json_object_new_int(r->jid));
+	char addr[64];
 	if (!opt_v)
-		json_object_object_add(o, "ipv4", json_object_new_string(""));
+		json_object_object_add(o, "ipv4", json_object_new_string(first_addr(r, addr, sizeof(addr))));
 	json_object_object_add(o, "hostname", json_object_new_string(param_str(&r->params, P_HOSTNAME)));
 	json_object_object_add(o, "path", json_object_new_string(param_str(&r->params, P_PATH)));
 	if (opt_v) {
 		json_object_object_add(o, "name", json_object_new_string(r->name));
 		json_object_object_add(o, "state", json_object_new_string(state_word(r)));
 		json_object_object_add(o, "cpusetid", json_object_new_int(r->jid));
-		json_object_object_add(o, "ipv4_addrs", json_object_new_array());
-		json_object_object_add(o, "ipv6_addrs", json_object_new_array());
+		json_object_object_add(o, "ipv4_addrs", addr_array(r, P_IP4_ADDR));
+		json_object_object_add(o, "ipv6_addrs", addr_array(r, P_IP6_ADDR));
 	}
 	return o;
 }

@@ -78,7 +78,12 @@ static __attribute__((noreturn)) void exec_child(const struct jail_exec *x, cons
 	/* v1 controllers have no clone3 placement; "0" is this process, whatever its PID namespace. */
 	if (cg_join(jid, 0, &e) < 0)
 		exec_fail(errfd, &e);
-	if (setns(pidfd, ns) < 0)
+	/*
+	 * The network namespace first, while still host root: a jail on the
+	 * shared stack has its creator's, which the jail's user namespace does
+	 * not own, so it cannot be joined together with that.
+	 */
+	if (setns(pidfd, CLONE_NEWNET) < 0 || setns(pidfd, ns) < 0)
 		exec_fail(errfd, (perr_set(&e, errno, "enter the jail"), &e));
 	/* Still host uid 0 until here: become the jail's root before touching its files. */
 	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)

@@ -17,6 +17,7 @@
 #include "ctl.h"
 #include "fstab.h"
 #include "hooks.h"
+#include "jailnet.h"
 #include "jailproc.h"
 #include "limits.h"
 #include "mount.h"
@@ -68,6 +69,8 @@ static void teardown(struct registry *reg, const struct jail_record *rec)
 		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 		close(pidfd);
 	}
+	/* Needs the cgroup still there: its id keys the address limits. */
+	jailnet_release(rec);
 	if (cgroup_exists(rec->jid)) {
 		(void)cgroup_kill(rec->jid, &e);
 		(void)cgroup_destroy(rec->jid, 5000, &e);
@@ -287,6 +290,7 @@ static __attribute__((noreturn)) void init_child_main(struct init_child *c)
 	/* Before the pivot: the jail's /dev may have no null (devfs_ruleset=1). */
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	struct mount_setup ms = { .rootfd = rootfd, .mqueue = jail_policy_private_ipc(&c->policy),
+				  .own_net = jailnet_vnet(ps),
 				  .devfs_ruleset = (int)param_int(ps, P_DEVFS_RULESET),
 				  .extra = extra, .nextra = nextra };
 	if (mount_build_jail(&ms, &e) < 0)
@@ -478,6 +482,9 @@ static int spawn_init(struct jail_record *rec, int pathfd, int exefd, int hold_c
 	c.log = logfd;
 	if (jail_policy_private_ipc(&c.policy))
 		flags |= CLONE_NEWIPC;
+	/* Made inside the new user namespace, so jail root administers it and nothing of the host's. */
+	if (jailnet_vnet(&rec->params))
+		flags |= CLONE_NEWNET;
 	listenfd = ctl_listen(rec->jid, e);
 	if (listenfd < 0)
 		return -1;
@@ -590,7 +597,7 @@ int jail_create(const struct paramset *ps, struct jail_record *rec, int *ret_hol
 
 	/* Bad rules are refused before anything exists. */
 	if ((name && limits_merge_conf(&rec->params, name, e) < 0) ||
-	    limits_from_params(&rec->params, name ? name : "", &lim, e) < 0)
+	    limits_from_params(&rec->params, name ? name : "", &lim, e) < 0 || jailnet_settle(&rec->params, e) < 0)
 		goto out_params;
 	if (registry_open(&reg, true, e) < 0)
 		goto out_params;
@@ -637,7 +644,7 @@ int jail_create(const struct paramset *ps, struct jail_record *rec, int *ret_hol
 		(void)cgroup_kill(jid, e);
 		(void)cgroup_destroy(jid, 5000, e);
 	}
-	if (cgroup_create(jid, e) < 0 || limits_apply_cgroups(jid, &lim, e) < 0)
+	if (cgroup_create(jid, e) < 0 || limits_apply_cgroups(jid, &lim, e) < 0 || jailnet_setup_host(rec, e) < 0)
 		goto undo;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, hold) < 0) {
 		perr_set(e, errno, "socketpair");
@@ -647,7 +654,9 @@ int jail_create(const struct paramset *ps, struct jail_record *rec, int *ret_hol
 	close(hold[1]);
 	if (pidfd < 0)
 		goto undo;
-	if (limits_apply_ns(jid, pidfd, (uid_t)rec->uid_base, &lim, false, e) < 0) {
+	if (limits_apply_ns(jid, pidfd, (uid_t)rec->uid_base, &lim, false, e) < 0 || jailnet_setup_vnet(rec, e) < 0) {
+		struct perr ignore = { 0 };
+		(void)jailnet_return(rec, &ignore);
 		close(pidfd);
 		goto undo;
 	}
@@ -737,6 +746,10 @@ int jail_remove(const char *key, bool hooks, struct jail_record *rec, struct per
 		jail_exec_defaults(&x, &rec->params);
 		(void)hooks_inside(rec, P_EXEC_STOP, &x, -1, &hook_err);
 	}
+	/* Interfaces moved in go back while the jail's network namespace still exists. */
+	struct perr ret_err = { 0 };
+	if (jailnet_return(rec, &ret_err) < 0 && !hook_err.msg[0])
+		hook_err = ret_err;
 	timeout = param_int(&rec->params, P_STOP_TIMEOUT);
 	pidfd = jail_open_init(rec);
 	if (pidfd >= 0) {

@@ -38,9 +38,7 @@ int jailconf_load(struct conf *c, const char *file, struct perr *e)
 
 /* jail.conf parameters of FreeBSD that prison does not carry out yet: refused by name. */
 static const char *const later[] = {
-	"exec.fib", "ip4", "ip6", "ip4.addr", "ip6.addr", "ip4.saddrsel",
-	"ip6.saddrsel", "ip4.nosaddrsel", "ip6.nosaddrsel", "interface", "vnet", "vnet.interface",
-	"ip_hostname", "cpuset.id", "host.hostuuid", "host.hostid",
+	"exec.fib", "cpuset.id", "host.hostuuid", "host.hostid",
 };
 
 int jailconf_params(const struct conf_jail *j, struct paramset *ps, struct perr *e)

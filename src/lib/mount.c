@@ -220,7 +220,7 @@ static int build_pts(int rootfd, struct perr *e)
 	return 0;
 }
 
-static int mask_proc(int rootfd, struct perr *e)
+static int mask_proc(int rootfd, bool own_net, struct perr *e)
 {
 	/* Host-wide kernel state that a jail has no business reading. */
 	static const char *const files[] = {
@@ -258,9 +258,29 @@ static int mask_proc(int rootfd, struct perr *e)
 		if (strcmp(dirs[i], "sys") == 0 || strcmp(dirs[i], "fs") == 0) {
 			/* Readable, as programs expect; writes go nowhere. */
 			struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+			_cleanup_close_ int net = -1, netdir = -1;
+			/*
+			 * A vnet jail's /proc/sys/net is its own network namespace's
+			 * (forwarding, its interfaces): that part stays writable.
+			 */
+			if (own_net && strcmp(dirs[i], "sys") == 0) {
+				net = open_tree(t, "net", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+				if (net < 0)
+					return perr_set(e, errno, "/proc/sys/net");
+			}
 			m = open_tree(t, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 			if (m < 0 || mount_setattr(m, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof(ro)) < 0)
 				return perr_set(e, errno, "read-only /proc/%s", dirs[i]);
+			if (net >= 0) {
+				if (attach(m, t, dirs[i], e) < 0)
+					return -1;
+				netdir = openat(procfd, "sys/net", O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+				if (netdir < 0)
+					return perr_set(e, errno, "/proc/sys/net");
+				if (attach(net, netdir, "/proc/sys/net", e) < 0)
+					return -1;
+				continue;
+			}
 		} else if (empty < 0) {
 			m = fs_new("tmpfs", empty_opts, MOUNT_ATTR_RDONLY, e);
 			if (m < 0)
@@ -377,7 +397,7 @@ int mount_build_jail(const struct mount_setup *m, struct perr *e)
 		return perr_prefix(e, "proc");
 	if (build_dev(m->rootfd, m->devfs_ruleset, m->mqueue, e) < 0)
 		return -1;
-	if (mask_proc(m->rootfd, e) < 0)
+	if (mask_proc(m->rootfd, m->own_net, e) < 0)
 		return -1;
 	if (bind_sys(m->rootfd, e) < 0)
 		return -1;

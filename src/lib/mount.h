@@ -36,6 +36,7 @@ int mount_clone_bind(const char *source, int userns_fd, bool readonly, struct pe
 struct mount_setup {
 	int rootfd;      /* detached tree from mount_clone_root */
 	bool mqueue;     /* a private IPC namespace: mount its POSIX mqueue */
+	bool own_net;    /* a vnet jail: /proc/sys/net is its own and stays writable */
 	int devfs_ruleset;
 	const struct mount_extra *extra;
 	size_t nextra;

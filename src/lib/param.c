@@ -66,6 +66,20 @@ const struct param_def param_table[P__COUNT] = {
 	[P_RCTL] = { "rctl", PT_LIST, 0, NULL, 0, 0, "rctl(8) rules resource:action=amount: cgroups, rlimits, IPC sysctls" },
 	[P_CPU_WEIGHT] = I("cpu.weight", 0, "100", 1, 10000, "cpu.weight (v2) or cpu.shares (v1): the jail's share against other jails"),
 	[P_CPUSET_CPUS] = S("cpuset.cpus", 0, NULL, "cpuset cgroup: the CPUs the jail's processes may run on"),
+	[P_IP4] = J("ip4", PF_CREATE, NULL, "new: ip4.addr only, inherit: every host address, disable: no IPv4 (sock_addr BPF)"),
+	[P_IP4_ADDR] = S("ip4.addr", PF_CREATE, NULL, "IPv4 addresses; bind, connect and send held to them by cgroup BPF"),
+	[P_IP4_SADDRSEL] = B("ip4.saddrsel", PF_CREATE, "true", "source address by prefix; off: always the first address"),
+	[P_IP6] = J("ip6", PF_CREATE, NULL, "as ip4, for IPv6"),
+	[P_IP6_ADDR] = S("ip6.addr", PF_CREATE, NULL, "IPv6 addresses; as ip4.addr"),
+	[P_IP6_SADDRSEL] = B("ip6.saddrsel", PF_CREATE, "true", "as ip4.saddrsel"),
+	[P_INTERFACE] = S("interface", PF_CREATE, NULL, "host interface the jail's addresses are added to, and removed from"),
+	[P_IP_HOSTNAME] = B("ip_hostname", PF_CREATE | PF_NOSTATE, "false", "addresses from resolving host.hostname, as jail -h"),
+	[P_VNET] = J("vnet", PF_CREATE, "inherit", "new: a network namespace owned by the jail's user namespace"),
+	[P_VNET_INTERFACE] = S("vnet.interface", PF_CREATE, NULL, "host interfaces moved into a vnet jail, and back at removal"),
+	[P_VNET_BRIDGE] = S("vnet.bridge", PF_CREATE, NULL, "a veth pair from the jail to this host bridge (made if missing)"),
+	[P_VNET_IFNAME] = S("vnet.ifname", PF_CREATE, "eth0", "name of the jail's end of the vnet.bridge veth pair"),
+	[P_VNET_DEFAULTROUTER] = S("vnet.defaultrouter", PF_CREATE, NULL, "IPv4 default route of a vnet.bridge jail"),
+	[P_VNET_DEFAULTROUTER6] = S("vnet.defaultrouter6", PF_CREATE, NULL, "IPv6 default route of a vnet.bridge jail"),
 };
 
 int param_lookup(const char *name)
@@ -267,6 +281,9 @@ int param_parse_word(struct paramset *ps, const char *word, char **rest, int nre
 		return r;
 	}
 	if (!eq) {
+		/* A bare "vnet" is vnet=new, as jail.conf writes it. */
+		if (param_table[id].type == PT_JAILSYS)
+			return param_set(ps, id, "new", e);
 		if (param_table[id].type != PT_BOOL)
 			return perr_set(e, 0, "%s: missing value", name);
 		return param_set(ps, id, "true", e);

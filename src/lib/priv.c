@@ -45,6 +45,7 @@ void jail_policy_from_params(struct jail_policy *p, const struct paramset *ps)
 	p->quotas = param_bool(ps, P_ALLOW_QUOTAS);
 	p->read_msgbuf = param_bool(ps, P_ALLOW_READ_MSGBUF);
 	p->new_userns = param_int(ps, P_CHILDREN_MAX) > 0;
+	p->vnet = param_str(ps, P_VNET) && strcmp(param_str(ps, P_VNET), "new") == 0;
 	p->sysvmsg = jail_sys_of(ps, P_SYSVMSG);
 	p->sysvsem = jail_sys_of(ps, P_SYSVSEM);
 	p->sysvshm = jail_sys_of(ps, P_SYSVSHM);
@@ -85,6 +86,9 @@ static unsigned long long baseline_caps(const struct jail_policy *p)
 		c |= 1ULL << CAP_NET_BIND_SERVICE;
 	if (p->raw_sockets)
 		c |= 1ULL << CAP_NET_RAW;
+	/* Interfaces, routes and firewall of the jail's own stack; its user namespace scopes it there. */
+	if (p->vnet)
+		c |= 1ULL << CAP_NET_ADMIN;
 	if (p->mlock)
 		c |= 1ULL << CAP_IPC_LOCK;
 	if (p->chflags)

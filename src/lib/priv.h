@@ -20,6 +20,7 @@ struct jail_policy {
 	bool set_hostname, reserved_ports, unpriv_debug, suser, raw_sockets, mount, mlock, chflags,
 		quotas, read_msgbuf;
 	bool new_userns; /* children.max > 0 */
+	bool vnet;       /* a network stack of its own, which jail root administers */
 	enum jail_sys sysvmsg, sysvsem, sysvshm;
 	/* From the rctl rules; RLIM_INFINITY where none. */
 	rlim_t rlimit[RLIMIT_NLIMITS];

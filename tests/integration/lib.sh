@@ -111,3 +111,15 @@ nogroup:x:65534:
 GR
 	chown 1001:1001 "$root"/home/jdoe
 }
+
+TESTDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# Run function $1 in a network namespace of its own (loopback up), so that a
+# test's addresses, bridges and routes never touch the host's stack; the
+# jails it makes are removed there too, whatever happens.
+in_netns() {
+	unshare -n bash -c 'set -eu; . "$1/lib.sh"; for f in "$1"/t_*.sh; do . "$f"; done
+		ip link set lo up
+		trap remove_test_jails EXIT
+		"$2"' _ "$TESTDIR" "$1"
+}

@@ -11,6 +11,9 @@
 #include <fcntl.h>
 #include <linux/keyctl.h>
 #include <pthread.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -116,6 +119,98 @@ static int shmmany(void)
 	return 0;
 }
 
+static int result(long r);
+
+/* "ADDR PORT" into a socket address of the right family. */
+static socklen_t sockaddr_of(const char *addr, const char *port, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (strchr(addr, ':')) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((unsigned short)atoi(port));
+		inet_pton(AF_INET6, addr, &s6->sin6_addr);
+		return sizeof(*s6);
+	}
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons((unsigned short)atoi(port));
+	inet_pton(AF_INET, addr, &s4->sin_addr);
+	return sizeof(*s4);
+}
+
+static const char *addr_text(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	if (ss->ss_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ss)->sin6_addr, buf, (socklen_t)len);
+	else
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)ss)->sin_addr, buf, (socklen_t)len);
+	return buf;
+}
+
+/*
+ * Network operations for the networking tests; each prints one line:
+ * bind ADDR PORT      -> the bound address, or the errno name
+ * serve ADDR PORT     -> listen, accept one connection, print the peer's address
+ * connect ADDR PORT   -> the local address the connection got, or the errno name
+ * udp ADDR PORT       -> send one datagram, print the source address the kernel chose
+ * socket raw|icmp|tcp4|tcp6 -> ok or the errno name
+ */
+static int net(const char *op, int argc, char **argv)
+{
+	struct sockaddr_storage ss, got;
+	socklen_t len, glen = sizeof(got);
+	char buf[64];
+	int fd;
+
+	if (!strcmp(op, "socket")) {
+		const char *k = argc > 2 ? argv[2] : "";
+		if (!strcmp(k, "raw"))
+			return result(socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
+		if (!strcmp(k, "icmp"))
+			return result(socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP));
+		if (!strcmp(k, "tcp6"))
+			return result(socket(AF_INET6, SOCK_STREAM, 0));
+		return result(socket(AF_INET, SOCK_STREAM, 0));
+	}
+	if (argc < 4)
+		return 2;
+	len = sockaddr_of(argv[2], argv[3], &ss);
+	fd = socket(ss.ss_family, !strcmp(op, "udp") ? SOCK_DGRAM : SOCK_STREAM, 0);
+	if (fd < 0)
+		return result(-1);
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (!strcmp(op, "bind") || !strcmp(op, "serve")) {
+		if (bind(fd, (struct sockaddr *)&ss, len) < 0)
+			return result(-1);
+		if (!strcmp(op, "bind")) {
+			getsockname(fd, (struct sockaddr *)&got, &glen);
+			printf("%s\n", addr_text(&got, buf, sizeof(buf)));
+			return 0;
+		}
+		listen(fd, 8);
+		alarm(10);
+		int c = accept(fd, (struct sockaddr *)&got, &glen);
+		if (c < 0)
+			return result(-1);
+		printf("%s\n", addr_text(&got, buf, sizeof(buf)));
+		return 0;
+	}
+	if (!strcmp(op, "udp")) {
+		/* connect picks the source as a send would; send one datagram too. */
+		if (connect(fd, (struct sockaddr *)&ss, len) < 0 || send(fd, "x", 1, 0) < 0)
+			return result(-1);
+	} else {
+		alarm(5);
+		if (connect(fd, (struct sockaddr *)&ss, len) < 0)
+			return result(-1);
+	}
+	getsockname(fd, (struct sockaddr *)&got, &glen);
+	printf("%s\n", addr_text(&got, buf, sizeof(buf)));
+	return 0;
+}
+
 static int result(long r)
 {
 	if (r < 0) {
@@ -163,6 +258,9 @@ int main(int argc, char **argv)
 		return result(kill(argc > 2 ? atoi(argv[2]) : 1, 0));
 	if (!strcmp(op, "ptrace"))
 		return result(syscall(SYS_ptrace, 16 /* PTRACE_ATTACH */, argc > 2 ? atoi(argv[2]) : 1, 0, 0));
+	if (!strcmp(op, "bind") || !strcmp(op, "serve") || !strcmp(op, "connect") || !strcmp(op, "udp") ||
+	    !strcmp(op, "socket"))
+		return net(op, argc, argv);
 	if (!strcmp(op, "hog"))
 		return hog(argc > 2 ? atol(argv[2]) : 1024);
 	if (!strcmp(op, "forks"))

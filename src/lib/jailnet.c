@@ -1,0 +1,383 @@
+#include "jailnet.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "ifname.h"
+#include "ipaddr.h"
+#include "jailproc.h"
+#include "netlink.h"
+#include "sockaddr.h"
+#include "util.h"
+
+bool jailnet_vnet(const struct paramset *ps)
+{
+	const char *v = param_str(ps, P_VNET);
+
+	return v && strcmp(v, "new") == 0;
+}
+
+static int parse_addrs(const struct paramset *ps, int id, int family, struct ipaddr *out, size_t max,
+		       struct perr *e)
+{
+	const char *s = param_str(ps, id);
+	int n;
+
+	if (!s || !*s)
+		return 0;
+	/* The parser's messages name ip4.addr or ip6.addr already. */
+	n = ipaddr_parse_list(s, family, out, max, e);
+	return n;
+}
+
+/* jail -h / ip_hostname: every address host.hostname resolves to, the first of each family first. */
+static int resolve_hostname(struct paramset *ps, struct perr *e)
+{
+	const char *host = param_str(ps, P_HOSTNAME);
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
+	char v4[2048] = "", v6[4096] = "";
+	int r;
+
+	if (!host || !*host)
+		return perr_set(e, 0, "ip_hostname: no host.hostname to resolve");
+	r = getaddrinfo(host, NULL, &hints, &res);
+	if (r != 0)
+		return perr_set(e, 0, "ip_hostname: %s: %s", host, gai_strerror(r));
+	for (struct addrinfo *a = res; a; a = a->ai_next) {
+		char buf[INET6_ADDRSTRLEN];
+		char *list = a->ai_family == AF_INET ? v4 : a->ai_family == AF_INET6 ? v6 : NULL;
+		size_t len = a->ai_family == AF_INET ? sizeof(v4) : sizeof(v6);
+		const void *addr = a->ai_family == AF_INET ? (const void *)&((struct sockaddr_in *)a->ai_addr)->sin_addr
+							   : (const void *)&((struct sockaddr_in6 *)a->ai_addr)->sin6_addr;
+		if (!list || !inet_ntop(a->ai_family, addr, buf, sizeof(buf)) || strstr(list, buf))
+			continue;
+		snprintf(list + strlen(list), len - strlen(list), "%s%s", *list ? "," : "", buf);
+	}
+	freeaddrinfo(res);
+	/* Added to what was given, as FreeBSD does. */
+	for (int k = 0; k < 2; k++) {
+		int id = k ? P_IP6_ADDR : P_IP4_ADDR;
+		const char *found = k ? v6 : v4, *have = param_str(ps, id);
+		char joined[8192];
+		if (!*found)
+			continue;
+		snprintf(joined, sizeof(joined), "%s%s%s", have && *have ? have : "", have && *have ? "," : "", found);
+		if (param_set(ps, id, joined, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int settle_family(struct paramset *ps, int mode_id, int addr_id, bool vnet, struct perr *e)
+{
+	const char *mode = param_str(ps, mode_id), *addr = param_str(ps, addr_id);
+	bool has = addr && *addr;
+
+	if (vnet) {
+		/* A stack of its own: every address of it is the jail's. */
+		if (mode && strcmp(mode, "new") != 0)
+			return perr_set(e, 0, "%s=%s: a vnet jail has a network stack of its own", param_table[mode_id].name, mode);
+		return param_set(ps, mode_id, "new", e);
+	}
+	if (!mode)
+		return param_set(ps, mode_id, has ? "new" : "disable", e);
+	if (has && strcmp(mode, "new") != 0)
+		return perr_set(e, 0, "%s: addresses need %s=new, not %s", param_table[addr_id].name,
+				param_table[mode_id].name, mode);
+	return 0;
+}
+
+int jailnet_settle(struct paramset *ps, struct perr *e)
+{
+	struct ipaddr a[SOCKADDR_MAX_ADDRS];
+	bool vnet = jailnet_vnet(ps);
+	const char *v = param_str(ps, P_VNET), *s;
+
+	if (v && strcmp(v, "disable") == 0)
+		return perr_set(e, 0, "vnet: invalid value \"disable\" (expected new or inherit)");
+	if (param_bool(ps, P_IP_HOSTNAME) && resolve_hostname(ps, e) < 0)
+		return -1;
+	if (parse_addrs(ps, P_IP4_ADDR, AF_INET, a, SOCKADDR_MAX_ADDRS, e) < 0 ||
+	    parse_addrs(ps, P_IP6_ADDR, AF_INET6, a, SOCKADDR_MAX_ADDRS, e) < 0)
+		return -1;
+	if (settle_family(ps, P_IP4, P_IP4_ADDR, vnet, e) < 0 || settle_family(ps, P_IP6, P_IP6_ADDR, vnet, e) < 0)
+		return -1;
+	if (!vnet) {
+		static const int vnet_only[] = { P_VNET_INTERFACE, P_VNET_BRIDGE, P_VNET_DEFAULTROUTER, P_VNET_DEFAULTROUTER6 };
+		for (size_t i = 0; i < ARRAY_SIZE(vnet_only); i++)
+			if (param_str(ps, vnet_only[i]))
+				return perr_set(e, 0, "%s needs vnet", param_table[vnet_only[i]].name);
+	} else if (param_str(ps, P_INTERFACE)) {
+		return perr_set(e, 0, "interface: a vnet jail's addresses go on its own interfaces (vnet.bridge)");
+	}
+	if ((s = param_str(ps, P_INTERFACE)) && ifname_check(s, e) < 0)
+		return perr_prefix(e, "interface");
+	if ((s = param_str(ps, P_VNET_BRIDGE)) && ifname_check(s, e) < 0)
+		return perr_prefix(e, "vnet.bridge");
+	if ((s = param_str(ps, P_VNET_IFNAME)) && ifname_check(s, e) < 0)
+		return perr_prefix(e, "vnet.ifname");
+	if ((s = param_str(ps, P_VNET_INTERFACE))) {
+		char buf[1024], *save = NULL;
+		snprintf(buf, sizeof(buf), "%s", s);
+		for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+			if (ifname_check(t, e) < 0)
+				return perr_prefix(e, "vnet.interface");
+	}
+	for (int k = 0; k < 2; k++) {
+		struct ipaddr gw;
+		int id = k ? P_VNET_DEFAULTROUTER6 : P_VNET_DEFAULTROUTER;
+		if ((s = param_str(ps, id)) && ipaddr_parse(s, k ? AF_INET6 : AF_INET, &gw, e) < 0)
+			return perr_set(e, 0, "%s: \"%s\" is not an IPv%d address", param_table[id].name, s, k ? 6 : 4);
+	}
+	return 0;
+}
+
+static int mode_of(const struct paramset *ps, int id)
+{
+	const char *m = param_str(ps, id);
+
+	if (m && strcmp(m, "inherit") == 0)
+		return NET_INHERIT;
+	if (m && strcmp(m, "new") == 0)
+		return NET_NEW;
+	return NET_DISABLE;
+}
+
+static int cgroup_id(int jid, uint64_t *id, struct perr *e)
+{
+	_cleanup_close_ int fd = cgroup_open(jid, e);
+
+	if (fd < 0)
+		return -1;
+	return cgroup_id_of_fd(fd, id, e);
+}
+
+/* Add (or remove) the jail's addresses that name an interface, or all of them on interface=. */
+static int host_addresses(const struct jail_record *rec, bool add, struct perr *e)
+{
+	const struct paramset *ps = &rec->params;
+	const char *iface = param_str(ps, P_INTERFACE);
+	struct ipaddr a[SOCKADDR_MAX_ADDRS];
+	struct nl *nl = NULL;
+	int r = 0;
+
+	for (int k = 0; k < 2 && r == 0; k++) {
+		int n = parse_addrs(ps, k ? P_IP6_ADDR : P_IP4_ADDR, k ? AF_INET6 : AF_INET, a, SOCKADDR_MAX_ADDRS, e);
+		for (int i = 0; i < n && r == 0; i++) {
+			const char *on = a[i].iface[0] ? a[i].iface : iface;
+			int idx;
+			if (!on)
+				continue;
+			if (!nl && !(nl = nl_open(-1, e)))
+				return add ? -1 : 0;
+			idx = nl_ifindex(nl, on, e);
+			if (idx <= 0) {
+				if (add)
+					r = idx == 0 ? perr_set(e, 0, "interface \"%s\" does not exist", on) : -1;
+				continue;
+			}
+			if (add)
+				r = nl_addr_add(nl, idx, a[i].family, &a[i].a, a[i].prefix, e);
+			else
+				(void)nl_addr_del(nl, idx, a[i].family, &a[i].a, a[i].prefix, e);
+		}
+		if (n < 0)
+			r = -1;
+	}
+	if (nl)
+		nl_close(nl);
+	return r;
+}
+
+int jailnet_setup_host(const struct jail_record *rec, struct perr *e)
+{
+	const struct paramset *ps = &rec->params;
+	struct jail_addrs lim = { 0 };
+	struct ipaddr a[SOCKADDR_MAX_ADDRS];
+	uint64_t id;
+	int n;
+
+	if (jailnet_vnet(ps))
+		return 0;
+	lim.ip4_mode = mode_of(ps, P_IP4);
+	lim.ip6_mode = mode_of(ps, P_IP6);
+	lim.ip4_saddrsel = param_bool(ps, P_IP4_SADDRSEL);
+	lim.ip6_saddrsel = param_bool(ps, P_IP6_SADDRSEL);
+	lim.allow_reserved_ports = param_bool(ps, P_ALLOW_RESERVED_PORTS);
+	lim.root_uid = (uid_t)rec->uid_base;
+	n = parse_addrs(ps, P_IP4_ADDR, AF_INET, a, SOCKADDR_MAX_ADDRS, e);
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		lim.ip4[i].a = a[i].a.v4;
+		lim.ip4[i].prefix = a[i].prefix;
+	}
+	lim.n4 = (size_t)n;
+	n = parse_addrs(ps, P_IP6_ADDR, AF_INET6, a, SOCKADDR_MAX_ADDRS, e);
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		lim.ip6[i].a = a[i].a.v6;
+		lim.ip6[i].prefix = a[i].prefix;
+	}
+	lim.n6 = (size_t)n;
+	if (cgroup_id(rec->jid, &id, e) < 0 || sockaddr_limit(id, &lim, e) < 0)
+		return -1;
+	if (host_addresses(rec, true, e) < 0) {
+		struct perr ignore = { 0 };
+		(void)host_addresses(rec, false, &ignore);
+		(void)sockaddr_unlimit(id, &ignore);
+		return -1;
+	}
+	return 0;
+}
+
+/* The jail's network namespace, through its jailinit (checked to still be that process). */
+static int open_jail_netns(const struct jail_record *rec, struct perr *e)
+{
+	char path[64];
+	int fd;
+
+	if (!process_alive(rec->init_pid, rec->init_start))
+		return perr_set(e, ESRCH, "jail %d has no jailinit", rec->jid);
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)rec->init_pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return perr_set(e, errno, "%s", path);
+	/* The pid could have been reused between the check and the open. */
+	if (!process_alive(rec->init_pid, rec->init_start)) {
+		close(fd);
+		return perr_set(e, ESRCH, "jail %d has no jailinit", rec->jid);
+	}
+	return fd;
+}
+
+static int bridge_link(const struct jail_record *rec, int netns, struct nl *host, struct nl *jail, struct perr *e)
+{
+	const struct paramset *ps = &rec->params;
+	const char *bridge = param_str(ps, P_VNET_BRIDGE), *ifname = param_str(ps, P_VNET_IFNAME);
+	char hname[IFNAMSIZ], jname[IFNAMSIZ];
+	struct ipaddr a[SOCKADDR_MAX_ADDRS], gw;
+	bool created;
+	int br, idx, n;
+
+	if (ifname_jail_pair(rec->jid, hname, jname, e) < 0)
+		return -1;
+	br = nl_bridge_ensure(host, bridge, &created, e);
+	if (br < 0)
+		return -1;
+	if (nl_veth_create_on(host, hname, jname, netns, br, e) < 0)
+		return -1;
+	idx = nl_ifindex(jail, jname, e);
+	if (idx <= 0)
+		return idx == 0 ? perr_set(e, 0, "veth \"%s\" did not reach the jail", jname) : -1;
+	if (ifname && strcmp(ifname, jname) != 0 && nl_link_rename(jail, idx, ifname, e) < 0)
+		return -1;
+	if (nl_link_set_up(jail, idx, true, e) < 0)
+		return -1;
+	for (int k = 0; k < 2; k++) {
+		int family = k ? AF_INET6 : AF_INET;
+		n = parse_addrs(ps, k ? P_IP6_ADDR : P_IP4_ADDR, family, a, SOCKADDR_MAX_ADDRS, e);
+		if (n < 0)
+			return -1;
+		for (int i = 0; i < n; i++)
+			if (nl_addr_add(jail, idx, family, &a[i].a, a[i].prefix, e) < 0)
+				return -1;
+		const char *g = param_str(ps, k ? P_VNET_DEFAULTROUTER6 : P_VNET_DEFAULTROUTER);
+		if (g && (ipaddr_parse(g, family, &gw, e) < 0 || nl_route_default(jail, family, &gw.a, e) < 0))
+			return -1;
+	}
+	return 0;
+}
+
+int jailnet_setup_vnet(const struct jail_record *rec, struct perr *e)
+{
+	const struct paramset *ps = &rec->params;
+	_cleanup_close_ int netns = -1;
+	struct nl *host = NULL, *jail = NULL;
+	const char *moved = param_str(ps, P_VNET_INTERFACE);
+	int r = -1, lo;
+
+	if (!jailnet_vnet(ps))
+		return 0;
+	netns = open_jail_netns(rec, e);
+	if (netns < 0)
+		return -1;
+	if (!(host = nl_open(-1, e)) || !(jail = nl_open(netns, e)))
+		goto out;
+	lo = nl_ifindex(jail, "lo", e);
+	if (lo <= 0 || nl_link_set_up(jail, lo, true, e) < 0)
+		goto out;
+	if (moved) {
+		char buf[1024], *save = NULL;
+		snprintf(buf, sizeof(buf), "%s", moved);
+		for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			int idx = nl_ifindex(host, t, e);
+			if (idx <= 0) {
+				if (idx == 0)
+					perr_set(e, 0, "vnet.interface: no interface \"%s\" on the host", t);
+				goto out;
+			}
+			if (nl_link_move(host, idx, netns, NULL, e) < 0)
+				goto out;
+		}
+	}
+	if (param_str(ps, P_VNET_BRIDGE) && bridge_link(rec, netns, host, jail, e) < 0)
+		goto out;
+	r = 0;
+out:
+	if (jail)
+		nl_close(jail);
+	if (host)
+		nl_close(host);
+	return r;
+}
+
+int jailnet_return(const struct jail_record *rec, struct perr *e)
+{
+	const char *moved = param_str(&rec->params, P_VNET_INTERFACE);
+	_cleanup_close_ int netns = -1, hostns = -1;
+	char buf[1024], *save = NULL;
+	int r = 0;
+
+	if (!jailnet_vnet(&rec->params) || !moved)
+		return 0;
+	netns = open_jail_netns(rec, e);
+	hostns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (netns < 0 || hostns < 0)
+		return netns < 0 ? -1 : perr_set(e, errno, "/proc/self/ns/net");
+	snprintf(buf, sizeof(buf), "%s", moved);
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		if (nl_link_return_fd(netns, hostns, t, e) < 0)
+			r = -1;
+	return r;
+}
+
+void jailnet_release(const struct jail_record *rec)
+{
+	struct perr e = { 0 };
+	uint64_t id;
+
+	if (jailnet_vnet(&rec->params)) {
+		char hname[IFNAMSIZ], jname[IFNAMSIZ];
+		struct nl *host;
+		int idx;
+		/* The namespace takes the jail's end with it, but only later: the host end goes now. */
+		if (param_str(&rec->params, P_VNET_BRIDGE) && ifname_jail_pair(rec->jid, hname, jname, &e) == 0 &&
+		    (host = nl_open(-1, &e))) {
+			idx = nl_ifindex(host, hname, &e);
+			if (idx > 0)
+				(void)nl_link_delete(host, idx, &e);
+			nl_close(host);
+		}
+		return;
+	}
+	(void)host_addresses(rec, false, &e);
+	if (cgroup_id(rec->jid, &id, &e) == 0)
+		(void)sockaddr_unlimit(id, &e);
+}

@@ -1,0 +1,37 @@
+/*
+ * A jail's networking, FreeBSD's two kinds.  On the shared host stack
+ * (vnet = inherit) the jail keeps the creator's network namespace and the
+ * sock_addr BPF programs hold its sockets to ip4.addr / ip6.addr, with
+ * addresses optionally added to a host interface.  A vnet jail has a
+ * network namespace of its own, owned by its user namespace, wired to the
+ * creator's namespace over netlink: a veth pair to a bridge, interfaces
+ * moved in and handed back.  "Host" is always the network namespace of the
+ * jail command at work.
+ */
+#ifndef PRISON_JAILNET_H
+#define PRISON_JAILNET_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+#include "param.h"
+#include "registry.h"
+
+/*
+ * Check the networking parameters and settle them before anything exists:
+ * resolve host.hostname for ip_hostname, and set ip4 / ip6 to what they
+ * mean (new when addresses are given, else disable, as FreeBSD does).
+ */
+int jailnet_settle(struct paramset *ps, struct perr *e);
+bool jailnet_vnet(const struct paramset *ps);
+/* Before the jail's first process: the address limits of its cgroup and the addresses on interface. */
+int jailnet_setup_host(const struct jail_record *rec, struct perr *e);
+/* Once jailinit stands in the new network namespace: loopback, veth and bridge, moved interfaces. */
+int jailnet_setup_vnet(const struct jail_record *rec, struct perr *e);
+/* Before the jail's processes are stopped: vnet.interface goes back to the host. */
+int jailnet_return(const struct jail_record *rec, struct perr *e);
+/* Whatever of the above is left, undone; errors are ignored, as in any teardown. */
+void jailnet_release(const struct jail_record *rec);
+
+#endif

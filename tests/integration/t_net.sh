@@ -1,0 +1,241 @@
+# Networking: jails on the shared stack held to their addresses by cgroup BPF,
+# and vnet jails with a stack of their own.  Every test runs in a network
+# namespace it makes (in_netns), with 198.18.0.0/15 and fd00::/8 only.
+
+# Addresses on loopback of the test's namespace, for jails on the shared stack.
+shared_addrs() {
+	for a in 198.18.0.1 198.18.0.2 198.18.0.9; do ip addr add "$a/32" dev lo; done
+	ip -6 addr add fd00::1/128 dev lo nodad
+	ip -6 addr add fd00::9/128 dev lo nodad
+}
+
+net_same_port() {
+	shared_addrs
+	"$JAIL" -q -c name=pta path="$ROOT" persist ip4.addr=198.18.0.1
+	"$JAIL" -q -c name=ptb path="$ROOT" persist ip4.addr=198.18.0.2
+	"$JEXEC" pta /bin/probe serve 198.18.0.1 7000 >"$WORK/a.out" &
+	a=$!
+	"$JEXEC" ptb /bin/probe serve 198.18.0.2 7000 >"$WORK/b.out" &
+	b=$!
+	sleep 0.3
+	"$PROBE" connect 198.18.0.1 7000 >/dev/null
+	"$PROBE" connect 198.18.0.2 7000 >/dev/null
+	wait $a $b
+	# Each server saw the host's connection: both held port 7000 at once.
+	[ -s "$WORK/a.out" ] && [ -s "$WORK/b.out" ] || fail "a server did not get its connection"
+}
+test_net_two_jails_bind_the_same_port() { in_netns net_same_port; }
+
+net_bind_limits() {
+	shared_addrs
+	"$JAIL" -q -c name=pta path="$ROOT" persist ip4.addr=198.18.0.1 ip6.addr=fd00::1
+	assert_eq "$("$JEXEC" pta /bin/probe bind 198.18.0.2 7001)" EADDRNOTAVAIL "bind to another jail's address"
+	assert_eq "$("$JEXEC" pta /bin/probe bind 198.18.0.9 7001)" EADDRNOTAVAIL "bind to a host address"
+	assert_eq "$("$JEXEC" pta /bin/probe bind 0.0.0.0 7001)" 198.18.0.1 "wildcard bind"
+	assert_eq "$("$JEXEC" pta /bin/probe bind 127.0.0.1 7001)" 198.18.0.1 "loopback bind"
+	assert_eq "$("$JEXEC" pta /bin/probe bind 198.18.0.1 7001)" 198.18.0.1 "bind to its own address"
+	assert_eq "$("$JEXEC" pta /bin/probe bind :: 7001)" fd00::1 "IPv6 wildcard bind"
+	assert_eq "$("$JEXEC" pta /bin/probe bind fd00::9 7001)" EADDRNOTAVAIL "bind to a host IPv6 address"
+	# Jail root may bind a reserved port on its own address.
+	assert_eq "$("$JEXEC" pta /bin/probe bind 198.18.0.1 80)" 198.18.0.1 "reserved port as jail root"
+}
+test_net_bind_is_held_to_the_jail_addresses() { in_netns net_bind_limits; }
+
+net_source_address() {
+	shared_addrs
+	"$JAIL" -q -c name=pta path="$ROOT" persist ip4.addr=198.18.0.1 ip6.addr=fd00::1
+	"$PROBE" serve 198.18.0.9 7002 >"$WORK/peer4" &
+	s=$!
+	sleep 0.2
+	"$JEXEC" pta /bin/probe connect 198.18.0.9 7002 >/dev/null
+	wait $s
+	assert_eq "$(cat "$WORK/peer4")" 198.18.0.1 "source address seen by the server"
+	"$PROBE" serve fd00::9 7002 >"$WORK/peer6" &
+	s=$!
+	sleep 0.2
+	"$JEXEC" pta /bin/probe connect fd00::9 7002 >/dev/null
+	wait $s
+	assert_eq "$(cat "$WORK/peer6")" fd00::1 "IPv6 source address seen by the server"
+	assert_eq "$("$JEXEC" pta /bin/probe udp 198.18.0.9 7003)" 198.18.0.1 "UDP source address"
+}
+test_net_outgoing_connections_carry_the_jail_address() { in_netns net_source_address; }
+
+net_loopback() {
+	shared_addrs
+	"$JAIL" -q -c name=pta path="$ROOT" persist ip4.addr=198.18.0.1
+	"$JEXEC" pta /bin/probe serve 0.0.0.0 7004 >"$WORK/lo.out" &
+	s=$!
+	sleep 0.2
+	assert_eq "$("$JEXEC" pta /bin/probe connect 127.0.0.1 7004)" 198.18.0.1 "connect to 127.0.0.1 inside"
+	wait $s
+	assert_eq "$(cat "$WORK/lo.out")" 198.18.0.1 "the jail's own server answered"
+}
+test_net_localhost_reaches_the_jail_itself() { in_netns net_loopback; }
+
+net_raw_and_modes() {
+	shared_addrs
+	sysctl -q -w net.ipv4.ping_group_range="0 2147483647"
+	"$JAIL" -q -c name=pta path="$ROOT" persist ip4.addr=198.18.0.1 allow.raw_sockets
+	assert_eq "$("$JEXEC" pta /bin/probe socket raw)" EPERM "raw socket on the shared stack"
+	assert_eq "$("$JEXEC" pta /bin/probe socket icmp)" EPERM "ping socket on the shared stack"
+	assert_eq "$("$PROBE" socket icmp)" ok "ping socket outside the jail"
+	"$JEXEC" pta ping -c1 -W1 198.18.0.9 >/dev/null 2>&1 && fail "ping worked in a classic jail"
+	# No address of a family: that family is disabled, as on FreeBSD.
+	assert_eq "$("$JEXEC" pta /bin/probe socket tcp6)" EPERM "IPv6 in a jail with IPv4 addresses only"
+	"$JAIL" -q -c name=ptnone path="$ROOT" persist
+	assert_eq "$("$JEXEC" ptnone /bin/probe socket tcp4)" EPERM "IPv4 in a jail with no address"
+	assert_eq "$("$JLS" -j ptnone ip4)" disable "ip4 of a jail with no address"
+	"$JAIL" -q -c name=ptall path="$ROOT" persist ip4=inherit
+	assert_eq "$("$JEXEC" ptall /bin/probe bind 198.18.0.9 7005)" 198.18.0.9 "ip4=inherit binds any host address"
+	"$JAIL" -q -c name=ptoff path="$ROOT" persist ip4=disable ip6=inherit
+	assert_eq "$("$JEXEC" ptoff /bin/probe socket tcp4)" EPERM "ip4=disable"
+	assert_eq "$("$JEXEC" ptoff /bin/probe socket tcp6)" ok "ip6=inherit"
+}
+test_net_raw_sockets_and_families_on_the_shared_stack() { in_netns net_raw_and_modes; }
+
+net_jls_and_interface() {
+	ip link add ptbr0 type bridge
+	ip link set ptbr0 up
+	"$JAIL" -q -c name=pta path="$ROOT" persist interface=ptbr0 ip4.addr=198.18.3.1/24,198.18.3.2/24 ip6.addr=fd00:3::1/64
+	assert_contains "$(ip -o addr show dev ptbr0)" "198.18.3.2/24" "address added to interface"
+	assert_contains "$(ip -o addr show dev ptbr0)" "fd00:3::1/64" "IPv6 address added to interface"
+	assert_eq "$("$JLS" -j pta ip4.addr)" "198.18.3.1/24,198.18.3.2/24" "jls ip4.addr"
+	assert_eq "$("$JLS" | awk '$1 == '"$(jid_of pta)"' { print $2 }')" 198.18.3.1 "the IP Address column"
+	assert_eq "$("$JLS" -v | grep -c '^        198.18.3\|^        fd00:3::1')" 3 "addresses in jls -v"
+	assert_contains "$("$JLS" --libxo json -v)" '"ipv4_addrs": [ "198.18.3.1", "198.18.3.2" ]' "json"
+	assert_contains "$("$JLS" --libxo json -v)" '"ipv6_addrs": [ "fd00:3::1" ]' "json IPv6"
+	"$JAIL" -q -r pta
+	assert_not_contains "$(ip -o addr show dev ptbr0)" "198.18.3" "addresses after removal"
+	# The old form takes both families in one list.
+	ip addr add 198.18.0.5/32 dev lo
+	ip -6 addr add fd00::5/128 dev lo nodad
+	assert_eq "$("$JAIL" -q "$ROOT" oldhost 198.18.0.5,fd00::5 /bin/probe bind 0.0.0.0 7300)" 198.18.0.5 "old form, IPv4"
+	assert_eq "$("$JAIL" -q "$ROOT" oldhost 198.18.0.5,fd00::5 /bin/probe bind :: 7300)" fd00::5 "old form, IPv6"
+	ip link del ptbr0
+}
+test_net_interface_addresses_and_jls() { in_netns net_jls_and_interface; }
+
+net_hostname() {
+	"$JAIL" -q -h -c name=pthn path="$ROOT" persist host.hostname=localhost
+	assert_contains "$("$JLS" -j pthn ip4.addr)" 127.0.0.1 "jail -h resolved host.hostname"
+}
+test_net_jail_h_resolves_the_hostname() { in_netns net_hostname; }
+
+net_bad_input() {
+	expect_error 'jail: ptbad: ip4.addr: "198.18.0.300" is not an IPv4 address' \
+		"$JAIL" -c name=ptbad path="$ROOT" ip4.addr=198.18.0.300
+	expect_error 'jail: ptbad: ip4.addr: addresses need ip4=new, not inherit' \
+		"$JAIL" -c name=ptbad path="$ROOT" ip4=inherit ip4.addr=198.18.0.1
+	expect_error 'jail: ptbad: vnet.bridge needs vnet' "$JAIL" -c name=ptbad path="$ROOT" vnet.bridge=ptbr9
+	expect_error 'jail: ptbad: interface "ptnosuch0" does not exist' \
+		"$JAIL" -c name=ptbad path="$ROOT" interface=ptnosuch0 ip4.addr=198.18.0.1
+	expect_error 'jail: ptbad: vnet.interface: no interface "ptnosuch1" on the host' \
+		"$JAIL" -c name=ptbad path="$ROOT" vnet vnet.interface=ptnosuch1
+	jail_exists ptbad && fail "a jail with bad network parameters exists"
+	assert_nothing_left
+}
+test_net_bad_parameters_create_nothing() { in_netns net_bad_input; }
+
+# ---- vnet ----
+
+net_vnet_own_stack() {
+	"$JAIL" -q -c name=ptv path="$ROOT" persist vnet vnet.bridge=ptbr1 ip4.addr=198.18.4.2/24 \
+		ip6.addr=fd00:4::2/64 vnet.defaultrouter=198.18.4.1 allow.raw_sockets
+	ip addr add 198.18.4.1/24 dev ptbr1
+	ip -6 addr add fd00:4::1/64 dev ptbr1 nodad
+	links=$("$JEXEC" ptv ip -o link | awk -F': ' '{ print $2 }' | sed 's/@.*//' | tr '\n' ' ')
+	assert_eq "$links" "lo eth0 " "interfaces inside"
+	assert_contains "$("$JEXEC" ptv ip -o addr show dev eth0)" 198.18.4.2/24 "address inside"
+	assert_contains "$("$JEXEC" ptv ip route)" "default via 198.18.4.1" "default route inside"
+	"$JEXEC" ptv ping -c1 -W2 198.18.4.1 >/dev/null || fail "ping from a vnet jail with allow.raw_sockets"
+	"$JEXEC" ptv ping -c1 -W2 fd00:4::1 >/dev/null || fail "IPv6 ping from a vnet jail"
+	# Jail root administers its own stack, and nothing of the host's.
+	"$JEXEC" ptv ip addr add 198.18.4.3/24 dev eth0
+	assert_not_contains "$(ip -o addr)" 198.18.4.3 "an address added inside, seen outside"
+	"$JEXEC" ptv sysctl -w net.ipv4.ip_forward=1 >/dev/null
+	assert_eq "$(cat /proc/sys/net/ipv4/ip_forward)" 0 "forwarding of the host's namespace"
+	"$JAIL" -q -c name=ptnoraw path="$ROOT" persist vnet vnet.bridge=ptbr1 ip4.addr=198.18.4.4/24
+	"$JEXEC" ptnoraw ping -c1 -W1 198.18.4.1 >/dev/null 2>&1 && fail "ping without allow.raw_sockets"
+	host_end=$(ip -o link | grep -c 'pj[0-9]*a@' || true)
+	assert_eq "$host_end" 2 "host ends of the veth pairs"
+	"$JAIL" -q -r ptv ptnoraw
+	assert_eq "$(ip -o link | grep -c 'pj[0-9]*a' || true)" 0 "veth pairs after removal"
+}
+test_net_vnet_jail_has_its_own_stack() { in_netns net_vnet_own_stack; }
+
+net_vnet_interface() {
+	ip link add ptx0 type veth peer name ptx1
+	"$JAIL" -q -c name=ptmv path="$ROOT" persist vnet vnet.interface=ptx0
+	assert_contains "$("$JEXEC" ptmv ip -o link)" "ptx0" "interface moved in"
+	assert_not_contains "$(ip -o link)" "ptx0@" "interface gone from the host"
+	"$JAIL" -q -r ptmv
+	assert_contains "$(ip -o link)" "ptx0" "interface back on the host"
+	ip link del ptx0
+}
+test_net_vnet_interface_moves_in_and_back() { in_netns net_vnet_interface; }
+
+net_vnet_firewall() {
+	# path=/ for the host's nft; the firewall is the jail's own all the same.
+	"$JAIL" -q -c name=ptfw path=/ persist vnet vnet.bridge=ptbr2 ip4.addr=198.18.6.2/24
+	"$JAIL" -q -c name=ptfw2 path=/ persist vnet vnet.bridge=ptbr2 ip4.addr=198.18.6.3/24
+	ip addr add 198.18.6.1/24 dev ptbr2
+	"$JEXEC" ptfw nft add table inet f
+	"$JEXEC" ptfw nft add chain inet f in '{ type filter hook input priority 0; policy accept; }'
+	"$JEXEC" ptfw nft add rule inet f in tcp dport 7100 drop
+	for j in ptfw ptfw2; do
+		for port in 7100 7101; do
+			"$JEXEC" "$j" "$PROBE" serve 0.0.0.0 "$port" >/dev/null 2>&1 &
+		done
+	done
+	sleep 0.3
+	assert_eq "$(timeout 3 "$PROBE" connect 198.18.6.2 7100 || echo blocked)" blocked "the blocked port"
+	assert_eq "$("$PROBE" connect 198.18.6.2 7101)" 198.18.6.1 "another port of the same jail"
+	assert_eq "$("$PROBE" connect 198.18.6.3 7100)" 198.18.6.1 "the same port of another jail"
+	assert_eq "$(nft list ruleset)" "" "the host's ruleset"
+	"$JAIL" -q -r ptfw ptfw2
+}
+test_net_vnet_firewall_is_the_jail_own() { in_netns net_vnet_firewall; }
+
+net_topology() {
+	# A - R - B: two bridges, R routing between them over two interfaces moved in.
+	ip link add ptbra type bridge && ip link set ptbra up
+	ip link add ptbrb type bridge && ip link set ptbrb up
+	ip link add pra type veth peer name prah && ip link set prah master ptbra up
+	ip link add prb type veth peer name prbh && ip link set prbh master ptbrb up
+	cat >"$WORK/topo.conf" <<CONF
+path = "$ROOT";
+persist;
+vnet;
+allow.raw_sockets;
+pta { vnet.bridge = ptbra; ip4.addr = 198.18.1.2/24; ip6.addr = fd00:1::2/64;
+	vnet.defaultrouter = 198.18.1.1; vnet.defaultrouter6 = fd00:1::1; }
+ptb { vnet.bridge = ptbrb; ip4.addr = 198.18.2.2/24; ip6.addr = fd00:2::2/64;
+	vnet.defaultrouter = 198.18.2.1; vnet.defaultrouter6 = fd00:2::1; }
+ptr {
+	vnet.interface = pra, prb;
+	exec.start = "sysctl -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 net.ipv6.conf.pra.accept_dad=0 net.ipv6.conf.prb.accept_dad=0";
+	exec.start += "ip link set pra up && ip link set prb up";
+	exec.start += "ip addr add 198.18.1.1/24 dev pra && ip addr add 198.18.2.1/24 dev prb";
+	exec.start += "ip -6 addr add fd00:1::1/64 dev pra && ip -6 addr add fd00:2::1/64 dev prb";
+}
+CONF
+	"$JAIL" -q -f "$WORK/topo.conf" -c pta ptb ptr
+	"$JEXEC" pta ping -c1 -W2 198.18.2.2 >/dev/null || fail "IPv4 ping from A to B through R"
+	"$JEXEC" pta ping -c1 -W2 fd00:2::2 >/dev/null || fail "IPv6 ping from A to B through R"
+	"$JEXEC" ptb /bin/probe serve 0.0.0.0 7200 >"$WORK/topo4" &
+	s=$!
+	sleep 0.2
+	"$JEXEC" pta /bin/probe connect 198.18.2.2 7200 >/dev/null
+	wait $s
+	assert_eq "$(cat "$WORK/topo4")" 198.18.1.2 "TCP from A seen at B"
+	"$JEXEC" ptb /bin/probe serve :: 7201 >"$WORK/topo6" &
+	s=$!
+	sleep 0.2
+	"$JEXEC" pta /bin/probe connect fd00:2::2 7201 >/dev/null
+	wait $s
+	assert_eq "$(cat "$WORK/topo6")" fd00:1::2 "TCP over IPv6 from A seen at B"
+	"$JAIL" -q -f "$WORK/topo.conf" -r pta ptb ptr
+	assert_contains "$(ip -o link)" "pra@" "R's interfaces back on the host"
+	ip link del pra; ip link del prb; ip link del ptbra; ip link del ptbrb
+}
+test_net_topology_a_router_b() { in_netns net_topology; }
