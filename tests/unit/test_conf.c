@@ -156,10 +156,20 @@ static void test_to_parameters(void)
 	param_free(&ps);
 	conf_free(&c);
 
-	CHECK(parse(&c, "x { ip4.addr = 198.18.0.1; }", &e) == 0);
+	CHECK(parse(&c, "x { ip4.addr = 198.18.0.1, 198.18.0.2/24; exec.fib = 1; }", &e) == 0);
 	CHECK(conf_resolve(&c, "x", &j, &e) == 0);
 	CHECK(jailconf_params(&j, &ps, &e) < 0);
-	CHECK_STR(e.msg, "ip4.addr: not supported yet");
+	CHECK_STR(e.msg, "exec.fib: not supported yet");
+	conf_jail_free(&j);
+	param_free(&ps);
+	conf_free(&c);
+
+	/* A list for a core parameter arrives as one comma-separated value. */
+	CHECK(parse(&c, "x { ip4.addr = 198.18.0.1; ip4.addr += 198.18.0.2/24; vnet; }", &e) == 0);
+	CHECK(conf_resolve(&c, "x", &j, &e) == 0);
+	CHECK(jailconf_params(&j, &ps, &e) == 0);
+	CHECK_STR(param_str(&ps, P_IP4_ADDR), "198.18.0.1,198.18.0.2/24");
+	CHECK_STR(param_str(&ps, P_VNET), "new");
 	conf_jail_free(&j);
 	param_free(&ps);
 	conf_free(&c);
