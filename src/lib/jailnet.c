@@ -15,6 +15,14 @@
 #include "sockaddr.h"
 #include "util.h"
 
+/* A string parameter with a value: jls -s writes unset ones as name="". */
+static const char *given(const struct paramset *ps, int id)
+{
+	const char *s = param_str(ps, id);
+
+	return s && *s ? s : NULL;
+}
+
 bool jailnet_vnet(const struct paramset *ps)
 {
 	const char *v = param_str(ps, P_VNET);
@@ -110,18 +118,18 @@ int jailnet_settle(struct paramset *ps, struct perr *e)
 	if (!vnet) {
 		static const int vnet_only[] = { P_VNET_INTERFACE, P_VNET_BRIDGE, P_VNET_DEFAULTROUTER, P_VNET_DEFAULTROUTER6 };
 		for (size_t i = 0; i < ARRAY_SIZE(vnet_only); i++)
-			if (param_str(ps, vnet_only[i]))
+			if (given(ps, vnet_only[i]))
 				return perr_set(e, 0, "%s needs vnet", param_table[vnet_only[i]].name);
-	} else if (param_str(ps, P_INTERFACE)) {
+	} else if (given(ps, P_INTERFACE)) {
 		return perr_set(e, 0, "interface: a vnet jail's addresses go on its own interfaces (vnet.bridge)");
 	}
-	if ((s = param_str(ps, P_INTERFACE)) && ifname_check(s, e) < 0)
+	if ((s = given(ps, P_INTERFACE)) && ifname_check(s, e) < 0)
 		return perr_prefix(e, "interface");
-	if ((s = param_str(ps, P_VNET_BRIDGE)) && ifname_check(s, e) < 0)
+	if ((s = given(ps, P_VNET_BRIDGE)) && ifname_check(s, e) < 0)
 		return perr_prefix(e, "vnet.bridge");
-	if ((s = param_str(ps, P_VNET_IFNAME)) && ifname_check(s, e) < 0)
+	if ((s = given(ps, P_VNET_IFNAME)) && ifname_check(s, e) < 0)
 		return perr_prefix(e, "vnet.ifname");
-	if ((s = param_str(ps, P_VNET_INTERFACE))) {
+	if ((s = given(ps, P_VNET_INTERFACE))) {
 		char buf[1024], *save = NULL;
 		snprintf(buf, sizeof(buf), "%s", s);
 		for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
@@ -131,7 +139,7 @@ int jailnet_settle(struct paramset *ps, struct perr *e)
 	for (int k = 0; k < 2; k++) {
 		struct ipaddr gw;
 		int id = k ? P_VNET_DEFAULTROUTER6 : P_VNET_DEFAULTROUTER;
-		if ((s = param_str(ps, id)) && ipaddr_parse(s, k ? AF_INET6 : AF_INET, &gw, e) < 0)
+		if ((s = given(ps, id)) && ipaddr_parse(s, k ? AF_INET6 : AF_INET, &gw, e) < 0)
 			return perr_set(e, 0, "%s: \"%s\" is not an IPv%d address", param_table[id].name, s, k ? 6 : 4);
 	}
 	return 0;
@@ -161,7 +169,7 @@ static int cgroup_id(int jid, uint64_t *id, struct perr *e)
 static int host_addresses(const struct jail_record *rec, bool add, struct perr *e)
 {
 	const struct paramset *ps = &rec->params;
-	const char *iface = param_str(ps, P_INTERFACE);
+	const char *iface = given(ps, P_INTERFACE);
 	struct ipaddr a[SOCKADDR_MAX_ADDRS];
 	struct nl *nl = NULL;
 	int r = 0;
@@ -260,7 +268,7 @@ static int open_jail_netns(const struct jail_record *rec, struct perr *e)
 static int bridge_link(const struct jail_record *rec, int netns, struct nl *host, struct nl *jail, struct perr *e)
 {
 	const struct paramset *ps = &rec->params;
-	const char *bridge = param_str(ps, P_VNET_BRIDGE), *ifname = param_str(ps, P_VNET_IFNAME);
+	const char *bridge = given(ps, P_VNET_BRIDGE), *ifname = given(ps, P_VNET_IFNAME);
 	char hname[IFNAMSIZ], jname[IFNAMSIZ];
 	struct ipaddr a[SOCKADDR_MAX_ADDRS], gw;
 	bool created;
@@ -288,7 +296,7 @@ static int bridge_link(const struct jail_record *rec, int netns, struct nl *host
 		for (int i = 0; i < n; i++)
 			if (nl_addr_add(jail, idx, family, &a[i].a, a[i].prefix, e) < 0)
 				return -1;
-		const char *g = param_str(ps, k ? P_VNET_DEFAULTROUTER6 : P_VNET_DEFAULTROUTER);
+		const char *g = given(ps, k ? P_VNET_DEFAULTROUTER6 : P_VNET_DEFAULTROUTER);
 		if (g && (ipaddr_parse(g, family, &gw, e) < 0 || nl_route_default(jail, family, &gw.a, e) < 0))
 			return -1;
 	}
@@ -300,7 +308,7 @@ int jailnet_setup_vnet(const struct jail_record *rec, struct perr *e)
 	const struct paramset *ps = &rec->params;
 	_cleanup_close_ int netns = -1;
 	struct nl *host = NULL, *jail = NULL;
-	const char *moved = param_str(ps, P_VNET_INTERFACE);
+	const char *moved = given(ps, P_VNET_INTERFACE);
 	int r = -1, lo;
 
 	if (!jailnet_vnet(ps))
@@ -327,7 +335,7 @@ int jailnet_setup_vnet(const struct jail_record *rec, struct perr *e)
 				goto out;
 		}
 	}
-	if (param_str(ps, P_VNET_BRIDGE) && bridge_link(rec, netns, host, jail, e) < 0)
+	if (given(ps, P_VNET_BRIDGE) && bridge_link(rec, netns, host, jail, e) < 0)
 		goto out;
 	r = 0;
 out:
@@ -340,7 +348,7 @@ out:
 
 int jailnet_return(const struct jail_record *rec, struct perr *e)
 {
-	const char *moved = param_str(&rec->params, P_VNET_INTERFACE);
+	const char *moved = given(&rec->params, P_VNET_INTERFACE);
 	_cleanup_close_ int netns = -1, hostns = -1;
 	char buf[1024], *save = NULL;
 	int r = 0;
@@ -368,7 +376,7 @@ void jailnet_release(const struct jail_record *rec)
 		struct nl *host;
 		int idx;
 		/* The namespace takes the jail's end with it, but only later: the host end goes now. */
-		if (param_str(&rec->params, P_VNET_BRIDGE) && ifname_jail_pair(rec->jid, hname, jname, &e) == 0 &&
+		if (given(&rec->params, P_VNET_BRIDGE) && ifname_jail_pair(rec->jid, hname, jname, &e) == 0 &&
 		    (host = nl_open(-1, &e))) {
 			idx = nl_ifindex(host, hname, &e);
 			if (idx > 0)

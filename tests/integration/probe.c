@@ -14,6 +14,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <linux/if_packet.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -154,7 +155,7 @@ static const char *addr_text(const struct sockaddr_storage *ss, char *buf, size_
  * serve ADDR PORT     -> listen, accept one connection, print the peer's address
  * connect ADDR PORT   -> the local address the connection got, or the errno name
  * udp ADDR PORT       -> send one datagram, print the source address the kernel chose
- * socket raw|icmp|tcp4|tcp6 -> ok or the errno name
+ * socket raw|icmp|packet|tcp4|tcp6 -> ok or the errno name
  */
 static int net(const char *op, int argc, char **argv)
 {
@@ -169,6 +170,8 @@ static int net(const char *op, int argc, char **argv)
 			return result(socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
 		if (!strcmp(k, "icmp"))
 			return result(socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP));
+		if (!strcmp(k, "packet"))
+			return result(socket(AF_PACKET, SOCK_RAW, 0));
 		if (!strcmp(k, "tcp6"))
 			return result(socket(AF_INET6, SOCK_STREAM, 0));
 		return result(socket(AF_INET, SOCK_STREAM, 0));

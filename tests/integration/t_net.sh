@@ -78,6 +78,7 @@ net_raw_and_modes() {
 	"$JAIL" -q -c name=pta path="$ROOT" persist ip4.addr=198.18.0.1 allow.raw_sockets
 	assert_eq "$("$JEXEC" pta /bin/probe socket raw)" EPERM "raw socket on the shared stack"
 	assert_eq "$("$JEXEC" pta /bin/probe socket icmp)" EPERM "ping socket on the shared stack"
+	assert_eq "$("$JEXEC" pta /bin/probe socket packet)" EPERM "packet socket on the shared stack"
 	assert_eq "$("$PROBE" socket icmp)" ok "ping socket outside the jail"
 	"$JEXEC" pta ping -c1 -W1 198.18.0.9 >/dev/null 2>&1 && fail "ping worked in a classic jail"
 	# No address of a family: that family is disabled, as on FreeBSD.
@@ -200,8 +201,6 @@ net_topology() {
 	# A - R - B: two bridges, R routing between them over two interfaces moved in.
 	ip link add ptbra type bridge && ip link set ptbra up
 	ip link add ptbrb type bridge && ip link set ptbrb up
-	ip link add pra type veth peer name prah && ip link set prah master ptbra up
-	ip link add prb type veth peer name prbh && ip link set prbh master ptbrb up
 	cat >"$WORK/topo.conf" <<CONF
 path = "$ROOT";
 persist;
@@ -212,6 +211,10 @@ pta { vnet.bridge = ptbra; ip4.addr = 198.18.1.2/24; ip6.addr = fd00:1::2/64;
 ptb { vnet.bridge = ptbrb; ip4.addr = 198.18.2.2/24; ip6.addr = fd00:2::2/64;
 	vnet.defaultrouter = 198.18.2.1; vnet.defaultrouter6 = fd00:2::1; }
 ptr {
+	# FreeBSD's way: the pairs made by exec.prestart, one end moved in.
+	exec.prestart = "ip link add pra type veth peer name prah && ip link set prah master ptbra up";
+	exec.prestart += "ip link add prb type veth peer name prbh && ip link set prbh master ptbrb up";
+	exec.poststop = "ip link del pra && ip link del prb";
 	vnet.interface = pra, prb;
 	exec.start = "sysctl -w net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 net.ipv6.conf.pra.accept_dad=0 net.ipv6.conf.prb.accept_dad=0";
 	exec.start += "ip link set pra up && ip link set prb up";
@@ -235,7 +238,9 @@ CONF
 	wait $s
 	assert_eq "$(cat "$WORK/topo6")" fd00:1::2 "TCP over IPv6 from A seen at B"
 	"$JAIL" -q -f "$WORK/topo.conf" -r pta ptb ptr
-	assert_contains "$(ip -o link)" "pra@" "R's interfaces back on the host"
-	ip link del pra; ip link del prb; ip link del ptbra; ip link del ptbrb
+	# R's interfaces came back before its stack went, so exec.poststop could delete them.
+	assert_not_contains "$(ip -o link)" "pra" "R's pair after exec.poststop"
+	assert_eq "$(ip -o link | grep -c 'pj[0-9]*a' || true)" 0 "veth pairs of A and B after removal"
+	ip link del ptbra; ip link del ptbrb
 }
 test_net_topology_a_router_b() { in_netns net_topology; }
