@@ -19,4 +19,10 @@
 void audit_event(const char *event, const char *jail, int jid, const struct paramset *ps, char *const *argv,
 		 const char *error);
 
+/*
+ * The jail's log, opened to append (and made if need be), for jailinit's
+ * rctl events; -1 when it cannot be.
+ */
+int audit_open_log(const char *jail);
+
 #endif
