@@ -30,7 +30,8 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_ASAN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/asan-%)
 # Unit tests cover the pure logic; they link only the modules they test.
-UNIT_LIB = src/lib/param.c src/lib/util.c src/lib/error.c src/lib/cred.c src/lib/conf.c src/lib/jailconf.c src/lib/fstab.c src/lib/rctl.c src/lib/cglimit.c src/lib/cg_v1.c src/lib/cg_v2.c src/lib/cgroup.c src/lib/ipaddr.c src/lib/ifname.c
+UNIT_LIB = src/lib/param.c src/lib/util.c src/lib/error.c src/lib/cred.c src/lib/conf.c src/lib/jailconf.c src/lib/fstab.c src/lib/rctl.c src/lib/cglimit.c src/lib/cg_v1.c src/lib/cg_v2.c src/lib/cgroup.c \
+	src/lib/ipaddr.c src/lib/ifname.c src/cmd/initwatch.c
 
 .SECONDARY:
 .PHONY: all install uninstall check unit integration demo deps clean lint fuzz conf nettest netbench
@@ -54,7 +55,7 @@ $(B)/obj/lib/%.o: src/lib/%.c $(wildcard src/lib/*.h) src/bpf/sockaddr_map.h
 	@$(if $(V),true,echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/obj/cmd/%.o: src/cmd/%.c $(wildcard src/lib/*.h)
+$(B)/obj/cmd/%.o: src/cmd/%.c $(wildcard src/lib/*.h) $(wildcard src/cmd/*.h)
 	@mkdir -p $(@D)
 	@$(if $(V),true,echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -88,9 +89,9 @@ $(B)/sbin/%: $(B)/obj/cmd/%.o $(B)/libprison.a
 	$(Q)$(CC) $(LDHARDEN) -o $@ $< $(B)/libprison.a $(PKG_LIBS)
 
 # jailinit runs inside roots that need not have a C library: static, libc only.
-$(B)/libexec/prison/jailinit: $(B)/obj/cmd/jailinit.o
+$(B)/libexec/prison/jailinit: $(B)/obj/cmd/jailinit.o $(B)/obj/cmd/initwatch.o
 	@mkdir -p $(@D)
-	$(Q)$(CC) -static-pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -o $@ $<
+	$(Q)$(CC) -static-pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -o $@ $^
 
 $(B)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h $(UNIT_LIB)
 	@mkdir -p $(@D)

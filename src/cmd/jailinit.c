@@ -1,13 +1,16 @@
 /*
  * jailinit: PID 1 of every jail.  It reaps orphans, answers the host's
  * control requests and carries out the stop sequence: SIGTERM to every
- * process, then SIGKILL to all at once when stop.timeout runs out.  One
- * blocking poll per loop, no timers but the stop deadline, and no library
- * beyond libc so that an idle jail costs little.
+ * process, then SIGKILL to all at once when stop.timeout runs out.  With
+ * rctl rules whose action is log, devctl or a signal it also watches the
+ * jail's counters (initwatch.c).  One blocking poll per loop; a timer only
+ * for the stop deadline and, while there are such rules, a one-second
+ * tick; no library beyond libc, so that an idle jail costs little.
  *
  * Descriptors: 3 the listening control socket, 4 the creator's hold;
- * 1 and 2 are exec.consolelog or /dev/null, for the few lines it writes.
- * argv[1]: "1" if the jail is persistent.
+ * 1 and 2 are exec.consolelog or /dev/null, for the few lines it writes;
+ * 7 to 11, each present or not, the counters and log handles of
+ * initwatch.h.  argv[1]: "1" if the jail is persistent.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -26,6 +29,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "initwatch.h"
+
 #define MAX_CONN 256
 #define MAX_WATCH 64
 
@@ -38,7 +43,7 @@ static struct conn conns[MAX_CONN];
 static int nconn;
 static int watch[MAX_WATCH];
 static int nwatch;
-static int sigfd, timerfd, procfd = -1;
+static int sigfd, timerfd = -1, procfd = -1;
 static bool persist, stopping;
 
 static void unwatch(void)
@@ -153,12 +158,18 @@ static void start_stop(long seconds)
 	stopping = true;
 	kill(-1, SIGTERM);
 	kill(-1, SIGCONT);
-	timerfd_settime(timerfd, 0, &its, NULL);
+	/* Made only now: a jail that is not stopping has no timer of its own. */
+	timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (timerfd < 0 || timerfd_settime(timerfd, 0, &its, NULL) < 0) {
+		note("stop: no timer, SIGKILL to every process now");
+		kill(-1, SIGKILL);
+		_exit(0);
+	}
 }
 
 static void handle(int i)
 {
-	char msg[64];
+	static char msg[WATCH_MAX_MSG];
 	ssize_t n = recv(conns[i].fd, msg, sizeof(msg) - 1, MSG_DONTWAIT);
 
 	if (n <= 0) {
@@ -177,6 +188,10 @@ static void handle(int i)
 	} else if (strncmp(msg, "persist ", 8) == 0) {
 		persist = msg[8] == '1';
 		reply(conns[i].fd, should_exit() ? "exit" : "ok");
+	} else if (strncmp(msg, "watch ", 6) == 0) {
+		char answer[256];
+		watch_install(msg, answer, sizeof(answer));
+		reply(conns[i].fd, answer);
 	} else if (strncmp(msg, "stop ", 5) == 0) {
 		reply(conns[i].fd, "ok");
 		if (!stopping)
@@ -199,20 +214,20 @@ static void add_conn(int fd, bool hold)
 
 int main(int argc, char **argv)
 {
-	struct pollfd pfd[3 + MAX_CONN + MAX_WATCH];
+	struct pollfd pfd[4 + MAX_CONN + MAX_WATCH];
 	sigset_t mask;
 
 	/* Nobody in the jail may trace or read the memory of its init. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	persist = argc > 1 && argv[1][0] == '1';
+	watch_init();
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
 	/* Opened before any other process exists in the jail, so it is the jail's own /proc. */
 	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (sigfd < 0 || timerfd < 0)
+	if (sigfd < 0)
 		_exit(1);
 	add_conn(4, true);
 
@@ -225,6 +240,9 @@ int main(int argc, char **argv)
 			pfd[n++] = (struct pollfd){ .fd = conns[i].fd, .events = POLLIN };
 		for (int i = 0; i < nwatch; i++)
 			pfd[n++] = (struct pollfd){ .fd = watch[i], .events = POLLIN };
+		/* Last, so the indexes above stay fixed; a negative fd is skipped by poll. */
+		int tick = n;
+		pfd[n++] = (struct pollfd){ .fd = watch_timer(), .events = POLLIN };
 		if (poll(pfd, (nfds_t)n, -1) < 0 && errno != EINTR)
 			_exit(1);
 		if (pfd[0].revents) {
@@ -234,6 +252,8 @@ int main(int argc, char **argv)
 			while (waitpid(-1, NULL, WNOHANG) > 0)
 				;
 		}
+		if (pfd[tick].revents)
+			watch_tick(procfd);
 		if (pfd[2].revents) {
 			/* stop.timeout is over: leaving kills what is left, all at once. */
 			note("stop.timeout is over: SIGKILL to what is left");

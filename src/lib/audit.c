@@ -43,6 +43,16 @@ static bool safe_name(const char *s)
 	return s && *s && s[0] != '.' && !strchr(s, '/') && strlen(s) < 200;
 }
 
+int audit_open_log(const char *jail)
+{
+	char path[256];
+
+	if (!safe_name(jail) || (mkdir(AUDIT_DIR, 0750) < 0 && errno != EEXIST))
+		return -1;
+	snprintf(path, sizeof(path), AUDIT_DIR "/%s.log", jail);
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+}
+
 void audit_event(const char *event, const char *jail, int jid, const struct paramset *ps, char *const *argv,
 		 const char *error)
 {
@@ -83,10 +93,8 @@ void audit_event(const char *event, const char *jail, int jid, const struct para
 	syslog(error ? LOG_WARNING : LOG_NOTICE, "%s", line);
 	closelog();
 
-	if (safe_name(jail) && (mkdir(AUDIT_DIR, 0750) == 0 || errno == EEXIST)) {
-		char path[256];
-		snprintf(path, sizeof(path), AUDIT_DIR "/%s.log", jail);
-		int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+	{
+		int fd = audit_open_log(jail);
 		if (fd >= 0) {
 			/* One write per line: appends from concurrent commands do not interleave. */
 			size_t len = strlen(line);

@@ -306,6 +306,15 @@ static uint64_t blkio_sum(int dir, const char *file, const char *kind)
 	return any ? sum : 0;
 }
 
+static int v1_open_memory(int jid, bool swap)
+{
+	_cleanup_close_ int dir = open_cg(CGC_MEMORY, jid);
+
+	/* A v1 memory cgroup exists only when a limit made it; swap only with swap accounting. */
+	return dir < 0 ? -1 :
+			 openat(dir, swap ? "memory.memsw.usage_in_bytes" : "memory.usage_in_bytes", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+}
+
 static void v1_usage(int jid, enum cg_controller c, struct cg_usage *u)
 {
 	_cleanup_close_ int dir = open_cg(c, jid);
@@ -355,6 +364,7 @@ struct cg_backend cg_v1 = {
 	.apply = v1_apply,
 	.in_use = v1_in_use,
 	.usage = v1_usage,
+	.open_memory = v1_open_memory,
 	.join = v1_join,
 	.destroy = v1_destroy,
 };

@@ -183,6 +183,15 @@ static uint64_t add(uint64_t a, uint64_t b)
 	return a == CG_UNLIMITED ? b : a + b;
 }
 
+static int v2_open_memory(int jid, bool swap)
+{
+	struct perr e = { 0 };
+	_cleanup_close_ int dir = open_dir(jid, &e);
+
+	/* The files exist only where the memory controller is enabled for the jail. */
+	return dir < 0 ? -1 : openat(dir, swap ? "memory.swap.current" : "memory.current", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+}
+
 static void v2_usage(int jid, enum cg_controller c, struct cg_usage *u)
 {
 	struct perr e = { 0 };
@@ -248,6 +257,7 @@ struct cg_backend cg_v2 = {
 	.apply = v2_apply,
 	.in_use = v2_in_use,
 	.usage = v2_usage,
+	.open_memory = v2_open_memory,
 	.join = v2_join,
 	.destroy = v2_destroy,
 };

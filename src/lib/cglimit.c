@@ -44,6 +44,13 @@ bool cg_needs(const struct cg_limits *l, enum cg_controller c)
 	return false;
 }
 
+int cg_open_memory_counter(int jid, bool swap)
+{
+	struct cg_backend *b = cg_backend_for(CGC_MEMORY);
+
+	return b && b->open_memory ? b->open_memory(jid, swap) : -1;
+}
+
 struct cg_backend *cg_backend_for(enum cg_controller c)
 {
 	if (cg_v2.has(c))

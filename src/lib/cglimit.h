@@ -46,6 +46,8 @@ struct cg_backend {
 	bool (*in_use)(int jid, enum cg_controller c);
 	/* Add counters c keeps to u. */
 	void (*usage)(int jid, enum cg_controller c, struct cg_usage *u);
+	/* A read-only fd of the jail's memory (or swap) counter file, -1 when it has none here. */
+	int (*open_memory)(int jid, bool swap);
 	/* Put pid into every cgroup the jail has in this layout (v2: nothing to do, clone3 did it). */
 	int (*join)(int jid, pid_t pid, struct perr *e);
 	/* Remove the jail's cgroups of this layout; they must be empty. */
@@ -68,6 +70,12 @@ int cg_apply_all(int jid, const struct cg_limits *l, struct perr *e);
 int cg_join(int jid, pid_t pid, struct perr *e);
 /* All the counters both layouts keep for the jail. */
 void cg_usage(int jid, struct cg_usage *u);
+/*
+ * The jail's memory (swap: swap, or on v1 memory+swap) counter as a
+ * read-only file, for jailinit's watcher; -1 when no memory cgroup serves
+ * the jail.
+ */
+int cg_open_memory_counter(int jid, bool swap);
 /* Remove the jail's controller cgroups of both layouts. */
 void cg_destroy(int jid);
 

@@ -10,6 +10,8 @@
  *   release         -> exit | ok    (drop this connection's hold now)
  *   persist 0|1     -> ok | exit
  *   stop SECONDS    -> ok           (SIGTERM all, SIGKILL after SECONDS)
+ *   watch JID NAME\nRULES -> ok | error REASON
+ *                   (replace the rules jailinit watches; src/cmd/initwatch.h)
  */
 #ifndef PRISON_CTL_H
 #define PRISON_CTL_H

@@ -23,6 +23,7 @@
 #include "mount.h"
 #include "priv.h"
 #include "util.h"
+#include "watch.h"
 
 #define JAILINIT_REL "../libexec/prison/jailinit"
 #define MAX_EXTRA_MOUNTS 64
@@ -227,6 +228,7 @@ struct init_child {
 	struct jail_policy policy;
 	const struct jail_filter *filter;
 	int log;        /* exec.consolelog for jailinit's output, or -1 */
+	const struct watch_handles *watch; /* counters and log handles, fds 7..11 */
 };
 
 static __attribute__((noreturn)) void child_fail(int sync, const struct perr *e)
@@ -236,6 +238,29 @@ static __attribute__((noreturn)) void child_fail(int sync, const struct perr *e)
 	snprintf(msg, sizeof(msg), "E%s", e->msg);
 	(void)send_msg_fd(sync, msg, -1);
 	_exit(1);
+}
+
+/*
+ * jailinit's watcher handles at their fixed numbers 7..11 (closed where
+ * there is none).  *null is lifted above them first, as the other
+ * descriptors are, so that placing one cannot close it.
+ */
+static int place_watch_fds(const struct watch_handles *w, int *null)
+{
+	int lifted[WATCH_NFDS];
+
+	if (*null >= 0 && (*null = fcntl(*null, F_DUPFD_CLOEXEC, 16)) < 0)
+		return -1;
+	for (int i = 0; i < WATCH_NFDS; i++)
+		if ((lifted[i] = w->fd[i] >= 0 ? fcntl(w->fd[i], F_DUPFD_CLOEXEC, 16) : -1) < 0 && w->fd[i] >= 0)
+			return -1;
+	for (int i = 0; i < WATCH_NFDS; i++) {
+		if (lifted[i] < 0)
+			close(WATCH_FD_CPU + i);
+		else if (dup3(lifted[i], WATCH_FD_CPU + i, 0) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* Runs as PID 1 of the new namespaces, root of the jail's user namespace. */
@@ -312,6 +337,8 @@ static __attribute__((noreturn)) void init_child_main(struct init_child *c)
 	for (int i = 0; i < 4; i++)
 		if (dup3(fds[i], 3 + i, i < 2 ? 0 : O_CLOEXEC) < 0)
 			child_fail(c->sync, (perr_set(&e, errno, "dup"), &e));
+	if (place_watch_fds(c->watch, &null) < 0)
+		child_fail(5, (perr_set(&e, errno, "dup"), &e));
 	/*
 	 * jailinit outlives jail -c: it must not keep the creator's terminal or
 	 * pipes open (a caller reading them would never see EOF).
@@ -320,7 +347,7 @@ static __attribute__((noreturn)) void init_child_main(struct init_child *c)
 	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
 		child_fail(5, (perr_set(&e, errno, "/dev/null"), &e));
 	cred_root(&root);
-	if (jail_make_process(&c->policy, c->filter, &root, 7, &e) < 0)
+	if (jail_make_process(&c->policy, c->filter, &root, WATCH_FD_END, &e) < 0)
 		child_fail(5, &e);
 	(void)send_msg_fd(5, "R", -1);
 	syscall(SYS_execveat, 6, "", argv, envp, AT_EMPTY_PATH);
@@ -468,7 +495,8 @@ static int spawn_init(struct jail_record *rec, int pathfd, int exefd, int hold_c
 	int sync[2];
 	int pidfd = -1;
 	char path[64], buf[sizeof(e->msg) + 1];
-	struct init_child c = { .rec = rec, .hold = hold_child, .exe = exefd };
+	_cleanup_watch_handles_ struct watch_handles watch = { 0 };
+	struct init_child c = { .rec = rec, .hold = hold_child, .exe = exefd, .watch = &watch };
 	unsigned long long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS;
 	pid_t pid;
 	int fd, got_ready = 0;
@@ -488,6 +516,7 @@ static int spawn_init(struct jail_record *rec, int pathfd, int exefd, int hold_c
 	listenfd = ctl_listen(rec->jid, e);
 	if (listenfd < 0)
 		return -1;
+	watch_handles_open(rec->jid, rec->name, &watch);
 	cgfd = cgroup_open(rec->jid, e);
 	if (cgfd < 0)
 		return -1;
@@ -654,7 +683,8 @@ int jail_create(const struct paramset *ps, struct jail_record *rec, int *ret_hol
 	close(hold[1]);
 	if (pidfd < 0)
 		goto undo;
-	if (limits_apply_ns(jid, pidfd, (uid_t)rec->uid_base, &lim, false, e) < 0 || jailnet_setup_vnet(rec, e) < 0) {
+	if (limits_apply_ns(jid, pidfd, (uid_t)rec->uid_base, &lim, false, e) < 0 ||
+	    (lim.nwatch && watch_send(hold[0], rec, &lim, e) < 0) || jailnet_setup_vnet(rec, e) < 0) {
 		struct perr ignore = { 0 };
 		(void)jailnet_return(rec, &ignore);
 		close(pidfd);
@@ -823,6 +853,21 @@ static bool limits_changed(const struct paramset *ps)
 	return ps->v[P_RCTL].set || ps->v[P_CPU_WEIGHT].set || ps->v[P_CPUSET_CPUS].set;
 }
 
+/*
+ * jailinit's watched rules after a change.  A jail that had none and has
+ * none is not asked: its jailinit stays as it was.
+ */
+static int apply_watch(const struct jail_record *rec, const struct jail_limits *now, const struct paramset *before,
+		       struct perr *e)
+{
+	static struct jail_limits old;
+	struct perr ignore = { 0 };
+
+	if (!now->nwatch && limits_from_params(before, rec->name, &old, &ignore) == 0 && !old.nwatch)
+		return 0;
+	return watch_update(rec, now, e);
+}
+
 /* New rules on a running jail; on failure the old ones are put back, as far as they go. */
 static int apply_limits(const struct jail_record *rec, const struct paramset *before, struct perr *e)
 {
@@ -834,11 +879,14 @@ static int apply_limits(const struct jail_record *rec, const struct paramset *be
 		return -1;
 	pidfd = jail_open_init(rec);
 	if (limits_apply_cgroups(rec->jid, &lim, e) == 0 &&
-	    (pidfd < 0 || limits_apply_ns(rec->jid, pidfd, (uid_t)rec->uid_base, &lim, true, e) == 0))
+	    (pidfd < 0 || limits_apply_ns(rec->jid, pidfd, (uid_t)rec->uid_base, &lim, true, e) == 0) &&
+	    apply_watch(rec, &lim, before, e) == 0)
 		return 0;
 	if (limits_from_params(before, rec->name, &lim, &ignore) == 0 &&
-	    limits_apply_cgroups(rec->jid, &lim, &ignore) == 0 && pidfd >= 0)
+	    limits_apply_cgroups(rec->jid, &lim, &ignore) == 0 && pidfd >= 0) {
 		(void)limits_apply_ns(rec->jid, pidfd, (uid_t)rec->uid_base, &lim, true, &ignore);
+		(void)watch_update(rec, &lim, &ignore);
+	}
 	return -1;
 }
 

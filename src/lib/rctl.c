@@ -11,32 +11,32 @@
 #define DENY (1U << RA_DENY)
 #define THROTTLE (1U << RA_THROTTLE)
 /*
- * log, devctl and signals act when a counter crosses the amount, which
- * needs something that watches the counters of a running jail; the kernel
- * offers notifications only for its own limits.  Until jailinit watches
- * them, those actions are refused rather than accepted and ignored.
+ * log, devctl and signals act when a counter crosses the amount.  The
+ * kernel offers notifications only for its own limits, so jailinit samples
+ * the jail's counters once a second for these (src/cmd/initwatch.c).
  */
-#define WATCH 0U
-static const char no_watch[] = "log, devctl and signal actions need a watcher of the jail's counters, which prison does not have yet; deny is enforced by the kernel";
+#define WATCH ((1U << RA_LOG) | (1U << RA_DEVCTL) | (1U << RA_SIGNAL))
 
 static const char per_process[] = "Linux has no counter of this across a jail: the kernel limits each process";
-static const char no_deny_cpu[] = "CPU time already used cannot be refused, and no watcher sends signals yet; use pcpu to cap the rate";
+static const char per_process_watched[] = "the kernel limits each process (deny); log, devctl and signals watch the jail's sum";
+static const char no_throttle[] = "the kernel cannot slow this down; deny is enforced by the kernel, the other actions by jailinit's watcher";
+static const char no_deny_cpu[] = "CPU time already used cannot be refused; use pcpu to cap the rate";
 static const char only_throttle[] = "I/O cannot be refused, only slowed: use throttle";
 static const char ipc_ns[] = "a limit of the jail's own IPC namespace (sysv* = new); crossing it is refused by the kernel, not watched";
 
 const struct rctl_resource_def rctl_resources[R__COUNT] = {
-	[R_CPUTIME] = { "cputime", RU_SECONDS, WATCH, "cpu.stat usage_usec, reported by rctl -u", no_deny_cpu },
+	[R_CPUTIME] = { "cputime", RU_SECONDS, WATCH, "cpu.stat usage_usec of the jail's cgroup", no_deny_cpu },
 	[R_DATASIZE] = { "datasize", RU_BYTES, DENY, "RLIMIT_DATA of every process in the jail", per_process },
 	[R_STACKSIZE] = { "stacksize", RU_BYTES, DENY, "RLIMIT_STACK of every process in the jail", per_process },
 	[R_COREDUMPSIZE] = { "coredumpsize", RU_BYTES, DENY, "RLIMIT_CORE of every process in the jail", per_process },
-	[R_MEMORYUSE] = { "memoryuse", RU_BYTES, DENY | WATCH, "memory.max (v2), memory.limit_in_bytes (v1)", no_watch },
+	[R_MEMORYUSE] = { "memoryuse", RU_BYTES, DENY | WATCH, "memory.max (v2), memory.limit_in_bytes (v1)", no_throttle },
 	[R_MEMORYLOCKED] = { "memorylocked", RU_BYTES, DENY, "RLIMIT_MEMLOCK of every process in the jail", per_process },
-	[R_MAXPROC] = { "maxproc", RU_COUNT, DENY | WATCH, "pids.max, which counts threads too", no_watch },
-	[R_OPENFILES] = { "openfiles", RU_COUNT, DENY, "RLIMIT_NOFILE of every process in the jail", per_process },
-	[R_VMEMORYUSE] = { "vmemoryuse", RU_BYTES, DENY, "RLIMIT_AS of every process in the jail", per_process },
+	[R_MAXPROC] = { "maxproc", RU_COUNT, DENY | WATCH, "pids.max, which counts threads too", no_throttle },
+	[R_OPENFILES] = { "openfiles", RU_COUNT, DENY | WATCH, "RLIMIT_NOFILE of every process in the jail", per_process_watched },
+	[R_VMEMORYUSE] = { "vmemoryuse", RU_BYTES, DENY | WATCH, "RLIMIT_AS of every process in the jail", per_process_watched },
 	[R_PSEUDOTERMINALS] = { "pseudoterminals", RU_COUNT, DENY, "max= of the jail's own devpts instance", "the kernel refuses the next terminal; nothing watches the count" },
-	[R_SWAPUSE] = { "swapuse", RU_BYTES, DENY, "memory.swap.max (v2), memory.memsw.limit_in_bytes less memoryuse (v1)", "swap use is refused by the kernel, not watched" },
-	[R_NTHR] = { "nthr", RU_COUNT, DENY | WATCH, "pids.max (threads and processes)", no_watch },
+	[R_SWAPUSE] = { "swapuse", RU_BYTES, DENY | WATCH, "memory.swap.max (v2), memory.memsw.limit_in_bytes less memoryuse (v1)", no_throttle },
+	[R_NTHR] = { "nthr", RU_COUNT, DENY | WATCH, "pids.max (threads and processes)", no_throttle },
 	[R_MSGQQUEUED] = { "msgqqueued", RU_COUNT, 0, "none", "Linux limits a message queue by bytes (msgqsize), not by messages" },
 	[R_MSGQSIZE] = { "msgqsize", RU_BYTES, DENY, "kernel.msgmnb of the jail's IPC namespace", ipc_ns },
 	[R_NMSGQ] = { "nmsgq", RU_COUNT, DENY, "kernel.msgmni of the jail's IPC namespace", ipc_ns },
@@ -44,8 +44,8 @@ const struct rctl_resource_def rctl_resources[R__COUNT] = {
 	[R_NSEMOP] = { "nsemop", RU_COUNT, DENY, "kernel.sem SEMOPM of the jail's IPC namespace", ipc_ns },
 	[R_NSHM] = { "nshm", RU_COUNT, DENY, "kernel.shmmni of the jail's IPC namespace", ipc_ns },
 	[R_SHMSIZE] = { "shmsize", RU_BYTES, DENY, "kernel.shmall of the jail's IPC namespace", ipc_ns },
-	[R_WALLCLOCK] = { "wallclock", RU_SECONDS, WATCH, "time since the jail was created, reported by rctl -u", "time passing cannot be refused, and no watcher sends signals yet" },
-	[R_PCPU] = { "pcpu", RU_PERCENT, DENY | THROTTLE | WATCH, "cpu.max (v2), cpu.cfs_quota_us (v1): deny and throttle cap the jail", no_watch },
+	[R_WALLCLOCK] = { "wallclock", RU_SECONDS, WATCH, "time since the jail was created, reported by rctl -u", "time passing cannot be refused or slowed" },
+	[R_PCPU] = { "pcpu", RU_PERCENT, DENY | THROTTLE | WATCH, "cpu.max (v2), cpu.cfs_quota_us (v1): deny and throttle cap the jail", "" },
 	[R_READBPS] = { "readbps", RU_RATE, THROTTLE, "io.max rbps (v2), blkio.throttle.read_bps_device (v1), on every disk", only_throttle },
 	[R_WRITEBPS] = { "writebps", RU_RATE, THROTTLE, "io.max wbps (v2), blkio.throttle.write_bps_device (v1), on every disk", only_throttle },
 	[R_READIOPS] = { "readiops", RU_RATE, THROTTLE, "io.max riops (v2), blkio.throttle.read_iops_device (v1), on every disk", only_throttle },
@@ -174,8 +174,10 @@ static int parse_tail(char *tail, struct rctl_rule *r, bool need_amount, struct 
 		*per++ = '\0';
 		if (strcmp(per, "jail") != 0 && strcmp(per, "process") != 0)
 			return perr_set(e, 0, "per \"%s\" is not supported (jail, or process for the per-process resources)", per);
+		if (strcmp(per, "process") == 0 && r->action >= 0 && rctl_is_watched(r))
+			return perr_set(e, 0, "per process: log, devctl and signals watch a whole jail");
 		if (strcmp(per, "process") == 0 && r->resource >= 0 &&
-		    rctl_resources[r->resource].why != per_process)
+		    rctl_resources[r->resource].why != per_process && rctl_resources[r->resource].why != per_process_watched)
 			return perr_set(e, 0, "%s: only a whole jail can be limited, not each process",
 					rctl_resources[r->resource].name);
 	}
@@ -307,4 +309,32 @@ void rctl_format(const struct rctl_rule *r, bool human, char *buf, size_t len)
 	rctl_format_amount(r->resource, r->amount, human, amount, sizeof(amount));
 	snprintf(buf, len, "jail:%s:%s:%s=%s", r->jail, rctl_resources[r->resource].name,
 		 rctl_action_name(r, act, sizeof(act)), amount);
+}
+
+bool rctl_is_watched(const struct rctl_rule *r)
+{
+	return r->action == RA_LOG || r->action == RA_DEVCTL || r->action == RA_SIGNAL;
+}
+
+int rctl_format_watch(int jid, const char *name, const struct rctl_rule *rules, size_t n, char *buf, size_t len)
+{
+	size_t used;
+	int k = snprintf(buf, len, "watch %d %s\n", jid, name);
+
+	if (k < 0 || (size_t)k >= len)
+		return -1;
+	used = (size_t)k;
+	for (size_t i = 0; i < n; i++) {
+		char shortform[128];
+		if (!rctl_is_watched(&rules[i]))
+			continue;
+		rctl_format_short(&rules[i], shortform, sizeof(shortform));
+		k = snprintf(buf + used, len - used, "%d %d %d %llu %s\n", rules[i].resource, rules[i].action,
+			     rules[i].action == RA_SIGNAL ? rules[i].signal : 0, (unsigned long long)rules[i].amount,
+			     shortform);
+		if (k < 0 || (size_t)k >= len - used)
+			return -1;
+		used += (size_t)k;
+	}
+	return 0;
 }

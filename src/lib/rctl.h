@@ -85,6 +85,13 @@ void rctl_format_short(const struct rctl_rule *r, char *buf, size_t len);
 /* An amount of a resource for rctl -u; human abbreviates bytes. */
 void rctl_format_amount(int resource, uint64_t amount, bool human, char *buf, size_t len);
 int rctl_resource_lookup(const char *name);
+/* Does jailinit's watcher carry out the rule (log, devctl, a signal)? */
+bool rctl_is_watched(const struct rctl_rule *r);
+/*
+ * The "watch" message for jailinit (src/cmd/initwatch.h): the jail's
+ * watched rules among rules[0..n).  -1 if buf is too small.
+ */
+int rctl_format_watch(int jid, const char *name, const struct rctl_rule *rules, size_t n, char *buf, size_t len);
 const char *rctl_action_name(const struct rctl_rule *r, char *buf, size_t len);
 
 #endif

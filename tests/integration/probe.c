@@ -39,6 +39,19 @@ static int hog(long mb)
 	return 0;
 }
 
+/* Touch MB megabytes, then keep them for SECONDS. */
+static int hold(long mb, long seconds)
+{
+	for (long i = 0; i < mb; i++) {
+		char *p = malloc(1 << 20);
+		if (!p)
+			return 1;
+		memset(p, (int)i + 1, 1 << 20);
+	}
+	sleep((unsigned)seconds);
+	return 0;
+}
+
 /* Fork children that wait, until fork fails or n are made; print the count. */
 static int forks(long n)
 {
@@ -266,6 +279,8 @@ int main(int argc, char **argv)
 		return net(op, argc, argv);
 	if (!strcmp(op, "hog"))
 		return hog(argc > 2 ? atol(argv[2]) : 1024);
+	if (!strcmp(op, "hold"))
+		return hold(argc > 2 ? atol(argv[2]) : 1, argc > 3 ? atol(argv[3]) : 1);
 	if (!strcmp(op, "forks"))
 		return forks(argc > 2 ? atol(argv[2]) : 1000);
 	if (!strcmp(op, "spin"))

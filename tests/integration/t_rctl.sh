@@ -160,7 +160,7 @@ test_rctl_usage_matches_what_runs() {
 test_bad_rctl_parameter_creates_nothing() {
 	expect_error 'jail: ptbadrc: rctl: rule "memoryuse:deny=lots": invalid amount "lots"' \
 		"$JAIL" -c name=ptbadrc path="$ROOT" persist rctl=memoryuse:deny=lots
-	expect_error 'jail: ptbadrc: rctl: cputime:deny is not supported on Linux: CPU time already used cannot be refused, and no watcher sends signals yet; use pcpu to cap the rate' \
+	expect_error 'jail: ptbadrc: rctl: cputime:deny is not supported on Linux: CPU time already used cannot be refused; use pcpu to cap the rate' \
 		"$JAIL" -c name=ptbadrc path="$ROOT" persist rctl=cputime:deny=10
 	expect_error "jail: ptbadrc: rctl: SysV IPC limits need the jail's own IPC namespace, not sysv* = inherit" \
 		"$JAIL" -c name=ptbadrc path="$ROOT" persist sysvshm=inherit rctl=nshm:deny=3

@@ -2,6 +2,7 @@
 #include "../../src/lib/rctl.h"
 
 #include <signal.h>
+#include <stdbool.h>
 
 #include "unit.h"
 
@@ -70,9 +71,43 @@ static void test_what_linux_cannot_honour_is_refused(void)
 	CHECK(rctl_check(&r, &e) < 0);
 	CHECK(rctl_parse_rule("jail:a:pcpu:deny=0", NULL, &r, &e) == 0);
 	CHECK(rctl_check(&r, &e) < 0 && strstr(e.msg, "greater than 0"));
-	/* Every resource honours at least one action, but msgqqueued and the two only a watcher could act on. */
+	/* Every resource honours at least one action, but msgqqueued. */
 	for (int i = 0; i < R__COUNT; i++)
-		CHECK((rctl_resources[i].actions != 0) == (i != R_MSGQQUEUED && i != R_CPUTIME && i != R_WALLCLOCK));
+		CHECK((rctl_resources[i].actions != 0) == (i != R_MSGQQUEUED));
+	CHECK(rctl_parse_rule("jail:a:wallclock:deny=10", NULL, &r, &e) == 0);
+	CHECK(rctl_check(&r, &e) < 0 && strstr(e.msg, "cannot be refused"));
+	CHECK(rctl_parse_rule("jail:a:nshm:log=10", NULL, &r, &e) == 0);
+	CHECK(rctl_check(&r, &e) < 0);
+	CHECK(rctl_parse_rule("jail:a:readbps:sigterm=10", NULL, &r, &e) == 0);
+	CHECK(rctl_check(&r, &e) < 0);
+	CHECK(rctl_parse_rule("jail:a:memoryuse:throttle=10", NULL, &r, &e) == 0);
+	CHECK(rctl_check(&r, &e) < 0 && strstr(e.msg, "cannot slow"));
+}
+
+/* Exactly the pairs jailinit's watcher carries out are accepted. */
+static void test_watched_actions(void)
+{
+	static const int watched[] = { R_MEMORYUSE, R_SWAPUSE, R_MAXPROC, R_NTHR, R_OPENFILES,
+				       R_VMEMORYUSE, R_PCPU, R_CPUTIME, R_WALLCLOCK };
+	static const char *const actions[] = { "log", "devctl", "sigterm", "sigkill", "sigxcpu" };
+	struct perr e = { 0 };
+	struct rctl_rule r;
+	char text[128];
+
+	for (int i = 0; i < R__COUNT; i++) {
+		bool want = false;
+		for (size_t k = 0; k < sizeof(watched) / sizeof(watched[0]); k++)
+			want |= watched[k] == i;
+		for (size_t k = 0; k < sizeof(actions) / sizeof(actions[0]); k++) {
+			snprintf(text, sizeof(text), "jail:a:%s:%s=10", rctl_resources[i].name, actions[k]);
+			CHECK(rctl_parse_rule(text, NULL, &r, &e) == 0);
+			CHECK((rctl_check(&r, &e) == 0) == want);
+			CHECK(rctl_is_watched(&r));
+		}
+	}
+	CHECK(rctl_parse_rule("jail:a:openfiles:log=10/process", NULL, &r, &e) < 0 && strstr(e.msg, "whole jail"));
+	CHECK(rctl_parse_rule("jail:a:openfiles:deny=10/process", NULL, &r, &e) == 0);
+	CHECK(!rctl_is_watched(&r));
 }
 
 static void test_signals_by_name(void)
@@ -119,4 +154,4 @@ static void test_human_amounts(void)
 }
 
 UNIT_MAIN(test_full_rule, test_short_rule_takes_the_jail, test_bad_rules_say_why,
-	  test_what_linux_cannot_honour_is_refused, test_signals_by_name, test_filters, test_human_amounts)
+	  test_what_linux_cannot_honour_is_refused, test_watched_actions, test_signals_by_name, test_filters, test_human_amounts)

@@ -1,0 +1,545 @@
+#include "initwatch.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/statfs.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Only the enums: jailinit links nothing of the library. */
+#include "../lib/rctl.h"
+
+#ifndef CGROUP_SUPER_MAGIC
+#define CGROUP_SUPER_MAGIC 0x27e0eb
+#endif
+
+/* syslog priorities (facility * 8 + level), as <syslog.h> defines them. */
+#define PRI_LOG (3 * 8 + 5)      /* daemon.notice */
+#define PRI_DEVCTL (10 * 8 + 5)  /* authpriv.notice, as the other audit events */
+
+static bool watched(int resource)
+{
+	switch (resource) {
+	case R_MEMORYUSE: case R_SWAPUSE: case R_MAXPROC: case R_NTHR: case R_OPENFILES:
+	case R_VMEMORYUSE: case R_PCPU: case R_CPUTIME: case R_WALLCLOCK:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* CPU time only grows and time only passes: those rules fire once. */
+static bool once_only(int resource)
+{
+	return resource == R_CPUTIME || resource == R_WALLCLOCK;
+}
+
+/* A decimal number from *p up to the next space or newline, within [min, max]; *p moves past it. */
+static bool take_number(const char **p, unsigned long long min, unsigned long long max, unsigned long long *ret)
+{
+	char *end;
+
+	while (**p == ' ')
+		(*p)++;
+	if (**p < '0' || **p > '9')
+		return false;
+	errno = 0;
+	*ret = strtoull(*p, &end, 10);
+	if (errno || *ret < min || *ret > max || (*end != ' ' && *end != '\n' && *end != '\0'))
+		return false;
+	*p = end;
+	return true;
+}
+
+/* A word up to the next space or newline into buf; *p moves past it. */
+static bool take_word(const char **p, char *buf, size_t len)
+{
+	size_t n;
+
+	while (**p == ' ')
+		(*p)++;
+	n = strcspn(*p, " \n");
+	if (n == 0 || n >= len)
+		return false;
+	memcpy(buf, *p, n);
+	buf[n] = '\0';
+	*p += n;
+	return true;
+}
+
+int watch_parse(const char *msg, struct watch_list *out, char *err, size_t errlen)
+{
+	const char *p = msg;
+	unsigned long long jid;
+
+	memset(out, 0, sizeof(*out));
+	if (strncmp(p, "watch ", 6) != 0 || (p += 6, !take_number(&p, 1, 999999, &jid)) ||
+	    !take_word(&p, out->name, sizeof(out->name)) || (*p != '\n' && *p != '\0')) {
+		snprintf(err, errlen, "bad watch header");
+		return -1;
+	}
+	out->jid = (int)jid;
+	while (*p == '\n')
+		p++;
+	while (*p) {
+		struct watch_rule *r = &out->rule[out->n];
+		unsigned long long res, action, sig, amount;
+		if (out->n == WATCH_MAX_RULES) {
+			snprintf(err, errlen, "more than %d rules", WATCH_MAX_RULES);
+			return -1;
+		}
+		memset(r, 0, sizeof(*r));
+		if (!take_number(&p, 0, R__COUNT - 1, &res) || !take_number(&p, 0, RA__COUNT - 1, &action) ||
+		    !take_number(&p, 0, 64, &sig) || !take_number(&p, 0, UINT64_MAX, &amount) ||
+		    !take_word(&p, r->text, sizeof(r->text)) || (*p != '\n' && *p != '\0')) {
+			snprintf(err, errlen, "bad rule line %zu", out->n + 1);
+			return -1;
+		}
+		r->amount = amount;
+		r->resource = (int)res;
+		r->action = (int)action;
+		r->signal = (int)sig;
+		if (!watched(r->resource)) {
+			snprintf(err, errlen, "%s: resource not watched", r->text);
+			return -1;
+		}
+		if (r->action != RA_LOG && r->action != RA_DEVCTL && (r->action != RA_SIGNAL || r->signal == 0)) {
+			snprintf(err, errlen, "%s: action not watched", r->text);
+			return -1;
+		}
+		out->n++;
+		while (*p == '\n')
+			p++;
+	}
+	return 0;
+}
+
+void watch_merge(const struct watch_list *old, struct watch_list *new)
+{
+	for (size_t i = 0; i < new->n; i++) {
+		struct watch_rule *r = &new->rule[i];
+		for (size_t k = 0; k < old->n; k++) {
+			const struct watch_rule *o = &old->rule[k];
+			if (o->resource == r->resource && o->action == r->action && o->signal == r->signal &&
+			    o->amount == r->amount) {
+				r->above = o->above;
+				break;
+			}
+		}
+	}
+}
+
+bool watch_edge(struct watch_rule *r, uint64_t usage, uint64_t scale, bool once)
+{
+	uint64_t limit = r->amount > UINT64_MAX / scale ? UINT64_MAX : r->amount * scale;
+
+	if (usage > limit) {
+		if (r->above)
+			return false;
+		r->above = true;
+		return true;
+	}
+	if (!once)
+		r->above = false;
+	return false;
+}
+
+/* ---- jailinit's side: counters, targets, actions ---- */
+
+static struct watch_list list;
+static int timerfd = -1;
+static struct timespec born;      /* CLOCK_BOOTTIME when jailinit started */
+static uint64_t last_cpu_usec;    /* at the previous tick, for pcpu */
+static struct timespec last_tick;
+static bool have_last;
+
+int watch_timer(void)
+{
+	return timerfd;
+}
+
+static bool fd_open(int fd)
+{
+	return fcntl(fd, F_GETFD) >= 0;
+}
+
+static uint64_t ns_between(const struct timespec *a, const struct timespec *b)
+{
+	int64_t d = (int64_t)(b->tv_sec - a->tv_sec) * 1000000000LL + (b->tv_nsec - a->tv_nsec);
+
+	return d > 0 ? (uint64_t)d : 0;
+}
+
+/* A counter file the host opened for us: the whole text, from the start. */
+static bool read_counter(int fd, char *buf, size_t len)
+{
+	ssize_t n = fd >= 0 ? pread(fd, buf, len - 1, 0) : -1;
+
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return true;
+}
+
+static bool read_u64(int fd, uint64_t *ret)
+{
+	char buf[64];
+
+	if (!read_counter(fd, buf, sizeof(buf)))
+		return false;
+	*ret = strtoull(buf, NULL, 10);
+	return true;
+}
+
+static bool cpu_usec(uint64_t *ret)
+{
+	char buf[1024];
+	const char *p;
+
+	if (!read_counter(WATCH_FD_CPU, buf, sizeof(buf)) || !(p = strstr(buf, "usage_usec ")))
+		return false;
+	*ret = strtoull(p + 11, NULL, 10);
+	return true;
+}
+
+/* v1 counts swap together with memory (memsw): take memory out. */
+static bool swap_bytes(uint64_t *ret)
+{
+	struct statfs sfs;
+	uint64_t v, mem;
+
+	if (!read_u64(WATCH_FD_SWAP, &v))
+		return false;
+	if (fstatfs(WATCH_FD_SWAP, &sfs) == 0 && sfs.f_type == CGROUP_SUPER_MAGIC)
+		v = read_u64(WATCH_FD_MEMORY, &mem) && v > mem ? v - mem : 0;
+	*ret = v;
+	return true;
+}
+
+/* What one pass over the jail's /proc found: sums, and who uses most of what. */
+struct sample {
+	uint64_t procs, threads, fds, vsize, rss;
+	pid_t top_rss, top_cpu_total, top_cpu_rate, newest, top_fds;
+	uint64_t max_rss, max_cpu_total, max_fds, newest_start;
+	double max_cpu_rate;
+};
+
+static uint64_t count_fds(int procfd, const char *pid)
+{
+	char path[48];
+	int fd;
+	DIR *d;
+	uint64_t n = 0;
+
+	snprintf(path, sizeof(path), "%s/fd", pid);
+	fd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return 0;
+	}
+	for (struct dirent *de; (de = readdir(d));)
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * Every process of the jail from its /proc.  jailinit is counted, as rctl -u
+ * counts it, but never chosen as a target.  Descriptors can be counted only
+ * for processes jailinit may inspect (the jail's root user's own, without
+ * CAP_SYS_PTRACE); the others count as none.
+ */
+static void scan(int procfd, bool want_fds, uint64_t uptime_ticks, struct sample *s)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	int fd = dup(procfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+	memset(s, 0, sizeof(*s));
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	rewinddir(d);
+	for (struct dirent *de; (de = readdir(d));) {
+		char path[48], buf[1024], *p, *f[24];
+		long pid = strtol(de->d_name, &p, 10);
+		int k = 0, sfd;
+		ssize_t n;
+		if (pid <= 0 || *p)
+			continue;
+		snprintf(path, sizeof(path), "%s/stat", de->d_name);
+		sfd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
+		if (sfd < 0)
+			continue;
+		n = read(sfd, buf, sizeof(buf) - 1);
+		close(sfd);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		/* Fields after the command name, which may hold spaces: f[0] is field 3 (state). */
+		p = strrchr(buf, ')');
+		if (!p)
+			continue;
+		for (char *save = NULL, *t = strtok_r(p + 1, " ", &save); t && k < 24; t = strtok_r(NULL, " ", &save))
+			f[k++] = t;
+		if (k < 22 || f[0][0] == 'Z' || f[0][0] == 'X')
+			continue;
+		uint64_t cpu = strtoull(f[11], NULL, 10) + strtoull(f[12], NULL, 10);
+		uint64_t start = strtoull(f[19], NULL, 10);
+		uint64_t rss = strtoull(f[21], NULL, 10) * (uint64_t)page;
+		s->procs++;
+		s->threads += strtoull(f[17], NULL, 10);
+		s->vsize += strtoull(f[20], NULL, 10);
+		s->rss += rss;
+		uint64_t nfds = want_fds ? count_fds(procfd, de->d_name) : 0;
+		s->fds += nfds;
+		if (pid == 1)
+			continue;
+		if (rss >= s->max_rss) {
+			s->max_rss = rss;
+			s->top_rss = (pid_t)pid;
+		}
+		if (cpu >= s->max_cpu_total) {
+			s->max_cpu_total = cpu;
+			s->top_cpu_total = (pid_t)pid;
+		}
+		/* ps(1)'s %CPU: CPU time over the process's lifetime. */
+		double rate = uptime_ticks > start ? (double)cpu / (double)(uptime_ticks - start) : 0;
+		if (!s->top_cpu_rate || rate > s->max_cpu_rate) {
+			s->max_cpu_rate = rate;
+			s->top_cpu_rate = (pid_t)pid;
+		}
+		if (start >= s->newest_start) {
+			s->newest_start = start;
+			s->newest = (pid_t)pid;
+		}
+		if (nfds >= s->max_fds && nfds) {
+			s->max_fds = nfds;
+			s->top_fds = (pid_t)pid;
+		}
+	}
+	closedir(d);
+}
+
+static pid_t target_of(int resource, const struct sample *s)
+{
+	switch (resource) {
+	case R_MEMORYUSE:
+	case R_SWAPUSE:
+	case R_VMEMORYUSE: return s->top_rss;
+	case R_CPUTIME: return s->top_cpu_total;
+	case R_PCPU: return s->top_cpu_rate;
+	case R_MAXPROC:
+	case R_NTHR: return s->newest;
+	case R_OPENFILES: return s->top_fds;
+	default: return 0;
+	}
+}
+
+static void to_syslog(int pri, const char *text)
+{
+	char line[2048];
+	int n = snprintf(line, sizeof(line), "<%d>prison: %s", pri, text);
+
+	if (n > 0 && fd_open(WATCH_FD_SYSLOG))
+		(void)send(WATCH_FD_SYSLOG, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1,
+			   MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+/* The jail's name in a JSON string: quotes, backslashes and controls escaped. */
+static void json_escape(const char *s, char *out, size_t len)
+{
+	size_t k = 0;
+
+	for (; *s && k + 7 < len; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			out[k++] = '\\';
+			out[k++] = (char)c;
+		} else if (c < 0x20) {
+			k += (size_t)snprintf(out + k, len - k, "\\u%04x", c);
+		} else {
+			out[k++] = (char)c;
+		}
+	}
+	out[k] = '\0';
+}
+
+static void act(const struct watch_rule *r, uint64_t usage, pid_t who)
+{
+	char line[1024], name[600];
+
+	if (r->action == RA_LOG) {
+		/* To the console log (jailinit's standard output) and the host's syslog. */
+		int n = snprintf(line, sizeof(line), "rctl: rule \"jail:%s:%s\" matched by pid %d, jail %d: usage %llu\n",
+				 list.name, r->text, (int)who, list.jid, (unsigned long long)usage);
+		if (n > 0 && write(1, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1) < 0)
+			errno = 0;
+		line[strcspn(line, "\n")] = '\0';
+		to_syslog(PRI_LOG, line);
+	} else if (r->action == RA_DEVCTL) {
+		/* One audit event, like those of jail(8) and jexec(8). */
+		struct timespec ts;
+		struct tm tm;
+		char when[64];
+		clock_gettime(CLOCK_REALTIME, &ts);
+		gmtime_r(&ts.tv_sec, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+		json_escape(list.name, name, sizeof(name));
+		int n = snprintf(line, sizeof(line),
+				 "{\"time\":\"%s.%03ldZ\",\"event\":\"rctl\",\"jail\":\"%s\",\"jid\":%d,"
+				 "\"rule\":\"jail:%s:%s\",\"resource\":\"%.*s\",\"usage\":%llu,\"jail_pid\":%d,"
+				 "\"result\":\"ok\"}\n",
+				 when, ts.tv_nsec / 1000000, name, list.jid, name, r->text, (int)strcspn(r->text, ":"),
+				 r->text, (unsigned long long)usage, (int)who);
+		if (n > 0 && (size_t)n < sizeof(line)) {
+			/* One write per line: appends of host commands do not interleave with it. */
+			if (fd_open(WATCH_FD_AUDIT) && write(WATCH_FD_AUDIT, line, (size_t)n) < 0)
+				errno = 0;
+			line[n - 1] = '\0';
+			to_syslog(PRI_DEVCTL, line);
+		}
+	} else if (r->resource == R_WALLCLOCK) {
+		/* Time is the jail's as a whole: every process but this one (kill(-1) from PID 1). */
+		kill(-1, r->signal);
+	} else if (who > 1) {
+		kill(who, r->signal);
+	}
+}
+
+void watch_tick(int procfd)
+{
+	struct sample s = { 0 };
+	struct timespec now;
+	uint64_t mem = 0, swap = 0, cpu = 0, ticks;
+	bool need_scan = false, want_fds = false, have_cpu, have_mem, have_swap = false;
+	long hz = sysconf(_SC_CLK_TCK);
+	uint64_t expirations;
+
+	if (timerfd >= 0 && read(timerfd, &expirations, sizeof(expirations)) < 0)
+		errno = 0;
+	clock_gettime(CLOCK_BOOTTIME, &now);
+	/* Now in clock ticks since boot, the unit of a process's start time. */
+	ticks = hz > 0 ? (uint64_t)now.tv_sec * (uint64_t)hz + (uint64_t)now.tv_nsec / (1000000000ULL / (uint64_t)hz) : 0;
+	have_cpu = cpu_usec(&cpu);
+	have_mem = read_u64(WATCH_FD_MEMORY, &mem);
+	for (size_t i = 0; i < list.n; i++) {
+		int res = list.rule[i].resource;
+		if (res == R_SWAPUSE)
+			have_swap = swap_bytes(&swap);
+		if (res == R_OPENFILES)
+			want_fds = true;
+		if (res == R_MAXPROC || res == R_NTHR || res == R_OPENFILES || res == R_VMEMORYUSE ||
+		    (res == R_MEMORYUSE && !have_mem) || list.rule[i].action == RA_SIGNAL)
+			need_scan = true;
+	}
+	if (need_scan)
+		scan(procfd, want_fds, ticks, &s);
+	if (!have_mem)
+		mem = s.rss;
+	for (size_t i = 0; i < list.n; i++) {
+		struct watch_rule *r = &list.rule[i];
+		uint64_t usage = 0, scale = 1, shown;
+		switch (r->resource) {
+		case R_MEMORYUSE: usage = mem; break;
+		case R_SWAPUSE: if (!have_swap) continue; usage = swap; break;
+		case R_MAXPROC: usage = s.procs; break;
+		case R_NTHR: usage = s.threads; break;
+		case R_OPENFILES: usage = s.fds; break;
+		case R_VMEMORYUSE: usage = s.vsize; break;
+		case R_CPUTIME:
+			if (!have_cpu)
+				continue;
+			usage = cpu;
+			scale = 1000000;
+			break;
+		case R_WALLCLOCK:
+			usage = ns_between(&born, &now) / 1000;
+			scale = 1000000;
+			break;
+		case R_PCPU: {
+			uint64_t wall = have_last ? ns_between(&last_tick, &now) / 1000 : 0;
+			if (!have_cpu || !wall)
+				continue;
+			/* Percent of one CPU over the last interval, in hundredths for the edge test. */
+			usage = (cpu - last_cpu_usec) * 10000 / wall;
+			scale = 100;
+			break;
+		}
+		default: continue;
+		}
+		shown = usage / scale;
+		if (watch_edge(r, usage, scale, once_only(r->resource)))
+			act(r, shown, target_of(r->resource, &s));
+	}
+	if (have_cpu) {
+		last_cpu_usec = cpu;
+		last_tick = now;
+		have_last = true;
+	}
+}
+
+static bool disarm(void)
+{
+	if (timerfd >= 0)
+		close(timerfd);
+	timerfd = -1;
+	have_last = false;
+	return true;
+}
+
+void watch_install(const char *msg, char *reply, size_t len)
+{
+	static struct watch_list next;
+	char err[160];
+
+	if (watch_parse(msg, &next, err, sizeof(err)) < 0) {
+		snprintf(reply, len, "error %s", err);
+		return;
+	}
+	for (size_t i = 0; i < next.n; i++) {
+		int res = next.rule[i].resource;
+		if ((res == R_CPUTIME || res == R_PCPU) && !fd_open(WATCH_FD_CPU)) {
+			snprintf(reply, len, "error %s: no CPU counter for this jail", next.rule[i].text);
+			return;
+		}
+		if (res == R_SWAPUSE && !fd_open(WATCH_FD_SWAP)) {
+			snprintf(reply, len, "error %s: swap is not counted for this jail (no memory cgroup with swap accounting)",
+				 next.rule[i].text);
+			return;
+		}
+	}
+	if (next.n && timerfd < 0) {
+		struct itimerspec its = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
+		timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (timerfd < 0 || timerfd_settime(timerfd, 0, &its, NULL) < 0) {
+			disarm();
+			snprintf(reply, len, "error timer: %s", strerror(errno));
+			return;
+		}
+	}
+	watch_merge(&list, &next);
+	list = next;
+	/* No rules, no timer: an unwatched jail costs nothing. */
+	if (!list.n)
+		disarm();
+	snprintf(reply, len, "ok");
+}
+
+void watch_init(void)
+{
+	clock_gettime(CLOCK_BOOTTIME, &born);
+}
