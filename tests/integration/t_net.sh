@@ -88,6 +88,9 @@ net_raw_and_modes() {
 	assert_eq "$("$JLS" -j ptnone ip4)" disable "ip4 of a jail with no address"
 	"$JAIL" -q -c name=ptall path="$ROOT" persist ip4=inherit
 	assert_eq "$("$JEXEC" ptall /bin/probe bind 198.18.0.9 7005)" 198.18.0.9 "ip4=inherit binds any host address"
+	"$JAIL" -q -c name=ptboth path="$ROOT" persist ip4=inherit ip6=inherit
+	assert_eq "$("$JEXEC" ptboth /bin/probe socket tcp4)" ok "IPv4 with ip4=inherit ip6=inherit"
+	assert_eq "$("$JEXEC" ptboth /bin/probe bind fd00::9 7006)" fd00::9 "IPv6 with ip4=inherit ip6=inherit"
 	"$JAIL" -q -c name=ptoff path="$ROOT" persist ip4=disable ip6=inherit
 	assert_eq "$("$JEXEC" ptoff /bin/probe socket tcp4)" EPERM "ip4=disable"
 	assert_eq "$("$JEXEC" ptoff /bin/probe socket tcp6)" ok "ip6=inherit"
