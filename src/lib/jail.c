@@ -1023,8 +1023,8 @@ int jail_modify(const char *key, const struct paramset *ps, struct jail_record *
 			goto fail;
 		/* Its own processes would have to leave its cgroup for a leaf while running (cgpath.h). */
 		if (i == P_CHILDREN_MAX && param_int(ps, i) > 0 && !rec->cg.leaf) {
-			perr_set(e, 0, "children.max: jail \"%s\" was created with children.max=0 and cannot have "
-				 "child jails; set children.max when it is created", rec->name);
+			perr_set(e, 0, "children.max: a jail created with children.max=0 cannot have child jails; "
+				 "set children.max when it is created");
 			goto fail;
 		}
 		if (i == P_PERSIST) {
