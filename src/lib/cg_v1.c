@@ -28,6 +28,11 @@
 /* v1 names: the io controller is blkio there. */
 static const char *const v1_names[CGC__COUNT] = { "memory", "pids", "cpu", "cpuset", "blkio" };
 static char mounts[CGC__COUNT][256];
+
+static const char *v1_name(enum cg_controller c)
+{
+	return (unsigned)c < CGC__COUNT ? v1_names[c] : "?";
+}
 static bool scanned;
 
 static void scan_mounts(void)
@@ -144,7 +149,7 @@ static int make_dirs(enum cg_controller c, const struct cg_path *cg, bool *made,
 
 	*made = false;
 	if (path_of(c, NULL, path, sizeof(path)) < 0)
-		return perr_set(e, 0, "no v1 %s hierarchy", v1_names[c]);
+		return perr_set(e, 0, "no v1 %s hierarchy", v1_name(c));
 	top = open(mounts[c], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (make_one(c, path, top, &top_made, e) < 0)
 		return -1;
@@ -303,7 +308,7 @@ static int v1_apply(const struct cg_path *cg, enum cg_controller c, const struct
 		return -1;
 	dir = open_cg(c, cg->dir);
 	if (dir < 0) {
-		r = perr_set(e, errno, "v1 %s cgroup of jail %d", v1_names[c], cg->jid);
+		r = perr_set(e, errno, "v1 %s cgroup of jail %d", v1_name(c), cg->jid);
 		goto out;
 	}
 	switch (c) {
@@ -352,7 +357,7 @@ static int v1_apply(const struct cg_path *cg, enum cg_controller c, const struct
 	}
 	if (r == 0 && made) {
 		_cleanup_close_ int procs = open_procs(c, cg);
-		r = procs < 0 ? perr_set(e, errno, "v1 %s cgroup of jail %d", v1_names[c], cg->jid)
+		r = procs < 0 ? perr_set(e, errno, "v1 %s cgroup of jail %d", v1_name(c), cg->jid)
 			      : move_procs(cg, procs, e);
 		if (r == 0)
 			r = adopt_children(cg, c, e);

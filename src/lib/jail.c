@@ -862,6 +862,7 @@ int jail_remove(const char *key, bool hooks, struct jail_record *rec, struct per
 			perr_set(&hook_err, kid_err.err, "%s", kid_err.msg);
 	}
 	free(kids);
+	kids = NULL;
 	/* A failing stop command is reported, but the jail goes all the same. */
 	if (hooks && hooks_host(rec, P_EXEC_PRESTOP, &hook_err) == 0) {
 		struct jail_exec x = { 0 };
