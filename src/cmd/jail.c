@@ -117,6 +117,17 @@ static int report_remove(const char *key, int r, struct jail_record *rec, const 
 	return r > 0;
 }
 
+static bool jail_exists_now(const char *key)
+{
+	struct jail_record rec;
+	struct perr e = { 0 };
+
+	if (jail_find(key, &rec, &e) < 0)
+		return false;
+	record_free(&rec);
+	return true;
+}
+
 static int do_remove(char **keys, int n, bool hooks)
 {
 	int ret = 0;
@@ -134,7 +145,11 @@ static int do_remove(char **keys, int n, bool hooks)
 			char key[16];
 			struct jail_record rec;
 			snprintf(key, sizeof(key), "%d", list[i].jid);
-			ret |= report_remove(list[i].name, jail_remove(key, hooks, &rec, &e), &rec, &e);
+			int r = jail_remove(key, hooks, &rec, &e);
+			/* A child jail with a lower jid than its parent's went with the parent. */
+			if (r < 0 && param_int(&list[i].params, P_PARENT) > 0 && !jail_exists_now(key))
+				continue;
+			ret |= report_remove(list[i].name, r, &rec, &e);
 		}
 		registry_free_list(list, nlist);
 		return ret;

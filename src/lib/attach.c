@@ -56,7 +56,7 @@ static void build_login_env(char **env, size_t n, char store[][300], const struc
 /* In the child: enter, confine, exec.  Errors go to errfd and exit 127. */
 static __attribute__((noreturn)) void exec_child(const struct jail_exec *x, const struct jail_cred *host_cred,
 						 const struct jail_policy *pol, const struct jail_filter *filter,
-						 int pidfd, int jid, int errfd, bool tty)
+						 int pidfd, const struct cg_path *cg, int errfd, bool tty)
 {
 	struct perr e = { 0 };
 	struct jail_cred cred;
@@ -76,7 +76,7 @@ static __attribute__((noreturn)) void exec_child(const struct jail_exec *x, cons
 	if (jail_policy_private_ipc(pol))
 		ns |= CLONE_NEWIPC;
 	/* v1 controllers have no clone3 placement; "0" is this process, whatever its PID namespace. */
-	if (cg_join(jid, 0, &e) < 0)
+	if (cg_join(cg, 0, &e) < 0)
 		exec_fail(errfd, &e);
 	/*
 	 * The network namespace first, while still host root: a jail on the
@@ -237,7 +237,7 @@ int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, int 
 		if (strcmp(reply, "ok") != 0)
 			return perr_set(e, 0, "jail \"%s\" is dying", rec->name);
 	}
-	cgfd = cgroup_open(rec->jid, e);
+	cgfd = cgroup_open_procs(&rec->cg, e);
 	if (cgfd < 0)
 		return -1;
 	/*
@@ -266,7 +266,7 @@ int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, int 
 	}
 	if (pid == 0) {
 		close(errpipe[0]);
-		exec_child(x, x->host_user ? &host_cred : NULL, &pol, filter, pidfd, rec->jid, errpipe[1], tty);
+		exec_child(x, x->host_user ? &host_cred : NULL, &pol, filter, pidfd, &rec->cg, errpipe[1], tty);
 	}
 	close(errpipe[1]);
 	if (pid < 0) {

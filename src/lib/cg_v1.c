@@ -1,12 +1,20 @@
 /*
- * The cgroup v1 back end, for hybrid hosts: MOUNT/prison/JID in each
- * controller's own hierarchy, made the first time the jail needs that
- * controller.  v1 has no clone3 placement, so a new jail process is
- * written into cgroup.procs before it runs anything, and processes already
- * running are moved when a controller is added to a live jail.
+ * The cgroup v1 back end, for hybrid hosts: MOUNT/prison/DIR in each
+ * controller's own hierarchy, the same path as in the cgroup2 tree
+ * (cgpath.h), made the first time the jail needs that controller.  v1 has
+ * no clone3 placement, so a new jail process is written into cgroup.procs
+ * before it runs anything, and processes already running are moved when a
+ * controller is added to a live jail.
+ *
+ * Nesting is mirrored: a child jail's v1 cgroup sits in its parent's, so the
+ * parent's v1 limit binds it.  A controller a jail gains gives a cgroup to
+ * every jail below it as well (and one to its parent first if the parent
+ * has none), since a v1 process outside its parent's cgroup is not bound by
+ * it.
  */
 #include "cglimit.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <mntent.h>
 #include <stdio.h>
@@ -20,6 +28,11 @@
 /* v1 names: the io controller is blkio there. */
 static const char *const v1_names[CGC__COUNT] = { "memory", "pids", "cpu", "cpuset", "blkio" };
 static char mounts[CGC__COUNT][256];
+
+static const char *v1_name(enum cg_controller c)
+{
+	return (unsigned)c < CGC__COUNT ? v1_names[c] : "?";
+}
 static bool scanned;
 
 static void scan_mounts(void)
@@ -48,25 +61,42 @@ static bool v1_has(enum cg_controller c)
 	return mounts[c][0] != '\0';
 }
 
-static int path_of(enum cg_controller c, int jid, char *buf, size_t len)
+/* MOUNT/prison/rel, or MOUNT/prison for rel NULL. */
+static int path_of(enum cg_controller c, const char *rel, char *buf, size_t len)
 {
 	scan_mounts();
 	if (!mounts[c][0])
 		return -1;
-	if (jid > 0)
-		snprintf(buf, len, "%s/prison/%d", mounts[c], jid);
+	if (rel)
+		snprintf(buf, len, "%s/prison/%s", mounts[c], rel);
 	else
 		snprintf(buf, len, "%s/prison", mounts[c]);
 	return 0;
 }
 
-static int open_cg(enum cg_controller c, int jid)
+static int open_cg(enum cg_controller c, const char *rel)
 {
 	char path[512];
 
-	if (path_of(c, jid, path, sizeof(path)) < 0)
+	if (path_of(c, rel, path, sizeof(path)) < 0)
 		return -1;
 	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+}
+
+static int open_procs(enum cg_controller c, const struct cg_path *cg)
+{
+	char rel[160];
+
+	cg_path_procs(cg, rel, sizeof(rel));
+	return open_cg(c, rel);
+}
+
+/* The directory a cgroup of the jail sits in: prison/, or the parent jail's. */
+static int open_container(enum cg_controller c, const struct cg_path *cg)
+{
+	struct cg_path parent;
+
+	return open_cg(c, cg_path_parent(cg, &parent) ? parent.dir : NULL);
 }
 
 static int knob(int dir, const char *name, const char *value, struct perr *e)
@@ -92,40 +122,50 @@ static int cpuset_inherit(int parent, int dir, struct perr *e)
 	return 0;
 }
 
-/* MOUNT/prison then MOUNT/prison/JID; *made tells whether the second is new. */
-static int make_dirs(enum cg_controller c, int jid, bool *made, struct perr *e)
+/* mkdir path; a new cpuset cgroup gets the CPUs and nodes of the one it is in. */
+static int make_one(enum cg_controller c, const char *path, int container, bool *made, struct perr *e)
 {
-	char path[512];
-	_cleanup_close_ int top = -1, prison = -1, dir = -1;
-
 	*made = false;
-	if (path_of(c, 0, path, sizeof(path)) < 0)
-		return perr_set(e, 0, "no v1 %s hierarchy", v1_names[c]);
-	if (mkdir(path, 0755) == 0) {
-		if (c == CGC_CPUSET) {
-			top = open(mounts[c], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			prison = open_cg(c, 0);
-			if (top < 0 || prison < 0 || cpuset_inherit(top, prison, e) < 0)
-				return perr_prefix(e, "%s", path);
-		}
-	} else if (errno != EEXIST) {
-		return perr_set(e, errno, "cgroup %s", path);
-	}
-	path_of(c, jid, path, sizeof(path));
-	if (mkdir(path, 0755) < 0) {
-		if (errno != EEXIST)
-			return perr_set(e, errno, "cgroup %s", path);
-		return 0;
-	}
+	if (mkdir(path, 0755) < 0)
+		return errno == EEXIST ? 0 : perr_set(e, errno, "cgroup %s", path);
 	*made = true;
 	if (c == CGC_CPUSET) {
-		if (prison < 0)
-			prison = open_cg(c, 0);
-		dir = open_cg(c, jid);
-		if (prison < 0 || dir < 0 || cpuset_inherit(prison, dir, e) < 0) {
+		_cleanup_close_ int dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (container < 0 || dir < 0 || cpuset_inherit(container, dir, e) < 0) {
 			rmdir(path);
+			*made = false;
 			return perr_prefix(e, "%s", path);
 		}
+	}
+	return 0;
+}
+
+/* MOUNT/prison, then the jail's cgroup and its leaf; *made tells whether the jail's is new. */
+static int make_dirs(enum cg_controller c, const struct cg_path *cg, bool *made, struct perr *e)
+{
+	char path[512], leaf[600];
+	bool top_made, leaf_made;
+	_cleanup_close_ int top = -1, container = -1, dir = -1;
+
+	*made = false;
+	if (path_of(c, NULL, path, sizeof(path)) < 0)
+		return perr_set(e, 0, "no v1 %s hierarchy", v1_name(c));
+	top = open(mounts[c], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (make_one(c, path, top, &top_made, e) < 0)
+		return -1;
+	container = open_container(c, cg);
+	path_of(c, cg->dir, path, sizeof(path));
+	if (make_one(c, path, container, made, e) < 0)
+		return -1;
+	if (!cg->leaf)
+		return 0;
+	snprintf(leaf, sizeof(leaf), "%s/" CG_LEAF, path);
+	dir = open_cg(c, cg->dir);
+	if (make_one(c, leaf, dir, &leaf_made, e) < 0) {
+		if (*made)
+			rmdir(path);
+		*made = false;
+		return -1;
 	}
 	return 0;
 }
@@ -134,10 +174,10 @@ static int make_dirs(enum cg_controller c, int jid, bool *made, struct perr *e)
  * Move every process of the jail (its cgroup2 membership is the truth) into
  * dir; again until no new one appears, since a process may fork meanwhile.
  */
-static int move_procs(int jid, int dir, struct perr *e)
+static int move_procs(const struct cg_path *cg, int dir, struct perr *e)
 {
 	for (int round = 0; round < 100; round++) {
-		_cleanup_close_ int v2 = cgroup_open(jid, e);
+		_cleanup_close_ int v2 = cgroup_open_procs(cg, e);
 		char buf[65536];
 		int moved = 0;
 		if (v2 < 0 || read_file_at(v2, "cgroup.procs", buf, sizeof(buf)) < 0)
@@ -210,18 +250,67 @@ static int apply_io(int dir, const struct cg_limits *l, struct perr *e)
 	return 0;
 }
 
-static int v1_apply(int jid, enum cg_controller c, const struct cg_limits *l, struct perr *e)
+static int v1_apply(const struct cg_path *cg, enum cg_controller c, const struct cg_limits *l, struct perr *e);
+
+/*
+ * A jail that gained controller c: the jails below it (their cgroup2
+ * directories say which) get a cgroup of c in it, with no limit of their
+ * own, and their processes move there.
+ */
+static int adopt_children(const struct cg_path *cg, enum cg_controller c, struct perr *e)
 {
-	_cleanup_close_ int dir = -1;
-	char v[64];
-	bool made;
+	_cleanup_close_ int v2 = cg->leaf ? cgroup_open(cg, e) : -1;
+	struct cg_limits none;
+	struct dirent *de;
+	DIR *d;
 	int r = 0;
 
-	if (make_dirs(c, jid, &made, e) < 0)
+	if (!cg->leaf)
+		return 0;
+	if (v2 < 0)
 		return -1;
-	dir = open_cg(c, jid);
-	if (dir < 0)
-		return perr_set(e, errno, "v1 %s cgroup of jail %d", v1_names[c], jid);
+	d = opendir_at(v2);
+	if (!d)
+		return perr_set(e, errno, "cgroup of jail %d", cg->jid);
+	cg_limits_init(&none);
+	while (r == 0 && (de = readdir(d))) {
+		struct cg_path child;
+		char leaf[300];
+		long jid;
+		if (de->d_type != DT_DIR || !parse_long(de->d_name, 1, 999999, &jid))
+			continue;
+		snprintf(leaf, sizeof(leaf), "%s/" CG_LEAF, de->d_name);
+		if (cg_path_make(&child, cg, (int)jid, faccessat(v2, leaf, F_OK, 0) == 0, e) == 0)
+			r = v1_apply(&child, c, &none, e);
+		else
+			r = -1;
+	}
+	closedir(d);
+	return r;
+}
+
+static int v1_apply(const struct cg_path *cg, enum cg_controller c, const struct cg_limits *l, struct perr *e)
+{
+	_cleanup_close_ int dir = -1;
+	struct cg_path parent;
+	char v[64], path[512];
+	bool made = false;
+	int r = 0;
+
+	/* The parent's cgroup first: making it gives this jail one too (adopt_children). */
+	if (cg_path_parent(cg, &parent) && !cg_v1.in_use(&parent, c)) {
+		struct cg_limits none;
+		cg_limits_init(&none);
+		if (v1_apply(&parent, c, &none, e) < 0)
+			return -1;
+	}
+	if (make_dirs(c, cg, &made, e) < 0)
+		return -1;
+	dir = open_cg(c, cg->dir);
+	if (dir < 0) {
+		r = perr_set(e, errno, "v1 %s cgroup of jail %d", v1_name(c), cg->jid);
+		goto out;
+	}
 	switch (c) {
 	case CGC_MEMORY:
 		r = apply_memory(dir, l, e);
@@ -246,11 +335,18 @@ static int v1_apply(int jid, enum cg_controller c, const struct cg_limits *l, st
 			r = knob(dir, "cpu.cfs_quota_us", v, e);
 		break;
 	case CGC_CPUSET: {
-		_cleanup_close_ int prison = open_cg(c, 0);
+		_cleanup_close_ int container = open_container(c, cg);
+		_cleanup_close_ int leaf = cg->leaf ? open_procs(c, cg) : -1;
+		struct perr ignore = { 0 };
+		/* The leaf first when the set shrinks (v1 keeps a child inside its parent), after when it grows. */
+		if (leaf >= 0 && l->cpus[0])
+			(void)knob(leaf, "cpuset.cpus", l->cpus, &ignore);
 		if (l->cpus[0])
 			r = knob(dir, "cpuset.cpus", l->cpus, e);
-		else if (prison >= 0)
-			r = cpuset_inherit(prison, dir, e);
+		else if (container >= 0)
+			r = cpuset_inherit(container, dir, e);
+		if (r == 0 && leaf >= 0)
+			r = cpuset_inherit(dir, leaf, e);
 		break;
 	}
 	case CGC_IO:
@@ -259,21 +355,24 @@ static int v1_apply(int jid, enum cg_controller c, const struct cg_limits *l, st
 	case CGC__COUNT:
 		break;
 	}
-	if (r == 0 && made)
-		r = move_procs(jid, dir, e);
-	if (r < 0 && made) {
-		char path[512];
-		path_of(c, jid, path, sizeof(path));
-		rmdir(path);
+	if (r == 0 && made) {
+		_cleanup_close_ int procs = open_procs(c, cg);
+		r = procs < 0 ? perr_set(e, errno, "v1 %s cgroup of jail %d", v1_name(c), cg->jid)
+			      : move_procs(cg, procs, e);
+		if (r == 0)
+			r = adopt_children(cg, c, e);
 	}
+out:
+	if (r < 0 && made && path_of(c, cg->dir, path, sizeof(path)) == 0)
+		(void)cgroup_rmdir_tree(path);
 	return r;
 }
 
-static bool v1_in_use(int jid, enum cg_controller c)
+static bool v1_in_use(const struct cg_path *cg, enum cg_controller c)
 {
 	char path[512];
 
-	return path_of(c, jid, path, sizeof(path)) == 0 && access(path, F_OK) == 0;
+	return path_of(c, cg->dir, path, sizeof(path)) == 0 && access(path, F_OK) == 0;
 }
 
 static uint64_t read_u64(int dir, const char *name)
@@ -306,18 +405,18 @@ static uint64_t blkio_sum(int dir, const char *file, const char *kind)
 	return any ? sum : 0;
 }
 
-static int v1_open_memory(int jid, bool swap)
+static int v1_open_memory(const struct cg_path *cg, bool swap)
 {
-	_cleanup_close_ int dir = open_cg(CGC_MEMORY, jid);
+	_cleanup_close_ int dir = open_cg(CGC_MEMORY, cg->dir);
 
 	/* A v1 memory cgroup exists only when a limit made it; swap only with swap accounting. */
 	return dir < 0 ? -1 :
 			 openat(dir, swap ? "memory.memsw.usage_in_bytes" : "memory.usage_in_bytes", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 }
 
-static void v1_usage(int jid, enum cg_controller c, struct cg_usage *u)
+static void v1_usage(const struct cg_path *cg, enum cg_controller c, struct cg_usage *u)
 {
-	_cleanup_close_ int dir = open_cg(c, jid);
+	_cleanup_close_ int dir = open_cg(c, cg->dir);
 
 	if (dir < 0)
 		return;
@@ -334,7 +433,7 @@ static void v1_usage(int jid, enum cg_controller c, struct cg_usage *u)
 	}
 }
 
-static int v1_join(int jid, pid_t pid, struct perr *e)
+static int v1_join(const struct cg_path *cg, pid_t pid, struct perr *e)
 {
 	char v[16];
 
@@ -342,20 +441,20 @@ static int v1_join(int jid, pid_t pid, struct perr *e)
 	for (int c = 0; c < CGC__COUNT; c++) {
 		if (cg_v2.has((enum cg_controller)c))
 			continue;
-		_cleanup_close_ int dir = open_cg((enum cg_controller)c, jid);
+		_cleanup_close_ int dir = open_procs((enum cg_controller)c, cg);
 		if (dir >= 0 && write_file_at(dir, "cgroup.procs", v) < 0)
 			return perr_set(e, errno, "join the jail's %s cgroup", v1_names[c]);
 	}
 	return 0;
 }
 
-static void v1_destroy(int jid)
+static void v1_destroy(const struct cg_path *cg)
 {
 	char path[512];
 
 	for (int c = 0; c < CGC__COUNT; c++)
-		if (path_of((enum cg_controller)c, jid, path, sizeof(path)) == 0)
-			(void)rmdir(path);
+		if (path_of((enum cg_controller)c, cg->dir, path, sizeof(path)) == 0)
+			(void)cgroup_rmdir_tree(path);
 }
 
 struct cg_backend cg_v1 = {

@@ -1,6 +1,9 @@
 /*
- * The cgroup2 back end: controllers enabled for ROOT/prison's children and
- * written in the jail's own cgroup ROOT/prison/JID, which cgroup.c makes.
+ * The cgroup2 back end: controllers enabled from ROOT down to the jail's
+ * cgroup ROOT/prison/DIR (cgroup.c makes it) and written there.  A child
+ * jail's DIR is below its parent's, so the parent's limits count the
+ * child's use by the kernel's own hierarchy; a controller reaches the
+ * child only when the child sets a limit of its own.
  */
 #include "cglimit.h"
 
@@ -23,7 +26,8 @@ static const char *v2_root(void)
 	return cgroup_unified_root(&e);
 }
 
-static int open_dir(int jid, struct perr *e)
+/* ROOT/prison/rel, or ROOT/prison for rel NULL. */
+static int open_dir(const char *rel, struct perr *e)
 {
 	const char *root = v2_root();
 	char path[512];
@@ -31,8 +35,8 @@ static int open_dir(int jid, struct perr *e)
 
 	if (!root)
 		return perr_set(e, 0, "no cgroup2 hierarchy");
-	if (jid > 0)
-		snprintf(path, sizeof(path), "%s/prison/%d", root, jid);
+	if (rel)
+		snprintf(path, sizeof(path), "%s/prison/%s", root, rel);
 	else
 		snprintf(path, sizeof(path), "%s/prison", root);
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
@@ -60,24 +64,44 @@ static bool v2_has(enum cg_controller c)
 	return fd >= 0 && read_file_at(fd, "cgroup.controllers", buf, sizeof(buf)) > 0 && word_in(buf, v2_names[c]);
 }
 
-/* Hand the controller down to the jails: ROOT's and ROOT/prison's subtree_control. */
-static int enable(enum cg_controller c, struct perr *e)
+/* +c in dir's subtree_control unless it is there. */
+static int enable_in(int dir, const char *where, enum cg_controller c, struct perr *e)
+{
+	char plus[16], buf[512];
+
+	if (read_file_at(dir, "cgroup.subtree_control", buf, sizeof(buf)) >= 0 && word_in(buf, v2_names[c]))
+		return 0;
+	snprintf(plus, sizeof(plus), "+%s", v2_names[c]);
+	if (write_file_at(dir, "cgroup.subtree_control", plus) < 0)
+		return perr_set(e, errno, "enable the %s controller in %s", v2_names[c], where);
+	return 0;
+}
+
+/*
+ * Hand the controller down to the jail: the subtree_control of ROOT, of
+ * ROOT/prison and of every ancestor jail's cgroup.  An ancestor jail keeps
+ * its processes in its leaf, so cgroup2's rule against processes in a
+ * cgroup that hands controllers down holds.
+ */
+static int enable(const struct cg_path *cg, enum cg_controller c, struct perr *e)
 {
 	const char *root = v2_root();
-	char plus[16], buf[512];
+	char rel[sizeof(cg->dir)];
 	_cleanup_close_ int rootfd = root ? open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-	_cleanup_close_ int prison = open_dir(0, e);
+	_cleanup_close_ int prison = open_dir(NULL, e);
 
 	if (rootfd < 0 || prison < 0)
 		return perr_set(e, errno, "cgroup2 root");
-	snprintf(plus, sizeof(plus), "+%s", v2_names[c]);
-	if (read_file_at(prison, "cgroup.subtree_control", buf, sizeof(buf)) >= 0 && word_in(buf, v2_names[c]))
-		return 0;
-	if ((read_file_at(rootfd, "cgroup.subtree_control", buf, sizeof(buf)) < 0 || !word_in(buf, v2_names[c])) &&
-	    write_file_at(rootfd, "cgroup.subtree_control", plus) < 0)
-		return perr_set(e, errno, "enable the %s controller in %s", v2_names[c], root);
-	if (write_file_at(prison, "cgroup.subtree_control", plus) < 0)
-		return perr_set(e, errno, "enable the %s controller in %s/prison", v2_names[c], root);
+	if (enable_in(rootfd, root, c, e) < 0 || enable_in(prison, "prison", c, e) < 0)
+		return -1;
+	snprintf(rel, sizeof(rel), "%s", cg->dir);
+	for (char *slash = strchr(rel, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		_cleanup_close_ int dir = open_dir(rel, e);
+		if (dir < 0 || enable_in(dir, rel, c, e) < 0)
+			return -1;
+		*slash = '/';
+	}
 	return 0;
 }
 
@@ -114,14 +138,14 @@ static int apply_io(int dir, const struct cg_limits *l, struct perr *e)
 	return 0;
 }
 
-static int v2_apply(int jid, enum cg_controller c, const struct cg_limits *l, struct perr *e)
+static int v2_apply(const struct cg_path *cg, enum cg_controller c, const struct cg_limits *l, struct perr *e)
 {
 	_cleanup_close_ int dir = -1;
 	char v[64];
 
-	if (enable(c, e) < 0)
+	if (enable(cg, c, e) < 0)
 		return -1;
-	dir = open_dir(jid, e);
+	dir = open_dir(cg->dir, e);
 	if (dir < 0)
 		return -1;
 	switch (c) {
@@ -158,11 +182,11 @@ static int v2_apply(int jid, enum cg_controller c, const struct cg_limits *l, st
 	return 0;
 }
 
-static bool v2_in_use(int jid, enum cg_controller c)
+static bool v2_in_use(const struct cg_path *cg, enum cg_controller c)
 {
 	static const char *const probe[CGC__COUNT] = { "memory.max", "pids.max", "cpu.max", "cpuset.cpus", "io.max" };
 	struct perr e = { 0 };
-	_cleanup_close_ int dir = open_dir(jid, &e);
+	_cleanup_close_ int dir = open_dir(cg->dir, &e);
 
 	return dir >= 0 && faccessat(dir, probe[c], F_OK, 0) == 0;
 }
@@ -183,19 +207,19 @@ static uint64_t add(uint64_t a, uint64_t b)
 	return a == CG_UNLIMITED ? b : a + b;
 }
 
-static int v2_open_memory(int jid, bool swap)
+static int v2_open_memory(const struct cg_path *cg, bool swap)
 {
 	struct perr e = { 0 };
-	_cleanup_close_ int dir = open_dir(jid, &e);
+	_cleanup_close_ int dir = open_dir(cg->dir, &e);
 
 	/* The files exist only where the memory controller is enabled for the jail. */
 	return dir < 0 ? -1 : openat(dir, swap ? "memory.swap.current" : "memory.current", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 }
 
-static void v2_usage(int jid, enum cg_controller c, struct cg_usage *u)
+static void v2_usage(const struct cg_path *cg, enum cg_controller c, struct cg_usage *u)
 {
 	struct perr e = { 0 };
-	_cleanup_close_ int dir = open_dir(jid, &e);
+	_cleanup_close_ int dir = open_dir(cg->dir, &e);
 	char buf[4096];
 
 	if (dir < 0)
@@ -237,18 +261,18 @@ static void v2_usage(int jid, enum cg_controller c, struct cg_usage *u)
 	}
 }
 
-static int v2_join(int jid, pid_t pid, struct perr *e)
+static int v2_join(const struct cg_path *cg, pid_t pid, struct perr *e)
 {
-	(void)jid;
+	(void)cg;
 	(void)pid;
 	(void)e;
 	return 0;
 }
 
-static void v2_destroy(int jid)
+static void v2_destroy(const struct cg_path *cg)
 {
 	/* The jail's cgroup2 directory is cgroup.c's. */
-	(void)jid;
+	(void)cg;
 }
 
 struct cg_backend cg_v2 = {

@@ -44,11 +44,11 @@ bool cg_needs(const struct cg_limits *l, enum cg_controller c)
 	return false;
 }
 
-int cg_open_memory_counter(int jid, bool swap)
+int cg_open_memory_counter(const struct cg_path *cg, bool swap)
 {
 	struct cg_backend *b = cg_backend_for(CGC_MEMORY);
 
-	return b && b->open_memory ? b->open_memory(jid, swap) : -1;
+	return b && b->open_memory ? b->open_memory(cg, swap) : -1;
 }
 
 struct cg_backend *cg_backend_for(enum cg_controller c)
@@ -60,8 +60,11 @@ struct cg_backend *cg_backend_for(enum cg_controller c)
 	return NULL;
 }
 
-int cg_apply_all(int jid, const struct cg_limits *l, struct perr *e)
+int cg_apply_all(const struct cg_path *cg, const struct cg_limits *l, struct perr *e)
 {
+	struct cg_path parent;
+	bool nested = cg_path_parent(cg, &parent);
+
 	for (int c = 0; c < CGC__COUNT; c++) {
 		struct cg_backend *b = cg_backend_for((enum cg_controller)c);
 		if (!b) {
@@ -71,36 +74,37 @@ int cg_apply_all(int jid, const struct cg_limits *l, struct perr *e)
 						controller_names[c]);
 			continue;
 		}
-		if (!cg_needs(l, (enum cg_controller)c) && !b->in_use(jid, (enum cg_controller)c))
+		if (!cg_needs(l, (enum cg_controller)c) && !b->in_use(cg, (enum cg_controller)c) &&
+		    !(b == &cg_v1 && nested && b->in_use(&parent, (enum cg_controller)c)))
 			continue;
-		if (b->apply(jid, (enum cg_controller)c, l, e) < 0)
+		if (b->apply(cg, (enum cg_controller)c, l, e) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-int cg_join(int jid, pid_t pid, struct perr *e)
+int cg_join(const struct cg_path *cg, pid_t pid, struct perr *e)
 {
-	return cg_v1.join(jid, pid, e);
+	return cg_v1.join(cg, pid, e);
 }
 
-void cg_usage(int jid, struct cg_usage *u)
+void cg_usage(const struct cg_path *cg, struct cg_usage *u)
 {
 	memset(u, 0xff, sizeof(*u));
 	for (int c = 0; c < CGC__COUNT; c++) {
 		struct cg_backend *b = cg_backend_for((enum cg_controller)c);
-		if (b && b->in_use(jid, (enum cg_controller)c))
-			b->usage(jid, (enum cg_controller)c, u);
+		if (b && b->in_use(cg, (enum cg_controller)c))
+			b->usage(cg, (enum cg_controller)c, u);
 	}
 	/* cgroup2 keeps CPU time in every cgroup, controller or not. */
 	if (u->cpu_usec == CG_UNLIMITED)
-		cg_v2.usage(jid, CGC_CPU, u);
+		cg_v2.usage(cg, CGC_CPU, u);
 }
 
-void cg_destroy(int jid)
+void cg_destroy(const struct cg_path *cg)
 {
-	cg_v1.destroy(jid);
-	cg_v2.destroy(jid);
+	cg_v1.destroy(cg);
+	cg_v2.destroy(cg);
 }
 
 int cg_list_disks(char (*devs)[16], int max)

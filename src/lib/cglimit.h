@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "cgpath.h"
 #include "error.h"
 
 enum cg_controller { CGC_MEMORY, CGC_PIDS, CGC_CPU, CGC_CPUSET, CGC_IO, CGC__COUNT };
@@ -41,17 +42,17 @@ struct cg_backend {
 	/* Does this layout have controller c on this host? */
 	bool (*has)(enum cg_controller c);
 	/* Make the jail's cgroup for c if need be and write the part of l that c enforces. */
-	int (*apply)(int jid, enum cg_controller c, const struct cg_limits *l, struct perr *e);
+	int (*apply)(const struct cg_path *cg, enum cg_controller c, const struct cg_limits *l, struct perr *e);
 	/* Whether the jail already has a cgroup for c here. */
-	bool (*in_use)(int jid, enum cg_controller c);
-	/* Add counters c keeps to u. */
-	void (*usage)(int jid, enum cg_controller c, struct cg_usage *u);
+	bool (*in_use)(const struct cg_path *cg, enum cg_controller c);
+	/* Add counters c keeps to u: the jail's cgroup, so its child jails' use too. */
+	void (*usage)(const struct cg_path *cg, enum cg_controller c, struct cg_usage *u);
 	/* A read-only fd of the jail's memory (or swap) counter file, -1 when it has none here. */
-	int (*open_memory)(int jid, bool swap);
+	int (*open_memory)(const struct cg_path *cg, bool swap);
 	/* Put pid into every cgroup the jail has in this layout (v2: nothing to do, clone3 did it). */
-	int (*join)(int jid, pid_t pid, struct perr *e);
-	/* Remove the jail's cgroups of this layout; they must be empty. */
-	void (*destroy)(int jid);
+	int (*join)(const struct cg_path *cg, pid_t pid, struct perr *e);
+	/* Remove the jail's cgroups of this layout, and any below them; they must be empty. */
+	void (*destroy)(const struct cg_path *cg);
 	/* Root of the layout, for tests that point a back end at a scratch tree. */
 	char root[256];
 };
@@ -64,20 +65,26 @@ const char *cg_controller_name(enum cg_controller c);
 /* Does l need controller c at all (cpu always: fair share)? */
 bool cg_needs(const struct cg_limits *l, enum cg_controller c);
 void cg_limits_init(struct cg_limits *l);
-/* Apply l to every controller that needs it or already serves the jail. */
-int cg_apply_all(int jid, const struct cg_limits *l, struct perr *e);
+/*
+ * Apply l to every controller that needs it or already serves the jail,
+ * and, in a v1 hierarchy, to every controller that serves its parent: v1
+ * holds a process in one cgroup per hierarchy, so a child jail's processes
+ * are bound by the parent's v1 limit only from a cgroup below the parent's.
+ * cgroup2 has one tree, where a child jail is below its parent already.
+ */
+int cg_apply_all(const struct cg_path *cg, const struct cg_limits *l, struct perr *e);
 /* Put pid into the jail's v1 cgroups (nothing on pure v2). */
-int cg_join(int jid, pid_t pid, struct perr *e);
-/* All the counters both layouts keep for the jail. */
-void cg_usage(int jid, struct cg_usage *u);
+int cg_join(const struct cg_path *cg, pid_t pid, struct perr *e);
+/* All the counters both layouts keep for the jail, its child jails included. */
+void cg_usage(const struct cg_path *cg, struct cg_usage *u);
 /*
  * The jail's memory (swap: swap, or on v1 memory+swap) counter as a
  * read-only file, for jailinit's watcher; -1 when no memory cgroup serves
  * the jail.
  */
-int cg_open_memory_counter(int jid, bool swap);
+int cg_open_memory_counter(const struct cg_path *cg, bool swap);
 /* Remove the jail's controller cgroups of both layouts. */
-void cg_destroy(int jid);
+void cg_destroy(const struct cg_path *cg);
 
 /* "MAJ:MIN" of every whole disk, for I/O limits; count returned, at most max. */
 int cg_list_disks(char (*devs)[16], int max);

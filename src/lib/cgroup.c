@@ -34,40 +34,50 @@ const char *cgroup_unified_root(struct perr *e)
 	return NULL;
 }
 
-static int jail_cgroup_path(int jid, char *buf, size_t len, struct perr *e)
+/* ROOT/prison/rel, or ROOT/prison for rel NULL. */
+static int unified_path(const char *rel, char *buf, size_t len, struct perr *e)
 {
 	const char *root = cgroup_unified_root(e);
 
 	if (!root)
 		return -1;
-	if (jid > 0)
-		snprintf(buf, len, "%s/prison/%d", root, jid);
+	if (rel)
+		snprintf(buf, len, "%s/prison/%s", root, rel);
 	else
 		snprintf(buf, len, "%s/prison", root);
 	return 0;
 }
 
-int cgroup_create(int jid, struct perr *e)
+int cgroup_create(const struct cg_path *cg, struct perr *e)
 {
 	char path[512];
 
-	if (jail_cgroup_path(0, path, sizeof(path), e) < 0)
+	if (unified_path(NULL, path, sizeof(path), e) < 0)
 		return -1;
 	if (mkdir(path, 0755) < 0 && errno != EEXIST)
 		return perr_set(e, errno, "cgroup %s", path);
-	if (jail_cgroup_path(jid, path, sizeof(path), e) < 0)
+	if (unified_path(cg->dir, path, sizeof(path), e) < 0)
 		return -1;
 	if (mkdir(path, 0755) < 0)
 		return perr_set(e, errno, "cgroup %s", path);
+	if (cg->leaf) {
+		char leaf[600];
+		snprintf(leaf, sizeof(leaf), "%s/" CG_LEAF, path);
+		if (mkdir(leaf, 0755) < 0) {
+			int err = errno;
+			rmdir(path);
+			return perr_set(e, err, "cgroup %s", leaf);
+		}
+	}
 	return 0;
 }
 
-int cgroup_open(int jid, struct perr *e)
+static int open_rel(const char *rel, struct perr *e)
 {
 	char path[512];
 	int fd;
 
-	if (jail_cgroup_path(jid, path, sizeof(path), e) < 0)
+	if (unified_path(rel, path, sizeof(path), e) < 0)
 		return -1;
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
@@ -75,10 +85,23 @@ int cgroup_open(int jid, struct perr *e)
 	return fd;
 }
 
-bool cgroup_exists(int jid)
+int cgroup_open(const struct cg_path *cg, struct perr *e)
+{
+	return open_rel(cg->dir, e);
+}
+
+int cgroup_open_procs(const struct cg_path *cg, struct perr *e)
+{
+	char rel[160];
+
+	cg_path_procs(cg, rel, sizeof(rel));
+	return open_rel(rel, e);
+}
+
+bool cgroup_exists(const struct cg_path *cg)
 {
 	struct perr e = { 0 };
-	int fd = cgroup_open(jid, &e);
+	int fd = cgroup_open(cg, &e);
 
 	if (fd < 0)
 		return false;
@@ -86,14 +109,15 @@ bool cgroup_exists(int jid)
 	return true;
 }
 
-int cgroup_kill(int jid, struct perr *e)
+int cgroup_kill(const struct cg_path *cg, struct perr *e)
 {
-	_cleanup_close_ int fd = cgroup_open(jid, e);
+	_cleanup_close_ int fd = cgroup_open(cg, e);
 
+	/* cgroup.kill takes the whole subtree: the jail's leaf and its child jails. */
 	if (fd < 0)
 		return -1;
 	if (write_file_at(fd, "cgroup.kill", "1") < 0)
-		return perr_set(e, errno, "cgroup.kill of jail %d (Linux 5.14 or newer is needed)", jid);
+		return perr_set(e, errno, "cgroup.kill of jail %d (Linux 5.14 or newer is needed)", cg->jid);
 	return 0;
 }
 
@@ -116,32 +140,52 @@ static bool populated(int eventsfd)
 	return strstr(buf, "populated 1") != NULL;
 }
 
-int cgroup_destroy(int jid, int timeout_ms, struct perr *e)
+int cgroup_rmdir_tree(const char *path)
 {
-	_cleanup_close_ int fd = cgroup_open(jid, e);
+	DIR *d = opendir(path);
+	struct dirent *de;
+
+	/* A cgroup's files go with it; only its child cgroups must go first. */
+	if (d) {
+		while ((de = readdir(d))) {
+			char sub[1024];
+			if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+				continue;
+			snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
+			(void)cgroup_rmdir_tree(sub);
+		}
+		closedir(d);
+	}
+	return rmdir(path);
+}
+
+int cgroup_destroy(const struct cg_path *cg, int timeout_ms, struct perr *e)
+{
+	_cleanup_close_ int fd = cgroup_open(cg, e);
 	_cleanup_close_ int events = -1;
 	char path[512];
 	long deadline = now_ms() + timeout_ms;
 
 	if (fd < 0) {
-		cg_destroy(jid);
+		cg_destroy(cg);
 		return e->err == ENOENT ? 0 : -1;
 	}
+	/* populated counts the whole subtree, so this waits for child jails too. */
 	events = openat(fd, "cgroup.events", O_RDONLY | O_CLOEXEC);
 	/* The kernel signals a change of cgroup.events with POLLPRI. */
 	while (events >= 0 && populated(events)) {
 		long left = deadline - now_ms();
 		struct pollfd p = { .fd = events, .events = POLLPRI };
 		if (left <= 0)
-			return perr_set(e, EBUSY, "cgroup of jail %d", jid);
+			return perr_set(e, EBUSY, "cgroup of jail %d", cg->jid);
 		poll(&p, 1, (int)(left < 100 ? left : 100));
 	}
 	/* Empty now: the jail's v1 controller cgroups go first. */
-	cg_destroy(jid);
-	if (jail_cgroup_path(jid, path, sizeof(path), e) < 0)
+	cg_destroy(cg);
+	if (unified_path(cg->dir, path, sizeof(path), e) < 0)
 		return -1;
 	/* A process that was exiting may still pin it for a moment: EBUSY retries. */
-	while (rmdir(path) < 0) {
+	while (cgroup_rmdir_tree(path) < 0) {
 		if (errno == ENOENT)
 			return 0;
 		if (errno != EBUSY || now_ms() > deadline)
@@ -152,10 +196,10 @@ int cgroup_destroy(int jid, int timeout_ms, struct perr *e)
 	return 0;
 }
 
-int cgroup_count_procs(int jid)
+int cgroup_count_procs(const struct cg_path *cg)
 {
 	struct perr e = { 0 };
-	_cleanup_close_ int fd = cgroup_open(jid, &e);
+	_cleanup_close_ int fd = cgroup_open_procs(cg, &e);
 	char buf[8192];
 	int n = 0;
 
@@ -169,36 +213,66 @@ int cgroup_count_procs(int jid)
 	return n;
 }
 
-int cgroup_list_jids(int **ret, size_t *ret_n)
+struct cg_list {
+	struct cg_path *v;
+	size_t n, cap;
+};
+
+/* Numbered directories below rel (prison/ itself for ""), depth first, parents first. */
+static int walk(const char *root, const char *rel, struct cg_list *l, int depth)
 {
-	struct perr e = { 0 };
 	char path[512];
 	DIR *d;
 	struct dirent *de;
-	int *list = NULL;
-	size_t n = 0, cap = 0;
-	long jid;
+	int r = 0;
+
+	snprintf(path, sizeof(path), "%s/prison%s%s", root, rel[0] ? "/" : "", rel);
+	d = opendir(path);
+	if (!d)
+		return depth == 0 && errno == ENOENT ? 0 : -1;
+	while (r == 0 && (de = readdir(d))) {
+		char sub[160];
+		struct cg_path p;
+		struct stat st;
+		if (de->d_type != DT_DIR || de->d_name[0] == '.' || strcmp(de->d_name, CG_LEAF) == 0)
+			continue;
+		snprintf(sub, sizeof(sub), "%s%s%s", rel, rel[0] ? "/" : "", de->d_name);
+		if (cg_path_parse(sub, false, &p) < 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/prison/%s/" CG_LEAF, root, sub);
+		p.leaf = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+		if (l->n == l->cap) {
+			struct cg_path *nv = realloc(l->v, (l->cap = l->cap ? l->cap * 2 : 16) * sizeof(*nv));
+			if (!nv) {
+				r = -1;
+				break;
+			}
+			l->v = nv;
+		}
+		l->v[l->n++] = p;
+		/* Only a jail that may have children has any: a flat jail costs no second readdir. */
+		if (p.leaf && depth < 16)
+			r = walk(root, sub, l, depth + 1);
+	}
+	closedir(d);
+	return r;
+}
+
+int cgroup_list(struct cg_path **ret, size_t *ret_n)
+{
+	struct perr e = { 0 };
+	const char *root = cgroup_unified_root(&e);
+	struct cg_list l = { 0 };
 
 	*ret = NULL;
 	*ret_n = 0;
-	if (jail_cgroup_path(0, path, sizeof(path), &e) < 0)
+	if (!root)
 		return -1;
-	d = opendir(path);
-	if (!d)
-		return errno == ENOENT ? 0 : -1;
-	while ((de = readdir(d))) {
-		if (de->d_type != DT_DIR || !parse_long(de->d_name, 1, 999999, &jid))
-			continue;
-		if (n == cap) {
-			int *nl = realloc(list, (cap = cap ? cap * 2 : 16) * sizeof(int));
-			if (!nl)
-				break;
-			list = nl;
-		}
-		list[n++] = (int)jid;
+	if (walk(root, "", &l, 0) < 0) {
+		free(l.v);
+		return -1;
 	}
-	closedir(d);
-	*ret = list;
-	*ret_n = n;
+	*ret = l.v;
+	*ret_n = l.n;
 	return 0;
 }

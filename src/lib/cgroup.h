@@ -1,8 +1,10 @@
 /*
  * Per-jail cgroups.  Every jail has one cgroup in the cgroup2 hierarchy
- * (membership, cgroup.kill, and later BPF programs): PREFIX/prison/JID where
+ * (membership, cgroup.kill, and BPF programs): PREFIX/prison/DIR where
  * PREFIX is /sys/fs/cgroup on a pure cgroup2 host and the unified mount on a
- * hybrid one.  v1 controller cgroups are made only when a limit needs them.
+ * hybrid one, and DIR the jail's path (cgpath.h: JID, or PARENT/JID for a
+ * child jail, with a leaf "self" for the processes of a jail that may have
+ * children).  v1 controller cgroups are made only when a limit needs them.
  */
 #ifndef PRISON_CGROUP_H
 #define PRISON_CGROUP_H
@@ -10,21 +12,27 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "cgpath.h"
 #include "error.h"
 
 /* Path of the cgroup2 mount, or NULL with e set when there is none. */
 const char *cgroup_unified_root(struct perr *e);
-int cgroup_create(int jid, struct perr *e);
-/* Directory fd of the jail's cgroup, for CLONE_INTO_CGROUP. */
-int cgroup_open(int jid, struct perr *e);
-bool cgroup_exists(int jid);
-/* Kill every process of the jail at once. */
-int cgroup_kill(int jid, struct perr *e);
-/* Wait (up to timeout_ms) until the cgroup is empty, then remove it. */
-int cgroup_destroy(int jid, int timeout_ms, struct perr *e);
-/* Number of processes in the jail's cgroup, -1 on error. */
-int cgroup_count_procs(int jid);
-/* jids that have a cgroup, for the registry's consistency pass. */
-int cgroup_list_jids(int **ret, size_t *ret_n);
+/* Make the jail's cgroup2 directory (and its leaf); its parent's must exist. */
+int cgroup_create(const struct cg_path *cg, struct perr *e);
+/* Directory fd of the jail's cgroup: limits, totals, the key of its addresses. */
+int cgroup_open(const struct cg_path *cg, struct perr *e);
+/* Directory fd of the cgroup its processes live in, for CLONE_INTO_CGROUP. */
+int cgroup_open_procs(const struct cg_path *cg, struct perr *e);
+bool cgroup_exists(const struct cg_path *cg);
+/* Kill every process of the jail and of the jails below it at once. */
+int cgroup_kill(const struct cg_path *cg, struct perr *e);
+/* Wait (up to timeout_ms) until the cgroup is empty, then remove it and all below it. */
+int cgroup_destroy(const struct cg_path *cg, int timeout_ms, struct perr *e);
+/* Number of the jail's own processes, -1 on error. */
+int cgroup_count_procs(const struct cg_path *cg);
+/* Every jail cgroup, nested ones too, parents before children: for the consistency pass. */
+int cgroup_list(struct cg_path **ret, size_t *ret_n);
+/* rmdir a cgroup directory after every cgroup below it (their files go with them). */
+int cgroup_rmdir_tree(const char *path);
 
 #endif

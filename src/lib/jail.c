@@ -45,39 +45,99 @@ int jail_init_binary(char *buf, size_t len, struct perr *e)
 	return 0;
 }
 
-int jail_check_name(const char *name, int jid, struct perr *e)
+/* Add delta to the children.cur of jail parent (a jail of the host: nothing). */
+static int count_child(struct registry *reg, int parent, int delta, struct perr *e)
 {
-	long n;
+	struct jail_record p;
+	char num[16];
+	long cur;
+	int r;
 
-	if (!*name)
-		return perr_set(e, 0, "name: must not be empty");
-	if (strlen(name) > 255)
-		return perr_set(e, 0, "name: too long");
-	if (strpbrk(name, "./ \t\n*"))
-		return perr_set(e, 0, "name \"%s\": must not contain '.', '/', '*' or white space", name);
-	if (parse_long(name, 0, LONG_MAX, &n) && n != jid)
-		return perr_set(e, 0, "name \"%s\": a numeric name must equal the jid", name);
+	if (parent <= 0 || !registry_read(reg, parent, &p))
+		return 0;
+	cur = param_int(&p.params, P_CHILDREN_CUR) + delta;
+	snprintf(num, sizeof(num), "%ld", cur < 0 ? 0 : cur);
+	r = param_set(&p.params, P_CHILDREN_CUR, num, e);
+	if (r == 0)
+		r = registry_write(reg, &p, NULL, e);
+	record_free(&p);
+	return r;
+}
+
+/* jids of the records whose parent is jid. */
+static int list_children(struct registry *reg, int jid, int **ret, size_t *ret_n, struct perr *e)
+{
+	struct jail_record *list;
+	size_t n, k = 0;
+
+	*ret = NULL;
+	*ret_n = 0;
+	if (registry_list(reg, &list, &n, e) < 0)
+		return -1;
+	*ret = calloc(n ? n : 1, sizeof(int));
+	if (!*ret) {
+		registry_free_list(list, n);
+		return perr_set(e, ENOMEM, "registry");
+	}
+	for (size_t i = 0; i < n; i++)
+		if (param_int(&list[i].params, P_PARENT) == jid)
+			(*ret)[k++] = list[i].jid;
+	registry_free_list(list, n);
+	*ret_n = k;
 	return 0;
 }
 
-/* Undo whatever of a jail exists: process tree, cgroup, control socket, record. */
+static void teardown(struct registry *reg, const struct jail_record *rec);
+
+/*
+ * Child jails of a jail that goes without jail -r (its jailinit died, or
+ * its creation failed): cleared first, while their cgroups, which key
+ * their address limits, are still there inside the parent's.
+ */
+static void teardown_children(struct registry *reg, int jid)
+{
+	struct jail_record now, child;
+	struct perr e = { 0 };
+	int *kids;
+	size_t n;
+
+	if (!registry_read(reg, jid, &now))
+		return;
+	n = (size_t)param_int(&now.params, P_CHILDREN_CUR);
+	record_free(&now);
+	if (n == 0 || list_children(reg, jid, &kids, &n, &e) < 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (registry_read(reg, kids[i], &child)) {
+			teardown(reg, &child);
+			record_free(&child);
+		}
+	free(kids);
+}
+
+/* Undo whatever of a jail exists: child jails, process tree, cgroup, control socket, record. */
 static void teardown(struct registry *reg, const struct jail_record *rec)
 {
 	struct perr e = { 0 };
-	int pidfd = jail_open_init(rec);
+	int pidfd;
 
+	if (rec->cg.leaf)
+		teardown_children(reg, rec->jid);
+	pidfd = jail_open_init(rec);
 	if (pidfd >= 0) {
 		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 		close(pidfd);
 	}
 	/* Needs the cgroup still there: its id keys the address limits. */
 	jailnet_release(rec);
-	if (cgroup_exists(rec->jid)) {
-		(void)cgroup_kill(rec->jid, &e);
-		(void)cgroup_destroy(rec->jid, 5000, &e);
+	if (cgroup_exists(&rec->cg)) {
+		(void)cgroup_kill(&rec->cg, &e);
+		(void)cgroup_destroy(&rec->cg, 5000, &e);
 	}
 	ctl_unlink(rec->jid);
-	registry_remove(reg, rec);
+	/* The parent counted the child from its record's first write to its removal. */
+	if (registry_remove(reg, rec) == 1)
+		(void)count_child(reg, (int)param_int(&rec->params, P_PARENT), -1, &e);
 }
 
 /* Is the jail of this record gone (or its creation or removal abandoned)? */
@@ -115,7 +175,7 @@ static int sweep(struct registry *reg, struct jail_record **ret, size_t *ret_n, 
 {
 	struct jail_record *list;
 	size_t n, live = 0;
-	int *cgs;
+	struct cg_path *cgs;
 	size_t ncg;
 
 	if (registry_list(reg, &list, &n, e) < 0)
@@ -136,20 +196,26 @@ static int sweep(struct registry *reg, struct jail_record **ret, size_t *ret_n, 
 		list[live++] = *r;
 	}
 	registry_prune_names(reg, list, live);
-	if (cgroup_list_jids(&cgs, &ncg) == 0) {
+	if (cgroup_list(&cgs, &ncg) == 0) {
 		for (size_t i = 0; i < ncg; i++) {
 			/* list is sorted by jid. */
 			size_t lo = 0, hi = live;
 			while (lo < hi) {
 				size_t mid = lo + (hi - lo) / 2;
-				if (list[mid].jid < cgs[i])
+				if (list[mid].jid < cgs[i].jid)
 					lo = mid + 1;
 				else
 					hi = mid;
 			}
-			bool known = lo < live && list[lo].jid == cgs[i];
-			if (!known) {
-				struct jail_record orphan = { .jid = cgs[i] };
+			bool known = lo < live && list[lo].jid == cgs[i].jid;
+			if (known && strcmp(list[lo].cg.dir, cgs[i].dir) != 0) {
+				/* A stale cgroup with a live jail's number elsewhere in the tree: only it goes. */
+				struct perr ignore = { 0 };
+				(void)cgroup_kill(&cgs[i], &ignore);
+				(void)cgroup_destroy(&cgs[i], 5000, &ignore);
+			} else if (!known) {
+				/* Its path comes from the tree: a nested orphan goes with whatever is below it. */
+				struct jail_record orphan = { .jid = cgs[i].jid, .cg = cgs[i] };
 				teardown(reg, &orphan);
 			}
 		}
@@ -516,8 +582,8 @@ static int spawn_init(struct jail_record *rec, int pathfd, int exefd, int hold_c
 	listenfd = ctl_listen(rec->jid, e);
 	if (listenfd < 0)
 		return -1;
-	watch_handles_open(rec->jid, rec->name, &watch);
-	cgfd = cgroup_open(rec->jid, e);
+	watch_handles_open(&rec->cg, rec->name, &watch);
+	cgfd = cgroup_open_procs(&rec->cg, e);
 	if (cgfd < 0)
 		return -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0)
@@ -539,7 +605,7 @@ static int spawn_init(struct jail_record *rec, int pathfd, int exefd, int hold_c
 	close(sync[1]);
 	rec->init_pid = pid;
 	/* v1 controllers have no clone3 placement: in before it runs anything. */
-	if (cg_join(rec->jid, pid, e) < 0 || write_id_maps(pid, rec->uid_base, e) < 0)
+	if (cg_join(&rec->cg, pid, e) < 0 || write_id_maps(pid, rec->uid_base, e) < 0)
 		goto fail;
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
 	usernsfd = open(path, O_RDONLY | O_CLOEXEC);
@@ -591,7 +657,8 @@ int jail_create(const struct paramset *ps, struct jail_record *rec, int *ret_hol
 	_cleanup_close_ int pathfd = -1, exefd = -1;
 	int hold[2] = { -1, -1 }, pidfd = -1;
 	static struct jail_limits lim;
-	char exe[PATH_MAX], host[256];
+	char exe[PATH_MAX], host[256], pname[256];
+	struct jail_record parent = { 0 };
 	const char *name;
 	long want = 0;
 	int jid;
@@ -630,17 +697,35 @@ int jail_create(const struct paramset *ps, struct jail_record *rec, int *ret_hol
 		goto out_params;
 	if (registry_open(&reg, true, e) < 0)
 		goto out_params;
+	/* web.php: a child of jail web, which must be there and have room for it. */
+	if (name && jail_name_parent(name, pname, sizeof(pname))) {
+		if (find_locked(&reg, pname, &parent, e) < 0)
+			goto out_reg;
+		if (parent.state != JS_ACTIVE) {
+			perr_set(e, 0, "jail \"%s\" is dying", pname);
+			goto out_parent;
+		}
+		if (param_int(&parent.params, P_CHILDREN_CUR) >= param_int(&parent.params, P_CHILDREN_MAX)) {
+			perr_set(e, 0, "prison limit exceeded");
+			goto out_parent;
+		}
+		if (!parent.cg.leaf) {
+			perr_set(e, 0, "jail \"%s\" was created with children.max=0: its cgroup has no room for child jails",
+				 pname);
+			goto out_parent;
+		}
+	}
 	jid = pick_jid(&reg, want, name, e);
 	if (jid < 0)
-		goto out_reg;
+		goto out_parent;
 	rec->jid = jid;
 	if (!name) {
 		char num[16];
 		snprintf(num, sizeof(num), "%d", jid);
 		if (param_set(&rec->params, P_NAME, num, e) < 0)
-			goto out_reg;
+			goto out_parent;
 	} else if (jail_check_name(name, jid, e) < 0) {
-		goto out_reg;
+		goto out_parent;
 	}
 	snprintf(rec->name, sizeof(rec->name), "%s", param_str(&rec->params, P_NAME));
 	if (!param_str(&rec->params, P_HOSTNAME)) {
@@ -649,14 +734,21 @@ int jail_create(const struct paramset *ps, struct jail_record *rec, int *ret_hol
 			host[0] = '\0';
 		host[sizeof(host) - 1] = '\0';
 		if (param_set(&rec->params, P_HOSTNAME, host, e) < 0)
-			goto out_reg;
+			goto out_parent;
 	}
 	{
 		char num[16];
 		snprintf(num, sizeof(num), "%d", jid);
 		(void)param_set(&rec->params, P_JID, num, e);
+		snprintf(num, sizeof(num), "%d", parent.jid);
+		(void)param_set(&rec->params, P_PARENT, num, e);
+		(void)param_set(&rec->params, P_CHILDREN_CUR, "0", e);
 	}
 	param_fill_defaults(&rec->params);
+	/* Only a jail that may have children pays for the leaf its own processes need (cgpath.h). */
+	if (cg_path_make(&rec->cg, parent.jid ? &parent.cg : NULL, jid, param_int(&rec->params, P_CHILDREN_MAX) > 0,
+			 e) < 0)
+		goto out_parent;
 	rec->state = JS_CREATING;
 	rec->creator_pid = getpid();
 	rec->creator_start = proc_start_time(getpid());
@@ -664,16 +756,22 @@ int jail_create(const struct paramset *ps, struct jail_record *rec, int *ret_hol
 	/* Marked pending before the record exists, so a kill at any point leaves a trace to follow. */
 	if (registry_mark_pending(&reg, jid, true) < 0) {
 		perr_set(e, errno, "mark jail %d pending", jid);
-		goto out_reg;
+		goto out_parent;
 	}
 	if (registry_write(&reg, rec, NULL, e) < 0)
 		goto undo;
-	/* A cgroup left by a jail whose record is gone: clear it first. */
-	if (cgroup_exists(jid)) {
-		(void)cgroup_kill(jid, e);
-		(void)cgroup_destroy(jid, 5000, e);
+	/* Counted from here on; teardown uncounts it with its record. */
+	if (count_child(&reg, parent.jid, 1, e) < 0) {
+		(void)registry_remove(&reg, rec);
+		goto undo;
 	}
-	if (cgroup_create(jid, e) < 0 || limits_apply_cgroups(jid, &lim, e) < 0 || jailnet_setup_host(rec, e) < 0)
+	/* A cgroup left by a jail whose record is gone: clear it first. */
+	if (cgroup_exists(&rec->cg)) {
+		(void)cgroup_kill(&rec->cg, e);
+		(void)cgroup_destroy(&rec->cg, 5000, e);
+	}
+	if (cgroup_create(&rec->cg, e) < 0 || limits_apply_cgroups(&rec->cg, &lim, e) < 0 ||
+	    jailnet_setup_host(rec, e) < 0)
 		goto undo;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, hold) < 0) {
 		perr_set(e, errno, "socketpair");
@@ -683,7 +781,7 @@ int jail_create(const struct paramset *ps, struct jail_record *rec, int *ret_hol
 	close(hold[1]);
 	if (pidfd < 0)
 		goto undo;
-	if (limits_apply_ns(jid, pidfd, (uid_t)rec->uid_base, &lim, false, e) < 0 ||
+	if (limits_apply_ns(&rec->cg, pidfd, (uid_t)rec->uid_base, &lim, false, e) < 0 ||
 	    (lim.nwatch && watch_send(hold[0], rec, &lim, e) < 0) || jailnet_setup_vnet(rec, e) < 0) {
 		struct perr ignore = { 0 };
 		(void)jailnet_return(rec, &ignore);
@@ -696,12 +794,15 @@ int jail_create(const struct paramset *ps, struct jail_record *rec, int *ret_hol
 		goto undo;
 	(void)registry_mark_pending(&reg, jid, false);
 	registry_close(&reg);
+	record_free(&parent);
 	*ret_hold = hold[0];
 	return 0;
 undo:
 	if (hold[0] >= 0)
 		close(hold[0]);
 	teardown(&reg, rec);
+out_parent:
+	record_free(&parent);
 out_reg:
 	registry_close(&reg);
 out_params:
@@ -755,6 +856,8 @@ int jail_remove(const char *key, bool hooks, struct jail_record *rec, struct per
 	int pidfd, ctl;
 	long timeout;
 	struct perr hook_err = { 0 };
+	int *kids = NULL;
+	size_t nkids = 0;
 
 	if (registry_open(&reg, true, e) < 0)
 		return -1;
@@ -768,8 +871,28 @@ int jail_remove(const char *key, bool hooks, struct jail_record *rec, struct per
 	(void)param_set(&rec->params, P_DYING, "true", e);
 	if (registry_write(&reg, rec, NULL, e) < 0 || registry_mark_pending(&reg, rec->jid, true) < 0)
 		goto fail;
+	/* Dying now, so no child can be added while the ones there are removed. */
+	if (param_int(&rec->params, P_CHILDREN_CUR) > 0 && list_children(&reg, rec->jid, &kids, &nkids, e) < 0)
+		goto fail;
 	/* The stop takes stop.timeout: other jails' commands must not wait for it. */
 	registry_unlock(&reg);
+	/*
+	 * Children first, each removed as jail -r would remove it (its own
+	 * children before it, so the deepest go first), stop commands and all.
+	 */
+	for (size_t i = 0; i < nkids; i++) {
+		struct jail_record kid;
+		struct perr kid_err = { 0 };
+		char kid_key[16];
+		snprintf(kid_key, sizeof(kid_key), "%d", kids[i]);
+		int r = jail_remove(kid_key, hooks, &kid, &kid_err);
+		if (r >= 0)
+			record_free(&kid);
+		if (r != 0 && !hook_err.msg[0] && !strstr(kid_err.msg, "not found"))
+			perr_set(&hook_err, kid_err.err, "%s", kid_err.msg);
+	}
+	free(kids);
+	kids = NULL;
 	/* A failing stop command is reported, but the jail goes all the same. */
 	if (hooks && hooks_host(rec, P_EXEC_PRESTOP, &hook_err) == 0) {
 		struct jail_exec x = { 0 };
@@ -808,6 +931,7 @@ int jail_remove(const char *key, bool hooks, struct jail_record *rec, struct per
 	}
 	return 0;
 fail:
+	free(kids);
 	registry_close(&reg);
 	record_free(rec);
 	return -1;
@@ -878,13 +1002,13 @@ static int apply_limits(const struct jail_record *rec, const struct paramset *be
 	if (limits_from_params(&rec->params, rec->name, &lim, e) < 0)
 		return -1;
 	pidfd = jail_open_init(rec);
-	if (limits_apply_cgroups(rec->jid, &lim, e) == 0 &&
-	    (pidfd < 0 || limits_apply_ns(rec->jid, pidfd, (uid_t)rec->uid_base, &lim, true, e) == 0) &&
+	if (limits_apply_cgroups(&rec->cg, &lim, e) == 0 &&
+	    (pidfd < 0 || limits_apply_ns(&rec->cg, pidfd, (uid_t)rec->uid_base, &lim, true, e) == 0) &&
 	    apply_watch(rec, &lim, before, e) == 0)
 		return 0;
 	if (limits_from_params(before, rec->name, &lim, &ignore) == 0 &&
-	    limits_apply_cgroups(rec->jid, &lim, &ignore) == 0 && pidfd >= 0) {
-		(void)limits_apply_ns(rec->jid, pidfd, (uid_t)rec->uid_base, &lim, true, &ignore);
+	    limits_apply_cgroups(&rec->cg, &lim, &ignore) == 0 && pidfd >= 0) {
+		(void)limits_apply_ns(&rec->cg, pidfd, (uid_t)rec->uid_base, &lim, true, &ignore);
 		(void)watch_update(rec, &lim, &ignore);
 	}
 	return -1;
@@ -923,8 +1047,20 @@ int jail_modify(const char *key, const struct paramset *ps, struct jail_record *
 			continue;
 		if (i == P_NAME) {
 			struct jail_record other;
+			char was[256] = "", now[256] = "";
 			if (jail_check_name(v, rec->jid, e) < 0)
 				goto fail;
+			/* A rename keeps the jail where it is, and its children's full names true. */
+			(void)jail_name_parent(rec->name, was, sizeof(was));
+			(void)jail_name_parent(v, now, sizeof(now));
+			if (strcmp(was, now) != 0) {
+				perr_set(e, 0, "name \"%s\": a jail cannot move to another parent", v);
+				goto fail;
+			}
+			if (strcmp(v, rec->name) != 0 && param_int(&rec->params, P_CHILDREN_CUR) > 0) {
+				perr_set(e, 0, "name: a jail with child jails cannot be renamed");
+				goto fail;
+			}
 			if (strcmp(v, rec->name) != 0 && find_locked(&reg, v, &other, e) == 0) {
 				record_free(&other);
 				perr_set(e, 0, "jail \"%s\" already exists", v);
@@ -934,6 +1070,12 @@ int jail_modify(const char *key, const struct paramset *ps, struct jail_record *
 		}
 		if ((i == P_HOSTNAME || i == P_DOMAINNAME) && set_uts(rec, i, v, e) < 0)
 			goto fail;
+		/* Its own processes would have to leave its cgroup for a leaf while running (cgpath.h). */
+		if (i == P_CHILDREN_MAX && param_int(ps, i) > 0 && !rec->cg.leaf) {
+			perr_set(e, 0, "children.max: a jail created with children.max=0 cannot have child jails; "
+				 "set children.max when it is created");
+			goto fail;
+		}
 		if (i == P_PERSIST) {
 			int r = set_persist(rec, strcmp(v, "true") == 0, e);
 			if (r < 0)

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "jailname.h"
 #include "param.h"
 #include "registry.h"
 
@@ -39,7 +40,5 @@ int jail_list(struct jail_record **ret, size_t *ret_n, struct perr *e);
 int jail_find(const char *key, struct jail_record *ret, struct perr *e);
 /* Path of the jailinit binary next to the running command. */
 int jail_init_binary(char *buf, size_t len, struct perr *e);
-/* Validate a jail name: not empty, no dots, slashes, spaces, a number only if it is the jid. */
-int jail_check_name(const char *name, int jid, struct perr *e);
 
 #endif

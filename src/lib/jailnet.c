@@ -156,9 +156,9 @@ static int mode_of(const struct paramset *ps, int id)
 	return NET_DISABLE;
 }
 
-static int cgroup_id(int jid, uint64_t *id, struct perr *e)
+static int cgroup_id(const struct cg_path *cg, uint64_t *id, struct perr *e)
 {
-	_cleanup_close_ int fd = cgroup_open(jid, e);
+	_cleanup_close_ int fd = cgroup_open(cg, e);
 
 	if (fd < 0)
 		return -1;
@@ -237,7 +237,7 @@ int jailnet_setup_host(const struct jail_record *rec, struct perr *e)
 		lim.ip6[i].prefix = a[i].prefix;
 	}
 	lim.n6 = (size_t)n;
-	if (cgroup_id(rec->jid, &id, e) < 0 || sockaddr_limit(id, &lim, e) < 0)
+	if (cgroup_id(&rec->cg, &id, e) < 0 || sockaddr_limit(id, &lim, e) < 0)
 		return -1;
 	if (host_addresses(rec, true, e) < 0) {
 		struct perr ignore = { 0 };
@@ -389,6 +389,6 @@ void jailnet_release(const struct jail_record *rec)
 		return;
 	}
 	(void)host_addresses(rec, false, &e);
-	if (cgroup_id(rec->jid, &id, &e) == 0)
+	if (cgroup_id(&rec->cg, &id, &e) == 0)
 		(void)sockaddr_unlimit(id, &e);
 }

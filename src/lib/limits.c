@@ -216,13 +216,13 @@ int limits_from_params(const struct paramset *ps, const char *name, struct jail_
 }
 
 /* prlimit every process of the jail to exactly the jail's limits (raising them back when a rule went). */
-static int rlimit_running(int jid, const struct jail_limits *l, struct perr *e)
+static int rlimit_running(const struct cg_path *cg, const struct jail_limits *l, struct perr *e)
 {
 	static const int managed[] = { RLIMIT_DATA, RLIMIT_STACK, RLIMIT_CORE, RLIMIT_MEMLOCK, RLIMIT_NOFILE, RLIMIT_AS };
-	_cleanup_close_ int cg = cgroup_open(jid, e);
+	_cleanup_close_ int procs = cgroup_open_procs(cg, e);
 	char buf[65536];
 
-	if (cg < 0 || read_file_at(cg, "cgroup.procs", buf, sizeof(buf)) < 0)
+	if (procs < 0 || read_file_at(procs, "cgroup.procs", buf, sizeof(buf)) < 0)
 		return -1;
 	for (char *save = NULL, *t = strtok_r(buf, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
 		long pid;
@@ -348,7 +348,7 @@ static int in_jail_ns(int pidfd, int ns, uid_t as, int (*fn)(const struct jail_l
 	return 0;
 }
 
-int limits_apply_ns(int jid, int pidfd, uid_t root_uid, const struct jail_limits *l, bool running, struct perr *e)
+int limits_apply_ns(const struct cg_path *cg, int pidfd, uid_t root_uid, const struct jail_limits *l, bool running, struct perr *e)
 {
 	bool ipc = false;
 
@@ -360,7 +360,7 @@ int limits_apply_ns(int jid, int pidfd, uid_t root_uid, const struct jail_limits
 	if ((l->pty_max != CG_UNLIMITED || running) &&
 	    in_jail_ns(pidfd, CLONE_NEWNS, 0, set_pty_max, l, "pseudoterminals: the jail's devpts", e) < 0)
 		return -1;
-	if (running && rlimit_running(jid, l, e) < 0)
+	if (running && rlimit_running(cg, l, e) < 0)
 		return -1;
 	return 0;
 }

@@ -43,9 +43,9 @@ int limits_rules(const struct paramset *ps, const char *name, struct rctl_rule *
 int limits_merge_conf(struct paramset *ps, const char *name, struct perr *e);
 int limits_from_params(const struct paramset *ps, const char *name, struct jail_limits *l, struct perr *e);
 /* The cgroup part, before the jail's first process exists and after every change. */
-static inline int limits_apply_cgroups(int jid, const struct jail_limits *l, struct perr *e)
+static inline int limits_apply_cgroups(const struct cg_path *cg, const struct jail_limits *l, struct perr *e)
 {
-	return cg_apply_all(jid, &l->cg, e);
+	return cg_apply_all(cg, &l->cg, e);
 }
 /*
  * The namespace part, through the pidfd of the jail's jailinit (root_uid:
@@ -53,7 +53,7 @@ static inline int limits_apply_cgroups(int jid, const struct jail_limits *l, str
  * sysctls, the devpts maximum and, for a running jail, the rlimits of every
  * process already in it.
  */
-int limits_apply_ns(int jid, int pidfd, uid_t root_uid, const struct jail_limits *l, bool running,
+int limits_apply_ns(const struct cg_path *cg, int pidfd, uid_t root_uid, const struct jail_limits *l, bool running,
 		    struct perr *e);
 
 #endif

@@ -192,6 +192,8 @@ static json_object *record_to_json(const struct jail_record *rec)
 	json_object_object_add(o, "init_pid", json_object_new_int(rec->init_pid));
 	json_object_object_add(o, "init_start", json_object_new_uint64(rec->init_start));
 	json_object_object_add(o, "uid_base", json_object_new_uint64(rec->uid_base));
+	json_object_object_add(o, "cgroup", json_object_new_string(rec->cg.dir));
+	json_object_object_add(o, "cgroup_leaf", json_object_new_boolean(rec->cg.leaf));
 	json_object_object_add(o, "params", params_to_json(&rec->params));
 	return o;
 }
@@ -223,6 +225,12 @@ static int record_from_json(json_object *o, struct jail_record *rec)
 		rec->init_start = json_object_get_uint64(x);
 	if (json_object_object_get_ex(o, "uid_base", &x))
 		rec->uid_base = (unsigned long)json_object_get_uint64(x);
+	/* A record written before jails nested has no path: its cgroup is prison/JID. */
+	if (!json_object_object_get_ex(o, "cgroup", &x) ||
+	    cg_path_parse(json_object_get_string(x), false, &rec->cg) < 0 || rec->cg.jid != rec->jid)
+		(void)cg_path_make(&rec->cg, NULL, rec->jid, false, &e);
+	if (json_object_object_get_ex(o, "cgroup_leaf", &x))
+		rec->cg.leaf = json_object_get_boolean(x);
 	if (json_object_object_get_ex(o, "params", &p)) {
 		json_object_object_foreach(p, key, val) {
 			int id = param_lookup(key);
@@ -477,15 +485,21 @@ int registry_write(struct registry *r, const struct jail_record *rec, const char
 int registry_remove(struct registry *r, const struct jail_record *rec)
 {
 	char name[64];
+	bool found = true;
 
 	if (rec->name[0])
 		unlink_name(r, rec->name, rec->jid);
 	snprintf(name, sizeof(name), "%d.json", rec->jid);
-	if (unlinkat(r->jailfd, name, 0) < 0 && errno != ENOENT)
-		return -1;
+	if (unlinkat(r->jailfd, name, 0) < 0) {
+		if (errno != ENOENT)
+			return -1;
+		found = false;
+	}
 	if (rec->jid < read_hint(r))
 		write_hint(r, rec->jid);
-	return registry_mark_pending(r, rec->jid, false);
+	if (registry_mark_pending(r, rec->jid, false) < 0)
+		return -1;
+	return found;
 }
 
 void registry_prune_names(struct registry *r, const struct jail_record *live, size_t n)

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "cgpath.h"
 #include "error.h"
 #include "param.h"
 
@@ -32,6 +33,7 @@ struct jail_record {
 	pid_t init_pid;
 	unsigned long long init_start;
 	unsigned long uid_base;
+	struct cg_path cg; /* where its cgroups are, in every hierarchy */
 	struct paramset params;
 };
 
@@ -75,7 +77,7 @@ int registry_mark_pending(struct registry *r, int jid, bool on);
 int registry_write(struct registry *r, const struct jail_record *rec, const char *old_name, struct perr *e);
 /* Drop name links that point at no record of live (the full consistency pass). */
 void registry_prune_names(struct registry *r, const struct jail_record *live, size_t n);
-/* Remove the record and its name link. */
+/* Remove the record and its name link: 1 if there was one, 0 if not, -1 on error. */
 int registry_remove(struct registry *r, const struct jail_record *rec);
 void record_free(struct jail_record *rec);
 const char *jail_state_name(enum jail_state s);

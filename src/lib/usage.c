@@ -52,13 +52,13 @@ static int count_entries(int dirfd)
 }
 
 /* Sums over the jail's processes, listed by its cgroup. */
-static int per_process(int jid, uint64_t out[R__COUNT], uint64_t *rss)
+static int per_process(const struct cg_path *cg, uint64_t out[R__COUNT], uint64_t *rss)
 {
 	struct perr e = { 0 };
-	_cleanup_close_ int cg = cgroup_open(jid, &e);
+	_cleanup_close_ int procs = cgroup_open_procs(cg, &e);
 	char buf[65536];
 
-	if (cg < 0 || read_file_at(cg, "cgroup.procs", buf, sizeof(buf)) < 0)
+	if (procs < 0 || read_file_at(procs, "cgroup.procs", buf, sizeof(buf)) < 0)
 		return -1;
 	for (char *save = NULL, *t = strtok_r(buf, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
 		char path[64], status[4096];
@@ -185,8 +185,8 @@ int jail_usage(const struct jail_record *rec, uint64_t out[R__COUNT], struct per
 	if (pidfd < 0)
 		return perr_set(e, 0, "jail \"%s\" not found", rec->name);
 	t0 = now_ns();
-	cg_usage(rec->jid, &a);
-	if (per_process(rec->jid, out, &rss) < 0)
+	cg_usage(&rec->cg, &a);
+	if (per_process(&rec->cg, out, &rss) < 0)
 		return perr_set(e, errno, "processes of jail \"%s\"", rec->name);
 	out[R_PSEUDOTERMINALS] = ptys(rec->init_pid);
 	ipc_usage(pidfd, out);
@@ -197,7 +197,7 @@ int jail_usage(const struct jail_record *rec, uint64_t out[R__COUNT], struct per
 	if (hz > 0 && rec->init_start)
 		out[R_WALLCLOCK] = (uint64_t)up.tv_sec - rec->init_start / (unsigned long long)hz;
 	nanosleep(&pause, NULL);
-	cg_usage(rec->jid, &b);
+	cg_usage(&rec->cg, &b);
 	t1 = now_ns();
 	/* Memory: the cgroup's own count where a memory controller serves the jail, else resident pages. */
 	out[R_MEMORYUSE] = b.memory != CG_UNLIMITED ? b.memory : rss;

@@ -35,15 +35,15 @@ static int syslog_socket(void)
 	return TAKE_FD(fd);
 }
 
-void watch_handles_open(int jid, const char *name, struct watch_handles *h)
+void watch_handles_open(const struct cg_path *path, const char *name, struct watch_handles *h)
 {
 	/* fd[0] is WATCH_FD_CPU. */
 	struct perr ignore = { 0 };
-	_cleanup_close_ int cg = cgroup_open(jid, &ignore);
+	_cleanup_close_ int cg = cgroup_open(path, &ignore);
 
 	h->fd[0] = cg < 0 ? -1 : openat(cg, "cpu.stat", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	h->fd[WATCH_FD_MEMORY - WATCH_FD_CPU] = cg_open_memory_counter(jid, false);
-	h->fd[WATCH_FD_SWAP - WATCH_FD_CPU] = cg_open_memory_counter(jid, true);
+	h->fd[WATCH_FD_MEMORY - WATCH_FD_CPU] = cg_open_memory_counter(path, false);
+	h->fd[WATCH_FD_SWAP - WATCH_FD_CPU] = cg_open_memory_counter(path, true);
 	h->fd[WATCH_FD_AUDIT - WATCH_FD_CPU] = audit_open_log(name);
 	h->fd[WATCH_FD_SYSLOG - WATCH_FD_CPU] = syslog_socket();
 }

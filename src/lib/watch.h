@@ -10,6 +10,7 @@
 #ifndef PRISON_WATCH_H
 #define PRISON_WATCH_H
 
+#include "cgpath.h"
 #include "error.h"
 
 /* jailinit's descriptor numbers; absent ones are closed. */
@@ -31,7 +32,7 @@ struct watch_handles {
 	int fd[WATCH_NFDS];
 };
 
-void watch_handles_open(int jid, const char *name, struct watch_handles *h);
+void watch_handles_open(const struct cg_path *cg, const char *name, struct watch_handles *h);
 void watch_handles_close(struct watch_handles *h);
 #define _cleanup_watch_handles_ __attribute__((cleanup(watch_handles_close)))
 

@@ -43,16 +43,36 @@ jid_of() {
 }
 
 # Nothing of the test's jails may remain: no record, no cgroup, no control socket.
+# Child jails' cgroups sit inside their parents' (prison/P/C, the leaf prison/P/self
+# holding P's own processes): every numbered directory at any depth is one jail's.
 assert_nothing_left() {
-	local n records cgroups
+	local n records cgroups stray
 	for n in $(jail_names); do
 		case "$n" in pt*) fail "jail $n left behind" ;; esac
 	done
 	records=$(ls /run/prison/jail 2>/dev/null | grep -c '\.json$' || true)
-	cgroups=$(ls -d "$CGROUP2"/prison/[0-9]* 2>/dev/null | wc -l)
+	cgroups=$(jail_cgroups "$CGROUP2" | wc -l)
 	assert_eq "$cgroups" "$records" "cgroups against registry records"
+	# A v1 cgroup mirrors a cgroup2 one of the same path, never more.
+	stray=$(v1_cgroups_without_v2)
+	assert_eq "$stray" "" "v1 cgroups with no cgroup2 counterpart"
 	sockets=$(ls /run/prison/ctl 2>/dev/null | wc -l)
 	assert_eq "$sockets" "$records" "control sockets against registry records"
+}
+
+# Paths of the jail cgroups below ROOT/prison (ROOT is $1), one per line.
+jail_cgroups() {
+	[ -d "$1/prison" ] || return 0
+	(cd "$1/prison" && find . -mindepth 1 -type d -regextype posix-extended -regex '\./([0-9]+/)*[0-9]+' | sed 's|^\./||')
+}
+
+v1_cgroups_without_v2() {
+	local mnt p
+	for mnt in $(awk '$3 == "cgroup" { print $2 }' /proc/self/mounts); do
+		for p in $(jail_cgroups "$mnt"); do
+			[ -d "$CGROUP2/prison/$p" ] || echo "$mnt/prison/$p"
+		done
+	done
 }
 
 # Every record on disk belongs to a live jail, read straight from the registry
@@ -74,7 +94,7 @@ for f in os.listdir(d):
         sys.exit("record %s: jailinit %d is gone" % (f, r["init_pid"]))
     if state in "ZX" or r["state"] != "active":
         sys.exit("record %s: state %s, jailinit %s" % (f, r["state"], state))
-    if not os.path.isdir("%s/prison/%d" % (cg, r["jid"])):
+    if not os.path.isdir("%s/prison/%s" % (cg, r.get("cgroup", str(r["jid"])))):
         sys.exit("record %s: no cgroup" % f)
 PY
 }

@@ -57,8 +57,10 @@ test_duplicate_name_and_jid() {
 }
 
 test_bad_names() {
-	expect_error 'jail: pt.a: name "pt.a": must not contain '"'"'.'"'"', '"'"'/'"'"', '"'"'*'"'"' or white space' \
-		"$JAIL" -c name=pt.a path="$ROOT" persist
+	expect_error 'jail: pt/a: name "pt/a": must not contain '"'"'/'"'"', '"'"'*'"'"' or white space' \
+		"$JAIL" -c name=pt/a path="$ROOT" persist
+	# A dot names a child jail (t_hier.sh): its parent must exist.
+	expect_error 'jail: pt.a: jail "pt" not found' "$JAIL" -c name=pt.a path="$ROOT" persist
 	expect_error 'jail: 12345: name "12345": a numeric name must equal the jid' \
 		"$JAIL" -c name=12345 jid=906 path="$ROOT" persist
 	assert_nothing_left

@@ -3,6 +3,7 @@
  * (this test machine's controllers sit in v1, so the real files are not there).
  */
 #include "../../src/lib/cglimit.h"
+#include "../../src/lib/cgpath.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "unit.h"
 
 static char root[64];
+static const struct cg_path jail7 = { .jid = 7, .dir = "7" };
 
 static void put(const char *rel, const char *text)
 {
@@ -101,7 +103,7 @@ static void test_limits_are_written_to_the_jail_cgroup(void)
 	l.cpu_quota_us = 25000;
 	l.cpu_weight = 200;
 	snprintf(l.cpus, sizeof(l.cpus), "0");
-	CHECK(cg_apply_all(7, &l, &e) == 0);
+	CHECK(cg_apply_all(&jail7, &l, &e) == 0);
 	CHECK_STR(get("prison/7/memory.max"), "67108864");
 	CHECK_STR(get("prison/7/memory.swap.max"), "max");
 	CHECK_STR(get("prison/7/pids.max"), "50");
@@ -123,7 +125,7 @@ static void test_no_io_limit_touches_no_io_knob(void)
 	cg_limits_init(&l);
 	put("prison/7/io.max", "untouched");
 	/* io.max exists, so the controller counts as in use: limits are lifted to max, not left. */
-	CHECK(cg_apply_all(7, &l, &e) == 0);
+	CHECK(cg_apply_all(&jail7, &l, &e) == 0);
 	CHECK(strstr(get("prison/7/io.max"), "untouched") == NULL || strstr(get("prison/7/io.max"), "rbps=max") != NULL);
 	CHECK_STR(get("prison/7/cpu.max"), "max 100000");
 	teardown();
@@ -134,11 +136,37 @@ static void test_usage_reads_the_counters(void)
 	struct cg_usage u;
 
 	setup();
-	cg_usage(7, &u);
+	cg_usage(&jail7, &u);
 	CHECK(u.memory == 1048576);
 	CHECK(u.cpu_usec == 2500000);
 	teardown();
 }
 
+/* A child jail 9 of jail 7: its cgroup is prison/7/9, the controller handed down through 7. */
+static void test_child_limits_go_below_the_parent(void)
+{
+	struct perr e = { 0 };
+	struct cg_path child;
+	struct cg_limits l;
+	char dir[128];
+
+	setup();
+	snprintf(dir, sizeof(dir), "%s/prison/7/9", root);
+	mkdir(dir, 0755);
+	put("prison/7/cgroup.subtree_control", "");
+	put("prison/7/9/pids.max", "");
+	put("prison/7/9/cpu.weight", "");
+	put("prison/7/9/cpu.max", "");
+	CHECK(cg_path_make(&child, &jail7, 9, false, &e) == 0);
+	cg_limits_init(&l);
+	l.pids_max = 20;
+	CHECK(cg_apply_all(&child, &l, &e) == 0);
+	CHECK_STR(get("prison/7/9/pids.max"), "20");
+	CHECK(strstr(get("prison/7/cgroup.subtree_control"), "+") != NULL);
+	/* The parent's own limit is untouched by the child's. */
+	CHECK_STR(get("prison/7/pids.max"), "");
+	teardown();
+}
+
 UNIT_MAIN(test_every_controller_goes_to_v2_when_it_has_it, test_limits_are_written_to_the_jail_cgroup,
-	  test_no_io_limit_touches_no_io_knob, test_usage_reads_the_counters)
+	  test_no_io_limit_touches_no_io_knob, test_usage_reads_the_counters, test_child_limits_go_below_the_parent)

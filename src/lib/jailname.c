@@ -1,0 +1,36 @@
+#include "jailname.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+int jail_check_name(const char *name, int jid, struct perr *e)
+{
+	const char *last = strrchr(name, '.');
+	long n;
+
+	if (!*name)
+		return perr_set(e, 0, "name: must not be empty");
+	if (strlen(name) > 255)
+		return perr_set(e, 0, "name: too long");
+	if (strpbrk(name, "/ \t\n*"))
+		return perr_set(e, 0, "name \"%s\": must not contain '/', '*' or white space", name);
+	if (name[0] == '.' || (last && last[1] == '\0') || strstr(name, ".."))
+		return perr_set(e, 0, "name \"%s\": an empty part before, after or between dots", name);
+	last = last ? last + 1 : name;
+	if (parse_long(last, 0, LONG_MAX, &n) && n != jid)
+		return perr_set(e, 0, "name \"%s\": a numeric name must equal the jid", name);
+	return 0;
+}
+
+bool jail_name_parent(const char *name, char *buf, size_t len)
+{
+	const char *dot = strrchr(name, '.');
+
+	if (!dot || len == 0)
+		return false;
+	snprintf(buf, len, "%.*s", (int)(dot - name), name);
+	return true;
+}

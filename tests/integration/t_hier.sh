@@ -1,0 +1,114 @@
+# Hierarchical jails: web.php is jail php below jail web, counted against web's
+# children.max, removed with web, and bound by web's limits through the
+# cgroups it sits in.
+
+test_hier_children_max_refuses_then_allows() {
+	"$JAIL" -q -c name=pthflat path="$ROOT" persist
+	expect_error 'jail: pthflat.ptc: prison limit exceeded' "$JAIL" -q -c name=pthflat.ptc path="$ROOT" persist
+	# Its own processes are in its cgroup, with no room for a child beside them.
+	expect_error 'jail: pthflat: children.max: a jail created with children.max=0 cannot have child jails; set children.max when it is created' \
+		"$JAIL" -q -m name=pthflat children.max=1
+	"$JAIL" -q -r pthflat
+
+	"$JAIL" -q -c name=pthp path="$ROOT" persist children.max=1
+	"$JAIL" -q -c name=pthp.ptc path="$ROOT" persist
+	parent=$(jid_of pthp)
+	assert_eq "$("$JLS" -j pthp.ptc parent)" "$parent" "parent of the child"
+	assert_eq "$("$JLS" -j pthp children.cur)" 1 "children.cur"
+	assert_contains "$(jail_names)" pthp.ptc "jls names the child in full"
+	assert_eq "$("$JEXEC" pthp.ptc echo inside)" inside "jexec into the child"
+	expect_error 'jail: pthp.ptd: prison limit exceeded' "$JAIL" -q -c name=pthp.ptd path="$ROOT" persist
+	assert_eq "$("$JLS" -j pthp children.cur)" 1 "children.cur after a refusal"
+	# The child's cgroup is inside the parent's, beside the parent's own leaf.
+	child=$(jid_of pthp.ptc)
+	[ -d "$CGROUP2/prison/$parent/$child" ] || fail "no cgroup $parent/$child"
+	[ -d "$CGROUP2/prison/$parent/self" ] || fail "no leaf for the parent's processes"
+	init=$(init_pid_of "$parent")
+	assert_contains "$(cat /proc/"$init"/cgroup)" "/prison/$parent/self" "the parent's jailinit in its leaf"
+	# Removing the child uncounts it.
+	"$JAIL" -q -r pthp.ptc
+	assert_eq "$("$JLS" -j pthp children.cur)" 0 "children.cur after removal"
+	"$JAIL" -q -r pthp
+}
+
+test_hier_missing_parent_is_refused() {
+	expect_error 'jail: ptnone.ptc: jail "ptnone" not found' "$JAIL" -q -c name=ptnone.ptc path="$ROOT" persist
+	expect_error 'jail: pthp..x: name "pthp..x": an empty part before, after or between dots' \
+		"$JAIL" -q -c name=pthp..x path="$ROOT" persist
+	assert_nothing_left
+}
+
+test_hier_parent_memory_limit_binds_child() {
+	"$JAIL" -q -c name=pthm path="$ROOT" persist children.max=1 rctl=memoryuse:deny=64M
+	"$JAIL" -q -c name=pthm.ptc path="$ROOT" persist
+	set +e
+	"$JEXEC" pthm.ptc /bin/probe hog 256 >"$WORK/hog.out" 2>/dev/null
+	status=$?
+	set -e
+	reached=$(tail -1 "$WORK/hog.out")
+	[ "$status" -ne 0 ] || fail "the hog in the child was not stopped (reached $reached MB)"
+	[ "${reached:-0}" -lt 64 ] || fail "the hog in the child reached $reached MB under the parent's 64 MB"
+	assert_eq "$("$JEXEC" pthm.ptc echo alive)" alive "the child after its hog was stopped"
+	# rctl -u of the parent counts what is charged below it: the child's 32 MB of page cache.
+	"$JEXEC" pthm.ptc /bin/sh -c 'dd if=/dev/zero of=/tmp/pthfill bs=1M count=32 2>/dev/null; sleep 30' &
+	filler=$!
+	sleep 2
+	used=$("$RCTL" -u jail:pthm:memoryuse)
+	kill $filler 2>/dev/null || true
+	wait $filler 2>/dev/null || true
+	rm -f "$ROOT/tmp/pthfill"
+	[ "${used#memoryuse=}" -ge $((24 << 20)) ] || fail "the parent's $used leaves out the child's 32 MB"
+}
+
+test_hier_parent_maxproc_binds_child() {
+	"$JAIL" -q -c name=pthb path="$ROOT" persist children.max=1 rctl=maxproc:deny=50
+	"$JAIL" -q -c name=pthb.ptc path="$ROOT" persist
+	made=$("$JEXEC" pthb.ptc /bin/probe forks 1000)
+	[ "$made" -lt 50 ] || fail "$made processes made in the child under the parent's maxproc=50"
+	[ "$made" -gt 20 ] || fail "only $made processes made in the child"
+}
+
+test_hier_remove_parent_removes_children_deepest_first() {
+	order=$WORK/order
+	: >"$order"
+	"$JAIL" -q -c name=pthr path="$ROOT" persist children.max=2 \
+		exec.poststop="echo pthr >>$order"
+	"$JAIL" -q -c name=pthr.ptc path="$ROOT" persist children.max=1 \
+		exec.prestop="echo prestop-ptc >>$order" exec.poststop="echo ptc >>$order"
+	"$JAIL" -q -c name=pthr.ptc.ptg path="$ROOT" persist rctl=memoryuse:deny=32M \
+		exec.stop="echo stopping" exec.poststop="echo ptg >>$order"
+	"$JAIL" -q -c name=pthr.ptd path="$ROOT" persist
+	# The grandchild's limit nests in the v1 hierarchy too.
+	p=$(jid_of pthr) c=$(jid_of pthr.ptc) g=$(jid_of pthr.ptc.ptg)
+	mem=$(awk '$3 == "cgroup" && $4 ~ /memory/ { print $2 }' /proc/self/mounts)
+	if [ -n "$mem" ]; then
+		[ -d "$mem/prison/$p/$c/$g" ] || fail "no v1 memory cgroup $p/$c/$g"
+		assert_eq "$(cat "$mem/prison/$p/$c/$g/memory.limit_in_bytes")" 33554432 "the grandchild's v1 limit"
+	fi
+	"$JEXEC" pthr.ptc.ptg /bin/sleep 300 >/dev/null 2>&1 &
+	"$JAIL" -q -r pthr
+	wait || true
+	# Each child goes as jail -r would take it, its own children before its stop commands.
+	assert_eq "$(tr '\n' ' ' <"$order")" "ptg prestop-ptc ptc pthr " "stop hooks, deepest first"
+	for n in pthr pthr.ptc pthr.ptc.ptg pthr.ptd; do
+		jail_exists "$n" && fail "$n still there"
+	done
+	assert_nothing_left
+}
+
+test_hier_bad_child_leaves_nothing() {
+	"$JAIL" -q -c name=pthx path="$ROOT" persist children.max=1
+	expect_error 'jail: pthx.ptc: path "/nonexistent": No such file or directory' \
+		"$JAIL" -q -c name=pthx.ptc path=/nonexistent persist
+	"$JAIL" -q -c name=pthx.ptc path="$ROOT" persist rctl=memoryuse:deny=lots 2>/dev/null &&
+		fail "a bad rule was taken"
+	"$JAIL" -q -c name=pthx.ptc path="$ROOT" persist command=/bin/false 2>/dev/null &&
+		fail "a child whose command fails was kept"
+	assert_eq "$("$JLS" -j pthx children.cur)" 0 "children.cur after failed children"
+	parent=$(jid_of pthx)
+	assert_eq "$(ls -d "$CGROUP2/prison/$parent"/[0-9]* 2>/dev/null)" "" "child cgroups left"
+	# The room is still there.
+	"$JAIL" -q -c name=pthx.ptc path="$ROOT" persist
+	"$JAIL" -q -r pthx
+	assert_nothing_left
+}
