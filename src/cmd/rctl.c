@@ -190,35 +190,44 @@ static int show_usage(const struct jail_record *rec, const struct rctl_rule *f)
 	return 0;
 }
 
-/* "process:PID" for -l: the jail the process is in, from its cgroup. */
-static int process_filter(const char *text, struct rctl_rule *f, struct perr *e)
+#define MAX_DEPTH 16
+
+/*
+ * "process:PID" for -l: the jails whose rules bind that process, from its
+ * cgroup2 path "0::/prison/P/C[/self]": the jail it is in and every jail
+ * above it, whose limits hold it too.  Returns how many, 0 for a process
+ * outside every jail, -1 when the filter is not of this form or is bad
+ * (e set only when bad).
+ */
+static int process_jails(const char *text, int *jids, struct perr *e)
 {
 	long pid;
 	char path[64], buf[4096];
 	const char *p;
-	int jid;
+	int n = 0;
 
 	if (strncmp(text, "process:", 8) != 0)
-		return 0;
+		return -1;
 	if (!parse_long(text + 8, 1, 1L << 30, &pid))
 		return perr_set(e, 0, "filter \"%s\": bad process id", text);
 	snprintf(path, sizeof(path), "/proc/%ld/cgroup", pid);
 	if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) < 0)
 		return perr_set(e, errno, "process %ld", pid);
-	/* The cgroup2 line "0::/prison/JID"; a process outside every jail has no rules. */
 	p = strstr(buf, "0::/");
 	p = p ? strstr(p, "/prison/") : NULL;
-	memset(f, 0, sizeof(*f));
-	f->resource = f->action = -1;
-	char *end = NULL;
-	long v = p ? strtol(p + 8, &end, 10) : 0;
-	jid = (int)v;
-	if (!p || end == p + 8 || v <= 0 || v > 999999 || (*end != '\n' && *end != '\0' && *end != '/')) {
-		snprintf(f->jail, sizeof(f->jail), "%s", "");
-		return 2;
+	if (!p)
+		return 0;
+	p += strlen("/prison/");
+	/* Numbers are jids; the leaf "self" of a jail with children is no jail. */
+	while (*p && *p != '\n' && n < MAX_DEPTH) {
+		char *end = NULL;
+		long v = strtol(p, &end, 10);
+		if (end == p || v <= 0 || v > 999999 || (*end != '/' && *end != '\n' && *end != '\0'))
+			break;
+		jids[n++] = (int)v;
+		p = *end == '/' ? end + 1 : end;
 	}
-	snprintf(f->jail, sizeof(f->jail), "%d", jid);
-	return 1;
+	return n;
 }
 
 int main(int argc, char **argv)
@@ -261,20 +270,27 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < argc; i++) {
 		struct rctl_rule f = { .resource = -1, .action = -1 };
+
+		perr_clear(&e);
 		if (op == 'a') {
 			ret |= add_rule(argv[i]);
 			continue;
 		}
 		if (op == 'l') {
-			int k = process_filter(argv[i], &f, &e);
-			if (k < 0) {
+			int jids[MAX_DEPTH] = { 0 };
+			int k = process_jails(argv[i], jids, &e);
+			if (k < 0 && e.msg[0]) {
 				ret |= fail(&e);
 				continue;
 			}
-			if (k == 2)
-				continue;
-			if (k == 1) {
-				ret |= for_each_jail(&f, show_rules);
+			if (k >= 0) {
+				/* The process's own jail last, after those above it. */
+				for (int j = 0; j < k; j++) {
+					memset(&f, 0, sizeof(f));
+					f.resource = f.action = -1;
+					snprintf(f.jail, sizeof(f.jail), "%d", jids[j]);
+					ret |= for_each_jail(&f, show_rules);
+				}
 				continue;
 			}
 		}

@@ -66,6 +66,16 @@ test_hier_parent_maxproc_binds_child() {
 	made=$("$JEXEC" pthb.ptc /bin/probe forks 1000)
 	[ "$made" -lt 50 ] || fail "$made processes made in the child under the parent's maxproc=50"
 	[ "$made" -gt 20 ] || fail "only $made processes made in the child"
+	# rctl -l of a process in the child shows the parent's rule, which binds it.
+	"$RCTL" -a jail:pthb.ptc:openfiles:deny=500
+	"$JEXEC" pthb.ptc sleep 5 &
+	sleeper=$!
+	sleep 0.3
+	pid=$(pgrep -n -f '^sleep 5$')
+	assert_eq "$("$RCTL" -l process:"$pid" | tr '\n' ' ')" \
+		"jail:pthb:maxproc:deny=50 jail:pthb.ptc:openfiles:deny=500 " "rules that bind a process of the child"
+	kill "$sleeper" 2>/dev/null || true
+	wait "$sleeper" 2>/dev/null || true
 }
 
 test_hier_remove_parent_removes_children_deepest_first() {
