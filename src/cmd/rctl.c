@@ -14,6 +14,7 @@
 #include "../lib/jail.h"
 #include "../lib/limits.h"
 #include "../lib/rctl.h"
+#include "../lib/runtime.h"
 #include "../lib/usage.h"
 #include "../lib/util.h"
 
@@ -203,8 +204,6 @@ static int process_jails(const char *text, int *jids, struct perr *e)
 {
 	long pid;
 	char path[64], buf[4096];
-	const char *p;
-	int n = 0;
 
 	if (strncmp(text, "process:", 8) != 0)
 		return -1;
@@ -213,21 +212,7 @@ static int process_jails(const char *text, int *jids, struct perr *e)
 	snprintf(path, sizeof(path), "/proc/%ld/cgroup", pid);
 	if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) < 0)
 		return perr_set(e, errno, "process %ld", pid);
-	p = strstr(buf, "0::/");
-	p = p ? strstr(p, "/prison/") : NULL;
-	if (!p)
-		return 0;
-	p += strlen("/prison/");
-	/* Numbers are jids; the leaf "self" of a jail with children is no jail. */
-	while (*p && *p != '\n' && n < MAX_DEPTH) {
-		char *end = NULL;
-		long v = strtol(p, &end, 10);
-		if (end == p || v <= 0 || v > 999999 || (*end != '/' && *end != '\n' && *end != '\0'))
-			break;
-		jids[n++] = (int)v;
-		p = *end == '/' ? end + 1 : end;
-	}
-	return n;
+	return cg_path_jids_of(buf, runtime_cgroup(), jids, MAX_DEPTH);
 }
 
 int main(int argc, char **argv)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "registry.h"
+#include "runtime.h"
 #include "util.h"
 
 /* The invoking command line, NUL separators turned to spaces. */
@@ -45,11 +46,11 @@ static bool safe_name(const char *s)
 
 int audit_open_log(const char *jail)
 {
-	char path[256];
+	char path[512];
 
-	if (!safe_name(jail) || (mkdir(AUDIT_DIR, 0750) < 0 && errno != EEXIST))
+	if (!safe_name(jail) || (mkdir(runtime_logdir(), 0750) < 0 && errno != EEXIST))
 		return -1;
-	snprintf(path, sizeof(path), AUDIT_DIR "/%s.log", jail);
+	snprintf(path, sizeof(path), "%s/%s.log", runtime_logdir(), jail);
 	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
 }
 

@@ -10,8 +10,6 @@
 
 #include "param.h"
 
-#define AUDIT_DIR "/var/log/prison"
-
 /*
  * event: "create", "modify", "remove" or "jexec".  ps: the parameters given
  * (NULL for none); argv: the command run by jexec (NULL otherwise); error:

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "runtime.h"
 #include "util.h"
 
 /* v1 names: the io controller is blkio there. */
@@ -68,9 +69,9 @@ static int path_of(enum cg_controller c, const char *rel, char *buf, size_t len)
 	if (!mounts[c][0])
 		return -1;
 	if (rel)
-		snprintf(buf, len, "%s/prison/%s", mounts[c], rel);
+		snprintf(buf, len, "%s/%s/%s", mounts[c], runtime_cgroup(), rel);
 	else
-		snprintf(buf, len, "%s/prison", mounts[c]);
+		snprintf(buf, len, "%s/%s", mounts[c], runtime_cgroup());
 	return 0;
 }
 

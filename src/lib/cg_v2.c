@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "runtime.h"
 #include "util.h"
 
 static const char *const v2_names[CGC__COUNT] = { "memory", "pids", "cpu", "cpuset", "io" };
@@ -36,9 +37,9 @@ static int open_dir(const char *rel, struct perr *e)
 	if (!root)
 		return perr_set(e, 0, "no cgroup2 hierarchy");
 	if (rel)
-		snprintf(path, sizeof(path), "%s/prison/%s", root, rel);
+		snprintf(path, sizeof(path), "%s/%s/%s", root, runtime_cgroup(), rel);
 	else
-		snprintf(path, sizeof(path), "%s/prison", root);
+		snprintf(path, sizeof(path), "%s/%s", root, runtime_cgroup());
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return perr_set(e, errno, "cgroup %s", path);
@@ -92,7 +93,7 @@ static int enable(const struct cg_path *cg, enum cg_controller c, struct perr *e
 
 	if (rootfd < 0 || prison < 0)
 		return perr_set(e, errno, "cgroup2 root");
-	if (enable_in(rootfd, root, c, e) < 0 || enable_in(prison, "prison", c, e) < 0)
+	if (enable_in(rootfd, root, c, e) < 0 || enable_in(prison, runtime_cgroup(), c, e) < 0)
 		return -1;
 	snprintf(rel, sizeof(rel), "%s", cg->dir);
 	for (char *slash = strchr(rel, '/'); slash; slash = strchr(slash + 1, '/')) {

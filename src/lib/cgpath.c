@@ -65,3 +65,25 @@ bool cg_path_parent(const struct cg_path *p, struct cg_path *ret)
 	ret->leaf = true;
 	return true;
 }
+
+int cg_path_jids_of(const char *proc_cgroup, const char *prefix, int *jids, int max)
+{
+	const char *p = strstr(proc_cgroup, "0::/");
+	size_t plen = strlen(prefix);
+	int n = 0;
+
+	/* The cgroup2 line names the jail's processes' cgroup: 0::/PREFIX/P/C[/self]. */
+	if (!p || strncmp(p + 4, prefix, plen) != 0 || p[4 + plen] != '/')
+		return 0;
+	p += 4 + plen + 1;
+	/* Numbers are jids; the leaf "self" of a jail with children is no jail. */
+	while (*p && *p != '\n' && n < max) {
+		char *end = NULL;
+		long v = strtol(p, &end, 10);
+		if (end == p || v <= 0 || v > 999999 || (*end != '/' && *end != '\n' && *end != '\0'))
+			break;
+		jids[n++] = (int)v;
+		p = *end == '/' ? end + 1 : end;
+	}
+	return n;
+}

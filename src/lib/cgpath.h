@@ -38,5 +38,11 @@ int cg_path_parse(const char *dir, bool leaf, struct cg_path *ret);
 void cg_path_procs(const struct cg_path *p, char *buf, size_t len);
 /* The parent jail's path (which always has a leaf); false for a jail of the host. */
 bool cg_path_parent(const struct cg_path *p, struct cg_path *ret);
+/*
+ * The jids of the jails a process is in, outermost first, from the text of
+ * its /proc/PID/cgroup with the jails' cgroups below prefix; 0 for a
+ * process outside every jail.
+ */
+int cg_path_jids_of(const char *proc_cgroup, const char *prefix, int *jids, int max);
 
 #endif

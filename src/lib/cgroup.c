@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cglimit.h"
+#include "runtime.h"
 #include "util.h"
 
 #ifndef CGROUP2_SUPER_MAGIC
@@ -42,9 +43,9 @@ static int unified_path(const char *rel, char *buf, size_t len, struct perr *e)
 	if (!root)
 		return -1;
 	if (rel)
-		snprintf(buf, len, "%s/prison/%s", root, rel);
+		snprintf(buf, len, "%s/%s/%s", root, runtime_cgroup(), rel);
 	else
-		snprintf(buf, len, "%s/prison", root);
+		snprintf(buf, len, "%s/%s", root, runtime_cgroup());
 	return 0;
 }
 
@@ -226,7 +227,7 @@ static int walk(const char *root, const char *rel, struct cg_list *l, int depth)
 	struct dirent *de;
 	int r = 0;
 
-	snprintf(path, sizeof(path), "%s/prison%s%s", root, rel[0] ? "/" : "", rel);
+	snprintf(path, sizeof(path), "%s/%s%s%s", root, runtime_cgroup(), rel[0] ? "/" : "", rel);
 	d = opendir(path);
 	if (!d)
 		return depth == 0 && errno == ENOENT ? 0 : -1;
@@ -239,7 +240,7 @@ static int walk(const char *root, const char *rel, struct cg_list *l, int depth)
 		snprintf(sub, sizeof(sub), "%s%s%s", rel, rel[0] ? "/" : "", de->d_name);
 		if (cg_path_parse(sub, false, &p) < 0)
 			continue;
-		snprintf(path, sizeof(path), "%s/prison/%s/" CG_LEAF, root, sub);
+		snprintf(path, sizeof(path), "%s/%s/%s/" CG_LEAF, root, runtime_cgroup(), sub);
 		p.leaf = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 		if (l->n == l->cap) {
 			struct cg_path *nv = realloc(l->v, (l->cap = l->cap ? l->cap * 2 : 16) * sizeof(*nv));

@@ -20,6 +20,18 @@ int perr_set(struct perr *e, int err, const char *fmt, ...)
 	return -1;
 }
 
+int perr_setx(struct perr *e, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vsnprintf(e->msg, sizeof(e->msg), fmt, ap) < 0)
+		e->msg[0] = '\0';
+	va_end(ap);
+	e->err = err;
+	return -1;
+}
+
 int perr_prefix(struct perr *e, const char *fmt, ...)
 {
 	char prefix[512], old[sizeof(e->msg)];

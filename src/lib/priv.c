@@ -1,6 +1,5 @@
 #include "priv.h"
 
-#include "limits.h"
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -17,6 +16,7 @@
 #include <sys/syscall.h>
 
 #include "limits.h"
+#include "runtime.h"
 #include "util.h"
 
 static enum jail_sys jail_sys_of(const struct paramset *ps, int id)
@@ -257,12 +257,11 @@ static int export_filter(const struct jail_policy *p, int fd, struct perr *e)
 }
 
 /*
- * Compiled programs are kept under /run/prison/filter, one file per policy,
+ * Compiled programs are kept under RUNDIR/filter (runtime.h), one file per policy,
  * named after what they depend on: the policy, libseccomp's version and
  * this build (its compile time), so a rebuilt prison never loads a program
  * an older one made.  Compiling is most of the cost of entering a jail.
  */
-#define FILTER_DIR "/run/prison/filter"
 
 static void cache_name(const struct jail_policy *p, char *buf, size_t len)
 {
@@ -279,11 +278,13 @@ static void cache_name(const struct jail_policy *p, char *buf, size_t len)
 static int open_cache_dir(void)
 {
 	struct stat st;
+	char dir[256];
 	int fd;
 
-	if (mkdir(FILTER_DIR, 0700) < 0 && errno != EEXIST)
+	snprintf(dir, sizeof(dir), "%s/filter", runtime_rundir());
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return -1;
-	fd = open(FILTER_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	/* Only a directory that root alone can write is trusted to hold filters. */
 	if (fd >= 0 && (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 0077))) {
 		close(fd);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 
+#include "runtime.h"
 #include "util.h"
 
 static const char *const state_names[] = {
@@ -26,7 +27,7 @@ const char *jail_state_name(enum jail_state s)
 
 void registry_ctl_path(int jid, char *buf, size_t len)
 {
-	snprintf(buf, len, PRISON_RUNDIR "/ctl/%d.sock", jid);
+	snprintf(buf, len, "%s/ctl/%d.sock", runtime_rundir(), jid);
 }
 
 static int mkdir_private(int dirfd, const char *name, struct perr *e)
@@ -56,21 +57,21 @@ static int ensure_tmpfs(struct perr *e)
 	struct statfs sfs;
 	_cleanup_close_ int under = -1, fsfd = -1, mnt = -1;
 
-	if (statfs(PRISON_RUNDIR, &sfs) == 0 && sfs.f_type == TMPFS_MAGIC)
+	if (statfs(runtime_rundir(), &sfs) == 0 && sfs.f_type == TMPFS_MAGIC)
 		return 0;
-	under = open(PRISON_RUNDIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	under = open(runtime_rundir(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (under < 0 || flock(under, LOCK_EX) < 0)
-		return perr_set(e, errno, "%s", PRISON_RUNDIR);
-	if (statfs(PRISON_RUNDIR, &sfs) == 0 && sfs.f_type == TMPFS_MAGIC)
+		return perr_set(e, errno, "%s", runtime_rundir());
+	if (statfs(runtime_rundir(), &sfs) == 0 && sfs.f_type == TMPFS_MAGIC)
 		return 0;
 	fsfd = fsopen("tmpfs", FSOPEN_CLOEXEC);
 	if (fsfd < 0 || fsconfig(fsfd, FSCONFIG_SET_STRING, "mode", "0700", 0) < 0 ||
 	    fsconfig(fsfd, FSCONFIG_SET_STRING, "size", "64m", 0) < 0 ||
 	    fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		return perr_set(e, errno, "tmpfs for %s", PRISON_RUNDIR);
+		return perr_set(e, errno, "tmpfs for %s", runtime_rundir());
 	mnt = fsmount(fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
 	if (mnt < 0 || move_mount(mnt, "", under, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return perr_set(e, errno, "mount tmpfs on %s", PRISON_RUNDIR);
+		return perr_set(e, errno, "mount tmpfs on %s", runtime_rundir());
 	return 0;
 }
 
@@ -83,36 +84,38 @@ int registry_open(struct registry *r, bool exclusive, struct perr *e)
 	if (geteuid() != 0)
 		return perr_set(e, EPERM, "jails need root on the host");
 
-	if (mkdir_private(AT_FDCWD, PRISON_RUNDIR, e) < 0 || ensure_tmpfs(e) < 0)
+	if (runtime_check(e) < 0)
 		return -1;
-	r->dirfd = open(PRISON_RUNDIR, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (mkdir_private(AT_FDCWD, runtime_rundir(), e) < 0 || ensure_tmpfs(e) < 0)
+		return -1;
+	r->dirfd = open(runtime_rundir(), O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (r->dirfd < 0)
-		return perr_set(e, errno, "open %s", PRISON_RUNDIR);
+		return perr_set(e, errno, "open %s", runtime_rundir());
 	if (mkdir_private(r->dirfd, "jail", e) < 0 || mkdir_private(r->dirfd, "ctl", e) < 0 ||
 	    mkdir_private(r->dirfd, "name", e) < 0 || mkdir_private(r->dirfd, "pending", e) < 0)
 		goto fail;
 	r->pendfd = openat(r->dirfd, "pending", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (r->pendfd < 0) {
-		perr_set(e, errno, "open %s/pending", PRISON_RUNDIR);
+		perr_set(e, errno, "open %s/pending", runtime_rundir());
 		goto fail;
 	}
 	r->namefd = openat(r->dirfd, "name", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (r->namefd < 0) {
-		perr_set(e, errno, "open %s/name", PRISON_RUNDIR);
+		perr_set(e, errno, "open %s/name", runtime_rundir());
 		goto fail;
 	}
 	r->jailfd = openat(r->dirfd, "jail", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (r->jailfd < 0) {
-		perr_set(e, errno, "open %s/jail", PRISON_RUNDIR);
+		perr_set(e, errno, "open %s/jail", runtime_rundir());
 		goto fail;
 	}
 	r->lockfd = openat(r->dirfd, "lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (r->lockfd < 0) {
-		perr_set(e, errno, "open %s/lock", PRISON_RUNDIR);
+		perr_set(e, errno, "open %s/lock", runtime_rundir());
 		goto fail;
 	}
 	if (flock(r->lockfd, exclusive ? LOCK_EX : LOCK_SH) < 0) {
-		perr_set(e, errno, "lock %s/lock", PRISON_RUNDIR);
+		perr_set(e, errno, "lock %s/lock", runtime_rundir());
 		goto fail;
 	}
 	r->locked = true;
@@ -132,7 +135,7 @@ int registry_unlock(struct registry *r)
 int registry_relock(struct registry *r, struct perr *e)
 {
 	if (!r->locked && flock(r->lockfd, LOCK_EX) < 0)
-		return perr_set(e, errno, "lock %s/lock", PRISON_RUNDIR);
+		return perr_set(e, errno, "lock %s/lock", runtime_rundir());
 	r->locked = true;
 	return 0;
 }
@@ -365,7 +368,7 @@ int registry_pending(struct registry *r, int **ret, size_t *ret_n, struct perr *
 	long jid;
 
 	if (!d)
-		return perr_set(e, errno, "open %s/pending", PRISON_RUNDIR);
+		return perr_set(e, errno, "open %s/pending", runtime_rundir());
 	while ((de = readdir(d))) {
 		if (!parse_long(de->d_name, 1, 999999, &jid))
 			continue;

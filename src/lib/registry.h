@@ -16,8 +16,6 @@
 #include "error.h"
 #include "param.h"
 
-#define PRISON_RUNDIR "/run/prison"
-
 enum jail_state {
 	JS_CREATING, /* the creator holds the lock while it builds the jail */
 	JS_ACTIVE,
@@ -38,10 +36,10 @@ struct jail_record {
 };
 
 struct registry {
-	int dirfd;  /* /run/prison */
-	int jailfd; /* /run/prison/jail */
-	int namefd; /* /run/prison/name */
-	int pendfd; /* /run/prison/pending */
+	int dirfd;  /* the run directory (runtime.h) */
+	int jailfd; /* RUNDIR/jail */
+	int namefd; /* RUNDIR/name */
+	int pendfd; /* RUNDIR/pending */
 	int lockfd;
 	bool locked;
 };

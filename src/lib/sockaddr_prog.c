@@ -9,7 +9,7 @@
  * map has this version's name.
  *
  * A first attachment, or the repair of one that a crash cut short, runs
- * under an flock on /run/prison/bpf.lock, so that concurrent commands
+ * under an flock on RUNDIR/bpf.lock (runtime.h), so that concurrent commands
  * attach one set.  A repair loads the programs again on the existing map
  * (its records stay) and attaches them where they are missing.
  *
@@ -31,14 +31,13 @@
 
 #include "../bpf/sockaddr_map.h"
 #include "cgroup.h"
+#include "runtime.h"
 #include "util.h"
 
 /* The BPF object, embedded by sockaddr_obj.S. */
 extern const unsigned char sockaddr_bpf_obj[];
 extern const unsigned long sockaddr_bpf_obj_size;
 
-#define LOCK_DIR "/run/prison"
-#define LOCK_FILE LOCK_DIR "/bpf.lock"
 
 static const struct {
 	const char *prog;
@@ -63,7 +62,7 @@ static int open_parent(bool create, struct perr *e)
 
 	if (!root)
 		return -1;
-	snprintf(path, sizeof(path), "%s/prison", root);
+	snprintf(path, sizeof(path), "%s/%s", root, runtime_cgroup());
 	if (create && mkdir(path, 0755) < 0 && errno != EEXIST)
 		return perr_set(e, errno, "cgroup %s", path);
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
@@ -245,15 +244,17 @@ out:
 
 static int take_lock(struct perr *e)
 {
+	char path[256];
 	int fd;
 
-	if (mkdir(LOCK_DIR, 0755) < 0 && errno != EEXIST)
-		return perr_set(e, errno, "%s", LOCK_DIR);
-	fd = open(LOCK_FILE, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (mkdir(runtime_rundir(), 0700) < 0 && errno != EEXIST)
+		return perr_set(e, errno, "%s", runtime_rundir());
+	snprintf(path, sizeof(path), "%s/bpf.lock", runtime_rundir());
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
-		return perr_set(e, errno, "%s", LOCK_FILE);
+		return perr_set(e, errno, "%s", path);
 	if (flock(fd, LOCK_EX) < 0) {
-		perr_set(e, errno, "lock %s", LOCK_FILE);
+		perr_set(e, errno, "lock %s", path);
 		close(fd);
 		return -1;
 	}

@@ -1,0 +1,30 @@
+/*
+ * The runtime context: where this prison keeps its state.  Two settings,
+ * read once from the environment, relocate everything a prison touches on
+ * the host, so that test suites run in parallel shards and beside jails in
+ * production without either seeing the other:
+ *
+ *   PRISON_RUNDIR   the registry, control sockets and caches (/run/prison)
+ *   PRISON_CGROUP   the cgroup every jail's cgroups sit below, one name
+ *                   below the root of each hierarchy (prison)
+ *   PRISON_LOGDIR   the jails' audit trails (/var/log/prison)
+ *
+ * Host commands run by exec.* inherit the environment, so a jls or jail
+ * they call sees the same prison as the jail that ran them.
+ */
+#ifndef PRISON_RUNTIME_H
+#define PRISON_RUNTIME_H
+
+#include "error.h"
+
+#define PRISON_RUNDIR_DEFAULT "/run/prison"
+#define PRISON_CGROUP_DEFAULT "prison"
+#define PRISON_LOGDIR_DEFAULT "/var/log/prison"
+
+/* Check the settings; every command does before it acts. */
+int runtime_check(struct perr *e);
+const char *runtime_rundir(void);
+const char *runtime_cgroup(void);
+const char *runtime_logdir(void);
+
+#endif
