@@ -139,6 +139,8 @@ int param_format(const struct paramset *ps, int id, bool quote, char *buf, size_
 /* Render only the value (jls param lists). */
 int param_format_value(const struct paramset *ps, int id, bool quote, char *buf, size_t len);
 void param_free(struct paramset *ps);
+/* A parameter set freed when it goes out of scope (it must start zeroed). */
+#define _cleanup_params_ __attribute__((cleanup(param_free)))
 int param_copy(struct paramset *dst, const struct paramset *src);
 /* Copy one parameter's value, a list as a list. */
 int param_copy_one(struct paramset *dst, const struct paramset *src, int id, struct perr *e);

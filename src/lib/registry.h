@@ -78,6 +78,8 @@ void registry_prune_names(struct registry *r, const struct jail_record *live, si
 /* Remove the record and its name link: 1 if there was one, 0 if not, -1 on error. */
 int registry_remove(struct registry *r, const struct jail_record *rec);
 void record_free(struct jail_record *rec);
+/* A record freed when it goes out of scope (it must start zeroed). */
+#define _cleanup_record_ __attribute__((cleanup(record_free)))
 const char *jail_state_name(enum jail_state s);
 
 struct json_object;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -25,8 +26,31 @@ static inline void freep(void *p)
 	free(*(void **)p);
 }
 
+static inline void fclosep(FILE **f)
+{
+	if (*f)
+		fclose(*f);
+}
+
+static inline void closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
+
 #define _cleanup_close_ __attribute__((cleanup(closep)))
 #define _cleanup_free_ __attribute__((cleanup(freep)))
+#define _cleanup_fclose_ __attribute__((cleanup(fclosep)))
+#define _cleanup_closedir_ __attribute__((cleanup(closedirp)))
+
+/* Hand a pointer out of a cleanup scope. */
+static inline void *take_ptr(void *pp)
+{
+	void **p = pp, *r = *p;
+	*p = NULL;
+	return r;
+}
+#define TAKE_PTR(p) take_ptr(&(p))
 
 /* Hand an fd out of a cleanup scope: the variable no longer owns it. */
 static inline int take_fd(int *fd)
