@@ -51,11 +51,12 @@ int main(int argc, char **argv)
 	}
 	x.argv = argc > 1 ? argv + 1 : NULL;
 	/* Recorded once the command has ended, with whether it could be run. */
-	if (jail_exec_run(&rec, &x, -1, &status, &e) < 0) {
+	if (jail_exec(&rec, &x, &status, &e) < 0) {
 		fprintf(stderr, "jexec: %s: %s\n", rec.name, e.msg);
 		audit_event("jexec", rec.name, rec.jid, NULL, x.argv, e.msg);
 		record_free(&rec);
-		return 1;
+		/* A command not found is 127, one that could not be run 126, as in a shell. */
+		return status ? status : 1;
 	}
 	audit_event("jexec", rec.name, rec.jid, NULL, x.argv, NULL);
 	record_free(&rec);

@@ -10,6 +10,7 @@
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -18,8 +19,6 @@
 #include "cglimit.h"
 #include "cgroup.h"
 #include "cred.h"
-#include "ctl.h"
-#include "jail.h"
 #include "jailproc.h"
 #include "priv.h"
 #include "pty.h"
@@ -29,13 +28,19 @@ extern char **environ;
 
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
 
-static __attribute__((noreturn)) void exec_fail(int errfd, const struct perr *e)
+/* What the child reports home: 'E' a failure to enter or confine, 'X' a command that could not be run. */
+static __attribute__((noreturn)) void report_fail(int errfd, char kind, const struct perr *e)
 {
-	char msg[sizeof(e->msg) + 1];
+	char msg[sizeof(e->msg) + 16];
 
-	snprintf(msg, sizeof(msg), "E%s", e->msg);
+	snprintf(msg, sizeof(msg), "%c%d %s", kind, e->err, e->msg);
 	(void)send_msg_fd(errfd, msg, -1);
 	_exit(127);
+}
+
+static __attribute__((noreturn)) void exec_fail(int errfd, const struct perr *e)
+{
+	report_fail(errfd, 'E', e);
 }
 
 static void build_login_env(char **env, size_t n, char store[][300], const struct jail_cred *c)
@@ -53,141 +58,228 @@ static void build_login_env(char **env, size_t n, char store[][300], const struc
 	env[i] = NULL;
 }
 
+/* Kinds of execve failure after which the search goes on to the next directory. */
+static bool try_next(int err)
+{
+	return err == ENOENT || err == ENOTDIR || err == ELOOP || err == ENAMETOOLONG || err == ESTALE ||
+	       err == ENODEV || err == ETIMEDOUT;
+}
+
+/*
+ * execvp's search of PATH, with a shell's answer when it fails: EACCES only
+ * when a file was found that could not be run.  A directory in PATH that
+ * the jail's user cannot search is no such file (execvp would say
+ * "Permission denied" for a command that exists nowhere).
+ */
+static int exec_search(const char *file, char *const argv[], char *const envp[])
+{
+	const char *path = getenv("PATH");
+	char full[4096];
+	int found = 0;
+
+	if (strchr(file, '/')) {
+		execve(file, argv, envp);
+		return errno;
+	}
+	if (!path)
+		path = "/bin:/usr/bin";
+	for (const char *p = path, *end; ; p = end + 1) {
+		struct stat st;
+		end = strchrnul(p, ':');
+		/* An empty entry is the current directory, as for execvp. */
+		snprintf(full, sizeof(full), "%.*s%s%s", (int)(end - p), p, end == p ? "" : "/", file);
+		execve(full, argv, envp);
+		if (errno == EACCES && stat(full, &st) == 0 && !S_ISDIR(st.st_mode))
+			found = EACCES;
+		else if (errno != EACCES && !try_next(errno))
+			return errno;
+		if (!*end)
+			break;
+	}
+	return found ? found : ENOENT;
+}
+
+static __attribute__((noreturn)) void run_command(const struct jail_exec *x, const struct jail_cred *cred,
+						  char **envp, int errfd)
+{
+	struct perr e = { 0 };
+	char *shargv[4];
+	char arg0[300];
+	int err;
+
+	if (x->shell_cmd) {
+		shargv[0] = "/bin/sh", shargv[1] = "-c", shargv[2] = (char *)x->shell_cmd, shargv[3] = NULL;
+		execve("/bin/sh", shargv, envp);
+		report_fail(errfd, 'X', (perr_set(&e, errno, "/bin/sh"), &e));
+	}
+	if (!x->argv || !x->argv[0]) {
+		const char *base = strrchr(cred->shell, '/');
+		snprintf(arg0, sizeof(arg0), "%s%s", x->login ? "-" : "", base ? base + 1 : cred->shell);
+		shargv[0] = arg0, shargv[1] = NULL;
+		execve(cred->shell, shargv, envp);
+		report_fail(errfd, 'X', (perr_set(&e, errno, "%s", cred->shell), &e));
+	}
+	environ = envp;
+	err = exec_search(x->argv[0], x->argv, envp);
+	if (err == ENOENT && !strchr(x->argv[0], '/'))
+		perr_setx(&e, ENOENT, "%s: command not found", x->argv[0]);
+	else
+		perr_set(&e, err, "%s", x->argv[0]);
+	report_fail(errfd, 'X', &e);
+}
+
+/* Who the command runs as: the host's user (-u), the jail's (-U, exec.jail_user), or the jail's root. */
+static int choose_cred(const struct jail_exec *x, const struct jail_cred *host_cred, struct jail_cred *ret,
+		       struct perr *e)
+{
+	if (host_cred) {
+		*ret = *host_cred;
+		return 0;
+	}
+	if (x->jail_user)
+		return cred_lookup_jail(x->jail_user, ret, e);
+	if (cred_lookup_jail("root", ret, e) < 0)
+		cred_root(ret);
+	return 0;
+}
+
+/* exec.consolelog: the host opened the file; the jail's /dev/null is the input. */
+static int redirect_to_log(int out_fd, struct perr *e)
+{
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	if ((null >= 0 && dup2(null, 0) < 0) || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
+		return perr_set(e, errno, "exec.consolelog");
+	return 0;
+}
+
+/*
+ * A terminal from the jail's devpts: its master goes to jexec, its slave
+ * becomes our 0, 1, 2.  A jail whose devfs_ruleset hides the terminals:
+ * its command keeps jexec's own (*tty becomes false).
+ */
+static int attach_terminal(int errfd, bool *tty, struct perr *e)
+{
+	int master, slave;
+
+	if (pty_open(&master, &slave, e) < 0) {
+		if (e->err != ENOENT)
+			return -1;
+		*tty = false;
+		return 0;
+	}
+	if (send_msg_fd(errfd, "P", master) < 0 || dup2(slave, 0) < 0 || dup2(slave, 1) < 0 || dup2(slave, 2) < 0)
+		return perr_set(e, errno, "terminal");
+	close(master);
+	close(slave);
+	return 0;
+}
+
+struct exec_child_args {
+	const struct jail_exec *x;
+	const struct jail_cred *host_cred;
+	const struct jail_policy *pol;
+	const struct jail_filter *filter;
+	int pidfd;
+	const struct cg_path *cg;
+	int errfd;
+	bool tty;
+};
+
+/* Into the jail's namespaces, as the jail's root. */
+static int enter_jail(const struct exec_child_args *a, struct perr *e)
+{
+	int ns = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWCGROUP;
+
+	if (jail_policy_private_ipc(a->pol))
+		ns |= CLONE_NEWIPC;
+	/* v1 controllers have no clone3 placement; "0" is this process, whatever its PID namespace. */
+	if (cg_join(a->cg, 0, e) < 0)
+		return -1;
+	/*
+	 * The network namespace first, while still host root: a jail on the
+	 * shared stack has its creator's, which the jail's user namespace does
+	 * not own, so it cannot be joined together with that.
+	 */
+	if (setns(a->pidfd, CLONE_NEWNET) < 0 || setns(a->pidfd, ns) < 0)
+		return perr_set(e, errno, "enter the jail");
+	/* Still host uid 0 until here: become the jail's root before touching its files. */
+	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
+		return perr_set(e, errno, "become root of the jail");
+	if (chdir("/") < 0)
+		return perr_set(e, errno, "chdir /");
+	return 0;
+}
+
 /* In the child: enter, confine, exec.  Errors go to errfd and exit 127. */
-static __attribute__((noreturn)) void exec_child(const struct jail_exec *x, const struct jail_cred *host_cred,
-						 const struct jail_policy *pol, const struct jail_filter *filter,
-						 int pidfd, const struct cg_path *cg, int errfd, bool tty)
+static __attribute__((noreturn)) void exec_child(struct exec_child_args *a)
 {
 	struct perr e = { 0 };
 	struct jail_cred cred;
-	int ns = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWCGROUP;
 	sigset_t none;
 	char *env_store[8];
 	char env_buf[8][300];
 	char **envp = environ;
-	char *shargv[4];
-	char arg0[300];
+	int errfd = a->errfd;
 
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		signal(forwarded[i], SIG_DFL);
-	if (jail_policy_private_ipc(pol))
-		ns |= CLONE_NEWIPC;
-	/* v1 controllers have no clone3 placement; "0" is this process, whatever its PID namespace. */
-	if (cg_join(cg, 0, &e) < 0)
+	if (enter_jail(a, &e) < 0 || choose_cred(a->x, a->host_cred, &cred, &e) < 0 ||
+	    (a->x->out_fd > 0 && redirect_to_log(a->x->out_fd, &e) < 0) || (a->tty && attach_terminal(errfd, &a->tty, &e) < 0))
 		exec_fail(errfd, &e);
-	/*
-	 * The network namespace first, while still host root: a jail on the
-	 * shared stack has its creator's, which the jail's user namespace does
-	 * not own, so it cannot be joined together with that.
-	 */
-	if (setns(pidfd, CLONE_NEWNET) < 0 || setns(pidfd, ns) < 0)
-		exec_fail(errfd, (perr_set(&e, errno, "enter the jail"), &e));
-	/* Still host uid 0 until here: become the jail's root before touching its files. */
-	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
-		exec_fail(errfd, (perr_set(&e, errno, "become root of the jail"), &e));
-	if (chdir("/") < 0)
-		exec_fail(errfd, (perr_set(&e, errno, "chdir /"), &e));
-	if (host_cred)
-		cred = *host_cred;
-	else if (x->jail_user) {
-		if (cred_lookup_jail(x->jail_user, &cred, &e) < 0)
-			exec_fail(errfd, &e);
-	} else if (cred_lookup_jail("root", &cred, &e) < 0) {
-		cred_root(&cred);
-	}
-	if (x->out_fd > 0) {
-		/* exec.consolelog: the host opened the file; the jail's /dev/null is the input. */
-		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if ((null >= 0 && dup2(null, 0) < 0) || dup2(x->out_fd, 1) < 0 || dup2(x->out_fd, 2) < 0)
-			exec_fail(errfd, (perr_set(&e, errno, "exec.consolelog"), &e));
-	}
-	if (tty) {
-		/* A terminal from the jail's devpts: its master goes to jexec, its slave is our 0, 1, 2. */
-		int master, slave;
-		/* A jail whose devfs_ruleset hides the terminals: its command keeps jexec's own. */
-		if (pty_open(&master, &slave, &e) < 0) {
-			if (e.err != ENOENT)
-				exec_fail(errfd, &e);
-			tty = false;
-		} else {
-			if (send_msg_fd(errfd, "P", master) < 0 || dup2(slave, 0) < 0 || dup2(slave, 1) < 0 ||
-			    dup2(slave, 2) < 0)
-				exec_fail(errfd, (perr_set(&e, errno, "terminal"), &e));
-			close(master);
-			close(slave);
-		}
-	}
 	/* The error channel becomes fd 3, the one descriptor jail_make_process keeps. */
 	if (errfd != 3) {
 		if (dup3(errfd, 3, O_CLOEXEC) < 0)
 			exec_fail(errfd, (perr_set(&e, errno, "dup"), &e));
 		errfd = 3;
 	}
-	if (jail_make_process(pol, filter, &cred, 4, &e) < 0)
+	if (jail_make_process(a->pol, a->filter, &cred, 4, &e) < 0)
 		exec_fail(errfd, &e);
-	if (tty && pty_make_controlling(&e) < 0)
+	if (a->tty && pty_make_controlling(&e) < 0)
 		exec_fail(errfd, &e);
-	if (x->login) {
+	if (a->x->login) {
 		build_login_env(env_store, ARRAY_SIZE(env_store), env_buf, &cred);
 		envp = env_store;
 		if (chdir(cred.home) < 0 && chdir("/") < 0)
 			exec_fail(errfd, (perr_set(&e, errno, "chdir"), &e));
 	}
-	if (x->shell_cmd) {
-		shargv[0] = "/bin/sh", shargv[1] = "-c", shargv[2] = (char *)x->shell_cmd, shargv[3] = NULL;
-		execve("/bin/sh", shargv, envp);
-		exec_fail(errfd, (perr_set(&e, errno, "/bin/sh"), &e));
-	}
-	if (!x->argv || !x->argv[0]) {
-		const char *base = strrchr(cred.shell, '/');
-		snprintf(arg0, sizeof(arg0), "%s%s", x->login ? "-" : "", base ? base + 1 : cred.shell);
-		shargv[0] = arg0, shargv[1] = NULL;
-		execve(cred.shell, shargv, envp);
-		exec_fail(errfd, (perr_set(&e, errno, "%s", cred.shell), &e));
-	}
-	environ = envp;
-	execvp(x->argv[0], x->argv);
-	exec_fail(errfd, (perr_set(&e, errno, "%s", x->argv[0]), &e));
+	run_command(a->x, &cred, envp, errfd);
+}
+
+static long ms_left(const struct timespec *start, long timeout)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return timeout * 1000 - ((now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000);
 }
 
 static int wait_forwarding(int child_pidfd, int sigfd, long timeout, int *ret_status)
 {
 	struct pollfd p[2] = { { .fd = child_pidfd, .events = POLLIN }, { .fd = sigfd, .events = POLLIN } };
 	siginfo_t si;
-	struct timespec start, now;
+	struct timespec start;
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		int wait_ms = -1;
-		if (timeout > 0) {
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			long left = timeout * 1000 - ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000);
-			if (left <= 0) {
-				syscall(SYS_pidfd_send_signal, child_pidfd, SIGKILL, NULL, 0);
-				waitid(P_PIDFD, (id_t)child_pidfd, &si, WEXITED);
-				errno = ETIMEDOUT;
-				return -1;
-			}
-			wait_ms = (int)left;
-		}
-		int r = poll(p, 2, wait_ms);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
+	while (!(p[0].revents & POLLIN)) {
+		long left = timeout > 0 ? ms_left(&start, timeout) : -1;
+		if (timeout > 0 && left <= 0) {
+			syscall(SYS_pidfd_send_signal, child_pidfd, SIGKILL, NULL, 0);
+			waitid(P_PIDFD, (id_t)child_pidfd, &si, WEXITED);
+			errno = ETIMEDOUT;
 			return -1;
 		}
-		if (r == 0)
-			continue;
-		if (p[1].revents & POLLIN) {
+		int r = poll(p, 2, (int)left);
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (r > 0 && (p[1].revents & POLLIN)) {
 			struct signalfd_siginfo ss;
 			if (read(sigfd, &ss, sizeof(ss)) == sizeof(ss))
 				syscall(SYS_pidfd_send_signal, child_pidfd, (int)ss.ssi_signo, NULL, 0);
 		}
-		if (p[0].revents & POLLIN)
-			break;
 	}
 	memset(&si, 0, sizeof(si));
 	if (waitid(P_PIDFD, (id_t)child_pidfd, &si, WEXITED) < 0)
@@ -207,102 +299,157 @@ void jail_exec_defaults(struct jail_exec *x, const struct paramset *ps)
 	x->login |= param_bool(ps, P_EXEC_CLEAN);
 }
 
-int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, int hold, int *ret_status,
-		  struct perr *e)
+/*
+ * Only the new child joins the jail's PID namespace; this process stays on
+ * the host, and its later children (host-side exec.* commands) must be
+ * born on the host again.  Nothing that can fail stands between the two
+ * setns calls but the clone itself.
+ */
+static pid_t clone_in_pidns(int jail_pidfd, int cgfd, int *ret_child, struct perr *e)
 {
-	_cleanup_close_ int pidfd = -1, cgfd = -1, sigfd = -1, own_hold = -1, child = -1, own_pidns = -1;
-	struct jail_cred host_cred;
-	struct jail_policy pol;
-	const struct jail_filter *filter;
-	char reply[16], msg[sizeof(e->msg) + 1];
-	int errpipe[2], master = -1, fd;
-	/* A terminal of the jail's own for interactive use; a command under exec.timeout keeps our streams. */
-	bool tty = x->out_fd <= 0 && x->timeout <= 0 && pty_wanted();
-	sigset_t mask, old;
+	_cleanup_close_ int own = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
 	pid_t pid;
-	int r = -1;
+	int err;
 
-	if (x->host_user && cred_lookup_host(x->host_user, &host_cred, e) < 0)
-		return -1;
-	jail_policy_from_params(&pol, &rec->params);
-	if (priv_filter(&pol, &filter, e) < 0)
-		return -1;
-	pidfd = jail_open_init(rec);
-	if (pidfd < 0)
-		return perr_set(e, 0, "jail \"%s\" not found", rec->name);
-	if (hold < 0) {
-		own_hold = ctl_connect(rec->jid, e);
-		if (own_hold < 0 || ctl_request(own_hold, "hold", reply, sizeof(reply), 5000, e) < 0)
-			return perr_prefix(e, "jail \"%s\"", rec->name);
-		if (strcmp(reply, "ok") != 0)
-			return perr_set(e, 0, "jail \"%s\" is dying", rec->name);
-	}
-	cgfd = cgroup_open_procs(&rec->cg, e);
-	if (cgfd < 0)
-		return -1;
-	/*
-	 * Only our children join the jail's PID namespace; this process stays
-	 * on the host, and its later children (host-side exec.* commands) must
-	 * be born on the host again: keep the way back.
-	 */
-	own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-	if (own_pidns < 0)
+	if (own < 0)
 		return perr_set(e, errno, "/proc/self/ns/pid");
-	if (setns(pidfd, CLONE_NEWPID) < 0)
+	if (setns(jail_pidfd, CLONE_NEWPID) < 0)
 		return perr_set(e, errno, "enter the jail's PID namespace");
-	/* Errors (and the terminal's master) come back over this; it closes on exec. */
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, errpipe) < 0)
-		return perr_set(e, errno, "socketpair");
-	sigemptyset(&mask);
-	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
-		sigaddset(&mask, forwarded[i]);
-	sigprocmask(SIG_BLOCK, &mask, &old);
-	sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	pid = clone_into_cgroup(cgfd, 0, &child);
-	if (pid != 0 && setns(own_pidns, CLONE_NEWPID) < 0) {
-		/* Without the way back, a later fork would land in the jail: never go on. */
-		perror("jail: return to the host's PID namespace");
-		abort();
+	pid = clone_into_cgroup(cgfd, 0, ret_child);
+	if (pid == 0)
+		return 0;
+	err = errno;
+	if (setns(own, CLONE_NEWPID) < 0) {
+		/* Any later fork would land in the jail: host_pidns_ok() now refuses one. */
+		if (pid > 0)
+			syscall(SYS_pidfd_send_signal, *ret_child, SIGKILL, NULL, 0);
+		return perr_set(e, errno, "return to the host's PID namespace");
 	}
-	if (pid == 0) {
-		close(errpipe[0]);
-		exec_child(x, x->host_user ? &host_cred : NULL, &pol, filter, pidfd, &rec->cg, errpipe[1], tty);
-	}
-	close(errpipe[1]);
-	if (pid < 0) {
-		perr_set(e, errno, "start a process in the jail");
-		goto out;
-	}
-	while (recv_msg_fd(errpipe[0], msg, sizeof(msg), &fd) > 0) {
-		if (msg[0] == 'P' && fd >= 0 && master < 0) {
-			master = fd;
+	if (pid < 0)
+		return perr_set(e, err, "start a process in the jail");
+	return pid;
+}
+
+/* Error reports and the terminal's master, until the exec closes the channel. */
+static int read_child_reports(int errfd, pid_t pid, int *ret_master, int *ret_status, struct perr *e)
+{
+	char msg[sizeof(e->msg) + 16], *text;
+	int fd;
+
+	while (recv_msg_fd(errfd, msg, sizeof(msg), &fd) > 0) {
+		if (msg[0] == 'P' && fd >= 0 && *ret_master < 0) {
+			*ret_master = fd;
 			continue;
 		}
 		if (fd >= 0)
 			close(fd);
-		if (msg[0] == 'E') {
-			waitpid(pid, NULL, 0);
-			perr_set(e, 0, "%s", msg + 1);
-			goto out;
-		}
+		if (msg[0] != 'E' && msg[0] != 'X')
+			continue;
+		waitpid(pid, NULL, 0);
+		long err = strtol(msg + 1, &text, 10);
+		perr_setx(e, err > 0 ? (int)err : EIO, "%s", *text ? text + 1 : text);
+		/* As a shell: 127 for a command not found, 126 for one found that could not be run. */
+		if (msg[0] == 'X')
+			*ret_status = err == ENOENT ? 127 : 126;
+		return -1;
 	}
-	if (master >= 0)
-		pty_relay(master, child, sigfd);
-	if (wait_forwarding(child, sigfd, x->timeout, ret_status) < 0) {
-		if (errno == ETIMEDOUT)
-			perr_set(e, 0, "%s: timed out after %ld s", x->shell_cmd ? x->shell_cmd : x->argv ? x->argv[0] : "shell",
-				 x->timeout);
-		else
-			perr_set(e, errno, "wait");
+	return 0;
+}
+
+struct exec_run {
+	int cgfd, sigfd, child, errpipe[2], master;
+	bool masked;
+	sigset_t old;
+};
+
+static int prepare_run(const struct jail_record *rec, struct exec_run *r, struct perr *e)
+{
+	sigset_t mask;
+
+	r->cgfd = cgroup_open_procs(&rec->cg, e);
+	if (r->cgfd < 0)
+		return -1;
+	/* Errors (and the terminal's master) come back over this; it closes on exec. */
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->errpipe) < 0)
+		return perr_set(e, errno, "socketpair");
+	sigemptyset(&mask);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		sigaddset(&mask, forwarded[i]);
+	sigprocmask(SIG_BLOCK, &mask, &r->old);
+	r->masked = true;
+	r->sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (r->sigfd < 0)
+		return perr_set(e, errno, "signalfd");
+	return 0;
+}
+
+static void finish_run(struct exec_run *r)
+{
+	int fds[] = { r->cgfd, r->sigfd, r->child, r->errpipe[0], r->errpipe[1], r->master };
+
+	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	if (r->masked)
+		sigprocmask(SIG_SETMASK, &r->old, NULL);
+}
+
+static int timeout_error(const struct jail_exec *x, struct perr *e)
+{
+	if (errno != ETIMEDOUT)
+		return perr_set(e, errno, "wait");
+	return perr_setx(e, ETIMEDOUT, "%s: timed out after %ld s",
+			 x->shell_cmd ? x->shell_cmd : x->argv ? x->argv[0] : "shell", x->timeout);
+}
+
+int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, const struct jail_hold *hold,
+		  int *ret_status, struct perr *e)
+{
+	_cleanup_close_ int pidfd = -1;
+	struct exec_run r = { .cgfd = -1, .sigfd = -1, .child = -1, .errpipe = { -1, -1 }, .master = -1 };
+	struct jail_cred host_cred;
+	struct jail_policy pol;
+	struct exec_child_args a = { .x = x, .pol = &pol };
+	int ret = -1;
+	pid_t pid;
+
+	*ret_status = 0;
+	/* The hold keeps a jail that is not persistent up while nothing of it runs yet. */
+	if (!hold || hold->fd < 0)
+		return perr_setx(e, EINVAL, "jail \"%s\": no hold on it", rec->name);
+	if (x->host_user && cred_lookup_host(x->host_user, &host_cred, e) < 0)
+		return -1;
+	jail_policy_from_params(&pol, &rec->params);
+	if (priv_filter(&pol, &a.filter, e) < 0)
+		return -1;
+	pidfd = jail_open_init(rec);
+	if (pidfd < 0)
+		return perr_setx(e, ENOENT, "jail \"%s\" not found", rec->name);
+	if (prepare_run(rec, &r, e) < 0)
+		goto out;
+	a.host_cred = x->host_user ? &host_cred : NULL;
+	a.pidfd = pidfd;
+	a.cg = &rec->cg;
+	a.errfd = r.errpipe[1];
+	/* A terminal of the jail's own for interactive use; a command under exec.timeout keeps our streams. */
+	a.tty = x->out_fd <= 0 && x->timeout <= 0 && pty_wanted();
+	pid = clone_in_pidns(pidfd, r.cgfd, &r.child, e);
+	if (pid == 0) {
+		close(r.errpipe[0]);
+		exec_child(&a);
+	}
+	close(r.errpipe[1]);
+	r.errpipe[1] = -1;
+	if (pid < 0 || read_child_reports(r.errpipe[0], pid, &r.master, ret_status, e) < 0)
+		goto out;
+	if (r.master >= 0)
+		pty_relay(r.master, r.child, r.sigfd);
+	if (wait_forwarding(r.child, r.sigfd, x->timeout, ret_status) < 0) {
+		timeout_error(x, e);
 		goto out;
 	}
-	r = 0;
+	ret = 0;
 out:
-	close(errpipe[0]);
-	if (master >= 0)
-		close(master);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (own_hold >= 0)
-		jail_release(rec, TAKE_FD(own_hold));
-	return r;
+	finish_run(&r);
+	return ret;
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "ctl.h"
 #include "error.h"
 #include "param.h"
 #include "registry.h"
@@ -25,11 +26,13 @@ struct jail_exec {
 void jail_exec_defaults(struct jail_exec *x, const struct paramset *ps);
 
 /*
- * Run x in the jail and wait for it.  *ret_status is the exit status as a
- * shell reports it (128 + signal when killed).  hold >= 0 is a control
- * connection already holding the jail (jail -c's); otherwise one is made.
+ * Run x in the jail and wait for it; the caller holds the jail (ctl.h).
+ * *ret_status is the exit status as a shell reports it: 128 + signal when
+ * killed.  When the command itself could not be run, the function fails
+ * (e says why) and *ret_status is 127 for a command not found, 126 for one
+ * found that could not be run; 0 for any other failure.
  */
-int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, int hold, int *ret_status,
-		  struct perr *e);
+int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, const struct jail_hold *hold,
+		  int *ret_status, struct perr *e);
 
 #endif

@@ -16,14 +16,34 @@
 #ifndef PRISON_CTL_H
 #define PRISON_CTL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "error.h"
+#include "registry.h"
 
 int ctl_listen(int jid, struct perr *e);
 int ctl_connect(int jid, struct perr *e);
 /* Send msg and wait (up to timeout_ms) for the reply. */
 int ctl_request(int fd, const char *msg, char *reply, size_t len, int timeout_ms, struct perr *e);
-void ctl_unlink(int jid);
+
+/*
+ * A hold on a live jail: while the caller has it, the jail stays up even
+ * if it is not persistent and has no process.  The caller owns it and
+ * must release it; a command killed at any moment releases it too (the
+ * kernel closes the connection).
+ */
+struct jail_hold {
+	int fd; /* a control connection that has asked jailinit to hold; -1 for none */
+};
+#define JAIL_HOLD_NONE ((struct jail_hold){ .fd = -1 })
+
+/* EBUSY when the jail is dying, ENOENT when its jailinit is gone. */
+int ctl_hold(const struct jail_record *rec, struct jail_hold *ret, struct perr *e);
+/*
+ * Drop the hold.  Returns true when the jail went with it (not
+ * persistent, no process left); what it left is cleared then.
+ */
+bool ctl_release(const struct jail_record *rec, struct jail_hold *h);
 
 #endif

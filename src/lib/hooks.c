@@ -34,19 +34,17 @@ static int wait_command(pid_t pid, int pidfd, long timeout, int *status)
 	return 0;
 }
 
-int hooks_consolelog(const struct jail_record *rec, struct perr *e)
+int hooks_consolelog(const struct jail_record *rec, int *ret_fd, struct perr *e)
 {
 	const char *path = param_str(&rec->params, P_EXEC_CONSOLELOG);
-	int fd;
 
+	*ret_fd = -1;
 	if (!path)
-		return -1;
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0640);
-	if (fd < 0) {
-		perr_set(e, errno, "exec.consolelog %s", path);
-		return -2;
-	}
-	return fd;
+		return 0;
+	*ret_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0640);
+	if (*ret_fd < 0)
+		return perr_set(e, errno, "exec.consolelog %s", path);
+	return 0;
 }
 
 static __attribute__((noreturn)) void host_child(const struct jail_record *rec, const char *cmd,
@@ -86,9 +84,12 @@ int hooks_host(const struct jail_record *rec, int id, struct perr *e)
 	if (!cmds)
 		return 0;
 	if (user && !(pw = getpwnam(user)))
-		return perr_set(e, 0, "exec.system_user: %s: no such user", user);
-	_cleanup_close_ int log = hooks_consolelog(rec, e);
-	if (log == -2)
+		return perr_setx(e, ENOENT, "exec.system_user: %s: no such user", user);
+	if (!host_pidns_ok())
+		return perr_setx(e, EPERM, "%s: this process would start it in a jail's PID namespace",
+				 param_table[id].name);
+	_cleanup_close_ int log = -1;
+	if (hooks_consolelog(rec, &log, e) < 0)
 		return -1;
 	for (; *cmds; cmds++) {
 		int pidfd = -1, status = 0;
@@ -102,19 +103,22 @@ int hooks_host(const struct jail_record *rec, int id, struct perr *e)
 		int r = wait_command(pid, pidfd, timeout, &status);
 		close(pidfd);
 		if (r < 0)
-			return perr_set(e, 0, "%s: %s: timed out after %ld s", param_table[id].name, *cmds, timeout);
+			return perr_setx(e, ETIMEDOUT, "%s: %s: timed out after %ld s", param_table[id].name, *cmds,
+					 timeout);
 		if (status != 0)
-			return perr_set(e, 0, "%s: %s: failed (exit status %d)", param_table[id].name, *cmds, status);
+			return perr_setx(e, ECHILD, "%s: %s: failed (exit status %d)", param_table[id].name, *cmds,
+					 status);
 	}
 	return 0;
 }
 
-int hooks_inside(const struct jail_record *rec, int id, const struct jail_exec *x, int hold, struct perr *e)
+int hooks_inside(const struct jail_record *rec, int id, const struct jail_exec *x, const struct jail_hold *hold,
+		 struct perr *e)
 {
 	char *const *cmds = rec->params.v[id].argv;
 	_cleanup_close_ int log = -1;
 
-	if (cmds && (log = hooks_consolelog(rec, e)) == -2)
+	if (cmds && hooks_consolelog(rec, &log, e) < 0)
 		return -1;
 	for (; cmds && *cmds; cmds++) {
 		struct jail_exec one = *x;
@@ -126,7 +130,8 @@ int hooks_inside(const struct jail_record *rec, int id, const struct jail_exec *
 		if (jail_exec_run(rec, &one, hold, &status, e) < 0)
 			return perr_prefix(e, "%s", param_table[id].name);
 		if (status != 0)
-			return perr_set(e, 0, "%s: %s: failed (exit status %d)", param_table[id].name, *cmds, status);
+			return perr_setx(e, ECHILD, "%s: %s: failed (exit status %d)", param_table[id].name, *cmds,
+					 status);
 	}
 	return 0;
 }

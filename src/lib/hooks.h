@@ -20,8 +20,9 @@
  */
 int hooks_host(const struct jail_record *rec, int id, struct perr *e);
 /* Run the commands of parameter id inside the jail, as exec.jail_user (or x's user). */
-int hooks_inside(const struct jail_record *rec, int id, const struct jail_exec *x, int hold, struct perr *e);
-/* exec.consolelog opened for appending (created 0640), or -1 when unset; -2 with e set on error. */
-int hooks_consolelog(const struct jail_record *rec, struct perr *e);
+int hooks_inside(const struct jail_record *rec, int id, const struct jail_exec *x, const struct jail_hold *hold,
+		 struct perr *e);
+/* exec.consolelog opened for appending (created 0640) in *ret_fd, -1 when unset. */
+int hooks_consolelog(const struct jail_record *rec, int *ret_fd, struct perr *e);
 
 #endif

@@ -5,20 +5,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "attach.h"
+#include "ctl.h"
 #include "error.h"
 #include "jailname.h"
 #include "param.h"
+#include "rctl.h"
 #include "registry.h"
 
 /*
- * Create a jail from ps.  On success *ret describes it and *ret_hold is a
- * control connection that holds the jail up until jail_release(): the
- * caller runs exec.start/command first, as FreeBSD's jail(8) does with a
- * jail that is persistent while it is being set up.
+ * Create a jail from ps.  On success *ret describes it and *ret_hold holds
+ * the jail up until ctl_release(): the caller runs exec.start/command
+ * first, as FreeBSD's jail(8) does with a jail that is persistent while it
+ * is being set up.  Everything is checked before anything is made; a
+ * failure leaves nothing behind.
  */
-int jail_create(const struct paramset *ps, struct jail_record *ret, int *ret_hold, struct perr *e);
-/* Drop a hold; if the jail went with it (not persistent, empty), clear what it left. */
-void jail_release(const struct jail_record *rec, int hold);
+int jail_create(const struct paramset *ps, struct jail_record *ret, struct jail_hold *ret_hold, struct perr *e);
 /*
  * Remove: with hooks, exec.prestop and exec.stop first; then SIGTERM to
  * every process, stop.timeout, SIGKILL to all at once; then exec.poststop
@@ -26,7 +28,6 @@ void jail_release(const struct jail_record *rec, int hold);
  * (e says which), -1 when it could not be removed.
  */
 int jail_remove(const char *key, bool hooks, struct jail_record *ret, struct perr *e);
-struct jail_exec;
 /*
  * jail -c all the way, in FreeBSD's order: exec.prepare, exec.prestart,
  * creation, exec.created, command or exec.start inside, exec.poststart.
@@ -34,9 +35,21 @@ struct jail_exec;
  */
 int jail_start(const struct paramset *ps, const struct jail_exec *x, struct jail_record *ret, struct perr *e);
 int jail_modify(const char *key, const struct paramset *ps, struct jail_record *ret, struct perr *e);
+/*
+ * Edit a jail's rctl rules in place: edit gets the jail's rules (*n of at
+ * most max) and changes them; the result is stored as jail -m rctl=...
+ * would, read and written under one lock.  *ret_ps (zeroed by the caller,
+ * freed by it) gets the parameter that was set, for the audit trail.
+ */
+typedef int (*jail_rules_edit)(const struct jail_record *rec, struct rctl_rule *rules, size_t *n, size_t max,
+			       void *arg, struct perr *e);
+int jail_modify_rules(const char *key, jail_rules_edit edit, void *arg, struct paramset *ret_ps,
+		      struct jail_record *ret, struct perr *e);
+/* jexec: run x in the live jail rec, holding it meanwhile (attach.h for *ret_status). */
+int jail_exec(const struct jail_record *rec, const struct jail_exec *x, int *ret_status, struct perr *e);
 /* Every live jail, after clearing what dead ones left behind. */
 int jail_list(struct jail_record **ret, size_t *ret_n, struct perr *e);
-/* One live jail by jid or name; -1 with "jail "x" not found" when absent. */
+/* One live jail by jid or name; ENOENT with "jail "x" not found" when absent. */
 int jail_find(const char *key, struct jail_record *ret, struct perr *e);
 /* Path of the jailinit binary next to the running command. */
 int jail_init_binary(char *buf, size_t len, struct perr *e);

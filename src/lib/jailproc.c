@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -116,6 +117,14 @@ int pidfd_wait_exit(int pidfd, int timeout_ms)
 		r = poll(&p, 1, timeout_ms);
 	while (r < 0 && errno == EINTR);
 	return r > 0;
+}
+
+bool host_pidns_ok(void)
+{
+	struct stat own, children;
+
+	return stat("/proc/self/ns/pid", &own) == 0 && stat("/proc/self/ns/pid_for_children", &children) == 0 &&
+	       own.st_ino == children.st_ino && own.st_dev == children.st_dev;
 }
 
 int send_msg_fd(int sock, const char *msg, int fd)

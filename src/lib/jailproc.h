@@ -42,6 +42,13 @@ bool process_alive(pid_t pid, unsigned long long start);
  */
 bool process_gone(pid_t pid);
 
+/*
+ * Are this process's children born in its own PID namespace?  False only
+ * after a failed return from a jail's (attach.c): no host command may be
+ * started then.
+ */
+bool host_pidns_ok(void);
+
 int send_msg_fd(int sock, const char *msg, int fd);
 /* Receive one packet; *ret_fd gets a passed fd or -1.  Returns length, 0 at EOF. */
 ssize_t recv_msg_fd(int sock, char *buf, size_t len, int *ret_fd);

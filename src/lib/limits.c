@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "nsenter.h"
 #include "util.h"
 
 #ifndef DEVPTS_SUPER_MAGIC
@@ -323,29 +324,30 @@ static int set_pty_max(const struct jail_limits *l)
 	return 0;
 }
 
+static int ipc_in_ns(void *arg, struct ns_reply *out, struct perr *e)
+{
+	(void)out;
+	return write_ipc(arg) < 0 ? perr_set(e, errno, "SysV IPC limits of the jail") : 0;
+}
+
+static int pty_in_ns(void *arg, struct ns_reply *out, struct perr *e)
+{
+	(void)out;
+	return set_pty_max(arg) < 0 ? perr_set(e, errno, "pseudoterminals: the jail's devpts") : 0;
+}
+
 /*
- * Run fn in a child that joined the jail's namespace ns (through its init's
- * pidfd).  The IPC sysctls of a namespace are writable only by its owner's
- * root, so the child takes that uid as its effective one.
+ * The IPC sysctls of a namespace are writable only by its owner's root,
+ * so they are written as the jail's root; the devpts of the jail is found
+ * in its mount namespace.
  */
-static int in_jail_ns(int pidfd, int ns, uid_t as, int (*fn)(const struct jail_limits *),
+static int in_jail_ns(int pidfd, int ns, uid_t as, int (*fn)(void *, struct ns_reply *, struct perr *),
 		      const struct jail_limits *l, const char *what, struct perr *e)
 {
-	int status;
-	pid_t pid = fork();
+	struct ns_task t = { .nsfd = pidfd, .nstypes = ns, .euid = as ? as : (uid_t)-1, .what = what, .fn = fn,
+			     .arg = (void *)l };
 
-	if (pid < 0)
-		return perr_set(e, errno, "fork");
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-		_exit(setns(pidfd, ns) < 0 || (as && setresuid((uid_t)-1, as, (uid_t)-1) < 0) || fn(l) < 0 ?
-			      (errno & 0x7f) + 1 : 0);
-	}
-	if (waitpid(pid, &status, 0) < 0)
-		return perr_set(e, errno, "wait");
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return perr_set(e, WIFEXITED(status) ? WEXITSTATUS(status) - 1 : 0, "%s", what);
-	return 0;
+	return ns_run(&t, NULL, e);
 }
 
 int limits_apply_ns(const struct cg_path *cg, int pidfd, uid_t root_uid, const struct jail_limits *l, bool running, struct perr *e)
@@ -355,10 +357,10 @@ int limits_apply_ns(const struct cg_path *cg, int pidfd, uid_t root_uid, const s
 	for (int i = 0; i < IPC__COUNT; i++)
 		ipc |= l->ipc[i] != CG_UNLIMITED;
 	/* A running jail may have had a rule removed: restore the defaults then too. */
-	if (l->own_ipc && (ipc || running) && in_jail_ns(pidfd, CLONE_NEWIPC, root_uid, write_ipc, l, "SysV IPC limits of the jail", e) < 0)
+	if (l->own_ipc && (ipc || running) && in_jail_ns(pidfd, CLONE_NEWIPC, root_uid, ipc_in_ns, l, "SysV IPC limits of the jail", e) < 0)
 		return -1;
 	if ((l->pty_max != CG_UNLIMITED || running) &&
-	    in_jail_ns(pidfd, CLONE_NEWNS, 0, set_pty_max, l, "pseudoterminals: the jail's devpts", e) < 0)
+	    in_jail_ns(pidfd, CLONE_NEWNS, 0, pty_in_ns, l, "pseudoterminals: the jail's devpts", e) < 0)
 		return -1;
 	if (running && rlimit_running(cg, l, e) < 0)
 		return -1;

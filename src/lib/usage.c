@@ -17,6 +17,7 @@
 #include "cglimit.h"
 #include "cgroup.h"
 #include "jailproc.h"
+#include "nsenter.h"
 #include "util.h"
 
 #ifndef DEVPTS_SUPER_MAGIC
@@ -130,39 +131,39 @@ static void sysvipc(const char *file, int col_a, int col_b, uint64_t res[3])
 	}
 }
 
-/* From a child in the jail's IPC namespace, over a pipe. */
-static void ipc_usage(int pidfd, uint64_t out[R__COUNT])
+/* Columns as the kernel prints them: msg cbytes qnum, sem nsems, shm size. */
+static int read_sysvipc(void *arg, struct ns_reply *out, struct perr *e)
 {
 	uint64_t v[9] = { 0 };
-	int p[2], status;
-	pid_t pid;
 
-	if (pipe2(p, O_CLOEXEC) < 0)
+	(void)arg;
+	(void)e;
+	sysvipc("/proc/sysvipc/msg", 3, 4, v);
+	sysvipc("/proc/sysvipc/sem", 3, -1, v + 3);
+	sysvipc("/proc/sysvipc/shm", 3, -1, v + 6);
+	memcpy(out->data, v, sizeof(v));
+	out->len = sizeof(v);
+	return 0;
+}
+
+/* Read in the jail's IPC namespace; left as it was when that cannot be. */
+static void ipc_usage(int pidfd, uint64_t out[R__COUNT])
+{
+	struct ns_task t = { .nsfd = pidfd, .nstypes = CLONE_NEWIPC, .euid = (uid_t)-1, .what = "SysV IPC usage",
+			     .fn = read_sysvipc };
+	struct ns_reply r;
+	struct perr ignore = { 0 };
+	uint64_t v[9];
+
+	if (ns_run(&t, &r, &ignore) < 0 || r.len != sizeof(v))
 		return;
-	pid = fork();
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-		if (setns(pidfd, CLONE_NEWIPC) == 0) {
-			/* Columns as the kernel prints them: msg cbytes qnum, sem nsems, shm size. */
-			sysvipc("/proc/sysvipc/msg", 3, 4, v);
-			sysvipc("/proc/sysvipc/sem", 3, -1, v + 3);
-			sysvipc("/proc/sysvipc/shm", 3, -1, v + 6);
-		}
-		_exit(write_all(p[1], v, sizeof(v)) < 0);
-	}
-	close(p[1]);
-	if (pid > 0) {
-		if (read_all(p[0], v, sizeof(v)) == (ssize_t)sizeof(v)) {
-			out[R_NMSGQ] = v[0];
-			out[R_MSGQSIZE] = v[1];
-			out[R_MSGQQUEUED] = v[2];
-			out[R_NSEM] = v[4];
-			out[R_NSHM] = v[6];
-			out[R_SHMSIZE] = v[7];
-		}
-		waitpid(pid, &status, 0);
-	}
-	close(p[0]);
+	memcpy(v, r.data, sizeof(v));
+	out[R_NMSGQ] = v[0];
+	out[R_MSGQSIZE] = v[1];
+	out[R_MSGQQUEUED] = v[2];
+	out[R_NSEM] = v[4];
+	out[R_NSHM] = v[6];
+	out[R_SHMSIZE] = v[7];
 }
 
 static long long now_ns(void)

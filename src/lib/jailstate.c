@@ -1,0 +1,329 @@
+#include "jailstate.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "jail.h"
+#include "jailnet.h"
+#include "jailproc.h"
+#include "util.h"
+
+int jail_count_child(struct registry *reg, int parent, int delta, struct perr *e)
+{
+	_cleanup_record_ struct jail_record p = { 0 };
+	char num[16];
+	long cur;
+
+	if (parent <= 0 || !registry_read(reg, parent, &p))
+		return 0;
+	cur = param_int(&p.params, P_CHILDREN_CUR) + delta;
+	snprintf(num, sizeof(num), "%ld", cur < 0 ? 0 : cur);
+	if (param_set(&p.params, P_CHILDREN_CUR, num, e) < 0)
+		return -1;
+	return registry_write(reg, &p, NULL, e);
+}
+
+int jail_list_children(struct registry *reg, int jid, int **ret, size_t *ret_n, struct perr *e)
+{
+	struct jail_record *list;
+	size_t n, k = 0;
+
+	*ret = NULL;
+	*ret_n = 0;
+	if (registry_list(reg, &list, &n, e) < 0)
+		return -1;
+	*ret = calloc(n ? n : 1, sizeof(int));
+	if (!*ret) {
+		registry_free_list(list, n);
+		return perr_set(e, ENOMEM, "registry");
+	}
+	for (size_t i = 0; i < n; i++)
+		if (param_int(&list[i].params, P_PARENT) == jid)
+			(*ret)[k++] = list[i].jid;
+	registry_free_list(list, n);
+	*ret_n = k;
+	return 0;
+}
+
+/* ---- the phases walked back ---- */
+
+/*
+ * Child jails of a jail that goes: cleared first, while their cgroups,
+ * which key their address limits, are still there inside the parent's.
+ */
+static void undo_active(struct registry *reg, const struct jail_record *rec)
+{
+	_cleanup_record_ struct jail_record now = { 0 };
+	struct perr e = { 0 };
+	_cleanup_free_ int *kids = NULL;
+	size_t n;
+
+	if (!rec->cg.leaf || !registry_read(reg, rec->jid, &now))
+		return;
+	n = (size_t)param_int(&now.params, P_CHILDREN_CUR);
+	if (n == 0 || jail_list_children(reg, rec->jid, &kids, &n, &e) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_record_ struct jail_record child = { 0 };
+		if (registry_read(reg, kids[i], &child))
+			jail_teardown(reg, &child);
+	}
+}
+
+/* Interfaces moved in go back while the jail's network namespace still exists. */
+static void undo_vnet(struct registry *reg, const struct jail_record *rec)
+{
+	struct perr ignore = { 0 };
+
+	(void)reg;
+	(void)jailnet_return(rec, &ignore);
+}
+
+static void undo_init(struct registry *reg, const struct jail_record *rec)
+{
+	char path[256];
+	int pidfd = jail_open_init(rec);
+
+	(void)reg;
+	if (pidfd >= 0) {
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		close(pidfd);
+	}
+	registry_ctl_path(rec->jid, path, sizeof(path));
+	unlink(path);
+}
+
+/* Needs the cgroup still there: its id keys the address limits. */
+static void undo_hostnet(struct registry *reg, const struct jail_record *rec)
+{
+	(void)reg;
+	jailnet_release(rec);
+}
+
+static void undo_cgroup(struct registry *reg, const struct jail_record *rec)
+{
+	struct perr ignore = { 0 };
+
+	(void)reg;
+	if (cgroup_exists(&rec->cg)) {
+		(void)cgroup_kill(&rec->cg, &ignore);
+		(void)cgroup_destroy(&rec->cg, 5000, &ignore);
+	}
+}
+
+/* The parent counted the child from its record's first write to its removal. */
+static void undo_record(struct registry *reg, const struct jail_record *rec)
+{
+	struct perr ignore = { 0 };
+
+	if (registry_remove(reg, rec) == 1)
+		(void)jail_count_child(reg, (int)param_int(&rec->params, P_PARENT), -1, &ignore);
+}
+
+static void (*const undo_steps[PH__COUNT])(struct registry *, const struct jail_record *) = {
+	[PH_RECORD] = undo_record,   [PH_CGROUP] = undo_cgroup, [PH_HOSTNET] = undo_hostnet,
+	[PH_INIT] = undo_init,       [PH_LIMITS] = NULL,        [PH_VNET] = undo_vnet,
+	[PH_ACTIVE] = undo_active,
+};
+
+void jail_undo(struct registry *reg, const struct jail_record *rec, enum jail_phase done)
+{
+	for (int i = (int)done - 1; i >= 0; i--)
+		if (undo_steps[i])
+			undo_steps[i](reg, rec);
+}
+
+/* ---- finding and repairing ---- */
+
+/* Is the jail of this record gone (or its creation or removal abandoned)? */
+static bool record_dead(const struct jail_record *r)
+{
+	switch (r->state) {
+	case JS_CREATING:
+		/* Its creator holds the lock until done: seen by a lock holder, it died on the way. */
+		return true;
+	case JS_DYING:
+		return !process_alive(r->creator_pid, r->creator_start) || !process_alive(r->init_pid, r->init_start);
+	default:
+		return !process_alive(r->init_pid, r->init_start);
+	}
+}
+
+bool jail_clear_if_dead(struct registry *reg, const struct jail_record *r)
+{
+	if (!record_dead(r))
+		return false;
+	jail_teardown(reg, r);
+	return true;
+}
+
+/* The index of jid in list (sorted by jid), or n. */
+static size_t find_jid(const struct jail_record *list, size_t n, int jid)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (list[mid].jid < jid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && list[lo].jid == jid ? lo : n;
+}
+
+/* cgroups with no record, or a live jail's number elsewhere in the tree, go. */
+static void sweep_cgroups(struct registry *reg, const struct jail_record *live, size_t n)
+{
+	struct cg_path *cgs;
+	size_t ncg;
+
+	if (cgroup_list(&cgs, &ncg) < 0)
+		return;
+	for (size_t i = 0; i < ncg; i++) {
+		size_t k = find_jid(live, n, cgs[i].jid);
+		if (k < n && strcmp(live[k].cg.dir, cgs[i].dir) != 0) {
+			/* A stale cgroup with a live jail's number elsewhere in the tree: only it goes. */
+			struct perr ignore = { 0 };
+			(void)cgroup_kill(&cgs[i], &ignore);
+			(void)cgroup_destroy(&cgs[i], 5000, &ignore);
+		} else if (k == n) {
+			/* Its path comes from the tree: a nested orphan goes with whatever is below it. */
+			struct jail_record orphan = { .jid = cgs[i].jid, .cg = cgs[i] };
+			jail_teardown(reg, &orphan);
+		}
+	}
+	free(cgs);
+}
+
+/*
+ * The full consistency pass, made by the commands that list every jail
+ * anyway (jls, jail -r '*'): a record whose jailinit is gone, a creation or
+ * removal whose command was killed, a cgroup or name with no record are
+ * cleared.  Commands that name one jail check only that one
+ * (jail_find_locked), so their cost does not grow with the number of jails.
+ */
+int jail_sweep(struct registry *reg, struct jail_record **ret, size_t *ret_n, struct perr *e)
+{
+	struct jail_record *list;
+	size_t n, live = 0;
+
+	if (registry_list(reg, &list, &n, e) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct jail_record *r = &list[i];
+		/*
+		 * An active jail is judged by the cheap test here: a listing of
+		 * thousands must not format /proc text for each.  Every command
+		 * that acts on a jail checks it fully (jail_find_locked).
+		 */
+		bool dead = r->state == JS_ACTIVE ? process_gone(r->init_pid) : record_dead(r);
+		if (dead) {
+			jail_teardown(reg, r);
+			record_free(r);
+			continue;
+		}
+		list[live++] = *r;
+	}
+	registry_prune_names(reg, list, live);
+	sweep_cgroups(reg, list, live);
+	if (ret) {
+		*ret = list;
+		*ret_n = live;
+	} else {
+		registry_free_list(list, live);
+	}
+	return 0;
+}
+
+int jail_list(struct jail_record **ret, size_t *ret_n, struct perr *e)
+{
+	struct registry reg;
+	int r;
+
+	if (registry_open(&reg, true, e) < 0)
+		return -1;
+	r = jail_sweep(&reg, ret, ret_n, e);
+	registry_close(&reg);
+	return r;
+}
+
+int jail_find_locked(struct registry *reg, const char *key, struct jail_record *ret, struct perr *e)
+{
+	long jid = -1;
+	int found = 0;
+
+	if (parse_long(key, 1, 999999, &jid))
+		found = registry_read(reg, (int)jid, ret);
+	if (!found) {
+		int j = registry_name_jid(reg, key);
+		if (j > 0)
+			found = registry_read(reg, j, ret);
+		if (found && strcmp(ret->name, key) != 0) {
+			record_free(ret);
+			found = 0;
+		}
+	}
+	if (found && jail_clear_if_dead(reg, ret)) {
+		record_free(ret);
+		found = 0;
+	}
+	if (!found)
+		return perr_setx(e, ENOENT, "jail \"%s\" not found", key);
+	return 0;
+}
+
+int jail_find(const char *key, struct jail_record *ret, struct perr *e)
+{
+	struct registry reg;
+	int r;
+
+	if (registry_open(&reg, true, e) < 0)
+		return -1;
+	r = jail_find_locked(&reg, key, ret, e);
+	registry_close(&reg);
+	return r;
+}
+
+/* A creation or removal marked pending while we hold the lock was abandoned: finish it now. */
+static int finish_abandoned(struct registry *reg, struct perr *e)
+{
+	_cleanup_free_ int *pending = NULL;
+	size_t npending;
+
+	if (registry_pending(reg, &pending, &npending, e) < 0)
+		return -1;
+	for (size_t i = 0; i < npending; i++) {
+		_cleanup_record_ struct jail_record other = { 0 };
+		if (registry_read(reg, pending[i], &other))
+			(void)jail_clear_if_dead(reg, &other);
+		else
+			(void)registry_mark_pending(reg, pending[i], false);
+	}
+	return 0;
+}
+
+int jail_pick_jid(struct registry *reg, long want, const char *name, struct perr *e)
+{
+	struct perr ignore = { 0 };
+
+	if (name) {
+		_cleanup_record_ struct jail_record other = { 0 };
+		if (jail_find_locked(reg, name, &other, &ignore) == 0)
+			return perr_setx(e, EEXIST, "jail \"%s\" already exists", name);
+	}
+	if (want > 0) {
+		_cleanup_record_ struct jail_record other = { 0 };
+		if (registry_read(reg, (int)want, &other) && !jail_clear_if_dead(reg, &other))
+			return perr_setx(e, EBUSY, "jid %ld is in use", want);
+		return (int)want;
+	}
+	if (finish_abandoned(reg, e) < 0)
+		return -1;
+	return registry_free_jid(reg);
+}

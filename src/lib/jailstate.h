@@ -1,0 +1,57 @@
+/*
+ * The registry's state and its repair, for the life-cycle code: finding a
+ * jail, listing them all, and clearing what a jail left when it went
+ * without jail -r (its jailinit died, its creation failed, its creator was
+ * killed).
+ *
+ * A jail is made in phases, in this order; creation walks them forward
+ * (src/lib/jail.c) and every way a jail goes walks them back with
+ * jail_undo().  Each undo step acts on what exists and skips what does
+ * not, so the same walk clears a half-made jail, a dead one and a
+ * removed one.
+ */
+#ifndef PRISON_JAILSTATE_H
+#define PRISON_JAILSTATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "registry.h"
+
+enum jail_phase {
+	PH_RECORD,  /* jid, pending mark, record, the parent's children.cur */
+	PH_CGROUP,  /* its cgroups, with the limits written */
+	PH_HOSTNET, /* its addresses on the shared stack, or its veth and bridge port */
+	PH_INIT,    /* jailinit in the new namespaces, and its control socket */
+	PH_LIMITS,  /* the namespaces' limits and jailinit's watched rules */
+	PH_VNET,    /* interfaces moved into its network namespace */
+	PH_ACTIVE,  /* a live jail, which may have children */
+	PH__COUNT,
+};
+
+/* Undo phases [0, done) of the jail of rec, the last first. */
+void jail_undo(struct registry *reg, const struct jail_record *rec, enum jail_phase done);
+/* Everything of a jail that exists: child jails, processes, cgroups, socket, record. */
+static inline void jail_teardown(struct registry *reg, const struct jail_record *rec)
+{
+	jail_undo(reg, rec, PH__COUNT);
+}
+/* A record whose jail is gone: clear what it left; true if it was. */
+bool jail_clear_if_dead(struct registry *reg, const struct jail_record *r);
+/*
+ * One jail by jid or name, checked: a record left by a dead jail is
+ * cleared and reported as not found (ENOENT).  A numeric key is a jid
+ * first, then a name.
+ */
+int jail_find_locked(struct registry *reg, const char *key, struct jail_record *ret, struct perr *e);
+/* The full consistency pass; the live records, sorted by jid, when ret is not NULL. */
+int jail_sweep(struct registry *reg, struct jail_record **ret, size_t *ret_n, struct perr *e);
+/* Add delta to the children.cur of jail parent (0, the host: nothing). */
+int jail_count_child(struct registry *reg, int parent, int delta, struct perr *e);
+/* jids of the records whose parent is jid. */
+int jail_list_children(struct registry *reg, int jid, int **ret, size_t *ret_n, struct perr *e);
+/* The jid for a new jail: want if free (EBUSY if not), else the lowest free; EEXIST for a name in use. */
+int jail_pick_jid(struct registry *reg, long want, const char *name, struct perr *e);
+
+#endif

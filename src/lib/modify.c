@@ -1,0 +1,284 @@
+/* jail -m: changing a running jail's parameters, and rctl -a / -r on its rules, under the registry lock. */
+#include "jail.h"
+
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "jailproc.h"
+#include "jailstate.h"
+#include "limits.h"
+#include "nsenter.h"
+#include "util.h"
+#include "watch.h"
+
+struct uts_change {
+	int id;
+	const char *value;
+};
+
+static int set_uts_here(void *arg, struct ns_reply *out, struct perr *e)
+{
+	const struct uts_change *u = arg;
+	size_t len = strlen(u->value);
+
+	(void)out;
+	if ((u->id == P_HOSTNAME ? sethostname(u->value, len) : setdomainname(u->value, len)) < 0)
+		return perr_set(e, errno, "%s", param_table[u->id].name);
+	return 0;
+}
+
+/* The host or domain name inside the jail's UTS namespace. */
+static int set_uts(const struct jail_record *rec, int id, const char *value, struct perr *e)
+{
+	_cleanup_close_ int pidfd = jail_open_init(rec);
+	struct uts_change u = { .id = id, .value = value };
+	struct ns_task t = { .nsfd = pidfd, .nstypes = CLONE_NEWUTS, .euid = (uid_t)-1, .what = param_table[id].name,
+			     .fn = set_uts_here, .arg = &u };
+	struct perr why = { 0 };
+
+	if (pidfd < 0)
+		return perr_setx(e, ESRCH, "jail %d: no process", rec->jid);
+	if (ns_run(&t, NULL, &why) < 0)
+		return perr_setx(e, why.err, "%s: cannot set it in the jail", param_table[id].name);
+	return 0;
+}
+
+/* Returns 1 when jailinit answers that the jail goes now, 0 if it stays. */
+static int set_persist(const struct jail_record *rec, bool on, struct perr *e)
+{
+	_cleanup_close_ int ctl = ctl_connect(rec->jid, e);
+	char reply[16];
+
+	if (ctl < 0)
+		return -1;
+	if (ctl_request(ctl, on ? "persist 1" : "persist 0", reply, sizeof(reply), 5000, e) < 0)
+		return -1;
+	return strcmp(reply, "exit") == 0;
+}
+
+static bool limits_changed(const struct paramset *ps)
+{
+	return ps->v[P_RCTL].set || ps->v[P_CPU_WEIGHT].set || ps->v[P_CPUSET_CPUS].set;
+}
+
+/*
+ * jailinit's watched rules after a change.  A jail that had none and has
+ * none is not asked: its jailinit stays as it was.
+ */
+static int apply_watch(const struct jail_record *rec, const struct jail_limits *now, const struct jail_limits *old,
+		       struct perr *e)
+{
+	if (!now->nwatch && !old->nwatch)
+		return 0;
+	return watch_update(rec, now, e);
+}
+
+static int apply_limits_with(const struct jail_record *rec, const struct jail_limits *now,
+			     const struct jail_limits *old, bool old_ok, struct perr *e)
+{
+	_cleanup_close_ int pidfd = jail_open_init(rec);
+	struct perr ignore = { 0 };
+
+	if (limits_apply_cgroups(&rec->cg, now, e) == 0 &&
+	    (pidfd < 0 || limits_apply_ns(&rec->cg, pidfd, (uid_t)rec->uid_base, now, true, e) == 0) &&
+	    apply_watch(rec, now, old, e) == 0)
+		return 0;
+	/* Put the old ones back, as far as they go. */
+	if (old_ok && limits_apply_cgroups(&rec->cg, old, &ignore) == 0 && pidfd >= 0) {
+		(void)limits_apply_ns(&rec->cg, pidfd, (uid_t)rec->uid_base, old, true, &ignore);
+		(void)watch_update(rec, old, &ignore);
+	}
+	return -1;
+}
+
+/* New rules on a running jail; on failure the old ones are put back, as far as they go. */
+static int apply_limits(const struct jail_record *rec, const struct paramset *before, struct perr *e)
+{
+	_cleanup_free_ struct jail_limits *now = calloc(1, sizeof(*now)), *old = calloc(1, sizeof(*old));
+	struct perr ignore = { 0 };
+	bool old_ok;
+
+	if (!now || !old)
+		return perr_set(e, ENOMEM, "limits");
+	if (limits_from_params(&rec->params, rec->name, now, e) < 0)
+		return -1;
+	old_ok = limits_from_params(before, rec->name, old, &ignore) == 0;
+	if (!old_ok)
+		old->nwatch = 0;
+	return apply_limits_with(rec, now, old, old_ok, e);
+}
+
+/* Parameters only creation sets are refused before anything changes. */
+static int check_changeable(const struct paramset *ps, struct perr *e)
+{
+	for (int i = 0; i < P__COUNT; i++)
+		if (param_str(ps, i) && i != P_JID && (param_table[i].flags & (PF_CREATE | PF_RDONLY)))
+			return perr_setx(e, EPERM, "%s cannot be changed after creation", param_table[i].name);
+	return 0;
+}
+
+/* A rename keeps the jail where it is, and its children's full names true. */
+static int rename_jail(struct registry *reg, struct jail_record *rec, const char *v, struct perr *e)
+{
+	char was[256] = "", now[256] = "";
+
+	if (jail_check_name(v, rec->jid, e) < 0)
+		return -1;
+	(void)jail_name_parent(rec->name, was, sizeof(was));
+	(void)jail_name_parent(v, now, sizeof(now));
+	if (strcmp(was, now) != 0)
+		return perr_setx(e, EINVAL, "name \"%s\": a jail cannot move to another parent", v);
+	if (strcmp(v, rec->name) != 0 && param_int(&rec->params, P_CHILDREN_CUR) > 0)
+		return perr_setx(e, EBUSY, "name: a jail with child jails cannot be renamed");
+	if (strcmp(v, rec->name) != 0) {
+		_cleanup_record_ struct jail_record other = { 0 };
+		struct perr ignore = { 0 };
+		if (jail_find_locked(reg, v, &other, &ignore) == 0)
+			return perr_setx(e, EEXIST, "jail \"%s\" already exists", v);
+	}
+	snprintf(rec->name, sizeof(rec->name), "%s", v);
+	return 0;
+}
+
+/* One parameter changed on the running jail; *gone when it lost persist and went. */
+static int change_one(struct registry *reg, struct jail_record *rec, const struct paramset *ps, int i, bool *gone,
+		      struct perr *e)
+{
+	const char *v = param_str(ps, i);
+
+	if (i == P_NAME && rename_jail(reg, rec, v, e) < 0)
+		return -1;
+	if ((i == P_HOSTNAME || i == P_DOMAINNAME) && set_uts(rec, i, v, e) < 0)
+		return -1;
+	/* Its own processes would have to leave its cgroup for a leaf while running (cgpath.h). */
+	if (i == P_CHILDREN_MAX && param_int(ps, i) > 0 && !rec->cg.leaf)
+		return perr_setx(e, EPERM, "children.max: a jail created with children.max=0 cannot have child jails; "
+				 "set children.max when it is created");
+	if (i == P_PERSIST) {
+		int r = set_persist(rec, strcmp(v, "true") == 0, e);
+		if (r < 0)
+			return -1;
+		*gone = r == 1;
+	}
+	/* A list (exec.* commands) is copied as a list, not as its displayed form. */
+	return param_copy_one(&rec->params, ps, i, e);
+}
+
+/* With the lock held and rec found: apply ps, write the record. */
+static int modify_locked(struct registry *reg, struct jail_record *rec, const struct paramset *ps, bool *gone,
+			 struct perr *e)
+{
+	_cleanup_params_ struct paramset before = { 0 };
+	char old_name[sizeof(rec->name)];
+
+	snprintf(old_name, sizeof(old_name), "%s", rec->name);
+	if (param_copy(&before, &rec->params) < 0)
+		return perr_set(e, ENOMEM, "parameters");
+	if (check_changeable(ps, e) < 0)
+		return -1;
+	for (int i = 0; i < P__COUNT; i++)
+		if (param_str(ps, i) && i != P_JID && change_one(reg, rec, ps, i, gone, e) < 0)
+			return -1;
+	if (limits_changed(ps) && apply_limits(rec, &before, e) < 0)
+		return -1;
+	return registry_write(reg, rec, old_name, e);
+}
+
+/* An empty jail that lost persist goes now: clear what it leaves. */
+static void clear_if_gone(const struct jail_record *rec)
+{
+	_cleanup_record_ struct jail_record still = { 0 };
+	struct registry reg;
+	struct perr ignore = { 0 };
+	char key[16];
+	_cleanup_close_ int pidfd = jail_open_init(rec);
+
+	if (pidfd >= 0 && !pidfd_wait_exit(pidfd, 5000))
+		return;
+	if (registry_open(&reg, true, &ignore) < 0)
+		return;
+	snprintf(key, sizeof(key), "%d", rec->jid);
+	(void)jail_find_locked(&reg, key, &still, &ignore);
+	registry_close(&reg);
+}
+
+int jail_modify(const char *key, const struct paramset *ps, struct jail_record *rec, struct perr *e)
+{
+	struct registry reg;
+	bool gone = false;
+	int r;
+
+	if (registry_open(&reg, true, e) < 0)
+		return -1;
+	r = jail_find_locked(&reg, key, rec, e);
+	if (r == 0 && (r = modify_locked(&reg, rec, ps, &gone, e)) < 0)
+		record_free(rec);
+	registry_close(&reg);
+	if (r == 0 && gone)
+		clear_if_gone(rec);
+	return r;
+}
+
+/* The edited rules as the rctl parameter's new list. */
+static int rules_to_params(const struct rctl_rule *rules, size_t n, struct paramset *ps, struct perr *e)
+{
+	char **argv = calloc(n + 1, sizeof(char *));
+	int r = -1;
+
+	if (!argv)
+		return perr_set(e, ENOMEM, "rules");
+	for (size_t i = 0; i < n; i++) {
+		char buf[128];
+		rctl_format_short(&rules[i], buf, sizeof(buf));
+		if (!(argv[i] = strdup(buf))) {
+			perr_set(e, ENOMEM, "rules");
+			goto out;
+		}
+	}
+	/* An empty list still has to be set: it is how the last rule goes. */
+	if (param_set_argv(ps, P_RCTL, argv, (int)n, e) == 0) {
+		ps->v[P_RCTL].set = true;
+		r = 0;
+	}
+out:
+	for (size_t i = 0; i < n; i++)
+		free(argv[i]);
+	free(argv);
+	return r;
+}
+
+int jail_modify_rules(const char *key, jail_rules_edit edit, void *arg, struct paramset *ret_ps,
+		      struct jail_record *rec, struct perr *e)
+{
+	_cleanup_free_ struct rctl_rule *rules = calloc(LIMITS_MAX_RULES, sizeof(*rules));
+	struct registry reg;
+	bool gone = false, found;
+	size_t n = 0;
+	int r;
+
+	if (!rules)
+		return perr_set(e, ENOMEM, "rules");
+	if (registry_open(&reg, true, e) < 0)
+		return -1;
+	/* Read, edit and write under one lock: two rctl -a at once both land. */
+	r = jail_find_locked(&reg, key, rec, e);
+	found = r == 0;
+	if (r == 0)
+		r = limits_rules(&rec->params, rec->name, rules, LIMITS_MAX_RULES, &n, e);
+	if (r == 0)
+		r = edit(rec, rules, &n, LIMITS_MAX_RULES, arg, e);
+	if (r == 0)
+		r = rules_to_params(rules, n, ret_ps, e);
+	if (r == 0)
+		r = modify_locked(&reg, rec, ret_ps, &gone, e);
+	registry_close(&reg);
+	if (r < 0 && found)
+		record_free(rec);
+	if (r == 0 && gone)
+		clear_if_gone(rec);
+	return r;
+}

@@ -1,0 +1,128 @@
+#include "nsenter.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* The one packet the child sends home. */
+struct ns_wire {
+	int rc;
+	int err;
+	size_t len;
+	unsigned char data[sizeof(((struct ns_reply *)0)->data)];
+	char msg[sizeof(((struct perr *)0)->msg)];
+};
+
+static void send_wire(int sock, const struct ns_wire *w, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = (void *)w, .iov_len = sizeof(*w) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (fd >= 0) {
+		memset(cbuf, 0, sizeof(cbuf));
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	}
+	(void)sendmsg(sock, &mh, MSG_NOSIGNAL);
+}
+
+static ssize_t recv_wire(int sock, struct ns_wire *w, int *ret_fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = w, .iov_len = sizeof(*w) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	ssize_t n;
+
+	*ret_fd = -1;
+	do
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	for (struct cmsghdr *cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL; cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+			memcpy(ret_fd, CMSG_DATA(cm), sizeof(int));
+	return n;
+}
+
+static __attribute__((noreturn)) void child_main(const struct ns_task *t, int sock)
+{
+	struct ns_wire w = { 0 };
+	struct ns_reply out = { .fd = -1 };
+	struct perr e = { 0 };
+
+	/* Its parent is a host command that may die: the child must not outlive it. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (setns(t->nsfd, t->nstypes) < 0)
+		w.rc = perr_set(&e, errno, "%s: enter the jail", t->what);
+	else if (t->euid != (uid_t)-1 && setresuid((uid_t)-1, t->euid, (uid_t)-1) < 0)
+		w.rc = perr_set(&e, errno, "%s: become the jail's root", t->what);
+	else
+		w.rc = t->fn(t->arg, &out, &e);
+	w.err = e.err;
+	w.len = out.len < sizeof(w.data) ? out.len : sizeof(w.data);
+	memcpy(w.data, out.data, w.len);
+	memcpy(w.msg, e.msg, sizeof(w.msg));
+	send_wire(sock, &w, w.rc == 0 ? out.fd : -1);
+	_exit(0);
+}
+
+int ns_run(const struct ns_task *t, struct ns_reply *ret, struct perr *e)
+{
+	_cleanup_free_ struct ns_wire *w = calloc(1, sizeof(*w));
+	_cleanup_close_ int sock = -1;
+	int pair[2], fd = -1, status;
+	ssize_t n;
+	pid_t pid;
+
+	if (ret) {
+		ret->len = 0;
+		ret->fd = -1;
+	}
+	if (!w)
+		return perr_set(e, ENOMEM, "%s", t->what);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+		return perr_set(e, errno, "%s: socketpair", t->what);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(pair[0]);
+		child_main(t, pair[1]);
+	}
+	close(pair[1]);
+	sock = pair[0];
+	if (pid < 0)
+		return perr_set(e, errno, "%s: fork", t->what);
+	n = recv_wire(sock, w, &fd);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (n != (ssize_t)sizeof(*w)) {
+		if (fd >= 0)
+			close(fd);
+		return perr_setx(e, ECHILD, "%s: the process in the jail's namespaces died", t->what);
+	}
+	if (w->rc < 0) {
+		w->msg[sizeof(w->msg) - 1] = '\0';
+		return perr_setx(e, w->err ? w->err : EIO, "%s", w->msg);
+	}
+	if (ret) {
+		ret->len = w->len;
+		memcpy(ret->data, w->data, w->len);
+		ret->fd = fd;
+	} else if (fd >= 0) {
+		close(fd);
+	}
+	return 0;
+}

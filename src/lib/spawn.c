@@ -1,0 +1,393 @@
+#include "spawn.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cglimit.h"
+#include "cgroup.h"
+#include "ctl.h"
+#include "fstab.h"
+#include "hooks.h"
+#include "jailnet.h"
+#include "jailproc.h"
+#include "priv.h"
+#include "util.h"
+#include "watch.h"
+
+/* ---- the mount plan, made before anything exists ---- */
+
+static int plan_line(const char *path, const char *line, struct mount_plan *p, struct perr *e)
+{
+	struct fstab_entry f;
+	struct mount_extra *x;
+	int r = fstab_parse_line(line, &f, e);
+
+	if (r <= 0)
+		return r;
+	if (p->n == SPAWN_MAX_MOUNTS)
+		return perr_setx(e, E2BIG, "more than %d mounts", SPAWN_MAX_MOUNTS);
+	x = &p->m[p->n];
+	if (fstab_relative_target(path, f.target, x->rel, sizeof(x->rel), e) < 0)
+		return -1;
+	snprintf(p->target[p->n], sizeof(p->target[p->n]), "%s", f.target);
+	x->fd = -1;
+	x->kind = (int)f.kind;
+	x->readonly = f.readonly;
+	snprintf(x->options, sizeof(x->options), "%s", f.options);
+	snprintf(x->source, sizeof(x->source), "%s", f.source);
+	p->n++;
+	return 0;
+}
+
+static int plan_fstab(const char *path, const char *fstab, struct mount_plan *p, struct perr *e)
+{
+	_cleanup_fclose_ FILE *f = fopen(fstab, "re");
+	char line[4096];
+
+	if (!f)
+		return perr_set(e, errno, "mount.fstab %s", fstab);
+	while (fgets(line, sizeof(line), f))
+		if (plan_line(path, line, p, e) < 0)
+			return e->err == E2BIG ? perr_prefix(e, "mount.fstab %s", fstab) : -1;
+	return 0;
+}
+
+int mount_plan_build(const struct paramset *ps, struct mount_plan *ret, struct perr *e)
+{
+	const char *path = param_str(ps, P_PATH), *fstab = param_str(ps, P_MOUNT_FSTAB);
+	char *const *lines = ps->v[P_MOUNT].argv;
+
+	ret->n = 0;
+	ret->m = calloc(SPAWN_MAX_MOUNTS, sizeof(*ret->m));
+	ret->target = calloc(SPAWN_MAX_MOUNTS, sizeof(*ret->target));
+	if (!ret->m || !ret->target) {
+		perr_set(e, ENOMEM, "mount");
+		goto fail;
+	}
+	if (fstab && plan_fstab(path, fstab, ret, e) < 0)
+		goto fail;
+	for (; lines && *lines; lines++)
+		if (plan_line(path, *lines, ret, e) < 0) {
+			if (e->err == E2BIG)
+				perr_prefix(e, "mount");
+			goto fail;
+		}
+	return 0;
+fail:
+	mount_plan_free(ret);
+	return -1;
+}
+
+void mount_plan_free(struct mount_plan *p)
+{
+	if (p->m)
+		for (size_t i = 0; i < p->n; i++)
+			if (p->m[i].fd >= 0)
+				close(p->m[i].fd);
+	free(p->m);
+	free(p->target);
+	p->m = NULL;
+	p->target = NULL;
+	p->n = 0;
+}
+
+/* ---- the child: PID 1 of the new namespaces, root of the jail's user namespace ---- */
+
+struct init_child {
+	int sync;       /* to the creator: 'E'+text on error, 'R' just before exec */
+	int listen;     /* control socket, becomes fd 3 of jailinit */
+	int hold;       /* creator's hold, becomes fd 4 */
+	int exe;        /* jailinit binary, O_PATH */
+	int log;        /* exec.consolelog for jailinit's output, or -1 */
+	const struct jail_record *rec;
+	struct jail_policy policy;
+	const struct jail_filter *filter;
+	struct mount_extra *mounts; /* the child's own copy of the plan */
+	size_t nmounts;
+	const struct watch_handles *watch; /* counters and log handles, fds 7..11 */
+};
+
+static __attribute__((noreturn)) void child_fail(int sync, const struct perr *e)
+{
+	char msg[sizeof(e->msg) + 1];
+
+	snprintf(msg, sizeof(msg), "E%s", e->msg);
+	(void)send_msg_fd(sync, msg, -1);
+	_exit(1);
+}
+
+/* The idmapped root, then one tree per nullfs mount, in plan order, then 'D'. */
+static int child_receive_fds(struct init_child *c, int *ret_root)
+{
+	char buf[16];
+	int fd;
+
+	if (recv_msg_fd(c->sync, buf, sizeof(buf), ret_root) <= 0 || buf[0] != 'M' || *ret_root < 0)
+		return -1;
+	for (size_t i = 0; i < c->nmounts; i++) {
+		if (c->mounts[i].kind != FS_BIND)
+			continue;
+		if (recv_msg_fd(c->sync, buf, sizeof(buf), &fd) <= 0 || buf[0] != 'B' || fd < 0)
+			return -1;
+		c->mounts[i].fd = fd;
+	}
+	return recv_msg_fd(c->sync, buf, sizeof(buf), &fd) > 0 && buf[0] == 'D' ? 0 : -1;
+}
+
+/* The jail's own view: root of its user namespace, its cgroup namespace, its tree, its names. */
+static int child_build_jail(struct init_child *c, int rootfd, struct perr *e)
+{
+	const struct paramset *ps = &c->rec->params;
+	const char *host = param_str(ps, P_HOSTNAME), *domain = param_str(ps, P_DOMAINNAME);
+	struct mount_setup ms = { .rootfd = rootfd, .mqueue = jail_policy_private_ipc(&c->policy),
+				  .own_net = jailnet_vnet(ps), .devfs_ruleset = (int)param_int(ps, P_DEVFS_RULESET),
+				  .extra = c->mounts, .nextra = c->nmounts };
+
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return perr_set(e, errno, "become root of the jail");
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		return perr_set(e, errno, "cgroup namespace");
+	if (mount_build_jail(&ms, e) < 0)
+		return -1;
+	if (host && sethostname(host, strlen(host)) < 0)
+		return perr_set(e, errno, "sethostname");
+	if (domain && setdomainname(domain, strlen(domain)) < 0)
+		return perr_set(e, errno, "setdomainname");
+	return 0;
+}
+
+/*
+ * jailinit's watcher handles at their fixed numbers 7..11 (closed where
+ * there is none).  *null is lifted above them first, as the other
+ * descriptors are, so that placing one cannot close it.
+ */
+static int place_watch_fds(const struct watch_handles *w, int *null)
+{
+	int lifted[WATCH_NFDS];
+
+	if (*null >= 0 && (*null = fcntl(*null, F_DUPFD_CLOEXEC, 16)) < 0)
+		return -1;
+	for (int i = 0; i < WATCH_NFDS; i++)
+		if ((lifted[i] = w->fd[i] >= 0 ? fcntl(w->fd[i], F_DUPFD_CLOEXEC, 16) : -1) < 0 && w->fd[i] >= 0)
+			return -1;
+	for (int i = 0; i < WATCH_NFDS; i++) {
+		if (lifted[i] < 0)
+			close(WATCH_FD_CPU + i);
+		else if (dup3(lifted[i], WATCH_FD_CPU + i, 0) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Fixed descriptors for jailinit: 0-2 /dev/null or the console log,
+ * 3 control socket, 4 creator's hold, 5 sync, 6 binary, 7-11 watcher.
+ * Each is lifted above them first, so that placing one cannot overwrite
+ * another that happens to sit at its target number.  jailinit outlives
+ * jail -c: it must not keep the creator's terminal or pipes open (a caller
+ * reading them would never see EOF).
+ */
+static int child_place_fds(struct init_child *c, int null, struct perr *e)
+{
+	int fds[4] = { c->listen, c->hold, c->sync, c->exe };
+	int log = c->log >= 0 ? fcntl(c->log, F_DUPFD_CLOEXEC, 16) : -1;
+	int out;
+
+	for (int i = 0; i < 4; i++)
+		if ((fds[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 16)) < 0)
+			return perr_set(e, errno, "dup");
+	for (int i = 0; i < 4; i++)
+		if (dup3(fds[i], 3 + i, i < 2 ? 0 : O_CLOEXEC) < 0)
+			return perr_set(e, errno, "dup");
+	c->sync = 5;
+	if (place_watch_fds(c->watch, &null) < 0)
+		return perr_set(e, errno, "dup");
+	out = log >= 0 ? log : null;
+	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
+		return perr_set(e, errno, "/dev/null");
+	return 0;
+}
+
+static __attribute__((noreturn)) void init_child_main(struct init_child *c)
+{
+	struct perr e = { 0 };
+	struct jail_cred root;
+	int rootfd = -1, null;
+	char persist[2] = { param_bool(&c->rec->params, P_PERSIST) ? '1' : '0', '\0' };
+	char *const argv[] = { "jailinit", persist, NULL };
+	char *const envp[] = { "PATH=/sbin:/bin:/usr/sbin:/usr/bin", NULL };
+
+	/* Until it execs, this process holds host descriptors: nobody in the jail may trace it. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* The id maps are written when the root arrives. */
+	if (child_receive_fds(c, &rootfd) < 0)
+		_exit(1);
+	/* Before the pivot: the jail's /dev may have no null (devfs_ruleset=1). */
+	null = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (child_build_jail(c, rootfd, &e) < 0 || child_place_fds(c, null, &e) < 0)
+		child_fail(c->sync, &e);
+	cred_root(&root);
+	if (jail_make_process(&c->policy, c->filter, &root, WATCH_FD_END, &e) < 0)
+		child_fail(c->sync, &e);
+	(void)send_msg_fd(c->sync, "R", -1);
+	syscall(SYS_execveat, 6, "", argv, envp, AT_EMPTY_PATH);
+	child_fail(c->sync, (perr_set(&e, errno, "exec jailinit"), &e));
+}
+
+/* ---- the host side ---- */
+
+static int write_id_maps(pid_t pid, unsigned long base, struct perr *e)
+{
+	char path[64], map[64];
+
+	snprintf(map, sizeof(map), "0 %lu %lu\n", base, JAIL_UID_RANGE);
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+	if (write_file_at(AT_FDCWD, path, map) < 0)
+		return perr_set(e, errno, "write uid_map");
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
+	if (write_file_at(AT_FDCWD, path, map) < 0)
+		return perr_set(e, errno, "write gid_map");
+	return 0;
+}
+
+/* The root, then every nullfs tree, made now that the jail's user namespace exists to idmap them. */
+static int send_trees(const struct spawn_req *req, pid_t pid, int sync, struct perr *e)
+{
+	const struct jail_record *rec = req->rec;
+	bool host_root = strcmp(param_str(&rec->params, P_PATH), "/") == 0;
+	_cleanup_close_ int usernsfd = -1, rootfd = -1;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	usernsfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (usernsfd < 0)
+		return perr_set(e, errno, "%s", path);
+	/* path=/ shares the host's tree: no idmap, so the host's files stay out of jail root's reach. */
+	rootfd = mount_clone_root(req->pathfd, host_root ? -1 : usernsfd, e);
+	if (rootfd < 0)
+		return -1;
+	if (send_msg_fd(sync, "M", rootfd) < 0)
+		return perr_set(e, errno, "start jail");
+	for (size_t i = 0; i < req->mounts->n; i++) {
+		const struct mount_extra *x = &req->mounts->m[i];
+		if (x->kind != FS_BIND)
+			continue;
+		_cleanup_close_ int fd = mount_clone_bind(x->source, host_root ? -1 : usernsfd, x->readonly, e);
+		if (fd < 0)
+			return perr_prefix(e, "mount %s", req->mounts->target[i]);
+		if (send_msg_fd(sync, "B", fd) < 0)
+			return perr_set(e, errno, "start jail");
+	}
+	if (send_msg_fd(sync, "D", -1) < 0)
+		return perr_set(e, errno, "start jail");
+	return 0;
+}
+
+/* Until EOF: 'R' then close-on-exec closing the socket means jailinit runs. */
+static int wait_ready(int sync, int pidfd, struct perr *e)
+{
+	char buf[sizeof(e->msg) + 1];
+	bool ready = false;
+	int fd;
+
+	while (recv_msg_fd(sync, buf, sizeof(buf), &fd) > 0) {
+		if (fd >= 0)
+			close(fd);
+		if (buf[0] == 'E')
+			return perr_setx(e, EIO, "%s", buf + 1);
+		ready = buf[0] == 'R';
+	}
+	if (!ready || pidfd_wait_exit(pidfd, 0))
+		return perr_setx(e, ECHILD, "jailinit failed to start");
+	return 0;
+}
+
+/* The child's descriptors and flags, opened before the clone. */
+static int prepare_child(const struct spawn_req *req, struct init_child *c, unsigned long long *flags,
+			 struct perr *e)
+{
+	const struct jail_record *rec = req->rec;
+
+	jail_policy_from_params(&c->policy, &rec->params);
+	if (priv_filter(&c->policy, &c->filter, e) < 0)
+		return -1;
+	if (hooks_consolelog(rec, &c->log, e) < 0)
+		return -1;
+	*flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS;
+	if (jail_policy_private_ipc(&c->policy))
+		*flags |= CLONE_NEWIPC;
+	/* Made inside the new user namespace, so jail root administers it and nothing of the host's. */
+	if (jailnet_vnet(&rec->params))
+		*flags |= CLONE_NEWNET;
+	c->listen = ctl_listen(rec->jid, e);
+	return c->listen < 0 ? -1 : 0;
+}
+
+static void close_child_fds(struct init_child *c)
+{
+	if (c->log >= 0)
+		close(c->log);
+	if (c->listen >= 0)
+		close(c->listen);
+}
+
+int spawn_init(const struct spawn_req *req, struct perr *e)
+{
+	struct jail_record *rec = req->rec;
+	_cleanup_watch_handles_ struct watch_handles watch = { 0 };
+	struct init_child c = { .rec = rec, .hold = req->hold, .exe = req->exefd, .watch = &watch, .log = -1,
+				.listen = -1, .mounts = req->mounts->m, .nmounts = req->mounts->n };
+	_cleanup_close_ int cgfd = -1, sync_host = -1;
+	unsigned long long flags = 0;
+	int sync[2], pidfd = -1;
+	pid_t pid;
+
+	if (prepare_child(req, &c, &flags, e) < 0)
+		goto fail_fds;
+	watch_handles_open(&rec->cg, rec->name, &watch);
+	cgfd = cgroup_open_procs(&rec->cg, e);
+	if (cgfd < 0)
+		goto fail_fds;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0) {
+		perr_set(e, errno, "socketpair");
+		goto fail_fds;
+	}
+	c.sync = sync[1];
+	sync_host = sync[0];
+	pid = clone_into_cgroup(cgfd, flags, &pidfd);
+	if (pid == 0) {
+		close(sync_host);
+		init_child_main(&c);
+	}
+	close(sync[1]);
+	close_child_fds(&c);
+	if (pid < 0) {
+		if (errno == EINVAL || errno == ENOSPC || errno == EUSERS)
+			return perr_set(e, errno, "create namespaces (are user namespaces enabled?)");
+		return perr_set(e, errno, "create namespaces");
+	}
+	rec->init_pid = pid;
+	/* v1 controllers have no clone3 placement: in before it runs anything. */
+	if (cg_join(&rec->cg, pid, e) < 0 || write_id_maps(pid, rec->uid_base, e) < 0 ||
+	    send_trees(req, pid, sync_host, e) < 0 || wait_ready(sync_host, pidfd, e) < 0) {
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		waitpid(pid, NULL, 0);
+		close(pidfd);
+		return -1;
+	}
+	rec->init_start = proc_start_time(pid);
+	return pidfd;
+fail_fds:
+	close_child_fds(&c);
+	return -1;
+}

@@ -1,0 +1,41 @@
+/*
+ * Spawning a jail's first process, jailinit: the namespaces, the id maps,
+ * the root and the mounts, then the exec.  Everything the child needs is
+ * parsed and checked before it is cloned, so the child receives only the
+ * descriptors the host makes after the clone (the idmapped root and the
+ * nullfs trees), never text to parse.
+ */
+#ifndef PRISON_SPAWN_H
+#define PRISON_SPAWN_H
+
+#include <stddef.h>
+
+#include "error.h"
+#include "mount.h"
+#include "registry.h"
+
+#define SPAWN_MAX_MOUNTS 64
+
+/* The mounts of mount.fstab and mount, in that order, as the jail will get them. */
+struct mount_plan {
+	struct mount_extra *m; /* SPAWN_MAX_MOUNTS entries */
+	char (*target)[1024];  /* each mount point as the user wrote it, for messages */
+	size_t n;
+};
+
+/* Parse mount.fstab and mount of ps (path must be set); nothing is opened but the fstab file. */
+int mount_plan_build(const struct paramset *ps, struct mount_plan *ret, struct perr *e);
+void mount_plan_free(struct mount_plan *p);
+
+struct spawn_req {
+	struct jail_record *rec; /* init_pid and init_start are filled in */
+	int pathfd;              /* the jail's root directory, O_PATH */
+	int exefd;               /* the jailinit binary, O_PATH */
+	int hold;                /* the creator's end stays with it; this end becomes jailinit's fd 4 */
+	const struct mount_plan *mounts;
+};
+
+/* Build the jail's namespaces and start jailinit in them; returns its pidfd. */
+int spawn_init(const struct spawn_req *req, struct perr *e);
+
+#endif
