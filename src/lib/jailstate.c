@@ -60,7 +60,7 @@ static void undo_active(struct registry *reg, const struct jail_record *rec)
 {
 	_cleanup_record_ struct jail_record now = { 0 };
 	struct perr e = { 0 };
-	_cleanup_free_ int *kids = NULL;
+	int *kids = NULL;
 	size_t n;
 
 	if (!rec->cg.leaf || !registry_read(reg, rec->jid, &now))
@@ -73,6 +73,7 @@ static void undo_active(struct registry *reg, const struct jail_record *rec)
 		if (registry_read(reg, kids[i], &child))
 			jail_teardown(reg, &child);
 	}
+	free(kids);
 }
 
 /* Interfaces moved in go back while the jail's network namespace still exists. */

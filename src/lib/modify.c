@@ -98,18 +98,21 @@ static int apply_limits_with(const struct jail_record *rec, const struct jail_li
 /* New rules on a running jail; on failure the old ones are put back, as far as they go. */
 static int apply_limits(const struct jail_record *rec, const struct paramset *before, struct perr *e)
 {
-	_cleanup_free_ struct jail_limits *now = calloc(1, sizeof(*now)), *old = calloc(1, sizeof(*old));
+	struct jail_limits *now = calloc(1, sizeof(*now)), *old = calloc(1, sizeof(*old));
 	struct perr ignore = { 0 };
-	bool old_ok;
+	int r = -1;
 
-	if (!now || !old)
-		return perr_set(e, ENOMEM, "limits");
-	if (limits_from_params(&rec->params, rec->name, now, e) < 0)
-		return -1;
-	old_ok = limits_from_params(before, rec->name, old, &ignore) == 0;
-	if (!old_ok)
-		old->nwatch = 0;
-	return apply_limits_with(rec, now, old, old_ok, e);
+	if (!now || !old) {
+		perr_set(e, ENOMEM, "limits");
+	} else if (limits_from_params(&rec->params, rec->name, now, e) == 0) {
+		bool old_ok = limits_from_params(before, rec->name, old, &ignore) == 0;
+		if (!old_ok)
+			old->nwatch = 0;
+		r = apply_limits_with(rec, now, old, old_ok, e);
+	}
+	free(now);
+	free(old);
+	return r;
 }
 
 /* Parameters only creation sets are refused before anything changes. */
@@ -254,7 +257,7 @@ out:
 int jail_modify_rules(const char *key, jail_rules_edit edit, void *arg, struct paramset *ret_ps,
 		      struct jail_record *rec, struct perr *e)
 {
-	_cleanup_free_ struct rctl_rule *rules = calloc(LIMITS_MAX_RULES, sizeof(*rules));
+	struct rctl_rule *rules = calloc(LIMITS_MAX_RULES, sizeof(*rules));
 	struct registry reg;
 	bool gone = false, found;
 	size_t n = 0;
@@ -262,8 +265,10 @@ int jail_modify_rules(const char *key, jail_rules_edit edit, void *arg, struct p
 
 	if (!rules)
 		return perr_set(e, ENOMEM, "rules");
-	if (registry_open(&reg, true, e) < 0)
+	if (registry_open(&reg, true, e) < 0) {
+		free(rules);
 		return -1;
+	}
 	/* Read, edit and write under one lock: two rctl -a at once both land. */
 	r = jail_find_locked(&reg, key, rec, e);
 	found = r == 0;
@@ -276,6 +281,7 @@ int jail_modify_rules(const char *key, jail_rules_edit edit, void *arg, struct p
 	if (r == 0)
 		r = modify_locked(&reg, rec, ret_ps, &gone, e);
 	registry_close(&reg);
+	free(rules);
 	if (r < 0 && found)
 		record_free(rec);
 	if (r == 0 && gone)

@@ -81,7 +81,7 @@ static __attribute__((noreturn)) void child_main(const struct ns_task *t, int so
 
 int ns_run(const struct ns_task *t, struct ns_reply *ret, struct perr *e)
 {
-	_cleanup_free_ struct ns_wire *w = calloc(1, sizeof(*w));
+	struct ns_wire wire, *w = &wire;
 	_cleanup_close_ int sock = -1;
 	int pair[2], fd = -1, status;
 	ssize_t n;
@@ -91,8 +91,6 @@ int ns_run(const struct ns_task *t, struct ns_reply *ret, struct perr *e)
 		ret->len = 0;
 		ret->fd = -1;
 	}
-	if (!w)
-		return perr_set(e, ENOMEM, "%s", t->what);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
 		return perr_set(e, errno, "%s: socketpair", t->what);
 	fflush(NULL);
