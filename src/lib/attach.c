@@ -52,7 +52,8 @@ static void build_login_env(char **env, size_t n, char store[][300], const struc
 	snprintf(store[i], 300, "SHELL=%s", c->shell), env[i] = store[i], i++;
 	snprintf(store[i], 300, "USER=%s", c->name), env[i] = store[i], i++;
 	snprintf(store[i], 300, "LOGNAME=%s", c->name), env[i] = store[i], i++;
-	snprintf(store[i], 300, "PATH=/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin"), env[i] = store[i], i++;
+	snprintf(store[i], 300, "PATH=/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin"), env[i] = store[i],
+												      i++;
 	if (term && i < n - 1)
 		snprintf(store[i], 300, "TERM=%s", term), env[i] = store[i], i++;
 	env[i] = NULL;
@@ -83,7 +84,7 @@ static int exec_search(const char *file, char *const argv[], char *const envp[])
 	}
 	if (!path)
 		path = "/bin:/usr/bin";
-	for (const char *p = path, *end; ; p = end + 1) {
+	for (const char *p = path, *end;; p = end + 1) {
 		struct stat st;
 		end = strchrnul(p, ':');
 		/* An empty entry is the current directory, as for execvp. */
@@ -99,8 +100,8 @@ static int exec_search(const char *file, char *const argv[], char *const envp[])
 	return found ? found : ENOENT;
 }
 
-static __attribute__((noreturn)) void run_command(const struct jail_exec *x, const struct jail_cred *cred,
-						  char **envp, int errfd)
+static __attribute__((noreturn)) void run_command(const struct jail_exec *x, const struct jail_cred *cred, char **envp,
+						  int errfd)
 {
 	struct perr e = { 0 };
 	char *shargv[4];
@@ -228,7 +229,8 @@ static __attribute__((noreturn)) void exec_child(struct exec_child_args *a)
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		signal(forwarded[i], SIG_DFL);
 	if (enter_jail(a, &e) < 0 || choose_cred(a->x, a->host_cred, &cred, &e) < 0 ||
-	    (a->x->out_fd > 0 && redirect_to_log(a->x->out_fd, &e) < 0) || (a->tty && attach_terminal(errfd, &a->tty, &e) < 0))
+	    (a->x->out_fd > 0 && redirect_to_log(a->x->out_fd, &e) < 0) ||
+	    (a->tty && attach_terminal(errfd, &a->tty, &e) < 0))
 		exec_fail(errfd, &e);
 	/* The error channel becomes fd 3, the one descriptor jail_make_process keeps. */
 	if (errfd != 3) {
@@ -399,7 +401,10 @@ static int timeout_error(const struct jail_exec *x, struct perr *e)
 	if (errno != ETIMEDOUT)
 		return perr_set(e, errno, "wait");
 	return perr_setx(e, ETIMEDOUT, "%s: timed out after %ld s",
-			 x->shell_cmd ? x->shell_cmd : x->argv ? x->argv[0] : "shell", x->timeout);
+			 x->shell_cmd ? x->shell_cmd
+			 : x->argv    ? x->argv[0]
+				      : "shell",
+			 x->timeout);
 }
 
 int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, const struct jail_hold *hold,

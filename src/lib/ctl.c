@@ -29,8 +29,7 @@ int ctl_listen(int jid, struct perr *e)
 		return perr_set(e, errno, "control socket");
 	ctl_addr(jid, &sa);
 	unlink(sa.sun_path);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(sa.sun_path, 0600) < 0 ||
-	    listen(fd, 64) < 0)
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(sa.sun_path, 0600) < 0 || listen(fd, 64) < 0)
 		return perr_set(e, errno, "control socket %s", sa.sun_path);
 	return TAKE_FD(fd);
 }

@@ -56,9 +56,9 @@ struct create {
 	struct mount_plan mounts;
 	struct registry reg;
 	int pathfd, exefd;
-	long want;                /* the jid asked for, 0 for any */
-	int hold[2];              /* [0] the creator's hold, [1] jailinit's end */
-	int pidfd;                /* jailinit, while it is being set up */
+	long want;   /* the jid asked for, 0 for any */
+	int hold[2]; /* [0] the creator's hold, [1] jailinit's end */
+	int pidfd;   /* jailinit, while it is being set up */
 };
 
 static int open_path(const char *path, struct perr *e)
@@ -111,7 +111,8 @@ static int check_all(struct create *c, struct perr *e)
 	if (param_str(ps, P_JID))
 		c->want = param_int(ps, P_JID);
 	name = param_str(ps, P_NAME);
-	if (name && jail_check_name(name, (int)c->want, e) < 0 && (c->want > 0 || !parse_long(name, 1, 999999, &c->want)))
+	if (name && jail_check_name(name, (int)c->want, e) < 0 &&
+	    (c->want > 0 || !parse_long(name, 1, 999999, &c->want)))
 		return -1;
 	if ((name && limits_merge_conf(ps, name, e) < 0) || limits_from_params(ps, name ? name : "", &c->lim, e) < 0 ||
 	    jailnet_settle(ps, e) < 0)
@@ -250,11 +251,13 @@ static int make_active(struct create *c, struct perr *e)
 	return 0;
 }
 
+/* clang-format off */
 static int (*const make_steps[PH__COUNT])(struct create *, struct perr *) = {
 	[PH_RECORD] = make_record, [PH_CGROUP] = make_cgroup, [PH_HOSTNET] = make_hostnet,
 	[PH_INIT] = make_init,     [PH_LIMITS] = make_limits, [PH_VNET] = make_vnet,
 	[PH_ACTIVE] = make_active,
 };
+/* clang-format on */
 
 /* Forward through the phases; a failing one is undone with all before it (each undo skips what is not there). */
 static int make_phases(struct create *c, struct perr *e)
@@ -394,6 +397,7 @@ static int step_poststart(struct start *s, struct perr *e)
 	return hooks_host(s->rec, P_EXEC_POSTSTART, e);
 }
 
+/* clang-format off */
 static const struct start_step {
 	int (*run)(struct start *s, struct perr *e);
 	void (*undo)(struct start *s);
@@ -405,6 +409,7 @@ static const struct start_step {
 	{ step_command, NULL },
 	{ step_poststart, NULL },
 };
+/* clang-format on */
 
 int jail_start(const struct paramset *ps, const struct jail_exec *x, struct jail_record *rec, struct perr *e)
 {
@@ -439,7 +444,7 @@ struct stop {
 	bool hooks;
 	struct jail_record *rec;
 	struct registry reg;
-	struct perr first;  /* the first stop command that failed: reported, but the jail goes */
+	struct perr first; /* the first stop command that failed: reported, but the jail goes */
 	struct perr *e;
 };
 
@@ -478,7 +483,8 @@ static void stop_children(struct stop *s)
 	size_t n = 0;
 	struct perr e = { 0 };
 
-	if (param_int(&s->rec->params, P_CHILDREN_CUR) <= 0 || jail_list_children(&s->reg, s->rec->jid, &kids, &n, &e) < 0)
+	if (param_int(&s->rec->params, P_CHILDREN_CUR) <= 0 ||
+	    jail_list_children(&s->reg, s->rec->jid, &kids, &n, &e) < 0)
 		return;
 	/* The stop takes stop.timeout: other jails' commands must not wait for it. */
 	registry_unlock(&s->reg);

@@ -126,11 +126,13 @@ static void undo_record(struct registry *reg, const struct jail_record *rec)
 		(void)jail_count_child(reg, (int)param_int(&rec->params, P_PARENT), -1, &ignore);
 }
 
+/* clang-format off */
 static void (*const undo_steps[PH__COUNT])(struct registry *, const struct jail_record *) = {
 	[PH_RECORD] = undo_record,   [PH_CGROUP] = undo_cgroup, [PH_HOSTNET] = undo_hostnet,
 	[PH_INIT] = undo_init,       [PH_LIMITS] = NULL,        [PH_VNET] = undo_vnet,
 	[PH_ACTIVE] = undo_active,
 };
+/* clang-format on */
 
 void jail_undo(struct registry *reg, const struct jail_record *rec, enum jail_phase done)
 {

@@ -36,8 +36,12 @@ static int set_uts(const struct jail_record *rec, int id, const char *value, str
 {
 	_cleanup_close_ int pidfd = jail_open_init(rec);
 	struct uts_change u = { .id = id, .value = value };
-	struct ns_task t = { .nsfd = pidfd, .nstypes = CLONE_NEWUTS, .euid = (uid_t)-1, .what = param_table[id].name,
-			     .fn = set_uts_here, .arg = &u };
+	struct ns_task t = { .nsfd = pidfd,
+			     .nstypes = CLONE_NEWUTS,
+			     .euid = (uid_t)-1,
+			     .what = param_table[id].name,
+			     .fn = set_uts_here,
+			     .arg = &u };
 	struct perr why = { 0 };
 
 	if (pidfd < 0)
@@ -159,7 +163,8 @@ static int change_one(struct registry *reg, struct jail_record *rec, const struc
 		return -1;
 	/* Its own processes would have to leave its cgroup for a leaf while running (cgpath.h). */
 	if (i == P_CHILDREN_MAX && param_int(ps, i) > 0 && !rec->cg.leaf)
-		return perr_setx(e, EPERM, "children.max: a jail created with children.max=0 cannot have child jails; "
+		return perr_setx(e, EPERM,
+				 "children.max: a jail created with children.max=0 cannot have child jails; "
 				 "set children.max when it is created");
 	if (i == P_PERSIST) {
 		int r = set_persist(rec, strcmp(v, "true") == 0, e);

@@ -22,9 +22,9 @@ struct ns_reply {
 };
 
 struct ns_task {
-	int nsfd;       /* pidfd of a process in the namespaces, or a namespace fd */
-	int nstypes;    /* CLONE_NEW* to join */
-	uid_t euid;     /* effective uid to take there; (uid_t)-1 keeps root's */
+	int nsfd;         /* pidfd of a process in the namespaces, or a namespace fd */
+	int nstypes;      /* CLONE_NEW* to join */
+	uid_t euid;       /* effective uid to take there; (uid_t)-1 keeps root's */
 	const char *what; /* for the message when joining fails */
 	/* Runs in the child; returns 0 or -1 with e set. */
 	int (*fn)(void *arg, struct ns_reply *out, struct perr *e);

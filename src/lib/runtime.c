@@ -45,7 +45,7 @@ static int check_cgroup(const char *c, struct perr *e)
 	if (n == 0 || n > 64 || c[0] == '.' || digits == n ||
 	    strspn(c, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != n)
 		return perr_setx(e, EINVAL, "PRISON_CGROUP \"%s\": not a cgroup name (letters, digits, '.', '_', '-')",
-				c);
+				 c);
 	return 0;
 }
 

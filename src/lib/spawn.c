@@ -103,11 +103,11 @@ void mount_plan_free(struct mount_plan *p)
 /* ---- the child: PID 1 of the new namespaces, root of the jail's user namespace ---- */
 
 struct init_child {
-	int sync;       /* to the creator: 'E'+text on error, 'R' just before exec */
-	int listen;     /* control socket, becomes fd 3 of jailinit */
-	int hold;       /* creator's hold, becomes fd 4 */
-	int exe;        /* jailinit binary, O_PATH */
-	int log;        /* exec.consolelog for jailinit's output, or -1 */
+	int sync;   /* to the creator: 'E'+text on error, 'R' just before exec */
+	int listen; /* control socket, becomes fd 3 of jailinit */
+	int hold;   /* creator's hold, becomes fd 4 */
+	int exe;    /* jailinit binary, O_PATH */
+	int log;    /* exec.consolelog for jailinit's output, or -1 */
 	const struct jail_record *rec;
 	struct jail_policy policy;
 	const struct jail_filter *filter;
@@ -148,9 +148,12 @@ static int child_build_jail(struct init_child *c, int rootfd, struct perr *e)
 {
 	const struct paramset *ps = &c->rec->params;
 	const char *host = param_str(ps, P_HOSTNAME), *domain = param_str(ps, P_DOMAINNAME);
-	struct mount_setup ms = { .rootfd = rootfd, .mqueue = jail_policy_private_ipc(&c->policy),
-				  .own_net = jailnet_vnet(ps), .devfs_ruleset = (int)param_int(ps, P_DEVFS_RULESET),
-				  .extra = c->mounts, .nextra = c->nmounts };
+	struct mount_setup ms = { .rootfd = rootfd,
+				  .mqueue = jail_policy_private_ipc(&c->policy),
+				  .own_net = jailnet_vnet(ps),
+				  .devfs_ruleset = (int)param_int(ps, P_DEVFS_RULESET),
+				  .extra = c->mounts,
+				  .nextra = c->nmounts };
 
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		return perr_set(e, errno, "become root of the jail");
@@ -313,8 +316,7 @@ static int wait_ready(int sync, int pidfd, struct perr *e)
 }
 
 /* The child's descriptors and flags, opened before the clone. */
-static int prepare_child(const struct spawn_req *req, struct init_child *c, unsigned long long *flags,
-			 struct perr *e)
+static int prepare_child(const struct spawn_req *req, struct init_child *c, unsigned long long *flags, struct perr *e)
 {
 	const struct jail_record *rec = req->rec;
 
@@ -345,8 +347,14 @@ int spawn_init(const struct spawn_req *req, struct perr *e)
 {
 	struct jail_record *rec = req->rec;
 	_cleanup_watch_handles_ struct watch_handles watch = { 0 };
-	struct init_child c = { .rec = rec, .hold = req->hold, .exe = req->exefd, .watch = &watch, .log = -1,
-				.listen = -1, .mounts = req->mounts->m, .nmounts = req->mounts->n };
+	struct init_child c = { .rec = rec,
+				.hold = req->hold,
+				.exe = req->exefd,
+				.watch = &watch,
+				.log = -1,
+				.listen = -1,
+				.mounts = req->mounts->m,
+				.nmounts = req->mounts->n };
 	_cleanup_close_ int cgfd = -1, sync_host = -1;
 	unsigned long long flags = 0;
 	int sync[2], pidfd = -1;
