@@ -183,7 +183,7 @@ int jail_usage(const struct jail_record *rec, uint64_t out[R__COUNT], struct per
 
 	memset(out, 0, sizeof(uint64_t) * R__COUNT);
 	if (pidfd < 0)
-		return perr_set(e, 0, "jail \"%s\" not found", rec->name);
+		return perr_setx(e, ENOENT, "jail \"%s\" not found", rec->name);
 	t0 = now_ns();
 	cg_usage(&rec->cg, &a);
 	if (per_process(&rec->cg, out, &rss) < 0)
