@@ -38,16 +38,13 @@ static uint64_t status_kb(const char *status, const char *key)
 
 static int count_entries(int dirfd)
 {
-	DIR *d = opendir_at(dirfd);
+	_cleanup_closedir_ DIR *d = opendir_at(dirfd);
 	struct dirent *de;
 	int n = 0;
 
-	if (!d)
-		return 0;
-	while ((de = readdir(d)))
+	while (d && (de = readdir(d)))
 		if (de->d_name[0] != '.')
 			n++;
-	closedir(d);
 	return n;
 }
 
