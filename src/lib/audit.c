@@ -59,12 +59,13 @@ static void append_line(const char *jail, const char *line)
 {
 	_cleanup_close_ int fd = audit_open_log(jail);
 	size_t len = strlen(line);
-	_cleanup_free_ char *buf = fd >= 0 ? malloc(len + 2) : NULL;
+	char *buf;
 
-	if (!buf)
+	if (fd < 0 || !(buf = malloc(len + 2)))
 		return;
 	snprintf(buf, len + 2, "%s\n", line);
 	(void)write_all(fd, buf, len + 1);
+	free(buf);
 }
 
 void audit_event(const char *event, const char *jail, int jid, const struct paramset *ps, char *const *argv,
