@@ -54,6 +54,20 @@ int audit_open_log(const char *jail)
 	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
 }
 
+/* line and a newline at the end of the jail's log, in one write: appends from concurrent commands do not interleave. */
+static void append_line(const char *jail, const char *line)
+{
+	_cleanup_close_ int fd = audit_open_log(jail);
+	size_t len = strlen(line);
+	char *buf;
+
+	if (fd < 0 || !(buf = malloc(len + 2)))
+		return;
+	snprintf(buf, len + 2, "%s\n", line);
+	(void)write_all(fd, buf, len + 1);
+	free(buf);
+}
+
 void audit_event(const char *event, const char *jail, int jid, const struct paramset *ps, char *const *argv,
 		 const char *error)
 {
@@ -94,19 +108,6 @@ void audit_event(const char *event, const char *jail, int jid, const struct para
 	syslog(error ? LOG_WARNING : LOG_NOTICE, "%s", line);
 	closelog();
 
-	{
-		int fd = audit_open_log(jail);
-		if (fd >= 0) {
-			/* One write per line: appends from concurrent commands do not interleave. */
-			size_t len = strlen(line);
-			char *buf = malloc(len + 2);
-			if (buf) {
-				snprintf(buf, len + 2, "%s\n", line);
-				(void)write_all(fd, buf, len + 1);
-				free(buf);
-			}
-			close(fd);
-		}
-	}
+	append_line(jail, line);
 	json_object_put(o);
 }

@@ -28,6 +28,12 @@
 
 /* v1 names: the io controller is blkio there. */
 static const char *const v1_names[CGC__COUNT] = { "memory", "pids", "cpu", "cpuset", "blkio" };
+/*
+ * Where the host mounts each v1 hierarchy: a process-wide discovery cache of
+ * the host's layout, read once from /proc/self/mounts.  It describes the
+ * machine, not a call or a jail, and no prison command remounts cgroups, so
+ * file-level state is right here.
+ */
 static char mounts[CGC__COUNT][256];
 
 static const char *v1_name(enum cg_controller c)
@@ -38,7 +44,7 @@ static bool scanned;
 
 static void scan_mounts(void)
 {
-	FILE *f;
+	_cleanup_fclose_ FILE *f = NULL;
 	struct mntent m, *p;
 	char buf[1024];
 
@@ -53,7 +59,6 @@ static void scan_mounts(void)
 			for (int c = 0; c < CGC__COUNT; c++)
 				if (!mounts[c][0] && hasmntopt(p, v1_names[c]))
 					snprintf(mounts[c], sizeof(mounts[c]), "%s", p->mnt_dir);
-	endmntent(f);
 }
 
 static bool v1_has(enum cg_controller c)
@@ -150,7 +155,7 @@ static int make_dirs(enum cg_controller c, const struct cg_path *cg, bool *made,
 
 	*made = false;
 	if (path_of(c, NULL, path, sizeof(path)) < 0)
-		return perr_set(e, 0, "no v1 %s hierarchy", v1_name(c));
+		return perr_setx(e, ENOTSUP, "no v1 %s hierarchy", v1_name(c));
 	top = open(mounts[c], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (make_one(c, path, top, &top_made, e) < 0)
 		return -1;
@@ -216,9 +221,9 @@ static int apply_memory(int dir, const struct cg_limits *l, struct perr *e)
 	bool memsw = faccessat(dir, "memory.memsw.limit_in_bytes", F_OK, 0) == 0;
 
 	if (l->swap_max != CG_UNLIMITED && !memsw)
-		return perr_set(e, 0, "swapuse: this kernel keeps no swap account (swapaccount=1)");
+		return perr_setx(e, ENOTSUP, "swapuse: this kernel keeps no swap account (swapaccount=1)");
 	if (l->swap_max != CG_UNLIMITED && l->memory_max == CG_UNLIMITED)
-		return perr_set(e, 0, "swapuse: cgroup v1 limits memory and swap together, so it needs a memoryuse limit too");
+		return perr_setx(e, EINVAL, "swapuse: cgroup v1 limits memory and swap together, so it needs a memoryuse limit too");
 	/* memsw may never be below the memory limit: lift it, set memory, then lower it. */
 	if (memsw && knob(dir, "memory.memsw.limit_in_bytes", "-1", e) < 0)
 		return -1;
@@ -263,7 +268,7 @@ static int adopt_children(const struct cg_path *cg, enum cg_controller c, struct
 	_cleanup_close_ int v2 = cg->leaf ? cgroup_open(cg, e) : -1;
 	struct cg_limits none;
 	struct dirent *de;
-	DIR *d;
+	_cleanup_closedir_ DIR *d = NULL;
 	int r = 0;
 
 	if (!cg->leaf)
@@ -286,84 +291,115 @@ static int adopt_children(const struct cg_path *cg, enum cg_controller c, struct
 		else
 			r = -1;
 	}
-	closedir(d);
 	return r;
+}
+
+static int apply_pids(int dir, const struct cg_limits *l, struct perr *e)
+{
+	char v[64];
+
+	if (l->pids_max == CG_UNLIMITED)
+		snprintf(v, sizeof(v), "max");
+	else
+		snprintf(v, sizeof(v), "%llu", (unsigned long long)l->pids_max);
+	return knob(dir, "pids.max", v, e);
+}
+
+static int apply_cpu(int dir, const struct cg_limits *l, struct perr *e)
+{
+	/* cgroup2's weight 100 is v1's 1024 shares. */
+	unsigned long long shares = (unsigned long long)l->cpu_weight * 1024 / 100;
+	char v[64];
+
+	snprintf(v, sizeof(v), "%llu", shares < 2 ? 2ULL : shares);
+	if (knob(dir, "cpu.shares", v, e) < 0)
+		return -1;
+	snprintf(v, sizeof(v), "%llu", CG_CPU_PERIOD_US);
+	if (knob(dir, "cpu.cfs_period_us", v, e) < 0)
+		return -1;
+	fmt_v1(v, sizeof(v), l->cpu_quota_us);
+	return knob(dir, "cpu.cfs_quota_us", v, e);
+}
+
+static int apply_cpuset(int dir, const struct cg_path *cg, const struct cg_limits *l, struct perr *e)
+{
+	_cleanup_close_ int container = open_container(CGC_CPUSET, cg);
+	_cleanup_close_ int leaf = cg->leaf ? open_procs(CGC_CPUSET, cg) : -1;
+	struct perr ignore = { 0 };
+	int r = 0;
+
+	/* The leaf first when the set shrinks (v1 keeps a child inside its parent), after when it grows. */
+	if (leaf >= 0 && l->cpus[0])
+		(void)knob(leaf, "cpuset.cpus", l->cpus, &ignore);
+	if (l->cpus[0])
+		r = knob(dir, "cpuset.cpus", l->cpus, e);
+	else if (container >= 0)
+		r = cpuset_inherit(container, dir, e);
+	if (r == 0 && leaf >= 0)
+		r = cpuset_inherit(dir, leaf, e);
+	return r;
+}
+
+static int apply_controller(int dir, const struct cg_path *cg, enum cg_controller c, const struct cg_limits *l,
+			    struct perr *e)
+{
+	switch (c) {
+	case CGC_MEMORY:
+		return apply_memory(dir, l, e);
+	case CGC_PIDS:
+		return apply_pids(dir, l, e);
+	case CGC_CPU:
+		return apply_cpu(dir, l, e);
+	case CGC_CPUSET:
+		return apply_cpuset(dir, cg, l, e);
+	case CGC_IO:
+		return apply_io(dir, l, e);
+	case CGC__COUNT:
+		break;
+	}
+	return 0;
+}
+
+/* The parent's cgroup of c first: making it gives this jail one too (adopt_children). */
+static int apply_parent_first(const struct cg_path *cg, enum cg_controller c, struct perr *e)
+{
+	struct cg_path parent;
+	struct cg_limits none;
+
+	if (!cg_path_parent(cg, &parent) || cg_v1.in_use(&parent, c))
+		return 0;
+	cg_limits_init(&none);
+	return v1_apply(&parent, c, &none, e);
+}
+
+/* A cgroup just made: the jail's processes and the jails below it move in. */
+static int populate_new(const struct cg_path *cg, enum cg_controller c, struct perr *e)
+{
+	_cleanup_close_ int procs = open_procs(c, cg);
+
+	if (procs < 0)
+		return perr_set(e, errno, "v1 %s cgroup of jail %d", v1_name(c), cg->jid);
+	if (move_procs(cg, procs, e) < 0)
+		return -1;
+	return adopt_children(cg, c, e);
 }
 
 static int v1_apply(const struct cg_path *cg, enum cg_controller c, const struct cg_limits *l, struct perr *e)
 {
 	_cleanup_close_ int dir = -1;
-	struct cg_path parent;
-	char v[64], path[512];
+	char path[512];
 	bool made = false;
-	int r = 0;
+	int r;
 
-	/* The parent's cgroup first: making it gives this jail one too (adopt_children). */
-	if (cg_path_parent(cg, &parent) && !cg_v1.in_use(&parent, c)) {
-		struct cg_limits none;
-		cg_limits_init(&none);
-		if (v1_apply(&parent, c, &none, e) < 0)
-			return -1;
-	}
-	if (make_dirs(c, cg, &made, e) < 0)
+	if (apply_parent_first(cg, c, e) < 0 || make_dirs(c, cg, &made, e) < 0)
 		return -1;
 	dir = open_cg(c, cg->dir);
-	if (dir < 0) {
+	if (dir < 0)
 		r = perr_set(e, errno, "v1 %s cgroup of jail %d", v1_name(c), cg->jid);
-		goto out;
-	}
-	switch (c) {
-	case CGC_MEMORY:
-		r = apply_memory(dir, l, e);
-		break;
-	case CGC_PIDS:
-		if (l->pids_max == CG_UNLIMITED)
-			snprintf(v, sizeof(v), "max");
-		else
-			snprintf(v, sizeof(v), "%llu", (unsigned long long)l->pids_max);
-		r = knob(dir, "pids.max", v, e);
-		break;
-	case CGC_CPU:
-		/* cgroup2's weight 100 is v1's 1024 shares. */
-		snprintf(v, sizeof(v), "%llu", (unsigned long long)l->cpu_weight * 1024 / 100 < 2 ? 2ULL
-				: (unsigned long long)l->cpu_weight * 1024 / 100);
-		r = knob(dir, "cpu.shares", v, e);
-		snprintf(v, sizeof(v), "%llu", CG_CPU_PERIOD_US);
-		if (r == 0)
-			r = knob(dir, "cpu.cfs_period_us", v, e);
-		fmt_v1(v, sizeof(v), l->cpu_quota_us);
-		if (r == 0)
-			r = knob(dir, "cpu.cfs_quota_us", v, e);
-		break;
-	case CGC_CPUSET: {
-		_cleanup_close_ int container = open_container(c, cg);
-		_cleanup_close_ int leaf = cg->leaf ? open_procs(c, cg) : -1;
-		struct perr ignore = { 0 };
-		/* The leaf first when the set shrinks (v1 keeps a child inside its parent), after when it grows. */
-		if (leaf >= 0 && l->cpus[0])
-			(void)knob(leaf, "cpuset.cpus", l->cpus, &ignore);
-		if (l->cpus[0])
-			r = knob(dir, "cpuset.cpus", l->cpus, e);
-		else if (container >= 0)
-			r = cpuset_inherit(container, dir, e);
-		if (r == 0 && leaf >= 0)
-			r = cpuset_inherit(dir, leaf, e);
-		break;
-	}
-	case CGC_IO:
-		r = apply_io(dir, l, e);
-		break;
-	case CGC__COUNT:
-		break;
-	}
-	if (r == 0 && made) {
-		_cleanup_close_ int procs = open_procs(c, cg);
-		r = procs < 0 ? perr_set(e, errno, "v1 %s cgroup of jail %d", v1_name(c), cg->jid)
-			      : move_procs(cg, procs, e);
-		if (r == 0)
-			r = adopt_children(cg, c, e);
-	}
-out:
+	else
+		r = apply_controller(dir, cg, c, l, e);
+	if (r == 0 && made)
+		r = populate_new(cg, c, e);
 	if (r < 0 && made && path_of(c, cg->dir, path, sizeof(path)) == 0)
 		(void)cgroup_rmdir_tree(path);
 	return r;

@@ -35,7 +35,7 @@ static int open_dir(const char *rel, struct perr *e)
 	int fd;
 
 	if (!root)
-		return perr_set(e, 0, "no cgroup2 hierarchy");
+		return perr_setx(e, ENOTSUP, "no cgroup2 hierarchy");
 	if (rel)
 		snprintf(path, sizeof(path), "%s/%s/%s", root, runtime_cgroup(), rel);
 	else
@@ -158,7 +158,7 @@ static int v2_apply(const struct cg_path *cg, enum cg_controller c, const struct
 		if (faccessat(dir, "memory.swap.max", F_OK, 0) == 0)
 			return knob(dir, "memory.swap.max", v, e);
 		if (l->swap_max != CG_UNLIMITED)
-			return perr_set(e, 0, "swapuse: this kernel keeps no swap account (memory.swap.max)");
+			return perr_setx(e, ENOTSUP, "swapuse: this kernel keeps no swap account (memory.swap.max)");
 		return 0;
 	case CGC_PIDS:
 		fmt_max(v, sizeof(v), l->pids_max);

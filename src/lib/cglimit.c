@@ -70,7 +70,7 @@ int cg_apply_all(const struct cg_path *cg, const struct cg_limits *l, struct per
 		if (!b) {
 			/* Fair share is best effort; a limit that cannot be set is an error. */
 			if (cg_needs(l, (enum cg_controller)c) && c != CGC_CPU)
-				return perr_set(e, 0, "this host has no %s cgroup controller, in either cgroup layout",
+				return perr_setx(e, ENOTSUP, "this host has no %s cgroup controller, in either cgroup layout",
 						controller_names[c]);
 			continue;
 		}
@@ -110,7 +110,7 @@ void cg_destroy(const struct cg_path *cg)
 int cg_list_disks(char (*devs)[16], int max)
 {
 	_cleanup_close_ int blk = open("/sys/block", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d;
+	_cleanup_closedir_ DIR *d = NULL;
 	struct dirent *de;
 	int n = 0;
 
@@ -136,7 +136,6 @@ int cg_list_disks(char (*devs)[16], int max)
 			continue;
 		snprintf(devs[n++], 16, "%ld:%ld", maj, min);
 	}
-	closedir(d);
 	return n;
 }
 
@@ -146,7 +145,7 @@ int cg_check_cpus(const char *list, struct perr *e)
 	char buf[256], *save = NULL;
 
 	if (strlen(list) >= sizeof(buf))
-		return perr_set(e, 0, "cpuset.cpus: list too long");
+		return perr_setx(e, EOVERFLOW, "cpuset.cpus: list too long");
 	snprintf(buf, sizeof(buf), "%s", list);
 	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		char *dash = strchr(t, '-');
@@ -154,10 +153,10 @@ int cg_check_cpus(const char *list, struct perr *e)
 		if (dash)
 			*dash = '\0';
 		if (!parse_long(t, 0, ncpu - 1, &lo) || !parse_long(dash ? dash + 1 : t, 0, ncpu - 1, &hi) || hi < lo)
-			return perr_set(e, 0, "cpuset.cpus: \"%s\" is not a list of CPUs 0 to %ld such as 0-1,3", list,
+			return perr_setx(e, EINVAL, "cpuset.cpus: \"%s\" is not a list of CPUs 0 to %ld such as 0-1,3", list,
 					ncpu - 1);
 	}
 	if (!list[0])
-		return perr_set(e, 0, "cpuset.cpus: empty list");
+		return perr_setx(e, EINVAL, "cpuset.cpus: empty list");
 	return 0;
 }

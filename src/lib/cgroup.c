@@ -17,6 +17,11 @@
 #define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
 
+/*
+ * Where the host mounts its cgroup2 tree: a process-wide discovery cache of
+ * the host's layout, found once by statfs.  It belongs to the machine, not
+ * to a call or a jail, so it is file-level state.
+ */
 static char unified_root[256];
 
 const char *cgroup_unified_root(struct perr *e)
@@ -31,7 +36,7 @@ const char *cgroup_unified_root(struct perr *e)
 			snprintf(unified_root, sizeof(unified_root), "%s", candidates[i]);
 			return unified_root;
 		}
-	perr_set(e, 0, "no cgroup2 hierarchy is mounted (mount -t cgroup2 none /sys/fs/cgroup/unified)");
+	perr_setx(e, ENOTSUP, "no cgroup2 hierarchy is mounted (mount -t cgroup2 none /sys/fs/cgroup/unified)");
 	return NULL;
 }
 
@@ -102,12 +107,9 @@ int cgroup_open_procs(const struct cg_path *cg, struct perr *e)
 bool cgroup_exists(const struct cg_path *cg)
 {
 	struct perr e = { 0 };
-	int fd = cgroup_open(cg, &e);
+	_cleanup_close_ int fd = cgroup_open(cg, &e);
 
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
+	return fd >= 0;
 }
 
 int cgroup_kill(const struct cg_path *cg, struct perr *e)
@@ -143,19 +145,16 @@ static bool populated(int eventsfd)
 
 int cgroup_rmdir_tree(const char *path)
 {
-	DIR *d = opendir(path);
+	_cleanup_closedir_ DIR *d = opendir(path);
 	struct dirent *de;
 
 	/* A cgroup's files go with it; only its child cgroups must go first. */
-	if (d) {
-		while ((de = readdir(d))) {
-			char sub[1024];
-			if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-				continue;
-			snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
-			(void)cgroup_rmdir_tree(sub);
-		}
-		closedir(d);
+	while (d && (de = readdir(d))) {
+		char sub[1024];
+		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
+		(void)cgroup_rmdir_tree(sub);
 	}
 	return rmdir(path);
 }
@@ -219,11 +218,25 @@ struct cg_list {
 	size_t n, cap;
 };
 
+static int cg_list_push(struct cg_list *l, const struct cg_path *p)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct cg_path *nv = realloc(l->v, cap * sizeof(*nv));
+		if (!nv)
+			return -1;
+		l->v = nv;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *p;
+	return 0;
+}
+
 /* Numbered directories below rel (prison/ itself for ""), depth first, parents first. */
 static int walk(const char *root, const char *rel, struct cg_list *l, int depth)
 {
 	char path[512];
-	DIR *d;
+	_cleanup_closedir_ DIR *d = NULL;
 	struct dirent *de;
 	int r = 0;
 
@@ -242,20 +255,12 @@ static int walk(const char *root, const char *rel, struct cg_list *l, int depth)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s/%s/" CG_LEAF, root, runtime_cgroup(), sub);
 		p.leaf = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-		if (l->n == l->cap) {
-			struct cg_path *nv = realloc(l->v, (l->cap = l->cap ? l->cap * 2 : 16) * sizeof(*nv));
-			if (!nv) {
-				r = -1;
-				break;
-			}
-			l->v = nv;
-		}
-		l->v[l->n++] = p;
+		if (cg_list_push(l, &p) < 0)
+			return -1;
 		/* Only a jail that may have children has any: a flat jail costs no second readdir. */
 		if (p.leaf && depth < 16)
 			r = walk(root, sub, l, depth + 1);
 	}
-	closedir(d);
 	return r;
 }
 

@@ -43,6 +43,46 @@ static int parse_addrs(const struct paramset *ps, int id, int family, struct ipa
 	return n;
 }
 
+/* The errno that says what kind of failure a getaddrinfo error is. */
+static int gai_errno(int r)
+{
+	switch (r) {
+	case EAI_SYSTEM:
+		return errno;
+	case EAI_AGAIN:
+		return EAGAIN;
+	case EAI_MEMORY:
+		return ENOMEM;
+	default:
+		return ENOENT;
+	}
+}
+
+/* One resolved address, at the end of its family's list unless the list has it. */
+static void add_resolved(const struct addrinfo *a, char *v4, size_t len4, char *v6, size_t len6)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	if (a->ai_family == AF_INET &&
+	    inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)a->ai_addr)->sin_addr, buf, sizeof(buf)))
+		(void)csv_add_unique(v4, len4, buf);
+	else if (a->ai_family == AF_INET6 &&
+		 inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)a->ai_addr)->sin6_addr, buf, sizeof(buf)))
+		(void)csv_add_unique(v6, len6, buf);
+}
+
+/* Added to what was given, as FreeBSD does. */
+static int add_to_param(struct paramset *ps, int id, const char *found, struct perr *e)
+{
+	const char *have = param_str(ps, id);
+	char joined[8192];
+
+	if (!*found)
+		return 0;
+	snprintf(joined, sizeof(joined), "%s%s%s", have && *have ? have : "", have && *have ? "," : "", found);
+	return param_set(ps, id, joined, e);
+}
+
 /* jail -h / ip_hostname: every address host.hostname resolves to, the first of each family first. */
 static int resolve_hostname(struct paramset *ps, struct perr *e)
 {
@@ -52,32 +92,15 @@ static int resolve_hostname(struct paramset *ps, struct perr *e)
 	int r;
 
 	if (!host || !*host)
-		return perr_set(e, 0, "ip_hostname: no host.hostname to resolve");
+		return perr_setx(e, EINVAL, "ip_hostname: no host.hostname to resolve");
 	r = getaddrinfo(host, NULL, &hints, &res);
 	if (r != 0)
-		return perr_set(e, 0, "ip_hostname: %s: %s", host, gai_strerror(r));
-	for (struct addrinfo *a = res; a; a = a->ai_next) {
-		char buf[INET6_ADDRSTRLEN];
-		char *list = a->ai_family == AF_INET ? v4 : a->ai_family == AF_INET6 ? v6 : NULL;
-		size_t len = a->ai_family == AF_INET ? sizeof(v4) : sizeof(v6);
-		const void *addr = a->ai_family == AF_INET ? (const void *)&((struct sockaddr_in *)a->ai_addr)->sin_addr
-							   : (const void *)&((struct sockaddr_in6 *)a->ai_addr)->sin6_addr;
-		if (!list || !inet_ntop(a->ai_family, addr, buf, sizeof(buf)) || strstr(list, buf))
-			continue;
-		snprintf(list + strlen(list), len - strlen(list), "%s%s", *list ? "," : "", buf);
-	}
+		return perr_setx(e, gai_errno(r), "ip_hostname: %s: %s", host, gai_strerror(r));
+	for (struct addrinfo *a = res; a; a = a->ai_next)
+		add_resolved(a, v4, sizeof(v4), v6, sizeof(v6));
 	freeaddrinfo(res);
-	/* Added to what was given, as FreeBSD does. */
-	for (int k = 0; k < 2; k++) {
-		int id = k ? P_IP6_ADDR : P_IP4_ADDR;
-		const char *found = k ? v6 : v4, *have = param_str(ps, id);
-		char joined[8192];
-		if (!*found)
-			continue;
-		snprintf(joined, sizeof(joined), "%s%s%s", have && *have ? have : "", have && *have ? "," : "", found);
-		if (param_set(ps, id, joined, e) < 0)
-			return -1;
-	}
+	if (add_to_param(ps, P_IP4_ADDR, v4, e) < 0 || add_to_param(ps, P_IP6_ADDR, v6, e) < 0)
+		return -1;
 	return 0;
 }
 
@@ -89,46 +112,40 @@ static int settle_family(struct paramset *ps, int mode_id, int addr_id, bool vne
 	if (vnet) {
 		/* A stack of its own: every address of it is the jail's. */
 		if (mode && strcmp(mode, "new") != 0)
-			return perr_set(e, 0, "%s=%s: a vnet jail has a network stack of its own", param_table[mode_id].name, mode);
+			return perr_setx(e, EINVAL, "%s=%s: a vnet jail has a network stack of its own", param_table[mode_id].name, mode);
 		return param_set(ps, mode_id, "new", e);
 	}
 	if (!mode)
 		return param_set(ps, mode_id, has ? "new" : "disable", e);
 	if (has && strcmp(mode, "new") != 0)
-		return perr_set(e, 0, "%s: addresses need %s=new, not %s", param_table[addr_id].name,
+		return perr_setx(e, EINVAL, "%s: addresses need %s=new, not %s", param_table[addr_id].name,
 				param_table[mode_id].name, mode);
 	return 0;
 }
 
-int jailnet_settle(struct paramset *ps, struct perr *e)
+/* The vnet.* parameters need vnet; interface= is for the host's stack only. */
+static int check_vnet_only(const struct paramset *ps, bool vnet, struct perr *e)
 {
-	struct ipaddr a[SOCKADDR_MAX_ADDRS];
-	bool vnet = jailnet_vnet(ps);
-	const char *v = param_str(ps, P_VNET), *s;
+	static const int vnet_only[] = { P_VNET_INTERFACE, P_VNET_BRIDGE, P_VNET_DEFAULTROUTER, P_VNET_DEFAULTROUTER6 };
 
-	if (v && strcmp(v, "disable") == 0)
-		return perr_set(e, 0, "vnet: invalid value \"disable\" (expected new or inherit)");
-	if (param_bool(ps, P_IP_HOSTNAME) && resolve_hostname(ps, e) < 0)
-		return -1;
-	if (parse_addrs(ps, P_IP4_ADDR, AF_INET, a, SOCKADDR_MAX_ADDRS, e) < 0 ||
-	    parse_addrs(ps, P_IP6_ADDR, AF_INET6, a, SOCKADDR_MAX_ADDRS, e) < 0)
-		return -1;
-	if (settle_family(ps, P_IP4, P_IP4_ADDR, vnet, e) < 0 || settle_family(ps, P_IP6, P_IP6_ADDR, vnet, e) < 0)
-		return -1;
-	if (!vnet) {
-		static const int vnet_only[] = { P_VNET_INTERFACE, P_VNET_BRIDGE, P_VNET_DEFAULTROUTER, P_VNET_DEFAULTROUTER6 };
-		for (size_t i = 0; i < ARRAY_SIZE(vnet_only); i++)
-			if (given(ps, vnet_only[i]))
-				return perr_set(e, 0, "%s needs vnet", param_table[vnet_only[i]].name);
-	} else if (given(ps, P_INTERFACE)) {
-		return perr_set(e, 0, "interface: a vnet jail's addresses go on its own interfaces (vnet.bridge)");
-	}
-	if ((s = given(ps, P_INTERFACE)) && ifname_check(s, e) < 0)
-		return perr_prefix(e, "interface");
-	if ((s = given(ps, P_VNET_BRIDGE)) && ifname_check(s, e) < 0)
-		return perr_prefix(e, "vnet.bridge");
-	if ((s = given(ps, P_VNET_IFNAME)) && ifname_check(s, e) < 0)
-		return perr_prefix(e, "vnet.ifname");
+	if (vnet && given(ps, P_INTERFACE))
+		return perr_setx(e, EINVAL, "interface: a vnet jail's addresses go on its own interfaces (vnet.bridge)");
+	if (vnet)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(vnet_only); i++)
+		if (given(ps, vnet_only[i]))
+			return perr_setx(e, EINVAL, "%s needs vnet", param_table[vnet_only[i]].name);
+	return 0;
+}
+
+static int check_ifnames(const struct paramset *ps, struct perr *e)
+{
+	static const int single[] = { P_INTERFACE, P_VNET_BRIDGE, P_VNET_IFNAME };
+	const char *s;
+
+	for (size_t i = 0; i < ARRAY_SIZE(single); i++)
+		if ((s = given(ps, single[i])) && ifname_check(s, e) < 0)
+			return perr_prefix(e, "%s", param_table[single[i]].name);
 	if ((s = given(ps, P_VNET_INTERFACE))) {
 		char buf[1024], *save = NULL;
 		snprintf(buf, sizeof(buf), "%s", s);
@@ -136,13 +153,40 @@ int jailnet_settle(struct paramset *ps, struct perr *e)
 			if (ifname_check(t, e) < 0)
 				return perr_prefix(e, "vnet.interface");
 	}
+	return 0;
+}
+
+static int check_routers(const struct paramset *ps, struct perr *e)
+{
 	for (int k = 0; k < 2; k++) {
 		struct ipaddr gw;
 		int id = k ? P_VNET_DEFAULTROUTER6 : P_VNET_DEFAULTROUTER;
-		if ((s = given(ps, id)) && ipaddr_parse(s, k ? AF_INET6 : AF_INET, &gw, e) < 0)
-			return perr_set(e, 0, "%s: \"%s\" is not an IPv%d address", param_table[id].name, s, k ? 6 : 4);
+		const char *s = given(ps, id);
+		if (s && ipaddr_parse(s, k ? AF_INET6 : AF_INET, &gw, e) < 0)
+			return perr_setx(e, EINVAL, "%s: \"%s\" is not an IPv%d address", param_table[id].name, s,
+					 k ? 6 : 4);
 	}
 	return 0;
+}
+
+int jailnet_settle(struct paramset *ps, struct perr *e)
+{
+	struct ipaddr a[SOCKADDR_MAX_ADDRS];
+	bool vnet = jailnet_vnet(ps);
+	const char *v = param_str(ps, P_VNET);
+
+	if (v && strcmp(v, "disable") == 0)
+		return perr_setx(e, EINVAL, "vnet: invalid value \"disable\" (expected new or inherit)");
+	if (param_bool(ps, P_IP_HOSTNAME) && resolve_hostname(ps, e) < 0)
+		return -1;
+	if (parse_addrs(ps, P_IP4_ADDR, AF_INET, a, SOCKADDR_MAX_ADDRS, e) < 0 ||
+	    parse_addrs(ps, P_IP6_ADDR, AF_INET6, a, SOCKADDR_MAX_ADDRS, e) < 0)
+		return -1;
+	if (settle_family(ps, P_IP4, P_IP4_ADDR, vnet, e) < 0 || settle_family(ps, P_IP6, P_IP6_ADDR, vnet, e) < 0)
+		return -1;
+	if (check_vnet_only(ps, vnet, e) < 0 || check_ifnames(ps, e) < 0)
+		return -1;
+	return check_routers(ps, e);
 }
 
 static int mode_of(const struct paramset *ps, int id)
@@ -165,41 +209,64 @@ static int cgroup_id(const struct cg_path *cg, uint64_t *id, struct perr *e)
 	return cgroup_id_of_fd(fd, id, e);
 }
 
+/*
+ * The jail's addresses that go on a host interface (their own, or
+ * interface=), with that interface in iface; the count, or -1.  out has
+ * room for both families.
+ */
+static int addresses_on_interfaces(const struct paramset *ps, struct ipaddr out[2 * SOCKADDR_MAX_ADDRS],
+				   struct perr *e)
+{
+	const char *iface = given(ps, P_INTERFACE);
+	size_t n = 0;
+
+	for (int k = 0; k < 2; k++) {
+		int got = parse_addrs(ps, k ? P_IP6_ADDR : P_IP4_ADDR, k ? AF_INET6 : AF_INET, out + n, SOCKADDR_MAX_ADDRS, e);
+		if (got < 0)
+			return -1;
+		for (int i = 0; i < got; i++) {
+			if (!out[n].iface[0] && !iface)
+				memmove(out + n, out + n + 1, (size_t)(got - i - 1) * sizeof(*out));
+			else if (!out[n].iface[0])
+				snprintf(out[n++].iface, sizeof(out->iface), "%s", iface);
+			else
+				n++;
+		}
+	}
+	return (int)n;
+}
+
+/* Add a or, with add false, remove it, ignoring errors as any teardown does. */
+static int host_address(struct nl *nl, const struct ipaddr *a, bool add, struct perr *e)
+{
+	int idx = nl_ifindex(nl, a->iface, e);
+
+	if (!add) {
+		if (idx > 0)
+			(void)nl_addr_del(nl, idx, a->family, &a->a, a->prefix, e);
+		return 0;
+	}
+	if (idx <= 0)
+		return idx == 0 ? perr_setx(e, ENOENT, "interface \"%s\" does not exist", a->iface) : -1;
+	return nl_addr_add(nl, idx, a->family, &a->a, a->prefix, e);
+}
+
 /* Add (or remove) the jail's addresses that name an interface, or all of them on interface=. */
 static int host_addresses(const struct jail_record *rec, bool add, struct perr *e)
 {
-	const struct paramset *ps = &rec->params;
-	const char *iface = given(ps, P_INTERFACE);
-	struct ipaddr a[SOCKADDR_MAX_ADDRS];
-	struct nl *nl = NULL;
-	int r = 0;
+	struct ipaddr a[2 * SOCKADDR_MAX_ADDRS];
+	_cleanup_nl_ struct nl *nl = NULL;
+	int n = addresses_on_interfaces(&rec->params, a, e);
 
-	for (int k = 0; k < 2 && r == 0; k++) {
-		int n = parse_addrs(ps, k ? P_IP6_ADDR : P_IP4_ADDR, k ? AF_INET6 : AF_INET, a, SOCKADDR_MAX_ADDRS, e);
-		for (int i = 0; i < n && r == 0; i++) {
-			const char *on = a[i].iface[0] ? a[i].iface : iface;
-			int idx;
-			if (!on)
-				continue;
-			if (!nl && !(nl = nl_open(-1, e)))
-				return add ? -1 : 0;
-			idx = nl_ifindex(nl, on, e);
-			if (idx <= 0) {
-				if (add)
-					r = idx == 0 ? perr_set(e, 0, "interface \"%s\" does not exist", on) : -1;
-				continue;
-			}
-			if (add)
-				r = nl_addr_add(nl, idx, a[i].family, &a[i].a, a[i].prefix, e);
-			else
-				(void)nl_addr_del(nl, idx, a[i].family, &a[i].a, a[i].prefix, e);
-		}
-		if (n < 0)
-			r = -1;
-	}
-	if (nl)
-		nl_close(nl);
-	return r;
+	if (n <= 0)
+		return n;
+	nl = nl_open(-1, e);
+	if (!nl)
+		return add ? -1 : 0;
+	for (int i = 0; i < n; i++)
+		if (host_address(nl, &a[i], add, e) < 0)
+			return -1;
+	return 0;
 }
 
 int jailnet_setup_host(const struct jail_record *rec, struct perr *e)
@@ -252,7 +319,7 @@ int jailnet_setup_host(const struct jail_record *rec, struct perr *e)
 static int open_jail_netns(const struct jail_record *rec, struct perr *e)
 {
 	char path[64];
-	int fd;
+	_cleanup_close_ int fd = -1;
 
 	if (!process_alive(rec->init_pid, rec->init_start))
 		return perr_set(e, ESRCH, "jail %d has no jailinit", rec->jid);
@@ -261,39 +328,19 @@ static int open_jail_netns(const struct jail_record *rec, struct perr *e)
 	if (fd < 0)
 		return perr_set(e, errno, "%s", path);
 	/* The pid could have been reused between the check and the open. */
-	if (!process_alive(rec->init_pid, rec->init_start)) {
-		close(fd);
+	if (!process_alive(rec->init_pid, rec->init_start))
 		return perr_set(e, ESRCH, "jail %d has no jailinit", rec->jid);
-	}
-	return fd;
+	return TAKE_FD(fd);
 }
 
-static int bridge_link(const struct jail_record *rec, int netns, struct nl *host, struct nl *jail, struct perr *e)
+/* ip4.addr, ip6.addr and the default routes, on the jail's end of its veth pair. */
+static int jail_addresses(const struct paramset *ps, struct nl *jail, int idx, struct perr *e)
 {
-	const struct paramset *ps = &rec->params;
-	const char *bridge = given(ps, P_VNET_BRIDGE), *ifname = given(ps, P_VNET_IFNAME);
-	char hname[IFNAMSIZ], jname[IFNAMSIZ];
 	struct ipaddr a[SOCKADDR_MAX_ADDRS], gw;
-	bool created;
-	int br, idx, n;
 
-	if (ifname_jail_pair(rec->jid, hname, jname, e) < 0)
-		return -1;
-	br = nl_bridge_ensure(host, bridge, &created, e);
-	if (br < 0)
-		return -1;
-	if (nl_veth_create_on(host, hname, jname, netns, br, e) < 0)
-		return -1;
-	idx = nl_ifindex(jail, jname, e);
-	if (idx <= 0)
-		return idx == 0 ? perr_set(e, 0, "veth \"%s\" did not reach the jail", jname) : -1;
-	if (ifname && strcmp(ifname, jname) != 0 && nl_link_rename(jail, idx, ifname, e) < 0)
-		return -1;
-	if (nl_link_set_up(jail, idx, true, e) < 0)
-		return -1;
 	for (int k = 0; k < 2; k++) {
 		int family = k ? AF_INET6 : AF_INET;
-		n = parse_addrs(ps, k ? P_IP6_ADDR : P_IP4_ADDR, family, a, SOCKADDR_MAX_ADDRS, e);
+		int n = parse_addrs(ps, k ? P_IP6_ADDR : P_IP4_ADDR, family, a, SOCKADDR_MAX_ADDRS, e);
 		if (n < 0)
 			return -1;
 		for (int i = 0; i < n; i++)
@@ -306,13 +353,55 @@ static int bridge_link(const struct jail_record *rec, int netns, struct nl *host
 	return 0;
 }
 
+static int bridge_link(const struct jail_record *rec, int netns, struct nl *host, struct nl *jail, struct perr *e)
+{
+	const struct paramset *ps = &rec->params;
+	const char *bridge = given(ps, P_VNET_BRIDGE), *ifname = given(ps, P_VNET_IFNAME);
+	char hname[IFNAMSIZ], jname[IFNAMSIZ];
+	bool created;
+	int br, idx;
+
+	if (ifname_jail_pair(rec->jid, hname, jname, e) < 0)
+		return -1;
+	br = nl_bridge_ensure(host, bridge, &created, e);
+	if (br < 0)
+		return -1;
+	if (nl_veth_create_on(host, hname, jname, netns, br, e) < 0)
+		return -1;
+	idx = nl_ifindex(jail, jname, e);
+	if (idx <= 0)
+		return idx == 0 ? perr_setx(e, ENOENT, "veth \"%s\" did not reach the jail", jname) : -1;
+	if (ifname && strcmp(ifname, jname) != 0 && nl_link_rename(jail, idx, ifname, e) < 0)
+		return -1;
+	if (nl_link_set_up(jail, idx, true, e) < 0)
+		return -1;
+	return jail_addresses(ps, jail, idx, e);
+}
+
+/* vnet.interface: each named host interface into the jail's namespace. */
+static int move_interfaces(struct nl *host, int netns, const char *moved, struct perr *e)
+{
+	char buf[1024], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", moved);
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int idx = nl_ifindex(host, t, e);
+		if (idx <= 0)
+			return idx == 0 ? perr_setx(e, ENOENT, "vnet.interface: no interface \"%s\" on the host", t) : -1;
+		if (nl_link_move(host, idx, netns, NULL, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int jailnet_setup_vnet(const struct jail_record *rec, struct perr *e)
 {
 	const struct paramset *ps = &rec->params;
 	_cleanup_close_ int netns = -1;
-	struct nl *host = NULL, *jail = NULL;
+	_cleanup_nl_ struct nl *host = NULL;
+	_cleanup_nl_ struct nl *jail = NULL;
 	const char *moved = given(ps, P_VNET_INTERFACE);
-	int r = -1, lo;
+	int lo;
 
 	if (!jailnet_vnet(ps))
 		return 0;
@@ -320,33 +409,17 @@ int jailnet_setup_vnet(const struct jail_record *rec, struct perr *e)
 	if (netns < 0)
 		return -1;
 	if (!(host = nl_open(-1, e)) || !(jail = nl_open(netns, e)))
-		goto out;
+		return -1;
 	lo = nl_ifindex(jail, "lo", e);
-	if (lo <= 0 || nl_link_set_up(jail, lo, true, e) < 0)
-		goto out;
-	if (moved) {
-		char buf[1024], *save = NULL;
-		snprintf(buf, sizeof(buf), "%s", moved);
-		for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-			int idx = nl_ifindex(host, t, e);
-			if (idx <= 0) {
-				if (idx == 0)
-					perr_set(e, 0, "vnet.interface: no interface \"%s\" on the host", t);
-				goto out;
-			}
-			if (nl_link_move(host, idx, netns, NULL, e) < 0)
-				goto out;
-		}
-	}
+	if (lo == 0)
+		return perr_setx(e, ENOENT, "the jail's network namespace has no lo");
+	if (lo < 0 || nl_link_set_up(jail, lo, true, e) < 0)
+		return -1;
+	if (moved && move_interfaces(host, netns, moved, e) < 0)
+		return -1;
 	if (given(ps, P_VNET_BRIDGE) && bridge_link(rec, netns, host, jail, e) < 0)
-		goto out;
-	r = 0;
-out:
-	if (jail)
-		nl_close(jail);
-	if (host)
-		nl_close(host);
-	return r;
+		return -1;
+	return 0;
 }
 
 int jailnet_return(const struct jail_record *rec, struct perr *e)

@@ -30,7 +30,7 @@ int open_beneath(int dirfd, const char *rel, int flags, struct perr *e)
 
 	if (fd < 0) {
 		if (errno == ELOOP)
-			return perr_set(e, 0, "/%s: is or passes through a symbolic link", rel);
+			return perr_setx(e, ELOOP, "/%s: is or passes through a symbolic link", rel);
 		return perr_set(e, errno, "/%s", rel);
 	}
 	return fd;
@@ -38,27 +38,25 @@ int open_beneath(int dirfd, const char *rel, int flags, struct perr *e)
 
 int mount_clone_root(int pathfd, int userns_fd, struct perr *e)
 {
-	int fd = open_tree(pathfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+	_cleanup_close_ int fd = open_tree(pathfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
 
 	if (fd < 0)
 		return perr_set(e, errno, "clone the jail's root");
 	if (userns_fd >= 0) {
 		struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (unsigned long long)userns_fd };
 		if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
-			int err = errno;
-			close(fd);
-			if (err == EINVAL || err == EOPNOTSUPP)
-				return perr_set(e, 0, "the file system of path does not support idmapped mounts");
-			return perr_set(e, err, "idmap the jail's root");
+			if (errno == EINVAL || errno == EOPNOTSUPP)
+				return perr_setx(e, ENOTSUP, "the file system of path does not support idmapped mounts");
+			return perr_set(e, errno, "idmap the jail's root");
 		}
 	}
-	return fd;
+	return TAKE_FD(fd);
 }
 
 int mount_clone_bind(const char *source, int userns_fd, bool readonly, struct perr *e)
 {
 	struct mount_attr attr = { .attr_set = readonly ? MOUNT_ATTR_RDONLY : 0 };
-	int fd = open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	_cleanup_close_ int fd = open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 
 	if (fd < 0)
 		return perr_set(e, errno, "%s", source);
@@ -67,13 +65,11 @@ int mount_clone_bind(const char *source, int userns_fd, bool readonly, struct pe
 		attr.userns_fd = (unsigned long long)userns_fd;
 	}
 	if (attr.attr_set && mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
-		int err = errno;
-		close(fd);
-		if (err == EINVAL && userns_fd >= 0)
-			return perr_set(e, 0, "%s: the file system does not support idmapped mounts", source);
-		return perr_set(e, err, "%s", source);
+		if (errno == EINVAL && userns_fd >= 0)
+			return perr_setx(e, ENOTSUP, "%s: the file system does not support idmapped mounts", source);
+		return perr_set(e, errno, "%s", source);
 	}
-	return fd;
+	return TAKE_FD(fd);
 }
 
 /* Make rel (a directory) exist below the root and return an O_PATH fd to it. */
@@ -216,26 +212,18 @@ static int build_pts(int rootfd, struct perr *e)
 	if (pts < 0)
 		return -1;
 	if (fstatfs(pts, &sfs) < 0 || sfs.f_type != DEVPTS_SUPER_MAGIC)
-		return perr_set(e, 0, "/dev/pts is not a devpts file system");
+		return perr_setx(e, EINVAL, "/dev/pts is not a devpts file system");
 	return 0;
 }
 
-static int mask_proc(int rootfd, bool own_net, struct perr *e)
+/* Host-wide kernel state that a jail has no business reading: each file covered by /dev/null. */
+static int mask_proc_files(int procfd, struct perr *e)
 {
-	/* Host-wide kernel state that a jail has no business reading. */
 	static const char *const files[] = {
 		"kcore", "keys", "key-users", "timer_list", "sched_debug", "sysrq-trigger",
 		"latency_stats", "kpageflags", "kpagecount", "kpagecgroup", "kallsyms", "config.gz",
 	};
-	static const char *const dirs[] = { "acpi", "scsi", "irq", "bus", "fs", "sys" };
-	static const char *const empty_opts[] = { "size", "0", "mode", "0555", NULL };
-	_cleanup_close_ int procfd = open_beneath(rootfd, "proc", O_RDONLY | O_DIRECTORY, e);
-	struct statfs sfs;
 
-	if (procfd < 0)
-		return -1;
-	if (fstatfs(procfd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
-		return perr_set(e, 0, "/proc is not a proc file system");
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		_cleanup_close_ int t = openat(procfd, files[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		_cleanup_close_ int nul = -1;
@@ -248,55 +236,88 @@ static int mask_proc(int rootfd, bool own_net, struct perr *e)
 		if (attach(nul, t, files[i], e) < 0)
 			return -1;
 	}
-	/* One empty read-only tmpfs, cloned over every hidden directory: one superblock per jail. */
+	return 0;
+}
+
+/*
+ * /proc/NAME (sys, fs) read-only: readable, as programs expect; writes go
+ * nowhere.  With keep_net, /proc/sys/net stays writable: a vnet jail's is
+ * its own network namespace's (forwarding, its interfaces).
+ */
+static int readonly_proc_dir(int procfd, int t, const char *name, bool keep_net, struct perr *e)
+{
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	_cleanup_close_ int net = -1, netdir = -1, m = -1;
+
+	if (keep_net) {
+		net = open_tree(t, "net", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		if (net < 0)
+			return perr_set(e, errno, "/proc/sys/net");
+	}
+	m = open_tree(t, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+	if (m < 0 || mount_setattr(m, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof(ro)) < 0)
+		return perr_set(e, errno, "read-only /proc/%s", name);
+	if (attach(m, t, name, e) < 0)
+		return -1;
+	if (net < 0)
+		return 0;
+	netdir = openat(procfd, "sys/net", O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+	if (netdir < 0)
+		return perr_set(e, errno, "/proc/sys/net");
+	return attach(net, netdir, "/proc/sys/net", e);
+}
+
+/*
+ * /proc/NAME hidden under an empty read-only tmpfs: one, made on the first
+ * call and kept in *empty, cloned over every other hidden directory, so a
+ * jail costs one superblock.
+ */
+static int hide_proc_dir(int t, const char *name, int *empty, struct perr *e)
+{
+	static const char *const empty_opts[] = { "size", "0", "mode", "0555", NULL };
+	_cleanup_close_ int m = -1;
+
+	if (*empty >= 0) {
+		m = open_tree(*empty, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+		if (m < 0)
+			return perr_set(e, errno, "hide /proc/%s", name);
+		return attach(m, t, name, e);
+	}
+	m = fs_new("tmpfs", empty_opts, MOUNT_ATTR_RDONLY, e);
+	if (m < 0)
+		return -1;
+	if (attach(m, t, name, e) < 0)
+		return -1;
+	*empty = open_tree(t, "", OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	if (*empty < 0)
+		return perr_set(e, errno, "/proc/%s", name);
+	return 0;
+}
+
+static int mask_proc(int rootfd, bool own_net, struct perr *e)
+{
+	static const char *const dirs[] = { "acpi", "scsi", "irq", "bus", "fs", "sys" };
+	_cleanup_close_ int procfd = open_beneath(rootfd, "proc", O_RDONLY | O_DIRECTORY, e);
 	_cleanup_close_ int empty = -1;
+	struct statfs sfs;
+
+	if (procfd < 0)
+		return -1;
+	if (fstatfs(procfd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+		return perr_setx(e, EINVAL, "/proc is not a proc file system");
+	if (mask_proc_files(procfd, e) < 0)
+		return -1;
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
 		_cleanup_close_ int t = openat(procfd, dirs[i], O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
-		_cleanup_close_ int m = -1;
+		bool is_sys = strcmp(dirs[i], "sys") == 0;
+		int r;
 		if (t < 0)
 			continue;
-		if (strcmp(dirs[i], "sys") == 0 || strcmp(dirs[i], "fs") == 0) {
-			/* Readable, as programs expect; writes go nowhere. */
-			struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
-			_cleanup_close_ int net = -1, netdir = -1;
-			/*
-			 * A vnet jail's /proc/sys/net is its own network namespace's
-			 * (forwarding, its interfaces): that part stays writable.
-			 */
-			if (own_net && strcmp(dirs[i], "sys") == 0) {
-				net = open_tree(t, "net", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-				if (net < 0)
-					return perr_set(e, errno, "/proc/sys/net");
-			}
-			m = open_tree(t, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
-			if (m < 0 || mount_setattr(m, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof(ro)) < 0)
-				return perr_set(e, errno, "read-only /proc/%s", dirs[i]);
-			if (net >= 0) {
-				if (attach(m, t, dirs[i], e) < 0)
-					return -1;
-				netdir = openat(procfd, "sys/net", O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
-				if (netdir < 0)
-					return perr_set(e, errno, "/proc/sys/net");
-				if (attach(net, netdir, "/proc/sys/net", e) < 0)
-					return -1;
-				continue;
-			}
-		} else if (empty < 0) {
-			m = fs_new("tmpfs", empty_opts, MOUNT_ATTR_RDONLY, e);
-			if (m < 0)
-				return -1;
-			if (attach(m, t, dirs[i], e) < 0)
-				return -1;
-			empty = open_tree(t, "", OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-			if (empty < 0)
-				return perr_set(e, errno, "/proc/%s", dirs[i]);
-			continue;
-		} else {
-			m = open_tree(empty, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-			if (m < 0)
-				return perr_set(e, errno, "hide /proc/%s", dirs[i]);
-		}
-		if (attach(m, t, dirs[i], e) < 0)
+		if (is_sys || strcmp(dirs[i], "fs") == 0)
+			r = readonly_proc_dir(procfd, t, dirs[i], own_net && is_sys, e);
+		else
+			r = hide_proc_dir(t, dirs[i], &empty, e);
+		if (r < 0)
 			return -1;
 	}
 	return 0;
@@ -370,7 +391,7 @@ static int mount_extras(int rootfd, const struct mount_extra *x, size_t n, struc
 		char store[1024];
 		unsigned attrs = MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID;
 		if (fs_options(x[i].options, pairs, ARRAY_SIZE(pairs), store, sizeof(store), &attrs) < 0)
-			return perr_set(e, 0, "mount /%s: too many options", x[i].rel);
+			return perr_setx(e, E2BIG, "mount /%s: too many options", x[i].rel);
 		if (x[i].readonly)
 			attrs |= MOUNT_ATTR_RDONLY;
 		m = fs_new(types[x[i].kind], x[i].kind == FS_PROC ? NULL : pairs, attrs, e);

@@ -28,7 +28,7 @@ int netns_fd_check(int fd, struct perr *e)
 	if (type < 0 && errno == EBADF)
 		return perr_set(e, EBADF, "network namespace fd %d", fd);
 	if (type != CLONE_NEWNET)
-		return perr_set(e, 0, "fd %d is not a network namespace", fd);
+		return perr_setx(e, EINVAL, "fd %d is not a network namespace", fd);
 	return 0;
 }
 

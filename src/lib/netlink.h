@@ -30,6 +30,12 @@ struct nl;
 struct nl *nl_open(int netns_fd, struct perr *e);
 void nl_close(struct nl *nl);
 
+static inline void nl_closep(struct nl **nl)
+{
+	nl_close(*nl);
+}
+#define _cleanup_nl_ __attribute__((cleanup(nl_closep)))
+
 /* 0 if fd is a network namespace fd, -1 with e naming fd otherwise. */
 int netns_fd_check(int fd, struct perr *e);
 

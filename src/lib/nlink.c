@@ -244,8 +244,8 @@ int nl_bridge_ensure(struct nl *nl, const char *name, bool *created, struct perr
 	if (r == 0)
 		return perr_set(e, ENODEV, "bridge \"%s\": deleted while being set up", name);
 	if (strcmp(l.kind, "bridge") != 0)
-		return perr_set(e, 0, "bridge \"%s\": exists and is %s%s%s, not a bridge", name,
-				l.kind[0] ? "a " : "a physical interface", l.kind, l.kind[0] ? " link" : "");
+		return perr_setx(e, EEXIST, "bridge \"%s\": exists and is %s%s%s, not a bridge", name,
+				 l.kind[0] ? "a " : "a physical interface", l.kind, l.kind[0] ? " link" : "");
 	if (!(l.flags & IFF_UP) && nl_link_set_up(nl, l.ifindex, true, e) < 0)
 		return -1;
 	return l.ifindex;

@@ -50,7 +50,7 @@ void jail_policy_from_params(struct jail_policy *p, const struct paramset *ps)
 	p->sysvsem = jail_sys_of(ps, P_SYSVSEM);
 	p->sysvshm = jail_sys_of(ps, P_SYSVSHM);
 	/* The rules were checked when they were set; a bad one here only leaves the rlimits alone. */
-	static struct jail_limits l;
+	struct jail_limits l;
 	struct perr e = { 0 };
 	const char *name = param_str(ps, P_NAME);
 	bool ok = limits_from_params(ps, name ? name : "", &l, &e) == 0;
@@ -132,9 +132,9 @@ static int deny_list(scmp_filter_ctx ctx, const char *const *names, size_t n, st
 	return 0;
 }
 
-static int build_filter(scmp_filter_ctx ctx, const struct jail_policy *p, struct perr *e)
+/* Kernel-wide objects and host-wide state no namespace covers, and what the allow.* parameters keep closed. */
+static int deny_calls(scmp_filter_ctx ctx, const struct jail_policy *p, struct perr *e)
 {
-	/* Kernel-wide objects and host-wide state no namespace covers. */
 	static const char *const always[] = {
 		"kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module",
 		"create_module", "keyctl", "add_key", "request_key", "bpf", "perf_event_open",
@@ -150,10 +150,6 @@ static int build_filter(scmp_filter_ctx ctx, const struct jail_policy *p, struct
 	};
 	static const char *const hostname_calls[] = { "sethostname", "setdomainname" };
 	static const char *const debug_calls[] = { "ptrace", "process_vm_readv", "process_vm_writev" };
-	static const char *const msg_calls[] = { "msgget", "msgsnd", "msgrcv", "msgctl" };
-	static const char *const sem_calls[] = { "semget", "semop", "semtimedop", "semtimedop_time64", "semctl" };
-	static const char *const shm_calls[] = { "shmget", "shmat", "shmdt", "shmctl" };
-	int r;
 
 	if (deny_list(ctx, always, ARRAY_SIZE(always), e) < 0)
 		return -1;
@@ -167,6 +163,16 @@ static int build_filter(scmp_filter_ctx ctx, const struct jail_policy *p, struct
 		return -1;
 	if (!p->read_msgbuf && deny(ctx, "syslog", e) < 0)
 		return -1;
+	return 0;
+}
+
+/* sysvmsg, sysvsem and sysvshm = disable. */
+static int deny_sysv(scmp_filter_ctx ctx, const struct jail_policy *p, struct perr *e)
+{
+	static const char *const msg_calls[] = { "msgget", "msgsnd", "msgrcv", "msgctl" };
+	static const char *const sem_calls[] = { "semget", "semop", "semtimedop", "semtimedop_time64", "semctl" };
+	static const char *const shm_calls[] = { "shmget", "shmat", "shmdt", "shmctl" };
+
 	if (p->sysvmsg == JSYS_DISABLE && deny_list(ctx, msg_calls, ARRAY_SIZE(msg_calls), e) < 0)
 		return -1;
 	if (p->sysvsem == JSYS_DISABLE && deny_list(ctx, sem_calls, ARRAY_SIZE(sem_calls), e) < 0)
@@ -177,29 +183,46 @@ static int build_filter(scmp_filter_ctx ctx, const struct jail_policy *p, struct
 	if ((p->sysvmsg == JSYS_DISABLE || p->sysvsem == JSYS_DISABLE || p->sysvshm == JSYS_DISABLE) &&
 	    deny(ctx, "ipc", e) < 0)
 		return -1;
+	return 0;
+}
 
-	/* Typing into the controlling terminal of whoever started us. */
+/* Typing into the controlling terminal of whoever started us. */
+static int deny_tty_injection(scmp_filter_ctx ctx, struct perr *e)
+{
 	static const unsigned long tty_ioctls[] = { TIOCSTI, TIOCLINUX };
+
 	for (size_t i = 0; i < ARRAY_SIZE(tty_ioctls); i++) {
-		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
-				     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffUL, tty_ioctls[i]));
+		int r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
+					 SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffUL, tty_ioctls[i]));
 		if (r < 0)
 			return perr_set(e, -r, "seccomp rule for ioctl");
 	}
+	return 0;
+}
 
-	if (!p->new_userns) {
-		/* children.max=0: no nested user namespace, the widest door into kernel code. */
-		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 1,
+/* children.max=0: no nested user namespace, the widest door into kernel code. */
+static int deny_nested_userns(scmp_filter_ctx ctx, struct perr *e)
+{
+	int r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 1,
+				 SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
+
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
 				     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
-		if (r == 0)
-			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
-					     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
-		/* clone3 passes its flags in memory a filter cannot read: make libc fall back to clone. */
-		if (r == 0)
-			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
-		if (r < 0)
-			return perr_set(e, -r, "seccomp rule for unshare");
-	}
+	/* clone3 passes its flags in memory a filter cannot read: make libc fall back to clone. */
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+	if (r < 0)
+		return perr_set(e, -r, "seccomp rule for unshare");
+	return 0;
+}
+
+static int build_filter(scmp_filter_ctx ctx, const struct jail_policy *p, struct perr *e)
+{
+	if (deny_calls(ctx, p, e) < 0 || deny_sysv(ctx, p, e) < 0 || deny_tty_injection(ctx, e) < 0)
+		return -1;
+	if (!p->new_userns && deny_nested_userns(ctx, e) < 0)
+		return -1;
 	return 0;
 }
 
@@ -279,34 +302,29 @@ static int open_cache_dir(void)
 {
 	struct stat st;
 	char dir[256];
-	int fd;
+	_cleanup_close_ int fd = -1;
 
 	snprintf(dir, sizeof(dir), "%s/filter", runtime_rundir());
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return -1;
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	/* Only a directory that root alone can write is trusted to hold filters. */
-	if (fd >= 0 && (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 0077))) {
-		close(fd);
+	if (fd >= 0 && (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 0077)))
 		return -1;
-	}
-	return fd;
+	return TAKE_FD(fd);
 }
 
 /* Programs another build or libseccomp made are never loaded again: drop them. */
 static void prune_cache(int dir, const char *suffix)
 {
-	DIR *d = opendir_at(dir);
+	_cleanup_closedir_ DIR *d = opendir_at(dir);
 	struct dirent *de;
 
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
+	while (d && (de = readdir(d))) {
 		const char *dash = strchr(de->d_name, '-');
 		if (de->d_name[0] != '.' && (!dash || strcmp(dash, suffix) != 0))
 			unlinkat(dir, de->d_name, 0);
 	}
-	closedir(d);
 }
 
 static int compile_filter(const struct jail_policy *p, struct jail_filter *f, struct perr *e)
@@ -314,6 +332,7 @@ static int compile_filter(const struct jail_policy *p, struct jail_filter *f, st
 	char name[128], tmp[160];
 	_cleanup_close_ int dir = open_cache_dir();
 	_cleanup_close_ int fd = -1;
+	int r;
 
 	cache_name(p, name, sizeof(name));
 	if (dir >= 0) {
@@ -329,12 +348,16 @@ static int compile_filter(const struct jail_policy *p, struct jail_filter *f, st
 		fd = memfd_create("seccomp", MFD_CLOEXEC);
 		if (fd < 0)
 			return perr_set(e, errno, "memfd for the seccomp filter");
+		closep(&dir);
 		dir = -1;
 	}
-	if (export_filter(p, fd, e) < 0 || read_filter(fd, f) < 0) {
+	r = export_filter(p, fd, e);
+	if (r == 0 && read_filter(fd, f) < 0)
+		r = perr_set(e, EIO, "read seccomp filter");
+	if (r < 0) {
 		if (dir >= 0)
 			unlinkat(dir, tmp, 0);
-		return e->msg[0] ? -1 : perr_set(e, EIO, "read seccomp filter");
+		return -1;
 	}
 	if (dir >= 0) {
 		if (renameat(dir, tmp, dir, name) < 0)
@@ -344,19 +367,44 @@ static int compile_filter(const struct jail_policy *p, struct jail_filter *f, st
 	return 0;
 }
 
+/*
+ * The programs this process has compiled or read, one per filter_key, kept
+ * until it exits.  A command that starts many jails of one policy (jail -c
+ * of a whole jail.conf, a jexec after its exec.prestart) then compiles or
+ * reads the program once, and the pointer priv_filter hands out stays
+ * valid whatever policy is asked for next.  There is at most one entry per
+ * key and the key has a dozen bits, so the list is bounded.  Process-wide
+ * by design, since reuse across calls is its point; prison's commands call
+ * it from one thread.
+ */
+struct filter_entry {
+	struct filter_entry *next;
+	unsigned long key;
+	struct jail_filter f;
+};
+static struct filter_entry *filters;
+
 int priv_filter(const struct jail_policy *p, const struct jail_filter **ret, struct perr *e)
 {
-	static unsigned long cached_key;
-	static struct jail_filter cached;
+	unsigned long key = filter_key(p);
+	struct filter_entry *c;
 
-	if (!cached.insns || cached_key != filter_key(p)) {
-		free(cached.insns);
-		cached.insns = NULL;
-		if (compile_filter(p, &cached, e) < 0)
-			return -1;
-		cached_key = filter_key(p);
+	for (c = filters; c; c = c->next)
+		if (c->key == key) {
+			*ret = &c->f;
+			return 0;
+		}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return perr_set(e, ENOMEM, "seccomp filter");
+	if (compile_filter(p, &c->f, e) < 0) {
+		free(c);
+		return -1;
 	}
-	*ret = &cached;
+	c->key = key;
+	c->next = filters;
+	filters = c;
+	*ret = &c->f;
 	return 0;
 }
 

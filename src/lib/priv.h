@@ -32,7 +32,9 @@ bool jail_policy_private_ipc(const struct jail_policy *p);
 /*
  * The seccomp filter of a policy, compiled once on the host side before a
  * process is cloned (libseccomp's compilation is the slow part; loading the
- * ready program in the child is cheap).  Built on first use and kept.
+ * ready program in the child is cheap).  Built on first use and kept, one
+ * per policy, until the process exits: *ret is the library's, valid for
+ * that long, and never freed by the caller.
  */
 struct jail_filter {
 	struct sock_filter *insns;

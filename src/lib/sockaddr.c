@@ -39,6 +39,34 @@ static void prefix_mask(int prefix, __u32 *mask, int words)
 	}
 }
 
+static int build_ip4(const struct jail_addrs *a, struct sa_jail *r, struct perr *e)
+{
+	r->n4 = (__u8)a->n4;
+	for (size_t i = 0; i < a->n4; i++) {
+		if (a->ip4[i].prefix < 0 || a->ip4[i].prefix > 32)
+			return perr_set(e, EINVAL, "ip4.addr: prefix %d is not from 0 to 32", a->ip4[i].prefix);
+		r->addr4[i] = a->ip4[i].a.s_addr;
+		prefix_mask(a->ip4[i].prefix, &r->mask4[i], 1);
+		if ((ntohl(r->addr4[i]) >> 24) == 127)
+			r->flags |= SA_LOOP4;
+	}
+	return 0;
+}
+
+static int build_ip6(const struct jail_addrs *a, struct sa_jail *r, struct perr *e)
+{
+	r->n6 = (__u8)a->n6;
+	for (size_t i = 0; i < a->n6; i++) {
+		if (a->ip6[i].prefix < 0 || a->ip6[i].prefix > 128)
+			return perr_set(e, EINVAL, "ip6.addr: prefix %d is not from 0 to 128", a->ip6[i].prefix);
+		memcpy(r->addr6[i], &a->ip6[i].a, 16);
+		prefix_mask(a->ip6[i].prefix, r->mask6[i], 4);
+		if (IN6_IS_ADDR_LOOPBACK(&a->ip6[i].a))
+			r->flags |= SA_LOOP6;
+	}
+	return 0;
+}
+
 static int build(const struct jail_addrs *a, struct sa_jail *r, struct perr *e)
 {
 	if (!valid_mode(a->ip4_mode) || !valid_mode(a->ip6_mode))
@@ -55,28 +83,10 @@ static int build(const struct jail_addrs *a, struct sa_jail *r, struct perr *e)
 	r->flags = (a->ip4_saddrsel ? SA_SADDRSEL4 : 0) | (a->ip6_saddrsel ? SA_SADDRSEL6 : 0) |
 		   (a->allow_reserved_ports ? SA_RESERVED_PORTS : 0);
 	r->root_uid = a->root_uid;
-	if (r->mode4 == SA_NEW) {
-		r->n4 = (__u8)a->n4;
-		for (size_t i = 0; i < a->n4; i++) {
-			if (a->ip4[i].prefix < 0 || a->ip4[i].prefix > 32)
-				return perr_set(e, EINVAL, "ip4.addr: prefix %d is not from 0 to 32", a->ip4[i].prefix);
-			r->addr4[i] = a->ip4[i].a.s_addr;
-			prefix_mask(a->ip4[i].prefix, &r->mask4[i], 1);
-			if ((ntohl(r->addr4[i]) >> 24) == 127)
-				r->flags |= SA_LOOP4;
-		}
-	}
-	if (r->mode6 == SA_NEW) {
-		r->n6 = (__u8)a->n6;
-		for (size_t i = 0; i < a->n6; i++) {
-			if (a->ip6[i].prefix < 0 || a->ip6[i].prefix > 128)
-				return perr_set(e, EINVAL, "ip6.addr: prefix %d is not from 0 to 128", a->ip6[i].prefix);
-			memcpy(r->addr6[i], &a->ip6[i].a, 16);
-			prefix_mask(a->ip6[i].prefix, r->mask6[i], 4);
-			if (IN6_IS_ADDR_LOOPBACK(&a->ip6[i].a))
-				r->flags |= SA_LOOP6;
-		}
-	}
+	if (r->mode4 == SA_NEW && build_ip4(a, r, e) < 0)
+		return -1;
+	if (r->mode6 == SA_NEW && build_ip6(a, r, e) < 0)
+		return -1;
 	return 0;
 }
 

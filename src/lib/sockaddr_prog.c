@@ -38,7 +38,6 @@
 extern const unsigned char sockaddr_bpf_obj[];
 extern const unsigned long sockaddr_bpf_obj_size;
 
-
 static const struct {
 	const char *prog;
 	enum bpf_attach_type type;
@@ -147,27 +146,114 @@ static int map_fd_of(__u32 id, struct perr *e)
 	return fd;
 }
 
-/* libbpf's last message, for the error of a failed load (the verifier's verdict). */
-static char libbpf_msg[512];
+/* libbpf's last message during one load, for its error (the verifier's verdict). */
+struct bpf_log {
+	char msg[512];
+};
+
+/*
+ * libbpf's print callback takes no user data, so it reaches the log of the
+ * load at work through this pointer: set for the length of one call of
+ * load_and_attach to that call's own log, NULL otherwise.
+ */
+static struct bpf_log *current_log;
 
 static int keep_libbpf_msg(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	if (level != LIBBPF_DEBUG)
-		vsnprintf(libbpf_msg, sizeof(libbpf_msg), fmt, ap);
+	if (level != LIBBPF_DEBUG && current_log)
+		vsnprintf(current_log->msg, sizeof(current_log->msg), fmt, ap);
 	return 0;
 }
 
-static int hint(struct perr *e, int err, const char *what)
+static int hint(struct perr *e, int err, const char *what, struct bpf_log *log)
 {
 	const char *why = err == EPERM ? " (root with CAP_BPF and CAP_NET_ADMIN is needed)"
 		: err == EINVAL ? " (the kernel needs CONFIG_CGROUP_BPF)" : "";
-	char *nl;
 
-	if ((nl = strchr(libbpf_msg, '\n')))
-		*nl = '\0';
-	if (libbpf_msg[0])
-		return perr_set(e, err, "%s%s: libbpf: %s", what, why, libbpf_msg);
+	log->msg[strcspn(log->msg, "\n")] = '\0';
+	if (log->msg[0])
+		return perr_set(e, err, "%s%s: libbpf: %s", what, why, log->msg);
 	return perr_set(e, err, "%s%s", what, why);
+}
+
+/*
+ * This version's map in the object, on the map reuse_map_id when non-zero
+ * (its fd left in *reuse), and the read-only data the programs test.
+ */
+static struct bpf_map *prepare_maps(struct bpf_object *obj, __u32 reuse_map_id, int *reuse, struct bpf_log *log,
+				    struct perr *e)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, SA_MAP_NAME);
+	struct bpf_map *ro = bpf_object__find_map_by_name(obj, ".rodata.prison");
+	__u32 have_retval;
+
+	if (!map || !ro) {
+		perr_setx(e, ENOENT, "the sockaddr BPF object has no map %s", map ? ".rodata.prison" : SA_MAP_NAME);
+		return NULL;
+	}
+	have_retval = libbpf_probe_bpf_helper(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_FUNC_set_retval, NULL) == 1;
+	if (bpf_map__set_initial_value(ro, &have_retval, sizeof(have_retval)) < 0) {
+		hint(e, errno, "set up the sockaddr BPF object", log);
+		return NULL;
+	}
+	if (!reuse_map_id)
+		return map;
+	if ((*reuse = map_fd_of(reuse_map_id, e)) < 0)
+		return NULL;
+	if (bpf_map__reuse_fd(map, *reuse) < 0) {
+		hint(e, errno, "reuse the BPF map of the jails' cgroup", log);
+		return NULL;
+	}
+	return map;
+}
+
+static void detach_attached(struct bpf_object *obj, int cgfd, const bool attached[NHOOKS])
+{
+	for (size_t h = 0; h < NHOOKS; h++)
+		if (attached[h])
+			bpf_prog_detach2(bpf_program__fd(bpf_object__find_program_by_name(obj, hooks[h].prog)), cgfd,
+					 hooks[h].type);
+}
+
+/* Attach the loaded programs missing from map_of; on failure, none of those this call attached stays. */
+static int attach_missing(struct bpf_object *obj, int cgfd, const __u32 map_of[NHOOKS], struct bpf_log *log,
+			  struct perr *e)
+{
+	bool attached[NHOOKS] = { false };
+
+	for (size_t h = 0; h < NHOOKS; h++) {
+		struct bpf_program *p = bpf_object__find_program_by_name(obj, hooks[h].prog);
+
+		if (map_of[h])
+			continue;
+		if (!p || bpf_prog_attach(bpf_program__fd(p), cgfd, hooks[h].type, BPF_F_ALLOW_MULTI) < 0) {
+			hint(e, p ? errno : ENOENT, "attach the sockaddr BPF programs to the jails' cgroup", log);
+			detach_attached(obj, cgfd, attached);
+			return -1;
+		}
+		attached[h] = true;
+	}
+	return 0;
+}
+
+/* The opened object loaded and attached; an fd of its map. */
+static int load_object(struct bpf_object *obj, int cgfd, const __u32 map_of[NHOOKS], __u32 reuse_map_id,
+		       struct bpf_log *log, struct perr *e)
+{
+	_cleanup_close_ int reuse = -1;
+	struct bpf_map *map = prepare_maps(obj, reuse_map_id, &reuse, log, e);
+	int fd;
+
+	if (!map)
+		return -1;
+	if (bpf_object__load(obj) < 0)
+		return hint(e, errno, "load the sockaddr BPF programs", log);
+	if (attach_missing(obj, cgfd, map_of, log, e) < 0)
+		return -1;
+	fd = fcntl(bpf_map__fd(map), F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return perr_set(e, errno, "BPF map of the jails' cgroup");
+	return fd;
 }
 
 /*
@@ -177,75 +263,33 @@ static int hint(struct perr *e, int err, const char *what)
  */
 static int load_and_attach(int cgfd, const __u32 map_of[NHOOKS], __u32 reuse_map_id, struct perr *e)
 {
+	struct bpf_log log = { "" };
 	struct bpf_object_open_opts opts;
-	libbpf_print_fn_t old_print = libbpf_set_print(keep_libbpf_msg);
+	libbpf_print_fn_t old_print;
 	struct bpf_object *obj;
-	struct bpf_map *map, *ro;
-	_cleanup_close_ int reuse = -1;
-	int attached[NHOOKS] = { 0 }, ret = -1;
-	__u32 have_retval;
+	int ret;
 
-	libbpf_msg[0] = '\0';
+	current_log = &log;
+	old_print = libbpf_set_print(keep_libbpf_msg);
 	memset(&opts, 0, sizeof(opts));
 	opts.sz = sizeof(opts);
 	opts.object_name = "prison_sockaddr";
 	obj = bpf_object__open_mem(sockaddr_bpf_obj, sockaddr_bpf_obj_size, &opts);
-	if (!obj) {
-		hint(e, errno, "open the sockaddr BPF object");
-		libbpf_set_print(old_print);
-		return -1;
+	if (obj) {
+		ret = load_object(obj, cgfd, map_of, reuse_map_id, &log, e);
+		bpf_object__close(obj);
+	} else {
+		ret = hint(e, errno, "open the sockaddr BPF object", &log);
 	}
-	map = bpf_object__find_map_by_name(obj, SA_MAP_NAME);
-	ro = bpf_object__find_map_by_name(obj, ".rodata.prison");
-	if (!map || !ro) {
-		perr_set(e, 0, "the sockaddr BPF object has no map %s", map ? ".rodata.prison" : SA_MAP_NAME);
-		goto out;
-	}
-	have_retval = libbpf_probe_bpf_helper(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_FUNC_set_retval, NULL) == 1;
-	if (bpf_map__set_initial_value(ro, &have_retval, sizeof(have_retval)) < 0) {
-		hint(e, errno, "set up the sockaddr BPF object");
-		goto out;
-	}
-	if (reuse_map_id) {
-		if ((reuse = map_fd_of(reuse_map_id, e)) < 0)
-			goto out;
-		if (bpf_map__reuse_fd(map, reuse) < 0) {
-			hint(e, errno, "reuse the BPF map of the jails' cgroup");
-			goto out;
-		}
-	}
-	if (bpf_object__load(obj) < 0) {
-		hint(e, errno, "load the sockaddr BPF programs");
-		goto out;
-	}
-	for (size_t h = 0; h < NHOOKS; h++) {
-		struct bpf_program *p = bpf_object__find_program_by_name(obj, hooks[h].prog);
-
-		if (map_of[h])
-			continue;
-		if (!p || bpf_prog_attach(bpf_program__fd(p), cgfd, hooks[h].type, BPF_F_ALLOW_MULTI) < 0) {
-			hint(e, p ? errno : ENOENT, "attach the sockaddr BPF programs to the jails' cgroup");
-			for (size_t k = 0; k < h; k++)
-				if (attached[k])
-					bpf_prog_detach2(bpf_program__fd(bpf_object__find_program_by_name(obj, hooks[k].prog)),
-							 cgfd, hooks[k].type);
-			goto out;
-		}
-		attached[h] = 1;
-	}
-	ret = fcntl(bpf_map__fd(map), F_DUPFD_CLOEXEC, 3);
-	if (ret < 0)
-		perr_set(e, errno, "BPF map of the jails' cgroup");
-out:
-	bpf_object__close(obj);
 	libbpf_set_print(old_print);
+	current_log = NULL;
 	return ret;
 }
 
 static int take_lock(struct perr *e)
 {
 	char path[256];
-	int fd;
+	_cleanup_close_ int fd = -1;
 
 	if (mkdir(runtime_rundir(), 0700) < 0 && errno != EEXIST)
 		return perr_set(e, errno, "%s", runtime_rundir());
@@ -253,12 +297,9 @@ static int take_lock(struct perr *e)
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return perr_set(e, errno, "%s", path);
-	if (flock(fd, LOCK_EX) < 0) {
-		perr_set(e, errno, "lock %s", path);
-		close(fd);
-		return -1;
-	}
-	return fd;
+	if (flock(fd, LOCK_EX) < 0)
+		return perr_set(e, errno, "lock %s", path);
+	return TAKE_FD(fd);
 }
 
 int sockaddr_prog_map(bool create, struct perr *e)

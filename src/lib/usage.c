@@ -39,16 +39,13 @@ static uint64_t status_kb(const char *status, const char *key)
 
 static int count_entries(int dirfd)
 {
-	DIR *d = opendir_at(dirfd);
+	_cleanup_closedir_ DIR *d = opendir_at(dirfd);
 	struct dirent *de;
 	int n = 0;
 
-	if (!d)
-		return 0;
-	while ((de = readdir(d)))
+	while (d && (de = readdir(d)))
 		if (de->d_name[0] != '.')
 			n++;
-	closedir(d);
 	return n;
 }
 
@@ -184,7 +181,7 @@ int jail_usage(const struct jail_record *rec, uint64_t out[R__COUNT], struct per
 
 	memset(out, 0, sizeof(uint64_t) * R__COUNT);
 	if (pidfd < 0)
-		return perr_set(e, 0, "jail \"%s\" not found", rec->name);
+		return perr_setx(e, ENOENT, "jail \"%s\" not found", rec->name);
 	t0 = now_ns();
 	cg_usage(&rec->cg, &a);
 	if (per_process(&rec->cg, out, &rss) < 0)

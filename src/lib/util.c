@@ -150,3 +150,21 @@ int ensure_std_fds(void)
 	}
 	return 0;
 }
+
+bool csv_add_unique(char *buf, size_t len, const char *item)
+{
+	size_t have = strlen(buf), n = strlen(item);
+
+	for (const char *p = buf; *p;) {
+		size_t k = strcspn(p, ",");
+		if (k == n && strncmp(p, item, n) == 0)
+			return true;
+		p += k;
+		if (*p == ',')
+			p++;
+	}
+	if (have + (have ? 1 : 0) + n >= len)
+		return false;
+	snprintf(buf + have, len - have, "%s%s", have ? "," : "", item);
+	return true;
+}

@@ -81,5 +81,10 @@ int ensure_std_fds(void);
 bool parse_long(const char *s, long min, long max, long *ret);
 /* Parse whole string as a non-negative unsigned long long. */
 bool parse_ull(const char *s, unsigned long long *ret);
+/*
+ * Append item to the comma-separated list in buf (of size len) unless the
+ * list holds it already as a whole item; false when it does not fit.
+ */
+bool csv_add_unique(char *buf, size_t len, const char *item);
 
 #endif

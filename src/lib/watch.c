@@ -59,16 +59,16 @@ void watch_handles_close(struct watch_handles *h)
 
 int watch_send(int ctl, const struct jail_record *rec, const struct jail_limits *l, struct perr *e)
 {
-	static char msg[8192];
+	char msg[8192];
 	char reply[256];
 
 	if (rctl_format_watch(rec->jid, rec->name, l->watch, l->nwatch, msg, sizeof(msg)) < 0)
-		return perr_set(e, 0, "too many watched rules");
+		return perr_setx(e, E2BIG, "too many watched rules");
 	if (ctl_request(ctl, msg, reply, sizeof(reply), 5000, e) < 0)
 		return perr_prefix(e, "cannot hand the watched rules to jailinit");
 	if (strcmp(reply, "ok") != 0)
-		return perr_set(e, 0, "jailinit refused the watched rules: %s",
-				strncmp(reply, "error ", 6) == 0 ? reply + 6 : reply);
+		return perr_setx(e, EIO, "jailinit refused the watched rules: %s",
+				 strncmp(reply, "error ", 6) == 0 ? reply + 6 : reply);
 	return 0;
 }
 

@@ -1,0 +1,34 @@
+/* Unit tests of the small helpers in util.c. */
+#include "../../src/lib/util.h"
+
+#include "unit.h"
+
+static void test_csv_add_unique(void)
+{
+	char buf[32] = "";
+
+	CHECK(csv_add_unique(buf, sizeof(buf), "10.0.0.10"));
+	CHECK_STR(buf, "10.0.0.10");
+	/* A prefix of an item already there is an item of its own. */
+	CHECK(csv_add_unique(buf, sizeof(buf), "10.0.0.1"));
+	CHECK_STR(buf, "10.0.0.10,10.0.0.1");
+	CHECK(csv_add_unique(buf, sizeof(buf), "10.0.0.1"));
+	CHECK(csv_add_unique(buf, sizeof(buf), "10.0.0.10"));
+	CHECK_STR(buf, "10.0.0.10,10.0.0.1");
+	CHECK(csv_add_unique(buf, sizeof(buf), "0.0.1"));
+	CHECK_STR(buf, "10.0.0.10,10.0.0.1,0.0.1");
+}
+
+static void test_csv_add_unique_full(void)
+{
+	char buf[8] = "";
+
+	CHECK(csv_add_unique(buf, sizeof(buf), "::1"));
+	CHECK(csv_add_unique(buf, sizeof(buf), "::2"));
+	CHECK_STR(buf, "::1,::2");
+	CHECK(!csv_add_unique(buf, sizeof(buf), "::3"));
+	CHECK_STR(buf, "::1,::2");
+	CHECK(csv_add_unique(buf, sizeof(buf), "::2"));
+}
+
+UNIT_MAIN(test_csv_add_unique, test_csv_add_unique_full)
