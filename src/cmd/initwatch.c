@@ -254,6 +254,75 @@ static uint64_t count_fds(int procfd, const char *pid)
 	return n;
 }
 
+/* What the stat line of one process says, in the units of /proc. */
+struct proc_stat {
+	uint64_t cpu;     /* utime + stime, clock ticks */
+	uint64_t start;   /* clock ticks since boot */
+	uint64_t rss;     /* bytes */
+	uint64_t threads, vsize;
+};
+
+/* The stat line of the process named pid in procfd; false if it is gone, a zombie or unreadable. */
+static bool read_stat(int procfd, const char *pid, struct proc_stat *ret)
+{
+	char path[48], buf[1024], *p, *f[24];
+	int k = 0, fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/stat", pid);
+	fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	/* Fields after the command name, which may hold spaces: f[0] is field 3 (state). */
+	p = strrchr(buf, ')');
+	if (!p)
+		return false;
+	for (char *save = NULL, *t = strtok_r(p + 1, " ", &save); t && k < 24; t = strtok_r(NULL, " ", &save))
+		f[k++] = t;
+	if (k < 22 || f[0][0] == 'Z' || f[0][0] == 'X')
+		return false;
+	ret->cpu = strtoull(f[11], NULL, 10) + strtoull(f[12], NULL, 10);
+	ret->threads = strtoull(f[17], NULL, 10);
+	ret->start = strtoull(f[19], NULL, 10);
+	ret->vsize = strtoull(f[20], NULL, 10);
+	ret->rss = strtoull(f[21], NULL, 10) * (uint64_t)sysconf(_SC_PAGESIZE);
+	return true;
+}
+
+/* Is pid the one that uses most of each resource so far, or the newest? */
+static void consider_target(struct sample *s, pid_t pid, const struct proc_stat *st, uint64_t nfds,
+			    uint64_t uptime_ticks)
+{
+	/* ps(1)'s %CPU: CPU time over the process's lifetime. */
+	double rate = uptime_ticks > st->start ? (double)st->cpu / (double)(uptime_ticks - st->start) : 0;
+
+	if (st->rss >= s->max_rss) {
+		s->max_rss = st->rss;
+		s->top_rss = pid;
+	}
+	if (st->cpu >= s->max_cpu_total) {
+		s->max_cpu_total = st->cpu;
+		s->top_cpu_total = pid;
+	}
+	if (!s->top_cpu_rate || rate > s->max_cpu_rate) {
+		s->max_cpu_rate = rate;
+		s->top_cpu_rate = pid;
+	}
+	if (st->start >= s->newest_start) {
+		s->newest_start = st->start;
+		s->newest = pid;
+	}
+	if (nfds >= s->max_fds && nfds) {
+		s->max_fds = nfds;
+		s->top_fds = pid;
+	}
+}
+
 /*
  * Every process of the jail from its /proc.  jailinit is counted, as rctl -u
  * counts it, but never chosen as a target.  Descriptors can be counted only
@@ -262,7 +331,6 @@ static uint64_t count_fds(int procfd, const char *pid)
  */
 static void scan(int procfd, bool want_fds, uint64_t uptime_ticks, struct sample *s)
 {
-	long page = sysconf(_SC_PAGESIZE);
 	int fd = dup(procfd);
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 
@@ -274,62 +342,19 @@ static void scan(int procfd, bool want_fds, uint64_t uptime_ticks, struct sample
 	}
 	rewinddir(d);
 	for (struct dirent *de; (de = readdir(d));) {
-		char path[48], buf[1024], *p, *f[24];
-		long pid = strtol(de->d_name, &p, 10);
-		int k = 0, sfd;
-		ssize_t n;
-		if (pid <= 0 || *p)
+		struct proc_stat st;
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+		if (pid <= 0 || *end || !read_stat(procfd, de->d_name, &st))
 			continue;
-		snprintf(path, sizeof(path), "%s/stat", de->d_name);
-		sfd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
-		if (sfd < 0)
-			continue;
-		n = read(sfd, buf, sizeof(buf) - 1);
-		close(sfd);
-		if (n <= 0)
-			continue;
-		buf[n] = '\0';
-		/* Fields after the command name, which may hold spaces: f[0] is field 3 (state). */
-		p = strrchr(buf, ')');
-		if (!p)
-			continue;
-		for (char *save = NULL, *t = strtok_r(p + 1, " ", &save); t && k < 24; t = strtok_r(NULL, " ", &save))
-			f[k++] = t;
-		if (k < 22 || f[0][0] == 'Z' || f[0][0] == 'X')
-			continue;
-		uint64_t cpu = strtoull(f[11], NULL, 10) + strtoull(f[12], NULL, 10);
-		uint64_t start = strtoull(f[19], NULL, 10);
-		uint64_t rss = strtoull(f[21], NULL, 10) * (uint64_t)page;
-		s->procs++;
-		s->threads += strtoull(f[17], NULL, 10);
-		s->vsize += strtoull(f[20], NULL, 10);
-		s->rss += rss;
 		uint64_t nfds = want_fds ? count_fds(procfd, de->d_name) : 0;
+		s->procs++;
+		s->threads += st.threads;
+		s->vsize += st.vsize;
+		s->rss += st.rss;
 		s->fds += nfds;
-		if (pid == 1)
-			continue;
-		if (rss >= s->max_rss) {
-			s->max_rss = rss;
-			s->top_rss = (pid_t)pid;
-		}
-		if (cpu >= s->max_cpu_total) {
-			s->max_cpu_total = cpu;
-			s->top_cpu_total = (pid_t)pid;
-		}
-		/* ps(1)'s %CPU: CPU time over the process's lifetime. */
-		double rate = uptime_ticks > start ? (double)cpu / (double)(uptime_ticks - start) : 0;
-		if (!s->top_cpu_rate || rate > s->max_cpu_rate) {
-			s->max_cpu_rate = rate;
-			s->top_cpu_rate = (pid_t)pid;
-		}
-		if (start >= s->newest_start) {
-			s->newest_start = start;
-			s->newest = (pid_t)pid;
-		}
-		if (nfds >= s->max_fds && nfds) {
-			s->max_fds = nfds;
-			s->top_fds = (pid_t)pid;
-		}
+		if (pid != 1)
+			consider_target(s, (pid_t)pid, &st, nfds, uptime_ticks);
 	}
 	closedir(d);
 }
@@ -420,74 +445,105 @@ static void act(const struct watch_rule *r, uint64_t usage, pid_t who)
 	}
 }
 
+/* The counters of one tick: the cgroup's, each with whether it could be read, and the time. */
+struct counters {
+	struct timespec now; /* CLOCK_BOOTTIME */
+	uint64_t ticks;      /* now in clock ticks since boot, the unit of a process's start time */
+	uint64_t mem, swap, cpu;
+	bool have_mem, have_swap, have_cpu;
+};
+
+static void read_counters(struct counters *c)
+{
+	long hz = sysconf(_SC_CLK_TCK);
+
+	memset(c, 0, sizeof(*c));
+	clock_gettime(CLOCK_BOOTTIME, &c->now);
+	if (hz > 0)
+		c->ticks = (uint64_t)c->now.tv_sec * (uint64_t)hz + (uint64_t)c->now.tv_nsec / (1000000000ULL / (uint64_t)hz);
+	c->have_cpu = cpu_usec(&c->cpu);
+	c->have_mem = read_u64(WATCH_FD_MEMORY, &c->mem);
+}
+
+/* Does a rule need a pass over /proc: a count only /proc has, or a process to signal? */
+static bool needs_scan(const struct watch_rule *r, const struct counters *c)
+{
+	switch (r->resource) {
+	case R_MAXPROC:
+	case R_NTHR:
+	case R_OPENFILES:
+	case R_VMEMORYUSE: return true;
+	case R_MEMORYUSE: return !c->have_mem || r->action == RA_SIGNAL;
+	default: return r->action == RA_SIGNAL;
+	}
+}
+
+/* pcpu over the interval since the last tick, in hundredths of a percent of one CPU; false before there is one. */
+static bool pcpu_usage(const struct counters *c, uint64_t *ret)
+{
+	uint64_t wall = have_last ? ns_between(&last_tick, &c->now) / 1000 : 0;
+
+	if (!c->have_cpu || !wall)
+		return false;
+	*ret = (c->cpu - last_cpu_usec) * 10000 / wall;
+	return true;
+}
+
+/* A rule's counter now, in units of amount * *scale; false when it cannot be known at this tick. */
+static bool usage_of(const struct watch_rule *r, const struct counters *c, const struct sample *s, uint64_t *usage,
+		     uint64_t *scale)
+{
+	*scale = 1;
+	switch (r->resource) {
+	case R_MEMORYUSE: *usage = c->have_mem ? c->mem : s->rss; return true;
+	case R_SWAPUSE: *usage = c->swap; return c->have_swap;
+	case R_MAXPROC: *usage = s->procs; return true;
+	case R_NTHR: *usage = s->threads; return true;
+	case R_OPENFILES: *usage = s->fds; return true;
+	case R_VMEMORYUSE: *usage = s->vsize; return true;
+	case R_CPUTIME:
+		*usage = c->cpu;
+		*scale = 1000000;
+		return c->have_cpu;
+	case R_WALLCLOCK:
+		*usage = ns_between(&born, &c->now) / 1000;
+		*scale = 1000000;
+		return true;
+	case R_PCPU:
+		*scale = 100;
+		return pcpu_usage(c, usage);
+	default: return false;
+	}
+}
+
 void watch_tick(int procfd)
 {
 	struct sample s = { 0 };
-	struct timespec now;
-	uint64_t mem = 0, swap = 0, cpu = 0, ticks;
-	bool need_scan = false, want_fds = false, have_cpu, have_mem, have_swap = false;
-	long hz = sysconf(_SC_CLK_TCK);
+	struct counters c;
+	bool need_scan = false, want_fds = false;
 	uint64_t expirations;
 
 	if (timerfd >= 0 && read(timerfd, &expirations, sizeof(expirations)) < 0)
 		errno = 0;
-	clock_gettime(CLOCK_BOOTTIME, &now);
-	/* Now in clock ticks since boot, the unit of a process's start time. */
-	ticks = hz > 0 ? (uint64_t)now.tv_sec * (uint64_t)hz + (uint64_t)now.tv_nsec / (1000000000ULL / (uint64_t)hz) : 0;
-	have_cpu = cpu_usec(&cpu);
-	have_mem = read_u64(WATCH_FD_MEMORY, &mem);
+	read_counters(&c);
 	for (size_t i = 0; i < list.n; i++) {
-		int res = list.rule[i].resource;
-		if (res == R_SWAPUSE)
-			have_swap = swap_bytes(&swap);
-		if (res == R_OPENFILES)
-			want_fds = true;
-		if (res == R_MAXPROC || res == R_NTHR || res == R_OPENFILES || res == R_VMEMORYUSE ||
-		    (res == R_MEMORYUSE && !have_mem) || list.rule[i].action == RA_SIGNAL)
-			need_scan = true;
+		const struct watch_rule *r = &list.rule[i];
+		if (r->resource == R_SWAPUSE)
+			c.have_swap = swap_bytes(&c.swap);
+		want_fds |= r->resource == R_OPENFILES;
+		need_scan |= needs_scan(r, &c);
 	}
 	if (need_scan)
-		scan(procfd, want_fds, ticks, &s);
-	if (!have_mem)
-		mem = s.rss;
+		scan(procfd, want_fds, c.ticks, &s);
 	for (size_t i = 0; i < list.n; i++) {
 		struct watch_rule *r = &list.rule[i];
-		uint64_t usage = 0, scale = 1, shown;
-		switch (r->resource) {
-		case R_MEMORYUSE: usage = mem; break;
-		case R_SWAPUSE: if (!have_swap) continue; usage = swap; break;
-		case R_MAXPROC: usage = s.procs; break;
-		case R_NTHR: usage = s.threads; break;
-		case R_OPENFILES: usage = s.fds; break;
-		case R_VMEMORYUSE: usage = s.vsize; break;
-		case R_CPUTIME:
-			if (!have_cpu)
-				continue;
-			usage = cpu;
-			scale = 1000000;
-			break;
-		case R_WALLCLOCK:
-			usage = ns_between(&born, &now) / 1000;
-			scale = 1000000;
-			break;
-		case R_PCPU: {
-			uint64_t wall = have_last ? ns_between(&last_tick, &now) / 1000 : 0;
-			if (!have_cpu || !wall)
-				continue;
-			/* Percent of one CPU over the last interval, in hundredths for the edge test. */
-			usage = (cpu - last_cpu_usec) * 10000 / wall;
-			scale = 100;
-			break;
-		}
-		default: continue;
-		}
-		shown = usage / scale;
-		if (watch_edge(r, usage, scale, once_only(r->resource)))
-			act(r, shown, target_of(r->resource, &s));
+		uint64_t usage, scale;
+		if (usage_of(r, &c, &s, &usage, &scale) && watch_edge(r, usage, scale, once_only(r->resource)))
+			act(r, usage / scale, target_of(r->resource, &s));
 	}
-	if (have_cpu) {
-		last_cpu_usec = cpu;
-		last_tick = now;
+	if (c.have_cpu) {
+		last_cpu_usec = c.cpu;
+		last_tick = c.now;
 		have_last = true;
 	}
 }
@@ -503,7 +559,7 @@ static bool disarm(void)
 
 void watch_install(const char *msg, char *reply, size_t len)
 {
-	static struct watch_list next;
+	struct watch_list next;
 	char err[160];
 
 	if (watch_parse(msg, &next, err, sizeof(err)) < 0) {

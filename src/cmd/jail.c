@@ -1,4 +1,5 @@
 /* jail(8): create, modify and remove jails. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -15,12 +16,25 @@
 static bool quiet, verbose, print_jid;
 static const char *jid_file, *conf_file;
 
-static void usage(void)
+/* The command line, parsed: what to do, and the one parameter set it builds. */
+struct cmdline {
+	struct paramset ps;
+	struct jail_exec x;
+	bool create, modify, remove, hooks;
+	const char *show_sep;
+	char **args; /* the operands: jails, param=value words or the old form */
+	int nargs;
+};
+
+static __attribute__((noreturn)) void usage(void)
 {
-	fprintf(stderr, "usage: jail [-dilqv] [-J jid_file] [-u username | -U username]\n"
-			"            -[cm] param=value ... [command=command ...]\n"
-			"       jail [-dqv] [-f conf_file] -[cr] [jail ...]\n"
-			"       jail [-qv] -[rR] ['*' | jail ...]\n"
+	fprintf(stderr, "usage: jail [-dilqv] [-J jid_file] [-n jailname] [-s securelevel]\n"
+			"            [-u username | -U username] -c [-m] param=value ... [command=command ...]\n"
+			"       jail [-dqv] -m jail param=value ...\n"
+			"       jail [-dqv] -m jid=jid | name=name param=value ...\n"
+			"       jail [-dqv] -r | -R jail ...\n"
+			"       jail [-dqv] -r | -R '*'\n"
+			"       jail [-dqv] [-f conf_file] -c | -r | -rc [jail ...]\n"
 			"       jail [-f conf_file] -e separator\n"
 			"       jail [-dilqv] [-J jid_file] [-u username | -U username]\n"
 			"            path hostname ip[,...] command ...\n");
@@ -46,10 +60,15 @@ static int write_jid_file(const struct jail_record *rec)
 	}
 	fprintf(f, "%d\t%s\t%s\t%s\t%s\n", rec->jid, param_str(&rec->params, P_PATH),
 		param_str(&rec->params, P_HOSTNAME), "", cmd ? cmd : "");
-	return fclose(f) == 0 ? 0 : -1;
+	/* A full disk shows only when the buffer goes out: say so, as for a file that cannot be opened. */
+	if (fclose(f) != 0) {
+		fprintf(stderr, "jail: %s: %s: %m\n", rec->name, jid_file);
+		return -1;
+	}
+	return 0;
 }
 
-static int do_create(struct paramset *ps, struct jail_exec *x)
+static int do_create(const struct paramset *ps, const struct jail_exec *x)
 {
 	struct jail_record rec;
 	struct perr e = { 0 };
@@ -117,7 +136,7 @@ static int report_remove(const char *key, int r, struct jail_record *rec, const 
 	return r > 0;
 }
 
-static bool jail_exists_now(const char *key)
+static bool running(const char *key)
 {
 	struct jail_record rec;
 	struct perr e = { 0 };
@@ -128,32 +147,39 @@ static bool jail_exists_now(const char *key)
 	return true;
 }
 
-static int do_remove(char **keys, int n, bool hooks)
+/* jail -r '*': every jail, highest jid first, the reverse of creation. */
+static int remove_all(bool hooks)
 {
-	int ret = 0;
 	struct jail_record *list = NULL;
 	size_t nlist = 0;
 	struct perr e = { 0 };
+	int ret = 0;
 
-	if (n == 1 && strcmp(keys[0], "*") == 0) {
-		if (jail_list(&list, &nlist, &e) < 0) {
-			fail(NULL, &e);
-			return 1;
-		}
-		/* Highest jid first, the reverse of creation. */
-		for (size_t i = nlist; i-- > 0;) {
-			char key[16];
-			struct jail_record rec;
-			snprintf(key, sizeof(key), "%d", list[i].jid);
-			int r = jail_remove(key, hooks, &rec, &e);
-			/* A child jail with a lower jid than its parent's went with the parent. */
-			if (r < 0 && param_int(&list[i].params, P_PARENT) > 0 && !jail_exists_now(key))
-				continue;
-			ret |= report_remove(list[i].name, r, &rec, &e);
-		}
-		registry_free_list(list, nlist);
-		return ret;
+	if (jail_list(&list, &nlist, &e) < 0) {
+		fail(NULL, &e);
+		return 1;
 	}
+	for (size_t i = nlist; i-- > 0;) {
+		char key[16];
+		struct jail_record rec;
+		snprintf(key, sizeof(key), "%d", list[i].jid);
+		int r = jail_remove(key, hooks, &rec, &e);
+		/* A child jail with a lower jid than its parent's went with the parent. */
+		if (r < 0 && param_int(&list[i].params, P_PARENT) > 0 && !running(key))
+			continue;
+		ret |= report_remove(list[i].name, r, &rec, &e);
+	}
+	registry_free_list(list, nlist);
+	return ret;
+}
+
+static int do_remove(char **keys, int n, bool hooks)
+{
+	struct perr e = { 0 };
+	int ret = 0;
+
+	if (n == 1 && strcmp(keys[0], "*") == 0)
+		return remove_all(hooks);
 	for (int i = 0; i < n; i++) {
 		struct jail_record rec;
 		ret |= report_remove(keys[i], jail_remove(keys[i], hooks, &rec, &e), &rec, &e);
@@ -171,6 +197,24 @@ static int load_conf(struct conf *c)
 		return -1;
 	}
 	return 0;
+}
+
+/* One line of jail -e: name=NAME, then each parameter after sep. */
+static void print_config_line(const struct conf_jail *j, const char *sep)
+{
+	printf("name=");
+	jailconf_print_value(stdout, j->name);
+	for (size_t k = 0; k < j->nparams; k++) {
+		const struct conf_param *p = &j->params[k];
+		if (strcmp(p->name, "name") == 0)
+			continue;
+		printf("%s%s", sep, p->name);
+		for (size_t v = 0; v < p->nvalues; v++) {
+			putchar(v ? ',' : '=');
+			jailconf_print_value(stdout, p->values[v]);
+		}
+	}
+	putchar('\n');
 }
 
 /* jail -e separator: every configured jail, one line each, as FreeBSD prints them. */
@@ -192,19 +236,7 @@ static int show_config(const char *sep)
 			ret = 1;
 			continue;
 		}
-		printf("name=");
-		jailconf_print_value(stdout, j.name);
-		for (size_t k = 0; k < j.nparams; k++) {
-			const struct conf_param *p = &j.params[k];
-			if (strcmp(p->name, "name") == 0)
-				continue;
-			printf("%s%s", sep, p->name);
-			for (size_t v = 0; v < p->nvalues; v++) {
-				putchar(v ? ',' : '=');
-				jailconf_print_value(stdout, p->values[v]);
-			}
-		}
-		putchar('\n');
+		print_config_line(&j, sep);
 		conf_jail_free(&j);
 	}
 	free(names);
@@ -212,11 +244,6 @@ static int show_config(const char *sep)
 	return ret;
 }
 
-/*
- * jail -c|-r|-rc [jail ...] from jail.conf: no name means every configured
- * jail.  One jail's failure is reported and the others go on; the exit
- * status says whether any failed.
- */
 /* The configuration and the jails to act on, in depend order; reports its own errors. */
 static int load_ordered(struct conf *c, char **names, int n, bool for_remove, const char ***order, size_t *norder)
 {
@@ -242,15 +269,42 @@ static bool named(char **names, int n, const char *name)
 	return false;
 }
 
-static bool running(const char *name)
+/* The parameters jail.conf gives one jail; reports its own errors. */
+static int config_params(const struct conf *c, const char *name, struct paramset *ps)
+{
+	struct conf_jail j;
+	struct perr e = { 0 };
+	int r = conf_resolve(c, name, &j, &e);
+
+	if (r == 0)
+		r = jailconf_params(&j, ps, &e);
+	/* conf_resolve leaves j empty or whole, so it can always be freed. */
+	conf_jail_free(&j);
+	if (r < 0)
+		fail(name, &e);
+	return r;
+}
+
+/* The removal half of -r and -rc for one configured jail; returns the exit status. */
+static int config_remove(const char *name, bool create, bool hooks)
 {
 	struct jail_record rec;
 	struct perr e = { 0 };
+	int r = jail_remove(name, hooks, &rec, &e);
 
-	if (jail_find(name, &rec, &e) < 0)
-		return false;
-	record_free(&rec);
-	return true;
+	/* -rc of a jail that is not running just creates it. */
+	if (r < 0 && create)
+		return 0;
+	return report_remove(name, r, &rec, &e);
+}
+
+static int config_create(const struct conf *c, const char *name, const struct jail_exec *x)
+{
+	struct paramset ps _cleanup_params_ = { 0 };
+
+	if (config_params(c, name, &ps) < 0)
+		return 1;
+	return do_create(&ps, x);
 }
 
 /*
@@ -260,10 +314,9 @@ static bool running(const char *name)
  * failure is reported and the others go on; the exit status says whether
  * any failed.
  */
-static int from_config(char **names, int n, bool create, bool remove, bool hooks, struct jail_exec *x)
+static int from_config(char **names, int n, bool create, bool remove, bool hooks, const struct jail_exec *x)
 {
 	struct conf c = { 0 };
-	struct perr e = { 0 };
 	const char **order = NULL;
 	size_t norder;
 	int ret = 0;
@@ -273,39 +326,54 @@ static int from_config(char **names, int n, bool create, bool remove, bool hooks
 	for (size_t i = 0; i < norder; i++) {
 		const char *name = order[i];
 		bool asked = named(names, n, name);
-		struct conf_jail j;
-		struct paramset ps = { 0 };
 		if (remove) {
-			struct jail_record rec;
 			/* A dependent that is not running, or a dependency of -rc, is left alone. */
 			if (!asked && (create || !running(name)))
 				continue;
-			int r = jail_remove(name, hooks, &rec, &e);
-			/* -rc of a jail that is not running just creates it. */
-			if (r >= 0 || !create)
-				ret |= report_remove(name, r, &rec, &e);
-			if (r < 0 && !create)
-				continue;
+			ret |= config_remove(name, create, hooks);
 		}
 		if (!create || (!asked && running(name)))
 			continue;
-		if (conf_resolve(&c, name, &j, &e) < 0 || jailconf_params(&j, &ps, &e) < 0) {
-			fail(name, &e);
-			if (j.name)
-				conf_jail_free(&j);
-			param_free(&ps);
-			ret = 1;
-			continue;
-		}
-		conf_jail_free(&j);
-		struct jail_exec xj = *x;
-		if (do_create(&ps, &xj) != 0)
-			ret = 1;
-		param_free(&ps);
+		ret |= config_create(&c, name, x) != 0;
 	}
 	free(order);
 	conf_free(&c);
 	return ret;
+}
+
+/*
+ * Into change, what want sets otherwise than the running jail has now; a
+ * parameter fixed at creation among them is an error.
+ */
+static int config_changes(const struct paramset *want, const struct paramset *now, struct paramset *change,
+			  struct perr *e)
+{
+	for (int id = 0; id < P__COUNT; id++) {
+		const char *v = param_str(want, id), *cur = param_str(now, id);
+		if (!v || id == P_NAME || (cur && strcmp(v, cur) == 0))
+			continue;
+		if (param_table[id].flags & (PF_CREATE | PF_RDONLY))
+			return perr_setx(e, EINVAL, "%s cannot be changed after creation", param_table[id].name);
+		if (param_copy_one(change, want, id, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* jail -m of one configured jail that runs; returns the exit status. */
+static int config_modify(const struct conf *c, const char *name, const struct jail_record *now)
+{
+	struct paramset want _cleanup_params_ = { 0 };
+	struct paramset change _cleanup_params_ = { 0 };
+	struct perr e = { 0 };
+
+	if (config_params(c, name, &want) < 0)
+		return 1;
+	if (config_changes(&want, &now->params, &change, &e) < 0) {
+		fail(name, &e);
+		return 1;
+	}
+	return do_modify(&change, name);
 }
 
 /*
@@ -316,7 +384,6 @@ static int from_config(char **names, int n, bool create, bool remove, bool hooks
 static int modify_from_config(char **names, int n)
 {
 	struct conf c = { 0 };
-	struct perr e = { 0 };
 	const char **order = NULL;
 	size_t norder;
 	int ret = 0;
@@ -325,80 +392,172 @@ static int modify_from_config(char **names, int n)
 		return 1;
 	for (size_t i = 0; i < norder; i++) {
 		const char *name = order[i];
-		struct conf_jail j;
 		struct jail_record now;
-		struct paramset want = { 0 }, change = { 0 };
-		bool asked = n > 0 && named(names, n, name);
+		struct perr e = { 0 };
 		if (jail_find(name, &now, &e) < 0) {
-			if (asked) {
+			/* Only a jail named on the command line has to be running. */
+			if (n > 0 && named(names, n, name)) {
 				fail(name, &e);
 				ret = 1;
 			}
 			continue;
 		}
-		if (conf_resolve(&c, name, &j, &e) < 0 || jailconf_params(&j, &want, &e) < 0)
-			goto bad;
-		for (int id = 0; id < P__COUNT; id++) {
-			const char *v = param_str(&want, id), *cur = param_str(&now.params, id);
-			if (!v || id == P_NAME || (cur && strcmp(v, cur) == 0))
-				continue;
-			if (param_table[id].flags & (PF_CREATE | PF_RDONLY)) {
-				perr_set(&e, 0, "%s cannot be changed after creation", param_table[id].name);
-				goto bad;
-			}
-			if (param_copy_one(&change, &want, id, &e) < 0)
-				goto bad;
-		}
-		conf_jail_free(&j);
+		ret |= config_modify(&c, name, &now);
 		record_free(&now);
-		param_free(&want);
-		ret |= do_modify(&change, name);
-		param_free(&change);
-		continue;
-bad:
-		fail(name, &e);
-		if (j.name)
-			conf_jail_free(&j);
-		record_free(&now);
-		param_free(&want);
-		param_free(&change);
-		ret = 1;
 	}
 	free(order);
 	conf_free(&c);
 	return ret;
 }
 
+/* One list of both families, as the old form's ip takes it: split by family, as FreeBSD does. */
+static int old_form_addrs(struct paramset *ps, const char *addrs, struct perr *e)
+{
+	char v4[2048] = "", v6[2048] = "", buf[4096], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", addrs);
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		char *list = strchr(t, ':') ? v6 : v4;
+		size_t len = sizeof(v4);
+		snprintf(list + strlen(list), len - strlen(list), "%s%s", *list ? "," : "", t);
+	}
+	if (*v4 && param_set(ps, P_IP4_ADDR, v4, e) < 0)
+		return -1;
+	if (*v6 && param_set(ps, P_IP6_ADDR, v6, e) < 0)
+		return -1;
+	return 0;
+}
+
 /* The old form: jail path hostname ip command ... */
 static int old_form(struct paramset *ps, char **argv, int argc, struct perr *e)
 {
 	if (argc < 4)
-		return perr_set(e, 0, "the old form needs path hostname ip command");
+		return perr_setx(e, EINVAL, "the old form needs path hostname ip command");
 	if (param_set(ps, P_PATH, argv[0], e) < 0 || param_set(ps, P_HOSTNAME, argv[1], e) < 0)
 		return -1;
-	if (argv[2][0] != '\0') {
-		/* One list of both families: split by family, as FreeBSD does. */
-		char v4[2048] = "", v6[2048] = "", buf[4096], *save = NULL;
-		snprintf(buf, sizeof(buf), "%s", argv[2]);
-		for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-			char *list = strchr(t, ':') ? v6 : v4;
-			size_t len = sizeof(v4);
-			snprintf(list + strlen(list), len - strlen(list), "%s%s", *list ? "," : "", t);
-		}
-		if ((*v4 && param_set(ps, P_IP4_ADDR, v4, e) < 0) || (*v6 && param_set(ps, P_IP6_ADDR, v6, e) < 0))
-			return -1;
-	}
+	if (argv[2][0] != '\0' && old_form_addrs(ps, argv[2], e) < 0)
+		return -1;
 	return param_set_argv(ps, P_COMMAND, argv + 3, argc - 3, e);
+}
+
+/* param=value words into ps; the words after command= are its arguments. */
+static int parse_words(struct paramset *ps, char **argv, int argc, struct perr *e)
+{
+	for (int i = 0; i < argc; i++) {
+		int used;
+		if (param_parse_word(ps, argv[i], argv + i + 1, argc - i - 1, &used, e) < 0)
+			return -1;
+		i += used;
+	}
+	return 0;
+}
+
+/* -cm: modify the jail if it exists, create it if not. */
+static int create_or_modify(const struct paramset *ps, const struct jail_exec *x)
+{
+	const char *key = param_str(ps, P_JID) ? param_str(ps, P_JID) : param_str(ps, P_NAME);
+
+	if (key && running(key))
+		return do_modify(ps, NULL);
+	return do_create(ps, x);
+}
+
+/* jail -c or -m with param=value words, and jail -m NAME param=value ... */
+static int from_command_line(struct cmdline *cl, struct perr *e)
+{
+	const char *mod_key = NULL;
+	char **args = cl->args;
+	int nargs = cl->nargs;
+
+	/* jail -m NAME param=value ...: the jail named first, then what changes. */
+	if (!cl->create && !strchr(args[0], '=')) {
+		mod_key = args[0];
+		args++;
+		nargs--;
+	}
+	if (parse_words(&cl->ps, args, nargs, e) < 0)
+		return -1;
+	if (cl->create && cl->modify)
+		return create_or_modify(&cl->ps, &cl->x);
+	return cl->create ? do_create(&cl->ps, &cl->x) : do_modify(&cl->ps, mod_key);
+}
+
+/* Operands that are all jail names (no param=value) mean the jails of jail.conf. */
+static bool names_only(char **args, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (strchr(args[i], '='))
+			return false;
+	return true;
+}
+
+/*
+ * What the flags and operands ask for, in FreeBSD's order of precedence;
+ * returns the exit status, or -1 with e set for a parameter that does not
+ * parse.
+ */
+static int dispatch(struct cmdline *cl, struct perr *e)
+{
+	bool names = names_only(cl->args, cl->nargs);
+
+	if (cl->x.host_user && cl->x.jail_user)
+		usage();
+	if (cl->show_sep) {
+		if (cl->create || cl->modify || cl->remove || cl->nargs)
+			usage();
+		return show_config(cl->show_sep);
+	}
+	if (cl->modify && cl->remove)
+		usage();
+	if (cl->remove && (cl->create || cl->nargs == 0 || conf_file))
+		return from_config(cl->args, cl->nargs, cl->create, true, cl->hooks, &cl->x);
+	if (cl->remove)
+		return do_remove(cl->args, cl->nargs, cl->hooks);
+	if (cl->create && !cl->modify && names)
+		return from_config(cl->args, cl->nargs, true, false, cl->hooks, &cl->x);
+	if (!cl->create && !cl->modify) {
+		if (cl->nargs == 0 || strchr(cl->args[0], '='))
+			usage();
+		if (old_form(&cl->ps, cl->args, cl->nargs, e) < 0)
+			return -1;
+		return do_create(&cl->ps, &cl->x);
+	}
+	if (!cl->create && names)
+		return modify_from_config(cl->args, cl->nargs);
+	return from_command_line(cl, e);
+}
+
+/* One flag into cl; -1 with e set for a flag's parameter that does not parse. */
+static int take_flag(struct cmdline *cl, int c, struct perr *e)
+{
+	switch (c) {
+	case 'c': cl->create = true; break;
+	case 'm': cl->modify = true; break;
+	case 'r': cl->remove = true; break;
+	case 'R': cl->remove = true; cl->hooks = false; break;
+	case 'd': break; /* dying jails are gone at once on Linux: nothing to allow */
+	case 'i': print_jid = true; quiet = true; break;
+	case 'l': cl->x.login = true; break;
+	case 'q': quiet = true; break;
+	case 'v': verbose = true; break;
+	case 'J': jid_file = optarg; break;
+	case 'u': cl->x.host_user = optarg; break;
+	case 'U': cl->x.jail_user = optarg; break;
+	case 'n': return param_set(&cl->ps, P_NAME, optarg, e);
+	case 's': return param_set(&cl->ps, P_SECURELEVEL, optarg, e);
+	case 'h': return param_set(&cl->ps, P_IP_HOSTNAME, "true", e);
+	case 'f': conf_file = optarg; break;
+	case 'e': cl->show_sep = optarg; break;
+	default: usage();
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	struct paramset ps = { 0 };
-	struct jail_exec x = { 0 };
+	struct cmdline cl = { .hooks = true };
 	struct perr e = { 0 };
-	bool create = false, modify = false, remove = false, hooks = true;
-	const char *mod_key = NULL, *show_sep = NULL;
-	int c, ret;
+	int c, ret = 0;
 
 	if (ensure_std_fds() < 0) {
 		fprintf(stderr, "jail: cannot open /dev/null\n");
@@ -407,95 +566,17 @@ int main(int argc, char **argv)
 	/* Our lines and those of the exec.* commands must come out in the order they happen. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	while ((c = getopt(argc, argv, "+cmrRdhilqvJ:u:U:n:s:f:e:")) != -1) {
-		switch (c) {
-		case 'c': create = true; break;
-		case 'm': modify = true; break;
-		case 'r': remove = true; break;
-		case 'R': remove = true; hooks = false; break;
-		case 'd': break; /* dying jails are gone at once on Linux: nothing to allow */
-		case 'i': print_jid = true; quiet = true; break;
-		case 'l': x.login = true; break;
-		case 'q': quiet = true; break;
-		case 'v': verbose = true; break;
-		case 'J': jid_file = optarg; break;
-		case 'u': x.host_user = optarg; break;
-		case 'U': x.jail_user = optarg; break;
-		case 'n':
-			if (param_set(&ps, P_NAME, optarg, &e) < 0)
-				goto bad;
-			break;
-		case 's':
-			if (param_set(&ps, P_SECURELEVEL, optarg, &e) < 0)
-				goto bad;
-			break;
-		case 'h':
-			if (param_set(&ps, P_IP_HOSTNAME, "true", &e) < 0)
-				goto bad;
-			break;
-		case 'f': conf_file = optarg; break;
-		case 'e': show_sep = optarg; break;
-		default:
-			usage();
-		}
+	while (ret == 0 && (c = getopt(argc, argv, "+cmrRdhilqvJ:u:U:n:s:f:e:")) != -1)
+		ret = take_flag(&cl, c, &e);
+	if (ret == 0) {
+		cl.args = argv + optind;
+		cl.nargs = argc - optind;
+		ret = dispatch(&cl, &e);
 	}
-	argc -= optind;
-	argv += optind;
-	if (x.host_user && x.jail_user)
-		usage();
-	if (show_sep)
-		return create || modify || remove || argc ? (usage(), 1) : show_config(show_sep);
-	/* Names only (no param=value): the jails come from jail.conf. */
-	bool named = true;
-	for (int i = 0; i < argc; i++)
-		named &= strchr(argv[i], '=') == NULL;
-	if (modify && remove)
-		usage();
-	if (remove && create)
-		return from_config(argv, argc, true, true, hooks, &x);
-	if (remove) {
-		if (argc == 0 || conf_file)
-			return from_config(argv, argc, false, true, hooks, &x);
-		return do_remove(argv, argc, hooks);
+	if (ret < 0) {
+		fail(param_str(&cl.ps, P_NAME), &e);
+		ret = 1;
 	}
-	if (create && !modify && named)
-		return from_config(argv, argc, true, false, hooks, &x);
-	if (!create && !modify) {
-		if (argc == 0 || strchr(argv[0], '='))
-			usage();
-		if (old_form(&ps, argv, argc, &e) < 0)
-			goto bad;
-		create = true;
-	} else {
-		if (modify && !create && (argc == 0 || named))
-			return modify_from_config(argv, argc);
-		/* jail -m NAME param=value ...: the jail named first, then what changes. */
-		if (modify && !create && !strchr(argv[0], '=')) {
-			mod_key = argv[0];
-			argc--;
-			argv++;
-		}
-		for (int i = 0; i < argc; i++) {
-			int used;
-			if (param_parse_word(&ps, argv[i], argv + i + 1, argc - i - 1, &used, &e) < 0)
-				goto bad;
-			i += used;
-		}
-	}
-	if (create && modify) {
-		/* -cm: modify the jail if it exists, create it if not. */
-		struct jail_record rec;
-		const char *key = param_str(&ps, P_JID) ? param_str(&ps, P_JID) : param_str(&ps, P_NAME);
-		modify = key && jail_find(key, &rec, &e) == 0;
-		if (modify)
-			record_free(&rec);
-		create = !modify;
-	}
-	ret = create ? do_create(&ps, &x) : do_modify(&ps, mod_key);
-	param_free(&ps);
+	param_free(&cl.ps);
 	return ret;
-bad:
-	fail(param_str(&ps, P_NAME), &e);
-	param_free(&ps);
-	return 1;
 }

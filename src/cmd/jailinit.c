@@ -169,7 +169,7 @@ static void start_stop(long seconds)
 
 static void handle(int i)
 {
-	static char msg[WATCH_MAX_MSG];
+	char msg[WATCH_MAX_MSG];
 	ssize_t n = recv(conns[i].fd, msg, sizeof(msg) - 1, MSG_DONTWAIT);
 
 	if (n <= 0) {
@@ -212,9 +212,71 @@ static void add_conn(int fd, bool hold)
 	nconn++;
 }
 
+/* One poll round's descriptors, at fixed places: signals, the listening socket, the stop timer, the connections. */
+enum { PFD_SIGNAL, PFD_LISTEN, PFD_STOP, PFD_CONN };
+
+struct round {
+	struct pollfd pfd[4 + MAX_CONN + MAX_WATCH];
+	int n;
+	int nconn; /* the connections polled: those accepted during the round come after them */
+	int tick;  /* where the watcher's timer is */
+};
+
+static void fill_round(struct round *r)
+{
+	int n = 0;
+
+	r->pfd[n++] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
+	r->pfd[n++] = (struct pollfd){ .fd = 3, .events = POLLIN };
+	r->pfd[n++] = (struct pollfd){ .fd = timerfd, .events = POLLIN };
+	for (int i = 0; i < nconn; i++)
+		r->pfd[n++] = (struct pollfd){ .fd = conns[i].fd, .events = POLLIN };
+	for (int i = 0; i < nwatch; i++)
+		r->pfd[n++] = (struct pollfd){ .fd = watch[i], .events = POLLIN };
+	/* Last, so the indexes above stay fixed; a negative fd is skipped by poll. */
+	r->tick = n;
+	r->pfd[n++] = (struct pollfd){ .fd = watch_timer(), .events = POLLIN };
+	r->n = n;
+	r->nconn = nconn;
+}
+
+static void reap(void)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sigfd, &si, sizeof(si)) > 0)
+		;
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+/* Handle what poll reported, in the order the jail's life needs: reaping first, the stop deadline before requests. */
+static void serve(const struct round *r)
+{
+	if (r->pfd[PFD_SIGNAL].revents)
+		reap();
+	if (r->pfd[r->tick].revents)
+		watch_tick(procfd);
+	if (r->pfd[PFD_STOP].revents) {
+		/* stop.timeout is over: leaving kills what is left, all at once. */
+		note("stop.timeout is over: SIGKILL to what is left");
+		kill(-1, SIGKILL);
+		_exit(0);
+	}
+	if (r->pfd[PFD_LISTEN].revents) {
+		int fd = accept4(3, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (fd >= 0)
+			add_conn(fd, false);
+	}
+	/* Handled from the end, as drop() moves the last connection into the slot it frees. */
+	for (int i = r->nconn - 1; i >= 0; i--)
+		if (r->pfd[PFD_CONN + i].revents)
+			handle(i);
+}
+
 int main(int argc, char **argv)
 {
-	struct pollfd pfd[4 + MAX_CONN + MAX_WATCH];
+	struct round r;
 	sigset_t mask;
 
 	/* Nobody in the jail may trace or read the memory of its init. */
@@ -232,43 +294,10 @@ int main(int argc, char **argv)
 	add_conn(4, true);
 
 	for (;;) {
-		int n = 0;
-		pfd[n++] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
-		pfd[n++] = (struct pollfd){ .fd = 3, .events = POLLIN };
-		pfd[n++] = (struct pollfd){ .fd = timerfd, .events = POLLIN };
-		for (int i = 0; i < nconn; i++)
-			pfd[n++] = (struct pollfd){ .fd = conns[i].fd, .events = POLLIN };
-		for (int i = 0; i < nwatch; i++)
-			pfd[n++] = (struct pollfd){ .fd = watch[i], .events = POLLIN };
-		/* Last, so the indexes above stay fixed; a negative fd is skipped by poll. */
-		int tick = n;
-		pfd[n++] = (struct pollfd){ .fd = watch_timer(), .events = POLLIN };
-		if (poll(pfd, (nfds_t)n, -1) < 0 && errno != EINTR)
+		fill_round(&r);
+		if (poll(r.pfd, (nfds_t)r.n, -1) < 0 && errno != EINTR)
 			_exit(1);
-		if (pfd[0].revents) {
-			struct signalfd_siginfo si;
-			while (read(sigfd, &si, sizeof(si)) > 0)
-				;
-			while (waitpid(-1, NULL, WNOHANG) > 0)
-				;
-		}
-		if (pfd[tick].revents)
-			watch_tick(procfd);
-		if (pfd[2].revents) {
-			/* stop.timeout is over: leaving kills what is left, all at once. */
-			note("stop.timeout is over: SIGKILL to what is left");
-			kill(-1, SIGKILL);
-			_exit(0);
-		}
-		if (pfd[1].revents) {
-			int fd = accept4(3, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-			if (fd >= 0)
-				add_conn(fd, false);
-		}
-		/* Connections sit at 3..3+nconn of this round's array; handle from the end (drop swaps). */
-		for (int i = nconn - 1; i >= 0; i--)
-			if (pfd[3 + i].revents)
-				handle(i);
+		serve(&r);
 		if (should_exit()) {
 			note(stopping ? "every process has ended" : "the last process has ended");
 			_exit(0);

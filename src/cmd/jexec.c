@@ -8,7 +8,7 @@
 #include "../lib/jail.h"
 #include "../lib/util.h"
 
-static void usage(void)
+static __attribute__((noreturn)) void usage(void)
 {
 	fprintf(stderr, "usage: jexec [-l] [-u username | -U username] jail [command ...]\n");
 	exit(1);

@@ -15,14 +15,14 @@ enum xo { XO_TEXT, XO_JSON, XO_XML };
 static bool opt_d, opt_h, opt_N, opt_n, opt_q, opt_s, opt_v;
 static enum xo xo = XO_TEXT;
 
-static void usage(void)
+static __attribute__((noreturn)) void usage(void)
 {
-	fprintf(stderr, "usage: jls [-dhNnqsv] [-j jail] [param ...]\n"
-			"       jls --libxo json|xml [-dhNnqsv] [-j jail] [param ...]\n");
+	fprintf(stderr, "usage: jls [-dhNnqsv] [-j jail] [parameter ...]\n"
+			"       jls --libxo json | xml [-dhNnqsv] [-j jail] [parameter ...]\n");
 	exit(1);
 }
 
-/* Which parameters one line shows: the listed ones, or all for -n / -s. */
+/* Which parameters one line shows: the listed ones, or all for -n / -s; -1 for a name not in the table. */
 static int selected(int *ids, char **names, int nnames)
 {
 	int n = 0;
@@ -32,7 +32,7 @@ static int selected(int *ids, char **names, int nnames)
 			int id = param_lookup(names[i]);
 			if (id < 0) {
 				fprintf(stderr, "jls: unknown parameter: %s\n", names[i]);
-				exit(1);
+				return -1;
 			}
 			ids[n++] = id;
 		}
@@ -212,35 +212,43 @@ static void print_xml(json_object *jails)
 	printf("</jail-information>\n");
 }
 
-int main(int argc, char **argv)
+
+/* What one run lists: the jail asked for with -j, and the parameters each line shows. */
+struct listing {
+	const char *only;
+	int ids[P__COUNT + 64];
+	int nids;
+	bool params;   /* parameter lines (-n, -s or names given) instead of the table */
+	json_object *jails; /* --libxo json or xml: the jails gathered before they are printed */
+};
+
+/*
+ * libxo's option comes first, as --libxo json, --libxo=json or --libxo:json;
+ * it is taken off argv, which then starts at the program name again.
+ */
+static void take_libxo(int *argc, char ***argv)
 {
-	const char *only = NULL;
-	struct jail_record *list;
-	size_t n;
-	struct perr e = { 0 };
-	int ids[P__COUNT + 64], nids, c;
-	bool found = false, params;
-	json_object *jails = NULL;
+	char **v = *argv;
 
-	if (ensure_std_fds() < 0) {
-		fprintf(stderr, "jls: cannot open /dev/null\n");
-		return 1;
-	}
+	if (*argc < 2 || strncmp(v[1], "--libxo", 7) != 0)
+		return;
+	const char *fmt = v[1][7] ? v[1] + 8 : (*argc > 2 ? v[2] : "");
+	int shift = v[1][7] ? 1 : 2;
+	if (strncmp(fmt, "json", 4) == 0)
+		xo = XO_JSON;
+	else if (strncmp(fmt, "xml", 3) == 0)
+		xo = XO_XML;
+	else if (strncmp(fmt, "text", 4) != 0)
+		usage();
+	v[shift] = v[0];
+	*argv = v + shift;
+	*argc -= shift;
+}
 
-	/* libxo's option comes first, as --libxo json, --libxo=json or --libxo:json. */
-	if (argc > 1 && strncmp(argv[1], "--libxo", 7) == 0) {
-		const char *fmt = argv[1][7] ? argv[1] + 8 : (argc > 2 ? argv[2] : "");
-		int shift = argv[1][7] ? 1 : 2;
-		if (strncmp(fmt, "json", 4) == 0)
-			xo = XO_JSON;
-		else if (strncmp(fmt, "xml", 3) == 0)
-			xo = XO_XML;
-		else if (strncmp(fmt, "text", 4) != 0)
-			usage();
-		argv[shift] = argv[0];
-		argv += shift;
-		argc -= shift;
-	}
+static void take_flags(int argc, char **argv, struct listing *l)
+{
+	int c;
+
 	while ((c = getopt(argc, argv, "dhNnqsvj:")) != -1) {
 		switch (c) {
 		case 'd': opt_d = true; break;
@@ -250,28 +258,22 @@ int main(int argc, char **argv)
 		case 'q': opt_q = true; break;
 		case 's': opt_s = opt_n = opt_q = true; break;
 		case 'v': opt_v = true; break;
-		case 'j': only = optarg; break;
+		case 'j': l->only = optarg; break;
 		default: usage();
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc > (int)ARRAY_SIZE(ids))
-		usage();
-	params = opt_n || argc > 0;
-	nids = params ? selected(ids, argv, argc) : 0;
+}
 
-	if (jail_list(&list, &n, &e) < 0) {
-		fprintf(stderr, "jls: %s\n", e.msg);
-		return 1;
-	}
+/* The line above the jails, in text form only: parameter names for -h, the column titles for the table. */
+static void print_header(const struct listing *l)
+{
 	if (xo != XO_TEXT)
-		jails = json_object_new_array();
-	else if (params && opt_h) {
-		for (int i = 0; i < nids; i++)
-			printf("%s%s", i ? " " : "", param_table[ids[i]].name);
+		return;
+	if (l->params && opt_h) {
+		for (int i = 0; i < l->nids; i++)
+			printf("%s%s", i ? " " : "", param_table[l->ids[i]].name);
 		printf("\n");
-	} else if (!params) {
+	} else if (!l->params) {
 		if (opt_v)
 			printf("   JID  Hostname                      Path\n"
 			       "        Name                          State\n"
@@ -280,40 +282,99 @@ int main(int argc, char **argv)
 		else
 			printf("   JID  IP Address      Hostname                      Path\n");
 	}
+}
+
+/* Is r listed: alive (or dying with -d), and the jail of -j by jid or name if that was given? */
+static bool listed(const struct jail_record *r, const struct listing *l)
+{
+	char num[16];
+
+	if (r->state == JS_DYING && !opt_d)
+		return false;
+	if (!l->only)
+		return true;
+	snprintf(num, sizeof(num), "%d", r->jid);
+	return strcmp(l->only, num) == 0 || strcmp(l->only, r->name) == 0;
+}
+
+static void print_jail(const struct jail_record *r, struct listing *l)
+{
+	if (l->jails)
+		json_object_array_add(l->jails, jail_json(r, l->ids, l->nids, l->params));
+	else if (l->params)
+		print_params(r, l->ids, l->nids, opt_n);
+	else
+		print_text(r);
+}
+
+/* libxo's JSON document: {"__version": "2", "jail-information": {"jail": [...]}}. */
+static void print_json(json_object *jails)
+{
+	json_object *top = json_object_new_object(), *info = json_object_new_object();
+
+	json_object_object_add(top, "__version", json_object_new_string("2"));
+	json_object_object_add(info, "jail", json_object_get(jails));
+	json_object_object_add(top, "jail-information", info);
+	printf("%s\n", json_object_to_json_string_ext(top, JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(top);
+}
+
+/* Every listed jail; false when -j named a jail that is not there. */
+static bool list_jails(const struct jail_record *list, size_t n, struct listing *l)
+{
+	bool found = false;
+
+	if (xo != XO_TEXT)
+		l->jails = json_object_new_array();
+	print_header(l);
 	for (size_t i = 0; i < n; i++) {
-		const struct jail_record *r = &list[i];
-		if (r->state == JS_DYING && !opt_d)
+		if (!listed(&list[i], l))
 			continue;
-		if (only) {
-			char num[16];
-			snprintf(num, sizeof(num), "%d", r->jid);
-			if (strcmp(only, num) != 0 && strcmp(only, r->name) != 0)
-				continue;
-		}
 		found = true;
-		if (jails)
-			json_object_array_add(jails, jail_json(r, ids, nids, params));
-		else if (params)
-			print_params(r, ids, nids, opt_n);
+		print_jail(&list[i], l);
+	}
+	if (l->jails) {
+		if (xo == XO_JSON)
+			print_json(l->jails);
 		else
-			print_text(r);
+			print_xml(l->jails);
+		json_object_put(l->jails);
+		l->jails = NULL;
 	}
+	return found || !l->only;
+}
+
+int main(int argc, char **argv)
+{
+	struct listing l = { 0 };
+	struct jail_record *list;
+	size_t n;
+	struct perr e = { 0 };
+	bool found;
+
+	if (ensure_std_fds() < 0) {
+		fprintf(stderr, "jls: cannot open /dev/null\n");
+		return 1;
+	}
+	take_libxo(&argc, &argv);
+	take_flags(argc, argv, &l);
+	argc -= optind;
+	argv += optind;
+	if (argc > (int)ARRAY_SIZE(l.ids))
+		usage();
+	l.params = opt_n || argc > 0;
+	l.nids = l.params ? selected(l.ids, argv, argc) : 0;
+	if (l.nids < 0)
+		return 1;
+
+	if (jail_list(&list, &n, &e) < 0) {
+		fprintf(stderr, "jls: %s\n", e.msg);
+		return 1;
+	}
+	found = list_jails(list, n, &l);
 	registry_free_list(list, n);
-	if (jails) {
-		if (xo == XO_JSON) {
-			json_object *top = json_object_new_object(), *info = json_object_new_object();
-			json_object_object_add(top, "__version", json_object_new_string("2"));
-			json_object_object_add(info, "jail", json_object_get(jails));
-			json_object_object_add(top, "jail-information", info);
-			printf("%s\n", json_object_to_json_string_ext(top, JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
-			json_object_put(top);
-		} else {
-			print_xml(jails);
-		}
-		json_object_put(jails);
-	}
-	if (only && !found) {
-		fprintf(stderr, "jls: jail \"%s\" not found\n", only);
+	if (!found) {
+		fprintf(stderr, "jls: jail \"%s\" not found\n", l.only);
 		return 1;
 	}
 	return 0;

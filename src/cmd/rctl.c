@@ -20,13 +20,13 @@
 
 static bool opt_h;
 
-static void usage(void)
+static __attribute__((noreturn)) void usage(void)
 {
-	fprintf(stderr, "usage: rctl [-h] [-n] [filter]\n"
-			"       rctl -a [-h] [-n] rule ...\n"
-			"       rctl -l [-h] [-n] filter ...\n"
-			"       rctl -r [-h] [-n] filter ...\n"
-			"       rctl -u [-h] [-n] filter ...\n");
+	fprintf(stderr, "usage: rctl [-hn] [filter]\n"
+			"       rctl -a [-hn] rule ...\n"
+			"       rctl -l [-hn] filter ...\n"
+			"       rctl -r [-hn] filter ...\n"
+			"       rctl -u [-hn] filter ...\n");
 	exit(1);
 }
 
@@ -57,8 +57,10 @@ static int store(const struct jail_record *rec, const struct rctl_rule *rules, s
 		char buf[128];
 		rctl_format_short(&rules[i], buf, sizeof(buf));
 		argv[i] = strdup(buf);
-		if (!argv[i])
+		if (!argv[i]) {
+			perr_set(e, ENOMEM, "rules");
 			goto out;
+		}
 	}
 	snprintf(key, sizeof(key), "%d", rec->jid);
 	/* An empty list still has to be set: it is how the last rule goes. */
@@ -103,7 +105,7 @@ static int add_rule(const char *text)
 	}
 	if (k == LIMITS_MAX_RULES) {
 		record_free(&rec);
-		perr_set(&e, 0, "jail \"%s\" has %d rules already", r.jail, LIMITS_MAX_RULES);
+		perr_setx(&e, ENOSPC, "jail \"%s\" has %d rules already", r.jail, LIMITS_MAX_RULES);
 		return fail(&e);
 	}
 	rules[k++] = r;
@@ -193,34 +195,90 @@ static int show_usage(const struct jail_record *rec, const struct rctl_rule *f)
 
 #define MAX_DEPTH 16
 
+/* A filter of -l that names a process rather than a jail. */
+static bool is_process_filter(const char *text)
+{
+	return strncmp(text, "process:", 8) == 0;
+}
+
 /*
  * "process:PID" for -l: the jails whose rules bind that process, from its
  * cgroup2 path "0::/prison/P/C[/self]": the jail it is in and every jail
  * above it, whose limits hold it too.  Returns how many, 0 for a process
- * outside every jail, -1 when the filter is not of this form or is bad
- * (e set only when bad).
+ * outside every jail.
  */
 static int process_jails(const char *text, int *jids, struct perr *e)
 {
 	long pid;
 	char path[64], buf[4096];
 
-	if (strncmp(text, "process:", 8) != 0)
-		return -1;
 	if (!parse_long(text + 8, 1, 1L << 30, &pid))
-		return perr_set(e, 0, "filter \"%s\": bad process id", text);
+		return perr_setx(e, EINVAL, "filter \"%s\": bad process id", text);
 	snprintf(path, sizeof(path), "/proc/%ld/cgroup", pid);
 	if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) < 0)
 		return perr_set(e, errno, "process %ld", pid);
 	return cg_path_jids_of(buf, runtime_cgroup(), jids, MAX_DEPTH);
 }
 
-int main(int argc, char **argv)
+/* rctl -l process:PID: the rules of the jails above the process first, its own jail's last. */
+static int list_process(const char *text)
 {
-	int op = 0, c, ret = 0;
+	struct perr e = { 0 };
+	int jids[MAX_DEPTH] = { 0 };
+	int k = process_jails(text, jids, &e), ret = 0;
+
+	if (k < 0)
+		return fail(&e);
+	for (int j = 0; j < k; j++) {
+		struct rctl_rule f = { .resource = -1, .action = -1 };
+		snprintf(f.jail, sizeof(f.jail), "%d", jids[j]);
+		ret |= for_each_jail(&f, show_rules);
+	}
+	return ret;
+}
+
+/* rctl -l, -r or -u with one filter; returns the exit status. */
+static int with_filter(int op, const char *text)
+{
+	struct rctl_rule f = { .resource = -1, .action = -1 };
 	struct perr e = { 0 };
 
-	ensure_std_fds();
+	if (op == 'l' && is_process_filter(text))
+		return list_process(text);
+	if (rctl_parse_filter(text, &f, &e) < 0)
+		return fail(&e);
+	if (op == 'u' && (!f.jail[0] || f.action >= 0)) {
+		perr_setx(&e, EINVAL, "-u needs a filter of the form jail:NAME[:resource]");
+		return fail(&e);
+	}
+	/*
+	 * A filter that selects nothing in particular ("", ":") would remove
+	 * every rule of every jail: only "jail:" asks for that.
+	 */
+	if (op == 'r' && !f.jail[0] && f.resource < 0 && f.action < 0 && strcmp(text, "jail:") != 0 &&
+	    strcmp(text, "jail") != 0) {
+		perr_setx(&e, EINVAL, "filter \"%s\" matches nothing a jail has", text);
+		return fail(&e);
+	}
+	return for_each_jail(&f, op == 'r' ? remove_rules : op == 'u' ? show_usage : show_rules);
+}
+
+/* rctl [filter]: the rules of every jail the filter matches, all of them without one. */
+static int show_matching(const char *text)
+{
+	struct rctl_rule f = { .resource = -1, .action = -1 };
+	struct perr e = { 0 };
+
+	if (rctl_parse_filter(text, &f, &e) < 0)
+		return fail(&e);
+	return for_each_jail(&f, show_rules);
+}
+
+/* The operation flag (a, l, r or u; 0 for none) and -h; at most one operation. */
+static int take_flags(int argc, char **argv)
+{
+	int op = 0, c;
+
 	while ((c = getopt(argc, argv, "alruhn")) != -1) {
 		switch (c) {
 		case 'a':
@@ -231,70 +289,32 @@ int main(int argc, char **argv)
 				usage();
 			op = c;
 			break;
-		case 'h':
-			opt_h = true;
-			break;
-		case 'n':
-			/* Numeric ids matter for user subjects; jails are shown by name either way. */
-			break;
-		default:
-			usage();
+		case 'h': opt_h = true; break;
+		case 'n': break; /* numeric ids matter for user subjects; jails are shown by name either way */
+		default: usage();
 		}
 	}
+	return op;
+}
+
+int main(int argc, char **argv)
+{
+	int op, ret = 0;
+
+	if (ensure_std_fds() < 0) {
+		fprintf(stderr, "rctl: cannot open /dev/null\n");
+		return 1;
+	}
+	op = take_flags(argc, argv);
 	argc -= optind;
 	argv += optind;
 	if (op && op != 'l' && argc == 0)
 		usage();
 	if (!op && argc > 1)
 		usage();
-	if (!op) {
-		struct rctl_rule f = { .resource = -1, .action = -1 };
-		if (rctl_parse_filter(argc ? argv[0] : ":", &f, &e) < 0)
-			return fail(&e);
-		return for_each_jail(&f, show_rules);
-	}
-	for (int i = 0; i < argc; i++) {
-		struct rctl_rule f = { .resource = -1, .action = -1 };
-
-		perr_clear(&e);
-		if (op == 'a') {
-			ret |= add_rule(argv[i]);
-			continue;
-		}
-		if (op == 'l') {
-			int jids[MAX_DEPTH] = { 0 };
-			int k = process_jails(argv[i], jids, &e);
-			if (k < 0 && e.msg[0]) {
-				ret |= fail(&e);
-				continue;
-			}
-			if (k >= 0) {
-				/* The process's own jail last, after those above it. */
-				for (int j = 0; j < k; j++) {
-					memset(&f, 0, sizeof(f));
-					f.resource = f.action = -1;
-					snprintf(f.jail, sizeof(f.jail), "%d", jids[j]);
-					ret |= for_each_jail(&f, show_rules);
-				}
-				continue;
-			}
-		}
-		if (rctl_parse_filter(argv[i], &f, &e) < 0) {
-			ret |= fail(&e);
-			continue;
-		}
-		if (op == 'u' && (!f.jail[0] || f.action >= 0)) {
-			perr_set(&e, 0, "-u needs a filter of the form jail:NAME[:resource]");
-			ret |= fail(&e);
-			continue;
-		}
-		if (op == 'r' && !f.jail[0] && f.resource < 0 && f.action < 0 && strcmp(argv[i], "jail:") != 0 &&
-		    strcmp(argv[i], "jail") != 0) {
-			perr_set(&e, 0, "filter \"%s\" matches nothing a jail has", argv[i]);
-			ret |= fail(&e);
-			continue;
-		}
-		ret |= for_each_jail(&f, op == 'r' ? remove_rules : op == 'u' ? show_usage : show_rules);
-	}
+	if (!op)
+		return show_matching(argc ? argv[0] : ":");
+	for (int i = 0; i < argc; i++)
+		ret |= op == 'a' ? add_rule(argv[i]) : with_filter(op, argv[i]);
 	return ret;
 }
