@@ -85,6 +85,8 @@ void cg_usage(const struct cg_path *cg, struct cg_usage *u);
 int cg_open_memory_counter(const struct cg_path *cg, bool swap);
 /* Remove the jail's controller cgroups of both layouts. */
 void cg_destroy(const struct cg_path *cg);
+/* Wait (up to timeout_ms) until the jail's cgroups are empty, then remove them in every layout. */
+int cgroup_destroy(const struct cg_path *cg, int timeout_ms, struct perr *e);
 
 /* "MAJ:MIN" of every whole disk, for I/O limits; count returned, at most max. */
 int cg_list_disks(char (*devs)[16], int max);

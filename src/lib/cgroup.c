@@ -159,17 +159,18 @@ int cgroup_rmdir_tree(const char *path)
 	return rmdir(path);
 }
 
-int cgroup_destroy(const struct cg_path *cg, int timeout_ms, struct perr *e)
+long cgroup_deadline(int timeout_ms)
+{
+	return now_ms() + timeout_ms;
+}
+
+int cgroup_wait_empty(const struct cg_path *cg, long deadline, struct perr *e)
 {
 	_cleanup_close_ int fd = cgroup_open(cg, e);
 	_cleanup_close_ int events = -1;
-	char path[512];
-	long deadline = now_ms() + timeout_ms;
 
-	if (fd < 0) {
-		cg_destroy(cg);
+	if (fd < 0)
 		return e->err == ENOENT ? 0 : -1;
-	}
 	/* populated counts the whole subtree, so this waits for child jails too. */
 	events = openat(fd, "cgroup.events", O_RDONLY | O_CLOEXEC);
 	/* The kernel signals a change of cgroup.events with POLLPRI. */
@@ -180,8 +181,13 @@ int cgroup_destroy(const struct cg_path *cg, int timeout_ms, struct perr *e)
 			return perr_set(e, EBUSY, "cgroup of jail %d", cg->jid);
 		poll(&p, 1, (int)(left < 100 ? left : 100));
 	}
-	/* Empty now: the jail's v1 controller cgroups go first. */
-	cg_destroy(cg);
+	return 0;
+}
+
+int cgroup_remove(const struct cg_path *cg, long deadline, struct perr *e)
+{
+	char path[512];
+
 	if (unified_path(cg->dir, path, sizeof(path), e) < 0)
 		return -1;
 	/* A process that was exiting may still pin it for a moment: EBUSY retries. */

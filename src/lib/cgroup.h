@@ -26,8 +26,12 @@ int cgroup_open_procs(const struct cg_path *cg, struct perr *e);
 bool cgroup_exists(const struct cg_path *cg);
 /* Kill every process of the jail and of the jails below it at once. */
 int cgroup_kill(const struct cg_path *cg, struct perr *e);
-/* Wait (up to timeout_ms) until the cgroup is empty, then remove it and all below it. */
-int cgroup_destroy(const struct cg_path *cg, int timeout_ms, struct perr *e);
+/* The monotonic time in ms timeout_ms from now, for the two calls below. */
+long cgroup_deadline(int timeout_ms);
+/* Wait until the jail's cgroup2 cgroup has no process, its child jails' included (a missing one is empty). */
+int cgroup_wait_empty(const struct cg_path *cg, long deadline, struct perr *e);
+/* Remove the jail's cgroup2 cgroup and all below it, retrying while the kernel still holds it. */
+int cgroup_remove(const struct cg_path *cg, long deadline, struct perr *e);
 /* Number of the jail's own processes, -1 on error. */
 int cgroup_count_procs(const struct cg_path *cg);
 /* Every jail cgroup, nested ones too, parents before children: for the consistency pass. */

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "cglimit.h"
 #include "cgroup.h"
 #include "ctl.h"
 #include "hooks.h"

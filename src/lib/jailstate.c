@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cglimit.h"
 #include "cgroup.h"
 #include "jail.h"
 #include "jailnet.h"
