@@ -42,76 +42,56 @@ static int rules_of(const struct jail_record *rec, struct rctl_rule *rules, size
 	return limits_rules(&rec->params, rec->name, rules, LIMITS_MAX_RULES, n, e);
 }
 
-/* Replace the jail's rules with rules[0..n) through jail -m, recorded in the audit trail. */
-static int store(const struct jail_record *rec, const struct rctl_rule *rules, size_t n, struct perr *e)
+/*
+ * Edit the rules of jail key in place (read, changed and stored under the
+ * registry's lock, so two rctl -a at once both land), recorded in the
+ * audit trail when they changed.
+ */
+static int edit_rules(const char *key, jail_rules_edit edit, void *arg, struct perr *e)
 {
 	struct paramset ps = { 0 };
-	struct jail_record out;
-	char **argv = calloc(n + 1, sizeof(char *));
-	char key[16];
-	int r = -1;
+	struct jail_record rec;
+	int r = jail_modify_rules(key, edit, arg, &ps, &rec, e);
 
-	if (!argv)
-		return perr_set(e, ENOMEM, "rules");
-	for (size_t i = 0; i < n; i++) {
-		char buf[128];
-		rctl_format_short(&rules[i], buf, sizeof(buf));
-		argv[i] = strdup(buf);
-		if (!argv[i]) {
-			perr_set(e, ENOMEM, "rules");
-			goto out;
-		}
+	if (r >= 0) {
+		if (ps.v[P_RCTL].set)
+			audit_event("modify", rec.name, rec.jid, &ps, NULL, NULL);
+		record_free(&rec);
+	} else if (r < 0 && e->err != ENOENT) {
+		audit_event("modify", key, 0, &ps, NULL, e->msg);
 	}
-	snprintf(key, sizeof(key), "%d", rec->jid);
-	/* An empty list still has to be set: it is how the last rule goes. */
-	if (param_set_argv(&ps, P_RCTL, argv, (int)n, e) < 0)
-		goto out;
-	ps.v[P_RCTL].set = true;
-	if (jail_modify(key, &ps, &out, e) == 0) {
-		record_free(&out);
-		r = 0;
-	}
-	audit_event("modify", rec->name, rec->jid, &ps, NULL, r < 0 ? e->msg : NULL);
-out:
-	for (size_t i = 0; i < n; i++)
-		free(argv[i]);
-	free(argv);
 	param_free(&ps);
-	return r;
+	return r < 0 ? -1 : 0;
+}
+
+/* As FreeBSD: a rule for the same resource and action replaces the old one. */
+static int put_rule(const struct jail_record *rec, struct rctl_rule *rules, size_t *n, size_t max, void *arg,
+		    struct perr *e)
+{
+	const struct rctl_rule *r = arg;
+	size_t k = 0;
+
+	for (size_t i = 0; i < *n; i++) {
+		struct rctl_rule same = *r;
+		same.has_amount = false;
+		if (!rctl_match(&same, &rules[i]))
+			rules[k++] = rules[i];
+	}
+	if (k == max)
+		return perr_setx(e, ENOSPC, "jail \"%s\" has %zu rules already", rec->name, max);
+	rules[k++] = *r;
+	*n = k;
+	return 0;
 }
 
 static int add_rule(const char *text)
 {
 	struct perr e = { 0 };
-	struct rctl_rule r, rules[LIMITS_MAX_RULES];
-	struct jail_record rec;
-	size_t n, k = 0;
-	int ret;
+	struct rctl_rule r;
 
 	if (rctl_parse_rule(text, NULL, &r, &e) < 0 || rctl_check(&r, &e) < 0)
 		return fail(&e);
-	if (jail_find(r.jail, &rec, &e) < 0)
-		return fail(&e);
-	if (rules_of(&rec, rules, &n, &e) < 0) {
-		record_free(&rec);
-		return fail(&e);
-	}
-	/* As FreeBSD: a rule for the same resource and action replaces the old one. */
-	for (size_t i = 0; i < n; i++) {
-		struct rctl_rule same = r;
-		same.has_amount = false;
-		if (!rctl_match(&same, &rules[i]))
-			rules[k++] = rules[i];
-	}
-	if (k == LIMITS_MAX_RULES) {
-		record_free(&rec);
-		perr_setx(&e, ENOSPC, "jail \"%s\" has %d rules already", r.jail, LIMITS_MAX_RULES);
-		return fail(&e);
-	}
-	rules[k++] = r;
-	ret = store(&rec, rules, k, &e) < 0 ? fail(&e) : 0;
-	record_free(&rec);
-	return ret;
+	return edit_rules(r.jail, put_rule, &r, &e) < 0 ? fail(&e) : 0;
 }
 
 static int for_each_jail(const struct rctl_rule *f, int (*fn)(const struct jail_record *, const struct rctl_rule *))
@@ -160,20 +140,32 @@ static int show_rules(const struct jail_record *rec, const struct rctl_rule *f)
 	return 0;
 }
 
+/* The rules that match the filter go; nothing is stored when none did. */
+static int drop_rules(const struct jail_record *rec, struct rctl_rule *rules, size_t *n, size_t max, void *arg,
+		      struct perr *e)
+{
+	const struct rctl_rule *f = arg;
+	size_t k = 0;
+
+	(void)rec;
+	(void)max;
+	(void)e;
+	for (size_t i = 0; i < *n; i++)
+		if (!rctl_match(f, &rules[i]))
+			rules[k++] = rules[i];
+	if (k == *n)
+		return 1;
+	*n = k;
+	return 0;
+}
+
 static int remove_rules(const struct jail_record *rec, const struct rctl_rule *f)
 {
 	struct perr e = { 0 };
-	struct rctl_rule rules[LIMITS_MAX_RULES];
-	size_t n, k = 0;
+	char key[16];
 
-	if (rules_of(rec, rules, &n, &e) < 0)
-		return fail(&e);
-	for (size_t i = 0; i < n; i++)
-		if (!rctl_match(f, &rules[i]))
-			rules[k++] = rules[i];
-	if (k == n)
-		return 0;
-	return store(rec, rules, k, &e) < 0 ? fail(&e) : 0;
+	snprintf(key, sizeof(key), "%d", rec->jid);
+	return edit_rules(key, drop_rules, (void *)f, &e) < 0 ? fail(&e) : 0;
 }
 
 static int show_usage(const struct jail_record *rec, const struct rctl_rule *f)

@@ -37,9 +37,10 @@ int jail_start(const struct paramset *ps, const struct jail_exec *x, struct jail
 int jail_modify(const char *key, const struct paramset *ps, struct jail_record *ret, struct perr *e);
 /*
  * Edit a jail's rctl rules in place: edit gets the jail's rules (*n of at
- * most max) and changes them; the result is stored as jail -m rctl=...
- * would, read and written under one lock.  *ret_ps (zeroed by the caller,
- * freed by it) gets the parameter that was set, for the audit trail.
+ * most max) and changes them, returning 0, or 1 when there is nothing to
+ * change; the result is stored as jail -m rctl=... would, read and written
+ * under one lock.  *ret_ps (zeroed by the caller, freed by it) gets the
+ * parameter that was set, for the audit trail (none when nothing changed).
  */
 typedef int (*jail_rules_edit)(const struct jail_record *rec, struct rctl_rule *rules, size_t *n, size_t max,
 			       void *arg, struct perr *e);

@@ -285,6 +285,9 @@ int jail_modify_rules(const char *key, jail_rules_edit edit, void *arg, struct p
 		r = rules_to_params(rules, n, ret_ps, e);
 	if (r == 0)
 		r = modify_locked(&reg, rec, ret_ps, &gone, e);
+	/* The edit found nothing to change: nothing was stored. */
+	if (r > 0)
+		r = 0;
 	registry_close(&reg);
 	free(rules);
 	if (r < 0 && found)
