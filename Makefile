@@ -107,7 +107,7 @@ $(B)/tests/netlink_%: tests/net/netlink_%.c tests/net/nettest.h tests/unit/unit.
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $< $(B)/libprison.a $(PKG_LIBS)
 
-NET_LIB = src/lib/netlink.c src/lib/nlink.c src/lib/naddr.c src/lib/ifname.c src/lib/error.c src/lib/util.c
+NET_LIB = src/lib/netlink.c src/lib/nsenter.c src/lib/nlink.c src/lib/naddr.c src/lib/ifname.c src/lib/error.c src/lib/util.c
 $(B)/tests/asan-netlink_test: tests/net/netlink_test.c tests/net/nettest.h tests/unit/unit.h $(NET_LIB) $(wildcard src/lib/*.h)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(filter-out -D_FORTIFY_SOURCE=3,$(ALL_CFLAGS)) -O1 $(SAN) -o $@ $< $(NET_LIB) $(PKG_LIBS)

@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <time.h>
 
+#include "nsenter.h"
 #include "util.h"
 
 int netns_fd_check(int fd, struct perr *e)
@@ -32,18 +34,21 @@ int netns_fd_check(int fd, struct perr *e)
 	return 0;
 }
 
-static struct nl *nl_open_here(struct perr *e)
+/* Bind and set up a netlink socket made here or in another namespace. */
+static struct nl *nl_wrap(int fd, struct perr *e)
 {
 	struct nl *nl = calloc(1, sizeof(*nl));
 	int one = 1;
 
 	if (!nl) {
-		perr_set(e, errno, "netlink socket");
+		close(fd);
+		perr_set(e, ENOMEM, "netlink socket");
 		return NULL;
 	}
-	nl->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	nl->sock = mnl_socket_fdopen(fd);
 	if (!nl->sock) {
 		perr_set(e, errno, "netlink socket");
+		close(fd);
 		free(nl);
 		return NULL;
 	}
@@ -66,38 +71,20 @@ static struct nl *nl_open_here(struct perr *e)
 
 struct nl *nl_open(int netns_fd, struct perr *e)
 {
-	_cleanup_close_ int self = -1;
-	struct nl *nl;
-	int saved;
+	int fd;
 
-	if (netns_fd < 0)
-		return nl_open_here(e);
+	if (netns_fd < 0) {
+		fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+		if (fd < 0) {
+			perr_set(e, errno, "netlink socket");
+			return NULL;
+		}
+		return nl_wrap(fd, e);
+	}
 	if (netns_fd_check(netns_fd, e) < 0)
 		return NULL;
-	self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (self < 0) {
-		perr_set(e, errno, "open /proc/thread-self/ns/net");
-		return NULL;
-	}
-	if (netns_fd_check(self, e) < 0)
-		return NULL;
-	if (setns(netns_fd, CLONE_NEWNET) < 0) {
-		perr_set(e, errno, "enter network namespace fd %d", netns_fd);
-		return NULL;
-	}
-	/* A socket belongs to the namespace it was created in, for its whole life. */
-	nl = nl_open_here(e);
-	saved = errno;
-	/*
-	 * The thread was in this namespace a moment ago and its credentials
-	 * have not changed, so going back cannot fail for want of privilege.
-	 * If it fails anyway, carrying on would do the host's work in the
-	 * jail's namespace: stop here.
-	 */
-	if (setns(self, CLONE_NEWNET) < 0)
-		abort();
-	errno = saved;
-	return nl;
+	fd = ns_socket(netns_fd, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE, e);
+	return fd < 0 ? NULL : nl_wrap(fd, e);
 }
 
 void nl_close(struct nl *nl)

@@ -1,6 +1,7 @@
 #include "nsenter.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -123,4 +124,41 @@ int ns_run(const struct ns_task *t, struct ns_reply *ret, struct perr *e)
 		close(fd);
 	}
 	return 0;
+}
+
+struct socket_job {
+	int netns_fd, domain, type, protocol;
+	int fd, err;
+	const char *step;
+};
+
+static void *socket_thread(void *arg)
+{
+	struct socket_job *j = arg;
+
+	if (setns(j->netns_fd, CLONE_NEWNET) < 0) {
+		j->err = errno;
+		j->step = "enter network namespace";
+		return NULL;
+	}
+	j->fd = socket(j->domain, j->type | SOCK_CLOEXEC, j->protocol);
+	if (j->fd < 0) {
+		j->err = errno;
+		j->step = "socket";
+	}
+	return NULL;
+}
+
+int ns_socket(int netns_fd, int domain, int type, int protocol, struct perr *e)
+{
+	struct socket_job j = { .netns_fd = netns_fd, .domain = domain, .type = type, .protocol = protocol, .fd = -1 };
+	pthread_t t;
+	int r = pthread_create(&t, NULL, socket_thread, &j);
+
+	if (r != 0)
+		return perr_set(e, r, "thread for a socket of network namespace fd %d", netns_fd);
+	pthread_join(t, NULL);
+	if (j.fd < 0)
+		return perr_set(e, j.err, "%s (network namespace fd %d)", j.step, netns_fd);
+	return j.fd;
 }

@@ -34,4 +34,12 @@ struct ns_task {
 /* Run t->fn in the namespaces and wait for it; its error becomes ours. */
 int ns_run(const struct ns_task *t, struct ns_reply *ret, struct perr *e);
 
+/*
+ * A socket of the network namespace netns_fd (a socket belongs to the
+ * namespace it was made in, for its whole life).  Made by a short-lived
+ * thread that joins the namespace and ends there, so no thread of the
+ * caller ever has to find its way back.
+ */
+int ns_socket(int netns_fd, int domain, int type, int protocol, struct perr *e);
+
 #endif
