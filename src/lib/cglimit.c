@@ -66,7 +66,8 @@ void cg_usage(const struct cg_path *cg, struct cg_usage *u)
 		cg_v2.usage(cg, CGC_CPU, u);
 }
 
-void cg_destroy(const struct cg_path *cg)
+/* The jail's controller cgroups of both layouts. */
+static void cg_destroy(const struct cg_path *cg)
 {
 	cg_v1.destroy(cg);
 	cg_v2.destroy(cg);

@@ -83,8 +83,6 @@ void cg_usage(const struct cg_path *cg, struct cg_usage *u);
  * the jail.
  */
 int cg_open_memory_counter(const struct cg_path *cg, bool swap);
-/* Remove the jail's controller cgroups of both layouts. */
-void cg_destroy(const struct cg_path *cg);
 /* Wait (up to timeout_ms) until the jail's cgroups are empty, then remove them in every layout. */
 int cgroup_destroy(const struct cg_path *cg, int timeout_ms, struct perr *e);
 

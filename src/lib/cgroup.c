@@ -202,23 +202,6 @@ int cgroup_remove(const struct cg_path *cg, long deadline, struct perr *e)
 	return 0;
 }
 
-int cgroup_count_procs(const struct cg_path *cg)
-{
-	struct perr e = { 0 };
-	_cleanup_close_ int fd = cgroup_open_procs(cg, &e);
-	char buf[8192];
-	int n = 0;
-
-	if (fd < 0)
-		return -1;
-	if (read_file_at(fd, "cgroup.procs", buf, sizeof(buf)) < 0)
-		return -1;
-	for (char *p = buf; *p; p++)
-		if (*p == '\n')
-			n++;
-	return n;
-}
-
 struct cg_list {
 	struct cg_path *v;
 	size_t n, cap;

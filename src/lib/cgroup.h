@@ -32,8 +32,6 @@ long cgroup_deadline(int timeout_ms);
 int cgroup_wait_empty(const struct cg_path *cg, long deadline, struct perr *e);
 /* Remove the jail's cgroup2 cgroup and all below it, retrying while the kernel still holds it. */
 int cgroup_remove(const struct cg_path *cg, long deadline, struct perr *e);
-/* Number of the jail's own processes, -1 on error. */
-int cgroup_count_procs(const struct cg_path *cg);
 /* Every jail cgroup, nested ones too, parents before children: for the consistency pass. */
 int cgroup_list(struct cg_path **ret, size_t *ret_n);
 /* rmdir a cgroup directory after every cgroup below it (their files go with them). */

@@ -44,9 +44,3 @@ int perr_prefix(struct perr *e, const char *fmt, ...)
 	snprintf(e->msg, sizeof(e->msg), "%s: %s", prefix, old);
 	return -1;
 }
-
-void perr_clear(struct perr *e)
-{
-	e->err = 0;
-	e->msg[0] = '\0';
-}

@@ -19,6 +19,5 @@ int perr_set(struct perr *e, int err, const char *fmt, ...) __attribute__((forma
 int perr_setx(struct perr *e, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Put "context: " in front of the current message; returns -1. */
 int perr_prefix(struct perr *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void perr_clear(struct perr *e);
 
 #endif

@@ -31,7 +31,8 @@
 
 #define JAILINIT_REL "../libexec/prison/jailinit"
 
-int jail_init_binary(char *buf, size_t len, struct perr *e)
+/* Path of the jailinit binary next to the running command. */
+static int jail_init_binary(char *buf, size_t len, struct perr *e)
 {
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);

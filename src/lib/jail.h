@@ -52,7 +52,5 @@ int jail_exec(const struct jail_record *rec, const struct jail_exec *x, int *ret
 int jail_list(struct jail_record **ret, size_t *ret_n, struct perr *e);
 /* One live jail by jid or name; ENOENT with "jail "x" not found" when absent. */
 int jail_find(const char *key, struct jail_record *ret, struct perr *e);
-/* Path of the jailinit binary next to the running command. */
-int jail_init_binary(char *buf, size_t len, struct perr *e);
 
 #endif

@@ -158,7 +158,8 @@ static bool record_dead(const struct jail_record *r)
 	}
 }
 
-bool jail_clear_if_dead(struct registry *reg, const struct jail_record *r)
+/* A record whose jail is gone: clear what it left; true if it was. */
+static bool jail_clear_if_dead(struct registry *reg, const struct jail_record *r)
 {
 	if (!record_dead(r))
 		return false;
@@ -212,7 +213,7 @@ static void sweep_cgroups(struct registry *reg, const struct jail_record *live, 
  * cleared.  Commands that name one jail check only that one
  * (jail_find_locked), so their cost does not grow with the number of jails.
  */
-int jail_sweep(struct registry *reg, struct jail_record **ret, size_t *ret_n, struct perr *e)
+static int jail_sweep(struct registry *reg, struct jail_record **ret, size_t *ret_n, struct perr *e)
 {
 	struct jail_record *list;
 	size_t n, live = 0;

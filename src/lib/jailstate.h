@@ -37,16 +37,12 @@ static inline void jail_teardown(struct registry *reg, const struct jail_record 
 {
 	jail_undo(reg, rec, PH__COUNT);
 }
-/* A record whose jail is gone: clear what it left; true if it was. */
-bool jail_clear_if_dead(struct registry *reg, const struct jail_record *r);
 /*
  * One jail by jid or name, checked: a record left by a dead jail is
  * cleared and reported as not found (ENOENT).  A numeric key is a jid
  * first, then a name.
  */
 int jail_find_locked(struct registry *reg, const char *key, struct jail_record *ret, struct perr *e);
-/* The full consistency pass; the live records, sorted by jid, when ret is not NULL. */
-int jail_sweep(struct registry *reg, struct jail_record **ret, size_t *ret_n, struct perr *e);
 /* Add delta to the children.cur of jail parent (0, the host: nothing). */
 int jail_count_child(struct registry *reg, int parent, int delta, struct perr *e);
 /* jids of the records whose parent is jid. */
