@@ -176,7 +176,10 @@ $(B)/tests/sockaddr_test: tests/net/sockaddr_test.c $(B)/libprison.a
 integration: all $(B)/tests/probe
 	@bash tests/integration/run.sh
 
+# deps installs what is missing; the preflight stops at once, in one line,
+# if a program the tests run is still not there.
 check: deps
+	@sh tests/preflight.sh
 	@$(MAKE) --no-print-directory all
 	@if command -v clang-tidy >/dev/null && command -v cppcheck >/dev/null; then \
 		$(MAKE) --no-print-directory lint && echo "lint: clean"; \
