@@ -25,6 +25,15 @@ expect_error() {
 	assert_eq "$err" "$want" "error of '$*'"
 }
 
+# The mounts of this (the host's) mount namespace on each directory given or
+# below it: mount point and file system type, one per line, sorted.
+mounts_at_or_below() {
+	awk -v dirs="$*" 'BEGIN { n = split(dirs, d, " ") }
+		{ for (i = 1; i <= n; i++) if ($5 == d[i] || index($5, d[i] "/") == 1) {
+			for (f = 7; $f != "-"; f++) ;
+			print $5, $(f + 1) } }' /proc/self/mountinfo | sort
+}
+
 jail_names() {
 	"$JLS" name 2>/dev/null
 }
