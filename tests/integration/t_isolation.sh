@@ -39,7 +39,7 @@ test_root_inside_is_unprivileged_outside() {
 	jid=$(jid_of ptuid)
 	"$JEXEC" ptuid /bin/sh -c 'sleep 30 >/dev/null 2>&1 &'
 	pid=$(pgrep -f 'sleep 30' | while read -r p; do
-		grep -qx "0::/prison/$jid" /proc/$p/cgroup 2>/dev/null && echo "$p"; done | head -1)
+		grep -qx "0::/$CGPREFIX/$jid" /proc/$p/cgroup 2>/dev/null && echo "$p"; done | head -1)
 	[ -n "$pid" ] || fail "jail's sleep not found from the host"
 	uid=$(awk '/^Uid:/ { print $2 }' /proc/$pid/status)
 	assert_eq "$uid" $((1073741824 + jid * 65536)) "host uid of jail root"

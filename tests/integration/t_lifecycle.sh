@@ -5,14 +5,14 @@ test_persistent_jail_lives_with_no_process() {
 	jail_exists ptpersist || fail "persistent jail not listed"
 	jid=$(jid_of ptpersist)
 	# Only jailinit is in the jail's cgroup.
-	assert_eq "$(wc -l <"$CGROUP2/prison/$jid/cgroup.procs")" 1 "processes in an idle persistent jail"
+	assert_eq "$(wc -l <"$CGROUP2/$CGPREFIX/$jid/cgroup.procs")" 1 "processes in an idle persistent jail"
 	out=$("$JEXEC" ptpersist /bin/echo hello)
 	assert_eq "$out" hello "jexec into a persistent jail"
 	jail_exists ptpersist || fail "persistent jail went away after jexec"
 	assert_eq "$("$JAIL" -r ptpersist)" "ptpersist: removed" "jail -r output"
 	jail_exists ptpersist && fail "removed jail still listed"
-	[ ! -e "$CGROUP2/prison/$jid" ] || fail "cgroup left after removal"
-	[ ! -e "/run/prison/jail/$jid.json" ] || fail "record left after removal"
+	[ ! -e "$CGROUP2/$CGPREFIX/$jid" ] || fail "cgroup left after removal"
+	[ ! -e "$RUNDIR/jail/$jid.json" ] || fail "record left after removal"
 }
 
 test_persistent_jail_does_not_hold_the_creators_output() {
@@ -70,13 +70,13 @@ test_remove_sends_term_then_kill() {
 	"$JEXEC" ptstop /bin/sh -c "trap '' TERM; while :; do sleep 1; done" >/dev/null 2>&1 &
 	sleep 0.5
 	jid=$(jid_of ptstop)
-	assert_eq "$(wc -l <"$CGROUP2/prison/$jid/cgroup.procs")" 4 "processes before removal"
+	assert_eq "$(wc -l <"$CGROUP2/$CGPREFIX/$jid/cgroup.procs")" 4 "processes before removal"
 	start=$(date +%s%N)
 	"$JAIL" -q -r ptstop
 	ms=$(( ($(date +%s%N) - start) / 1000000 ))
 	[ "$ms" -ge 900 ] || fail "removal took ${ms} ms: stop.timeout was not waited for"
 	[ "$ms" -lt 5000 ] || fail "removal took ${ms} ms: SIGKILL came late"
-	[ ! -e "$CGROUP2/prison/$jid" ] || fail "cgroup left after removal"
+	[ ! -e "$CGROUP2/$CGPREFIX/$jid" ] || fail "cgroup left after removal"
 	wait
 }
 
@@ -203,7 +203,7 @@ ptddb: removed" "removal order with depend"
 }
 
 test_audit_trail() {
-	log=/var/log/prison/ptaudit.log
+	log=$LOGDIR/ptaudit.log
 	rm -f "$log"
 	"$JAIL" -q -c name=ptaudit path="$ROOT" host.hostname=audited persist
 	"$JEXEC" ptaudit /bin/true

@@ -2,7 +2,7 @@
 
 # CPU time of a jail in microseconds, from its cgroup2 cgroup.
 cpu_usec_of() {
-	awk '$1 == "usage_usec" { print $2 }' "$CGROUP2/prison/$1/cpu.stat"
+	awk '$1 == "usage_usec" { print $2 }' "$CGROUP2/$CGPREFIX/$1/cpu.stat"
 }
 
 test_rctl_memoryuse_stops_a_hog_and_spares_others() {
@@ -35,6 +35,7 @@ test_rctl_maxproc_contains_a_fork_bomb() {
 	[ "$ms" -lt 15000 ] || fail "removal took $ms ms"
 }
 
+# serial: measures the CPU share a jail gets against the wall clock
 test_rctl_pcpu_caps_a_busy_loop() {
 	"$JAIL" -q -c name=ptpcpu path="$ROOT" persist rctl=pcpu:deny=25
 	jid=$(jid_of ptpcpu)
@@ -49,6 +50,7 @@ test_rctl_pcpu_caps_a_busy_loop() {
 	[ "$pct" -ge 20 ] && [ "$pct" -le 30 ] || fail "pcpu=25 measured $pct %"
 }
 
+# serial: measures two jails' shares of CPU 0, which other tests would take
 test_cpu_fair_share_between_pinned_jails() {
 	"$JAIL" -q -c name=ptmany path="$ROOT" persist cpuset.cpus=0
 	"$JAIL" -q -c name=ptone path="$ROOT" persist cpuset.cpus=0
@@ -72,6 +74,7 @@ test_cpu_fair_share_between_pinned_jails() {
 	assert_eq "$("$JEXEC" ptone taskset -p 1 2>&1 | awk '{ print $NF }')" 1 "affinity seen inside"
 }
 
+# serial: measures two jails' shares of CPU 0, which other tests would take
 test_cpu_weight_changes_the_share() {
 	"$JAIL" -q -c name=ptheavy path="$ROOT" persist cpuset.cpus=0 cpu.weight=300
 	"$JAIL" -q -c name=ptlight path="$ROOT" persist cpuset.cpus=0
@@ -116,7 +119,8 @@ test_rctl_command_adds_lists_removes() {
 	"$RCTL" -a jail:ptrc:memoryuse:deny=32M jail:ptrc:maxproc:deny=20
 	assert_eq "$("$RCTL" jail:ptrc | tr '\n' ' ')" "jail:ptrc:memoryuse:deny=33554432 jail:ptrc:maxproc:deny=20 " "rules"
 	assert_eq "$("$RCTL" -h jail:ptrc:memoryuse)" "jail:ptrc:memoryuse:deny=32M" "rctl -h"
-	assert_eq "$(cat /sys/fs/cgroup/pids/prison/"$jid"/pids.max 2>/dev/null || cat "$CGROUP2/prison/$jid/pids.max")" 20 "pids.max"
+	pids=$(v1_mount_of pids)
+	assert_eq "$(cat "${pids:-$CGROUP2}/$CGPREFIX/$jid/pids.max")" 20 "pids.max"
 	# The same resource and action again replaces the rule.
 	"$RCTL" -a jail:ptrc:maxproc:deny=30
 	assert_eq "$("$RCTL" jail:ptrc::deny | grep -c maxproc)" 1 "maxproc rules after a replacement"
@@ -134,7 +138,7 @@ test_rctl_command_adds_lists_removes() {
 	"$JEXEC" ptrc sleep 5 &
 	sleeper=$!
 	sleep 0.3
-	pid=$(grep -v "^$(init_pid_of "$jid")\$" "$CGROUP2/prison/$jid/cgroup.procs" | head -1)
+	pid=$(grep -v "^$(init_pid_of "$jid")\$" "$CGROUP2/$CGPREFIX/$jid/cgroup.procs" | head -1)
 	assert_eq "$("$RCTL" -l process:"$pid" | wc -l)" 2 "rules that apply to a process in the jail"
 	assert_eq "$("$RCTL" -l process:$$ | wc -l)" 0 "rules that apply to a host process"
 	"$RCTL" -r jail:ptrc:memoryuse
@@ -177,10 +181,10 @@ test_removal_takes_rules_and_cgroups() {
 	"$JAIL" -q -c name=ptgone path="$ROOT" persist rctl=memoryuse:deny=64M,maxproc:deny=40 cpuset.cpus=0
 	jid=$(jid_of ptgone)
 	"$JAIL" -q -r ptgone
-	for c in memory pids cpu cpuset; do
-		[ ! -e "/sys/fs/cgroup/$c/prison/$jid" ] || fail "v1 $c cgroup left"
+	for mnt in $(v1_mounts); do
+		[ ! -e "$mnt/$CGPREFIX/$jid" ] || fail "v1 cgroup $mnt/$CGPREFIX/$jid left"
 	done
-	[ ! -e "$CGROUP2/prison/$jid" ] || fail "cgroup2 cgroup left"
+	[ ! -e "$CGROUP2/$CGPREFIX/$jid" ] || fail "cgroup2 cgroup left"
 	"$JAIL" -q -c name=ptgone path="$ROOT" persist
 	assert_eq "$("$RCTL" jail:ptgone)" "" "rules of a new jail with the old name"
 }

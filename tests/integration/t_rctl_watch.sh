@@ -7,7 +7,7 @@ timerfds_of() {
 }
 
 rctl_events_of() {
-	grep -c '"event":"rctl"' "/var/log/prison/$1.log" || true
+	grep -c '"event":"rctl"' "$LOGDIR/$1.log" || true
 }
 
 test_rctl_watch_wallclock_sigterm_ends_processes() {
@@ -25,6 +25,7 @@ test_rctl_watch_wallclock_sigterm_ends_processes() {
 	jail_exists ptwall || fail "the jail went"
 }
 
+# serial: a busy loop must get a whole CPU second within a wall-clock window
 test_rctl_watch_cputime_sigkill_takes_the_busy_process() {
 	"$JAIL" -q -c name=ptcpu path="$ROOT" persist rctl=cputime:sigkill=1
 	"$JEXEC" ptcpu sleep 30 &
@@ -51,7 +52,7 @@ test_rctl_watch_memoryuse_devctl_one_event() {
 	"$JEXEC" ptdev /bin/probe hold 48 4
 	sleep 1.2
 	assert_eq "$(rctl_events_of ptdev)" 1 "events after a hog stayed above"
-	grep '"event":"rctl"' /var/log/prison/ptdev.log | python3 -c '
+	grep '"event":"rctl"' "$LOGDIR/ptdev.log" | python3 -c '
 import json, sys
 e = json.loads(sys.stdin.read())
 assert e["jail"] == "ptdev", e
@@ -115,7 +116,7 @@ test_rctl_watch_refusals_are_clear() {
 	expect_error 'rctl: rule "jail:ptref:openfiles:log=10/process": per process: log, devctl and signals watch a whole jail' \
 		"$RCTL" -a jail:ptref:openfiles:log=10/process
 	# A counter the jail does not have: jailinit says so, and nothing changes.
-	if [ ! -e "$CGROUP2/prison/$jid/memory.swap.current" ]; then
+	if [ ! -e "$CGROUP2/$CGPREFIX/$jid/memory.swap.current" ]; then
 		expect_error 'rctl: jailinit refused the watched rules: swapuse:log=1048576: swap is not counted for this jail (no memory cgroup with swap accounting)' \
 			"$RCTL" -a jail:ptref:swapuse:log=1M
 		assert_eq "$("$RCTL" jail:ptref)" "" "rules after a refused one"

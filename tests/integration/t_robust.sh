@@ -43,7 +43,7 @@ test_kill_9_at_any_moment_leaves_a_consistent_registry() {
 		jid=$("$JLS" -j ptkill jid 2>/dev/null || true)
 		if [ -n "$jid" ]; then
 			# Only a prison command removes a cgroup, so it must still be there.
-			[ -e "$CGROUP2/prison/$jid" ] || fail "listed jail has no cgroup (delay $delay)"
+			[ -e "$CGROUP2/$CGPREFIX/$jid" ] || fail "listed jail has no cgroup (delay $delay)"
 			# The orphaned command is not jailinit's child, yet the stop must not wait for stop.timeout.
 			start=$(date +%s%N)
 			if ! "$JAIL" -q -r ptkill 2>"$WORK/kill.err"; then
