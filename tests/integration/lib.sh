@@ -8,6 +8,13 @@ CGPREFIX=${PRISON_CGROUP:-prison}
 LOGDIR=${PRISON_LOGDIR:-/var/log/prison}
 CGROUP2=${CGROUP2:-$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)}
 
+# Debian's python3 where there is one: a python3 found first on the PATH may be
+# a wrapper (pyenv's shims take 0.3 s a start, against 0.03 s).
+PYTHON3=${PYTHON3:-$(command -v /usr/bin/python3 || command -v python3)}
+python3() {
+	"$PYTHON3" "$@"
+}
+
 fail() {
 	echo "FAIL: $*" >&2
 	exit 1
@@ -54,17 +61,100 @@ wait_until() {
 	done
 }
 
-# The pid of a process named $2 in the cgroup directory $1, once there is one
-# (within ten seconds).
+# True once process $1 has ended (a zombie has).
+pid_gone() {
+	local st
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 0
+	case "$st" in '' | Z* | X*) return 0 ;; esac
+	return 1
+}
+
+# wait_gone PID WHAT: until process PID has ended (ten seconds at most).
+wait_gone() {
+	wait_until 10 "$2" pid_gone "$1"
+}
+
+# True if process $1 has SIGTERM in one of the signal masks named after it
+# (SigIgn: ignores it, SigCgt: catches it, SigBlk: blocks it).
+handles_term() {
+	local pid=$1 f m
+	shift
+	for f; do
+		m=$(awk -v f="$f:" '$1 == f { print $2 }' "/proc/$pid/status" 2>/dev/null)
+		[ -n "$m" ] && (( (0x$m >> 14) & 1 )) && return 0
+	done
+	return 1
+}
+
+# wait_for_process_in CGROUP_DIR NAME [SigIgn|SigCgt]: the pid of a process
+# named NAME in that cgroup (ignoring or catching SIGTERM, if asked), once
+# there is one; ten seconds at most.
 wait_for_process_in() {
 	local p deadline=$(( ${EPOCHREALTIME/./} + 10000000 ))
 	while :; do
 		for p in $(cat "$1/cgroup.procs" 2>/dev/null); do
-			[ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$2" ] && { echo "$p"; return 0; }
+			[ "$(cat "/proc/$p/comm" 2>/dev/null)" = "$2" ] || continue
+			[ -z "${3:-}" ] || handles_term "$p" "$3" || continue
+			echo "$p"
+			return 0
 		done
-		[ "${EPOCHREALTIME/./}" -lt "$deadline" ] || fail "no process $2 in $1 after 10 s"
+		[ "${EPOCHREALTIME/./}" -lt "$deadline" ] || fail "no process $2${3:+ with SIGTERM in $3} in $1 after 10 s"
 		sleep 0.02
 	done
+}
+
+# The cgroup2 directory of jail $1 (a name or jid), from its record: a child
+# jail's is below its parent's.
+cgroup_of() {
+	local jid rel
+	jid=$(jid_of "$1")
+	rel=$(sed -n 's/.*"cgroup":"\([^"]*\)".*/\1/p' "$RUNDIR/jail/$jid.json" | sed 's|\\/|/|g')
+	echo "$CGROUP2/$CGPREFIX/${rel:-$jid}"
+}
+
+# Threads of process $1.
+threads_of() {
+	awk '$1 == "Threads:" { print $2 }' "/proc/$1/status" 2>/dev/null
+}
+
+# wait_for_spinner JAIL THREADS: until the jail's probe spins with all its threads.
+wait_for_spinner() {
+	local p
+	p=$(wait_for_process_in "$(cgroup_of "$1")" probe)
+	wait_until 10 "$2 spinning threads in $1" eval '[ "$(threads_of '"$p"')" = '"$2"' ]'
+}
+
+# "SLEEPS OTHERS": how many processes of jail $1 are sleeps, how many are not.
+sleeps_and_others() {
+	local p s=0 o=0
+	for p in $(cat "$(cgroup_of "$1")/cgroup.procs"); do
+		if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = sleep ]; then s=$((s + 1)); else o=$((o + 1)); fi
+	done
+	echo "$s $o"
+}
+
+# Number of processes in jail $1's cgroup.
+procs_in() {
+	wc -l <"$(cgroup_of "$1")/cgroup.procs"
+}
+
+# listening PORT COUNT [COMMAND...]: true once COUNT TCP sockets listen on
+# PORT, in this network namespace or in the one COMMAND (nsenter) enters.
+listening() {
+	local port=$1 count=$2
+	shift 2
+	[ "$("$@" ss -Htln "sport = :$port" | wc -l)" -ge "$count" ]
+}
+
+# wait_listening [-j JAIL] PORT [COUNT]: until COUNT (1) servers listen on
+# PORT, here or in vnet jail JAIL's own stack.
+wait_listening() {
+	local enter=()
+	if [ "$1" = -j ]; then
+		enter=(nsenter -t "$(init_pid_of "$(jid_of "$2")")" -n)
+		shift 2
+	fi
+	wait_until 10 "${2:-1} server(s) listening on port $1" listening "$1" "${2:-1}" "${enter[@]}"
 }
 
 jail_names() {
@@ -75,9 +165,18 @@ jail_exists() {
 	jail_names | grep -qx "$1"
 }
 
-# Host uid of a jail's root, from the record.
+jail_gone() {
+	! jail_exists "$1"
+}
+
+# True while jail $1 is being removed (listed by jls -d only).
+is_dying() {
+	[ "$("$JLS" -d -j "$1" dying 2>/dev/null)" = true ]
+}
+
+# The host pid of jailinit of jail $1 (a jid), from the record.
 init_pid_of() {
-	python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["init_pid"])' "$RUNDIR/jail/$1.json"
+	sed -n 's/.*"init_pid":\([0-9]*\).*/\1/p' "$RUNDIR/jail/$1.json"
 }
 
 jid_of() {

@@ -52,7 +52,8 @@ test_hier_parent_memory_limit_binds_child() {
 	# rctl -u of the parent counts what is charged below it: the child's 32 MB of page cache.
 	"$JEXEC" pthm.ptc /bin/sh -c 'dd if=/dev/zero of=/tmp/pthfill bs=1M count=32 2>/dev/null; sleep 30' &
 	filler=$!
-	sleep 2
+	# The sleep starts once dd has written it all.
+	wait_for_process_in "$(cgroup_of pthm.ptc)" sleep >/dev/null
 	used=$("$RCTL" -u jail:pthm:memoryuse)
 	kill $filler 2>/dev/null || true
 	wait $filler 2>/dev/null || true
@@ -71,7 +72,7 @@ test_hier_parent_maxproc_binds_child() {
 	"$JEXEC" pthb.ptc sleep 5 &
 	sleeper=$!
 	# The sleep, from the child's own cgroup: never another jail's, nor another shard's.
-	pid=$(wait_for_process_in "$CGROUP2/$CGPREFIX/$(jid_of pthb)/$(jid_of pthb.ptc)" sleep)
+	pid=$(wait_for_process_in "$(cgroup_of pthb.ptc)" sleep)
 	assert_eq "$("$RCTL" -l process:"$pid" | tr '\n' ' ')" \
 		"jail:pthb:maxproc:deny=50 jail:pthb.ptc:openfiles:deny=500 " "rules that bind a process of the child"
 	kill "$sleeper" 2>/dev/null || true

@@ -38,9 +38,8 @@ test_root_inside_is_unprivileged_outside() {
 	"$JAIL" -q -c name=ptuid path="$ROOT" persist
 	jid=$(jid_of ptuid)
 	"$JEXEC" ptuid /bin/sh -c 'sleep 30 >/dev/null 2>&1 &'
-	pid=$(pgrep -f 'sleep 30' | while read -r p; do
-		grep -qx "0::/$CGPREFIX/$jid" /proc/$p/cgroup 2>/dev/null && echo "$p"; done | head -1)
-	[ -n "$pid" ] || fail "jail's sleep not found from the host"
+	pid=$(wait_for_process_in "$(cgroup_of ptuid)" sleep)
+	grep -qx "0::/$CGPREFIX/$jid" "/proc/$pid/cgroup" || fail "the jail's sleep is not in the jail's cgroup"
 	uid=$(awk '/^Uid:/ { print $2 }' /proc/$pid/status)
 	assert_eq "$uid" $((1073741824 + jid * 65536)) "host uid of jail root"
 	assert_eq "$("$JEXEC" ptuid id -u)" 0 "uid inside"

@@ -33,9 +33,10 @@ ptonce: created" "output of a jail with a command"
 
 test_jail_with_background_process_lives_until_it_ends() {
 	"$JAIL" -q -c name=ptbg path="$ROOT" command=/bin/sh -c 'sleep 2 >/dev/null 2>&1 &'
+	pid=$(wait_for_process_in "$(cgroup_of ptbg)" sleep)
 	jail_exists ptbg || fail "jail with a running process vanished"
-	sleep 3
-	jail_exists ptbg && fail "jail outlived its last process"
+	wait_gone "$pid" "the jail's last process"
+	wait_until 5 "the jail ending with its last process" jail_gone ptbg
 	assert_nothing_left
 }
 
@@ -68,8 +69,10 @@ test_remove_sends_term_then_kill() {
 	# One process exits on SIGTERM, one ignores it and must be killed.
 	"$JEXEC" ptstop /bin/sh -c 'sleep 300 >/dev/null 2>&1 &'
 	"$JEXEC" ptstop /bin/sh -c "trap '' TERM; while :; do sleep 1; done" >/dev/null 2>&1 &
-	sleep 0.5
+	wait_for_process_in "$(cgroup_of ptstop)" sh SigIgn >/dev/null
 	jid=$(jid_of ptstop)
+	# jailinit, the first sleep, the shell and its sleep.
+	wait_until 10 "four processes in the jail" eval '[ "$(procs_in ptstop)" -eq 4 ]'
 	assert_eq "$(wc -l <"$CGROUP2/$CGPREFIX/$jid/cgroup.procs")" 4 "processes before removal"
 	start=$(date +%s%N)
 	"$JAIL" -q -r ptstop

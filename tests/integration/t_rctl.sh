@@ -41,7 +41,8 @@ test_rctl_pcpu_caps_a_busy_loop() {
 	jid=$(jid_of ptpcpu)
 	"$JEXEC" ptpcpu /bin/probe spin 4 2 &
 	spinner=$!
-	sleep 0.5
+	wait_for_spinner ptpcpu 2
+	# Three seconds of it, measured.
 	a=$(cpu_usec_of "$jid"); t0=$(date +%s%N)
 	sleep 3
 	b=$(cpu_usec_of "$jid"); t1=$(date +%s%N)
@@ -59,7 +60,9 @@ test_cpu_fair_share_between_pinned_jails() {
 	p1=$!
 	"$JEXEC" ptone /bin/probe spin 5 1 &
 	p2=$!
-	sleep 1
+	wait_for_spinner ptmany 8
+	wait_for_spinner ptone 1
+	# Three seconds of both, measured.
 	a1=$(cpu_usec_of "$many"); a2=$(cpu_usec_of "$one"); t0=$(date +%s%N)
 	sleep 3
 	b1=$(cpu_usec_of "$many"); b2=$(cpu_usec_of "$one"); t1=$(date +%s%N)
@@ -83,7 +86,9 @@ test_cpu_weight_changes_the_share() {
 	p1=$!
 	"$JEXEC" ptlight /bin/probe spin 4 1 &
 	p2=$!
-	sleep 0.5
+	wait_for_spinner ptheavy 1
+	wait_for_spinner ptlight 1
+	# Three seconds of both, measured.
 	a1=$(cpu_usec_of "$h"); a2=$(cpu_usec_of "$l")
 	sleep 3
 	b1=$(cpu_usec_of "$h"); b2=$(cpu_usec_of "$l")
@@ -137,8 +142,7 @@ test_rctl_command_adds_lists_removes() {
 	# -l shows the rules that bind a process of the jail.
 	"$JEXEC" ptrc sleep 5 &
 	sleeper=$!
-	sleep 0.3
-	pid=$(grep -v "^$(init_pid_of "$jid")\$" "$CGROUP2/$CGPREFIX/$jid/cgroup.procs" | head -1)
+	pid=$(wait_for_process_in "$(cgroup_of ptrc)" sleep)
 	assert_eq "$("$RCTL" -l process:"$pid" | wc -l)" 2 "rules that apply to a process in the jail"
 	assert_eq "$("$RCTL" -l process:$$ | wc -l)" 0 "rules that apply to a host process"
 	"$RCTL" -r jail:ptrc:memoryuse
@@ -150,7 +154,8 @@ test_rctl_command_adds_lists_removes() {
 test_rctl_usage_matches_what_runs() {
 	"$JAIL" -q -c name=ptuse path="$ROOT" persist rctl=memoryuse:deny=512M
 	"$JEXEC" ptuse /bin/sh -c 'sleep 60 >/dev/null 2>&1 & sleep 60 >/dev/null 2>&1 & /bin/probe hog 40 >/dev/null; sleep 60 >/dev/null 2>&1 &'
-	sleep 0.3
+	# The shell has gone and its three sleeps run.
+	wait_until 10 "three sleeps alone in the jail" eval '[ "$(sleeps_and_others ptuse)" = "3 1" ]'
 	"$RCTL" -u jail:ptuse >"$WORK/usage"
 	# jailinit and three sleeps.
 	assert_eq "$(grep '^maxproc=' "$WORK/usage")" "maxproc=4" "maxproc in use"
