@@ -68,17 +68,18 @@ cleanup() {
 	fi
 }
 
-on_signal() {
+# An early exit or a signal: the shards stop, and everything is cleaned up.
+stop() {
 	trap - EXIT INT TERM
 	[ ${#pids[@]} -gt 0 ] && kill -TERM "${pids[@]}" 2>/dev/null
 	wait
 	cleanup
-	echo "integration: interrupted"
+	[ "$1" = 1 ] || echo "integration: interrupted"
 	exit "$1"
 }
-trap 'on_signal 1' EXIT
-trap 'on_signal 130' INT
-trap 'on_signal 143' TERM
+trap 'stop 1' EXIT
+trap 'stop 130' INT
+trap 'stop 143' TERM
 
 # The tests, in the order of the files, each as "P name" or "S name" (serial).
 all_tests() {
@@ -158,7 +159,9 @@ for i in $(seq 1 "$shards"); do
 	(shard_env "$i" && mkdir -p "$WORK" && chmod 755 "$WORK" && make_root "$ROOT") &
 	pids+=($!)
 done
-wait "${pids[@]}"
+for p in "${pids[@]}"; do
+	wait "$p" || { echo "integration: could not make the shards' jail roots in $work"; exit 1; }
+done
 pids=()
 
 for i in $(seq 1 "$shards"); do
