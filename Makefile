@@ -93,13 +93,35 @@ $(B)/libexec/prison/jailinit: $(B)/obj/cmd/jailinit.o $(B)/obj/cmd/initwatch.o
 	@mkdir -p $(@D)
 	$(Q)$(CC) -static-pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -o $@ $^
 
-$(B)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h $(UNIT_LIB)
-	@mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $< $(UNIT_LIB) $(PKG_LIBS)
+# The modules the unit tests link are built once, into two archives: the
+# plain one from the library's own objects (same flags), the other under
+# ASan+UBSan.  Each test binary takes from its archive what it uses.
+UNIT_OBJ = $(UNIT_LIB:src/%.c=$(B)/obj/%.o)
+UNIT_ASAN_OBJ = $(UNIT_LIB:src/%.c=$(B)/obj/asan/%.o)
+SAN_CFLAGS = $(filter-out -D_FORTIFY_SOURCE=3,$(ALL_CFLAGS)) -O1 $(SAN)
 
-$(B)/tests/asan-test_%: tests/unit/test_%.c tests/unit/unit.h $(UNIT_LIB)
+$(B)/tests/libunit.a: $(UNIT_OBJ)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(filter-out -D_FORTIFY_SOURCE=3,$(ALL_CFLAGS)) -O1 $(SAN) -o $@ $< $(UNIT_LIB) $(PKG_LIBS)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(B)/tests/libunit-asan.a: $(UNIT_ASAN_OBJ)
+	@mkdir -p $(@D)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(B)/obj/asan/%.o: src/%.c $(wildcard src/lib/*.h) $(wildcard src/cmd/*.h) src/bpf/sockaddr_map.h
+	@mkdir -p $(@D)
+	@$(if $(V),true,echo "  CC      $< (ASan+UBSan)")
+	$(Q)$(CC) $(SAN_CFLAGS) -c -o $@ $<
+
+$(B)/tests/test_%: tests/unit/test_%.c tests/unit/unit.h $(B)/tests/libunit.a
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDHARDEN) -o $@ $< $(B)/tests/libunit.a $(PKG_LIBS)
+
+$(B)/tests/asan-test_%: tests/unit/test_%.c tests/unit/unit.h $(B)/tests/libunit-asan.a
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $< $(B)/tests/libunit-asan.a $(PKG_LIBS)
 
 # Root tests and the benchmark of the netlink module, each in a private
 # network namespace of its own.
@@ -176,7 +198,10 @@ $(B)/tests/sockaddr_test: tests/net/sockaddr_test.c $(B)/libprison.a
 integration: all $(B)/tests/probe
 	@bash tests/integration/run.sh
 
+# deps installs what is missing; the preflight stops at once, in one line,
+# if a program the tests run is still not there.
 check: deps
+	@sh tests/preflight.sh
 	@$(MAKE) --no-print-directory all
 	@if command -v clang-tidy >/dev/null && command -v cppcheck >/dev/null; then \
 		$(MAKE) --no-print-directory lint && echo "lint: clean"; \

@@ -21,10 +21,10 @@ test_hier_children_max_refuses_then_allows() {
 	assert_eq "$("$JLS" -j pthp children.cur)" 1 "children.cur after a refusal"
 	# The child's cgroup is inside the parent's, beside the parent's own leaf.
 	child=$(jid_of pthp.ptc)
-	[ -d "$CGROUP2/prison/$parent/$child" ] || fail "no cgroup $parent/$child"
-	[ -d "$CGROUP2/prison/$parent/self" ] || fail "no leaf for the parent's processes"
+	[ -d "$CGROUP2/$CGPREFIX/$parent/$child" ] || fail "no cgroup $parent/$child"
+	[ -d "$CGROUP2/$CGPREFIX/$parent/self" ] || fail "no leaf for the parent's processes"
 	init=$(init_pid_of "$parent")
-	assert_contains "$(cat /proc/"$init"/cgroup)" "/prison/$parent/self" "the parent's jailinit in its leaf"
+	assert_contains "$(cat /proc/"$init"/cgroup)" "/$CGPREFIX/$parent/self" "the parent's jailinit in its leaf"
 	# Removing the child uncounts it.
 	"$JAIL" -q -r pthp.ptc
 	assert_eq "$("$JLS" -j pthp children.cur)" 0 "children.cur after removal"
@@ -52,7 +52,8 @@ test_hier_parent_memory_limit_binds_child() {
 	# rctl -u of the parent counts what is charged below it: the child's 32 MB of page cache.
 	"$JEXEC" pthm.ptc /bin/sh -c 'dd if=/dev/zero of=/tmp/pthfill bs=1M count=32 2>/dev/null; sleep 30' &
 	filler=$!
-	sleep 2
+	# The sleep starts once dd has written it all.
+	wait_for_process_in "$(cgroup_of pthm.ptc)" sleep >/dev/null
 	used=$("$RCTL" -u jail:pthm:memoryuse)
 	kill $filler 2>/dev/null || true
 	wait $filler 2>/dev/null || true
@@ -70,8 +71,8 @@ test_hier_parent_maxproc_binds_child() {
 	"$RCTL" -a jail:pthb.ptc:openfiles:deny=500
 	"$JEXEC" pthb.ptc sleep 5 &
 	sleeper=$!
-	sleep 0.3
-	pid=$(pgrep -n -f '^sleep 5$')
+	# The sleep, from the child's own cgroup: never another jail's, nor another shard's.
+	pid=$(wait_for_process_in "$(cgroup_of pthb.ptc)" sleep)
 	assert_eq "$("$RCTL" -l process:"$pid" | tr '\n' ' ')" \
 		"jail:pthb:maxproc:deny=50 jail:pthb.ptc:openfiles:deny=500 " "rules that bind a process of the child"
 	kill "$sleeper" 2>/dev/null || true
@@ -92,8 +93,8 @@ test_hier_remove_parent_removes_children_deepest_first() {
 	p=$(jid_of pthr) c=$(jid_of pthr.ptc) g=$(jid_of pthr.ptc.ptg)
 	mem=$(awk '$3 == "cgroup" && $4 ~ /memory/ { print $2 }' /proc/self/mounts)
 	if [ -n "$mem" ]; then
-		[ -d "$mem/prison/$p/$c/$g" ] || fail "no v1 memory cgroup $p/$c/$g"
-		assert_eq "$(cat "$mem/prison/$p/$c/$g/memory.limit_in_bytes")" 33554432 "the grandchild's v1 limit"
+		[ -d "$mem/$CGPREFIX/$p/$c/$g" ] || fail "no v1 memory cgroup $p/$c/$g"
+		assert_eq "$(cat "$mem/$CGPREFIX/$p/$c/$g/memory.limit_in_bytes")" 33554432 "the grandchild's v1 limit"
 	fi
 	"$JEXEC" pthr.ptc.ptg /bin/sleep 300 >/dev/null 2>&1 &
 	"$JAIL" -q -r pthr
@@ -116,7 +117,7 @@ test_hier_bad_child_leaves_nothing() {
 		fail "a child whose command fails was kept"
 	assert_eq "$("$JLS" -j pthx children.cur)" 0 "children.cur after failed children"
 	parent=$(jid_of pthx)
-	assert_eq "$(ls -d "$CGROUP2/prison/$parent"/[0-9]* 2>/dev/null)" "" "child cgroups left"
+	assert_eq "$(ls -d "$CGROUP2/$CGPREFIX/$parent"/[0-9]* 2>/dev/null)" "" "child cgroups left"
 	# The room is still there.
 	"$JAIL" -q -c name=pthx.ptc path="$ROOT" persist
 	"$JAIL" -q -r pthx

@@ -48,7 +48,10 @@ test_jexec_interactive_shell_in_a_tty() {
 	assert_contains "$out" "rc=3" "exit status of an interactive shell"
 	# Ctrl-C reaches the command running in the jail's terminal.
 	start=$(date +%s)
-	out=$( (printf 'sleep 20\n'; sleep 1; printf '\003'; sleep 0.5; printf 'echo after-$?\nexit\n') |
+	# ^C once the sleep runs in the foreground, the next line once it has ended.
+	cg=$(cgroup_of pttty)
+	out=$( (printf 'sleep 20\n'; p=$(wait_for_process_in "$cg" sleep); printf '\003'
+		wait_gone "$p" "the sleep after Ctrl-C"; printf 'echo after-$?\nexit\n') |
 		script -qec "$JEXEC pttty" /dev/null)
 	assert_contains "$out" "after-130" "status of a command interrupted with Ctrl-C"
 	[ $(($(date +%s) - start)) -lt 10 ] || fail "Ctrl-C did not interrupt the command"
@@ -64,7 +67,9 @@ test_jexec_signal_forwarded() {
 	"$JAIL" -q -c name=ptsig path="$ROOT" persist
 	"$JEXEC" ptsig /bin/sh -c 'trap "echo got-term; exit 5" TERM; while :; do sleep 0.1; done' >"$WORK/sig.out" &
 	pid=$!
-	sleep 0.5
+	# Once the shell inside catches SIGTERM, and jexec takes it to forward it.
+	wait_for_process_in "$(cgroup_of ptsig)" sh SigCgt >/dev/null
+	wait_until 10 "jexec handling SIGTERM" handles_term "$pid" SigCgt SigBlk
 	kill -TERM $pid
 	set +e
 	wait $pid

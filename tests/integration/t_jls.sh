@@ -72,9 +72,10 @@ PY
 test_jls_d_shows_dying_jails() {
 	"$JAIL" -q -c name=ptdying path="$ROOT" persist stop.timeout=3
 	"$JEXEC" ptdying /bin/sh -c "trap '' TERM; while :; do sleep 1; done" >/dev/null 2>&1 &
-	sleep 0.3
+	wait_for_process_in "$(cgroup_of ptdying)" sh SigIgn >/dev/null
 	"$JAIL" -q -r ptdying &
-	sleep 0.5
+	# The removal waits stop.timeout for the shell that ignores SIGTERM: dying meanwhile.
+	wait_until 10 "jail dying under jail -r" is_dying ptdying
 	assert_not_contains "$("$JLS" name)" ptdying "jls while the jail is dying"
 	assert_eq "$("$JLS" -d -j ptdying name dying)" "ptdying true" "jls -d while the jail is dying"
 	assert_contains "$("$JLS" -d -v)" "DYING" "jls -d -v state"

@@ -5,14 +5,14 @@ test_persistent_jail_lives_with_no_process() {
 	jail_exists ptpersist || fail "persistent jail not listed"
 	jid=$(jid_of ptpersist)
 	# Only jailinit is in the jail's cgroup.
-	assert_eq "$(wc -l <"$CGROUP2/prison/$jid/cgroup.procs")" 1 "processes in an idle persistent jail"
+	assert_eq "$(wc -l <"$CGROUP2/$CGPREFIX/$jid/cgroup.procs")" 1 "processes in an idle persistent jail"
 	out=$("$JEXEC" ptpersist /bin/echo hello)
 	assert_eq "$out" hello "jexec into a persistent jail"
 	jail_exists ptpersist || fail "persistent jail went away after jexec"
 	assert_eq "$("$JAIL" -r ptpersist)" "ptpersist: removed" "jail -r output"
 	jail_exists ptpersist && fail "removed jail still listed"
-	[ ! -e "$CGROUP2/prison/$jid" ] || fail "cgroup left after removal"
-	[ ! -e "/run/prison/jail/$jid.json" ] || fail "record left after removal"
+	[ ! -e "$CGROUP2/$CGPREFIX/$jid" ] || fail "cgroup left after removal"
+	[ ! -e "$RUNDIR/jail/$jid.json" ] || fail "record left after removal"
 }
 
 test_persistent_jail_does_not_hold_the_creators_output() {
@@ -33,9 +33,10 @@ ptonce: created" "output of a jail with a command"
 
 test_jail_with_background_process_lives_until_it_ends() {
 	"$JAIL" -q -c name=ptbg path="$ROOT" command=/bin/sh -c 'sleep 2 >/dev/null 2>&1 &'
+	pid=$(wait_for_process_in "$(cgroup_of ptbg)" sleep)
 	jail_exists ptbg || fail "jail with a running process vanished"
-	sleep 3
-	jail_exists ptbg && fail "jail outlived its last process"
+	wait_gone "$pid" "the jail's last process"
+	wait_until 5 "the jail ending with its last process" jail_gone ptbg
 	assert_nothing_left
 }
 
@@ -68,15 +69,17 @@ test_remove_sends_term_then_kill() {
 	# One process exits on SIGTERM, one ignores it and must be killed.
 	"$JEXEC" ptstop /bin/sh -c 'sleep 300 >/dev/null 2>&1 &'
 	"$JEXEC" ptstop /bin/sh -c "trap '' TERM; while :; do sleep 1; done" >/dev/null 2>&1 &
-	sleep 0.5
+	wait_for_process_in "$(cgroup_of ptstop)" sh SigIgn >/dev/null
 	jid=$(jid_of ptstop)
-	assert_eq "$(wc -l <"$CGROUP2/prison/$jid/cgroup.procs")" 4 "processes before removal"
+	# jailinit, the first sleep, the shell and its sleep.
+	wait_until 10 "four processes in the jail" eval '[ "$(procs_in ptstop)" -eq 4 ]'
+	assert_eq "$(wc -l <"$CGROUP2/$CGPREFIX/$jid/cgroup.procs")" 4 "processes before removal"
 	start=$(date +%s%N)
 	"$JAIL" -q -r ptstop
 	ms=$(( ($(date +%s%N) - start) / 1000000 ))
 	[ "$ms" -ge 900 ] || fail "removal took ${ms} ms: stop.timeout was not waited for"
 	[ "$ms" -lt 5000 ] || fail "removal took ${ms} ms: SIGKILL came late"
-	[ ! -e "$CGROUP2/prison/$jid" ] || fail "cgroup left after removal"
+	[ ! -e "$CGROUP2/$CGPREFIX/$jid" ] || fail "cgroup left after removal"
 	wait
 }
 
@@ -203,7 +206,7 @@ ptddb: removed" "removal order with depend"
 }
 
 test_audit_trail() {
-	log=/var/log/prison/ptaudit.log
+	log=$LOGDIR/ptaudit.log
 	rm -f "$log"
 	"$JAIL" -q -c name=ptaudit path="$ROOT" host.hostname=audited persist
 	"$JEXEC" ptaudit /bin/true

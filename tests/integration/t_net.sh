@@ -17,7 +17,7 @@ net_same_port() {
 	a=$!
 	"$JEXEC" ptb /bin/probe serve 198.18.0.2 7000 >"$WORK/b.out" &
 	b=$!
-	sleep 0.3
+	wait_listening 7000 2
 	"$PROBE" connect 198.18.0.1 7000 >/dev/null
 	"$PROBE" connect 198.18.0.2 7000 >/dev/null
 	wait $a $b
@@ -46,13 +46,13 @@ net_source_address() {
 	"$JAIL" -q -c name=pta path="$ROOT" persist ip4.addr=198.18.0.1 ip6.addr=fd00::1
 	"$PROBE" serve 198.18.0.9 7002 >"$WORK/peer4" &
 	s=$!
-	sleep 0.2
+	wait_listening 7002
 	"$JEXEC" pta /bin/probe connect 198.18.0.9 7002 >/dev/null
 	wait $s
 	assert_eq "$(cat "$WORK/peer4")" 198.18.0.1 "source address seen by the server"
 	"$PROBE" serve fd00::9 7002 >"$WORK/peer6" &
 	s=$!
-	sleep 0.2
+	wait_listening 7002
 	"$JEXEC" pta /bin/probe connect fd00::9 7002 >/dev/null
 	wait $s
 	assert_eq "$(cat "$WORK/peer6")" fd00::1 "IPv6 source address seen by the server"
@@ -65,7 +65,7 @@ net_loopback() {
 	"$JAIL" -q -c name=pta path="$ROOT" persist ip4.addr=198.18.0.1
 	"$JEXEC" pta /bin/probe serve 0.0.0.0 7004 >"$WORK/lo.out" &
 	s=$!
-	sleep 0.2
+	wait_listening 7004
 	assert_eq "$("$JEXEC" pta /bin/probe connect 127.0.0.1 7004)" 198.18.0.1 "connect to 127.0.0.1 inside"
 	wait $s
 	assert_eq "$(cat "$WORK/lo.out")" 198.18.0.1 "the jail's own server answered"
@@ -191,7 +191,10 @@ net_vnet_firewall() {
 			"$JEXEC" "$j" "$PROBE" serve 0.0.0.0 "$port" >/dev/null 2>&1 &
 		done
 	done
-	sleep 0.3
+	for j in ptfw ptfw2; do
+		wait_listening -j "$j" 7100
+		wait_listening -j "$j" 7101
+	done
 	assert_eq "$(timeout 3 "$PROBE" connect 198.18.6.2 7100 || echo blocked)" blocked "the blocked port"
 	assert_eq "$("$PROBE" connect 198.18.6.2 7101)" 198.18.6.1 "another port of the same jail"
 	assert_eq "$("$PROBE" connect 198.18.6.3 7100)" 198.18.6.1 "the same port of another jail"
@@ -230,13 +233,13 @@ CONF
 	"$JEXEC" pta ping -c1 -W2 fd00:2::2 >/dev/null || fail "IPv6 ping from A to B through R"
 	"$JEXEC" ptb /bin/probe serve 0.0.0.0 7200 >"$WORK/topo4" &
 	s=$!
-	sleep 0.2
+	wait_listening -j ptb 7200
 	"$JEXEC" pta /bin/probe connect 198.18.2.2 7200 >/dev/null
 	wait $s
 	assert_eq "$(cat "$WORK/topo4")" 198.18.1.2 "TCP from A seen at B"
 	"$JEXEC" ptb /bin/probe serve :: 7201 >"$WORK/topo6" &
 	s=$!
-	sleep 0.2
+	wait_listening -j ptb 7201
 	"$JEXEC" pta /bin/probe connect fd00:2::2 7201 >/dev/null
 	wait $s
 	assert_eq "$(cat "$WORK/topo6")" fd00:1::2 "TCP over IPv6 from A seen at B"

@@ -2,7 +2,7 @@
 
 # CPU time of a jail in microseconds, from its cgroup2 cgroup.
 cpu_usec_of() {
-	awk '$1 == "usage_usec" { print $2 }' "$CGROUP2/prison/$1/cpu.stat"
+	awk '$1 == "usage_usec" { print $2 }' "$CGROUP2/$CGPREFIX/$1/cpu.stat"
 }
 
 test_rctl_memoryuse_stops_a_hog_and_spares_others() {
@@ -35,12 +35,14 @@ test_rctl_maxproc_contains_a_fork_bomb() {
 	[ "$ms" -lt 15000 ] || fail "removal took $ms ms"
 }
 
+# serial: measures the CPU share a jail gets against the wall clock
 test_rctl_pcpu_caps_a_busy_loop() {
 	"$JAIL" -q -c name=ptpcpu path="$ROOT" persist rctl=pcpu:deny=25
 	jid=$(jid_of ptpcpu)
 	"$JEXEC" ptpcpu /bin/probe spin 4 2 &
 	spinner=$!
-	sleep 0.5
+	wait_for_spinner ptpcpu 2
+	# Three seconds of it, measured.
 	a=$(cpu_usec_of "$jid"); t0=$(date +%s%N)
 	sleep 3
 	b=$(cpu_usec_of "$jid"); t1=$(date +%s%N)
@@ -49,6 +51,7 @@ test_rctl_pcpu_caps_a_busy_loop() {
 	[ "$pct" -ge 20 ] && [ "$pct" -le 30 ] || fail "pcpu=25 measured $pct %"
 }
 
+# serial: measures two jails' shares of CPU 0, which other tests would take
 test_cpu_fair_share_between_pinned_jails() {
 	"$JAIL" -q -c name=ptmany path="$ROOT" persist cpuset.cpus=0
 	"$JAIL" -q -c name=ptone path="$ROOT" persist cpuset.cpus=0
@@ -57,7 +60,9 @@ test_cpu_fair_share_between_pinned_jails() {
 	p1=$!
 	"$JEXEC" ptone /bin/probe spin 5 1 &
 	p2=$!
-	sleep 1
+	wait_for_spinner ptmany 8
+	wait_for_spinner ptone 1
+	# Three seconds of both, measured.
 	a1=$(cpu_usec_of "$many"); a2=$(cpu_usec_of "$one"); t0=$(date +%s%N)
 	sleep 3
 	b1=$(cpu_usec_of "$many"); b2=$(cpu_usec_of "$one"); t1=$(date +%s%N)
@@ -72,6 +77,7 @@ test_cpu_fair_share_between_pinned_jails() {
 	assert_eq "$("$JEXEC" ptone taskset -p 1 2>&1 | awk '{ print $NF }')" 1 "affinity seen inside"
 }
 
+# serial: measures two jails' shares of CPU 0, which other tests would take
 test_cpu_weight_changes_the_share() {
 	"$JAIL" -q -c name=ptheavy path="$ROOT" persist cpuset.cpus=0 cpu.weight=300
 	"$JAIL" -q -c name=ptlight path="$ROOT" persist cpuset.cpus=0
@@ -80,7 +86,9 @@ test_cpu_weight_changes_the_share() {
 	p1=$!
 	"$JEXEC" ptlight /bin/probe spin 4 1 &
 	p2=$!
-	sleep 0.5
+	wait_for_spinner ptheavy 1
+	wait_for_spinner ptlight 1
+	# Three seconds of both, measured.
 	a1=$(cpu_usec_of "$h"); a2=$(cpu_usec_of "$l")
 	sleep 3
 	b1=$(cpu_usec_of "$h"); b2=$(cpu_usec_of "$l")
@@ -116,7 +124,8 @@ test_rctl_command_adds_lists_removes() {
 	"$RCTL" -a jail:ptrc:memoryuse:deny=32M jail:ptrc:maxproc:deny=20
 	assert_eq "$("$RCTL" jail:ptrc | tr '\n' ' ')" "jail:ptrc:memoryuse:deny=33554432 jail:ptrc:maxproc:deny=20 " "rules"
 	assert_eq "$("$RCTL" -h jail:ptrc:memoryuse)" "jail:ptrc:memoryuse:deny=32M" "rctl -h"
-	assert_eq "$(cat /sys/fs/cgroup/pids/prison/"$jid"/pids.max 2>/dev/null || cat "$CGROUP2/prison/$jid/pids.max")" 20 "pids.max"
+	pids=$(v1_mount_of pids)
+	assert_eq "$(cat "${pids:-$CGROUP2}/$CGPREFIX/$jid/pids.max")" 20 "pids.max"
 	# The same resource and action again replaces the rule.
 	"$RCTL" -a jail:ptrc:maxproc:deny=30
 	assert_eq "$("$RCTL" jail:ptrc::deny | grep -c maxproc)" 1 "maxproc rules after a replacement"
@@ -133,8 +142,7 @@ test_rctl_command_adds_lists_removes() {
 	# -l shows the rules that bind a process of the jail.
 	"$JEXEC" ptrc sleep 5 &
 	sleeper=$!
-	sleep 0.3
-	pid=$(grep -v "^$(init_pid_of "$jid")\$" "$CGROUP2/prison/$jid/cgroup.procs" | head -1)
+	pid=$(wait_for_process_in "$(cgroup_of ptrc)" sleep)
 	assert_eq "$("$RCTL" -l process:"$pid" | wc -l)" 2 "rules that apply to a process in the jail"
 	assert_eq "$("$RCTL" -l process:$$ | wc -l)" 0 "rules that apply to a host process"
 	"$RCTL" -r jail:ptrc:memoryuse
@@ -146,7 +154,8 @@ test_rctl_command_adds_lists_removes() {
 test_rctl_usage_matches_what_runs() {
 	"$JAIL" -q -c name=ptuse path="$ROOT" persist rctl=memoryuse:deny=512M
 	"$JEXEC" ptuse /bin/sh -c 'sleep 60 >/dev/null 2>&1 & sleep 60 >/dev/null 2>&1 & /bin/probe hog 40 >/dev/null; sleep 60 >/dev/null 2>&1 &'
-	sleep 0.3
+	# The shell has gone and its three sleeps run.
+	wait_until 10 "three sleeps alone in the jail" eval '[ "$(sleeps_and_others ptuse)" = "3 1" ]'
 	"$RCTL" -u jail:ptuse >"$WORK/usage"
 	# jailinit and three sleeps.
 	assert_eq "$(grep '^maxproc=' "$WORK/usage")" "maxproc=4" "maxproc in use"
@@ -177,10 +186,10 @@ test_removal_takes_rules_and_cgroups() {
 	"$JAIL" -q -c name=ptgone path="$ROOT" persist rctl=memoryuse:deny=64M,maxproc:deny=40 cpuset.cpus=0
 	jid=$(jid_of ptgone)
 	"$JAIL" -q -r ptgone
-	for c in memory pids cpu cpuset; do
-		[ ! -e "/sys/fs/cgroup/$c/prison/$jid" ] || fail "v1 $c cgroup left"
+	for mnt in $(v1_mounts); do
+		[ ! -e "$mnt/$CGPREFIX/$jid" ] || fail "v1 cgroup $mnt/$CGPREFIX/$jid left"
 	done
-	[ ! -e "$CGROUP2/prison/$jid" ] || fail "cgroup2 cgroup left"
+	[ ! -e "$CGROUP2/$CGPREFIX/$jid" ] || fail "cgroup2 cgroup left"
 	"$JAIL" -q -c name=ptgone path="$ROOT" persist
 	assert_eq "$("$RCTL" jail:ptgone)" "" "rules of a new jail with the old name"
 }

@@ -6,8 +6,35 @@ timerfds_of() {
 	ls -l "/proc/$(init_pid_of "$(jid_of "$1")")/fd" | grep -c 'anon_inode:\[timerfd\]' || true
 }
 
+# Nanoseconds until the next tick of the watcher's timer in jail $1's jailinit.
+watcher_due_ns() {
+	local init fd
+	init=$(init_pid_of "$(jid_of "$1")")
+	for fd in /proc/"$init"/fd/*; do
+		[ "$(readlink "$fd")" = "anon_inode:[timerfd]" ] || continue
+		sed -n 's/^it_value: *(\([0-9]*\), *\([0-9]*\)).*/\1 \2/p' "/proc/$init/fdinfo/${fd##*/}" |
+			awk '{ printf "%d\n", $1 * 1000000000 + $2 }'
+		return 0
+	done
+	fail "jailinit of $1 has no watcher timer"
+}
+
+# wait_watcher_ticks JAIL N: until the watcher of JAIL has ticked N times
+# from now (the time to its next tick jumps up at each), five seconds a tick at most.
+wait_watcher_ticks() {
+	local seen=0 prev now deadline=$(( ${EPOCHREALTIME/./} + $2 * 5000000 ))
+	prev=$(watcher_due_ns "$1")
+	while [ "$seen" -lt "$2" ]; do
+		[ "${EPOCHREALTIME/./}" -lt "$deadline" ] || fail "the watcher of $1 ticked $seen times of $2"
+		sleep 0.02
+		now=$(watcher_due_ns "$1")
+		[ "$now" -gt "$prev" ] && seen=$((seen + 1))
+		prev=$now
+	done
+}
+
 rctl_events_of() {
-	grep -c '"event":"rctl"' "/var/log/prison/$1.log" || true
+	grep -c '"event":"rctl"' "$LOGDIR/$1.log" || true
 }
 
 test_rctl_watch_wallclock_sigterm_ends_processes() {
@@ -25,11 +52,12 @@ test_rctl_watch_wallclock_sigterm_ends_processes() {
 	jail_exists ptwall || fail "the jail went"
 }
 
+# serial: a busy loop must get a whole CPU second within a wall-clock window
 test_rctl_watch_cputime_sigkill_takes_the_busy_process() {
 	"$JAIL" -q -c name=ptcpu path="$ROOT" persist rctl=cputime:sigkill=1
 	"$JEXEC" ptcpu sleep 30 &
 	idle=$!
-	sleep 0.3
+	wait_for_process_in "$(cgroup_of ptcpu)" sleep >/dev/null
 	start=$(date +%s%N)
 	set +e
 	"$JEXEC" ptcpu /bin/probe spin 20 1
@@ -49,9 +77,9 @@ test_rctl_watch_memoryuse_devctl_one_event() {
 	assert_eq "$(rctl_events_of ptdev)" 0 "events before the hog"
 	# Above 32 MB for four seconds: one event, not one per second.
 	"$JEXEC" ptdev /bin/probe hold 48 4
-	sleep 1.2
+	wait_until 10 "the event of a hog above 32 MB" eval '[ "$(rctl_events_of ptdev)" -ge 1 ]'
 	assert_eq "$(rctl_events_of ptdev)" 1 "events after a hog stayed above"
-	grep '"event":"rctl"' /var/log/prison/ptdev.log | python3 -c '
+	grep '"event":"rctl"' "$LOGDIR/ptdev.log" | python3 -c '
 import json, sys
 e = json.loads(sys.stdin.read())
 assert e["jail"] == "ptdev", e
@@ -61,9 +89,11 @@ assert e["usage"] > 32 << 20, e
 assert e["jid"] > 0 and e["jail_pid"] > 1, e
 assert e["time"].endswith("Z"), e
 ' || fail "the rctl event"
-	# Below again, the rule re-arms: a second hog is a second event.
+	# Below again, the rule re-arms: a second hog is a second event.  Two ticks
+	# of the watcher, so that one has seen the jail below the limit.
+	wait_watcher_ticks ptdev 2
 	"$JEXEC" ptdev /bin/probe hold 48 2
-	sleep 1.2
+	wait_until 10 "the event of the second hog" eval '[ "$(rctl_events_of ptdev)" -ge 2 ]'
 	assert_eq "$(rctl_events_of ptdev)" 2 "events after a second hog"
 }
 
@@ -79,7 +109,7 @@ test_rctl_watch_rule_added_then_removed_on_a_running_jail() {
 	"$JAIL" -q -c name=ptadd path="$ROOT" persist
 	"$JEXEC" ptadd sleep 30 &
 	first=$!
-	sleep 0.3
+	wait_for_process_in "$(cgroup_of ptadd)" sleep >/dev/null
 	# jailinit and one sleep: a third process crosses maxproc=2.
 	"$RCTL" -a jail:ptadd:maxproc:sigkill=2
 	set +e
@@ -115,7 +145,7 @@ test_rctl_watch_refusals_are_clear() {
 	expect_error 'rctl: rule "jail:ptref:openfiles:log=10/process": per process: log, devctl and signals watch a whole jail' \
 		"$RCTL" -a jail:ptref:openfiles:log=10/process
 	# A counter the jail does not have: jailinit says so, and nothing changes.
-	if [ ! -e "$CGROUP2/prison/$jid/memory.swap.current" ]; then
+	if [ ! -e "$CGROUP2/$CGPREFIX/$jid/memory.swap.current" ]; then
 		expect_error 'rctl: jailinit refused the watched rules: swapuse:log=1048576: swap is not counted for this jail (no memory cgroup with swap accounting)' \
 			"$RCTL" -a jail:ptref:swapuse:log=1M
 		assert_eq "$("$RCTL" jail:ptref)" "" "rules after a refused one"

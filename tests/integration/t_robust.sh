@@ -31,6 +31,7 @@ test_lowest_free_jid_is_reused() {
 }
 
 test_kill_9_at_any_moment_leaves_a_consistent_registry() {
+	# Each delay is a moment to kill at, not a wait for anything.
 	for delay in 0 0.001 0.003 0.006 0.01 0.02 0.05; do
 		"$JAIL" -q -c name=ptkill path="$ROOT" command=/bin/sleep 30 &
 		pid=$!
@@ -43,7 +44,7 @@ test_kill_9_at_any_moment_leaves_a_consistent_registry() {
 		jid=$("$JLS" -j ptkill jid 2>/dev/null || true)
 		if [ -n "$jid" ]; then
 			# Only a prison command removes a cgroup, so it must still be there.
-			[ -e "$CGROUP2/prison/$jid" ] || fail "listed jail has no cgroup (delay $delay)"
+			[ -e "$CGROUP2/$CGPREFIX/$jid" ] || fail "listed jail has no cgroup (delay $delay)"
 			# The orphaned command is not jailinit's child, yet the stop must not wait for stop.timeout.
 			start=$(date +%s%N)
 			if ! "$JAIL" -q -r ptkill 2>"$WORK/kill.err"; then
@@ -57,6 +58,7 @@ test_kill_9_at_any_moment_leaves_a_consistent_registry() {
 }
 
 test_kill_9_during_creation_is_cleared_by_the_next_create() {
+	# Each delay is a moment to kill at, not a wait for anything.
 	for delay in 0.002 0.004 0.006 0.008 0.012; do
 		"$JAIL" -q -c name=ptcut path="$ROOT" persist &
 		pid=$!
@@ -74,8 +76,9 @@ test_kill_9_during_creation_is_cleared_by_the_next_create() {
 test_kill_9_of_jailinit_is_cleaned_up() {
 	"$JAIL" -q -c name=ptinit path="$ROOT" persist
 	jid=$(jid_of ptinit)
-	kill -9 "$(init_pid_of "$jid")"
-	sleep 0.2
+	init=$(init_pid_of "$jid")
+	kill -9 "$init"
+	wait_gone "$init" "jailinit after SIGKILL"
 	jail_exists ptinit && fail "a jail whose jailinit died is still listed"
 	assert_nothing_left
 }
@@ -83,10 +86,11 @@ test_kill_9_of_jailinit_is_cleaned_up() {
 test_kill_9_of_jail_r_is_finished_by_the_next_command() {
 	"$JAIL" -q -c name=ptrm path="$ROOT" persist stop.timeout=20
 	"$JEXEC" ptrm /bin/sh -c "trap '' TERM; while :; do sleep 1; done" >/dev/null 2>&1 &
-	sleep 0.3
+	wait_for_process_in "$(cgroup_of ptrm)" sh SigIgn >/dev/null
 	"$JAIL" -q -r ptrm &
 	rm_pid=$!
-	sleep 0.5
+	# Killed while it waits stop.timeout for the shell that ignores SIGTERM.
+	wait_until 10 "jail dying under jail -r" is_dying ptrm
 	kill -9 $rm_pid
 	wait $rm_pid 2>/dev/null || true
 	# The removal was under way: the next command finishes it.

@@ -7,8 +7,20 @@ test_bin=$1
 [ -x "$test_bin" ] || { echo "usage: run_sockaddr.sh path/to/sockaddr_test" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "sockaddr: skipped (needs root)"; exit 0; }
 
-if [ -z "$SOCKADDR_IN_NETNS" ]; then
-	SOCKADDR_IN_NETNS=1 exec unshare -n sh "$0" "$@"
+if [ -z "${SOCKADDR_IN_NETNS:-}" ]; then
+	# A runtime context of its own (src/lib/runtime.h): the programs it attaches,
+	# detaches and repairs are on its own cgroup, never on the host's jails'.
+	ctx=$(mktemp -d /var/tmp/prison-net.XXXXXX)
+	rc=0
+	SOCKADDR_IN_NETNS=1 PRISON_RUNDIR=$ctx/run PRISON_LOGDIR=$ctx/log PRISON_CGROUP=prison-test-net-${ctx##*.} \
+		unshare -n sh "$0" "$@" || rc=$?
+	for root in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+		d=$root/prison-test-net-${ctx##*.}
+		[ -d "$d" ] && ! rmdir "$d" && echo "sockaddr: cannot remove $d" && rc=1
+	done
+	while mountpoint -q "$ctx/run"; do umount -l "$ctx/run" || break; done
+	rm -rf "$ctx"
+	exit $rc
 fi
 
 ip link set lo up
@@ -27,7 +39,7 @@ rc=0
 "$test_bin" "$name" || rc=$?
 # The test removes its cgroups; make sure, in case it was killed.
 for root in /sys/fs/cgroup /sys/fs/cgroup/unified; do
-	for d in "$root/prison/$name-a/sub" "$root/prison/$name-a" "$root/prison/$name-b"; do
+	for d in "$root/$PRISON_CGROUP/$name-a/sub" "$root/$PRISON_CGROUP/$name-a" "$root/$PRISON_CGROUP/$name-b"; do
 		[ -d "$d" ] && rmdir "$d" 2>/dev/null && echo "removed leftover $d"
 	done
 done

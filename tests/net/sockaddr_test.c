@@ -1,6 +1,6 @@
 /*
  * The sockaddr BPF programs seen from inside: a forked child joins a test
- * cgroup below PREFIX/prison and tries binds, connects, sends and sockets
+ * cgroup below PREFIX/$PRISON_CGROUP (prison) and tries binds, connects, sends and sockets
  * against the limits the parent set with sockaddr_limit.  Run as root by
  * run_sockaddr.sh, in a network namespace of its own whose lo carries the
  * test addresses (198.18.0.0/15, fd00::/8).  Each check is one that fails
@@ -8,7 +8,8 @@
  * the kernel would pick the destination itself as source.
  *
  * usage: sockaddr_test NAME   (NAME-a, NAME-b and NAME-a/sub are made
- * below PREFIX/prison and removed again)
+ * below PREFIX/$PRISON_CGROUP and removed again; run_sockaddr.sh gives the
+ * test a context of its own, so the host's jails keep their programs)
  */
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 #include "../../src/lib/cgroup.h"
+#include "../../src/lib/runtime.h"
 #include "../../src/lib/sockaddr.h"
 #include "../../src/lib/util.h"
 
@@ -897,11 +899,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: sockaddr_test NAME\n");
 		return 2;
 	}
-	if (!(root = cgroup_unified_root(&e)) || sockaddr_attached(&was_attached, &e) < 0) {
+	if (runtime_check(&e) < 0 || !(root = cgroup_unified_root(&e)) || sockaddr_attached(&was_attached, &e) < 0) {
 		fprintf(stderr, "sockaddr_test: %s\n", e.msg);
 		return 1;
 	}
-	snprintf(parent, sizeof(parent), "%s/prison", root);
+	snprintf(parent, sizeof(parent), "%s/%s", root, runtime_cgroup());
 	mkdir(parent, 0755);
 	snprintf(name, sizeof(name), "%s-a", argv[1]);
 	if (make_cg(&cg_a, parent, name) == 0) {

@@ -116,17 +116,47 @@ static void test_limits_are_written_to_the_jail_cgroup(void)
 	teardown();
 }
 
+/* A jail with no io limit, the io controller not enabled for it: nothing of io is written. */
 static void test_no_io_limit_touches_no_io_knob(void)
 {
 	struct perr e = { 0 };
 	struct cg_limits l;
+	char path[256];
+
+	setup();
+	snprintf(path, sizeof(path), "%s/prison/7/io.max", root);
+	CHECK(unlink(path) == 0);
+	cg_limits_init(&l);
+	CHECK(cg_apply_all(&jail7, &l, &e) == 0);
+	/* Not created (the back end writes without O_CREAT, so a write would have failed) ... */
+	CHECK(access(path, F_OK) != 0);
+	/* ... and not handed down: io is the last controller, so "+io" would be the last write. */
+	CHECK(strstr(get("cgroup.subtree_control"), "io") == NULL);
+	CHECK(strstr(get("prison/cgroup.subtree_control"), "io") == NULL);
+	/* The limits that are there still went in. */
+	CHECK_STR(get("prison/7/cpu.max"), "max 100000");
+	teardown();
+}
+
+/* io.max exists, so the controller is in use: a limit set before is lifted to max, not left. */
+static void test_no_io_limit_lifts_an_io_limit_to_max(void)
+{
+	struct perr e = { 0 };
+	struct cg_limits l;
+	char devs[64][16], want[160];
+	int n = cg_list_disks(devs, 64);
 
 	setup();
 	cg_limits_init(&l);
-	put("prison/7/io.max", "untouched");
-	/* io.max exists, so the controller counts as in use: limits are lifted to max, not left. */
+	put("prison/7/io.max", "254:0 rbps=1048576 wbps=max riops=max wiops=max");
 	CHECK(cg_apply_all(&jail7, &l, &e) == 0);
-	CHECK(strstr(get("prison/7/io.max"), "untouched") == NULL || strstr(get("prison/7/io.max"), "rbps=max") != NULL);
+	/* One line per disk of this host, written in turn. */
+	if (n > 0)
+		snprintf(want, sizeof(want), "%s rbps=max wbps=max riops=max wiops=max", devs[n - 1]);
+	else
+		snprintf(want, sizeof(want), "254:0 rbps=1048576 wbps=max riops=max wiops=max");
+	/* Each write lands at the start of the plain file (no O_TRUNC, as in a cgroup): the last one leads. */
+	CHECK(strncmp(get("prison/7/io.max"), want, strlen(want)) == 0);
 	CHECK_STR(get("prison/7/cpu.max"), "max 100000");
 	teardown();
 }
@@ -169,4 +199,4 @@ static void test_child_limits_go_below_the_parent(void)
 }
 
 UNIT_MAIN(test_every_controller_goes_to_v2_when_it_has_it, test_limits_are_written_to_the_jail_cgroup,
-	  test_no_io_limit_touches_no_io_knob, test_usage_reads_the_counters, test_child_limits_go_below_the_parent)
+	  test_no_io_limit_touches_no_io_knob, test_no_io_limit_lifts_an_io_limit_to_max, test_usage_reads_the_counters, test_child_limits_go_below_the_parent)
