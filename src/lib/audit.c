@@ -47,8 +47,10 @@ static bool safe_name(const char *s)
 int audit_open_log(const char *jail)
 {
 	char path[512];
+	struct perr ignore = { 0 };
 
-	if (!safe_name(jail) || (mkdir(runtime_logdir(), 0750) < 0 && errno != EEXIST))
+	/* A refused runtime context writes nothing: no log in whatever directory a bad setting names. */
+	if (runtime_check(&ignore) < 0 || !safe_name(jail) || (mkdir(runtime_logdir(), 0750) < 0 && errno != EEXIST))
 		return -1;
 	snprintf(path, sizeof(path), "%s/%s.log", runtime_logdir(), jail);
 	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);

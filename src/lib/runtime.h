@@ -1,5 +1,5 @@
 /*
- * The runtime context: where this prison keeps its state.  Two settings,
+ * The runtime context: where this prison keeps its state.  Three settings,
  * read once from the environment, relocate everything a prison touches on
  * the host, so that test suites run in parallel shards and beside jails in
  * production without either seeing the other:
