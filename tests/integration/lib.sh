@@ -336,11 +336,17 @@ GR
 
 TESTDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
+# The files of test functions: the integration tests and the escape attempts
+# of tests/escape, which run the same way.
+test_files() {
+	ls "$TESTDIR"/t_*.sh "$TESTDIR"/../escape/t_*.sh 2>/dev/null
+}
+
 # Run function $1 in a network namespace of its own (loopback up), so that a
 # test's addresses, bridges and routes never touch the host's stack; the
 # jails it makes are removed there too, whatever happens.
 in_netns() {
-	unshare -n bash -c 'set -eu; . "$1/lib.sh"; for f in "$1"/t_*.sh; do . "$f"; done
+	unshare -n bash -c 'set -eu; . "$1/lib.sh"; for f in $(test_files); do . "$f"; done
 		ip link set lo up
 		trap remove_test_jails EXIT
 		"$2"' _ "$TESTDIR" "$1"

@@ -85,7 +85,7 @@ trap 'stop 143' TERM
 all_tests() {
 	awk '/^# serial:/ { serial = 1; next }
 		/^test_[A-Za-z0-9_]*\(\) *\{/ { sub(/\(.*/, ""); print (serial ? "S " : "P ") $0 }
-		{ serial = 0 }' "$HERE"/t_*.sh
+		{ serial = 0 }' $(test_files)
 }
 
 # Names on standard input, longest first by the last run's durations (new tests
@@ -120,7 +120,7 @@ next_test() {
 run_test() {
 	local t=$1 start result ms log=$WORK/test.log block
 	start=$(date +%s%N)
-	timeout 120 bash -c 'set -eu; . "$1/lib.sh"; for f in "$1"/t_*.sh; do . "$f"; done; "$2"' _ "$HERE" "$t" \
+	timeout 120 bash -c 'set -eu; . "$1/lib.sh"; for f in $(test_files); do . "$f"; done; "$2"' _ "$HERE" "$t" \
 		>"$log" 2>&1 &
 	child=$!
 	if wait "$child"; then result=ok; else result=FAIL; fi
