@@ -160,12 +160,14 @@ static int remove_all(bool hooks)
 		return 1;
 	}
 	for (size_t i = nlist; i-- > 0;) {
-		char key[16];
 		struct jail_record rec;
-		snprintf(key, sizeof(key), "%d", list[i].jid);
-		int r = jail_remove(key, hooks, &rec, &e);
-		/* A child jail with a lower jid than its parent's went with the parent. */
-		if (r < 0 && param_int(&list[i].params, P_PARENT) > 0 && !running(key))
+		/*
+		 * By name, which no other jail can have: a jid freed meanwhile
+		 * may already belong to a jail made after the listing.
+		 */
+		int r = jail_remove(list[i].name, hooks, &rec, &e);
+		/* A child jail with a lower jid than its parent's went with the parent (and is in its audit trail). */
+		if (r < 0 && e.err == ENOENT && param_int(&list[i].params, P_PARENT) > 0)
 			continue;
 		ret |= report_remove(list[i].name, r, &rec, &e);
 	}
