@@ -89,7 +89,7 @@ static int lex_error(struct lexer *l, int line, int col, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return perr_set(l->e, 0, "%s:%d:%d: %s", l->file, line, col, msg);
+	return perr_setx(l->e, EINVAL, "%s:%d:%d: %s", l->file, line, col, msg);
 }
 
 static void advance(struct lexer *l)
@@ -506,7 +506,7 @@ static int parse_text(struct conf *c, const char *text, size_t len, const char *
 	if (c->nblocks == 0 && !new_block(c, NULL, p.l.file, 1))
 		return perr_set(e, ENOMEM, "jail.conf");
 	if (memchr(text, '\0', len))
-		return perr_set(e, 0, "%s: not a text file", fname);
+		return perr_setx(e, EINVAL, "%s: not a text file", fname);
 	r = parse_body(&p, 0, true);
 	free(p.l.text.s);
 	return r;
@@ -525,9 +525,9 @@ static int conf_parse_file_depth(struct conf *c, const char *path, int depth, st
 	if (fstat(fd, &st) < 0)
 		return perr_set(e, errno, "%s", path);
 	if (!S_ISREG(st.st_mode))
-		return perr_set(e, 0, "%s: not a regular file", path);
+		return perr_setx(e, EINVAL, "%s: not a regular file", path);
 	if (st.st_size > MAX_CONF_SIZE)
-		return perr_set(e, 0, "%s: larger than %d bytes", path, MAX_CONF_SIZE);
+		return perr_setx(e, EFBIG, "%s: larger than %d bytes", path, MAX_CONF_SIZE);
 	text = malloc((size_t)st.st_size + 1);
 	if (!text)
 		return perr_set(e, ENOMEM, "%s", path);
@@ -643,7 +643,7 @@ static int expand(struct scope *sc, const char *jail, const char *tmpl, const st
 		  struct buf *out, struct perr *e)
 {
 	if (depth > MAX_EXPAND_DEPTH)
-		return perr_set(e, 0, "%s:%d:%d: variables refer to each other in a loop", where->file, where->line,
+		return perr_setx(e, ELOOP, "%s:%d:%d: variables refer to each other in a loop", where->file, where->line,
 				where->col);
 	for (const char *p = tmpl; *p;) {
 		if (p[0] == '$' && p[1] == '$') {
@@ -667,7 +667,7 @@ static int expand(struct scope *sc, const char *jail, const char *tmpl, const st
 			if (!en)
 				en = scope_find(sc, name, false);
 			if (!en)
-				return perr_set(e, 0, "%s:%d:%d: %s: undefined variable \"%s\"", where->file,
+				return perr_setx(e, EINVAL, "%s:%d:%d: %s: undefined variable \"%s\"", where->file,
 						where->line, where->col, jail, name);
 			for (size_t i = 0; i < en->nvalues; i++) {
 				if (i && buf_addc(out, ',') < 0)
@@ -718,7 +718,7 @@ int conf_resolve(const struct conf *c, const char *jail, struct conf_jail *ret, 
 					goto out;
 		}
 	if (!found) {
-		perr_set(e, 0, "jail \"%s\" is not in the configuration", jail);
+		perr_setx(e, ENOENT, "jail \"%s\" is not in the configuration", jail);
 		goto out;
 	}
 	if (!(ret->name = strdup(jail)))

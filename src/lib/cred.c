@@ -97,7 +97,7 @@ int cred_lookup_jail(const char *user, struct jail_cred *c, struct perr *e)
 			cred_root(c);
 			return 0;
 		}
-		return perr_set(e, 0, "user \"%s\" not found in the jail", user);
+		return perr_setx(e, ENOENT, "user \"%s\" not found in the jail", user);
 	}
 	/* As initgroups(3) does: the primary group is among the supplementary ones. */
 	c->groups[0] = c->gid;
@@ -119,9 +119,9 @@ int cred_lookup_host(const char *user, struct jail_cred *c, struct perr *e)
 	int n = CRED_MAX_GROUPS;
 
 	if (!pw)
-		return perr_set(e, 0, "%s: no such user", user);
+		return perr_setx(e, ENOENT, "%s: no such user", user);
 	if (pw->pw_uid > 65535 || pw->pw_gid > 65535)
-		return perr_set(e, 0, "%s: uid %u is outside the range a jail maps", user, pw->pw_uid);
+		return perr_setx(e, ERANGE, "%s: uid %u is outside the range a jail maps", user, pw->pw_uid);
 	c->uid = pw->pw_uid;
 	c->gid = pw->pw_gid;
 	snprintf(c->name, sizeof(c->name), "%s", pw->pw_name);

@@ -56,7 +56,7 @@ int jailconf_params(const struct conf_jail *j, struct paramset *ps, struct perr 
 			continue;
 		for (size_t k = 0; k < ARRAY_SIZE(later); k++)
 			if (strcmp(name, later[k]) == 0)
-				return perr_set(e, 0, "%s: not supported yet", name);
+				return perr_setx(e, ENOTSUP, "%s: not supported yet", name);
 		/* In jail.conf, command is exec.start: a command line for /bin/sh. */
 		if (strcmp(name, "command") == 0)
 			name = "exec.start";
@@ -64,7 +64,7 @@ int jailconf_params(const struct conf_jail *j, struct paramset *ps, struct perr 
 		if (id >= 0 && param_table[id].type == PT_LIST) {
 			/* Each value is one command: no joining, commas stay in the commands. */
 			if (p->nvalues == 0)
-				return perr_set(e, 0, "%s: missing value", name);
+				return perr_setx(e, EINVAL, "%s: missing value", name);
 			if (param_set_argv(ps, id, p->values, (int)p->nvalues, e) < 0)
 				return -1;
 			continue;
@@ -76,7 +76,7 @@ int jailconf_params(const struct conf_jail *j, struct paramset *ps, struct perr 
 			for (size_t v = 0; v < p->nvalues && n < sizeof(word); v++)
 				n += (size_t)snprintf(word + n, sizeof(word) - n, "%s%s", v ? "," : "", p->values[v]);
 			if (n >= sizeof(word))
-				return perr_set(e, 0, "%s: value too long", name);
+				return perr_setx(e, EOVERFLOW, "%s: value too long", name);
 		}
 		if (param_parse_word(ps, word, NULL, 0, &used, e) < 0)
 			return -1;
@@ -142,7 +142,7 @@ static int visit(struct order *o, size_t i)
 	if (o->state[i] == 2)
 		return 0;
 	if (o->state[i] == 1)
-		return perr_set(o->e, 0, "%s: depends on itself through depend", o->all[i]);
+		return perr_setx(o->e, ELOOP, "%s: depends on itself through depend", o->all[i]);
 	o->state[i] = 1;
 	dep = deps_of(o, i, o->e, &r);
 	if (r < 0)
@@ -150,7 +150,7 @@ static int visit(struct order *o, size_t i)
 	for (size_t k = 0; dep && k < dep->nvalues && r == 0; k++) {
 		long d = index_of(o, dep->values[k]);
 		if (d < 0)
-			r = perr_set(o->e, 0, "%s: depends on \"%s\", which is not configured", o->all[i], dep->values[k]);
+			r = perr_setx(o->e, ENOENT, "%s: depends on \"%s\", which is not configured", o->all[i], dep->values[k]);
 		else
 			r = visit(o, (size_t)d);
 	}
@@ -203,7 +203,7 @@ int jailconf_order(const struct conf *c, char *const *names, size_t n, bool for_
 	for (size_t i = 0; i < n; i++) {
 		long k = index_of(&o, names[i]);
 		if (k < 0) {
-			perr_set(e, 0, "%s: jail \"%s\" is not in the configuration", names[i], names[i]);
+			perr_setx(e, ENOENT, "%s: jail \"%s\" is not in the configuration", names[i], names[i]);
 			goto out;
 		}
 		marked[k] = 1;

@@ -41,17 +41,17 @@ int limits_rules(const struct paramset *ps, const char *name, struct rctl_rule *
 	for (char **w = v->argv; *w; w++) {
 		char buf[1024], *save = NULL;
 		if (strlen(*w) >= sizeof(buf))
-			return perr_set(e, 0, "rctl: rule too long");
+			return perr_setx(e, EOVERFLOW, "rctl: rule too long");
 		snprintf(buf, sizeof(buf), "%s", *w);
 		/* One word may hold several rules, comma-separated, as FreeBSD's lists do. */
 		for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 			struct rctl_rule r;
 			if (*n == max)
-				return perr_set(e, 0, "rctl: more than %zu rules", max);
+				return perr_setx(e, E2BIG, "rctl: more than %zu rules", max);
 			if (rctl_parse_rule(t, name, &r, e) < 0 || rctl_check(&r, e) < 0)
 				return perr_prefix(e, "rctl");
 			if (strcmp(r.jail, name) != 0)
-				return perr_set(e, 0, "rctl: rule \"%s\" names another jail", t);
+				return perr_setx(e, EINVAL, "rctl: rule \"%s\" names another jail", t);
 			rules[(*n)++] = r;
 		}
 	}
@@ -211,7 +211,7 @@ int limits_from_params(const struct paramset *ps, const char *name, struct jail_
 		     strcmp(param_str(ps, P_SYSVSEM) ?: "", "inherit") != 0 &&
 		     strcmp(param_str(ps, P_SYSVSHM) ?: "", "inherit") != 0;
 	if (ipc_rule && !l->own_ipc)
-		return perr_set(e, 0, "rctl: SysV IPC limits need the jail's own IPC namespace, not sysv* = inherit");
+		return perr_setx(e, EINVAL, "rctl: SysV IPC limits need the jail's own IPC namespace, not sysv* = inherit");
 	return 0;
 }
 

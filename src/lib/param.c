@@ -132,14 +132,14 @@ int param_set(struct paramset *ps, int id, const char *value, struct perr *e)
 	case PT_BOOL: {
 		bool b;
 		if (parse_bool(value, &b) < 0)
-			return perr_set(e, 0, "%s: invalid boolean value \"%s\"", d->name, value);
+			return perr_setx(e, EINVAL, "%s: invalid boolean value \"%s\"", d->name, value);
 		canon = b ? "true" : "false";
 		break;
 	}
 	case PT_INT: {
 		long n;
 		if (!parse_long(value, d->min, d->max, &n))
-			return perr_set(e, 0, "%s: invalid integer value \"%s\" (expected %ld to %ld)", d->name,
+			return perr_setx(e, EINVAL, "%s: invalid integer value \"%s\" (expected %ld to %ld)", d->name,
 					value, d->min, d->max);
 		snprintf(buf, sizeof(buf), "%ld", n);
 		canon = buf;
@@ -147,12 +147,12 @@ int param_set(struct paramset *ps, int id, const char *value, struct perr *e)
 	}
 	case PT_JAILSYS:
 		if (strcmp(value, "new") != 0 && strcmp(value, "inherit") != 0 && strcmp(value, "disable") != 0)
-			return perr_set(e, 0, "%s: invalid value \"%s\" (expected new, inherit or disable)",
+			return perr_setx(e, EINVAL, "%s: invalid value \"%s\" (expected new, inherit or disable)",
 					d->name, value);
 		break;
 	case PT_STRING:
 		if (strlen(value) > 1023)
-			return perr_set(e, 0, "%s: value too long", d->name);
+			return perr_setx(e, EOVERFLOW, "%s: value too long", d->name);
 		break;
 	case PT_ARGV:
 	case PT_LIST:
@@ -246,7 +246,7 @@ int param_parse_word(struct paramset *ps, const char *word, char **rest, int nre
 
 	*consumed = 0;
 	if (nlen == 0 || nlen >= sizeof(name))
-		return perr_set(e, 0, "invalid parameter \"%s\"", word);
+		return perr_setx(e, EINVAL, "invalid parameter \"%s\"", word);
 	memcpy(name, word, nlen);
 	name[nlen] = '\0';
 
@@ -254,13 +254,13 @@ int param_parse_word(struct paramset *ps, const char *word, char **rest, int nre
 	if (id < 0) {
 		int neg = eq ? -1 : lookup_negated(name);
 		if (neg < 0)
-			return perr_set(e, 0, "unknown parameter: %s", name);
+			return perr_setx(e, EINVAL, "unknown parameter: %s", name);
 		if (param_table[neg].flags & PF_RDONLY)
-			return perr_set(e, 0, "%s: parameter is read-only", param_table[neg].name);
+			return perr_setx(e, EPERM, "%s: parameter is read-only", param_table[neg].name);
 		return param_set(ps, neg, "false", e);
 	}
 	if (param_table[id].flags & PF_RDONLY)
-		return perr_set(e, 0, "%s: parameter is read-only", name);
+		return perr_setx(e, EPERM, "%s: parameter is read-only", name);
 	if (param_table[id].type == PT_ARGV) {
 		/* command=prog arg...: everything after it belongs to the command. */
 		char **argv = calloc((size_t)nrest + 2, sizeof(char *));
@@ -269,7 +269,7 @@ int param_parse_word(struct paramset *ps, const char *word, char **rest, int nre
 			return perr_set(e, ENOMEM, "%s", name);
 		if (!eq || !eq[1]) {
 			free(argv);
-			return perr_set(e, 0, "%s: missing command", name);
+			return perr_setx(e, EINVAL, "%s: missing command", name);
 		}
 		argv[0] = (char *)eq + 1;
 		for (int i = 0; i < nrest; i++)
@@ -285,7 +285,7 @@ int param_parse_word(struct paramset *ps, const char *word, char **rest, int nre
 		if (param_table[id].type == PT_JAILSYS)
 			return param_set(ps, id, "new", e);
 		if (param_table[id].type != PT_BOOL)
-			return perr_set(e, 0, "%s: missing value", name);
+			return perr_setx(e, EINVAL, "%s: missing value", name);
 		return param_set(ps, id, "true", e);
 	}
 	return param_set(ps, id, eq + 1, e);

@@ -40,7 +40,7 @@ static int mkdir_private(int dirfd, const char *name, struct perr *e)
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return perr_set(e, errno, "stat %s", name);
 	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 0077))
-		return perr_set(e, 0, "%s: not a private directory owned by root", name);
+		return perr_setx(e, EPERM, "%s: not a private directory owned by root", name);
 	return 0;
 }
 
