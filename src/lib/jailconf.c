@@ -36,49 +36,13 @@ int jailconf_load(struct conf *c, const char *file, struct perr *e)
 	return 0;
 }
 
-/* jail.conf parameters of FreeBSD that prison does not carry out yet: refused by name. */
-static const char *const later[] = {
-	"exec.fib", "cpuset.id", "host.hostuuid", "host.hostid",
-};
-
 int jailconf_params(const struct conf_jail *j, struct paramset *ps, struct perr *e)
 {
-	char word[4096];
-	int used;
-
 	if (param_set(ps, P_NAME, j->name, e) < 0)
 		return -1;
 	for (size_t i = 0; i < j->nparams; i++) {
 		const struct conf_param *p = &j->params[i];
-		const char *name = p->name;
-		/* name is the section's; depend orders the jails, it is no property of one. */
-		if (strcmp(name, "name") == 0 || strcmp(name, "depend") == 0)
-			continue;
-		for (size_t k = 0; k < ARRAY_SIZE(later); k++)
-			if (strcmp(name, later[k]) == 0)
-				return perr_setx(e, ENOTSUP, "%s: not supported yet", name);
-		/* In jail.conf, command is exec.start: a command line for /bin/sh. */
-		if (strcmp(name, "command") == 0)
-			name = "exec.start";
-		int id = param_lookup(name);
-		if (id >= 0 && param_table[id].type == PT_LIST) {
-			/* Each value is one command: no joining, commas stay in the commands. */
-			if (p->nvalues == 0)
-				return perr_setx(e, EINVAL, "%s: missing value", name);
-			if (param_set_argv(ps, id, p->values, (int)p->nvalues, e) < 0)
-				return -1;
-			continue;
-		}
-		if (p->nvalues == 0) {
-			snprintf(word, sizeof(word), "%s", name);
-		} else {
-			size_t n = (size_t)snprintf(word, sizeof(word), "%s=", name);
-			for (size_t v = 0; v < p->nvalues && n < sizeof(word); v++)
-				n += (size_t)snprintf(word + n, sizeof(word) - n, "%s%s", v ? "," : "", p->values[v]);
-			if (n >= sizeof(word))
-				return perr_setx(e, EOVERFLOW, "%s: value too long", name);
-		}
-		if (param_parse_word(ps, word, NULL, 0, &used, e) < 0)
+		if (param_parse_conf(ps, p->name, p->values, p->nvalues, e) < 0)
 			return -1;
 	}
 	return 0;
@@ -130,7 +94,7 @@ static const struct conf_param *deps_of(struct order *o, size_t i, struct perr *
 		}
 		o->resolved[i] = 1;
 	}
-	return conf_jail_param(&o->jails[i], "depend");
+	return conf_jail_param(&o->jails[i], param_table[P_DEPEND].name);
 }
 
 /* Depth first: a jail is placed after everything it depends on. */
