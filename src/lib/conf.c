@@ -121,17 +121,6 @@ static int stmt_values(struct conf_lexer *l, struct conf_stmt *s)
 	return 0;
 }
 
-static int block_add_stmt(struct conf_block *b, const struct conf_stmt *s, struct perr *e)
-{
-	struct conf_stmt *ns = realloc(b->stmts, (b->nstmts + 1) * sizeof(*ns));
-
-	if (!ns)
-		return nomem(e);
-	b->stmts = ns;
-	b->stmts[b->nstmts++] = *s;
-	return 0;
-}
-
 /*
  * name [= | +=] value, value ... ;  The name was read already (word, bare,
  * at line:col) and the current token is the one after it.
@@ -156,8 +145,14 @@ static int parse_stmt(struct parser *p, size_t block, const char *name, bool bar
 			       conf_tok_name(l->tok));
 		goto fail;
 	}
-	if (block_add_stmt(&p->c->blocks[block], &s, l->e) < 0)
+	struct conf_block *b = &p->c->blocks[block];
+	struct conf_stmt *ns = realloc(b->stmts, (b->nstmts + 1) * sizeof(*ns));
+	if (!ns) {
+		nomem(l->e);
 		goto fail;
+	}
+	b->stmts = ns;
+	b->stmts[b->nstmts++] = s;
 	return 0;
 fail:
 	stmt_free(&s);
@@ -181,8 +176,8 @@ static int include_files(struct parser *p, const char *pattern)
 static int parse_include(struct parser *p)
 {
 	struct conf_lexer *l = &p->l;
-	int line = l->tline, col = l->tcol;
-	_cleanup_free_ char *pattern = NULL;
+	int line = l->tline, col = l->tcol, r;
+	char *pattern;
 
 	if (conf_lex_next(l) < 0)
 		return -1;
@@ -192,14 +187,17 @@ static int parse_include(struct parser *p)
 	if (!pattern)
 		return nomem(l->e);
 	if (conf_lex_next(l) < 0)
-		return -1;
-	if (l->tok != T_SEMI)
-		return conf_lex_error(l, l->tline, l->tcol, "expected ';', found %s", conf_tok_name(l->tok));
-	if (p->c->no_include)
-		return conf_lex_error(l, line, col, ".include is not allowed here");
-	if (p->depth >= MAX_INCLUDE_DEPTH)
-		return conf_lex_error(l, line, col, ".include nested too deep");
-	return include_files(p, pattern);
+		r = -1;
+	else if (l->tok != T_SEMI)
+		r = conf_lex_error(l, l->tline, l->tcol, "expected ';', found %s", conf_tok_name(l->tok));
+	else if (p->c->no_include)
+		r = conf_lex_error(l, line, col, ".include is not allowed here");
+	else if (p->depth >= MAX_INCLUDE_DEPTH)
+		r = conf_lex_error(l, line, col, ".include nested too deep");
+	else
+		r = include_files(p, pattern);
+	free(pattern);
+	return r;
 }
 
 static int parse_body(struct parser *p, size_t block, bool top);
@@ -224,17 +222,20 @@ static int parse_section(struct parser *p, size_t block, bool top, const char *w
 static int parse_word(struct parser *p, size_t block, bool top)
 {
 	struct conf_lexer *l = &p->l;
-	_cleanup_free_ char *word = strdup(l->text.s);
+	char *word = strdup(l->text.s);
 	bool bare = l->bare;
-	int line = l->tline, col = l->tcol;
+	int line = l->tline, col = l->tcol, r;
 
 	if (!word)
 		return nomem(l->e);
 	if (conf_lex_next(l) < 0)
-		return -1;
-	if (l->tok == T_LBRACE)
-		return parse_section(p, block, top, word, bare, line, col);
-	return parse_stmt(p, block, word, bare, line, col);
+		r = -1;
+	else if (l->tok == T_LBRACE)
+		r = parse_section(p, block, top, word, bare, line, col);
+	else
+		r = parse_stmt(p, block, word, bare, line, col);
+	free(word);
+	return r;
 }
 
 /* The end of a body: 1 when it may end here, -1 when it may not. */
