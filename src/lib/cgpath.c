@@ -17,7 +17,7 @@ int cg_path_make(struct cg_path *ret, const struct cg_path *parent, int jid, boo
 	else
 		n = snprintf(ret->dir, sizeof(ret->dir), "%d", jid);
 	if (n < 0 || (size_t)n >= sizeof(ret->dir))
-		return perr_set(e, 0, "jail %d: jails nested too deeply", jid);
+		return perr_setx(e, E2BIG, "jail %d: jails nested too deeply", jid);
 	return 0;
 }
 

@@ -3,290 +3,38 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "conflex.h"
 #include "util.h"
 
+/*
+ * Hostile input is bounded: a file, all files together, the number of
+ * files .include may pull in, and what the variables may expand to (in
+ * bytes, and in references followed, so that variables which refer to
+ * each other many times over cannot make resolution run for ever).
+ */
 #define MAX_INCLUDE_DEPTH 16
 #define MAX_CONF_SIZE (4 << 20)
+#define MAX_CONF_TOTAL (16 << 20)
+#define MAX_CONF_FILES 1024
 #define MAX_EXPAND_DEPTH 16
+#define MAX_EXPAND_SIZE (4 << 20)
+#define MAX_EXPAND_REFS 65536
 
-/* A growable string. */
-struct buf {
-	char *s;
-	size_t len, cap;
-};
-
-static int buf_add(struct buf *b, const char *p, size_t n)
+static int nomem(struct perr *e)
 {
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 32;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *ns = realloc(b->s, cap);
-		if (!ns)
-			return -1;
-		b->s = ns;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-	return 0;
+	return perr_set(e, ENOMEM, "jail.conf");
 }
 
-static int buf_addc(struct buf *b, char c)
-{
-	return buf_add(b, &c, 1);
-}
-
-/* ---- lexer ---- */
-
-enum tok {
-	T_EOF,
-	T_WORD,    /* a value or a name: text is a template */
-	T_LBRACE,
-	T_RBRACE,
-	T_SEMI,
-	T_COMMA,
-	T_EQ,
-	T_PLUSEQ,
-	T_INCLUDE,
-};
-
-struct lexer {
-	const char *p, *end;
-	const char *file;
-	int line, col;
-	/* the current token */
-	enum tok tok;
-	struct buf text;
-	bool bare;       /* the word had no quoted part: it may be a name */
-	int tline, tcol;
-	struct perr *e;
-};
-
-static const char *tok_name(enum tok t)
-{
-	static const char *const names[] = {
-		[T_EOF] = "end of file", [T_WORD] = "a word", [T_LBRACE] = "'{'", [T_RBRACE] = "'}'",
-		[T_SEMI] = "';'", [T_COMMA] = "','", [T_EQ] = "'='", [T_PLUSEQ] = "'+='",
-		[T_INCLUDE] = "'.include'",
-	};
-	return names[t];
-}
-
-static int lex_error(struct lexer *l, int line, int col, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int lex_error(struct lexer *l, int line, int col, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return perr_set(l->e, 0, "%s:%d:%d: %s", l->file, line, col, msg);
-}
-
-static void advance(struct lexer *l)
-{
-	if (*l->p == '\n') {
-		l->line++;
-		l->col = 1;
-	} else {
-		l->col++;
-	}
-	l->p++;
-}
-
-static bool at(struct lexer *l, const char *s)
-{
-	size_t n = strlen(s);
-	return (size_t)(l->end - l->p) >= n && memcmp(l->p, s, n) == 0;
-}
-
-static int skip_space(struct lexer *l)
-{
-	while (l->p < l->end) {
-		if (*l->p == ' ' || *l->p == '\t' || *l->p == '\n' || *l->p == '\r') {
-			advance(l);
-		} else if (*l->p == '#' || at(l, "//")) {
-			while (l->p < l->end && *l->p != '\n')
-				advance(l);
-		} else if (at(l, "/*")) {
-			int line = l->line, col = l->col;
-			advance(l);
-			advance(l);
-			while (l->p < l->end && !at(l, "*/"))
-				advance(l);
-			if (l->p >= l->end)
-				return lex_error(l, line, col, "comment not closed, expected '*/'");
-			advance(l);
-			advance(l);
-		} else {
-			break;
-		}
-	}
-	return 0;
-}
-
-static bool is_special(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '{' || c == '}' || c == ';' ||
-	       c == ',' || c == '=' || c == '#' || c == '"' || c == '\'';
-}
-
-static bool is_name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
-/* A '$' reference at l->p: append "${name}" to the template. */
-static int lex_ref(struct lexer *l)
-{
-	int line = l->line, col = l->col;
-	struct buf *t = &l->text;
-
-	advance(l); /* '$' */
-	if (l->p < l->end && *l->p == '{') {
-		advance(l);
-		const char *start = l->p;
-		while (l->p < l->end && *l->p != '}' && *l->p != '\n')
-			advance(l);
-		if (l->p >= l->end || *l->p != '}' || l->p == start)
-			return lex_error(l, line, col, "expected a name and '}' after '${'");
-		if (buf_add(t, "${", 2) < 0 || buf_add(t, start, (size_t)(l->p - start)) < 0 || buf_addc(t, '}') < 0)
-			return perr_set(l->e, ENOMEM, "jail.conf");
-		advance(l);
-		return 0;
-	}
-	const char *start = l->p;
-	while (l->p < l->end && is_name_char(*l->p))
-		advance(l);
-	if (l->p == start)
-		return lex_error(l, line, col, "expected a variable name after '$'");
-	if (buf_add(t, "${", 2) < 0 || buf_add(t, start, (size_t)(l->p - start)) < 0 || buf_addc(t, '}') < 0)
-		return perr_set(l->e, ENOMEM, "jail.conf");
-	return 0;
-}
-
-static int lex_quoted(struct lexer *l)
-{
-	char q = *l->p;
-	int line = l->line, col = l->col;
-	struct buf *t = &l->text;
-
-	advance(l);
-	for (;;) {
-		if (l->p >= l->end)
-			return lex_error(l, line, col, "string not closed, expected %c", q);
-		char c = *l->p;
-		if (c == q) {
-			advance(l);
-			return 0;
-		}
-		if (q == '"' && c == '$') {
-			if (lex_ref(l) < 0)
-				return -1;
-			continue;
-		}
-		if (q == '"' && c == '\\' && l->p + 1 < l->end) {
-			advance(l);
-			c = *l->p;
-			advance(l);
-			switch (c) {
-			case 'n': c = '\n'; break;
-			case 't': c = '\t'; break;
-			case 'r': c = '\r'; break;
-			case '\n': continue; /* a line continued */
-			case '$':
-				if (buf_add(t, "$$", 2) < 0)
-					return perr_set(l->e, ENOMEM, "jail.conf");
-				continue;
-			default: break;
-			}
-			if (buf_addc(t, c) < 0)
-				return perr_set(l->e, ENOMEM, "jail.conf");
-			continue;
-		}
-		advance(l);
-		if ((c == '$' ? buf_add(t, "$$", 2) : buf_addc(t, c)) < 0)
-			return perr_set(l->e, ENOMEM, "jail.conf");
-	}
-}
-
-static int next(struct lexer *l)
-{
-	l->text.len = 0;
-	if (l->text.s)
-		l->text.s[0] = '\0';
-	l->bare = true;
-	if (skip_space(l) < 0)
-		return -1;
-	l->tline = l->line;
-	l->tcol = l->col;
-	if (l->p >= l->end) {
-		l->tok = T_EOF;
-		return 0;
-	}
-	switch (*l->p) {
-	case '{': advance(l); l->tok = T_LBRACE; return 0;
-	case '}': advance(l); l->tok = T_RBRACE; return 0;
-	case ';': advance(l); l->tok = T_SEMI; return 0;
-	case ',': advance(l); l->tok = T_COMMA; return 0;
-	case '=': advance(l); l->tok = T_EQ; return 0;
-	default: break;
-	}
-	if (at(l, "+=")) {
-		advance(l);
-		advance(l);
-		l->tok = T_PLUSEQ;
-		return 0;
-	}
-	if (at(l, ".include") && (l->p + 8 >= l->end || is_special(l->p[8]))) {
-		for (int i = 0; i < 8; i++)
-			advance(l);
-		l->tok = T_INCLUDE;
-		return 0;
-	}
-	/* A word: bare and quoted pieces with nothing between them make one value. */
-	if (buf_add(&l->text, "", 0) < 0)
-		return perr_set(l->e, ENOMEM, "jail.conf");
-	while (l->p < l->end && !(is_special(*l->p) && *l->p != '"' && *l->p != '\'')) {
-		if (at(l, "+=") || at(l, "//") || at(l, "/*"))
-			break;
-		if (*l->p == '"' || *l->p == '\'') {
-			l->bare = false;
-			if (lex_quoted(l) < 0)
-				return -1;
-		} else if (*l->p == '$') {
-			l->bare = false;
-			if (lex_ref(l) < 0)
-				return -1;
-		} else if (*l->p == '\\' && l->p + 1 < l->end) {
-			advance(l);
-			if (buf_addc(&l->text, *l->p) < 0)
-				return perr_set(l->e, ENOMEM, "jail.conf");
-			advance(l);
-		} else {
-			if (buf_addc(&l->text, *l->p) < 0)
-				return perr_set(l->e, ENOMEM, "jail.conf");
-			advance(l);
-		}
-	}
-	l->tok = T_WORD;
-	return 0;
-}
-
-/* ---- parser ---- */
+/* ---- parser: the lexer's tokens into blocks of statements ---- */
 
 struct parser {
 	struct conf *c;
-	struct lexer l;
+	struct conf_lexer l;
 	int depth;
 };
 
@@ -329,64 +77,78 @@ static void stmt_free(struct conf_stmt *s)
 	free(s->values);
 }
 
+/* The name of a statement: "$var" (lexed as the template "${var}") or a bare parameter name. */
+static int stmt_name(struct conf_lexer *l, struct conf_stmt *s, const char *name, bool bare)
+{
+	if (name[0] == '$' && name[1] == '{') {
+		size_t n = strlen(name);
+		if (n < 4 || name[n - 1] != '}' || strstr(name + 2, "${") || strstr(name, "$$"))
+			return conf_lex_error(l, s->line, s->col, "expected a variable name");
+		s->is_var = true;
+		s->name = strndup(name + 2, n - 3);
+	} else {
+		if (!bare || strchr(name, '$') || !*name)
+			return conf_lex_error(l, s->line, s->col, "expected a parameter name, found \"%s\"", name);
+		s->name = strdup(name);
+	}
+	return s->name ? 0 : nomem(l->e);
+}
+
+static int stmt_add_value(struct conf_stmt *s, const char *text, struct perr *e)
+{
+	char **nv = realloc(s->values, (s->nvalues + 1) * sizeof(char *));
+
+	if (!nv)
+		return nomem(e);
+	s->values = nv;
+	if (!(nv[s->nvalues] = strdup(text)))
+		return nomem(e);
+	s->nvalues++;
+	return 0;
+}
+
+/* After '=' or '+=': value, value ... up to the token after the last one. */
+static int stmt_values(struct conf_lexer *l, struct conf_stmt *s)
+{
+	do {
+		if (conf_lex_next(l) < 0)
+			return -1;
+		if (l->tok != T_WORD)
+			return conf_lex_error(l, l->tline, l->tcol, "expected a value, found %s", conf_tok_name(l->tok));
+		if (stmt_add_value(s, l->text.s, l->e) < 0 || conf_lex_next(l) < 0)
+			return -1;
+	} while (l->tok == T_COMMA);
+	return 0;
+}
+
 /*
  * name [= | +=] value, value ... ;  The name was read already (word, bare,
  * at line:col) and the current token is the one after it.
  */
 static int parse_stmt(struct parser *p, size_t block, const char *name, bool bare, int line, int col)
 {
-	struct lexer *l = &p->l;
+	struct conf_lexer *l = &p->l;
 	struct conf_stmt s = { .file = l->file, .line = line, .col = col };
 
-	if (name[0] == '$' && name[1] == '{') {
-		/* "$var" was lexed as the template "${var}". */
-		size_t n = strlen(name);
-		if (n < 4 || name[n - 1] != '}' || strstr(name + 2, "${") || strstr(name, "$$"))
-			return lex_error(l, s.line, s.col, "expected a variable name");
-		s.is_var = true;
-		s.name = strndup(name + 2, n - 3);
-	} else {
-		if (!bare || strchr(name, '$') || !*name)
-			return lex_error(l, s.line, s.col, "expected a parameter name, found \"%s\"", name);
-		s.name = strdup(name);
-	}
-	if (!s.name)
-		return perr_set(l->e, ENOMEM, "jail.conf");
+	if (stmt_name(l, &s, name, bare) < 0)
+		goto fail;
 	if (l->tok == T_EQ || l->tok == T_PLUSEQ) {
 		s.op = l->tok == T_EQ ? CONF_SET : CONF_APPEND;
-		for (;;) {
-			if (next(l) < 0)
-				goto fail;
-			if (l->tok != T_WORD) {
-				lex_error(l, l->tline, l->tcol, "expected a value, found %s", tok_name(l->tok));
-				goto fail;
-			}
-			char **nv = realloc(s.values, (s.nvalues + 1) * sizeof(char *));
-			if (!nv || !(nv[s.nvalues] = strdup(l->text.s))) {
-				free(nv);
-				perr_set(l->e, ENOMEM, "jail.conf");
-				goto fail;
-			}
-			s.values = nv;
-			s.nvalues++;
-			if (next(l) < 0)
-				goto fail;
-			if (l->tok != T_COMMA)
-				break;
-		}
+		if (stmt_values(l, &s) < 0)
+			goto fail;
 	} else if (s.is_var) {
-		lex_error(l, l->tline, l->tcol, "expected '=' after variable $%s", s.name);
+		conf_lex_error(l, l->tline, l->tcol, "expected '=' after variable $%s", s.name);
 		goto fail;
 	}
 	if (l->tok != T_SEMI) {
-		lex_error(l, l->tline, l->tcol, "expected ';'%s, found %s", s.nvalues ? " or ','" : " or '='",
-			  tok_name(l->tok));
+		conf_lex_error(l, l->tline, l->tcol, "expected ';'%s, found %s", s.nvalues ? " or ','" : " or '='",
+			       conf_tok_name(l->tok));
 		goto fail;
 	}
 	struct conf_block *b = &p->c->blocks[block];
 	struct conf_stmt *ns = realloc(b->stmts, (b->nstmts + 1) * sizeof(*ns));
 	if (!ns) {
-		perr_set(l->e, ENOMEM, "jail.conf");
+		nomem(l->e);
 		goto fail;
 	}
 	b->stmts = ns;
@@ -397,100 +159,124 @@ fail:
 	return -1;
 }
 
-static int parse_include(struct parser *p)
+static int include_files(struct parser *p, const char *pattern)
 {
-	struct lexer *l = &p->l;
-	int line = l->tline, col = l->tcol;
 	glob_t g;
-	char *pattern;
 	int r = 0;
 
-	if (next(l) < 0)
+	/* A pattern that matches nothing includes nothing, as a glob in a shell loop would. */
+	if (glob(pattern, 0, NULL, &g) != 0)
+		return 0;
+	for (size_t i = 0; i < g.gl_pathc && r == 0; i++)
+		r = conf_parse_file_depth(p->c, g.gl_pathv[i], p->depth + 1, p->l.e);
+	globfree(&g);
+	return r;
+}
+
+static int parse_include(struct parser *p)
+{
+	struct conf_lexer *l = &p->l;
+	int line = l->tline, col = l->tcol, r;
+	char *pattern;
+
+	if (conf_lex_next(l) < 0)
 		return -1;
 	if (l->tok != T_WORD || strchr(l->text.s, '$'))
-		return lex_error(l, l->tline, l->tcol, "expected a file name or pattern after .include");
+		return conf_lex_error(l, l->tline, l->tcol, "expected a file name or pattern after .include");
 	pattern = strdup(l->text.s);
 	if (!pattern)
-		return perr_set(l->e, ENOMEM, "jail.conf");
-	if (next(l) < 0 || (l->tok != T_SEMI && lex_error(l, l->tline, l->tcol, "expected ';', found %s", tok_name(l->tok)))) {
-		free(pattern);
-		return -1;
-	}
-	if (p->c->no_include) {
-		free(pattern);
-		return lex_error(l, line, col, ".include is not allowed here");
-	}
-	if (p->depth >= MAX_INCLUDE_DEPTH) {
-		free(pattern);
-		return lex_error(l, line, col, ".include nested too deep");
-	}
-	/* A pattern that matches nothing includes nothing, as a glob in a shell loop would. */
-	if (glob(pattern, 0, NULL, &g) == 0) {
-		for (size_t i = 0; i < g.gl_pathc && r == 0; i++)
-			r = conf_parse_file_depth(p->c, g.gl_pathv[i], p->depth + 1, l->e);
-		globfree(&g);
-	}
+		return nomem(l->e);
+	if (conf_lex_next(l) < 0)
+		r = -1;
+	else if (l->tok != T_SEMI)
+		r = conf_lex_error(l, l->tline, l->tcol, "expected ';', found %s", conf_tok_name(l->tok));
+	else if (p->c->no_include)
+		r = conf_lex_error(l, line, col, ".include is not allowed here");
+	else if (p->depth >= MAX_INCLUDE_DEPTH)
+		r = conf_lex_error(l, line, col, ".include nested too deep");
+	else
+		r = include_files(p, pattern);
 	free(pattern);
 	return r;
 }
 
+static int parse_body(struct parser *p, size_t block, bool top);
+
+/* name { ... }: a jail's section, at the top level only. */
+static int parse_section(struct parser *p, size_t block, bool top, const char *word, bool bare, int line, int col)
+{
+	struct conf_lexer *l = &p->l;
+
+	if (!top)
+		return conf_lex_error(l, line, col,
+				      "nested jail \"%s\" in \"%s\": hierarchical jails are not supported yet", word,
+				      p->c->blocks[block].name);
+	if (!bare || !*word || strchr(word, '.') || strchr(word, '/'))
+		return conf_lex_error(l, line, col, "expected a jail name, found \"%s\"", word);
+	if (!new_block(p->c, word, l->file, line))
+		return nomem(l->e);
+	return parse_body(p, p->c->nblocks - 1, false);
+}
+
+/* A word starts a section when '{' follows it, an assignment otherwise. */
+static int parse_word(struct parser *p, size_t block, bool top)
+{
+	struct conf_lexer *l = &p->l;
+	char *word = strdup(l->text.s);
+	bool bare = l->bare;
+	int line = l->tline, col = l->tcol, r;
+
+	if (!word)
+		return nomem(l->e);
+	if (conf_lex_next(l) < 0)
+		r = -1;
+	else if (l->tok == T_LBRACE)
+		r = parse_section(p, block, top, word, bare, line, col);
+	else
+		r = parse_stmt(p, block, word, bare, line, col);
+	free(word);
+	return r;
+}
+
+/* The end of a body: 1 when it may end here, -1 when it may not. */
+static int parse_end(struct parser *p, size_t block, bool top)
+{
+	struct conf_lexer *l = &p->l;
+
+	if (l->tok == T_EOF && !top)
+		return conf_lex_error(l, l->tline, l->tcol, "expected '}' to close the jail \"%s\"",
+				      p->c->blocks[block].name);
+	if (l->tok == T_RBRACE && top)
+		return conf_lex_error(l, l->tline, l->tcol, "'}' without a jail to close");
+	return 1;
+}
+
 static int parse_body(struct parser *p, size_t block, bool top)
 {
-	struct lexer *l = &p->l;
+	struct conf_lexer *l = &p->l;
+	int r;
 
 	for (;;) {
-		if (next(l) < 0)
+		if (conf_lex_next(l) < 0)
 			return -1;
 		switch (l->tok) {
 		case T_EOF:
-			if (!top)
-				return lex_error(l, l->tline, l->tcol, "expected '}' to close the jail \"%s\"",
-						 p->c->blocks[block].name);
-			return 0;
 		case T_RBRACE:
-			if (top)
-				return lex_error(l, l->tline, l->tcol, "'}' without a jail to close");
-			return 0;
+			return parse_end(p, block, top) < 0 ? -1 : 0;
 		case T_INCLUDE:
 			if (!top)
-				return lex_error(l, l->tline, l->tcol, ".include is allowed outside jails only");
-			if (parse_include(p) < 0)
-				return -1;
+				return conf_lex_error(l, l->tline, l->tcol, ".include is allowed outside jails only");
+			r = parse_include(p);
 			break;
-		case T_WORD: {
-			/* name { ... } starts a jail; anything else is an assignment. */
-			char *word = strdup(l->text.s);
-			bool bare = l->bare;
-			int line = l->tline, col = l->tcol, r;
-			if (!word)
-				return perr_set(l->e, ENOMEM, "jail.conf");
-			if (next(l) < 0) {
-				free(word);
-				return -1;
-			}
-			if (l->tok != T_LBRACE) {
-				r = parse_stmt(p, block, word, bare, line, col);
-				free(word);
-				if (r < 0)
-					return -1;
-				break;
-			}
-			if (!top)
-				r = lex_error(l, line, col, "nested jail \"%s\" in \"%s\": hierarchical jails are not supported yet",
-					      word, p->c->blocks[block].name);
-			else if (!bare || !*word || strchr(word, '.') || strchr(word, '/'))
-				r = lex_error(l, line, col, "expected a jail name, found \"%s\"", word);
-			else
-				r = new_block(p->c, word, l->file, line) ? 0 : perr_set(l->e, ENOMEM, "jail.conf");
-			free(word);
-			if (r < 0 || parse_body(p, p->c->nblocks - 1, false) < 0)
-				return -1;
+		case T_WORD:
+			r = parse_word(p, block, top);
 			break;
-		}
 		default:
-			return lex_error(l, l->tline, l->tcol, "expected a parameter, a jail name or '}', found %s",
-					 tok_name(l->tok));
+			return conf_lex_error(l, l->tline, l->tcol, "expected a parameter, a jail name or '}', found %s",
+					      conf_tok_name(l->tok));
 		}
+		if (r < 0)
+			return -1;
 	}
 }
 
@@ -499,46 +285,73 @@ static int parse_text(struct conf *c, const char *text, size_t len, const char *
 	struct parser p = { .c = c, .depth = depth };
 	int r;
 
-	p.l = (struct lexer){ .p = text, .end = text + len, .line = 1, .col = 1, .e = e };
+	p.l = (struct conf_lexer){ .p = text, .end = text + len, .line = 1, .col = 1, .e = e };
 	p.l.file = keep_file(c, fname);
 	if (!p.l.file)
-		return perr_set(e, ENOMEM, "jail.conf");
+		return nomem(e);
 	if (c->nblocks == 0 && !new_block(c, NULL, p.l.file, 1))
-		return perr_set(e, ENOMEM, "jail.conf");
+		return nomem(e);
 	if (memchr(text, '\0', len))
-		return perr_set(e, 0, "%s: not a text file", fname);
+		return perr_setx(e, EINVAL, "%s: not a text file", fname);
 	r = parse_body(&p, 0, true);
 	free(p.l.text.s);
 	return r;
 }
 
-static int conf_parse_file_depth(struct conf *c, const char *path, int depth, struct perr *e)
+/*
+ * The whole text of a configuration file.  O_NONBLOCK, so that a FIFO put
+ * where a file is expected is refused by the fstat below instead of
+ * blocking the open until someone writes to it.
+ */
+static char *read_conf_file(const char *path, size_t *ret_len, struct perr *e)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	_cleanup_free_ char *text = NULL;
 	struct stat st;
-	char *text;
 	ssize_t n;
-	int r;
 
-	if (fd < 0)
-		return perr_set(e, errno, "%s", path);
-	if (fstat(fd, &st) < 0)
-		return perr_set(e, errno, "%s", path);
-	if (!S_ISREG(st.st_mode))
-		return perr_set(e, 0, "%s: not a regular file", path);
-	if (st.st_size > MAX_CONF_SIZE)
-		return perr_set(e, 0, "%s: larger than %d bytes", path, MAX_CONF_SIZE);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		perr_set(e, errno, "%s", path);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		perr_setx(e, EINVAL, "%s: not a regular file", path);
+		return NULL;
+	}
+	if (st.st_size > MAX_CONF_SIZE) {
+		perr_setx(e, EFBIG, "%s: larger than %d bytes", path, MAX_CONF_SIZE);
+		return NULL;
+	}
 	text = malloc((size_t)st.st_size + 1);
-	if (!text)
-		return perr_set(e, ENOMEM, "%s", path);
+	if (!text) {
+		perr_set(e, ENOMEM, "%s", path);
+		return NULL;
+	}
+	/* At most the size fstat saw: a file that grows meanwhile is read no further. */
 	n = read_all(fd, text, (size_t)st.st_size);
 	if (n < 0) {
-		free(text);
-		return perr_set(e, errno, "%s", path);
+		perr_set(e, errno, "%s", path);
+		return NULL;
 	}
-	r = parse_text(c, text, (size_t)n, path, depth, e);
-	free(text);
-	return r;
+	*ret_len = (size_t)n;
+	return TAKE_PTR(text);
+}
+
+static int conf_parse_file_depth(struct conf *c, const char *path, int depth, struct perr *e)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+
+	if (c->nfiles >= MAX_CONF_FILES)
+		return perr_setx(e, E2BIG, "%s: more than %d files in the configuration", path, MAX_CONF_FILES);
+	text = read_conf_file(path, &len, e);
+	if (!text)
+		return -1;
+	if (len > MAX_CONF_TOTAL - c->size)
+		return perr_setx(e, E2BIG, "%s: the configuration is larger than %d bytes in all", path,
+				 MAX_CONF_TOTAL);
+	c->size += len;
+	return parse_text(c, text, len, path, depth, e);
 }
 
 int conf_parse_file(struct conf *c, const char *path, struct perr *e)
@@ -577,17 +390,83 @@ struct entry {
 	const struct conf_stmt *where;
 };
 
+/*
+ * The entries, with an open-addressing index over them (slot = entry + 1,
+ * 0 empty), so that applying many statements stays linear.
+ */
 struct scope {
 	struct entry *v;
-	size_t n;
+	size_t n, cap;
+	size_t *slot;
+	size_t nslot; /* a power of two, at least twice n */
 };
 
-static struct entry *scope_find(struct scope *sc, const char *name, bool is_var)
+static size_t entry_hash(const char *name, bool is_var)
 {
+	size_t h = is_var ? 0x9e3779b97f4a7c15ULL : 14695981039346656037ULL;
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot that holds name, or the empty one where it would go. */
+static size_t *scope_slot(const struct scope *sc, const char *name, bool is_var)
+{
+	size_t mask = sc->nslot - 1;
+
+	for (size_t i = entry_hash(name, is_var) & mask;; i = (i + 1) & mask) {
+		size_t k = sc->slot[i];
+		if (k == 0 || (sc->v[k - 1].is_var == is_var && strcmp(sc->v[k - 1].name, name) == 0))
+			return &sc->slot[i];
+	}
+}
+
+static struct entry *scope_find(const struct scope *sc, const char *name, bool is_var)
+{
+	size_t k = sc->nslot ? *scope_slot(sc, name, is_var) : 0;
+
+	return k ? &sc->v[k - 1] : NULL;
+}
+
+/* Room for one more entry, in the array and in the index. */
+static int scope_grow(struct scope *sc)
+{
+	if (sc->n == sc->cap) {
+		size_t cap = sc->cap ? sc->cap * 2 : 16;
+		struct entry *nv = realloc(sc->v, cap * sizeof(*nv));
+		if (!nv)
+			return -1;
+		sc->v = nv;
+		sc->cap = cap;
+	}
+	if ((sc->n + 1) * 2 <= sc->nslot)
+		return 0;
+	size_t nslot = sc->nslot ? sc->nslot * 2 : 32;
+	size_t *slot = calloc(nslot, sizeof(*slot));
+	if (!slot)
+		return -1;
+	free(sc->slot);
+	sc->slot = slot;
+	sc->nslot = nslot;
 	for (size_t i = 0; i < sc->n; i++)
-		if (sc->v[i].is_var == is_var && strcmp(sc->v[i].name, name) == 0)
-			return &sc->v[i];
-	return NULL;
+		*scope_slot(sc, sc->v[i].name, sc->v[i].is_var) = i + 1;
+	return 0;
+}
+
+static struct entry *scope_add(struct scope *sc, const char *name, bool is_var)
+{
+	struct entry *en;
+
+	if (scope_grow(sc) < 0)
+		return NULL;
+	en = &sc->v[sc->n];
+	memset(en, 0, sizeof(*en));
+	if (!(en->name = strdup(name)))
+		return NULL;
+	en->is_var = is_var;
+	*scope_slot(sc, name, is_var) = ++sc->n;
+	return en;
 }
 
 static void entry_clear_values(struct entry *en)
@@ -606,24 +485,15 @@ static void scope_free(struct scope *sc)
 		free(sc->v[i].name);
 	}
 	free(sc->v);
+	free(sc->slot);
 }
 
 static int apply(struct scope *sc, const struct conf_stmt *s, struct perr *e)
 {
 	struct entry *en = scope_find(sc, s->name, s->is_var);
 
-	if (!en) {
-		struct entry *nv = realloc(sc->v, (sc->n + 1) * sizeof(*nv));
-		if (!nv)
-			return perr_set(e, ENOMEM, "jail.conf");
-		sc->v = nv;
-		en = &sc->v[sc->n];
-		memset(en, 0, sizeof(*en));
-		if (!(en->name = strdup(s->name)))
-			return perr_set(e, ENOMEM, "jail.conf");
-		en->is_var = s->is_var;
-		sc->n++;
-	}
+	if (!en && !(en = scope_add(sc, s->name, s->is_var)))
+		return nomem(e);
 	if (s->op == CONF_SET)
 		entry_clear_values(en);
 	en->where = s;
@@ -631,54 +501,82 @@ static int apply(struct scope *sc, const struct conf_stmt *s, struct perr *e)
 		return 0;
 	char **nv = realloc(en->values, (en->nvalues + s->nvalues) * sizeof(char *));
 	if (!nv)
-		return perr_set(e, ENOMEM, "jail.conf");
+		return nomem(e);
 	en->values = nv;
 	for (size_t i = 0; i < s->nvalues; i++)
 		if (!(en->values[en->nvalues++] = strdup(s->values[i])))
-			return perr_set(e, ENOMEM, "jail.conf");
+			return nomem(e);
 	return 0;
 }
 
-static int expand(struct scope *sc, const char *jail, const char *tmpl, const struct conf_stmt *where, int depth,
-		  struct buf *out, struct perr *e)
+/* One jail's expansion of templates, with what it may still spend. */
+struct expander {
+	struct scope *sc;
+	const char *jail;
+	size_t bytes_left, refs_left;
+	struct perr *e;
+};
+
+static int expand(struct expander *x, const char *tmpl, const struct conf_stmt *where, int depth,
+		  struct conf_buf *out);
+
+static int expand_add(struct expander *x, const struct conf_stmt *where, struct conf_buf *out, const char *p,
+		      size_t n)
+{
+	if (n > x->bytes_left)
+		return perr_setx(x->e, E2BIG, "%s:%d:%d: %s: parameters longer than %d bytes once variables are expanded",
+				 where->file, where->line, where->col, x->jail, MAX_EXPAND_SIZE);
+	x->bytes_left -= n;
+	return conf_buf_add(out, p, n) < 0 ? nomem(x->e) : 0;
+}
+
+/* "${name}": a variable first, then a parameter of the same jail; ${name} alone is the jail's name. */
+static int expand_ref(struct expander *x, const char *name, const struct conf_stmt *where, int depth,
+		      struct conf_buf *out)
+{
+	struct entry *en = scope_find(x->sc, name, true);
+
+	if (x->refs_left == 0)
+		return perr_setx(x->e, E2BIG, "%s:%d:%d: %s: more than %d variable references", where->file,
+				 where->line, where->col, x->jail, MAX_EXPAND_REFS);
+	x->refs_left--;
+	if (!en && strcmp(name, "name") == 0)
+		return expand_add(x, where, out, x->jail, strlen(x->jail));
+	if (!en)
+		en = scope_find(x->sc, name, false);
+	if (!en)
+		return perr_setx(x->e, EINVAL, "%s:%d:%d: %s: undefined variable \"%s\"", where->file, where->line,
+				 where->col, x->jail, name);
+	for (size_t i = 0; i < en->nvalues; i++) {
+		if (i && expand_add(x, where, out, ",", 1) < 0)
+			return -1;
+		if (expand(x, en->values[i], en->where, depth + 1, out) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int expand(struct expander *x, const char *tmpl, const struct conf_stmt *where, int depth,
+		  struct conf_buf *out)
 {
 	if (depth > MAX_EXPAND_DEPTH)
-		return perr_set(e, 0, "%s:%d:%d: variables refer to each other in a loop", where->file, where->line,
-				where->col);
+		return perr_setx(x->e, ELOOP, "%s:%d:%d: variables refer to each other in a loop", where->file,
+				 where->line, where->col);
 	for (const char *p = tmpl; *p;) {
-		if (p[0] == '$' && p[1] == '$') {
-			if (buf_addc(out, '$') < 0)
-				return perr_set(e, ENOMEM, "jail.conf");
-			p += 2;
-			continue;
-		}
 		if (p[0] == '$' && p[1] == '{') {
+			/* The lexer closed every reference it made. */
 			const char *close = strchr(p, '}');
 			char name[256];
 			snprintf(name, sizeof(name), "%.*s", (int)(close - p - 2), p + 2);
 			p = close + 1;
-			if (strcmp(name, "name") == 0 && !scope_find(sc, name, true)) {
-				if (buf_add(out, jail, strlen(jail)) < 0)
-					return perr_set(e, ENOMEM, "jail.conf");
-				continue;
-			}
-			/* A variable first, then a parameter of the same jail. */
-			struct entry *en = scope_find(sc, name, true);
-			if (!en)
-				en = scope_find(sc, name, false);
-			if (!en)
-				return perr_set(e, 0, "%s:%d:%d: %s: undefined variable \"%s\"", where->file,
-						where->line, where->col, jail, name);
-			for (size_t i = 0; i < en->nvalues; i++) {
-				if (i && buf_addc(out, ',') < 0)
-					return perr_set(e, ENOMEM, "jail.conf");
-				if (expand(sc, jail, en->values[i], en->where, depth + 1, out, e) < 0)
-					return -1;
-			}
+			if (expand_ref(x, name, where, depth, out) < 0)
+				return -1;
 			continue;
 		}
-		if (buf_addc(out, *p++) < 0)
-			return perr_set(e, ENOMEM, "jail.conf");
+		/* "$$" is one literal dollar. */
+		if (expand_add(x, where, out, p, 1) < 0)
+			return -1;
+		p += p[0] == '$' && p[1] == '$' ? 2 : 1;
 	}
 	return 0;
 }
@@ -696,66 +594,80 @@ void conf_jail_free(struct conf_jail *j)
 	memset(j, 0, sizeof(*j));
 }
 
-int conf_resolve(const struct conf *c, const char *jail, struct conf_jail *ret, struct perr *e)
+static bool block_applies(const struct conf_block *bl, int pass, const char *jail)
 {
-	struct scope sc = { 0 };
-	bool found = false;
-	int r = -1;
+	switch (pass) {
+	case 0: return !bl->name;
+	case 1: return bl->name && strcmp(bl->name, "*") == 0;
+	default: return bl->name && strcmp(bl->name, jail) == 0;
+	}
+}
 
-	memset(ret, 0, sizeof(*ret));
-	/* Pass 0: globals; 1: the wildcard sections; 2: the jail's own, in file order. */
+/* Pass 0: globals; 1: the wildcard sections; 2: the jail's own, in file order.  1 if it has one. */
+static int apply_blocks(const struct conf *c, const char *jail, struct scope *sc, struct perr *e)
+{
+	bool found = false;
+
 	for (int pass = 0; pass < 3; pass++)
 		for (size_t b = 0; b < c->nblocks; b++) {
 			const struct conf_block *bl = &c->blocks[b];
-			bool take = pass == 0 ? !bl->name
-				    : pass == 1 ? bl->name && strcmp(bl->name, "*") == 0
-				    : bl->name && strcmp(bl->name, jail) == 0;
-			if (!take)
+			if (!block_applies(bl, pass, jail))
 				continue;
 			found |= pass == 2;
 			for (size_t i = 0; i < bl->nstmts; i++)
-				if (apply(&sc, &bl->stmts[i], e) < 0)
-					goto out;
+				if (apply(sc, &bl->stmts[i], e) < 0)
+					return -1;
 		}
-	if (!found) {
-		perr_set(e, 0, "jail \"%s\" is not in the configuration", jail);
-		goto out;
-	}
-	if (!(ret->name = strdup(jail)))
-		goto nomem;
-	for (size_t i = 0; i < sc.n; i++) {
-		struct entry *en = &sc.v[i];
-		struct conf_param *np;
-		if (en->is_var)
-			continue;
-		np = realloc(ret->params, (ret->nparams + 1) * sizeof(*np));
-		if (!np)
-			goto nomem;
-		ret->params = np;
-		np = &ret->params[ret->nparams++];
-		memset(np, 0, sizeof(*np));
-		if (!(np->name = strdup(en->name)) || (en->nvalues && !(np->values = calloc(en->nvalues, sizeof(char *)))))
-			goto nomem;
-		for (size_t k = 0; k < en->nvalues; k++) {
-			struct buf out = { 0 };
-			if (buf_add(&out, "", 0) < 0)
-				goto nomem;
-			if (expand(&sc, jail, en->values[k], en->where, 0, &out, e) < 0) {
-				free(out.s);
-				goto out;
-			}
-			np->values[np->nvalues++] = out.s;
+	return found;
+}
+
+/* A parameter of the scope, its values expanded, as the jail's next parameter. */
+static int resolve_param(struct expander *x, const struct entry *en, struct conf_jail *ret)
+{
+	struct conf_param *np = realloc(ret->params, (ret->nparams + 1) * sizeof(*np));
+
+	if (!np)
+		return nomem(x->e);
+	ret->params = np;
+	np = &ret->params[ret->nparams++];
+	memset(np, 0, sizeof(*np));
+	if (!(np->name = strdup(en->name)) || (en->nvalues && !(np->values = calloc(en->nvalues, sizeof(char *)))))
+		return nomem(x->e);
+	for (size_t k = 0; k < en->nvalues; k++) {
+		struct conf_buf out = { 0 };
+		if (conf_buf_add(&out, "", 0) < 0)
+			return nomem(x->e);
+		if (expand(x, en->values[k], en->where, 0, &out) < 0) {
+			free(out.s);
+			return -1;
 		}
+		np->values[np->nvalues++] = out.s;
 	}
-	r = 0;
-	goto out;
-nomem:
-	perr_set(e, ENOMEM, "jail.conf");
-out:
+	return 0;
+}
+
+int conf_resolve(const struct conf *c, const char *jail, struct conf_jail *ret, struct perr *e)
+{
+	struct scope sc = { 0 };
+	struct expander x = { .sc = &sc, .jail = jail, .bytes_left = MAX_EXPAND_SIZE, .refs_left = MAX_EXPAND_REFS,
+			      .e = e };
+	int r = -1;
+
+	memset(ret, 0, sizeof(*ret));
+	r = apply_blocks(c, jail, &sc, e);
+	if (r == 0)
+		r = perr_setx(e, ENOENT, "jail \"%s\" is not in the configuration", jail);
+	else if (r > 0 && !(ret->name = strdup(jail)))
+		r = nomem(e);
+	for (size_t i = 0; r > 0 && i < sc.n; i++)
+		if (!sc.v[i].is_var && resolve_param(&x, &sc.v[i], ret) < 0)
+			r = -1;
 	scope_free(&sc);
-	if (r < 0)
+	if (r < 0) {
 		conf_jail_free(ret);
-	return r;
+		return -1;
+	}
+	return 0;
 }
 
 size_t conf_jail_names(const struct conf *c, const char ***ret)

@@ -43,6 +43,7 @@ struct conf {
 	size_t nblocks;
 	char **files;              /* names kept for the statements' messages */
 	size_t nfiles;
+	size_t size;               /* bytes read from files so far, all files together */
 	bool no_include;           /* refuse .include (the fuzzer must not read the host's files) */
 };
 

@@ -5,6 +5,7 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "util.h"
 
@@ -68,13 +69,22 @@ int cred_parse_group_line(const char *line, const char *user, gid_t *gid)
 	return -1;
 }
 
+/*
+ * The jail's own passwd and group are the jail's to write: one that is a
+ * FIFO or a device, not a file, is taken as missing rather than waited on.
+ */
 static FILE *open_db(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	struct stat st;
 	FILE *f;
 
 	if (fd < 0)
 		return NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return NULL;
+	}
 	f = fdopen(fd, "r");
 	if (!f)
 		close(fd);
@@ -84,31 +94,27 @@ static FILE *open_db(const char *path)
 int cred_lookup_jail(const char *user, struct jail_cred *c, struct perr *e)
 {
 	char line[4096];
-	FILE *f = open_db("/etc/passwd");
+	_cleanup_fclose_ FILE *f = open_db("/etc/passwd");
+	_cleanup_fclose_ FILE *g = NULL;
 	bool found = false;
 
-	if (f) {
-		while (!found && fgets(line, sizeof(line), f))
-			found = cred_parse_passwd_line(line, user, c) == 0;
-		fclose(f);
-	}
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = cred_parse_passwd_line(line, user, c) == 0;
 	if (!found) {
 		if (strcmp(user, "root") == 0 || strcmp(user, "0") == 0) {
 			cred_root(c);
 			return 0;
 		}
-		return perr_set(e, 0, "user \"%s\" not found in the jail", user);
+		return perr_setx(e, ENOENT, "user \"%s\" not found in the jail", user);
 	}
 	/* As initgroups(3) does: the primary group is among the supplementary ones. */
 	c->groups[0] = c->gid;
 	c->ngroups = 1;
-	f = open_db("/etc/group");
-	if (f) {
-		gid_t g;
-		while (c->ngroups < CRED_MAX_GROUPS && fgets(line, sizeof(line), f))
-			if (cred_parse_group_line(line, c->name, &g) == 0 && g != c->gid)
-				c->groups[c->ngroups++] = g;
-		fclose(f);
+	g = open_db("/etc/group");
+	while (g && c->ngroups < CRED_MAX_GROUPS && fgets(line, sizeof(line), g)) {
+		gid_t gid;
+		if (cred_parse_group_line(line, c->name, &gid) == 0 && gid != c->gid)
+			c->groups[c->ngroups++] = gid;
 	}
 	return 0;
 }
@@ -119,9 +125,9 @@ int cred_lookup_host(const char *user, struct jail_cred *c, struct perr *e)
 	int n = CRED_MAX_GROUPS;
 
 	if (!pw)
-		return perr_set(e, 0, "%s: no such user", user);
+		return perr_setx(e, ENOENT, "%s: no such user", user);
 	if (pw->pw_uid > 65535 || pw->pw_gid > 65535)
-		return perr_set(e, 0, "%s: uid %u is outside the range a jail maps", user, pw->pw_uid);
+		return perr_setx(e, ERANGE, "%s: uid %u is outside the range a jail maps", user, pw->pw_uid);
 	c->uid = pw->pw_uid;
 	c->gid = pw->pw_gid;
 	snprintf(c->name, sizeof(c->name), "%s", pw->pw_name);

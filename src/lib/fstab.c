@@ -49,7 +49,7 @@ int fstab_parse_line(const char *line, struct fstab_entry *ret, struct perr *e)
 	p = field(p, ret->type, sizeof(ret->type));
 	(void)field(p, ret->options, sizeof(ret->options)); /* dump and pass mean nothing here */
 	if (!ret->source[0] || !ret->target[0] || !ret->type[0])
-		return perr_set(e, 0, "mount \"%s\": expected source, mount point and type", line);
+		return perr_setx(e, EINVAL, "mount \"%s\": expected source, mount point and type", line);
 	if (!ret->options[0])
 		strcpy(ret->options, "rw");
 	ret->readonly = has_option(ret->options, "ro");
@@ -62,10 +62,10 @@ int fstab_parse_line(const char *line, struct fstab_entry *ret, struct perr *e)
 	else if (strcmp(ret->type, "overlay") == 0 || strcmp(ret->type, "unionfs") == 0)
 		ret->kind = FS_OVERLAY;
 	else
-		return perr_set(e, 0, "mount %s: file system type \"%s\" is not one a jail may mount "
+		return perr_setx(e, EPERM, "mount %s: file system type \"%s\" is not one a jail may mount "
 				"(nullfs, tmpfs, procfs, overlay)", ret->target, ret->type);
 	if (ret->kind == FS_BIND && ret->source[0] != '/')
-		return perr_set(e, 0, "mount %s: source \"%s\" is not an absolute path", ret->target, ret->source);
+		return perr_setx(e, EINVAL, "mount %s: source \"%s\" is not an absolute path", ret->target, ret->source);
 	return 1;
 }
 
@@ -75,7 +75,7 @@ int fstab_relative_target(const char *jail_path, const char *target, char *ret, 
 	const char *rel;
 
 	if (target[0] != '/')
-		return perr_set(e, 0, "mount point \"%s\": not an absolute path", target);
+		return perr_setx(e, EINVAL, "mount point \"%s\": not an absolute path", target);
 	while (n > 1 && jail_path[n - 1] == '/')
 		n--;
 	if (strcmp(jail_path, "/") == 0)
@@ -83,10 +83,10 @@ int fstab_relative_target(const char *jail_path, const char *target, char *ret, 
 	else if (strncmp(target, jail_path, n) == 0 && (target[n] == '/' || target[n] == '\0'))
 		rel = target + n + (target[n] == '/');
 	else
-		return perr_set(e, 0, "mount point \"%s\": not under the jail's path %s", target, jail_path);
+		return perr_setx(e, EINVAL, "mount point \"%s\": not under the jail's path %s", target, jail_path);
 	if (strstr(rel, "..") && (strcmp(rel, "..") == 0 || strncmp(rel, "../", 3) == 0 || strstr(rel, "/../") ||
 				  (strlen(rel) >= 3 && strcmp(rel + strlen(rel) - 3, "/..") == 0)))
-		return perr_set(e, 0, "mount point \"%s\": '..' is not allowed", target);
+		return perr_setx(e, EINVAL, "mount point \"%s\": '..' is not allowed", target);
 	snprintf(ret, len, "%s", *rel ? rel : ".");
 	return 0;
 }

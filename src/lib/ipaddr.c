@@ -42,7 +42,7 @@ int ipaddr_parse(const char *s, int family, struct ipaddr *ret, struct perr *e)
 	if (bar) {
 		len = (size_t)(bar - s);
 		if (len == 0 || len >= IF_NAMESIZE || memchr(s, '/', len) || memchr(s, ' ', len))
-			return perr_set(e, 0, "%s: \"%s\": \"%.*s\" is not an interface name", p, s, (int)len, s);
+			return perr_setx(e, EINVAL, "%s: \"%s\": \"%.*s\" is not an interface name", p, s, (int)len, s);
 		memcpy(ret->iface, s, len);
 		ret->iface[len] = '\0';
 		addr = bar + 1;
@@ -54,7 +54,7 @@ int ipaddr_parse(const char *s, int family, struct ipaddr *ret, struct perr *e)
 	memcpy(buf, addr, len);
 	buf[len] = '\0';
 	if (inet_pton(family, buf, &ret->a) != 1)
-		return perr_set(e, 0, "%s: \"%s\" is not an IPv%d address", p, buf, family == AF_INET ? 4 : 6);
+		return perr_setx(e, EINVAL, "%s: \"%s\" is not an IPv%d address", p, buf, family == AF_INET ? 4 : 6);
 	ret->prefix = max;
 	if (slash) {
 		long v;
@@ -63,7 +63,7 @@ int ipaddr_parse(const char *s, int family, struct ipaddr *ret, struct perr *e)
 		else if (family == AF_INET && (ret->prefix = mask_prefix(slash + 1)) >= 0)
 			;
 		else
-			return perr_set(e, 0, "%s: \"%s\": prefix \"%s\" is not a number from 0 to %d%s", p, s,
+			return perr_setx(e, EINVAL, "%s: \"%s\": prefix \"%s\" is not a number from 0 to %d%s", p, s,
 					slash + 1, max, family == AF_INET ? " or a netmask" : "");
 	}
 	return 0;
@@ -88,11 +88,11 @@ int ipaddr_parse_list(const char *s, int family, struct ipaddr *ret, size_t max,
 		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
 			len--;
 		if (len == 0)
-			return perr_set(e, 0, "%s: \"%s\": empty address in the list", param_name(family), s);
+			return perr_setx(e, EINVAL, "%s: \"%s\": empty address in the list", param_name(family), s);
 		if (len >= sizeof(item))
-			return perr_set(e, 0, "%s: \"%.*s\" is too long", param_name(family), (int)len, p);
+			return perr_setx(e, EOVERFLOW, "%s: \"%.*s\" is too long", param_name(family), (int)len, p);
 		if (n == max)
-			return perr_set(e, 0, "%s: more than %zu addresses", param_name(family), max);
+			return perr_setx(e, E2BIG, "%s: more than %zu addresses", param_name(family), max);
 		memcpy(item, p, len);
 		item[len] = '\0';
 		if (ipaddr_parse(item, family, &ret[n], e) < 0)

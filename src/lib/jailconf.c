@@ -36,49 +36,13 @@ int jailconf_load(struct conf *c, const char *file, struct perr *e)
 	return 0;
 }
 
-/* jail.conf parameters of FreeBSD that prison does not carry out yet: refused by name. */
-static const char *const later[] = {
-	"exec.fib", "cpuset.id", "host.hostuuid", "host.hostid",
-};
-
 int jailconf_params(const struct conf_jail *j, struct paramset *ps, struct perr *e)
 {
-	char word[4096];
-	int used;
-
 	if (param_set(ps, P_NAME, j->name, e) < 0)
 		return -1;
 	for (size_t i = 0; i < j->nparams; i++) {
 		const struct conf_param *p = &j->params[i];
-		const char *name = p->name;
-		/* name is the section's; depend orders the jails, it is no property of one. */
-		if (strcmp(name, "name") == 0 || strcmp(name, "depend") == 0)
-			continue;
-		for (size_t k = 0; k < ARRAY_SIZE(later); k++)
-			if (strcmp(name, later[k]) == 0)
-				return perr_set(e, 0, "%s: not supported yet", name);
-		/* In jail.conf, command is exec.start: a command line for /bin/sh. */
-		if (strcmp(name, "command") == 0)
-			name = "exec.start";
-		int id = param_lookup(name);
-		if (id >= 0 && param_table[id].type == PT_LIST) {
-			/* Each value is one command: no joining, commas stay in the commands. */
-			if (p->nvalues == 0)
-				return perr_set(e, 0, "%s: missing value", name);
-			if (param_set_argv(ps, id, p->values, (int)p->nvalues, e) < 0)
-				return -1;
-			continue;
-		}
-		if (p->nvalues == 0) {
-			snprintf(word, sizeof(word), "%s", name);
-		} else {
-			size_t n = (size_t)snprintf(word, sizeof(word), "%s=", name);
-			for (size_t v = 0; v < p->nvalues && n < sizeof(word); v++)
-				n += (size_t)snprintf(word + n, sizeof(word) - n, "%s%s", v ? "," : "", p->values[v]);
-			if (n >= sizeof(word))
-				return perr_set(e, 0, "%s: value too long", name);
-		}
-		if (param_parse_word(ps, word, NULL, 0, &used, e) < 0)
+		if (param_parse_conf(ps, p->name, p->values, p->nvalues, e) < 0)
 			return -1;
 	}
 	return 0;
@@ -130,7 +94,7 @@ static const struct conf_param *deps_of(struct order *o, size_t i, struct perr *
 		}
 		o->resolved[i] = 1;
 	}
-	return conf_jail_param(&o->jails[i], "depend");
+	return conf_jail_param(&o->jails[i], param_table[P_DEPEND].name);
 }
 
 /* Depth first: a jail is placed after everything it depends on. */
@@ -142,7 +106,7 @@ static int visit(struct order *o, size_t i)
 	if (o->state[i] == 2)
 		return 0;
 	if (o->state[i] == 1)
-		return perr_set(o->e, 0, "%s: depends on itself through depend", o->all[i]);
+		return perr_setx(o->e, ELOOP, "%s: depends on itself through depend", o->all[i]);
 	o->state[i] = 1;
 	dep = deps_of(o, i, o->e, &r);
 	if (r < 0)
@@ -150,7 +114,7 @@ static int visit(struct order *o, size_t i)
 	for (size_t k = 0; dep && k < dep->nvalues && r == 0; k++) {
 		long d = index_of(o, dep->values[k]);
 		if (d < 0)
-			r = perr_set(o->e, 0, "%s: depends on \"%s\", which is not configured", o->all[i], dep->values[k]);
+			r = perr_setx(o->e, ENOENT, "%s: depends on \"%s\", which is not configured", o->all[i], dep->values[k]);
 		else
 			r = visit(o, (size_t)d);
 	}
@@ -182,73 +146,102 @@ static bool reaches(struct order *o, size_t i, const char *marked, char *seen)
 	return found;
 }
 
+static void order_free(struct order *o)
+{
+	for (size_t i = 0; o->resolved && i < o->nall; i++)
+		if (o->resolved[i])
+			conf_jail_free(&o->jails[i]);
+	free(o->jails);
+	free(o->resolved);
+	free(o->out);
+	free(o->state);
+	free((void *)o->all);
+}
+
+static int order_init(struct order *o, const struct conf *c, size_t n, struct perr *e)
+{
+	*o = (struct order){ .c = c, .e = e };
+	o->nall = conf_jail_names(c, &o->all);
+	o->state = calloc(o->nall + 1, 1);
+	o->resolved = calloc(o->nall + 1, 1);
+	o->jails = calloc(o->nall + 1, sizeof(*o->jails));
+	o->out = calloc(o->nall + n + 1, sizeof(char *));
+	if (!o->all || !o->state || !o->resolved || !o->jails || !o->out)
+		return perr_set(e, ENOMEM, "depend");
+	return 0;
+}
+
+/* The jails asked for (all of them when none is named), marked. */
+static int mark_names(const struct order *o, char *const *names, size_t n, char *marked, struct perr *e)
+{
+	if (n == 0)
+		memset(marked, 1, o->nall);
+	for (size_t i = 0; i < n; i++) {
+		long k = index_of(o, names[i]);
+		if (k < 0)
+			return perr_setx(e, ENOENT, "%s: jail \"%s\" is not in the configuration", names[i], names[i]);
+		marked[k] = 1;
+	}
+	return 0;
+}
+
+/* The creation order of everything, read backwards, kept where a marked jail is reached. */
+static int order_for_remove(struct order *o, const char *marked, char *seen, struct perr *e)
+{
+	const char **all_order;
+	size_t nall_order;
+
+	for (size_t i = 0; i < o->nall; i++)
+		if (visit(o, i) < 0)
+			return -1;
+	all_order = o->out;
+	nall_order = o->nout;
+	o->nout = 0;
+	o->out = calloc(o->nall + 1, sizeof(char *));
+	if (!o->out) {
+		free(all_order);
+		return perr_set(e, ENOMEM, "depend");
+	}
+	for (size_t i = nall_order; i-- > 0;) {
+		size_t k = (size_t)index_of(o, all_order[i]);
+		memset(seen, 0, o->nall);
+		if (reaches(o, k, marked, seen))
+			o->out[o->nout++] = all_order[i];
+	}
+	free(all_order);
+	return 0;
+}
+
 int jailconf_order(const struct conf *c, char *const *names, size_t n, bool for_remove, const char ***ret,
 		   size_t *ret_n, struct perr *e)
 {
-	struct order o = { .c = c, .e = e };
+	struct order o;
 	char *marked = NULL, *seen = NULL;
 	int r = -1;
 
-	o.nall = conf_jail_names(c, &o.all);
-	o.state = calloc(o.nall + 1, 1);
-	o.resolved = calloc(o.nall + 1, 1);
-	o.jails = calloc(o.nall + 1, sizeof(*o.jails));
-	o.out = calloc(o.nall + n + 1, sizeof(char *));
+	if (order_init(&o, c, n, e) < 0)
+		goto out;
 	marked = calloc(o.nall + 1, 1);
 	seen = calloc(o.nall + 1, 1);
-	if (!o.all || !o.state || !o.resolved || !o.jails || !o.out || !marked || !seen) {
+	if (!marked || !seen) {
 		perr_set(e, ENOMEM, "depend");
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++) {
-		long k = index_of(&o, names[i]);
-		if (k < 0) {
-			perr_set(e, 0, "%s: jail \"%s\" is not in the configuration", names[i], names[i]);
+	if (mark_names(&o, names, n, marked, e) < 0)
+		goto out;
+	if (for_remove) {
+		if (order_for_remove(&o, marked, seen, e) < 0)
 			goto out;
-		}
-		marked[k] = 1;
-	}
-	if (n == 0)
-		memset(marked, 1, o.nall);
-	if (!for_remove) {
+	} else {
 		for (size_t i = 0; i < o.nall; i++)
 			if (marked[i] && visit(&o, i) < 0)
 				goto out;
-	} else {
-		/* The creation order of everything, read backwards, kept where a marked jail is reached. */
-		for (size_t i = 0; i < o.nall; i++)
-			if (visit(&o, i) < 0)
-				goto out;
-		const char **all_order = o.out;
-		size_t nall_order = o.nout;
-		o.out = calloc(o.nall + 1, sizeof(char *));
-		o.nout = 0;
-		if (!o.out) {
-			free(all_order);
-			perr_set(e, ENOMEM, "depend");
-			goto out;
-		}
-		for (size_t i = nall_order; i-- > 0;) {
-			size_t k = (size_t)index_of(&o, all_order[i]);
-			memset(seen, 0, o.nall);
-			if (reaches(&o, k, marked, seen))
-				o.out[o.nout++] = all_order[i];
-		}
-		free(all_order);
 	}
-	*ret = o.out;
+	*ret = TAKE_PTR(o.out);
 	*ret_n = o.nout;
-	o.out = NULL;
 	r = 0;
 out:
-	for (size_t i = 0; o.resolved && i < o.nall; i++)
-		if (o.resolved[i])
-			conf_jail_free(&o.jails[i]);
-	free(o.jails);
-	free(o.resolved);
-	free(o.out);
-	free(o.state);
-	free((void *)o.all);
+	order_free(&o);
 	free(marked);
 	free(seen);
 	return r;

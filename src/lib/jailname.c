@@ -12,16 +12,16 @@ int jail_check_name(const char *name, int jid, struct perr *e)
 	long n;
 
 	if (!*name)
-		return perr_set(e, 0, "name: must not be empty");
+		return perr_setx(e, EINVAL, "name: must not be empty");
 	if (strlen(name) > 255)
-		return perr_set(e, 0, "name: too long");
+		return perr_setx(e, EOVERFLOW, "name: too long");
 	if (strpbrk(name, "/ \t\n*"))
-		return perr_set(e, 0, "name \"%s\": must not contain '/', '*' or white space", name);
+		return perr_setx(e, EINVAL, "name \"%s\": must not contain '/', '*' or white space", name);
 	if (name[0] == '.' || (last && last[1] == '\0') || strstr(name, ".."))
-		return perr_set(e, 0, "name \"%s\": an empty part before, after or between dots", name);
+		return perr_setx(e, EINVAL, "name \"%s\": an empty part before, after or between dots", name);
 	last = last ? last + 1 : name;
 	if (parse_long(last, 0, LONG_MAX, &n) && n != jid)
-		return perr_set(e, 0, "name \"%s\": a numeric name must equal the jid", name);
+		return perr_setx(e, EINVAL, "name \"%s\": a numeric name must equal the jid", name);
 	return 0;
 }
 

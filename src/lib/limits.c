@@ -42,19 +42,80 @@ int limits_rules(const struct paramset *ps, const char *name, struct rctl_rule *
 	for (char **w = v->argv; *w; w++) {
 		char buf[1024], *save = NULL;
 		if (strlen(*w) >= sizeof(buf))
-			return perr_set(e, 0, "rctl: rule too long");
+			return perr_setx(e, EOVERFLOW, "rctl: rule too long");
 		snprintf(buf, sizeof(buf), "%s", *w);
 		/* One word may hold several rules, comma-separated, as FreeBSD's lists do. */
 		for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 			struct rctl_rule r;
 			if (*n == max)
-				return perr_set(e, 0, "rctl: more than %zu rules", max);
+				return perr_setx(e, E2BIG, "rctl: more than %zu rules", max);
 			if (rctl_parse_rule(t, name, &r, e) < 0 || rctl_check(&r, e) < 0)
 				return perr_prefix(e, "rctl");
 			if (strcmp(r.jail, name) != 0)
-				return perr_set(e, 0, "rctl: rule \"%s\" names another jail", t);
+				return perr_setx(e, EINVAL, "rctl: rule \"%s\" names another jail", t);
 			rules[(*n)++] = r;
 		}
+	}
+	return 0;
+}
+
+/* A line of rctl.conf without its comment and surrounding blanks; "" for none. */
+static char *rule_text(char *line)
+{
+	char *t = line;
+
+	line[strcspn(line, "#\n")] = '\0';
+	while (*t == ' ' || *t == '\t')
+		t++;
+	for (char *end = t + strlen(t); end > t && (end[-1] == ' ' || end[-1] == '\t');)
+		*--end = '\0';
+	return t;
+}
+
+/* Rules in their short form, a NULL-terminated list that grows. */
+struct rule_list {
+	char **argv;
+	size_t n;
+};
+
+static void rule_list_free(struct rule_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->argv[i]);
+	free(l->argv);
+}
+
+static int rule_list_add(struct rule_list *l, const struct rctl_rule *rule)
+{
+	char shortform[128];
+	char **na = realloc(l->argv, (l->n + 2) * sizeof(char *));
+
+	if (!na)
+		return -1;
+	l->argv = na;
+	rctl_format_short(rule, shortform, sizeof(shortform));
+	if (!(l->argv[l->n] = strdup(shortform)))
+		return -1;
+	l->argv[++l->n] = NULL;
+	return 0;
+}
+
+/* The rules of rctl.conf (f, named path) that name the jail. */
+static int read_conf_rules(FILE *f, const char *path, const char *name, struct rule_list *out, struct perr *e)
+{
+	char line[1024];
+	int lineno = 0;
+
+	while (fgets(line, sizeof(line), f)) {
+		struct rctl_rule rule;
+		char *t = rule_text(line);
+		lineno++;
+		if (!*t)
+			continue;
+		if (rctl_parse_rule(t, NULL, &rule, e) < 0 || rctl_check(&rule, e) < 0)
+			return perr_prefix(e, "%s:%d", path, lineno);
+		if (strcmp(rule.jail, name) == 0 && rule_list_add(out, &rule) < 0)
+			return perr_set(e, ENOMEM, "%s", path);
 	}
 	return 0;
 }
@@ -62,68 +123,37 @@ int limits_rules(const struct paramset *ps, const char *name, struct rctl_rule *
 int limits_merge_conf(struct paramset *ps, const char *name, struct perr *e)
 {
 	const char *path = getenv("PRISON_RCTL_CONF");
-	char line[1024], **argv = NULL;
-	size_t n = 0, cap = 0;
-	int lineno = 0, r = -1;
-	FILE *f;
+	_cleanup_fclose_ FILE *f = NULL;
+	_cleanup_free_ char **all = NULL;
+	struct rule_list conf = { 0 };
+	char **own = ps->v[P_RCTL].argv;
+	size_t nown = 0;
+	int r = -1;
 
 	if (!path)
 		path = "/etc/rctl.conf";
 	f = fopen(path, "re");
 	if (!f)
 		return errno == ENOENT ? 0 : perr_set(e, errno, "%s", path);
-	if (ps->v[P_RCTL].argv)
-		for (char **w = ps->v[P_RCTL].argv; *w; w++)
-			cap++;
-	while (fgets(line, sizeof(line), f)) {
-		struct rctl_rule rule;
-		char *t = line;
-		lineno++;
-		line[strcspn(line, "#\n")] = '\0';
-		while (*t == ' ' || *t == '\t')
-			t++;
-		for (char *end = t + strlen(t); end > t && (end[-1] == ' ' || end[-1] == '\t');)
-			*--end = '\0';
-		if (!*t)
-			continue;
-		if (rctl_parse_rule(t, NULL, &rule, e) < 0 || rctl_check(&rule, e) < 0) {
-			perr_prefix(e, "%s:%d", path, lineno);
-			goto out;
-		}
-		if (strcmp(rule.jail, name) != 0)
-			continue;
-		char **na = realloc(argv, (n + 2) * sizeof(char *));
-		if (!na)
-			goto nomem;
-		argv = na;
-		char shortform[128];
-		rctl_format_short(&rule, shortform, sizeof(shortform));
-		if (!(argv[n] = strdup(shortform)))
-			goto nomem;
-		argv[++n] = NULL;
-	}
-	if (n) {
-		/* The file's rules first, then the jail's own. */
-		char **all = calloc(n + cap + 1, sizeof(char *));
-		if (!all)
-			goto nomem;
-		memcpy(all, argv, n * sizeof(char *));
-		for (size_t i = 0; i < cap; i++)
-			all[n + i] = ps->v[P_RCTL].argv[i];
-		r = param_set_argv(ps, P_RCTL, all, (int)(n + cap), e);
-		free(all);
-		if (r < 0)
-			goto out;
-	}
+	while (own && own[nown])
+		nown++;
+	if (read_conf_rules(f, path, name, &conf, e) < 0)
+		goto out;
 	r = 0;
-	goto out;
-nomem:
-	perr_set(e, ENOMEM, "%s", path);
+	if (conf.n == 0)
+		goto out;
+	/* The file's rules first, then the jail's own. */
+	all = calloc(conf.n + nown + 1, sizeof(char *));
+	if (!all) {
+		r = perr_set(e, ENOMEM, "%s", path);
+		goto out;
+	}
+	memcpy(all, conf.argv, conf.n * sizeof(char *));
+	for (size_t i = 0; i < nown; i++)
+		all[conf.n + i] = own[i];
+	r = param_set_argv(ps, P_RCTL, all, (int)(conf.n + nown), e);
 out:
-	for (size_t i = 0; i < n; i++)
-		free(argv[i]);
-	free(argv);
-	fclose(f);
+	rule_list_free(&conf);
 	return r;
 }
 
@@ -182,10 +212,12 @@ static void fold(struct jail_limits *l, const struct rctl_rule *r)
 
 int limits_from_params(const struct paramset *ps, const char *name, struct jail_limits *l, struct perr *e)
 {
-	static struct rctl_rule rules[LIMITS_MAX_RULES];
+	_cleanup_free_ struct rctl_rule *rules = calloc(LIMITS_MAX_RULES, sizeof(*rules));
 	const char *cpus = param_str(ps, P_CPUSET_CPUS);
 	size_t n;
 
+	if (!rules)
+		return perr_set(e, ENOMEM, "rctl");
 	memset(l, 0, sizeof(*l));
 	cg_limits_init(&l->cg);
 	for (int i = 0; i < RLIMIT_NLIMITS; i++)
@@ -212,7 +244,37 @@ int limits_from_params(const struct paramset *ps, const char *name, struct jail_
 		     strcmp(param_str(ps, P_SYSVSEM) ?: "", "inherit") != 0 &&
 		     strcmp(param_str(ps, P_SYSVSHM) ?: "", "inherit") != 0;
 	if (ipc_rule && !l->own_ipc)
-		return perr_set(e, 0, "rctl: SysV IPC limits need the jail's own IPC namespace, not sysv* = inherit");
+		return perr_setx(e, EINVAL, "rctl: SysV IPC limits need the jail's own IPC namespace, not sysv* = inherit");
+	return 0;
+}
+
+/* What a process of the jail gets for res: the jail's limit, or with no rule what a new process of the host gets. */
+static int wanted_rlimit(const struct jail_limits *l, int res, struct rlimit *want)
+{
+	if (l->rlimit[res] == RLIM_INFINITY)
+		return getrlimit(res, want);
+	want->rlim_cur = want->rlim_max = l->rlimit[res];
+	return 0;
+}
+
+static int prlimit_one(pid_t pid, int res, struct rlimit want, struct perr *e)
+{
+	struct rlimit old;
+
+	if (prlimit(pid, res, &want, NULL) == 0 || errno == ESRCH)
+		return 0;
+	/*
+	 * Raising a hard limit needs CAP_SYS_RESOURCE, which a host may
+	 * withhold even from root: the process then keeps its old
+	 * ceiling, and only new processes get the lifted one.
+	 */
+	if (errno != EPERM || prlimit(pid, res, NULL, &old) < 0 || want.rlim_max <= old.rlim_max)
+		return perr_set(e, errno, "prlimit of process %ld", (long)pid);
+	want.rlim_max = old.rlim_max;
+	if (want.rlim_cur > want.rlim_max)
+		want.rlim_cur = want.rlim_max;
+	if (prlimit(pid, res, &want, NULL) < 0 && errno != ESRCH)
+		return perr_set(e, errno, "prlimit of process %ld", (long)pid);
 	return 0;
 }
 
@@ -230,30 +292,11 @@ static int rlimit_running(const struct cg_path *cg, const struct jail_limits *l,
 		if (!parse_long(t, 1, 1L << 30, &pid))
 			continue;
 		for (size_t k = 0; k < ARRAY_SIZE(managed); k++) {
-			int res = managed[k];
 			struct rlimit want;
-			if (l->rlimit[res] == RLIM_INFINITY) {
-				/* No rule: what a new process of the host gets. */
-				if (getrlimit(res, &want) < 0)
-					continue;
-			} else {
-				want.rlim_cur = want.rlim_max = l->rlimit[res];
-			}
-			if (prlimit((pid_t)pid, res, &want, NULL) == 0 || errno == ESRCH)
+			if (wanted_rlimit(l, managed[k], &want) < 0)
 				continue;
-			/*
-			 * Raising a hard limit needs CAP_SYS_RESOURCE, which a host may
-			 * withhold even from root: the process then keeps its old
-			 * ceiling, and only new processes get the lifted one.
-			 */
-			struct rlimit old;
-			if (errno != EPERM || prlimit((pid_t)pid, res, NULL, &old) < 0 || want.rlim_max <= old.rlim_max)
-				return perr_set(e, errno, "prlimit of process %ld", pid);
-			want.rlim_max = old.rlim_max;
-			if (want.rlim_cur > want.rlim_max)
-				want.rlim_cur = want.rlim_max;
-			if (prlimit((pid_t)pid, res, &want, NULL) < 0 && errno != ESRCH)
-				return perr_set(e, errno, "prlimit of process %ld", pid);
+			if (prlimit_one((pid_t)pid, managed[k], want, e) < 0)
+				return -1;
 		}
 	}
 	return 0;

@@ -1,93 +1,116 @@
 #include "param.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "util.h"
 
-#define B(n, f, d, m) { n, PT_BOOL, f, d, 0, 0, m }
-#define I(n, f, d, lo, hi, m) { n, PT_INT, f, d, lo, hi, m }
-#define S(n, f, d, m) { n, PT_STRING, f, d, 0, 0, m }
-#define J(n, f, d, m) { n, PT_JAILSYS, f, d, 0, 0, m }
-#define L(n, m) { n, PT_LIST, PF_NOSTATE, NULL, 0, 0, m }
+/*
+ * What each parameter means on Linux is written once, in jail(8)'s
+ * PARAMETERS list; test_param checks that list and this table name the
+ * same parameters.
+ */
+#define B(n, f, d) { n, PT_BOOL, f, d, 0, 0, NULL }
+#define I(n, f, d, lo, hi) { n, PT_INT, f, d, lo, hi, NULL }
+#define S(n, f, d) { n, PT_STRING, f, d, 0, 0, NULL }
+#define J(n, f, d) { n, PT_JAILSYS, f, d, 0, 0, NULL }
+#define L(n) { n, PT_LIST, PF_NOSTATE, NULL, 0, 0, NULL }
+/* A jail.conf parameter of FreeBSD's that prison does not carry out yet. */
+#define LATER(n) { n, PT_STRING, PF_CONFONLY | PF_LATER | PF_NOSTATE, NULL, 0, 0, NULL }
 
 const struct param_def param_table[P__COUNT] = {
-	[P_JID] = I("jid", PF_CREATE, NULL, 1, 999999, "registry number, lowest free taken under a lock"),
-	[P_NAME] = S("name", 0, NULL, "registry name, unique"),
-	[P_PATH] = S("path", PF_CREATE, NULL, "mount namespace, idmapped bind of path, pivot_root"),
-	[P_HOSTNAME] = S("host.hostname", 0, NULL, "UTS namespace host name"),
-	[P_DOMAINNAME] = S("host.domainname", 0, "", "UTS namespace NIS domain name"),
-	[P_PERSIST] = B("persist", 0, "false", "jailinit keeps the jail with no other process"),
-	[P_DYING] = B("dying", PF_RDONLY, "false", "the jail is being removed"),
-	[P_PARENT] = I("parent", PF_RDONLY, "0", 0, 999999, "jid of the parent jail, 0 for the host"),
-	[P_CHILDREN_MAX] = I("children.max", 0, "0", 0, 999999, "stored; new user namespaces refused while 0"),
-	[P_CHILDREN_CUR] = I("children.cur", PF_RDONLY, "0", 0, 999999, "number of child jails"),
-	[P_SECURELEVEL] = I("securelevel", 0, "-1", -1, 3, "stored; no Linux counterpart"),
-	[P_ENFORCE_STATFS] = I("enforce_statfs", 0, "2", 0, 2, "the jail's mount namespace shows only its own mounts"),
-	[P_DEVFS_RULESET] = I("devfs_ruleset", PF_CREATE, "4", 0, 65535, "minimal /dev: null zero full random urandom tty ptmx pts"),
-	[P_SYSVMSG] = J("sysvmsg", PF_CREATE, "disable", "IPC namespace; disable refuses the calls by seccomp"),
-	[P_SYSVSEM] = J("sysvsem", PF_CREATE, "disable", "IPC namespace; disable refuses the calls by seccomp"),
-	[P_SYSVSHM] = J("sysvshm", PF_CREATE, "disable", "IPC namespace; disable refuses the calls by seccomp"),
-	[P_ALLOW_SET_HOSTNAME] = B("allow.set_hostname", PF_CREATE, "true", "sethostname and setdomainname allowed"),
-	[P_ALLOW_RESERVED_PORTS] = B("allow.reserved_ports", PF_CREATE, "true", "CAP_NET_BIND_SERVICE kept"),
-	[P_ALLOW_UNPRIV_DEBUG] = B("allow.unprivileged_proc_debug", PF_CREATE, "true", "ptrace and process_vm_* allowed"),
-	[P_ALLOW_SUSER] = B("allow.suser", PF_CREATE, "true", "root in the jail keeps its capabilities"),
-	[P_ALLOW_RAW_SOCKETS] = B("allow.raw_sockets", PF_CREATE, "false", "CAP_NET_RAW kept (useful only with a stack of its own)"),
-	[P_ALLOW_MOUNT] = B("allow.mount", PF_CREATE, "false", "mount system calls allowed by seccomp"),
-	[P_ALLOW_MLOCK] = B("allow.mlock", PF_CREATE, "false", "CAP_IPC_LOCK kept"),
-	[P_ALLOW_CHFLAGS] = B("allow.chflags", PF_CREATE, "false", "CAP_LINUX_IMMUTABLE kept"),
-	[P_ALLOW_QUOTAS] = B("allow.quotas", PF_CREATE, "false", "quotactl allowed by seccomp"),
-	[P_ALLOW_SOCKET_AF] = B("allow.socket_af", PF_CREATE, "false", "stored; every address family is allowed on Linux"),
-	[P_ALLOW_READ_MSGBUF] = B("allow.read_msgbuf", PF_CREATE, "false", "syslog(2) allowed by seccomp; the kernel still checks dmesg_restrict"),
-	[P_OSRELEASE] = S("osrelease", PF_CREATE, NULL, "stored; uname(2) still reports the host kernel"),
-	[P_COMMAND] = { "command", PT_ARGV, PF_NOSTATE | PF_CREATE, NULL, 0, 0, "run inside at creation, as exec.start" },
-	[P_EXEC_PREPARE] = L("exec.prepare", "on the host before anything of the jail exists"),
-	[P_EXEC_PRESTART] = L("exec.prestart", "on the host before the jail is created"),
-	[P_EXEC_CREATED] = L("exec.created", "on the host once the jail exists"),
-	[P_EXEC_START] = L("exec.start", "inside the jail at creation, with /bin/sh -c"),
-	[P_EXEC_POSTSTART] = L("exec.poststart", "on the host once the jail runs"),
-	[P_EXEC_PRESTOP] = L("exec.prestop", "on the host before the jail stops"),
-	[P_EXEC_STOP] = L("exec.stop", "inside the jail before its processes get SIGTERM"),
-	[P_EXEC_POSTSTOP] = L("exec.poststop", "on the host once the jail's processes are gone"),
-	[P_EXEC_RELEASE] = L("exec.release", "on the host once the jail is removed"),
-	[P_EXEC_JAIL_USER] = S("exec.jail_user", PF_NOSTATE, NULL, "user in the jail's passwd that commands run as"),
-	[P_EXEC_SYSTEM_USER] = S("exec.system_user", PF_NOSTATE, NULL, "user in the host's passwd that host-side commands run as"),
-	[P_EXEC_CONSOLELOG] = S("exec.consolelog", PF_NOSTATE, NULL, "host file that takes the output of exec.* commands and jailinit"),
-	[P_MOUNT] = { "mount", PT_LIST, PF_NOSTATE | PF_CREATE, NULL, 0, 0, "fstab(5) lines mounted in the jail's own mount namespace" },
-	[P_MOUNT_FSTAB] = S("mount.fstab", PF_NOSTATE | PF_CREATE, NULL, "a host file of fstab(5) lines mounted in the jail"),
-	[P_MOUNT_DEVFS] = B("mount.devfs", PF_NOSTATE | PF_CREATE, "true", "the minimal /dev, always mounted"),
-	[P_MOUNT_PROCFS] = B("mount.procfs", PF_NOSTATE | PF_CREATE, "true", "the jail's /proc, always mounted"),
-	[P_MOUNT_FDESCFS] = B("mount.fdescfs", PF_NOSTATE | PF_CREATE, "true", "/dev/fd, always there"),
-	[P_EXEC_SYSTEM_JAIL_USER] = B("exec.system_jail_user", PF_NOSTATE, "false", "exec.jail_user is looked up in the host's passwd"),
-	[P_EXEC_CLEAN] = B("exec.clean", PF_NOSTATE, "false", "commands in the jail start with a login's clean environment"),
-	[P_EXEC_TIMEOUT] = I("exec.timeout", PF_NOSTATE, "0", 0, 86400, "seconds an exec.* command may take, 0 for no limit"),
-	[P_STOP_TIMEOUT] = I("stop.timeout", PF_NOSTATE, "10", 0, 86400, "seconds between SIGTERM and SIGKILL at removal"),
-	[P_RCTL] = { "rctl", PT_LIST, 0, NULL, 0, 0, "rctl(8) rules resource:action=amount: cgroups, rlimits, IPC sysctls" },
-	[P_CPU_WEIGHT] = I("cpu.weight", 0, "100", 1, 10000, "cpu.weight (v2) or cpu.shares (v1): the jail's share against other jails"),
-	[P_CPUSET_CPUS] = S("cpuset.cpus", 0, NULL, "cpuset cgroup: the CPUs the jail's processes may run on"),
-	[P_IP4] = J("ip4", PF_CREATE, NULL, "new: ip4.addr only, inherit: every host address, disable: no IPv4 (sock_addr BPF)"),
-	[P_IP4_ADDR] = S("ip4.addr", PF_CREATE, NULL, "IPv4 addresses; bind, connect and send held to them by cgroup BPF"),
-	[P_IP4_SADDRSEL] = B("ip4.saddrsel", PF_CREATE, "true", "source address by prefix; off: always the first address"),
-	[P_IP6] = J("ip6", PF_CREATE, NULL, "as ip4, for IPv6"),
-	[P_IP6_ADDR] = S("ip6.addr", PF_CREATE, NULL, "IPv6 addresses; as ip4.addr"),
-	[P_IP6_SADDRSEL] = B("ip6.saddrsel", PF_CREATE, "true", "as ip4.saddrsel"),
-	[P_INTERFACE] = S("interface", PF_CREATE, NULL, "host interface the jail's addresses are added to, and removed from"),
-	[P_IP_HOSTNAME] = B("ip_hostname", PF_CREATE | PF_NOSTATE, "false", "addresses from resolving host.hostname, as jail -h"),
-	[P_VNET] = J("vnet", PF_CREATE, "inherit", "new: a network namespace owned by the jail's user namespace"),
-	[P_VNET_INTERFACE] = S("vnet.interface", PF_CREATE, NULL, "host interfaces moved into a vnet jail, and back at removal"),
-	[P_VNET_BRIDGE] = S("vnet.bridge", PF_CREATE, NULL, "a veth pair from the jail to this host bridge (made if missing)"),
-	[P_VNET_IFNAME] = S("vnet.ifname", PF_CREATE, "eth0", "name of the jail's end of the vnet.bridge veth pair"),
-	[P_VNET_DEFAULTROUTER] = S("vnet.defaultrouter", PF_CREATE, NULL, "IPv4 default route of a vnet.bridge jail"),
-	[P_VNET_DEFAULTROUTER6] = S("vnet.defaultrouter6", PF_CREATE, NULL, "IPv6 default route of a vnet.bridge jail"),
+	[P_JID] = I("jid", PF_CREATE, NULL, 1, 999999),
+	[P_NAME] = S("name", PF_CONFSKIP, NULL),
+	[P_PATH] = S("path", PF_CREATE, NULL),
+	[P_HOSTNAME] = S("host.hostname", 0, NULL),
+	[P_DOMAINNAME] = S("host.domainname", 0, ""),
+	[P_PERSIST] = B("persist", 0, "false"),
+	[P_DYING] = B("dying", PF_RDONLY, "false"),
+	[P_PARENT] = I("parent", PF_RDONLY, "0", 0, 999999),
+	[P_CHILDREN_MAX] = I("children.max", 0, "0", 0, 999999),
+	[P_CHILDREN_CUR] = I("children.cur", PF_RDONLY, "0", 0, 999999),
+	[P_SECURELEVEL] = I("securelevel", 0, "-1", -1, 3),
+	[P_ENFORCE_STATFS] = I("enforce_statfs", 0, "2", 0, 2),
+	[P_DEVFS_RULESET] = I("devfs_ruleset", PF_CREATE, "4", 0, 65535),
+	[P_SYSVMSG] = J("sysvmsg", PF_CREATE, "disable"),
+	[P_SYSVSEM] = J("sysvsem", PF_CREATE, "disable"),
+	[P_SYSVSHM] = J("sysvshm", PF_CREATE, "disable"),
+	[P_ALLOW_SET_HOSTNAME] = B("allow.set_hostname", PF_CREATE, "true"),
+	[P_ALLOW_RESERVED_PORTS] = B("allow.reserved_ports", PF_CREATE, "true"),
+	[P_ALLOW_UNPRIV_DEBUG] = B("allow.unprivileged_proc_debug", PF_CREATE, "true"),
+	[P_ALLOW_SUSER] = B("allow.suser", PF_CREATE, "true"),
+	[P_ALLOW_RAW_SOCKETS] = B("allow.raw_sockets", PF_CREATE, "false"),
+	[P_ALLOW_MOUNT] = B("allow.mount", PF_CREATE, "false"),
+	[P_ALLOW_MLOCK] = B("allow.mlock", PF_CREATE, "false"),
+	[P_ALLOW_CHFLAGS] = B("allow.chflags", PF_CREATE, "false"),
+	[P_ALLOW_QUOTAS] = B("allow.quotas", PF_CREATE, "false"),
+	[P_ALLOW_SOCKET_AF] = B("allow.socket_af", PF_CREATE, "false"),
+	[P_ALLOW_READ_MSGBUF] = B("allow.read_msgbuf", PF_CREATE, "false"),
+	[P_OSRELEASE] = S("osrelease", PF_CREATE, NULL),
+	/* In jail.conf, command is exec.start: a command line for /bin/sh. */
+	[P_COMMAND] = { "command", PT_ARGV, PF_NOSTATE | PF_CREATE, NULL, 0, 0, "exec.start" },
+	[P_EXEC_PREPARE] = L("exec.prepare"),
+	[P_EXEC_PRESTART] = L("exec.prestart"),
+	[P_EXEC_CREATED] = L("exec.created"),
+	[P_EXEC_START] = L("exec.start"),
+	[P_EXEC_POSTSTART] = L("exec.poststart"),
+	[P_EXEC_PRESTOP] = L("exec.prestop"),
+	[P_EXEC_STOP] = L("exec.stop"),
+	[P_EXEC_POSTSTOP] = L("exec.poststop"),
+	[P_EXEC_RELEASE] = L("exec.release"),
+	[P_EXEC_JAIL_USER] = S("exec.jail_user", PF_NOSTATE, NULL),
+	[P_EXEC_SYSTEM_USER] = S("exec.system_user", PF_NOSTATE, NULL),
+	[P_EXEC_CONSOLELOG] = S("exec.consolelog", PF_NOSTATE, NULL),
+	[P_MOUNT] = { "mount", PT_LIST, PF_NOSTATE | PF_CREATE, NULL, 0, 0, NULL },
+	[P_MOUNT_FSTAB] = S("mount.fstab", PF_NOSTATE | PF_CREATE, NULL),
+	[P_MOUNT_DEVFS] = B("mount.devfs", PF_NOSTATE | PF_CREATE, "true"),
+	[P_MOUNT_PROCFS] = B("mount.procfs", PF_NOSTATE | PF_CREATE, "true"),
+	[P_MOUNT_FDESCFS] = B("mount.fdescfs", PF_NOSTATE | PF_CREATE, "true"),
+	[P_EXEC_SYSTEM_JAIL_USER] = B("exec.system_jail_user", PF_NOSTATE, "false"),
+	[P_EXEC_CLEAN] = B("exec.clean", PF_NOSTATE, "false"),
+	[P_EXEC_TIMEOUT] = I("exec.timeout", PF_NOSTATE, "0", 0, 86400),
+	[P_STOP_TIMEOUT] = I("stop.timeout", PF_NOSTATE, "10", 0, 86400),
+	[P_RCTL] = { "rctl", PT_LIST, 0, NULL, 0, 0, NULL },
+	[P_CPU_WEIGHT] = I("cpu.weight", 0, "100", 1, 10000),
+	[P_CPUSET_CPUS] = S("cpuset.cpus", 0, NULL),
+	[P_IP4] = J("ip4", PF_CREATE, NULL),
+	[P_IP4_ADDR] = S("ip4.addr", PF_CREATE, NULL),
+	[P_IP4_SADDRSEL] = B("ip4.saddrsel", PF_CREATE, "true"),
+	[P_IP6] = J("ip6", PF_CREATE, NULL),
+	[P_IP6_ADDR] = S("ip6.addr", PF_CREATE, NULL),
+	[P_IP6_SADDRSEL] = B("ip6.saddrsel", PF_CREATE, "true"),
+	[P_INTERFACE] = S("interface", PF_CREATE, NULL),
+	[P_IP_HOSTNAME] = B("ip_hostname", PF_CREATE | PF_NOSTATE, "false"),
+	[P_VNET] = J("vnet", PF_CREATE, "inherit"),
+	[P_VNET_INTERFACE] = S("vnet.interface", PF_CREATE, NULL),
+	[P_VNET_BRIDGE] = S("vnet.bridge", PF_CREATE, NULL),
+	[P_VNET_IFNAME] = S("vnet.ifname", PF_CREATE, "eth0"),
+	[P_VNET_DEFAULTROUTER] = S("vnet.defaultrouter", PF_CREATE, NULL),
+	[P_VNET_DEFAULTROUTER6] = S("vnet.defaultrouter6", PF_CREATE, NULL),
+	[P_DEPEND] = { "depend", PT_LIST, PF_CONFONLY | PF_CONFSKIP | PF_NOSTATE, NULL, 0, 0, NULL },
+	[P_EXEC_FIB] = LATER("exec.fib"),
+	[P_CPUSET_ID] = LATER("cpuset.id"),
+	[P_HOST_HOSTUUID] = LATER("host.hostuuid"),
+	[P_HOST_HOSTID] = LATER("host.hostid"),
 };
 
-int param_lookup(const char *name)
+/* Any row, jail.conf's own words included. */
+static int lookup_row(const char *name)
 {
 	for (int i = 0; i < P__COUNT; i++)
 		if (strcmp(param_table[i].name, name) == 0)
 			return i;
 	return -1;
+}
+
+int param_lookup(const char *name)
+{
+	int id = lookup_row(name);
+
+	return id >= 0 && (param_table[id].flags & PF_CONFONLY) ? -1 : id;
 }
 
 static int parse_bool(const char *s, bool *ret)
@@ -132,14 +155,14 @@ int param_set(struct paramset *ps, int id, const char *value, struct perr *e)
 	case PT_BOOL: {
 		bool b;
 		if (parse_bool(value, &b) < 0)
-			return perr_set(e, 0, "%s: invalid boolean value \"%s\"", d->name, value);
+			return perr_setx(e, EINVAL, "%s: invalid boolean value \"%s\"", d->name, value);
 		canon = b ? "true" : "false";
 		break;
 	}
 	case PT_INT: {
 		long n;
 		if (!parse_long(value, d->min, d->max, &n))
-			return perr_set(e, 0, "%s: invalid integer value \"%s\" (expected %ld to %ld)", d->name,
+			return perr_setx(e, EINVAL, "%s: invalid integer value \"%s\" (expected %ld to %ld)", d->name,
 					value, d->min, d->max);
 		snprintf(buf, sizeof(buf), "%ld", n);
 		canon = buf;
@@ -147,12 +170,12 @@ int param_set(struct paramset *ps, int id, const char *value, struct perr *e)
 	}
 	case PT_JAILSYS:
 		if (strcmp(value, "new") != 0 && strcmp(value, "inherit") != 0 && strcmp(value, "disable") != 0)
-			return perr_set(e, 0, "%s: invalid value \"%s\" (expected new, inherit or disable)",
+			return perr_setx(e, EINVAL, "%s: invalid value \"%s\" (expected new, inherit or disable)",
 					d->name, value);
 		break;
 	case PT_STRING:
 		if (strlen(value) > 1023)
-			return perr_set(e, 0, "%s: value too long", d->name);
+			return perr_setx(e, EOVERFLOW, "%s: value too long", d->name);
 		break;
 	case PT_ARGV:
 	case PT_LIST:
@@ -236,6 +259,37 @@ static int lookup_negated(const char *name)
 	return id >= 0 && param_table[id].type == PT_BOOL ? id : -1;
 }
 
+/* command=prog arg...: everything after it on the command line belongs to the command. */
+static int parse_argv_word(struct paramset *ps, int id, const char *value, char **rest, int nrest, int *consumed,
+			   struct perr *e)
+{
+	const char *name = param_table[id].name;
+	_cleanup_free_ char **argv = NULL;
+
+	if (!value || !*value)
+		return perr_setx(e, EINVAL, "%s: missing command", name);
+	argv = calloc((size_t)nrest + 2, sizeof(char *));
+	if (!argv)
+		return perr_set(e, ENOMEM, "%s", name);
+	argv[0] = (char *)value;
+	for (int i = 0; i < nrest; i++)
+		argv[i + 1] = rest[i];
+	if (param_set_argv(ps, id, argv, nrest + 1, e) < 0)
+		return -1;
+	*consumed = nrest;
+	return 0;
+}
+
+/* A name with no value: true for a boolean, new for a jailsys ("vnet;" is vnet=new, as jail.conf writes it). */
+static int parse_bare(struct paramset *ps, int id, struct perr *e)
+{
+	if (param_table[id].type == PT_JAILSYS)
+		return param_set(ps, id, "new", e);
+	if (param_table[id].type != PT_BOOL)
+		return perr_setx(e, EINVAL, "%s: missing value", param_table[id].name);
+	return param_set(ps, id, "true", e);
+}
+
 int param_parse_word(struct paramset *ps, const char *word, char **rest, int nrest, int *consumed,
 		     struct perr *e)
 {
@@ -246,7 +300,7 @@ int param_parse_word(struct paramset *ps, const char *word, char **rest, int nre
 
 	*consumed = 0;
 	if (nlen == 0 || nlen >= sizeof(name))
-		return perr_set(e, 0, "invalid parameter \"%s\"", word);
+		return perr_setx(e, EINVAL, "invalid parameter \"%s\"", word);
 	memcpy(name, word, nlen);
 	name[nlen] = '\0';
 
@@ -254,41 +308,59 @@ int param_parse_word(struct paramset *ps, const char *word, char **rest, int nre
 	if (id < 0) {
 		int neg = eq ? -1 : lookup_negated(name);
 		if (neg < 0)
-			return perr_set(e, 0, "unknown parameter: %s", name);
+			return perr_setx(e, EINVAL, "unknown parameter: %s", name);
 		if (param_table[neg].flags & PF_RDONLY)
-			return perr_set(e, 0, "%s: parameter is read-only", param_table[neg].name);
+			return perr_setx(e, EPERM, "%s: parameter is read-only", param_table[neg].name);
 		return param_set(ps, neg, "false", e);
 	}
 	if (param_table[id].flags & PF_RDONLY)
-		return perr_set(e, 0, "%s: parameter is read-only", name);
-	if (param_table[id].type == PT_ARGV) {
-		/* command=prog arg...: everything after it belongs to the command. */
-		char **argv = calloc((size_t)nrest + 2, sizeof(char *));
-		int r;
-		if (!argv)
-			return perr_set(e, ENOMEM, "%s", name);
-		if (!eq || !eq[1]) {
-			free(argv);
-			return perr_set(e, 0, "%s: missing command", name);
-		}
-		argv[0] = (char *)eq + 1;
-		for (int i = 0; i < nrest; i++)
-			argv[i + 1] = rest[i];
-		r = param_set_argv(ps, id, argv, nrest + 1, e);
-		free(argv);
-		if (r == 0)
-			*consumed = nrest;
-		return r;
-	}
-	if (!eq) {
-		/* A bare "vnet" is vnet=new, as jail.conf writes it. */
-		if (param_table[id].type == PT_JAILSYS)
-			return param_set(ps, id, "new", e);
-		if (param_table[id].type != PT_BOOL)
-			return perr_set(e, 0, "%s: missing value", name);
-		return param_set(ps, id, "true", e);
-	}
+		return perr_setx(e, EPERM, "%s: parameter is read-only", name);
+	if (param_table[id].type == PT_ARGV)
+		return parse_argv_word(ps, id, eq ? eq + 1 : NULL, rest, nrest, consumed, e);
+	if (!eq)
+		return parse_bare(ps, id, e);
 	return param_set(ps, id, eq + 1, e);
+}
+
+/* "name=v1,v2": jail.conf's values as the command line would give them. */
+static int join_word(const char *name, char *const *values, size_t n, char *buf, size_t len, struct perr *e)
+{
+	size_t k;
+
+	if (n == 0) {
+		snprintf(buf, len, "%s", name);
+		return 0;
+	}
+	k = (size_t)snprintf(buf, len, "%s=", name);
+	for (size_t v = 0; v < n && k < len; v++)
+		k += (size_t)snprintf(buf + k, len - k, "%s%s", v ? "," : "", values[v]);
+	if (k >= len)
+		return perr_setx(e, EOVERFLOW, "%s: value too long", name);
+	return 0;
+}
+
+int param_parse_conf(struct paramset *ps, const char *name, char *const *values, size_t n, struct perr *e)
+{
+	int id = lookup_row(name), used;
+	char word[4096];
+
+	if (id >= 0 && (param_table[id].flags & PF_CONFSKIP))
+		return 0;
+	if (id >= 0 && (param_table[id].flags & PF_LATER))
+		return perr_setx(e, ENOTSUP, "%s: not supported yet", name);
+	if (id >= 0 && param_table[id].conf_as) {
+		name = param_table[id].conf_as;
+		id = lookup_row(name);
+	}
+	if (id >= 0 && param_table[id].type == PT_LIST) {
+		/* Each value is one entry: no joining, commas stay in the commands. */
+		if (n == 0)
+			return perr_setx(e, EINVAL, "%s: missing value", name);
+		return param_set_argv(ps, id, values, (int)n, e);
+	}
+	if (join_word(name, values, n, word, sizeof(word), e) < 0)
+		return -1;
+	return param_parse_word(ps, word, NULL, 0, &used, e);
 }
 
 void param_fill_defaults(struct paramset *ps)

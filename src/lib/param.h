@@ -1,6 +1,7 @@
 /*
- * The one table of jail parameters.  Parsing, validation, jail -m, jls
- * output and the man page's list all come from param_table[]: adding a
+ * The one table of jail parameters.  Parsing, validation (the command
+ * line's and jail.conf's), jail -m and jls output all come from
+ * param_table[], and a unit test holds the man page's list to it: adding a
  * parameter is one enum value and one row.
  */
 #ifndef PRISON_PARAM_H
@@ -24,6 +25,9 @@ enum param_flag {
 	PF_RDONLY = 1 << 0,  /* reported, never set by the user */
 	PF_CREATE = 1 << 1,  /* set at creation only; jail -m refuses it */
 	PF_NOSTATE = 1 << 2, /* a parameter of jail(8), not of the jail: hidden from jls -n */
+	PF_CONFONLY = 1 << 3, /* a word of jail.conf only: param_lookup, the command line and jls do not know it */
+	PF_CONFSKIP = 1 << 4, /* in jail.conf, no value of the jail's (name is the section's; depend orders jails) */
+	PF_LATER = 1 << 5,    /* FreeBSD's, not carried out yet: jail.conf refuses it by name */
 };
 
 enum param_id {
@@ -94,6 +98,11 @@ enum param_id {
 	P_VNET_IFNAME,
 	P_VNET_DEFAULTROUTER,
 	P_VNET_DEFAULTROUTER6,
+	P_DEPEND,
+	P_EXEC_FIB,
+	P_CPUSET_ID,
+	P_HOST_HOSTUUID,
+	P_HOST_HOSTID,
 	P__COUNT
 };
 
@@ -103,7 +112,7 @@ struct param_def {
 	unsigned flags;
 	const char *def; /* default as canonical text, NULL if none */
 	long min, max;   /* PT_INT bounds */
-	const char *linux_meaning; /* one line for the man page and jls -v */
+	const char *conf_as; /* in jail.conf, the parameter this name stands for */
 };
 
 extern const struct param_def param_table[P__COUNT];
@@ -118,7 +127,15 @@ struct paramset {
 	struct param_value v[P__COUNT];
 };
 
+/* The row of a parameter name, -1 if none (PF_CONFONLY rows are none). */
 int param_lookup(const char *name);
+/*
+ * Set one parameter as jail.conf gives it: its name and values (none for a
+ * bare name), each value of a list one entry.  The table's row decides:
+ * refused (PF_LATER), left out (PF_CONFSKIP), taken as another (conf_as),
+ * a list, or else parsed as the command line's "name=v1,v2" would be.
+ */
+int param_parse_conf(struct paramset *ps, const char *name, char *const *values, size_t n, struct perr *e);
 /*
  * Parse one "name=value", "name", "noname" or "a.noname" word into ps.
  * For PT_ARGV parameters, *argv_rest holds the words after it on the command

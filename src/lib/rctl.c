@@ -99,7 +99,7 @@ static int parse_action(const char *s, struct rctl_rule *r, struct perr *e)
 			r->signal = signals[i].sig;
 			return 0;
 		}
-	return perr_set(e, 0, "unknown action \"%s\" (deny, log, devctl, throttle or a signal such as sigterm)", s);
+	return perr_setx(e, EINVAL, "unknown action \"%s\" (deny, log, devctl, throttle or a signal such as sigterm)", s);
 }
 
 /* FreeBSD's amounts: a number with an optional k, m, g, t, p or e (powers of 1024). */
@@ -112,7 +112,7 @@ static int parse_amount(const char *s, uint64_t *ret, struct perr *e)
 	int shift = 0;
 
 	if (len == 0 || len >= sizeof(num))
-		return perr_set(e, 0, "invalid amount \"%s\"", s);
+		return perr_setx(e, EINVAL, "invalid amount \"%s\"", s);
 	memcpy(num, s, len + 1);
 	const char *suf = strchr(suffixes, tolower((unsigned char)num[len - 1]));
 	if (suf && num[len - 1] != '\0') {
@@ -120,9 +120,9 @@ static int parse_amount(const char *s, uint64_t *ret, struct perr *e)
 		num[len - 1] = '\0';
 	}
 	if (!parse_ull(num, &n))
-		return perr_set(e, 0, "invalid amount \"%s\"", s);
+		return perr_setx(e, EINVAL, "invalid amount \"%s\"", s);
 	if (shift && n > (UINT64_MAX >> shift))
-		return perr_set(e, 0, "amount \"%s\" is too large", s);
+		return perr_setx(e, ERANGE, "amount \"%s\" is too large", s);
 	*ret = (uint64_t)n << shift;
 	return 0;
 }
@@ -145,14 +145,14 @@ static int parse_subject(const char *subject, const char *id, struct rctl_rule *
 {
 	if (strcmp(subject, "jail") == 0 || strcmp(subject, "j") == 0) {
 		if (strlen(id) >= sizeof(r->jail))
-			return perr_set(e, 0, "jail name too long");
+			return perr_setx(e, EOVERFLOW, "jail name too long");
 		snprintf(r->jail, sizeof(r->jail), "%s", id);
 		return 0;
 	}
 	if (strcmp(subject, "process") == 0 || strcmp(subject, "user") == 0 || strcmp(subject, "loginclass") == 0 ||
 	    strcmp(subject, "p") == 0 || strcmp(subject, "u") == 0 || strcmp(subject, "l") == 0)
-		return perr_set(e, 0, "subject \"%s\" is not supported: prison limits jails only (jail:NAME:...)", subject);
-	return perr_set(e, 0, "unknown subject \"%s\"", subject);
+		return perr_setx(e, ENOTSUP, "subject \"%s\" is not supported: prison limits jails only (jail:NAME:...)", subject);
+	return perr_setx(e, EINVAL, "unknown subject \"%s\"", subject);
 }
 
 /* "action=amount[/per]" into r. */
@@ -166,19 +166,19 @@ static int parse_tail(char *tail, struct rctl_rule *r, bool need_amount, struct 
 		return -1;
 	if (!eq) {
 		if (need_amount)
-			return perr_set(e, 0, "missing amount (action=amount)");
+			return perr_setx(e, EINVAL, "missing amount (action=amount)");
 		return 0;
 	}
 	per = strchr(eq + 1, '/');
 	if (per) {
 		*per++ = '\0';
 		if (strcmp(per, "jail") != 0 && strcmp(per, "process") != 0)
-			return perr_set(e, 0, "per \"%s\" is not supported (jail, or process for the per-process resources)", per);
+			return perr_setx(e, ENOTSUP, "per \"%s\" is not supported (jail, or process for the per-process resources)", per);
 		if (strcmp(per, "process") == 0 && r->action >= 0 && rctl_is_watched(r))
-			return perr_set(e, 0, "per process: log, devctl and signals watch a whole jail");
+			return perr_setx(e, ENOTSUP, "per process: log, devctl and signals watch a whole jail");
 		if (strcmp(per, "process") == 0 && r->resource >= 0 &&
 		    rctl_resources[r->resource].why != per_process && rctl_resources[r->resource].why != per_process_watched)
-			return perr_set(e, 0, "%s: only a whole jail can be limited, not each process",
+			return perr_setx(e, ENOTSUP, "%s: only a whole jail can be limited, not each process",
 					rctl_resources[r->resource].name);
 	}
 	if (parse_amount(eq + 1, &r->amount, e) < 0)
@@ -195,7 +195,7 @@ int rctl_parse_rule(const char *text, const char *default_jail, struct rctl_rule
 	memset(r, 0, sizeof(*r));
 	r->resource = r->action = -1;
 	if (strlen(text) >= sizeof(buf))
-		return perr_set(e, 0, "rule too long");
+		return perr_setx(e, EOVERFLOW, "rule too long");
 	snprintf(buf, sizeof(buf), "%s", text);
 	n = split_colons(buf, f, 4);
 	if (n == 2 && default_jail) {
@@ -203,22 +203,22 @@ int rctl_parse_rule(const char *text, const char *default_jail, struct rctl_rule
 		f[3] = f[1];
 		f[2] = f[0];
 		if (strlen(default_jail) >= sizeof(r->jail))
-			return perr_set(e, 0, "jail name too long");
+			return perr_setx(e, EOVERFLOW, "jail name too long");
 		snprintf(r->jail, sizeof(r->jail), "%s", default_jail);
 	} else if (n != 4) {
-		return perr_set(e, 0, "rule \"%s\": expected jail:NAME:resource:action=amount", text);
+		return perr_setx(e, EINVAL, "rule \"%s\": expected jail:NAME:resource:action=amount", text);
 	} else if (parse_subject(f[0], f[1], r, e) < 0) {
 		return perr_prefix(e, "rule \"%s\"", text);
 	}
 	if (!r->jail[0])
-		return perr_set(e, 0, "rule \"%s\": no jail name", text);
+		return perr_setx(e, EINVAL, "rule \"%s\": no jail name", text);
 	r->resource = rctl_resource_lookup(f[2]);
 	if (r->resource < 0)
-		return perr_set(e, 0, "rule \"%s\": unknown resource \"%s\"", text, f[2]);
+		return perr_setx(e, EINVAL, "rule \"%s\": unknown resource \"%s\"", text, f[2]);
 	if (parse_tail(f[3], r, true, e) < 0)
 		return perr_prefix(e, "rule \"%s\"", text);
 	if (r->action < 0)
-		return perr_set(e, 0, "rule \"%s\": missing action", text);
+		return perr_setx(e, EINVAL, "rule \"%s\": missing action", text);
 	return 0;
 }
 
@@ -230,7 +230,7 @@ int rctl_parse_filter(const char *text, struct rctl_rule *f, struct perr *e)
 	memset(f, 0, sizeof(*f));
 	f->resource = f->action = -1;
 	if (strlen(text) >= sizeof(buf))
-		return perr_set(e, 0, "filter too long");
+		return perr_setx(e, EOVERFLOW, "filter too long");
 	snprintf(buf, sizeof(buf), "%s", text);
 	n = split_colons(buf, p, 4);
 	if (*p[0] && parse_subject(p[0], n > 1 ? p[1] : "", f, e) < 0)
@@ -238,7 +238,7 @@ int rctl_parse_filter(const char *text, struct rctl_rule *f, struct perr *e)
 	if (n > 2 && *p[2]) {
 		f->resource = rctl_resource_lookup(p[2]);
 		if (f->resource < 0)
-			return perr_set(e, 0, "filter \"%s\": unknown resource \"%s\"", text, p[2]);
+			return perr_setx(e, EINVAL, "filter \"%s\": unknown resource \"%s\"", text, p[2]);
 	}
 	if (n > 3 && *p[3] && parse_tail(p[3], f, false, e) < 0)
 		return perr_prefix(e, "filter \"%s\"", text);
@@ -251,12 +251,12 @@ int rctl_check(const struct rctl_rule *r, struct perr *e)
 	char act[32];
 
 	if (!(d->actions & (1U << r->action)))
-		return perr_set(e, 0, "%s:%s is not supported on Linux: %s", d->name, rctl_action_name(r, act, sizeof(act)),
+		return perr_setx(e, ENOTSUP, "%s:%s is not supported on Linux: %s", d->name, rctl_action_name(r, act, sizeof(act)),
 				d->why[0] ? d->why : "the kernel offers no way to honour it");
 	if (r->amount == 0 && (r->resource == R_PCPU || d->unit == RU_RATE))
-		return perr_set(e, 0, "%s: the amount must be greater than 0", d->name);
+		return perr_setx(e, EINVAL, "%s: the amount must be greater than 0", d->name);
 	if (r->resource == R_PCPU && r->amount > 100ULL * 4096)
-		return perr_set(e, 0, "pcpu: %llu%% is more than any machine has", (unsigned long long)r->amount);
+		return perr_setx(e, ERANGE, "pcpu: %llu%% is more than any machine has", (unsigned long long)r->amount);
 	return 0;
 }
 

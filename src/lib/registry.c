@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <linux/magic.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mount.h>
@@ -40,7 +42,7 @@ static int mkdir_private(int dirfd, const char *name, struct perr *e)
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return perr_set(e, errno, "stat %s", name);
 	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 0077))
-		return perr_set(e, 0, "%s: not a private directory owned by root", name);
+		return perr_setx(e, EPERM, "%s: not a private directory owned by root", name);
 	return 0;
 }
 
@@ -201,81 +203,147 @@ static json_object *record_to_json(const struct jail_record *rec)
 	return o;
 }
 
-static int record_from_json(json_object *o, struct jail_record *rec)
-{
-	json_object *x, *p;
-	struct perr e = { 0 };
+/*
+ * A record is written by prison alone, but the reader does not count on
+ * it: a record must be a regular file (a FIFO put in its place would block
+ * the open and the read for ever) no larger than this.
+ */
+#define MAX_RECORD_SIZE (1 << 20)
 
-	memset(rec, 0, sizeof(*rec));
-	if (!json_object_object_get_ex(o, "jid", &x))
-		return -1;
-	rec->jid = json_object_get_int(x);
-	if (!json_object_object_get_ex(o, "name", &x))
-		return -1;
-	snprintf(rec->name, sizeof(rec->name), "%s", json_object_get_string(x));
-	rec->state = JS_DYING;
+static int param_from_json(struct paramset *ps, int id, json_object *val, struct perr *e)
+{
+	_cleanup_free_ char **argv = NULL;
+	size_t n;
+
+	if (!json_object_is_type(val, json_type_array))
+		return param_set(ps, id, json_object_get_string(val), e);
+	n = json_object_array_length(val);
+	argv = calloc(n + 1, sizeof(char *));
+	if (!argv)
+		return perr_set(e, ENOMEM, "record");
+	for (size_t i = 0; i < n; i++)
+		argv[i] = (char *)json_object_get_string(json_object_array_get_idx(val, i));
+	return param_set_argv(ps, id, argv, (int)n, e);
+}
+
+/* Parameters this prison does not know (a record of another version) are left out. */
+static int params_from_json(json_object *p, struct paramset *ps, struct perr *e)
+{
+	json_object_object_foreach(p, key, val) {
+		int id = param_lookup(key);
+		if (id >= 0 && param_from_json(ps, id, val, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static enum jail_state state_from_json(json_object *o)
+{
+	json_object *x;
+
 	if (json_object_object_get_ex(o, "state", &x))
 		for (size_t i = 0; i < ARRAY_SIZE(state_names); i++)
 			if (strcmp(json_object_get_string(x), state_names[i]) == 0)
-				rec->state = (enum jail_state)i;
-	if (json_object_object_get_ex(o, "creator_pid", &x))
-		rec->creator_pid = json_object_get_int(x);
-	if (json_object_object_get_ex(o, "creator_start", &x))
-		rec->creator_start = json_object_get_uint64(x);
-	if (json_object_object_get_ex(o, "init_pid", &x))
-		rec->init_pid = json_object_get_int(x);
-	if (json_object_object_get_ex(o, "init_start", &x))
-		rec->init_start = json_object_get_uint64(x);
-	if (json_object_object_get_ex(o, "uid_base", &x))
-		rec->uid_base = (unsigned long)json_object_get_uint64(x);
+				return (enum jail_state)i;
+	return JS_DYING;
+}
+
+static uint64_t uint_field(json_object *o, const char *key)
+{
+	json_object *x;
+
+	return json_object_object_get_ex(o, key, &x) ? json_object_get_uint64(x) : 0;
+}
+
+static int int_field(json_object *o, const char *key)
+{
+	json_object *x;
+
+	return json_object_object_get_ex(o, key, &x) ? json_object_get_int(x) : 0;
+}
+
+static void cg_from_json(json_object *o, struct jail_record *rec)
+{
+	struct perr e = { 0 };
+	json_object *x;
+
 	/* A record written before jails nested has no path: its cgroup is prison/JID. */
 	if (!json_object_object_get_ex(o, "cgroup", &x) ||
 	    cg_path_parse(json_object_get_string(x), false, &rec->cg) < 0 || rec->cg.jid != rec->jid)
 		(void)cg_path_make(&rec->cg, NULL, rec->jid, false, &e);
 	if (json_object_object_get_ex(o, "cgroup_leaf", &x))
 		rec->cg.leaf = json_object_get_boolean(x);
-	if (json_object_object_get_ex(o, "params", &p)) {
-		json_object_object_foreach(p, key, val) {
-			int id = param_lookup(key);
-			if (id < 0)
-				continue;
-			if (json_object_is_type(val, json_type_array)) {
-				size_t n = json_object_array_length(val);
-				char **argv = calloc(n + 1, sizeof(char *));
-				if (!argv)
-					return -1;
-				for (size_t i = 0; i < n; i++)
-					argv[i] = (char *)json_object_get_string(json_object_array_get_idx(val, i));
-				int r = param_set_argv(&rec->params, id, argv, (int)n, &e);
-				free(argv);
-				if (r < 0)
-					return -1;
-			} else if (param_set(&rec->params, id, json_object_get_string(val), &e) < 0) {
-				return -1;
-			}
-		}
-	}
+}
+
+static int record_from_json(json_object *o, struct jail_record *rec, struct perr *e)
+{
+	json_object *x, *p;
+
+	memset(rec, 0, sizeof(*rec));
+	if (!json_object_object_get_ex(o, "jid", &x))
+		return perr_setx(e, EINVAL, "record: no jid");
+	rec->jid = json_object_get_int(x);
+	if (!json_object_object_get_ex(o, "name", &x))
+		return perr_setx(e, EINVAL, "record %d: no name", rec->jid);
+	snprintf(rec->name, sizeof(rec->name), "%s", json_object_get_string(x));
+	rec->state = state_from_json(o);
+	rec->creator_pid = int_field(o, "creator_pid");
+	rec->creator_start = uint_field(o, "creator_start");
+	rec->init_pid = int_field(o, "init_pid");
+	rec->init_start = uint_field(o, "init_start");
+	rec->uid_base = (unsigned long)uint_field(o, "uid_base");
+	cg_from_json(o, rec);
+	if (json_object_object_get_ex(o, "params", &p) && params_from_json(p, &rec->params, e) < 0)
+		return -1;
 	return 0;
 }
 
-static int read_record(struct registry *r, const char *file, struct jail_record *rec)
+/* The text of a record, NUL-terminated; NULL with e set. */
+static char *read_record_text(struct registry *r, const char *file, struct perr *e)
 {
-	_cleanup_close_ int fd = openat(r->jailfd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	char buf[65536];
+	_cleanup_close_ int fd = openat(r->jailfd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	_cleanup_free_ char *text = NULL;
+	struct stat st;
 	ssize_t n;
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		perr_set(e, errno, "record %s", file);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		perr_setx(e, EINVAL, "record %s: not a regular file", file);
+		return NULL;
+	}
+	if (st.st_size > MAX_RECORD_SIZE) {
+		perr_setx(e, EFBIG, "record %s: larger than %d bytes", file, MAX_RECORD_SIZE);
+		return NULL;
+	}
+	text = malloc((size_t)st.st_size + 1);
+	if (!text) {
+		perr_set(e, ENOMEM, "record %s", file);
+		return NULL;
+	}
+	n = read_all(fd, text, (size_t)st.st_size);
+	if (n < 0) {
+		perr_set(e, errno, "record %s", file);
+		return NULL;
+	}
+	text[n] = '\0';
+	return TAKE_PTR(text);
+}
+
+static int read_record(struct registry *r, const char *file, struct jail_record *rec, struct perr *e)
+{
+	_cleanup_free_ char *text = read_record_text(r, file, e);
 	json_object *o;
 	int ret;
 
-	if (fd < 0)
+	if (!text)
 		return -1;
-	n = read_all(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	o = json_tokener_parse(buf);
+	o = json_tokener_parse(text);
 	if (!o)
-		return -1;
-	ret = record_from_json(o, rec);
+		return perr_setx(e, EINVAL, "record %s: not JSON", file);
+	ret = record_from_json(o, rec, e);
 	json_object_put(o);
 	if (ret < 0)
 		record_free(rec);
@@ -289,10 +357,11 @@ static int cmp_jid(const void *a, const void *b)
 
 int registry_list(struct registry *r, struct jail_record **ret, size_t *ret_n, struct perr *e)
 {
-	DIR *d = opendir_at(r->jailfd);
+	_cleanup_closedir_ DIR *d = opendir_at(r->jailfd);
 	struct dirent *de;
 	struct jail_record *list = NULL;
 	size_t n = 0, cap = 0;
+	struct perr torn = { 0 };
 
 	if (!d)
 		return perr_set(e, errno, "open registry");
@@ -303,17 +372,15 @@ int registry_list(struct registry *r, struct jail_record **ret, size_t *ret_n, s
 		if (n == cap) {
 			struct jail_record *nl = realloc(list, (cap = cap ? cap * 2 : 16) * sizeof(*list));
 			if (!nl) {
-				closedir(d);
 				registry_free_list(list, n);
 				return perr_set(e, ENOMEM, "registry");
 			}
 			list = nl;
 		}
 		/* A record that cannot be read is a torn write from a killed command: skip it. */
-		if (read_record(r, de->d_name, &list[n]) == 0)
+		if (read_record(r, de->d_name, &list[n], &torn) == 0)
 			n++;
 	}
-	closedir(d);
 	if (n)
 		qsort(list, n, sizeof(*list), cmp_jid);
 	*ret = list;
@@ -321,12 +388,21 @@ int registry_list(struct registry *r, struct jail_record **ret, size_t *ret_n, s
 	return 0;
 }
 
-int registry_read(struct registry *r, int jid, struct jail_record *ret)
+int registry_read_checked(struct registry *r, int jid, struct jail_record *ret, struct perr *e)
 {
 	char file[32];
 
 	snprintf(file, sizeof(file), "%d.json", jid);
-	return read_record(r, file, ret) == 0 ? 1 : 0;
+	if (read_record(r, file, ret, e) == 0)
+		return 1;
+	return e->err == ENOENT ? 0 : -1;
+}
+
+int registry_read(struct registry *r, int jid, struct jail_record *ret)
+{
+	struct perr e = { 0 };
+
+	return registry_read_checked(r, jid, ret, &e) == 1;
 }
 
 int registry_name_jid(struct registry *r, const char *name)
@@ -361,7 +437,7 @@ int registry_mark_pending(struct registry *r, int jid, bool on)
 
 int registry_pending(struct registry *r, int **ret, size_t *ret_n, struct perr *e)
 {
-	DIR *d = opendir_at(r->pendfd);
+	_cleanup_closedir_ DIR *d = opendir_at(r->pendfd);
 	struct dirent *de;
 	int *list = NULL;
 	size_t n = 0, cap = 0;
@@ -375,7 +451,6 @@ int registry_pending(struct registry *r, int **ret, size_t *ret_n, struct perr *
 		if (n == cap) {
 			int *nl = realloc(list, (cap = cap ? cap * 2 : 8) * sizeof(int));
 			if (!nl) {
-				closedir(d);
 				free(list);
 				return perr_set(e, ENOMEM, "registry");
 			}
@@ -383,7 +458,6 @@ int registry_pending(struct registry *r, int **ret, size_t *ret_n, struct perr *
 		}
 		list[n++] = (int)jid;
 	}
-	closedir(d);
 	*ret = list;
 	*ret_n = n;
 	return 0;
@@ -459,6 +533,11 @@ int registry_write(struct registry *r, const struct jail_record *rec, const char
 	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	int fd, ret = 0;
 
+	/* What the reader would refuse is not written. */
+	if (strlen(text) >= MAX_RECORD_SIZE) {
+		json_object_put(o);
+		return perr_setx(e, E2BIG, "record %d: larger than %d bytes", rec->jid, MAX_RECORD_SIZE);
+	}
 	snprintf(tmp, sizeof(tmp), ".%d.tmp", rec->jid);
 	snprintf(final, sizeof(final), "%d.json", rec->jid);
 	fd = openat(r->jailfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -507,7 +586,7 @@ int registry_remove(struct registry *r, const struct jail_record *rec)
 
 void registry_prune_names(struct registry *r, const struct jail_record *live, size_t n)
 {
-	DIR *d = opendir_at(r->namefd);
+	_cleanup_closedir_ DIR *d = opendir_at(r->namefd);
 	struct dirent *de;
 
 	if (!d)
@@ -531,5 +610,4 @@ void registry_prune_names(struct registry *r, const struct jail_record *live, si
 		if (!known)
 			unlinkat(r->namefd, de->d_name, 0);
 	}
-	closedir(d);
 }

@@ -55,6 +55,8 @@ int registry_list(struct registry *r, struct jail_record **ret, size_t *ret_n, s
 void registry_free_list(struct jail_record *list, size_t n);
 /* The record of jid: 1 if found, 0 if not. */
 int registry_read(struct registry *r, int jid, struct jail_record *ret);
+/* The same, telling a record that cannot be read (-1, e says why: a FIFO, too large, torn) from none (0). */
+int registry_read_checked(struct registry *r, int jid, struct jail_record *ret, struct perr *e);
 /* The jid a name is indexed to, or -1. */
 int registry_name_jid(struct registry *r, const char *name);
 /*

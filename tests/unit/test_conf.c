@@ -1,8 +1,12 @@
 /* Unit tests of the jail.conf parser and of the resolution of a jail's parameters. */
 #include "../../src/lib/conf.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../../src/lib/jailconf.h"
 #include "unit.h"
@@ -233,6 +237,151 @@ static void test_depend_order(void)
 	CHECK_STR(order_of(t, nowhere, 1, false), "ERROR nowhere: jail \"nowhere\" is not in the configuration");
 }
 
+/* A scratch directory of files for the tests that read them; removed by the caller with rm_scratch. */
+static char scratch[64];
+
+static int make_scratch(void)
+{
+	snprintf(scratch, sizeof(scratch), "/tmp/test_conf.XXXXXX");
+	return mkdtemp(scratch) ? 0 : -1;
+}
+
+static void rm_scratch(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", scratch);
+	CHECK(system(cmd) == 0);
+}
+
+static int write_file(const char *name, const char *text)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", scratch, name);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fputs(text, f);
+	return fclose(f);
+}
+
+/* A FIFO where a file is expected is refused at once (alarm: a hang fails the test), as jail.conf or as an include. */
+static void test_fifo_is_refused(void)
+{
+	struct conf c = { 0 };
+	struct perr e = { 0 };
+	char path[128], inc[256], want[256];
+
+	CHECK(make_scratch() == 0);
+	snprintf(path, sizeof(path), "%s/fifo.conf", scratch);
+	CHECK(mkfifo(path, 0600) == 0);
+	alarm(10);
+	CHECK(conf_parse_file(&c, path, &e) < 0);
+	snprintf(want, sizeof(want), "%s: not a regular file", path);
+	CHECK_STR(e.msg, want);
+	CHECK(e.err == EINVAL);
+	conf_free(&c);
+
+	snprintf(inc, sizeof(inc), "a { persist; }\n.include \"%s\";\n", path);
+	CHECK(write_file("main.conf", inc) == 0);
+	snprintf(path, sizeof(path), "%s/main.conf", scratch);
+	memset(&c, 0, sizeof(c));
+	CHECK(conf_parse_file(&c, path, &e) < 0);
+	CHECK_STR(e.msg, want);
+	alarm(0);
+	conf_free(&c);
+	rm_scratch();
+}
+
+static void test_oversized_file_is_refused(void)
+{
+	struct conf c = { 0 };
+	struct perr e = { 0 };
+	char path[128], want[256];
+	FILE *f;
+
+	CHECK(make_scratch() == 0);
+	snprintf(path, sizeof(path), "%s/big.conf", scratch);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	/* One byte over the cap, sparse: the size alone refuses it. */
+	CHECK(fseek(f, 4 << 20, SEEK_SET) == 0);
+	fputc('\n', f);
+	fclose(f);
+	CHECK(conf_parse_file(&c, path, &e) < 0);
+	snprintf(want, sizeof(want), "%s: larger than %d bytes", path, 4 << 20);
+	CHECK_STR(e.msg, want);
+	CHECK(e.err == EFBIG);
+	conf_free(&c);
+	rm_scratch();
+}
+
+/* A file that includes itself is stopped by the depth; globs that fan out by the number of files. */
+static void test_includes_are_bounded(void)
+{
+	struct conf c = { 0 };
+	struct perr e = { 0 };
+	char path[128], text[256];
+
+	CHECK(make_scratch() == 0);
+	snprintf(text, sizeof(text), ".include \"%s/self.conf\";\n", scratch);
+	CHECK(write_file("self.conf", text) == 0);
+	snprintf(path, sizeof(path), "%s/self.conf", scratch);
+	CHECK(conf_parse_file(&c, path, &e) < 0);
+	CHECK(strstr(e.msg, ".include nested too deep") != NULL);
+	conf_free(&c);
+
+	/* Level k holds 8 files that each include all of level k+1: 8^4 files by level 4. */
+	for (int level = 0; level < 5; level++) {
+		char dir[128];
+		snprintf(dir, sizeof(dir), "%s/%d", scratch, level);
+		CHECK(mkdir(dir, 0700) == 0);
+		snprintf(text, sizeof(text), level < 4 ? ".include \"%s/%d/*.conf\";\n" : "# %s %d\n", scratch, level + 1);
+		for (int i = 0; i < 8; i++) {
+			char name[32];
+			snprintf(name, sizeof(name), "%d/%d.conf", level, i);
+			CHECK(write_file(name, text) == 0);
+		}
+	}
+	snprintf(path, sizeof(path), "%s/0/0.conf", scratch);
+	memset(&c, 0, sizeof(c));
+	CHECK(conf_parse_file(&c, path, &e) < 0);
+	CHECK(strstr(e.msg, "more than 1024 files in the configuration") != NULL);
+	CHECK(e.err == E2BIG);
+	conf_free(&c);
+	rm_scratch();
+}
+
+/* Variables that refer to each other many times over are stopped by what they may expand to. */
+static void test_expansion_is_bounded(void)
+{
+	char text[8192];
+	size_t n = 0;
+
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "$a = \"%01024d\";\n$b = \"", 0);
+	for (int i = 0; i < 64; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "${a}");
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "\";\n$c = \"");
+	for (int i = 0; i < 80; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "${b}");
+	snprintf(text + n, sizeof(text) - n, "\";\nx { p = \"${c}\"; }\n");
+	CHECK(strstr(show(text, "x"), "parameters longer than 4194304 bytes once variables are expanded") != NULL);
+
+	n = (size_t)snprintf(text, sizeof(text), "$a = \"\";\n$b = \"");
+	for (int i = 0; i < 300; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "${a}");
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "\";\n$c = \"");
+	for (int i = 0; i < 300; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "${b}");
+	snprintf(text + n, sizeof(text) - n, "\";\nx { p = \"${c}\"; }\n");
+	CHECK(strstr(show(text, "x"), "x: more than 65536 variable references") != NULL);
+}
+
 UNIT_MAIN(test_depend_order, test_basic_section, test_globals_wildcard_and_order, test_append_and_lists, test_variables, test_quoting,
 	  test_comments, test_merged_sections, test_errors_name_file_line_column, test_names, test_to_parameters,
-	  test_binary_garbage_is_refused)
+	  test_binary_garbage_is_refused, test_fifo_is_refused, test_oversized_file_is_refused, test_includes_are_bounded,
+	  test_expansion_is_bounded)

@@ -1,7 +1,9 @@
 /* Unit tests of the parameter table and command-line parameter words. */
 #include "../../src/lib/param.h"
 
+#include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "unit.h"
@@ -16,7 +18,8 @@ static void test_table_is_consistent(void)
 {
 	for (int i = 0; i < P__COUNT; i++) {
 		CHECK(param_table[i].name != NULL);
-		CHECK(param_lookup(param_table[i].name) == i);
+		/* jail.conf's own words are no parameters to the command line or jls. */
+		CHECK(param_lookup(param_table[i].name) == (param_table[i].flags & PF_CONFONLY ? -1 : i));
 		if (param_table[i].type == PT_INT && param_table[i].def) {
 			struct paramset ps = { 0 };
 			struct perr e;
@@ -162,39 +165,131 @@ static void test_copy(void)
 	param_free(&b);
 }
 
-/* The man page documents every row of the table, as ".It Va NAME" (several may share a line). */
-static void test_man_page_lists_every_parameter(void)
+static char *read_text(const char *path)
 {
-	FILE *f = fopen("man/jail.8", "r");
-	static char text[1 << 17];
+	FILE *f = fopen(path, "r");
+	char *text = calloc(1, 1 << 18);
 	size_t n;
 
-	CHECK(f != NULL);
-	if (!f)
-		return;
-	n = fread(text, 1, sizeof(text) - 1, f);
+	if (!f || !text) {
+		if (f)
+			fclose(f);
+		free(text);
+		return NULL;
+	}
+	n = fread(text, 1, (1 << 18) - 1, f);
 	text[n] = '\0';
 	fclose(f);
-	for (int i = 0; i < P__COUNT; i++) {
-		char item[128];
-		bool found = false;
-		for (const char *line = text; line && !found; line = strchr(line, '\n')) {
-			line += *line == '\n';
-			if (strncmp(line, ".It Va ", 7) != 0)
-				continue;
-			const char *end = strchr(line, '\n');
-			size_t len = end ? (size_t)(end - line) : strlen(line);
-			snprintf(item, sizeof(item), "Va %s", param_table[i].name);
-			for (const char *p = strstr(line, item); p && p < line + len && !found; p = strstr(p + 1, item)) {
-				char after = p[strlen(item)];
-				found = after == ' ' || after == '\n' || after == ',';
-			}
-		}
-		if (!found)
-			fprintf(stderr, "man/jail.8 does not document %s\n", param_table[i].name);
-		CHECK(found);
-	}
+	return text;
 }
 
-UNIT_MAIN(test_table_is_consistent, test_man_page_lists_every_parameter, test_name_value, test_booleans, test_defaults, test_errors,
+/*
+ * The names of the items of jail(8)'s PARAMETERS list: ".It Va a , Va b"
+ * lines of the list itself, not of the lists nested in its items.
+ */
+static size_t man_parameters(char *text, char names[][64], size_t max)
+{
+	char *sh = strstr(text, "\n.Sh PARAMETERS\n"), *save = NULL;
+	int depth = 0;
+	size_t n = 0;
+
+	if (!sh)
+		return 0;
+	for (char *line = strtok_r(sh + 1, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, ".Sh ", 4) == 0 && line != sh + 1)
+			break;
+		depth += strncmp(line, ".Bl ", 4) == 0;
+		depth -= strcmp(line, ".El") == 0;
+		if (depth != 1 || strncmp(line, ".It Va ", 7) != 0)
+			continue;
+		for (char *p = strstr(line, "Va "); p && n < max; p = strstr(p, "Va ")) {
+			p += 3;
+			size_t len = strcspn(p, " ,");
+			snprintf(names[n++], 64, "%.*s", (int)len, p);
+		}
+	}
+	return n;
+}
+
+/* jail(8)'s PARAMETERS list is the user's list: it names every parameter of the table, and nothing else. */
+static void test_man_page_lists_the_table(void)
+{
+	char *text = read_text("man/jail.8"), names[P__COUNT + 64][64];
+	size_t n;
+
+	CHECK(text != NULL);
+	if (!text)
+		return;
+	n = man_parameters(text, names, P__COUNT + 64);
+	CHECK(n > 0);
+	for (int i = 0; i < P__COUNT; i++) {
+		bool found = false;
+		for (size_t k = 0; k < n && !found; k++)
+			found = strcmp(names[k], param_table[i].name) == 0;
+		/* jail.conf's own words are documented in jail.conf(5), not as parameters of a jail. */
+		if (found == !!(param_table[i].flags & PF_CONFONLY))
+			fprintf(stderr, "man/jail.8: %s %s\n", param_table[i].name,
+				found ? "is listed, but is no parameter of a jail" : "is missing from PARAMETERS");
+		CHECK(found == !(param_table[i].flags & PF_CONFONLY));
+	}
+	for (size_t k = 0; k < n; k++) {
+		if (param_lookup(names[k]) < 0)
+			fprintf(stderr, "man/jail.8: PARAMETERS lists %s, which is not in the table\n", names[k]);
+		CHECK(param_lookup(names[k]) >= 0);
+	}
+	free(text);
+}
+
+/* jail.conf's own words (depend, the parameters not carried out yet) are in jail.conf(5). */
+static void test_conf_page_lists_its_words(void)
+{
+	char *text = read_text("man/jail.conf.5");
+
+	CHECK(text != NULL);
+	for (int i = 0; text && i < P__COUNT; i++) {
+		char item[80];
+		if (!(param_table[i].flags & PF_CONFONLY))
+			continue;
+		snprintf(item, sizeof(item), ".Va %s", param_table[i].name);
+		if (!strstr(text, item))
+			fprintf(stderr, "man/jail.conf.5 does not name %s\n", param_table[i].name);
+		CHECK(strstr(text, item) != NULL);
+	}
+	free(text);
+}
+
+/* jail.conf's words go through the table's row: refused, left out, renamed, a list, or a word. */
+static void test_conf_words(void)
+{
+	struct paramset ps = { 0 };
+	struct perr e = { 0 };
+	char *two[] = { "echo a, b", "echo c" }, *dep[] = { "other" }, *addr[] = { "198.18.0.1", "198.18.0.2" };
+
+	CHECK(param_parse_conf(&ps, "command", two, 2, &e) == 0);
+	CHECK_STR(ps.v[P_EXEC_START].argv[0], "echo a, b");
+	CHECK_STR(ps.v[P_EXEC_START].argv[1], "echo c");
+	CHECK(!ps.v[P_COMMAND].set);
+	CHECK(param_parse_conf(&ps, "depend", dep, 1, &e) == 0);
+	CHECK(!ps.v[P_DEPEND].set);
+	CHECK(param_parse_conf(&ps, "name", dep, 1, &e) == 0);
+	CHECK(!ps.v[P_NAME].set);
+	CHECK(param_parse_conf(&ps, "ip4.addr", addr, 2, &e) == 0);
+	CHECK_STR(param_str(&ps, P_IP4_ADDR), "198.18.0.1,198.18.0.2");
+	CHECK(param_parse_conf(&ps, "allow.nomount", NULL, 0, &e) == 0);
+	CHECK_STR(param_str(&ps, P_ALLOW_MOUNT), "false");
+	CHECK(param_parse_conf(&ps, "host.hostid", dep, 1, &e) < 0);
+	CHECK_STR(e.msg, "host.hostid: not supported yet");
+	CHECK(e.err == ENOTSUP);
+	CHECK(param_parse_conf(&ps, "exec.stop", NULL, 0, &e) < 0);
+	CHECK_STR(e.msg, "exec.stop: missing value");
+	CHECK(e.err == EINVAL);
+	/* The command line does not know jail.conf's own words. */
+	CHECK(parse(&ps, "exec.fib=1", &e) < 0);
+	CHECK_STR(e.msg, "unknown parameter: exec.fib");
+	CHECK(parse(&ps, "depend=x", &e) < 0);
+	CHECK_STR(e.msg, "unknown parameter: depend");
+	param_free(&ps);
+}
+
+UNIT_MAIN(test_table_is_consistent, test_man_page_lists_the_table, test_conf_page_lists_its_words, test_conf_words, test_name_value, test_booleans, test_defaults, test_errors,
 	  test_command_takes_the_rest, test_format, test_copy)
