@@ -424,7 +424,11 @@ int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, cons
 		return perr_setx(e, EINVAL, "jail \"%s\": no hold on it", rec->name);
 	if (x->host_user && cred_lookup_host(x->host_user, &host_cred, e) < 0)
 		return -1;
-	jail_policy_from_params(&pol, &rec->params);
+	/* The record keeps the policy it was made with; only an older prison's record lacks it. */
+	if (rec->has_policy)
+		pol = rec->policy;
+	else
+		jail_policy_from_params(&pol, &rec->params);
 	if (priv_filter(&pol, &a.filter, e) < 0)
 		return -1;
 	pidfd = jail_open_init(rec);

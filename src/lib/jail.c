@@ -188,6 +188,9 @@ static int make_record(struct create *c, struct perr *e)
 
 	if (jid < 0 || fill_identity(c, jid, e) < 0)
 		return -1;
+	/* Derived once here and kept: every command run in the jail reads it back. */
+	jail_policy_from_params(&rec->policy, &rec->params);
+	rec->has_policy = true;
 	rec->state = JS_CREATING;
 	rec->creator_pid = getpid();
 	rec->creator_start = proc_start_time(getpid());

@@ -193,6 +193,9 @@ static int modify_locked(struct registry *reg, struct jail_record *rec, const st
 			return -1;
 	if (limits_changed(ps) && apply_limits(rec, &before, e) < 0)
 		return -1;
+	/* The rules' per-process limits are part of the policy: keep it in step. */
+	jail_policy_from_params(&rec->policy, &rec->params);
+	rec->has_policy = true;
 	return registry_write(reg, rec, old_name, e);
 }
 

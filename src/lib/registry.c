@@ -14,6 +14,7 @@
 #include <sys/statfs.h>
 
 #include "runtime.h"
+#include "policy.h"
 #include "util.h"
 
 static const char *const state_names[] = {
@@ -200,6 +201,8 @@ static json_object *record_to_json(const struct jail_record *rec)
 	json_object_object_add(o, "cgroup", json_object_new_string(rec->cg.dir));
 	json_object_object_add(o, "cgroup_leaf", json_object_new_boolean(rec->cg.leaf));
 	json_object_object_add(o, "params", params_to_json(&rec->params));
+	if (rec->has_policy)
+		json_object_object_add(o, "policy", policy_to_json(&rec->policy));
 	return o;
 }
 
@@ -295,6 +298,11 @@ static int record_from_json(json_object *o, struct jail_record *rec, struct perr
 	cg_from_json(o, rec);
 	if (json_object_object_get_ex(o, "params", &p) && params_from_json(p, &rec->params, e) < 0)
 		return -1;
+	if (json_object_object_get_ex(o, "policy", &p)) {
+		if (policy_from_json(p, &rec->policy, e) < 0)
+			return perr_prefix(e, "record %d", rec->jid);
+		rec->has_policy = true;
+	}
 	return 0;
 }
 

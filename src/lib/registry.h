@@ -15,6 +15,7 @@
 #include "cgpath.h"
 #include "error.h"
 #include "param.h"
+#include "priv.h"
 
 enum jail_state {
 	JS_CREATING, /* the creator holds the lock while it builds the jail */
@@ -33,6 +34,9 @@ struct jail_record {
 	unsigned long uid_base;
 	struct cg_path cg; /* where its cgroups are, in every hierarchy */
 	struct paramset params;
+	/* What its processes may do, derived from params when they change and kept (policy.h). */
+	struct jail_policy policy;
+	bool has_policy;   /* false only for a record an older prison wrote */
 };
 
 struct registry {

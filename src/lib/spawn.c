@@ -320,7 +320,7 @@ static int prepare_child(const struct spawn_req *req, struct init_child *c, unsi
 {
 	const struct jail_record *rec = req->rec;
 
-	jail_policy_from_params(&c->policy, &rec->params);
+	c->policy = rec->policy;
 	if (priv_filter(&c->policy, &c->filter, e) < 0)
 		return -1;
 	if (hooks_consolelog(rec, &c->log, e) < 0)

@@ -79,3 +79,32 @@ test_rctl_concurrent_adds_all_land() {
 	assert_eq "$got" "$(echo $want | tr ' ' '\n' | sort | tr '\n' ' ')" "rules after concurrent rctl -a"
 	"$JAIL" -q -r ptrcc
 }
+
+test_policy_kept_in_the_record() {
+	local jid rec
+	"$JAIL" -q -c name=ptpol path="$ROOT" persist allow.mount rctl=openfiles:deny=64
+	jid=$(jid_of ptpol)
+	rec="$RUNDIR/jail/$jid.json"
+	/usr/bin/python3 - "$rec" <<'PY' || fail "the record's policy"
+import json, sys
+p = json.load(open(sys.argv[1]))["policy"]
+assert p["allow"] & (1 << 5), p          # allow.mount
+assert p["rlimit"][7] == 64, p            # RLIMIT_NOFILE
+PY
+	assert_eq "$("$JEXEC" ptpol /bin/probe mount /tmp)" ok "mount with allow.mount"
+	# Commands read the policy kept in the record, not the parameters: take the hole away there alone.
+	/usr/bin/python3 - "$rec" <<'PY'
+import json, os, sys
+r = json.load(open(sys.argv[1]))
+r["policy"]["allow"] &= ~(1 << 5)
+tmp = sys.argv[1] + ".new"
+json.dump(r, open(tmp, "w"))
+os.rename(tmp, sys.argv[1])
+PY
+	assert_eq "$("$JEXEC" ptpol /bin/probe mount /tmp || true)" EPERM "mount once the record's policy has no allow.mount"
+	# jail -m derives it again from the parameters, with the new rules.
+	"$JAIL" -q -m name=ptpol rctl=openfiles:deny=32
+	/usr/bin/python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))["policy"]; assert p["rlimit"][7] == 32 and p["allow"] & 32, p' "$rec" ||
+		fail "the policy after jail -m"
+	"$JAIL" -q -r ptpol
+}
