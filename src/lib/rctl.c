@@ -65,7 +65,7 @@ static const struct {
 	{ "sigurg", SIGURG },   { "sigwinch", SIGWINCH }, { "sigpipe", SIGPIPE }, { "sigsys", SIGSYS },
 };
 
-int rctl_resource_lookup(const char *name)
+static int rctl_resource_lookup(const char *name)
 {
 	for (int i = 0; i < R__COUNT; i++)
 		if (strcmp(rctl_resources[i].name, name) == 0)

@@ -84,7 +84,6 @@ void rctl_format(const struct rctl_rule *r, bool human, char *buf, size_t len);
 void rctl_format_short(const struct rctl_rule *r, char *buf, size_t len);
 /* An amount of a resource for rctl -u; human abbreviates bytes. */
 void rctl_format_amount(int resource, uint64_t amount, bool human, char *buf, size_t len);
-int rctl_resource_lookup(const char *name);
 /* Does jailinit's watcher carry out the rule (log, devctl, a signal)? */
 bool rctl_is_watched(const struct rctl_rule *r);
 /*

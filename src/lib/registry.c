@@ -23,11 +23,6 @@ static const char *const state_names[] = {
 	[JS_DYING] = "dying",
 };
 
-const char *jail_state_name(enum jail_state s)
-{
-	return state_names[s];
-}
-
 void registry_ctl_path(int jid, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/ctl/%d.sock", runtime_rundir(), jid);

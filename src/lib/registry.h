@@ -86,7 +86,6 @@ int registry_remove(struct registry *r, const struct jail_record *rec);
 void record_free(struct jail_record *rec);
 /* A record freed when it goes out of scope (it must start zeroed). */
 #define _cleanup_record_ __attribute__((cleanup(record_free)))
-const char *jail_state_name(enum jail_state s);
 
 struct json_object;
 /* Parameters as a JSON object (lists as arrays): the record's and the audit trail's form. */
