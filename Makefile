@@ -50,12 +50,13 @@ $(B)/etc/prison.service: etc/prison.service.in
 	@mkdir -p $(@D)
 	@sed -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' $< >$@
 
+# The library exports only what its headers mark PRISON_API (src/lib/api.h).
 $(B)/obj/lib/%.o: src/lib/%.c $(wildcard src/lib/*.h) src/bpf/sockaddr_map.h
 	@mkdir -p $(@D)
 	@$(if $(V),true,echo "  CC      $<")
-	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -fvisibility=hidden -c -o $@ $<
 
-$(B)/obj/cmd/%.o: src/cmd/%.c $(wildcard src/lib/*.h) $(wildcard src/cmd/*.h)
+$(B)/obj/cmd/%.o: src/cmd/%.c $(wildcard src/lib/*.h) $(wildcard src/cmd/*.h) src/include/prison.h
 	@mkdir -p $(@D)
 	@$(if $(V),true,echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<

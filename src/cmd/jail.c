@@ -6,12 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/attach.h"
-#include "../lib/audit.h"
-#include "../lib/jail.h"
-#include "../lib/jailconf.h"
-#include "../lib/util.h"
-#include "../lib/param.h"
+#include "../include/prison.h"
 
 static bool quiet, verbose, print_jid;
 static const char *jid_file, *conf_file;

@@ -3,10 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../lib/attach.h"
-#include "../lib/audit.h"
-#include "../lib/jail.h"
-#include "../lib/util.h"
+#include "../include/prison.h"
 
 static __attribute__((noreturn)) void usage(void)
 {

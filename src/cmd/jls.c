@@ -6,9 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/jail.h"
-#include "../lib/param.h"
-#include "../lib/util.h"
+#include "../include/prison.h"
 
 enum xo { XO_TEXT, XO_JSON, XO_XML };
 

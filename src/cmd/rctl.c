@@ -10,13 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/audit.h"
-#include "../lib/jail.h"
-#include "../lib/limits.h"
-#include "../lib/rctl.h"
-#include "../lib/runtime.h"
-#include "../lib/usage.h"
-#include "../lib/util.h"
+#include "../include/prison.h"
 
 static bool opt_h;
 
@@ -202,14 +196,10 @@ static bool is_process_filter(const char *text)
 static int process_jails(const char *text, int *jids, struct perr *e)
 {
 	long pid;
-	char path[64], buf[4096];
 
 	if (!parse_long(text + 8, 1, 1L << 30, &pid))
 		return perr_setx(e, EINVAL, "filter \"%s\": bad process id", text);
-	snprintf(path, sizeof(path), "/proc/%ld/cgroup", pid);
-	if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) < 0)
-		return perr_set(e, errno, "process %ld", pid);
-	return cg_path_jids_of(buf, runtime_cgroup(), jids, MAX_DEPTH);
+	return cgroup_jails_of_pid((pid_t)pid, jids, MAX_DEPTH, e);
 }
 
 /* rctl -l process:PID: the rules of the jails above the process first, its own jail's last. */

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "api.h"
 #include "ctl.h"
 #include "error.h"
 #include "param.h"
@@ -23,7 +24,7 @@ struct jail_exec {
  * exec.jail_user (in the host's passwd with exec.system_jail_user) and
  * exec.clean, for commands the jail's parameters run.
  */
-void jail_exec_defaults(struct jail_exec *x, const struct paramset *ps);
+PRISON_API void jail_exec_defaults(struct jail_exec *x, const struct paramset *ps);
 
 /*
  * Run x in the jail and wait for it; the caller holds the jail (ctl.h).

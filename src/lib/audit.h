@@ -8,6 +8,7 @@
 #ifndef PRISON_AUDIT_H
 #define PRISON_AUDIT_H
 
+#include "api.h"
 #include "param.h"
 
 /*
@@ -15,8 +16,8 @@
  * (NULL for none); argv: the command run by jexec (NULL otherwise); error:
  * NULL when the operation worked.  Never fails the operation it records.
  */
-void audit_event(const char *event, const char *jail, int jid, const struct paramset *ps, char *const *argv,
-		 const char *error);
+PRISON_API void audit_event(const char *event, const char *jail, int jid, const struct paramset *ps, char *const *argv,
+			    const char *error);
 
 /*
  * The jail's log, opened to append (and made if need be), for jailinit's

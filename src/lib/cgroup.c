@@ -271,3 +271,13 @@ int cgroup_list(struct cg_path **ret, size_t *ret_n)
 	*ret_n = l.n;
 	return 0;
 }
+
+int cgroup_jails_of_pid(pid_t pid, int *jids, int max, struct perr *e)
+{
+	char path[64], buf[4096];
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) < 0)
+		return perr_set(e, errno, "process %d", (int)pid);
+	return cg_path_jids_of(buf, runtime_cgroup(), jids, max);
+}

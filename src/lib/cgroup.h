@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "api.h"
 #include "cgpath.h"
 #include "error.h"
 
@@ -34,6 +35,12 @@ int cgroup_wait_empty(const struct cg_path *cg, long deadline, struct perr *e);
 int cgroup_remove(const struct cg_path *cg, long deadline, struct perr *e);
 /* Every jail cgroup, nested ones too, parents before children: for the consistency pass. */
 int cgroup_list(struct cg_path **ret, size_t *ret_n);
+/*
+ * The jids of the jails process pid is in, outermost first (a child jail
+ * is inside its parent's), from its cgroup2 path; 0 for a process outside
+ * every jail.
+ */
+PRISON_API int cgroup_jails_of_pid(pid_t pid, int *jids, int max, struct perr *e);
 /* rmdir a cgroup directory after every cgroup below it (their files go with them). */
 int cgroup_rmdir_tree(const char *path);
 

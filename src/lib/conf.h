@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "api.h"
 #include "error.h"
 
 enum conf_op {
@@ -50,7 +51,7 @@ struct conf {
 /* Parse a file (following .include globs), or a string named fname. */
 int conf_parse_file(struct conf *c, const char *path, struct perr *e);
 int conf_parse_string(struct conf *c, const char *text, size_t len, const char *fname, struct perr *e);
-void conf_free(struct conf *c);
+PRISON_API void conf_free(struct conf *c);
 
 /* A jail's parameters after globals, "*" and its own section, with variables expanded. */
 struct conf_param {
@@ -65,10 +66,10 @@ struct conf_jail {
 	size_t nparams;
 };
 
-int conf_resolve(const struct conf *c, const char *jail, struct conf_jail *ret, struct perr *e);
-void conf_jail_free(struct conf_jail *j);
+PRISON_API int conf_resolve(const struct conf *c, const char *jail, struct conf_jail *ret, struct perr *e);
+PRISON_API void conf_jail_free(struct conf_jail *j);
 /* Names of the configured jails (not "*"), in file order. */
-size_t conf_jail_names(const struct conf *c, const char ***ret);
+PRISON_API size_t conf_jail_names(const struct conf *c, const char ***ret);
 /* Look a resolved parameter up; NULL if absent. */
 const struct conf_param *conf_jail_param(const struct conf_jail *j, const char *name);
 

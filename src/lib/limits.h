@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/resource.h>
 
+#include "api.h"
 #include "cglimit.h"
 #include "error.h"
 #include "param.h"
@@ -33,8 +34,8 @@ struct jail_limits {
 };
 
 /* Every rule of the jail's rctl parameter, checked; name is the jail's. */
-int limits_rules(const struct paramset *ps, const char *name, struct rctl_rule *rules, size_t max, size_t *n,
-		 struct perr *e);
+PRISON_API int limits_rules(const struct paramset *ps, const char *name, struct rctl_rule *rules, size_t max, size_t *n,
+			    struct perr *e);
 /*
  * Rules of /etc/rctl.conf (or $PRISON_RCTL_CONF) for the jail called name,
  * put in front of the jail's own rctl parameter: both hold, the tighter

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "api.h"
 #include "error.h"
 
 enum param_type {
@@ -115,7 +116,7 @@ struct param_def {
 	const char *conf_as; /* in jail.conf, the parameter this name stands for */
 };
 
-extern const struct param_def param_table[P__COUNT];
+PRISON_API extern const struct param_def param_table[P__COUNT];
 
 struct param_value {
 	bool set;
@@ -128,7 +129,7 @@ struct paramset {
 };
 
 /* The row of a parameter name, -1 if none (PF_CONFONLY rows are none). */
-int param_lookup(const char *name);
+PRISON_API int param_lookup(const char *name);
 /*
  * Set one parameter as jail.conf gives it: its name and values (none for a
  * bare name), each value of a list one entry.  The table's row decides:
@@ -141,25 +142,25 @@ int param_parse_conf(struct paramset *ps, const char *name, char *const *values,
  * For PT_ARGV parameters, *argv_rest holds the words after it on the command
  * line and are consumed.  Returns 0 or -1 with e set.
  */
-int param_parse_word(struct paramset *ps, const char *word, char **rest, int nrest, int *consumed,
-		     struct perr *e);
+PRISON_API int param_parse_word(struct paramset *ps, const char *word, char **rest, int nrest, int *consumed,
+				struct perr *e);
 /* Set a parameter from text, validating its type. */
-int param_set(struct paramset *ps, int id, const char *value, struct perr *e);
-int param_set_argv(struct paramset *ps, int id, char *const *argv, int argc, struct perr *e);
+PRISON_API int param_set(struct paramset *ps, int id, const char *value, struct perr *e);
+PRISON_API int param_set_argv(struct paramset *ps, int id, char *const *argv, int argc, struct perr *e);
 /* Fill unset parameters with their defaults. */
 void param_fill_defaults(struct paramset *ps);
-const char *param_str(const struct paramset *ps, int id);
-bool param_bool(const struct paramset *ps, int id);
-long param_int(const struct paramset *ps, int id);
+PRISON_API const char *param_str(const struct paramset *ps, int id);
+PRISON_API bool param_bool(const struct paramset *ps, int id);
+PRISON_API long param_int(const struct paramset *ps, int id);
 /* Render for jls -n: "name=value", "name"/"noname" for booleans. quote adds "" where needed. */
-int param_format(const struct paramset *ps, int id, bool quote, char *buf, size_t len);
+PRISON_API int param_format(const struct paramset *ps, int id, bool quote, char *buf, size_t len);
 /* Render only the value (jls param lists). */
-int param_format_value(const struct paramset *ps, int id, bool quote, char *buf, size_t len);
-void param_free(struct paramset *ps);
+PRISON_API int param_format_value(const struct paramset *ps, int id, bool quote, char *buf, size_t len);
+PRISON_API void param_free(struct paramset *ps);
 /* A parameter set freed when it goes out of scope (it must start zeroed). */
 #define _cleanup_params_ __attribute__((cleanup(param_free)))
 int param_copy(struct paramset *dst, const struct paramset *src);
 /* Copy one parameter's value, a list as a list. */
-int param_copy_one(struct paramset *dst, const struct paramset *src, int id, struct perr *e);
+PRISON_API int param_copy_one(struct paramset *dst, const struct paramset *src, int id, struct perr *e);
 
 #endif

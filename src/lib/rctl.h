@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "api.h"
 #include "error.h"
 
 /* In the order rctl -u prints them, as FreeBSD does. */
@@ -55,7 +56,7 @@ struct rctl_resource_def {
 	const char *why;    /* why the other actions are refused */
 };
 
-extern const struct rctl_resource_def rctl_resources[R__COUNT];
+PRISON_API extern const struct rctl_resource_def rctl_resources[R__COUNT];
 
 #define RCTL_NAME_MAX 256
 
@@ -72,18 +73,18 @@ struct rctl_rule {
  * A whole rule.  The subject may be left out ("memoryuse:deny=64M", as in
  * jail.conf's rctl parameter) when default_jail is given.
  */
-int rctl_parse_rule(const char *text, const char *default_jail, struct rctl_rule *r, struct perr *e);
+PRISON_API int rctl_parse_rule(const char *text, const char *default_jail, struct rctl_rule *r, struct perr *e);
 /* A filter: any trailing part may be missing or empty ("jail:web", "jail::memoryuse"). */
-int rctl_parse_filter(const char *text, struct rctl_rule *f, struct perr *e);
+PRISON_API int rctl_parse_filter(const char *text, struct rctl_rule *f, struct perr *e);
 /* Can this host honour the rule?  -1 with the reason when not. */
-int rctl_check(const struct rctl_rule *r, struct perr *e);
-bool rctl_match(const struct rctl_rule *filter, const struct rctl_rule *r);
+PRISON_API int rctl_check(const struct rctl_rule *r, struct perr *e);
+PRISON_API bool rctl_match(const struct rctl_rule *filter, const struct rctl_rule *r);
 /* "jail:NAME:resource:action=amount"; human uses k/m/g suffixes where exact. */
-void rctl_format(const struct rctl_rule *r, bool human, char *buf, size_t len);
+PRISON_API void rctl_format(const struct rctl_rule *r, bool human, char *buf, size_t len);
 /* The rule without its subject, as kept in the jail's rctl parameter. */
 void rctl_format_short(const struct rctl_rule *r, char *buf, size_t len);
 /* An amount of a resource for rctl -u; human abbreviates bytes. */
-void rctl_format_amount(int resource, uint64_t amount, bool human, char *buf, size_t len);
+PRISON_API void rctl_format_amount(int resource, uint64_t amount, bool human, char *buf, size_t len);
 /* Does jailinit's watcher carry out the rule (log, devctl, a signal)? */
 bool rctl_is_watched(const struct rctl_rule *r);
 /*

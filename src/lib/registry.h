@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "api.h"
 #include "cgpath.h"
 #include "error.h"
 #include "param.h"
@@ -56,7 +57,7 @@ int registry_relock(struct registry *r, struct perr *e);
 
 /* All records, sorted by jid.  Caller frees with registry_free_list. */
 int registry_list(struct registry *r, struct jail_record **ret, size_t *ret_n, struct perr *e);
-void registry_free_list(struct jail_record *list, size_t n);
+PRISON_API void registry_free_list(struct jail_record *list, size_t n);
 /* The record of jid: 1 if found, 0 if not. */
 int registry_read(struct registry *r, int jid, struct jail_record *ret);
 /* The same, telling a record that cannot be read (-1, e says why: a FIFO, too large, torn) from none (0). */
@@ -83,7 +84,7 @@ int registry_write(struct registry *r, const struct jail_record *rec, const char
 void registry_prune_names(struct registry *r, const struct jail_record *live, size_t n);
 /* Remove the record and its name link: 1 if there was one, 0 if not, -1 on error. */
 int registry_remove(struct registry *r, const struct jail_record *rec);
-void record_free(struct jail_record *rec);
+PRISON_API void record_free(struct jail_record *rec);
 /* A record freed when it goes out of scope (it must start zeroed). */
 #define _cleanup_record_ __attribute__((cleanup(record_free)))
 

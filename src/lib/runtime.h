@@ -15,6 +15,7 @@
 #ifndef PRISON_RUNTIME_H
 #define PRISON_RUNTIME_H
 
+#include "api.h"
 #include "error.h"
 
 #define PRISON_RUNDIR_DEFAULT "/run/prison"
@@ -22,9 +23,9 @@
 #define PRISON_LOGDIR_DEFAULT "/var/log/prison"
 
 /* Check the settings; every command does before it acts. */
-int runtime_check(struct perr *e);
-const char *runtime_rundir(void);
-const char *runtime_cgroup(void);
-const char *runtime_logdir(void);
+PRISON_API int runtime_check(struct perr *e);
+PRISON_API const char *runtime_rundir(void);
+PRISON_API const char *runtime_cgroup(void);
+PRISON_API const char *runtime_logdir(void);
 
 #endif

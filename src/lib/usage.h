@@ -8,12 +8,13 @@
 
 #include <stdint.h>
 
+#include "api.h"
 #include "error.h"
 #include "rctl.h"
 #include "registry.h"
 
 #define USAGE_SAMPLE_MS 200
 
-int jail_usage(const struct jail_record *rec, uint64_t out[R__COUNT], struct perr *e);
+PRISON_API int jail_usage(const struct jail_record *rec, uint64_t out[R__COUNT], struct perr *e);
 
 #endif

@@ -2,6 +2,8 @@
 #ifndef PRISON_UTIL_H
 #define PRISON_UTIL_H
 
+#include "api.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
@@ -76,9 +78,9 @@ unsigned long long proc_start_time(pid_t pid);
  * descriptor a command opens later can land on them and be handed on to a
  * jail as its standard input or output.
  */
-int ensure_std_fds(void);
+PRISON_API int ensure_std_fds(void);
 /* Parse a decimal integer that must fill the whole string. */
-bool parse_long(const char *s, long min, long max, long *ret);
+PRISON_API bool parse_long(const char *s, long min, long max, long *ret);
 /* Parse whole string as a non-negative unsigned long long. */
 bool parse_ull(const char *s, unsigned long long *ret);
 /*

@@ -17,4 +17,15 @@ python3 tests/lint/calls.py "$b"/obj/lib/*.o || bad=1
 grep -n 'perr_set[x]*([^,]*, 0,' src/lib/*.c src/cmd/*.c | sed 's/$/: an error with no errno (perr_setx with a code)/' | grep . && bad=1
 # The library returns; only the front ends print or end the process.
 grep -nE '\b(perror|abort|exit)\(' src/lib/*.c | grep -v '_exit(' | sed 's/$/: the library must return an error, not end or print/' | grep . && bad=1
+# The front ends use the library's interface alone: every library symbol
+# they call is one it exports (PRISON_API, default visibility).
+exported=$(for o in "$b"/obj/lib/*.o; do readelf -sW "$o" | awk '$5 == "GLOBAL" && $6 == "DEFAULT" && $7 != "UND" { print $8 }'; done | sort -u)
+hidden=$(for o in "$b"/obj/lib/*.o; do readelf -sW "$o" | awk '$5 == "GLOBAL" && $6 == "HIDDEN" && $7 != "UND" { print $8 }'; done | sort -u)
+for c in jail jls jexec rctl; do
+	for s in $(nm -u "$b/obj/cmd/$c.o" | awk '{ print $2 }'); do
+		if echo "$hidden" | grep -qx "$s" && ! echo "$exported" | grep -qx "$s"; then
+			say "src/cmd/$c.c: uses $s, which the library does not export (src/include/prison.h)"
+		fi
+	done
+done
 exit $bad

@@ -1,0 +1,33 @@
+/*
+ * The prison library's interface: what the front ends (src/cmd) and any
+ * other program built on the library may use, and all they may use.  The
+ * library is built with hidden visibility and exports what these headers
+ * mark PRISON_API (src/lib/api.h); make lint checks that every front end
+ * calls nothing else.
+ *
+ *   life cycle      jail_start, jail_create, jail_modify, jail_modify_rules,
+ *                   jail_remove, jail_find, jail_list, jail_exec    (jail.h)
+ *   parameters      the table and its values                        (param.h)
+ *   jail.conf       parse, resolve, order, turn into parameters     (conf.h, jailconf.h)
+ *   resource rules  rctl's syntax and a jail's rules and usage      (rctl.h, limits.h, usage.h)
+ *   the rest        errors, the runtime context, the audit trail, records
+ */
+#ifndef PRISON_H
+#define PRISON_H
+
+#include "../lib/api.h"
+#include "../lib/audit.h"
+#include "../lib/cgroup.h"
+#include "../lib/conf.h"
+#include "../lib/error.h"
+#include "../lib/jail.h"
+#include "../lib/jailconf.h"
+#include "../lib/limits.h"
+#include "../lib/param.h"
+#include "../lib/rctl.h"
+#include "../lib/registry.h"
+#include "../lib/runtime.h"
+#include "../lib/usage.h"
+#include "../lib/util.h"
+
+#endif
