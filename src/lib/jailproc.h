@@ -49,8 +49,4 @@ bool process_gone(pid_t pid);
  */
 bool host_pidns_ok(void);
 
-int send_msg_fd(int sock, const char *msg, int fd);
-/* Receive one packet; *ret_fd gets a passed fd or -1.  Returns length, 0 at EOF. */
-ssize_t recv_msg_fd(int sock, char *buf, size_t len, int *ret_fd);
-
 #endif

@@ -167,21 +167,6 @@ static bool jail_clear_if_dead(struct registry *reg, const struct jail_record *r
 	return true;
 }
 
-/* The index of jid in list (sorted by jid), or n. */
-static size_t find_jid(const struct jail_record *list, size_t n, int jid)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (list[mid].jid < jid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && list[lo].jid == jid ? lo : n;
-}
-
 /* cgroups with no record, or a live jail's number elsewhere in the tree, go. */
 static void sweep_cgroups(struct registry *reg, const struct jail_record *live, size_t n)
 {
@@ -191,7 +176,7 @@ static void sweep_cgroups(struct registry *reg, const struct jail_record *live, 
 	if (cgroup_list(&cgs, &ncg) < 0)
 		return;
 	for (size_t i = 0; i < ncg; i++) {
-		size_t k = find_jid(live, n, cgs[i].jid);
+		size_t k = registry_find_jid(live, n, cgs[i].jid);
 		if (k < n && strcmp(live[k].cg.dir, cgs[i].dir) != 0) {
 			/* A stale cgroup with a live jail's number elsewhere in the tree: only it goes. */
 			struct perr ignore = { 0 };

@@ -22,42 +22,6 @@ struct ns_wire {
 	char msg[sizeof(((struct perr *)0)->msg)];
 };
 
-static void send_wire(int sock, const struct ns_wire *w, int fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = (void *)w, .iov_len = sizeof(*w) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-	if (fd >= 0) {
-		memset(cbuf, 0, sizeof(cbuf));
-		mh.msg_control = cbuf;
-		mh.msg_controllen = sizeof(cbuf);
-		struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	}
-	(void)sendmsg(sock, &mh, MSG_NOSIGNAL);
-}
-
-static ssize_t recv_wire(int sock, struct ns_wire *w, int *ret_fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = w, .iov_len = sizeof(*w) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-	ssize_t n;
-
-	*ret_fd = -1;
-	do
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	for (struct cmsghdr *cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL; cm; cm = CMSG_NXTHDR(&mh, cm))
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-			memcpy(ret_fd, CMSG_DATA(cm), sizeof(int));
-	return n;
-}
-
 static __attribute__((noreturn)) void child_main(const struct ns_task *t, int sock)
 {
 	struct ns_wire w = { 0 };
@@ -76,7 +40,7 @@ static __attribute__((noreturn)) void child_main(const struct ns_task *t, int so
 	w.len = out.len < sizeof(w.data) ? out.len : sizeof(w.data);
 	memcpy(w.data, out.data, w.len);
 	memcpy(w.msg, e.msg, sizeof(w.msg));
-	send_wire(sock, &w, w.rc == 0 ? out.fd : -1);
+	(void)send_packet(sock, &w, sizeof(w), w.rc == 0 ? out.fd : -1);
 	_exit(0);
 }
 
@@ -104,7 +68,7 @@ int ns_run(const struct ns_task *t, struct ns_reply *ret, struct perr *e)
 	sock = pair[0];
 	if (pid < 0)
 		return perr_set(e, errno, "%s: fork", t->what);
-	n = recv_wire(sock, w, &fd);
+	n = recv_packet(sock, w, sizeof(*w), &fd);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (n != (ssize_t)sizeof(*w)) {

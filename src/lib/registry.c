@@ -587,6 +587,20 @@ int registry_remove(struct registry *r, const struct jail_record *rec)
 	return found;
 }
 
+size_t registry_find_jid(const struct jail_record *list, size_t n, int jid)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (list[mid].jid < jid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && list[lo].jid == jid ? lo : n;
+}
+
 void registry_prune_names(struct registry *r, const struct jail_record *live, size_t n)
 {
 	_cleanup_closedir_ DIR *d = opendir_at(r->namefd);
@@ -600,16 +614,8 @@ void registry_prune_names(struct registry *r, const struct jail_record *live, si
 		if (de->d_name[0] == '.')
 			continue;
 		jid = registry_name_jid(r, de->d_name);
-		/* live is sorted by jid. */
-		size_t lo = 0, hi = n;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (live[mid].jid < jid)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		known = lo < n && live[lo].jid == jid && strcmp(live[lo].name, de->d_name) == 0;
+		size_t k = registry_find_jid(live, n, jid);
+		known = k < n && strcmp(live[k].name, de->d_name) == 0;
 		if (!known)
 			unlinkat(r->namefd, de->d_name, 0);
 	}

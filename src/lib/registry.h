@@ -80,6 +80,8 @@ int registry_pending(struct registry *r, int **ret, size_t *ret_n, struct perr *
 int registry_mark_pending(struct registry *r, int jid, bool on);
 /* Write the record and index its name (dropping old_name's link if it was renamed). */
 int registry_write(struct registry *r, const struct jail_record *rec, const char *old_name, struct perr *e);
+/* The index of jid in list (sorted by jid, as registry_list returns it), or n. */
+size_t registry_find_jid(const struct jail_record *list, size_t n, int jid);
 /* Drop name links that point at no record of live (the full consistency pass). */
 void registry_prune_names(struct registry *r, const struct jail_record *live, size_t n);
 /* Remove the record and its name link: 1 if there was one, 0 if not, -1 on error. */

@@ -89,4 +89,13 @@ bool parse_ull(const char *s, unsigned long long *ret);
  */
 bool csv_add_unique(char *buf, size_t len, const char *item);
 
+/* Packets over a SOCK_SEQPACKET socket, each with at most one fd passed along. */
+int send_msg_fd(int sock, const char *msg, int fd);
+/* One packet of len bytes, with fd (>= 0) passed along. */
+int send_packet(int sock, const void *buf, size_t len, int fd);
+/* One packet of at most len bytes; *ret_fd gets a passed fd or -1.  Returns its length, 0 at EOF. */
+ssize_t recv_packet(int sock, void *buf, size_t len, int *ret_fd);
+/* Receive one packet; *ret_fd gets a passed fd or -1.  Returns length, 0 at EOF. */
+ssize_t recv_msg_fd(int sock, char *buf, size_t len, int *ret_fd);
+
 #endif
