@@ -262,24 +262,34 @@ struct proc_stat {
 	uint64_t threads, vsize;
 };
 
-/* The stat line of the process named pid in procfd; false if it is gone, a zombie or unreadable. */
-static bool read_stat(int procfd, const char *pid, struct proc_stat *ret)
+char *proc_stat_fields(int procfd, const char *pid, char *buf, size_t len)
 {
-	char path[48], buf[1024], *p, *f[24];
-	int k = 0, fd;
+	char path[48], *p;
+	int fd;
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "%s/stat", pid);
 	fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
+		return NULL;
+	n = read(fd, buf, len - 1);
 	close(fd);
 	if (n <= 0)
-		return false;
+		return NULL;
 	buf[n] = '\0';
-	/* Fields after the command name, which may hold spaces: f[0] is field 3 (state). */
+	/* The command name may hold spaces and parentheses: the fields start after the last ')'. */
 	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p + 1 : NULL;
+}
+
+/* The stat line of the process named pid in procfd; false if it is gone, a zombie or unreadable. */
+static bool read_stat(int procfd, const char *pid, struct proc_stat *ret)
+{
+	char buf[1024], *p, *f[24];
+	int k = 0;
+
+	/* f[0] is field 3 (state). */
+	p = proc_stat_fields(procfd, pid, buf, sizeof(buf));
 	if (!p)
 		return false;
 	for (char *save = NULL, *t = strtok_r(p + 1, " ", &save); t && k < 24; t = strtok_r(NULL, " ", &save))

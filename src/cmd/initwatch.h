@@ -58,5 +58,7 @@ void watch_init(void);
 void watch_install(const char *msg, char *reply, size_t len);
 int watch_timer(void);
 void watch_tick(int procfd);
+/* The fields of /proc/PID/stat after the command name (" S 1 ..."), read into buf; NULL if gone or unreadable. */
+char *proc_stat_fields(int procfd, const char *pid, char *buf, size_t len);
 
 #endif

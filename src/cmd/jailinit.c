@@ -55,22 +55,10 @@ static void unwatch(void)
 /* Is pid a live process (not a zombie), by its stat line in our /proc? */
 static bool alive(const char *pid)
 {
-	char path[32], buf[512];
-	int fd;
-	ssize_t n;
-	char *p;
+	char buf[512];
+	const char *p = proc_stat_fields(procfd, pid, buf, sizeof(buf));
 
-	snprintf(path, sizeof(path), "%s/stat", pid);
-	fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+	return p && p[1] != 'Z' && p[1] != 'X';
 }
 
 /*
