@@ -244,7 +244,7 @@ static int deny_nested_userns(scmp_filter_ctx ctx, struct perr *e)
  */
 static int deny_personality(scmp_filter_ctx ctx, struct perr *e)
 {
-	int bits[30], n = 0, r = 0;
+	int bits[30] = { 0 }, n = 0, r = 0;
 
 	for (int b = 0; b < 32; b++)
 		if (b != 3 && b != 17)
