@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "landlock.h"
 #include "util.h"
 
 #ifndef KEYCTL_JOIN_SESSION_KEYRING
@@ -49,8 +50,12 @@ int jail_make_process(const struct jail_policy *p, const struct jail_filter *f, 
 		return perr_set(e, errno, "new session keyring");
 	if (set_rlimits(p, e) < 0)
 		return -1;
-	/* Privilege only shrinks: bounding set and filter, then the user, then what root keeps. */
-	if (priv_restrict(p, f, e) < 0)
+	/*
+	 * Privilege only shrinks: the Landlock domain (which needs CAP_SYS_ADMIN
+	 * still effective, no no_new_privs being set), bounding set and filter,
+	 * then the user, then what root keeps.
+	 */
+	if (landlock_confine(p, e) < 0 || priv_restrict(p, f, e) < 0)
 		return -1;
 	if (setgroups((size_t)c->ngroups, c->groups) < 0)
 		return perr_set(e, errno, "setgroups");

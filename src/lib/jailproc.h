@@ -21,8 +21,9 @@
 
 /*
  * Closes every fd from first_fd_to_close up, starts a new session and a
- * new session keyring, drops capabilities and loads the seccomp filter, and
- * takes the credentials of c.  The caller then chdirs and execs.
+ * new session keyring, puts the process in a Landlock domain (landlock.h),
+ * drops capabilities and loads the seccomp filter, and takes the
+ * credentials of c.  The caller then chdirs and execs.
  */
 int jail_make_process(const struct jail_policy *p, const struct jail_filter *f, const struct jail_cred *c,
 		      int first_fd_to_close, struct perr *e);

@@ -49,6 +49,7 @@ const struct param_def param_table[P__COUNT] = {
 	[P_ALLOW_QUOTAS] = B("allow.quotas", PF_CREATE, "false"),
 	[P_ALLOW_SOCKET_AF] = B("allow.socket_af", PF_CREATE, "false"),
 	[P_ALLOW_READ_MSGBUF] = B("allow.read_msgbuf", PF_CREATE, "false"),
+	[P_ALLOW_ABSTRACT_UNIX] = B("allow.abstract_unix", PF_CREATE, "false"),
 	[P_OSRELEASE] = S("osrelease", PF_CREATE, NULL),
 	/* In jail.conf, command is exec.start: a command line for /bin/sh. */
 	[P_COMMAND] = { "command", PT_ARGV, PF_NOSTATE | PF_CREATE, NULL, 0, 0, "exec.start" },

@@ -13,6 +13,7 @@ static const size_t allow_bits[] = {
 	offsetof(struct jail_policy, mlock),        offsetof(struct jail_policy, chflags),
 	offsetof(struct jail_policy, quotas),       offsetof(struct jail_policy, read_msgbuf),
 	offsetof(struct jail_policy, new_userns),   offsetof(struct jail_policy, vnet),
+	offsetof(struct jail_policy, socket_af),    offsetof(struct jail_policy, abstract_unix),
 };
 #define NBITS (sizeof(allow_bits) / sizeof(allow_bits[0]))
 

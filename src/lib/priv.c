@@ -17,6 +17,7 @@
 
 #include "limits.h"
 #include "runtime.h"
+#include "sockaf.h"
 #include "util.h"
 
 static enum jail_sys jail_sys_of(const struct paramset *ps, int id)
@@ -44,6 +45,8 @@ void jail_policy_from_params(struct jail_policy *p, const struct paramset *ps)
 	p->chflags = param_bool(ps, P_ALLOW_CHFLAGS);
 	p->quotas = param_bool(ps, P_ALLOW_QUOTAS);
 	p->read_msgbuf = param_bool(ps, P_ALLOW_READ_MSGBUF);
+	p->socket_af = param_bool(ps, P_ALLOW_SOCKET_AF);
+	p->abstract_unix = param_bool(ps, P_ALLOW_ABSTRACT_UNIX);
 	p->new_userns = param_int(ps, P_CHILDREN_MAX) > 0;
 	p->vnet = param_str(ps, P_VNET) && strcmp(param_str(ps, P_VNET), "new") == 0;
 	p->sysvmsg = jail_sys_of(ps, P_SYSVMSG);
@@ -143,7 +146,14 @@ static int deny_calls(scmp_filter_ctx ctx, const struct jail_policy *p, struct p
 		"swapoff", "reboot", "acct", "lookup_dcookie", "iopl", "ioperm", "uselib", "_sysctl",
 		"nfsservctl", "get_kernel_syms", "query_module", "vm86", "vm86old", "userfaultfd",
 		"fanotify_init",
+		/*
+		 * io_uring does its work in kernel threads that no seccomp filter
+		 * sees, and has been the kernel's largest source of privilege
+		 * escalations; EPERM is what kernel.io_uring_disabled answers.
+		 */
+		"io_uring_setup", "io_uring_enter", "io_uring_register",
 	};
+	static const char *const quota_calls[] = { "quotactl", "quotactl_fd" };
 	static const char *const mount_calls[] = {
 		"mount", "umount", "umount2", "pivot_root", "fsopen", "fsconfig", "fsmount", "fspick",
 		"move_mount", "open_tree", "mount_setattr",
@@ -159,7 +169,7 @@ static int deny_calls(scmp_filter_ctx ctx, const struct jail_policy *p, struct p
 		return -1;
 	if (!p->unpriv_debug && deny_list(ctx, debug_calls, ARRAY_SIZE(debug_calls), e) < 0)
 		return -1;
-	if (!p->quotas && deny(ctx, "quotactl", e) < 0)
+	if (!p->quotas && deny_list(ctx, quota_calls, ARRAY_SIZE(quota_calls), e) < 0)
 		return -1;
 	if (!p->read_msgbuf && deny(ctx, "syslog", e) < 0)
 		return -1;
@@ -217,9 +227,46 @@ static int deny_nested_userns(scmp_filter_ctx ctx, struct perr *e)
 	return 0;
 }
 
+/*
+ * personality(2): only the personas other runtimes allow too, PER_LINUX
+ * (0), PER_LINUX32 (8), each with UNAME26 (0x20000), and the query
+ * 0xffffffff that changes nothing.  The other flags switch off the
+ * caller's own exploit mitigations (READ_IMPLIES_EXEC, MMAP_PAGE_ZERO,
+ * ADDR_NO_RANDOMIZE...), which a jail has no reason to do.
+ *
+ * A rule can compare an argument only once, so the refused values are
+ * covered by masked patterns on the low 32 bits the kernel reads.  Take
+ * the 30 bits other than 3 and 17 in a cycle: a value whose bits there are
+ * neither all clear (an allowed persona) nor all set has, somewhere on the
+ * cycle, a set bit followed by a clear one, and each such pair is one
+ * pattern.  Two more catch the values with all 30 set but bit 3 or 17
+ * clear, which only the query may have.
+ */
+static int deny_personality(scmp_filter_ctx ctx, struct perr *e)
+{
+	int bits[30] = { 0 }, n = 0, r = 0;
+
+	for (int b = 0; b < 32; b++)
+		if (b != 3 && b != 17)
+			bits[n++] = b;
+	for (int i = 0; i < n && r == 0; i++) {
+		scmp_datum_t set = 1ULL << bits[i], clear = 1ULL << bits[(i + 1) % n];
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(personality), 1,
+				     SCMP_A0(SCMP_CMP_MASKED_EQ, set | clear, set));
+	}
+	for (int b = 3; b <= 17 && r == 0; b += 14)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(personality), 1,
+				     SCMP_A0(SCMP_CMP_MASKED_EQ, 1ULL | 1ULL << b, 1ULL));
+	if (r < 0)
+		return perr_set(e, -r, "seccomp rule for personality");
+	return 0;
+}
+
 static int build_filter(scmp_filter_ctx ctx, const struct jail_policy *p, struct perr *e)
 {
 	if (deny_calls(ctx, p, e) < 0 || deny_sysv(ctx, p, e) < 0 || deny_tty_injection(ctx, e) < 0)
+		return -1;
+	if (deny_personality(ctx, e) < 0 || sockaf_rules(ctx, p, e) < 0)
 		return -1;
 	if (!p->new_userns && deny_nested_userns(ctx, e) < 0)
 		return -1;
@@ -233,7 +280,8 @@ static unsigned long filter_key(const struct jail_policy *p)
 	       (unsigned long)p->mount << 2 | (unsigned long)p->quotas << 3 |
 	       (unsigned long)p->read_msgbuf << 4 | (unsigned long)p->new_userns << 5 |
 	       (unsigned long)p->sysvmsg << 6 | (unsigned long)p->sysvsem << 8 |
-	       (unsigned long)p->sysvshm << 10;
+	       (unsigned long)p->sysvshm << 10 | (unsigned long)p->vnet << 12 |
+	       (unsigned long)p->raw_sockets << 13 | (unsigned long)p->socket_af << 14;
 }
 
 /* Read a whole exported BPF program from fd. */

@@ -19,6 +19,8 @@ enum jail_sys { JSYS_DISABLE, JSYS_NEW, JSYS_INHERIT };
 struct jail_policy {
 	bool set_hostname, reserved_ports, unpriv_debug, suser, raw_sockets, mount, mlock, chflags,
 		quotas, read_msgbuf;
+	bool socket_af;     /* every address family but AF_VSOCK */
+	bool abstract_unix; /* no Landlock scope: abstract unix sockets outside the process's own tree */
 	bool new_userns; /* children.max > 0 */
 	bool vnet;       /* a network stack of its own, which jail root administers */
 	enum jail_sys sysvmsg, sysvsem, sysvshm;

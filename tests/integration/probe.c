@@ -14,11 +14,14 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <linux/if_packet.h>
+#include <linux/netlink.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/syscall.h>
@@ -227,6 +230,107 @@ static int net(const char *op, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Socket families, each prints ok or the errno name:
+ * family NAME         -> socket(2) of that family (table below)
+ * family32 NAME       -> the same through the 32-bit entry points (int $0x80):
+ *                        socket(2) direct, then socketcall(2); prints both
+ * family vsock-hi     -> AF_VSOCK with the register's upper half set, which
+ *                        the kernel ignores (the family is an int)
+ * abstract NAME       -> connect to the abstract unix socket @NAME
+ * abstract-dgram NAME -> send one datagram to @NAME
+ * abstract-pair NAME  -> listen on @NAME and connect to it from a child
+ */
+static const struct {
+	const char *name;
+	int domain, type, protocol;
+} families[] = {
+	{ "unix", AF_UNIX, SOCK_STREAM, 0 },
+	{ "inet", AF_INET, SOCK_DGRAM, 0 },
+	{ "inet6", AF_INET6, SOCK_DGRAM, 0 },
+	{ "vsock", AF_VSOCK, SOCK_STREAM, 0 },
+	{ "packet", AF_PACKET, SOCK_RAW, 0 },
+	{ "tipc", AF_TIPC, SOCK_RDM, 0 },
+	{ "alg", AF_ALG, SOCK_SEQPACKET, 0 },
+	{ "key", AF_KEY, SOCK_RAW, 2 },
+	{ "can", AF_CAN, SOCK_RAW, 1 },
+	{ "bluetooth", AF_BLUETOOTH, SOCK_RAW, 0 },
+	{ "xdp", AF_XDP, SOCK_RAW, 0 },
+	{ "unspec", AF_UNSPEC, SOCK_STREAM, 0 },
+	{ "netlink-route", AF_NETLINK, SOCK_RAW, NETLINK_ROUTE },
+	{ "netlink-diag", AF_NETLINK, SOCK_RAW, NETLINK_SOCK_DIAG },
+	{ "netlink-netfilter", AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER },
+	{ "netlink-xfrm", AF_NETLINK, SOCK_RAW, NETLINK_XFRM },
+	{ "netlink-generic", AF_NETLINK, SOCK_RAW, NETLINK_GENERIC },
+	{ "netlink-audit", AF_NETLINK, SOCK_RAW, NETLINK_AUDIT },
+	{ "netlink-uevent", AF_NETLINK, SOCK_DGRAM, NETLINK_KOBJECT_UEVENT },
+	{ "netlink-connector", AF_NETLINK, SOCK_DGRAM, NETLINK_CONNECTOR },
+};
+
+static long sys32(long nr, long a, long b, long c)
+{
+	long r;
+
+	/* A 64-bit process may still enter the kernel through the 32-bit gate. */
+	__asm__ volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(a), "c"(b), "d"(c) : "memory");
+	return r;
+}
+
+static int family(const char *op, const char *name)
+{
+	if (!strcmp(name, "vsock-hi"))
+		return result(syscall(SYS_socket, 1UL << 32 | AF_VSOCK, SOCK_STREAM, 0));
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+		if (strcmp(families[i].name, name) != 0)
+			continue;
+		if (!strcmp(op, "family"))
+			return result(socket(families[i].domain, families[i].type, families[i].protocol));
+		/* i386: socket is 359, socketcall 102 with SYS_SOCKET (1) and the arguments in memory. */
+		unsigned int *args = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+		if (args == MAP_FAILED)
+			return result(-1);
+		args[0] = (unsigned)families[i].domain;
+		args[1] = (unsigned)families[i].type;
+		args[2] = (unsigned)families[i].protocol;
+		long direct = sys32(359, families[i].domain, families[i].type, families[i].protocol);
+		long multi = sys32(102, 1, (long)(unsigned long)args, 0);
+		printf("%s %s\n", direct < 0 ? strerrorname_np((int)-direct) : "ok",
+		       multi < 0 ? strerrorname_np((int)-multi) : "ok");
+		return 0;
+	}
+	fprintf(stderr, "probe: unknown family %s\n", name);
+	return 2;
+}
+
+static int abstract(const char *op, const char *name)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	size_t n = strlen(name);
+	int dgram = !strcmp(op, "abstract-dgram");
+	int fd = socket(AF_UNIX, dgram ? SOCK_DGRAM : SOCK_STREAM, 0);
+
+	if (fd < 0 || n + 1 > sizeof(sa.sun_path))
+		return result(-1);
+	memcpy(sa.sun_path + 1, name, n);
+	socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
+	if (!strcmp(op, "abstract-pair")) {
+		if (bind(fd, (struct sockaddr *)&sa, len) < 0 || listen(fd, 1) < 0)
+			return result(-1);
+		pid_t child = fork();
+		if (child == 0) {
+			int c = socket(AF_UNIX, SOCK_STREAM, 0);
+			_exit(connect(c, (struct sockaddr *)&sa, len) < 0 ? errno : 0);
+		}
+		int st = 0;
+		waitpid(child, &st, 0);
+		errno = WEXITSTATUS(st);
+		return result(errno ? -1 : 0);
+	}
+	if (dgram)
+		return result(sendto(fd, "x", 1, 0, (struct sockaddr *)&sa, len));
+	return result(connect(fd, (struct sockaddr *)&sa, len));
+}
+
 static int result(long r)
 {
 	if (r < 0) {
@@ -277,6 +381,23 @@ int main(int argc, char **argv)
 	if (!strcmp(op, "bind") || !strcmp(op, "serve") || !strcmp(op, "connect") || !strcmp(op, "udp") ||
 	    !strcmp(op, "socket"))
 		return net(op, argc, argv);
+	if (!strcmp(op, "io_uring_setup")) {
+		char params[120] = { 0 }; /* struct io_uring_params */
+		return result(syscall(SYS_io_uring_setup, 1, params));
+	}
+	/* On a bad descriptor: EBADF from the kernel, EPERM from the filter. */
+	if (!strcmp(op, "io_uring_enter"))
+		return result(syscall(SYS_io_uring_enter, -1, 0, 0, 0, NULL, 0));
+	if (!strcmp(op, "io_uring_register"))
+		return result(syscall(SYS_io_uring_register, -1, 0, NULL, 0));
+	if (!strcmp(op, "quotactl_fd"))
+		return result(syscall(SYS_quotactl_fd, -1, 0, 0, NULL));
+	if (!strcmp(op, "personality"))
+		return result(syscall(SYS_personality, strtoul(argc > 2 ? argv[2] : "0", NULL, 0)));
+	if ((!strcmp(op, "family") || !strcmp(op, "family32")) && argc > 2)
+		return family(op, argv[2]);
+	if ((!strcmp(op, "abstract") || !strcmp(op, "abstract-dgram") || !strcmp(op, "abstract-pair")) && argc > 2)
+		return abstract(op, argv[2]);
 	if (!strcmp(op, "hog"))
 		return hog(argc > 2 ? atol(argv[2]) : 1024);
 	if (!strcmp(op, "hold"))

@@ -11,7 +11,7 @@ static void test_policy_round_trip(void)
 	struct jail_policy p = { 0 }, q;
 	struct perr e = { 0 };
 
-	p.raw_sockets = p.mount = p.vnet = true;
+	p.raw_sockets = p.mount = p.vnet = p.abstract_unix = true;
 	p.sysvmsg = JSYS_NEW;
 	p.sysvsem = JSYS_INHERIT;
 	p.sysvshm = JSYS_DISABLE;
@@ -22,6 +22,7 @@ static void test_policy_round_trip(void)
 	json_object *o = policy_to_json(&p);
 	CHECK(policy_from_json(o, &q, &e) == 0);
 	CHECK(q.raw_sockets && q.mount && q.vnet && !q.suser && !q.set_hostname);
+	CHECK(q.abstract_unix && !q.socket_af);
 	CHECK(q.sysvmsg == JSYS_NEW && q.sysvsem == JSYS_INHERIT && q.sysvshm == JSYS_DISABLE);
 	CHECK(q.rlimit[RLIMIT_NOFILE] == 1000 && q.rlimit[RLIMIT_NPROC] == 0 && q.rlimit[RLIMIT_CORE] == RLIM_INFINITY);
 	json_object_put(o);
