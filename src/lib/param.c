@@ -59,6 +59,7 @@ const struct param_def param_table[P__COUNT] = {
 	[P_MOUNT_DEVFS] = B("mount.devfs", PF_NOSTATE | PF_CREATE, "true", "the minimal /dev, always mounted"),
 	[P_MOUNT_PROCFS] = B("mount.procfs", PF_NOSTATE | PF_CREATE, "true", "the jail's /proc, always mounted"),
 	[P_MOUNT_FDESCFS] = B("mount.fdescfs", PF_NOSTATE | PF_CREATE, "true", "/dev/fd, always there"),
+	[P_MOUNT_HOSTTMP] = B("mount.hosttmp", PF_NOSTATE | PF_CREATE, "false", "path=/: the host's /tmp, /var/tmp and /run instead of the jail's own"),
 	[P_EXEC_SYSTEM_JAIL_USER] = B("exec.system_jail_user", PF_NOSTATE, "false", "exec.jail_user is looked up in the host's passwd"),
 	[P_EXEC_CLEAN] = B("exec.clean", PF_NOSTATE, "false", "commands in the jail start with a login's clean environment"),
 	[P_EXEC_TIMEOUT] = I("exec.timeout", PF_NOSTATE, "0", 0, 86400, "seconds an exec.* command may take, 0 for no limit"),
