@@ -302,7 +302,7 @@ static int readonly_proc_dir(int procfd, int t, const char *name, bool keep_net,
  * call and kept in *empty, cloned over every other hidden directory, so a
  * jail costs one superblock.
  */
-static int hide_proc_dir(int t, const char *name, int *empty, struct perr *e)
+static int hide_proc_dir(int procfd, int t, const char *name, int *empty, struct perr *e)
 {
 	static const char *const empty_opts[] = { "size", "0", "mode", "0555", NULL };
 	_cleanup_close_ int m = -1;
@@ -318,7 +318,8 @@ static int hide_proc_dir(int t, const char *name, int *empty, struct perr *e)
 		return -1;
 	if (attach(m, t, name, e) < 0)
 		return -1;
-	*empty = open_tree(t, "", OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	/* By name: t is the directory below, the lookup reaches the tmpfs now on it. */
+	*empty = open_tree(procfd, name, OPEN_TREE_CLOEXEC);
 	if (*empty < 0)
 		return perr_set(e, errno, "/proc/%s", name);
 	return 0;
@@ -346,7 +347,7 @@ static int mask_proc(int rootfd, bool own_net, struct perr *e)
 		if (is_sys || strcmp(dirs[i], "fs") == 0)
 			r = readonly_proc_dir(procfd, t, dirs[i], own_net && is_sys, e);
 		else
-			r = hide_proc_dir(t, dirs[i], &empty, e);
+			r = hide_proc_dir(procfd, t, dirs[i], &empty, e);
 		if (r < 0)
 			return -1;
 	}
