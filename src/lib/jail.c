@@ -25,6 +25,7 @@
 #include "jailproc.h"
 #include "jailstate.h"
 #include "limits.h"
+#include "mntsrc.h"
 #include "spawn.h"
 #include "util.h"
 #include "watch.h"
@@ -226,6 +227,9 @@ static int make_init(struct create *c, struct perr *e)
 {
 	struct spawn_req req = { .rec = c->rec, .pathfd = c->pathfd, .exefd = c->exefd, .mounts = &c->mounts };
 
+	/* Under the lock: the trees of the jails there are now are off limits as mount sources. */
+	if (mount_sources_open(&c->mounts, &c->reg, c->pathfd, c->rec->name, e) < 0)
+		return -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->hold) < 0)
 		return perr_set(e, errno, "socketpair");
 	req.hold = c->hold[1];

@@ -53,10 +53,10 @@ int mount_clone_root(int pathfd, int userns_fd, struct perr *e)
 	return TAKE_FD(fd);
 }
 
-int mount_clone_bind(const char *source, int userns_fd, bool readonly, struct perr *e)
+int mount_clone_bind(int srcfd, const char *source, int userns_fd, bool readonly, struct perr *e)
 {
 	struct mount_attr attr = { .attr_set = readonly ? MOUNT_ATTR_RDONLY : 0 };
-	_cleanup_close_ int fd = open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	_cleanup_close_ int fd = open_tree(srcfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
 
 	if (fd < 0)
 		return perr_set(e, errno, "%s", source);
@@ -125,16 +125,12 @@ static int fs_new(const char *type, const char *const *opts, unsigned attrs, str
 	return mfd;
 }
 
-static int mount_new_at(int rootfd, const char *rel, const char *type, const char *const *opts,
-			unsigned attrs, struct perr *e)
+/* The prepared tree mfd on rel below the root (made if missing). */
+static int attach_at(int rootfd, const char *rel, int mfd, struct perr *e)
 {
 	_cleanup_close_ int target = dir_in_root(rootfd, rel, e);
-	_cleanup_close_ int mfd = -1;
 
 	if (target < 0)
-		return -1;
-	mfd = fs_new(type, opts, attrs, e);
-	if (mfd < 0)
 		return -1;
 	return attach(mfd, target, rel, e);
 }
@@ -162,50 +158,43 @@ static int bind_device(int devfd, const char *name, struct perr *e)
  * login devices (tty, ptmx and a private devpts, fd, stdin, stdout,
  * stderr).  No ruleset ever shows a host disk or console.
  */
-static int build_pts(int rootfd, struct perr *e);
-
-static int build_dev(int rootfd, int ruleset, bool mqueue, struct perr *e)
+static bool dev_basic(int ruleset)
 {
-	bool basic = ruleset != 1, login = ruleset != 1 && ruleset != 2;
-	static const char *const devices[] = { "null", "zero", "full", "random", "urandom", "tty" };
-	static const char *const links[][2] = {
-		{ "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
-		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" }, { "ptmx", "pts/ptmx" },
-	};
-	static const char *const dev_opts[] = { "mode", "0755", "size", "1m", "nr_inodes", "256", NULL };
-	static const char *const shm_opts[] = { "mode", "1777", NULL };
-	_cleanup_close_ int devfd = -1;
+	return ruleset != 1;
+}
 
-	if (mount_new_at(rootfd, "dev", "tmpfs", dev_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e) < 0)
-		return -1;
-	devfd = open_beneath(rootfd, "dev", O_RDONLY | O_DIRECTORY, e);
-	if (devfd < 0)
-		return -1;
-	if (!basic)
+static bool dev_login(int ruleset)
+{
+	return ruleset != 1 && ruleset != 2;
+}
+
+/* Jail side: the file systems of /dev, in the jail's own user (devpts) and IPC (mqueue) namespaces. */
+static int make_dev_fs(const struct mount_setup *m, struct mount_fs *fs, struct perr *e)
+{
+	static const char *const dev_opts[] = { "mode", "0755", "size", "1m", "nr_inodes", "256", NULL };
+	static const char *const pts_opts[] = { "newinstance", NULL, "ptmxmode", "0666", "mode", "0620", "gid", "5", NULL };
+	static const char *const shm_opts[] = { "mode", "1777", "size", MOUNT_TMP_SIZE, NULL };
+	const unsigned nosuid_nodev = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+
+	if ((fs->fd[MFS_DEV] = fs_new("tmpfs", dev_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e)) < 0)
+		return perr_prefix(e, "/dev");
+	if (!dev_basic(m->devfs_ruleset))
 		return 0;
-	for (size_t i = 0; i < ARRAY_SIZE(devices); i++)
-		if ((login || strcmp(devices[i], "tty") != 0) && bind_device(devfd, devices[i], e) < 0)
-			return -1;
-	if (login) {
-		for (size_t i = 0; i < ARRAY_SIZE(links); i++)
-			if (symlinkat(links[i][1], devfd, links[i][0]) < 0)
-				return perr_set(e, errno, "symlink /dev/%s", links[i][0]);
-		if (build_pts(rootfd, e) < 0)
-			return -1;
-	}
-	if (mount_new_at(rootfd, "dev/shm", "tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, e) < 0)
-		return -1;
-	if (mqueue && mount_new_at(rootfd, "dev/mqueue", "mqueue", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e) < 0)
-		return -1;
+	if (dev_login(m->devfs_ruleset) &&
+	    (fs->fd[MFS_PTS] = fs_new("devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e)) < 0)
+		return perr_prefix(e, "/dev/pts");
+	if ((fs->fd[MFS_SHM] = fs_new("tmpfs", shm_opts, nosuid_nodev, e)) < 0)
+		return perr_prefix(e, "/dev/shm");
+	if (m->mqueue && (fs->fd[MFS_MQUEUE] = fs_new("mqueue", NULL, nosuid_nodev | MOUNT_ATTR_NOEXEC, e)) < 0)
+		return perr_prefix(e, "/dev/mqueue");
 	return 0;
 }
 
-static int build_pts(int rootfd, struct perr *e)
+static int build_pts(int rootfd, int ptsfd, struct perr *e)
 {
-	static const char *const pts_opts[] = { "newinstance", NULL, "ptmxmode", "0666", "mode", "0620", "gid", "5", NULL };
 	struct statfs sfs;
 
-	if (mount_new_at(rootfd, "dev/pts", "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e) < 0)
+	if (attach_at(rootfd, "dev/pts", ptsfd, e) < 0)
 		return -1;
 	/* A devpts that is not one (a bind of something else) must not be used. */
 	_cleanup_close_ int pts = open_beneath(rootfd, "dev/pts", O_RDONLY | O_DIRECTORY, e);
@@ -216,12 +205,53 @@ static int build_pts(int rootfd, struct perr *e)
 	return 0;
 }
 
-/* Host-wide kernel state that a jail has no business reading: each file covered by /dev/null. */
+/* Builder side: /dev in place, the host's device nodes bound into it. */
+static int build_dev(int rootfd, int ruleset, const struct mount_fs *fs, struct perr *e)
+{
+	static const char *const devices[] = { "null", "zero", "full", "random", "urandom", "tty" };
+	static const char *const links[][2] = {
+		{ "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
+		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" }, { "ptmx", "pts/ptmx" },
+	};
+	bool login = dev_login(ruleset);
+	_cleanup_close_ int devfd = -1;
+
+	if (attach_at(rootfd, "dev", fs->fd[MFS_DEV], e) < 0)
+		return -1;
+	devfd = open_beneath(rootfd, "dev", O_RDONLY | O_DIRECTORY, e);
+	if (devfd < 0)
+		return -1;
+	if (!dev_basic(ruleset))
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(devices); i++)
+		if ((login || strcmp(devices[i], "tty") != 0) && bind_device(devfd, devices[i], e) < 0)
+			return -1;
+	if (login) {
+		for (size_t i = 0; i < ARRAY_SIZE(links); i++)
+			if (symlinkat(links[i][1], devfd, links[i][0]) < 0)
+				return perr_set(e, errno, "symlink /dev/%s", links[i][0]);
+		if (build_pts(rootfd, fs->fd[MFS_PTS], e) < 0)
+			return -1;
+	}
+	if (attach_at(rootfd, "dev/shm", fs->fd[MFS_SHM], e) < 0)
+		return -1;
+	if (fs->fd[MFS_MQUEUE] >= 0 && attach_at(rootfd, "dev/mqueue", fs->fd[MFS_MQUEUE], e) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * Host-wide kernel state that a jail has no business reading (the boot
+ * command line, every CPU's interrupts, the loaded modules, the swap
+ * devices' host paths among them): each file covered by /dev/null.
+ */
 static int mask_proc_files(int procfd, struct perr *e)
 {
 	static const char *const files[] = {
 		"kcore", "keys", "key-users", "timer_list", "sched_debug", "sysrq-trigger",
 		"latency_stats", "kpageflags", "kpagecount", "kpagecgroup", "kallsyms", "config.gz",
+		"cmdline", "interrupts", "softirqs", "modules", "swaps", "iomem", "ioports", "buddyinfo",
+		"zoneinfo", "pagetypeinfo", "vmallocinfo", "slabinfo", "mtrr", "dma",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
@@ -272,7 +302,7 @@ static int readonly_proc_dir(int procfd, int t, const char *name, bool keep_net,
  * call and kept in *empty, cloned over every other hidden directory, so a
  * jail costs one superblock.
  */
-static int hide_proc_dir(int t, const char *name, int *empty, struct perr *e)
+static int hide_proc_dir(int procfd, int t, const char *name, int *empty, struct perr *e)
 {
 	static const char *const empty_opts[] = { "size", "0", "mode", "0555", NULL };
 	_cleanup_close_ int m = -1;
@@ -288,7 +318,8 @@ static int hide_proc_dir(int t, const char *name, int *empty, struct perr *e)
 		return -1;
 	if (attach(m, t, name, e) < 0)
 		return -1;
-	*empty = open_tree(t, "", OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	/* By name: t is the directory below, the lookup reaches the tmpfs now on it. */
+	*empty = open_tree(procfd, name, OPEN_TREE_CLOEXEC);
 	if (*empty < 0)
 		return perr_set(e, errno, "/proc/%s", name);
 	return 0;
@@ -316,14 +347,14 @@ static int mask_proc(int rootfd, bool own_net, struct perr *e)
 		if (is_sys || strcmp(dirs[i], "fs") == 0)
 			r = readonly_proc_dir(procfd, t, dirs[i], own_net && is_sys, e);
 		else
-			r = hide_proc_dir(t, dirs[i], &empty, e);
+			r = hide_proc_dir(procfd, t, dirs[i], &empty, e);
 		if (r < 0)
 			return -1;
 	}
 	return 0;
 }
 
-static int bind_sys(int rootfd, struct perr *e)
+static int bind_sys(int rootfd, int cgroupfd, struct perr *e)
 {
 	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC };
 	_cleanup_close_ int target = dir_in_root(rootfd, "sys", e);
@@ -338,10 +369,12 @@ static int bind_sys(int rootfd, struct perr *e)
 	m = open_tree(AT_FDCWD, "/sys", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (m < 0 || mount_setattr(m, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof(ro)) < 0)
 		return perr_set(e, errno, "read-only /sys");
-	return attach(m, target, "sys", e);
+	if (attach(m, target, "sys", e) < 0)
+		return -1;
+	return attach_at(rootfd, "sys/fs/cgroup", cgroupfd, e);
 }
 
-/* Split "a=b,flag,c=d" into fsconfig pairs; mount attributes go to *attrs instead. */
+/* Split "a=b,flag,c=d" into fsconfig pairs (their count, or -1); mount attributes go to *attrs instead. */
 static int fs_options(const char *opts, const char **pairs, size_t max, char *store, size_t slen, unsigned *attrs)
 {
 	static const struct { const char *name; unsigned attr; } flags[] = {
@@ -370,60 +403,178 @@ static int fs_options(const char *opts, const char **pairs, size_t max, char *st
 		pairs[n++] = eq;
 	}
 	pairs[n] = NULL;
+	return (int)n;
+}
+
+/*
+ * An overlay's layer, opened again in this (the jail's) mount namespace:
+ * the kernel takes a layer only from a mount of the mounter's namespace,
+ * and the host's descriptor is of the host's.  It must be the very
+ * directory the host opened and checked (mntsrc.h), reached again with no
+ * symbolic link followed.
+ */
+static int reopen_layer(int hostfd, const char *path, struct perr *e)
+{
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+	_cleanup_close_ int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	struct stat a, b;
+
+	if (fd < 0)
+		return perr_set(e, errno, "overlay layer %s", path);
+	if (fstat(fd, &a) < 0 || fstat(hostfd, &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+		return perr_setx(e, ESTALE, "overlay layer %s: changed while the jail was made", path);
+	return TAKE_FD(fd);
+}
+
+struct layers {
+	int fd[MOUNT_MAX_LOWER + 2];
+	char opt[3][MOUNT_MAX_LOWER * 24];
+};
+
+static void layers_close(struct layers *l)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(l->fd); i++)
+		if (l->fd[i] >= 0)
+			close(l->fd[i]);
+}
+
+/* lowerdir, upperdir and workdir as /proc/self/fd/N of the layers reopened here: no path is looked up again. */
+static int overlay_pairs(const struct mount_extra *x, const char **pairs, struct layers *l, struct perr *e)
+{
+	const int host[MOUNT_MAX_LOWER + 2] = { [MOUNT_MAX_LOWER] = x->upper, [MOUNT_MAX_LOWER + 1] = x->work };
+	static const char *const keys[] = { "lowerdir", "upperdir", "workdir" };
+	size_t n = 0, len = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(l->fd); i++) {
+		int h = i < MOUNT_MAX_LOWER ? ((int)i < x->nlower ? x->lower[i] : -1) : host[i];
+		l->fd[i] = h < 0 ? -1 : reopen_layer(h, x->layer[i], e);
+		if (h >= 0 && l->fd[i] < 0)
+			return -1;
+	}
+	for (int i = 0; i < x->nlower; i++)
+		len += (size_t)snprintf(l->opt[0] + len, sizeof(l->opt[0]) - len, "%s/proc/self/fd/%d", i ? ":" : "", l->fd[i]);
+	for (int k = 1; k < 3; k++)
+		if (l->fd[MOUNT_MAX_LOWER + k - 1] >= 0)
+			snprintf(l->opt[k], sizeof(l->opt[k]), "/proc/self/fd/%d", l->fd[MOUNT_MAX_LOWER + k - 1]);
+	for (int k = 0; k < 3; k++)
+		if (l->opt[k][0]) {
+			pairs[n++] = keys[k];
+			pairs[n++] = l->opt[k];
+		}
+	pairs[n] = NULL;
 	return 0;
 }
 
-static int mount_extras(int rootfd, const struct mount_extra *x, size_t n, struct perr *e)
+/* Jail side: the new file system of a tmpfs, procfs or overlay line. */
+static int make_extra(struct mount_extra *x, struct perr *e)
 {
 	static const char *const types[] = { [FS_TMPFS] = "tmpfs", [FS_PROC] = "proc", [FS_OVERLAY] = "overlay" };
+	const char *pairs[64];
+	char store[1024];
+	struct layers l = { 0 };
+	unsigned attrs = MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID;
+	int n = fs_options(x->options, pairs, ARRAY_SIZE(pairs) - 7, store, sizeof(store), &attrs);
 
+	for (size_t i = 0; i < ARRAY_SIZE(l.fd); i++)
+		l.fd[i] = -1;
+	if (n < 0)
+		return perr_setx(e, E2BIG, "mount /%s: too many options", x->rel);
+	if (x->readonly)
+		attrs |= MOUNT_ATTR_RDONLY;
+	if (x->kind == FS_OVERLAY && overlay_pairs(x, pairs + n, &l, e) < 0) {
+		layers_close(&l);
+		return perr_prefix(e, "mount /%s", x->rel);
+	}
+	x->fd = fs_new(types[x->kind], x->kind == FS_PROC ? NULL : pairs, attrs, e);
+	layers_close(&l);
+	return x->fd < 0 ? perr_prefix(e, "mount /%s", x->rel) : 0;
+}
+
+void mount_fs_close(struct mount_fs *fs)
+{
+	for (int i = 0; i < MFS__COUNT; i++)
+		if (fs->fd[i] >= 0) {
+			close(fs->fd[i]);
+			fs->fd[i] = -1;
+		}
+}
+
+/* path=/: its own /tmp, /var/tmp and /run (with /run/lock), each a bounded tmpfs of jail root's. */
+static int make_private_tmp(struct mount_fs *fs, struct perr *e)
+{
+	static const char *const tmp_opts[] = { "mode", "1777", "size", MOUNT_TMP_SIZE, NULL };
+	static const char *const run_opts[] = { "mode", "0755", "size", MOUNT_RUN_SIZE, NULL };
+	const unsigned attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+
+	if ((fs->fd[MFS_TMP] = fs_new("tmpfs", tmp_opts, attrs, e)) < 0 ||
+	    (fs->fd[MFS_VARTMP] = fs_new("tmpfs", tmp_opts, attrs, e)) < 0 ||
+	    (fs->fd[MFS_RUN] = fs_new("tmpfs", run_opts, attrs | MOUNT_ATTR_NOEXEC, e)) < 0)
+		return perr_prefix(e, "private /tmp, /var/tmp and /run");
+	if (mkdirat(fs->fd[MFS_RUN], "lock", 0700) < 0 || fchmodat(fs->fd[MFS_RUN], "lock", 01777, 0) < 0)
+		return perr_set(e, errno, "/run/lock");
+	return 0;
+}
+
+int mount_make_filesystems(const struct mount_setup *m, struct mount_fs *ret, struct perr *e)
+{
+	static const unsigned ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+
+	for (int i = 0; i < MFS__COUNT; i++)
+		ret->fd[i] = -1;
+	/* proc first: the kernel lets a user namespace mount proc only while a full one is visible. */
+	ret->fd[MFS_PROC] = fs_new("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
+	if (ret->fd[MFS_PROC] < 0)
+		return perr_prefix(e, "proc");
+	if (make_dev_fs(m, ret, e) < 0 || (m->private_tmp && make_private_tmp(ret, e) < 0))
+		return -1;
+	/* The jail's own cgroup as the root of /sys/fs/cgroup: its cgroup namespace's, not the host's tree. */
+	ret->fd[MFS_CGROUP] = fs_new("cgroup2", NULL, ro, e);
+	if (ret->fd[MFS_CGROUP] < 0)
+		return perr_prefix(e, "/sys/fs/cgroup");
+	for (size_t i = 0; i < m->nextra; i++)
+		if (m->extra[i].kind != FS_BIND && make_extra(&m->extra[i], e) < 0)
+			return -1;
+	return 0;
+}
+
+static int attach_extras(int rootfd, const struct mount_extra *x, size_t n, struct perr *e)
+{
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_close_ int target = open_beneath(rootfd, x[i].rel, O_PATH, e);
-		_cleanup_close_ int m = -1;
 		if (target < 0)
 			return perr_prefix(e, "mount");
-		if (x[i].fd >= 0) {
-			if (attach(x[i].fd, target, x[i].rel, e) < 0)
-				return -1;
-			continue;
-		}
-		const char *pairs[64];
-		char store[1024];
-		unsigned attrs = MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID;
-		if (fs_options(x[i].options, pairs, ARRAY_SIZE(pairs), store, sizeof(store), &attrs) < 0)
-			return perr_setx(e, E2BIG, "mount /%s: too many options", x[i].rel);
-		if (x[i].readonly)
-			attrs |= MOUNT_ATTR_RDONLY;
-		m = fs_new(types[x[i].kind], x[i].kind == FS_PROC ? NULL : pairs, attrs, e);
-		if (m < 0)
-			return perr_prefix(e, "mount /%s", x[i].rel);
-		if (attach(m, target, x[i].rel, e) < 0)
+		if (attach(x[i].fd, target, x[i].rel, e) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-int mount_build_jail(const struct mount_setup *m, struct perr *e)
+static int build_private_tmp(int rootfd, const struct mount_fs *fs, struct perr *e)
 {
-	static const char *const proc_opts[] = { NULL };
+	static const char *const where[] = { [MFS_TMP] = "tmp", [MFS_VARTMP] = "var/tmp", [MFS_RUN] = "run" };
 
+	for (int i = MFS_TMP; i <= MFS_RUN; i++)
+		if (fs->fd[i] >= 0 && attach_at(rootfd, where[i], fs->fd[i], e) < 0)
+			return -1;
+	return 0;
+}
+
+int mount_build_tree(const struct mount_setup *m, const struct mount_fs *fs, struct perr *e)
+{
 	/* Nothing we mount may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return perr_set(e, errno, "make / private");
 	/* Stack the new root over the old one; pivot_root below swaps them. */
 	if (move_mount(m->rootfd, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return perr_set(e, errno, "attach the jail's root");
-	/* proc first: the kernel lets a user namespace mount proc only while a full one is visible. */
-	if (mount_new_at(m->rootfd, "proc", "proc", proc_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e) < 0)
+	if (attach_at(m->rootfd, "proc", fs->fd[MFS_PROC], e) < 0)
 		return perr_prefix(e, "proc");
-	if (build_dev(m->rootfd, m->devfs_ruleset, m->mqueue, e) < 0)
-		return -1;
-	if (mask_proc(m->rootfd, m->own_net, e) < 0)
-		return -1;
-	if (bind_sys(m->rootfd, e) < 0)
+	if (build_dev(m->rootfd, m->devfs_ruleset, fs, e) < 0 || mask_proc(m->rootfd, m->own_net, e) < 0 ||
+	    bind_sys(m->rootfd, fs->fd[MFS_CGROUP], e) < 0 || build_private_tmp(m->rootfd, fs, e) < 0)
 		return -1;
 	/* mount and mount.fstab last, over what the jail's root holds. */
-	if (mount_extras(m->rootfd, m->extra, m->nextra, e) < 0)
+	if (attach_extras(m->rootfd, m->extra, m->nextra, e) < 0)
 		return -1;
 	if (fchdir(m->rootfd) < 0)
 		return perr_set(e, errno, "chdir to the jail's root");

@@ -1,9 +1,11 @@
 /*
- * The jail's file system view, built inside its own mount namespace
- * through mount fds: the root tree, a minimal /dev, a fresh /proc with
- * sensitive entries masked, a read-only /sys, then pivot_root.  Paths in the
- * jail's tree are resolved with openat2(RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS),
- * so nothing the tree contains can redirect a mount.
+ * The jail's file system view, built through mount fds: the root tree, a
+ * minimal /dev, a fresh /proc with sensitive entries masked, a read-only
+ * /sys with the jail's own cgroup, then pivot_root.  The jail makes its new
+ * file systems; the host's builder (mntns.h) puts the tree together where
+ * the kernel will lock it.  Paths in the jail's tree are resolved with
+ * openat2(RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS), so nothing the tree
+ * contains can redirect a mount.
  */
 #ifndef PRISON_MOUNT_H
 #define PRISON_MOUNT_H
@@ -20,30 +22,59 @@
  */
 int mount_clone_root(int pathfd, int userns_fd, struct perr *e);
 
+#define MOUNT_MAX_LOWER 8
+
 /* A mount of mount or mount.fstab, ready to be attached inside. */
 struct mount_extra {
-	int fd;            /* a prepared tree (nullfs), or -1: a new file system of kind */
+	int fd;            /* the tree to attach: a nullfs copy, or the jail's new file system of kind */
+	int srcfd;         /* nullfs: the source, opened on the host without following links */
+	int lower[MOUNT_MAX_LOWER]; /* overlay: its layers, opened as srcfd is */
+	int nlower, upper, work;
+	char layer[MOUNT_MAX_LOWER + 2][512]; /* their paths: lower..., upper, work */
 	int kind;          /* enum fstab_kind */
 	bool readonly;
 	char rel[1024];    /* target below the jail's root */
-	char options[1024];
+	char options[1024]; /* overlay: without lowerdir, upperdir and workdir */
 	char source[1024];
 };
 
-/* Host side: a detached copy of source for a nullfs mount, idmapped when userns_fd >= 0. */
-int mount_clone_bind(const char *source, int userns_fd, bool readonly, struct perr *e);
+/* Host side: a detached copy of srcfd for a nullfs mount, idmapped when userns_fd >= 0. */
+int mount_clone_bind(int srcfd, const char *source, int userns_fd, bool readonly, struct perr *e);
+
+/* What a path=/ jail's own /tmp, /var/tmp, /dev/shm and /run may hold (of the host's memory). */
+#define MOUNT_TMP_SIZE "25%"
+#define MOUNT_RUN_SIZE "10%"
 
 struct mount_setup {
-	int rootfd;      /* detached tree from mount_clone_root */
-	bool mqueue;     /* a private IPC namespace: mount its POSIX mqueue */
-	bool own_net;    /* a vnet jail: /proc/sys/net is its own and stays writable */
+	int rootfd;        /* builder: detached tree from mount_clone_root */
+	bool mqueue;       /* a private IPC namespace: mount its POSIX mqueue */
+	bool own_net;      /* a vnet jail: /proc/sys/net is its own and stays writable */
+	bool private_tmp;  /* path=/: /tmp, /var/tmp and /run of its own */
 	int devfs_ruleset;
-	const struct mount_extra *extra;
+	struct mount_extra *extra;
 	size_t nextra;
 };
 
-/* Jail side (root of the jail's user namespace): build the view and pivot into it. */
-int mount_build_jail(const struct mount_setup *m, struct perr *e);
+/*
+ * The new file systems of a jail, made by its first process in the jail's
+ * own namespaces (so proc is its PID namespace's, mqueue its IPC
+ * namespace's, devpts and tmpfs jail root's), not yet attached anywhere.
+ */
+enum { MFS_PROC, MFS_DEV, MFS_PTS, MFS_SHM, MFS_MQUEUE, MFS_TMP, MFS_VARTMP, MFS_RUN, MFS_CGROUP, MFS__COUNT };
+struct mount_fs {
+	int fd[MFS__COUNT]; /* -1 where the jail has none */
+};
+
+/* Jail side: make them, and the new file system of every tmpfs, procfs and overlay line of m->extra. */
+int mount_make_filesystems(const struct mount_setup *m, struct mount_fs *ret, struct perr *e);
+void mount_fs_close(struct mount_fs *fs);
+
+/*
+ * Builder side (host root in a fresh mount namespace of the host's user
+ * namespace, mntns.h): the jail's tree from the root, fs and every fd of
+ * m->extra, then pivot_root into it.
+ */
+int mount_build_tree(const struct mount_setup *m, const struct mount_fs *fs, struct perr *e);
 
 /* openat2 beneath dirfd with no symlinks followed; O_PATH unless flags say otherwise. */
 int open_beneath(int dirfd, const char *rel, int flags, struct perr *e);

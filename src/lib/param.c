@@ -70,6 +70,7 @@ const struct param_def param_table[P__COUNT] = {
 	[P_MOUNT_DEVFS] = B("mount.devfs", PF_NOSTATE | PF_CREATE, "true"),
 	[P_MOUNT_PROCFS] = B("mount.procfs", PF_NOSTATE | PF_CREATE, "true"),
 	[P_MOUNT_FDESCFS] = B("mount.fdescfs", PF_NOSTATE | PF_CREATE, "true"),
+	[P_MOUNT_HOSTTMP] = B("mount.hosttmp", PF_NOSTATE | PF_CREATE, "false"),
 	[P_EXEC_SYSTEM_JAIL_USER] = B("exec.system_jail_user", PF_NOSTATE, "false"),
 	[P_EXEC_CLEAN] = B("exec.clean", PF_NOSTATE, "false"),
 	[P_EXEC_TIMEOUT] = I("exec.timeout", PF_NOSTATE, "0", 0, 86400),

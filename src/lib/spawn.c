@@ -19,6 +19,7 @@
 #include "hooks.h"
 #include "jailnet.h"
 #include "jailproc.h"
+#include "mntns.h"
 #include "priv.h"
 #include "util.h"
 #include "watch.h"
@@ -39,7 +40,8 @@ static int plan_line(const char *path, const char *line, struct mount_plan *p, s
 	if (fstab_relative_target(path, f.target, x->rel, sizeof(x->rel), e) < 0)
 		return -1;
 	snprintf(p->target[p->n], sizeof(p->target[p->n]), "%s", f.target);
-	x->fd = -1;
+	x->fd = x->srcfd = x->upper = x->work = -1;
+	x->nlower = 0;
 	x->kind = (int)f.kind;
 	x->readonly = f.readonly;
 	snprintf(x->options, sizeof(x->options), "%s", f.options);
@@ -89,10 +91,15 @@ fail:
 
 void mount_plan_free(struct mount_plan *p)
 {
-	if (p->m)
-		for (size_t i = 0; i < p->n; i++)
-			if (p->m[i].fd >= 0)
-				close(p->m[i].fd);
+	for (size_t i = 0; p->m && i < p->n; i++) {
+		struct mount_extra *x = &p->m[i];
+		int fds[] = { x->fd, x->srcfd, x->upper, x->work };
+		for (size_t j = 0; j < ARRAY_SIZE(fds); j++)
+			if (fds[j] >= 0)
+				close(fds[j]);
+		for (int j = 0; j < x->nlower; j++)
+			close(x->lower[j]);
+	}
 	free(p->m);
 	free(p->target);
 	p->m = NULL;
@@ -125,41 +132,76 @@ static __attribute__((noreturn)) void child_fail(int sync, const struct perr *e)
 	_exit(1);
 }
 
-/* The idmapped root, then one tree per nullfs mount, in plan order, then 'D'. */
-static int child_receive_fds(struct init_child *c, int *ret_root)
-{
-	char buf[16];
-	int fd;
-
-	if (recv_msg_fd(c->sync, buf, sizeof(buf), ret_root) <= 0 || buf[0] != 'M' || *ret_root < 0)
-		return -1;
-	for (size_t i = 0; i < c->nmounts; i++) {
-		if (c->mounts[i].kind != FS_BIND)
-			continue;
-		if (recv_msg_fd(c->sync, buf, sizeof(buf), &fd) <= 0 || buf[0] != 'B' || fd < 0)
-			return -1;
-		c->mounts[i].fd = fd;
-	}
-	return recv_msg_fd(c->sync, buf, sizeof(buf), &fd) > 0 && buf[0] == 'D' ? 0 : -1;
-}
-
-/* The jail's own view: root of its user namespace, its cgroup namespace, its tree, its names. */
-static int child_build_jail(struct init_child *c, int rootfd, struct perr *e)
+static void setup_of(const struct init_child *c, struct mount_setup *ret)
 {
 	const struct paramset *ps = &c->rec->params;
-	const char *host = param_str(ps, P_HOSTNAME), *domain = param_str(ps, P_DOMAINNAME);
-	struct mount_setup ms = { .rootfd = rootfd,
-				  .mqueue = jail_policy_private_ipc(&c->policy),
-				  .own_net = jailnet_vnet(ps),
-				  .devfs_ruleset = (int)param_int(ps, P_DEVFS_RULESET),
-				  .extra = c->mounts,
-				  .nextra = c->nmounts };
 
+	*ret = (struct mount_setup){ .rootfd = -1,
+				     .mqueue = jail_policy_private_ipc(&c->policy),
+				     .own_net = jailnet_vnet(ps),
+				     .private_tmp = strcmp(param_str(ps, P_PATH), "/") == 0 && !param_bool(ps, P_MOUNT_HOSTTMP),
+				     .devfs_ruleset = (int)param_int(ps, P_DEVFS_RULESET),
+				     .extra = c->mounts,
+				     .nextra = c->nmounts };
+}
+
+/*
+ * Root of the jail's user namespace once the host has written the id maps
+ * ('G'): the jail's own cgroup namespace, and the new file systems, each
+ * sent to the host's builder ('F' per slot of struct mount_fs, 'X' per
+ * tmpfs, procfs or overlay line), then 'D'.
+ */
+static int child_make_fs(struct init_child *c, struct perr *e)
+{
+	struct mount_setup ms;
+	struct mount_fs fs;
+	char buf[16];
+	int fd, r = 0;
+
+	if (recv_msg_fd(c->sync, buf, sizeof(buf), &fd) <= 0 || buf[0] != 'G')
+		_exit(1);
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		return perr_set(e, errno, "become root of the jail");
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		return perr_set(e, errno, "cgroup namespace");
-	if (mount_build_jail(&ms, e) < 0)
+	setup_of(c, &ms);
+	if (mount_make_filesystems(&ms, &fs, e) < 0) {
+		mount_fs_close(&fs);
+		return -1;
+	}
+	for (int i = 0; i < MFS__COUNT && r == 0; i++)
+		r = send_msg_fd(c->sync, "F", fs.fd[i]);
+	for (size_t i = 0; i < c->nmounts && r == 0; i++)
+		if (c->mounts[i].kind != FS_BIND)
+			r = send_msg_fd(c->sync, "X", c->mounts[i].fd);
+	mount_fs_close(&fs);
+	if (r < 0 || send_msg_fd(c->sync, "D", -1) < 0)
+		return perr_set(e, errno, "start jail");
+	return 0;
+}
+
+/* The locked mount namespace the host built ('N'): from here on the jail's tree is all there is. */
+static int child_enter_tree(struct init_child *c, struct perr *e)
+{
+	char buf[16];
+	_cleanup_close_ int nsfd = -1;
+
+	if (recv_msg_fd(c->sync, buf, sizeof(buf), &nsfd) <= 0 || buf[0] != 'N' || nsfd < 0)
+		_exit(1);
+	if (setns(nsfd, CLONE_NEWNS) < 0)
+		return perr_set(e, errno, "join the jail's mount namespace");
+	if (chdir("/") < 0)
+		return perr_set(e, errno, "chdir /");
+	return 0;
+}
+
+/* The jail's own view: its file systems, its locked tree, its names. */
+static int child_build_jail(struct init_child *c, struct perr *e)
+{
+	const struct paramset *ps = &c->rec->params;
+	const char *host = param_str(ps, P_HOSTNAME), *domain = param_str(ps, P_DOMAINNAME);
+
+	if (child_make_fs(c, e) < 0 || child_enter_tree(c, e) < 0)
 		return -1;
 	if (host && sethostname(host, strlen(host)) < 0)
 		return perr_set(e, errno, "sethostname");
@@ -224,7 +266,7 @@ static __attribute__((noreturn)) void init_child_main(struct init_child *c)
 {
 	struct perr e = { 0 };
 	struct jail_cred root;
-	int rootfd = -1, null;
+	int null;
 	char persist[2] = { param_bool(&c->rec->params, P_PERSIST) ? '1' : '0', '\0' };
 	char *const argv[] = { "jailinit", persist, NULL };
 	char *const envp[] = { "PATH=/sbin:/bin:/usr/sbin:/usr/bin", NULL };
@@ -232,12 +274,9 @@ static __attribute__((noreturn)) void init_child_main(struct init_child *c)
 	/* Until it execs, this process holds host descriptors: nobody in the jail may trace it. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	/* The id maps are written when the root arrives. */
-	if (child_receive_fds(c, &rootfd) < 0)
-		_exit(1);
-	/* Before the pivot: the jail's /dev may have no null (devfs_ruleset=1). */
+	/* Before the jail's tree: its /dev may have no null (devfs_ruleset=1). */
 	null = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-	if (child_build_jail(c, rootfd, &e) < 0 || child_place_fds(c, null, &e) < 0)
+	if (child_build_jail(c, &e) < 0 || child_place_fds(c, null, &e) < 0)
 		child_fail(c->sync, &e);
 	cred_root(&root);
 	if (jail_make_process(&c->policy, c->filter, &root, WATCH_FD_END, &e) < 0)
@@ -263,37 +302,91 @@ static int write_id_maps(pid_t pid, unsigned long base, struct perr *e)
 	return 0;
 }
 
-/* The root, then every nullfs tree, made now that the jail's user namespace exists to idmap them. */
-static int send_trees(const struct spawn_req *req, pid_t pid, int sync, struct perr *e)
+/* The jail's new file systems, as child_make_fs sends them; an 'E' is its error. */
+static int receive_fs(const struct spawn_req *req, int sync, struct mount_fs *fs, struct perr *e)
 {
-	const struct jail_record *rec = req->rec;
-	bool host_root = strcmp(param_str(&rec->params, P_PATH), "/") == 0;
-	_cleanup_close_ int usernsfd = -1, rootfd = -1;
-	char path[64];
+	char buf[sizeof(e->msg) + 1];
+	size_t x = 0;
+	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-	usernsfd = open(path, O_RDONLY | O_CLOEXEC);
-	if (usernsfd < 0)
-		return perr_set(e, errno, "%s", path);
-	/* path=/ shares the host's tree: no idmap, so the host's files stay out of jail root's reach. */
-	rootfd = mount_clone_root(req->pathfd, host_root ? -1 : usernsfd, e);
-	if (rootfd < 0)
-		return -1;
-	if (send_msg_fd(sync, "M", rootfd) < 0)
-		return perr_set(e, errno, "start jail");
+	for (int i = 0; i < MFS__COUNT; i++)
+		fs->fd[i] = -1;
+	for (int i = 0;; i++) {
+		if (recv_msg_fd(sync, buf, sizeof(buf), &fd) <= 0)
+			return perr_setx(e, ECHILD, "jailinit failed to start");
+		if (buf[0] == 'E')
+			return perr_setx(e, EIO, "%s", buf + 1);
+		if (buf[0] == 'D')
+			return 0;
+		if (buf[0] == 'F' && i < MFS__COUNT) {
+			fs->fd[i] = fd;
+			continue;
+		}
+		while (x < req->mounts->n && req->mounts->m[x].kind == FS_BIND)
+			x++;
+		if (buf[0] != 'X' || fd < 0 || x == req->mounts->n) {
+			if (fd >= 0)
+				close(fd);
+			return perr_setx(e, EPROTO, "start jail: unexpected message from jailinit");
+		}
+		req->mounts->m[x++].fd = fd;
+	}
+}
+
+/* The root and every nullfs tree, idmapped through the jail's user namespace now that it exists. */
+static int make_trees(const struct spawn_req *req, int usernsfd, struct perr *e)
+{
+	bool host_root = strcmp(param_str(&req->rec->params, P_PATH), "/") == 0;
+	int idmap = host_root ? -1 : usernsfd;
+
 	for (size_t i = 0; i < req->mounts->n; i++) {
-		const struct mount_extra *x = &req->mounts->m[i];
+		struct mount_extra *x = &req->mounts->m[i];
 		if (x->kind != FS_BIND)
 			continue;
-		_cleanup_close_ int fd = mount_clone_bind(x->source, host_root ? -1 : usernsfd, x->readonly, e);
-		if (fd < 0)
+		x->fd = mount_clone_bind(x->srcfd, x->source, idmap, x->readonly, e);
+		if (x->fd < 0)
 			return perr_prefix(e, "mount %s", req->mounts->target[i]);
-		if (send_msg_fd(sync, "B", fd) < 0)
-			return perr_set(e, errno, "start jail");
 	}
-	if (send_msg_fd(sync, "D", -1) < 0)
+	/* path=/ shares the host's tree: no idmap, so the host's files stay out of jail root's reach. */
+	return mount_clone_root(req->pathfd, idmap, e);
+}
+
+/*
+ * The jail's mount namespace: its file systems from the child, the trees
+ * from here, put together and locked by the builder (mntns.h), and sent
+ * to the child to join.
+ */
+static int send_tree(const struct spawn_req *req, const struct init_child *c, pid_t pid, int sync, struct perr *e)
+{
+	struct mount_setup ms;
+	struct mount_fs fs;
+	_cleanup_close_ int usernsfd = -1, rootfd = -1, nsfd = -1;
+	char path[64];
+	int r = -1;
+
+	if (send_msg_fd(sync, "G", -1) < 0)
 		return perr_set(e, errno, "start jail");
-	return 0;
+	if (receive_fs(req, sync, &fs, e) < 0)
+		goto out;
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	usernsfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (usernsfd < 0) {
+		perr_set(e, errno, "%s", path);
+		goto out;
+	}
+	rootfd = make_trees(req, usernsfd, e);
+	if (rootfd < 0)
+		goto out;
+	setup_of(c, &ms);
+	ms.rootfd = rootfd;
+	nsfd = mntns_build_locked(&ms, &fs, (uid_t)req->rec->uid_base, usernsfd, e);
+	if (nsfd >= 0 && send_msg_fd(sync, "N", nsfd) < 0)
+		perr_set(e, errno, "start jail");
+	else if (nsfd >= 0)
+		r = 0;
+out:
+	mount_fs_close(&fs);
+	return r;
 }
 
 /* Until EOF: 'R' then close-on-exec closing the socket means jailinit runs. */
@@ -387,7 +480,7 @@ int spawn_init(const struct spawn_req *req, struct perr *e)
 	rec->init_pid = pid;
 	/* v1 controllers have no clone3 placement: in before it runs anything. */
 	if (cg_join(&rec->cg, pid, e) < 0 || write_id_maps(pid, rec->uid_base, e) < 0 ||
-	    send_trees(req, pid, sync_host, e) < 0 || wait_ready(sync_host, pidfd, e) < 0) {
+	    send_tree(req, &c, pid, sync_host, e) < 0 || wait_ready(sync_host, pidfd, e) < 0) {
 		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 		waitpid(pid, NULL, 0);
 		close(pidfd);

@@ -348,6 +348,10 @@ int main(int argc, char **argv)
 
 	if (!strcmp(op, "mount"))
 		return result(mount("none", argc > 2 ? argv[2] : "/tmp", "tmpfs", 0, NULL));
+	if (!strcmp(op, "umount"))
+		return result(umount2(argc > 2 ? argv[2] : "/proc", argc > 3 ? MNT_DETACH : 0));
+	if (!strcmp(op, "remount_rw"))
+		return result(mount(NULL, argc > 2 ? argv[2] : "/sys", NULL, MS_REMOUNT | MS_BIND, NULL));
 	if (!strcmp(op, "finit_module"))
 		return result(syscall(SYS_finit_module, 0, "", 0));
 	if (!strcmp(op, "keyctl"))

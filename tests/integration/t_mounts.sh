@@ -56,3 +56,20 @@ test_overlay_thin_jail() {
 	[ -e "$WORK/lower/own" ] && fail "a write reached the lower layer"
 	"$JAIL" -q -r ptov
 }
+
+# mount.hosttmp: a path=/ jail that shares the host's /tmp, /var/tmp and /run on purpose.
+test_hosttmp_shares_on_purpose() {
+	local d
+	for d in /tmp /var/tmp /run; do echo host >"$d/.pthosttmp-$$"; done
+	"$JAIL" -q -c name=pthtmp path=/ persist mount.hosttmp
+	for d in /tmp /var/tmp /run; do
+		assert_eq "$("$JEXEC" pthtmp cat "$d/.pthosttmp-$$")" host "the host's $d with mount.hosttmp"
+	done
+	"$JAIL" -q -r pthtmp
+	"$JAIL" -q -c name=pthtmp path=/ persist
+	for d in /tmp /var/tmp /run; do
+		"$JEXEC" pthtmp test -e "$d/.pthosttmp-$$" && fail "the host's $d without mount.hosttmp"
+	done
+	"$JAIL" -q -r pthtmp
+	for d in /tmp /var/tmp /run; do rm -f "$d/.pthosttmp-$$"; done
+}
