@@ -20,6 +20,7 @@
 #include "jailnet.h"
 #include "jailproc.h"
 #include "priv.h"
+#include "userns.h"
 #include "util.h"
 #include "watch.h"
 
@@ -157,6 +158,8 @@ static int child_build_jail(struct init_child *c, int rootfd, struct perr *e)
 
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		return perr_set(e, errno, "become root of the jail");
+	if (userns_cap_counts(c->policy.new_userns, e) < 0)
+		return -1;
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		return perr_set(e, errno, "cgroup namespace");
 	if (mount_build_jail(&ms, e) < 0)
@@ -242,26 +245,18 @@ static __attribute__((noreturn)) void init_child_main(struct init_child *c)
 	cred_root(&root);
 	if (jail_make_process(&c->policy, c->filter, &root, WATCH_FD_END, &e) < 0)
 		child_fail(c->sync, &e);
+	/*
+	 * jailinit outlives its creator.  The kernel clears the death signal
+	 * when the effective uid changes, which it no longer does here: the
+	 * child was born with the jail's (userns.h).
+	 */
+	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	(void)send_msg_fd(c->sync, "R", -1);
 	syscall(SYS_execveat, 6, "", argv, envp, AT_EMPTY_PATH);
 	child_fail(c->sync, (perr_set(&e, errno, "exec jailinit"), &e));
 }
 
 /* ---- the host side ---- */
-
-static int write_id_maps(pid_t pid, unsigned long base, struct perr *e)
-{
-	char path[64], map[64];
-
-	snprintf(map, sizeof(map), "0 %lu %lu\n", base, JAIL_UID_RANGE);
-	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
-	if (write_file_at(AT_FDCWD, path, map) < 0)
-		return perr_set(e, errno, "write uid_map");
-	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
-	if (write_file_at(AT_FDCWD, path, map) < 0)
-		return perr_set(e, errno, "write gid_map");
-	return 0;
-}
 
 /* The root, then every nullfs tree, made now that the jail's user namespace exists to idmap them. */
 static int send_trees(const struct spawn_req *req, pid_t pid, int sync, struct perr *e)
@@ -372,7 +367,8 @@ int spawn_init(const struct spawn_req *req, struct perr *e)
 	}
 	c.sync = sync[1];
 	sync_host = sync[0];
-	pid = clone_into_cgroup(cgfd, flags, &pidfd);
+	/* Owned by the jail's host root, so that what the jail counts is charged to it (userns.h). */
+	pid = userns_clone(cgfd, flags, rec->uid_base, &pidfd);
 	if (pid == 0) {
 		close(sync_host);
 		init_child_main(&c);
@@ -386,7 +382,7 @@ int spawn_init(const struct spawn_req *req, struct perr *e)
 	}
 	rec->init_pid = pid;
 	/* v1 controllers have no clone3 placement: in before it runs anything. */
-	if (cg_join(&rec->cg, pid, e) < 0 || write_id_maps(pid, rec->uid_base, e) < 0 ||
+	if (cg_join(&rec->cg, pid, e) < 0 || userns_write_maps(pid, rec->uid_base, e) < 0 ||
 	    send_trees(req, pid, sync_host, e) < 0 || wait_ready(sync_host, pidfd, e) < 0) {
 		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 		waitpid(pid, NULL, 0);
