@@ -352,6 +352,7 @@ int spawn_init(const struct spawn_req *req, struct perr *e)
 				.nmounts = req->mounts->n };
 	_cleanup_close_ int cgfd = -1, sync_host = -1;
 	unsigned long long flags = 0;
+	struct userns_saved owner;
 	int sync[2], pidfd = -1;
 	pid_t pid;
 
@@ -368,11 +369,12 @@ int spawn_init(const struct spawn_req *req, struct perr *e)
 	c.sync = sync[1];
 	sync_host = sync[0];
 	/* Owned by the jail's host root, so that what the jail counts is charged to it (userns.h). */
-	pid = userns_clone(cgfd, flags, rec->uid_base, &pidfd);
+	pid = userns_become_owner(rec->uid_base, &owner) == 0 ? clone_into_cgroup(cgfd, flags, &pidfd) : -1;
 	if (pid == 0) {
 		close(sync_host);
 		init_child_main(&c);
 	}
+	userns_restore(&owner);
 	close(sync[1]);
 	close_child_fds(&c);
 	if (pid < 0) {

@@ -8,17 +8,10 @@
 #include <unistd.h>
 
 #include "idrange.h"
-#include "jailproc.h"
 #include "util.h"
 
-struct saved_ids {
-	uid_t euid;
-	gid_t egid;
-	int bits;
-};
-
 /* Effective IDs base, capabilities kept: without the bit, the change of euid from 0 would clear them. */
-static int become_owner(unsigned long base, struct saved_ids *ret)
+int userns_become_owner(unsigned long base, struct userns_saved *ret)
 {
 	ret->euid = geteuid();
 	ret->egid = getegid();
@@ -35,7 +28,7 @@ static int become_owner(unsigned long base, struct saved_ids *ret)
  * cannot refuse this; a command that could not be host root again must not
  * go on as the jail's.
  */
-static void restore_ids(const struct saved_ids *s)
+void userns_restore(const struct userns_saved *s)
 {
 	int saved = errno;
 
@@ -46,28 +39,14 @@ static void restore_ids(const struct saved_ids *s)
 	errno = saved;
 }
 
-pid_t userns_clone(int cgroup_fd, unsigned long long flags, unsigned long base, int *ret_pidfd)
-{
-	struct saved_ids s;
-	pid_t pid = -1;
-
-	if (become_owner(base, &s) == 0)
-		pid = clone_into_cgroup(cgroup_fd, flags, ret_pidfd);
-	/* The kernel gave the child the default secure bits and full capabilities of its own namespace. */
-	if (pid == 0)
-		return 0;
-	restore_ids(&s);
-	return pid;
-}
-
 int userns_as_owner(unsigned long base, int (*fn)(void *arg), void *arg)
 {
-	struct saved_ids s;
+	struct userns_saved s;
 	int r = -1;
 
-	if (become_owner(base, &s) == 0)
+	if (userns_become_owner(base, &s) == 0)
 		r = fn(arg);
-	restore_ids(&s);
+	userns_restore(&s);
 	return r;
 }
 

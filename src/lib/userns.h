@@ -26,13 +26,20 @@
 #define USERNS_MAX_NOTIFY_MARKS 65536
 
 /*
- * clone_into_cgroup() with flags that include CLONE_NEWUSER, the new user
- * namespace owned by host uid and gid base.  The caller's effective IDs are
- * base only around the clone (its capabilities kept with
- * SECBIT_NO_SETUID_FIXUP, so it may still place the child in its cgroup);
- * the child starts with fresh credentials in its namespace.
+ * The caller's effective IDs become base, the owner a user namespace it
+ * creates gets, with its capabilities kept (SECBIT_NO_SETUID_FIXUP), so
+ * that it may still clone the jail's first process into its cgroup; the
+ * real and saved IDs stay, and userns_restore() puts back the rest.  A
+ * child cloned with CLONE_NEWUSER meanwhile starts with the default secure
+ * bits and every capability of its own namespace.
  */
-pid_t userns_clone(int cgroup_fd, unsigned long long flags, unsigned long base, int *ret_pidfd);
+struct userns_saved {
+	uid_t euid;
+	gid_t egid;
+	int bits;
+};
+int userns_become_owner(unsigned long base, struct userns_saved *ret);
+void userns_restore(const struct userns_saved *s);
 /*
  * fn(arg) with the effective IDs of the namespace's owner, base: host root
  * has only its own capabilities over a namespace it does not own, and
