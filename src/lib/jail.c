@@ -21,6 +21,7 @@
 #include "cgroup.h"
 #include "ctl.h"
 #include "hooks.h"
+#include "idrange.h"
 #include "jailnet.h"
 #include "jailproc.h"
 #include "jailstate.h"
@@ -195,7 +196,9 @@ static int make_record(struct create *c, struct perr *e)
 	rec->state = JS_CREATING;
 	rec->creator_pid = getpid();
 	rec->creator_start = proc_start_time(getpid());
-	rec->uid_base = JAIL_UID_BASE + (unsigned long)jid * JAIL_UID_RANGE;
+	/* A range of host IDs of its own, machine-wide (idrange.h); freed with the record. */
+	if (idrange_alloc(rec, e) < 0)
+		return -1;
 	/* Marked pending before the record exists, so a kill at any point leaves a trace to follow. */
 	if (registry_mark_pending(&c->reg, jid, true) < 0)
 		return perr_set(e, errno, "mark jail %d pending", jid);
@@ -236,7 +239,8 @@ static int make_init(struct create *c, struct perr *e)
 	c->pidfd = spawn_init(&req, e);
 	close(c->hold[1]);
 	c->hold[1] = -1;
-	return c->pidfd < 0 ? -1 : 0;
+	/* From now on jailinit holds the ID range, whatever becomes of this command. */
+	return c->pidfd < 0 ? -1 : idrange_note_init(c->rec, e);
 }
 
 static int make_limits(struct create *c, struct perr *e)

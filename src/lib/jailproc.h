@@ -15,10 +15,6 @@
 #include "priv.h"
 #include "registry.h"
 
-/* uid 0 of jail JID is host uid JAIL_UID_BASE + JID * JAIL_UID_RANGE. */
-#define JAIL_UID_BASE 1073741824UL
-#define JAIL_UID_RANGE 65536UL
-
 /*
  * Closes every fd from first_fd_to_close up, starts a new session and a
  * new session keyring, puts the process in a Landlock domain (landlock.h),

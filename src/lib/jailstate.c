@@ -9,6 +9,7 @@
 
 #include "cglimit.h"
 #include "cgroup.h"
+#include "idrange.h"
 #include "jail.h"
 #include "jailnet.h"
 #include "jailproc.h"
@@ -118,13 +119,14 @@ static void undo_cgroup(struct registry *reg, const struct jail_record *rec)
 	}
 }
 
-/* The parent counted the child from its record's first write to its removal. */
+/* The parent counted the child from its record's first write to its removal; the ID range goes with it. */
 static void undo_record(struct registry *reg, const struct jail_record *rec)
 {
 	struct perr ignore = { 0 };
 
 	if (registry_remove(reg, rec) == 1)
 		(void)jail_count_child(reg, (int)param_int(&rec->params, P_PARENT), -1, &ignore);
+	idrange_release(rec);
 }
 
 /* clang-format off */

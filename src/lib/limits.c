@@ -17,6 +17,7 @@
 
 #include "cgroup.h"
 #include "nsenter.h"
+#include "userns.h"
 #include "util.h"
 
 #ifndef DEVPTS_SUPER_MAGIC
@@ -302,6 +303,29 @@ static int rlimit_running(const struct cg_path *cg, const struct jail_limits *l,
 	return 0;
 }
 
+struct rlimit_job {
+	const struct cg_path *cg;
+	const struct jail_limits *l;
+	struct perr *e;
+};
+
+static int rlimit_job_run(void *arg)
+{
+	const struct rlimit_job *j = arg;
+
+	return rlimit_running(j->cg, j->l, j->e);
+}
+
+/* As the owner of the jail's user namespace: host root may lack CAP_SYS_RESOURCE, which prlimit there needs (userns.h). */
+static int rlimits_as_owner(const struct cg_path *cg, unsigned long owner, const struct jail_limits *l, struct perr *e)
+{
+	struct rlimit_job j = { .cg = cg, .l = l, .e = e };
+
+	if (userns_as_owner(owner, rlimit_job_run, &j) < 0)
+		return e->err ? -1 : perr_set(e, errno, "become the owner of the jail's user namespace");
+	return 0;
+}
+
 static const char *const ipc_files[IPC__COUNT] = {
 	[IPC_MSGMNB] = "kernel/msgmnb", [IPC_MSGMNI] = "kernel/msgmni", [IPC_SEMMNS] = "kernel/sem",
 	[IPC_SEMOPM] = "kernel/sem", [IPC_SHMMNI] = "kernel/shmmni", [IPC_SHMALL] = "kernel/shmall",
@@ -405,7 +429,7 @@ int limits_apply_ns(const struct cg_path *cg, int pidfd, uid_t root_uid, const s
 	if ((l->pty_max != CG_UNLIMITED || running) &&
 	    in_jail_ns(pidfd, CLONE_NEWNS, 0, pty_in_ns, l, "pseudoterminals: the jail's devpts", e) < 0)
 		return -1;
-	if (running && rlimit_running(cg, l, e) < 0)
+	if (running && rlimits_as_owner(cg, (unsigned long)root_uid, l, e) < 0)
 		return -1;
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fstab.h"
+#include "idrange.h"
 #include "jailproc.h"
 #include "util.h"
 
@@ -25,10 +26,10 @@ struct trees {
 	size_t n;
 };
 
-/* Owned by one of the ids the jails' user namespaces map (jailproc.h). */
+/* Owned by one of the ids the jails' user namespaces map: the pool of idrange.h. */
 static bool jail_id(unsigned long id)
 {
-	return id >= JAIL_UID_BASE && id != (unsigned long)(uid_t)-1;
+	return id >= IDRANGE_POOL_FIRST && id < IDRANGE_POOL_END;
 }
 
 static int open_step(int dirfd, const char *name)

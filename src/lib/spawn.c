@@ -21,6 +21,7 @@
 #include "jailproc.h"
 #include "mntns.h"
 #include "priv.h"
+#include "userns.h"
 #include "util.h"
 #include "watch.h"
 
@@ -162,6 +163,8 @@ static int child_make_fs(struct init_child *c, struct perr *e)
 		_exit(1);
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		return perr_set(e, errno, "become root of the jail");
+	if (userns_cap_counts(c->policy.new_userns, e) < 0)
+		return -1;
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		return perr_set(e, errno, "cgroup namespace");
 	setup_of(c, &ms);
@@ -281,26 +284,18 @@ static __attribute__((noreturn)) void init_child_main(struct init_child *c)
 	cred_root(&root);
 	if (jail_make_process(&c->policy, c->filter, &root, WATCH_FD_END, &e) < 0)
 		child_fail(c->sync, &e);
+	/*
+	 * jailinit outlives its creator.  The kernel clears the death signal
+	 * when the effective uid changes, which it no longer does here: the
+	 * child was born with the jail's (userns.h).
+	 */
+	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	(void)send_msg_fd(c->sync, "R", -1);
 	syscall(SYS_execveat, 6, "", argv, envp, AT_EMPTY_PATH);
 	child_fail(c->sync, (perr_set(&e, errno, "exec jailinit"), &e));
 }
 
 /* ---- the host side ---- */
-
-static int write_id_maps(pid_t pid, unsigned long base, struct perr *e)
-{
-	char path[64], map[64];
-
-	snprintf(map, sizeof(map), "0 %lu %lu\n", base, JAIL_UID_RANGE);
-	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
-	if (write_file_at(AT_FDCWD, path, map) < 0)
-		return perr_set(e, errno, "write uid_map");
-	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
-	if (write_file_at(AT_FDCWD, path, map) < 0)
-		return perr_set(e, errno, "write gid_map");
-	return 0;
-}
 
 /* The jail's new file systems, as child_make_fs sends them; an 'E' is its error. */
 static int receive_fs(const struct spawn_req *req, int sync, struct mount_fs *fs, struct perr *e)
@@ -450,6 +445,7 @@ int spawn_init(const struct spawn_req *req, struct perr *e)
 				.nmounts = req->mounts->n };
 	_cleanup_close_ int cgfd = -1, sync_host = -1;
 	unsigned long long flags = 0;
+	struct userns_saved owner;
 	int sync[2], pidfd = -1;
 	pid_t pid;
 
@@ -465,10 +461,22 @@ int spawn_init(const struct spawn_req *req, struct perr *e)
 	}
 	c.sync = sync[1];
 	sync_host = sync[0];
-	pid = clone_into_cgroup(cgfd, flags, &pidfd);
+	/* Owned by the jail's host root, so that what the jail counts is charged to it (userns.h). */
+	pid = userns_become_owner(rec->uid_base, &owner) == 0 ? clone_into_cgroup(cgfd, flags, &pidfd) : -1;
 	if (pid == 0) {
 		close(sync_host);
 		init_child_main(&c);
+	}
+	if (userns_restore(&owner) < 0) {
+		int err = errno;
+		if (pid > 0) {
+			syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+			waitpid(pid, NULL, 0);
+			close(pidfd);
+		}
+		close(sync[1]);
+		close_child_fds(&c);
+		return perr_set(e, err, "become host root again after creating the jail's user namespace");
 	}
 	close(sync[1]);
 	close_child_fds(&c);
@@ -479,7 +487,7 @@ int spawn_init(const struct spawn_req *req, struct perr *e)
 	}
 	rec->init_pid = pid;
 	/* v1 controllers have no clone3 placement: in before it runs anything. */
-	if (cg_join(&rec->cg, pid, e) < 0 || write_id_maps(pid, rec->uid_base, e) < 0 ||
+	if (cg_join(&rec->cg, pid, e) < 0 || userns_write_maps(pid, rec->uid_base, e) < 0 ||
 	    send_tree(req, &c, pid, sync_host, e) < 0 || wait_ready(sync_host, pidfd, e) < 0) {
 		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 		waitpid(pid, NULL, 0);

@@ -179,6 +179,11 @@ init_pid_of() {
 	sed -n 's/.*"init_pid":\([0-9]*\).*/\1/p' "$RUNDIR/jail/$1.json"
 }
 
+# The first host ID of jail $1's range (a jid), from the record: jail root on the host.
+uid_base_of() {
+	sed -n 's/.*"uid_base":\([0-9]*\).*/\1/p' "$RUNDIR/jail/$1.json"
+}
+
 jid_of() {
 	"$JLS" -j "$1" jid
 }

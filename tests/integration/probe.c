@@ -136,6 +136,47 @@ static int shmmany(void)
 	return 0;
 }
 
+/*
+ * Make up to n kernel objects of one kind the kernel counts per user (a
+ * UTS namespace, kept by an fd on it, or an inotify instance), print how
+ * many and why it stopped ("ok" if it did not), then keep them for secs.
+ */
+static int fill(const char *kind, long n, long secs)
+{
+	long made = 0;
+	int err = 0;
+
+	for (; made < n; made++) {
+		int fd;
+		if (!strcmp(kind, "uts"))
+			fd = unshare(CLONE_NEWUTS) < 0 ? -1 : open("/proc/self/ns/uts", O_RDONLY);
+		else
+			fd = (int)syscall(SYS_inotify_init1, 0);
+		if (fd < 0) {
+			err = errno;
+			break;
+		}
+	}
+	printf("%ld %s\n", made, err ? strerrorname_np(err) : "ok");
+	fflush(stdout);
+	sleep((unsigned)secs);
+	return 0;
+}
+
+/* The host uid owning the user namespace at path (NS_GET_OWNER_UID). */
+static int nsowner(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	unsigned int uid;
+
+	if (fd < 0 || ioctl(fd, _IO(0xb7, 0x4), &uid) < 0) {
+		printf("%s\n", strerrorname_np(errno));
+		return 1;
+	}
+	printf("%u\n", uid);
+	return 0;
+}
+
 static int result(long r);
 
 /* "ADDR PORT" into a socket address of the right family. */
@@ -414,6 +455,10 @@ int main(int argc, char **argv)
 		return openmany();
 	if (!strcmp(op, "shmmany"))
 		return shmmany();
+	if (!strcmp(op, "fill") && argc > 2)
+		return fill(argv[2], argc > 3 ? atol(argv[3]) : 1, argc > 4 ? atol(argv[4]) : 0);
+	if (!strcmp(op, "nsowner"))
+		return nsowner(argc > 2 ? argv[2] : "/proc/self/ns/user");
 	if (!strcmp(op, "fds")) {
 		/* The descriptors this process came with, and where fd 0 points. */
 		char link[256] = "";

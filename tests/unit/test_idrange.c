@@ -1,0 +1,112 @@
+/* The choice of a jail's host ID range, against fake spans and allocations. */
+#include "../../src/lib/idrange.h"
+
+#include "unit.h"
+
+/* Ranges held by other jails: the bases in held_list. */
+static unsigned long held_list[8];
+static size_t nheld;
+
+static bool held(unsigned long base, void *arg)
+{
+	(void)arg;
+	for (size_t i = 0; i < nheld; i++)
+		if (held_list[i] == base)
+			return true;
+	return false;
+}
+
+static bool none_held(unsigned long base, void *arg)
+{
+	(void)base;
+	(void)arg;
+	return false;
+}
+
+static bool all_held(unsigned long base, void *arg)
+{
+	(void)base;
+	(void)arg;
+	return true;
+}
+
+static void test_preferred_never_wraps(void)
+{
+	CHECK(idrange_preferred(1) == IDRANGE_POOL_FIRST + IDRANGE_SIZE);
+	CHECK(idrange_preferred(0) == 0);
+	/* jid 49152 once made jail root host uid 0: 2^30 + 49152 * 65536 = 2^32. */
+	CHECK(idrange_preferred(49152) == 0);
+	CHECK(idrange_preferred(49150) == IDRANGE_POOL_END - IDRANGE_SIZE);
+	CHECK(idrange_preferred(49151) == 0);
+	CHECK(idrange_preferred(65536 + 1) == 0);
+	CHECK(idrange_preferred(999999) == 0);
+}
+
+static void test_pick_preferred_or_lowest_free(void)
+{
+	struct id_spans none = { 0 };
+
+	CHECK(idrange_pick(idrange_preferred(3), &none, none_held, NULL) == IDRANGE_POOL_FIRST + 3 * IDRANGE_SIZE);
+	nheld = 2;
+	held_list[0] = IDRANGE_POOL_FIRST + 3 * IDRANGE_SIZE;
+	held_list[1] = IDRANGE_POOL_FIRST;
+	CHECK(idrange_pick(idrange_preferred(3), &none, held, NULL) == IDRANGE_POOL_FIRST + IDRANGE_SIZE);
+	/* No preference (a jid whose range would leave the pool): the lowest free one. */
+	CHECK(idrange_pick(0, &none, held, NULL) == IDRANGE_POOL_FIRST + IDRANGE_SIZE);
+	CHECK(idrange_pick(0, &none, all_held, NULL) == 0);
+	nheld = 0;
+}
+
+static void test_spans_are_avoided(void)
+{
+	struct id_spans s = { 0 };
+	unsigned long b;
+
+	/* A subuid entry that covers the preferred range and half of the next one. */
+	CHECK(id_spans_add_subid_line(&s, "jdoe:1073872896:98304\n") == 0);
+	CHECK(s.n == 1);
+	CHECK(id_spans_overlap(&s, IDRANGE_POOL_FIRST + 2 * IDRANGE_SIZE));
+	CHECK(id_spans_overlap(&s, IDRANGE_POOL_FIRST + 3 * IDRANGE_SIZE));
+	CHECK(!id_spans_overlap(&s, IDRANGE_POOL_FIRST + 4 * IDRANGE_SIZE));
+	CHECK(!id_spans_overlap(&s, IDRANGE_POOL_FIRST + IDRANGE_SIZE));
+	b = idrange_pick(idrange_preferred(2), &s, none_held, NULL);
+	CHECK(b == IDRANGE_POOL_FIRST);
+	/* One user's uid inside a range makes all of it taken. */
+	CHECK(id_spans_add(&s, IDRANGE_POOL_FIRST + 17, 1) == 0);
+	CHECK(idrange_pick(idrange_preferred(2), &s, none_held, NULL) == IDRANGE_POOL_FIRST + IDRANGE_SIZE);
+	/* A span running to the top of the 32 bits does not wrap round to meet the bottom. */
+	CHECK(id_spans_add_subid_line(&s, "big:4294901760:999999999") == 0);
+	CHECK(s.v[s.n - 1].count == 65536);
+	CHECK(!id_spans_overlap(&s, IDRANGE_POOL_FIRST + 5 * IDRANGE_SIZE));
+	CHECK(id_spans_overlap(&s, IDRANGE_POOL_END));
+	id_spans_free(&s);
+}
+
+static void test_subid_lines(void)
+{
+	struct id_spans s = { 0 };
+	static const char *const skipped[] = {
+		"", "\n", "# comment:1:2", "name", "name:1", "name::5", "name:5:", "name:x:5", "name:5:0", "name:-1:5",
+		"name:4294967296:5",
+	};
+
+	for (size_t i = 0; i < sizeof(skipped) / sizeof(skipped[0]); i++)
+		CHECK(id_spans_add_subid_line(&s, skipped[i]) == 0);
+	CHECK(s.n == 0);
+	CHECK(id_spans_add_subid_line(&s, "1000:100000:65536") == 0);
+	CHECK(s.n == 1 && s.v[0].first == 100000 && s.v[0].count == 65536);
+	id_spans_free(&s);
+}
+
+/* Every range of the pool is taken by spans: nothing is picked. */
+static void test_pool_exhausted_by_spans(void)
+{
+	struct id_spans s = { 0 };
+
+	CHECK(id_spans_add(&s, IDRANGE_POOL_FIRST, IDRANGE_POOL_END - IDRANGE_POOL_FIRST) == 0);
+	CHECK(idrange_pick(idrange_preferred(1), &s, none_held, NULL) == 0);
+	id_spans_free(&s);
+}
+
+UNIT_MAIN(test_preferred_never_wraps, test_pick_preferred_or_lowest_free, test_spans_are_avoided, test_subid_lines,
+	  test_pool_exhausted_by_spans)
