@@ -17,37 +17,60 @@
 /* A jail's passwd is its data: read no more than this of it. */
 #define PASSWD_MAX (1 << 20)
 
+/* The whole of a small kernel file of unknown length (cgroup.procs grows with the jail), NUL-terminated. */
+static char *read_whole(int fd, size_t *ret_len)
+{
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+
+	while (buf) {
+		ssize_t n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				break;
+			free(buf);
+			return NULL;
+		}
+		len += (size_t)n;
+		if (cap - len - 1 == 0) {
+			char *nb = realloc(buf, cap * 2);
+			if (!nb)
+				free(buf);
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	if (buf) {
+		buf[len] = '\0';
+		*ret_len = len;
+	}
+	return buf;
+}
+
 int cgroup_pids(int cgfd, pid_t **ret, size_t *ret_n, struct perr *e)
 {
 	_cleanup_close_ int fd = openat(cgfd, "cgroup.procs", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	size_t cap = 64, n = 0;
-	pid_t *v = NULL;
-	FILE *f;
-	long pid;
+	size_t len = 0, n = 0;
+	char *text, *p;
+	pid_t *v;
 
 	*ret = NULL;
 	*ret_n = 0;
-	if (fd < 0)
+	if (fd < 0 || !(text = read_whole(fd, &len)))
 		return perr_set(e, errno, "cgroup.procs");
-	f = fdopen(fd, "r");
-	if (!f)
-		return perr_set(e, errno, "cgroup.procs");
-	TAKE_FD(fd);
-	v = malloc(cap * sizeof(*v));
-	while (v && fscanf(f, "%ld", &pid) == 1) {
-		if (n == cap) {
-			pid_t *nv = realloc(v, cap * 2 * sizeof(*v));
-			if (!nv) {
-				free(v);
-				v = NULL;
-				break;
-			}
-			v = nv;
-			cap *= 2;
-		}
+	/* One pid a line: never more pids than half its bytes. */
+	v = malloc((len / 2 + 1) * sizeof(*v));
+	for (p = text; v && *p;) {
+		char *end;
+		long pid = strtol(p, &end, 10);
+		if (end == p || pid <= 0)
+			break;
 		v[n++] = (pid_t)pid;
+		p = end + strspn(end, "\n");
 	}
-	fclose(f);
+	free(text);
 	if (!v)
 		return perr_set(e, ENOMEM, "cgroup.procs");
 	*ret = v;
@@ -200,11 +223,14 @@ static bool effective_uid(int procfd, uid_t *ret)
 {
 	char buf[4096];
 	const char *p;
-	unsigned long real, eff;
+	char *end;
 
 	if (read_file_at(procfd, "status", buf, sizeof(buf)) <= 0 || !(p = strstr(buf, "\nUid:")))
 		return false;
-	if (sscanf(p + 5, "%lu %lu", &real, &eff) != 2)
+	(void)strtoul(p + 5, &end, 10); /* the real uid */
+	p = end;
+	unsigned long eff = strtoul(p, &end, 10);
+	if (end == p)
 		return false;
 	*ret = (uid_t)eff;
 	return true;

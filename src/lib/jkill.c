@@ -254,9 +254,9 @@ static int signal_all(struct kplan *p, struct perr *e)
 			return -1;
 		for (size_t k = 0; k < n; k++)
 			if (signal_one(p, m, pids[k]) < 0) {
-				int err = errno;
+				int err = errno, pid = (int)pids[k];
 				free(pids);
-				return perr_set(e, err, "signal process %d of jail %d", (int)pids[k], m->jid);
+				return perr_set(e, err, "signal process %d of jail %d", pid, m->jid);
 			}
 		free(pids);
 	}
