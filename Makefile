@@ -25,12 +25,12 @@ B = build
 Q = $(if $(V),,@)
 LIB_SRC = $(wildcard src/lib/*.c)
 LIB_OBJ = $(LIB_SRC:src/lib/%.c=$(B)/obj/lib/%.o)
-CMDS = jail jls jexec rctl
+CMDS = jail jls jexec rctl jkill
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_ASAN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/asan-%)
 # Unit tests cover the pure logic; they link only the modules they test.
-UNIT_LIB = src/lib/runtime.c src/lib/idrange.c src/lib/policy.c src/lib/cgpath.c src/lib/jailname.c src/lib/param.c src/lib/util.c src/lib/error.c src/lib/cred.c src/lib/conf.c src/lib/conflex.c src/lib/jailconf.c src/lib/registry.c src/lib/fstab.c src/lib/rctl.c src/lib/cglimit.c src/lib/cgspec.c src/lib/cg_v1.c src/lib/cg_v2.c src/lib/cgroup.c \
+UNIT_LIB = src/lib/runtime.c src/lib/idrange.c src/lib/signame.c src/lib/policy.c src/lib/cgpath.c src/lib/jailname.c src/lib/param.c src/lib/util.c src/lib/error.c src/lib/cred.c src/lib/conf.c src/lib/conflex.c src/lib/jailconf.c src/lib/registry.c src/lib/fstab.c src/lib/rctl.c src/lib/cglimit.c src/lib/cgspec.c src/lib/cg_v1.c src/lib/cg_v2.c src/lib/cgroup.c \
 	src/lib/ipaddr.c src/lib/ifname.c src/cmd/initwatch.c
 
 .SECONDARY:
@@ -89,6 +89,11 @@ $(B)/sbin/%: $(B)/obj/cmd/%.o $(B)/libprison.a
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDHARDEN) -o $@ $< $(B)/libprison.a $(PKG_LIBS)
 
+# jls -p's process listing is a file of its own.
+$(B)/sbin/jls: $(B)/obj/cmd/jls.o $(B)/obj/cmd/jlsproc.o $(B)/libprison.a
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDHARDEN) -o $@ $(B)/obj/cmd/jls.o $(B)/obj/cmd/jlsproc.o $(B)/libprison.a $(PKG_LIBS)
+
 # jailinit runs inside roots that need not have a C library: static, libc only.
 $(B)/libexec/prison/jailinit: $(B)/obj/cmd/jailinit.o $(B)/obj/cmd/initwatch.o
 	@mkdir -p $(@D)
@@ -145,7 +150,7 @@ install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 $(CMDS:%=$(B)/sbin/%) $(DESTDIR)$(SBINDIR)/
 	install -m 0755 $(B)/libexec/prison/jailinit $(DESTDIR)$(LIBEXECDIR)/
-	install -m 0644 man/jail.8 man/jls.8 man/jexec.8 man/rctl.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 man/jail.8 man/jls.8 man/jexec.8 man/rctl.8 man/jkill.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 man/jail.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0755 $(B)/libexec/prison/prison-rc $(DESTDIR)$(LIBEXECDIR)/
 	install -d $(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(DEFAULTDIR)
@@ -154,7 +159,7 @@ install: all
 
 uninstall:
 	rm -f $(CMDS:%=$(DESTDIR)$(SBINDIR)/%) $(DESTDIR)$(LIBEXECDIR)/jailinit
-	rm -f $(DESTDIR)$(MANDIR)/man8/jail.8 $(DESTDIR)$(MANDIR)/man8/jls.8 $(DESTDIR)$(MANDIR)/man8/jexec.8 $(DESTDIR)$(MANDIR)/man8/rctl.8
+	rm -f $(DESTDIR)$(MANDIR)/man8/jail.8 $(DESTDIR)$(MANDIR)/man8/jls.8 $(DESTDIR)$(MANDIR)/man8/jexec.8 $(DESTDIR)$(MANDIR)/man8/rctl.8 $(DESTDIR)$(MANDIR)/man8/jkill.8
 	rm -f $(DESTDIR)$(MANDIR)/man5/jail.conf.5
 	rm -f $(DESTDIR)$(LIBEXECDIR)/prison-rc $(DESTDIR)$(SYSTEMDDIR)/prison.service
 

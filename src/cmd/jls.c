@@ -7,16 +7,16 @@
 #include <string.h>
 
 #include "../include/prison.h"
+#include "jlsproc.h"
 
-enum xo { XO_TEXT, XO_JSON, XO_XML };
-
-static bool opt_d, opt_h, opt_N, opt_n, opt_q, opt_s, opt_v;
+static bool opt_d, opt_h, opt_N, opt_n, opt_p, opt_q, opt_s, opt_v;
 static enum xo xo = XO_TEXT;
 
 static __attribute__((noreturn)) void usage(void)
 {
 	fprintf(stderr, "usage: jls [-dhNnqsv] [-j jail] [parameter ...]\n"
-			"       jls --libxo json | xml [-dhNnqsv] [-j jail] [parameter ...]\n");
+			"       jls --libxo json | xml [-dhNnqsv] [-j jail] [parameter ...]\n"
+			"       jls [--libxo json | xml] -p [-dN] [-j jail]\n");
 	exit(1);
 }
 
@@ -218,6 +218,7 @@ struct listing {
 	int nids;
 	bool params;   /* parameter lines (-n, -s or names given) instead of the table */
 	json_object *jails; /* --libxo json or xml: the jails gathered before they are printed */
+	bool failed;        /* jls -p could not read a jail's processes */
 };
 
 /*
@@ -247,12 +248,13 @@ static void take_flags(int argc, char **argv, struct listing *l)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "dhNnqsvj:")) != -1) {
+	while ((c = getopt(argc, argv, "dhNnpqsvj:")) != -1) {
 		switch (c) {
 		case 'd': opt_d = true; break;
 		case 'h': opt_h = true; break;
 		case 'N': opt_N = true; break;
 		case 'n': opt_n = true; break;
+		case 'p': opt_p = true; break;
 		case 'q': opt_q = true; break;
 		case 's': opt_s = opt_n = opt_q = true; break;
 		case 'v': opt_v = true; break;
@@ -342,6 +344,21 @@ static bool list_jails(const struct jail_record *list, size_t n, struct listing 
 	return found || !l->only;
 }
 
+/* jls -p: the processes of every listed jail; false when -j named a jail that is not there. */
+static bool list_procs(const struct jail_record *list, size_t n, struct listing *l)
+{
+	bool *show = calloc(n ? n : 1, sizeof(*show)), found = false;
+
+	if (!show)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		found |= show[i] = listed(&list[i], l);
+	if (jls_print_procs(list, show, n, opt_N, xo) != 0)
+		l->failed = true;
+	free(show);
+	return found || !l->only;
+}
+
 int main(int argc, char **argv)
 {
 	struct listing l = { 0 };
@@ -360,6 +377,8 @@ int main(int argc, char **argv)
 	argv += optind;
 	if (argc > (int)ARRAY_SIZE(l.ids))
 		usage();
+	if (opt_p && (opt_n || opt_v || argc > 0))
+		usage();
 	l.params = opt_n || argc > 0;
 	l.nids = l.params ? selected(l.ids, argv, argc) : 0;
 	if (l.nids < 0)
@@ -369,11 +388,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "jls: %s\n", e.msg);
 		return 1;
 	}
-	found = list_jails(list, n, &l);
+	found = opt_p ? list_procs(list, n, &l) : list_jails(list, n, &l);
 	registry_free_list(list, n);
 	if (!found) {
 		fprintf(stderr, "jls: jail \"%s\" not found\n", l.only);
 		return 1;
 	}
-	return 0;
+	return l.failed;
 }

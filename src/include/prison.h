@@ -10,6 +10,7 @@
  *   parameters      the table and its values                        (param.h)
  *   jail.conf       parse, resolve, order, turn into parameters     (conf.h, jailconf.h)
  *   resource rules  rctl's syntax and a jail's rules and usage      (rctl.h, limits.h, usage.h)
+ *   processes       a jail's processes, a signal to all of them     (jailps.h, jkill.h, signame.h)
  *   the rest        errors, the runtime context, the audit trail, records
  */
 #ifndef PRISON_H
@@ -22,11 +23,14 @@
 #include "../lib/error.h"
 #include "../lib/jail.h"
 #include "../lib/jailconf.h"
+#include "../lib/jailps.h"
+#include "../lib/jkill.h"
 #include "../lib/limits.h"
 #include "../lib/param.h"
 #include "../lib/rctl.h"
 #include "../lib/registry.h"
 #include "../lib/runtime.h"
+#include "../lib/signame.h"
 #include "../lib/usage.h"
 #include "../lib/util.h"
 

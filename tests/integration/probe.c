@@ -79,6 +79,47 @@ static int forks(long n)
 	return 0;
 }
 
+/* chain FILE: where each process of the chain writes its pid when SIGTERM comes. */
+static int chain_fd = -1;
+
+static void chain_caught(int sig)
+{
+	char buf[16], *p = buf + sizeof(buf);
+	unsigned v = (unsigned)getpid();
+
+	(void)sig;
+	*--p = '\n';
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	if (write(chain_fd, p, (size_t)(buf + sizeof(buf) - p)) < 0)
+		_exit(2);
+	_exit(0);
+}
+
+/*
+ * A chain that grows without end: each process forks the next and waits,
+ * so one process is always forking.  The handler is inherited, so every
+ * process catches SIGTERM from its first instruction; one that is never
+ * signalled would fork on for ever.
+ */
+static int chain(const char *file)
+{
+	struct sigaction sa = { .sa_handler = chain_caught };
+	struct timespec ms = { 0, 200000 };
+
+	chain_fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (chain_fd < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
+		return 1;
+	for (;;) {
+		nanosleep(&ms, NULL);
+		pid_t p = fork();
+		if (p > 0)
+			for (;;)
+				pause();
+	}
+}
+
 static volatile int spinning = 1;
 
 static void *spin_thread(void *arg)
@@ -449,6 +490,8 @@ int main(int argc, char **argv)
 		return hold(argc > 2 ? atol(argv[2]) : 1, argc > 3 ? atol(argv[3]) : 1);
 	if (!strcmp(op, "forks"))
 		return forks(argc > 2 ? atol(argv[2]) : 1000);
+	if (!strcmp(op, "chain"))
+		return chain(argc > 2 ? argv[2] : "/tmp/chain");
 	if (!strcmp(op, "spin"))
 		return spin(argc > 2 ? atol(argv[2]) : 1, argc > 3 ? atol(argv[3]) : 1);
 	if (!strcmp(op, "openmany"))
