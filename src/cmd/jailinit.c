@@ -10,7 +10,9 @@
  * Descriptors: 3 the listening control socket, 4 the creator's hold;
  * 1 and 2 are exec.consolelog or /dev/null, for the few lines it writes;
  * 7 to 11, each present or not, the counters and log handles of
- * initwatch.h.  argv[1]: "1" if the jail is persistent.
+ * initwatch.h; 12, when the jail has terminals, an O_PATH handle on its
+ * devpts's ptmx, never used here: jexec takes it (pty.h).  argv[1]: "1"
+ * if the jail is persistent.
  */
 #include <dirent.h>
 #include <errno.h>

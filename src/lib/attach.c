@@ -22,6 +22,7 @@
 #include "jailproc.h"
 #include "priv.h"
 #include "pty.h"
+#include "relay.h"
 #include "util.h"
 
 extern char **environ;
@@ -144,35 +145,15 @@ static int choose_cred(const struct jail_exec *x, const struct jail_cred *host_c
 	return 0;
 }
 
-/* exec.consolelog: the host opened the file; the jail's /dev/null is the input. */
-static int redirect_to_log(int out_fd, struct perr *e)
-{
-	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-
-	if ((null >= 0 && dup2(null, 0) < 0) || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
-		return perr_set(e, errno, "exec.consolelog");
-	return 0;
-}
-
 /*
- * A terminal from the jail's devpts: its master goes to jexec, its slave
- * becomes our 0, 1, 2.  A jail whose devfs_ruleset hides the terminals:
- * its command keeps jexec's own (*tty becomes false).
+ * The command's 0, 1 and 2: the slave of a terminal the host made from the
+ * jail's devpts, or pipes (relay.h).  Never a descriptor of the host's own,
+ * and nothing opened by a path in the jail (its /dev/null may be a FIFO).
  */
-static int attach_terminal(int errfd, bool *tty, struct perr *e)
+static int child_stdio(int slave, const struct relay *io, struct perr *e)
 {
-	int master, slave;
-
-	if (pty_open(&master, &slave, e) < 0) {
-		if (e->err != ENOENT)
-			return -1;
-		*tty = false;
-		return 0;
-	}
-	if (send_msg_fd(errfd, "P", master) < 0 || dup2(slave, 0) < 0 || dup2(slave, 1) < 0 || dup2(slave, 2) < 0)
-		return perr_set(e, errno, "terminal");
-	close(master);
-	close(slave);
+	if (slave >= 0 ? dup2(slave, 0) < 0 || dup2(slave, 1) < 0 || dup2(slave, 2) < 0 : relay_child_stdio(io) < 0)
+		return perr_set(e, errno, "standard input and output");
 	return 0;
 }
 
@@ -184,7 +165,8 @@ struct exec_child_args {
 	int pidfd;
 	const struct cg_path *cg;
 	int errfd;
-	bool tty;
+	int slave;              /* the terminal's slave, or -1: the pipes of io */
+	const struct relay *io;
 };
 
 /* Into the jail's namespaces, as the jail's root. */
@@ -229,8 +211,7 @@ static __attribute__((noreturn)) void exec_child(struct exec_child_args *a)
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		signal(forwarded[i], SIG_DFL);
 	if (enter_jail(a, &e) < 0 || choose_cred(a->x, a->host_cred, &cred, &e) < 0 ||
-	    (a->x->out_fd > 0 && redirect_to_log(a->x->out_fd, &e) < 0) ||
-	    (a->tty && attach_terminal(errfd, &a->tty, &e) < 0))
+	    child_stdio(a->slave, a->io, &e) < 0)
 		exec_fail(errfd, &e);
 	/* The error channel becomes fd 3, the one descriptor jail_make_process keeps. */
 	if (errfd != 3) {
@@ -240,7 +221,7 @@ static __attribute__((noreturn)) void exec_child(struct exec_child_args *a)
 	}
 	if (jail_make_process(a->pol, a->filter, &cred, 4, &e) < 0)
 		exec_fail(errfd, &e);
-	if (a->tty && pty_make_controlling(&e) < 0)
+	if (a->slave >= 0 && pty_make_controlling(&e) < 0)
 		exec_fail(errfd, &e);
 	if (a->x->login) {
 		build_login_env(env_store, ARRAY_SIZE(env_store), env_buf, &cred);
@@ -332,17 +313,13 @@ static pid_t clone_in_pidns(int jail_pidfd, int cgfd, int *ret_child, struct per
 	return pid;
 }
 
-/* Error reports and the terminal's master, until the exec closes the channel. */
-static int read_child_reports(int errfd, pid_t pid, int *ret_master, int *ret_status, struct perr *e)
+/* Error reports, until the exec closes the channel. */
+static int read_child_reports(int errfd, pid_t pid, int *ret_status, struct perr *e)
 {
 	char msg[sizeof(e->msg) + 16], *text;
 	int fd;
 
 	while (recv_msg_fd(errfd, msg, sizeof(msg), &fd) > 0) {
-		if (msg[0] == 'P' && fd >= 0 && *ret_master < 0) {
-			*ret_master = fd;
-			continue;
-		}
 		if (fd >= 0)
 			close(fd);
 		if (msg[0] != 'E' && msg[0] != 'X')
@@ -359,7 +336,8 @@ static int read_child_reports(int errfd, pid_t pid, int *ret_master, int *ret_st
 }
 
 struct exec_run {
-	int cgfd, sigfd, child, errpipe[2], master;
+	int cgfd, sigfd, child, errpipe[2], master, slave;
+	struct relay io;
 	bool masked;
 	sigset_t old;
 };
@@ -371,7 +349,7 @@ static int prepare_run(const struct jail_record *rec, struct exec_run *r, struct
 	r->cgfd = cgroup_open_procs(&rec->cg, e);
 	if (r->cgfd < 0)
 		return -1;
-	/* Errors (and the terminal's master) come back over this; it closes on exec. */
+	/* Errors come back over this; it closes on exec. */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->errpipe) < 0)
 		return perr_set(e, errno, "socketpair");
 	sigemptyset(&mask);
@@ -387,11 +365,12 @@ static int prepare_run(const struct jail_record *rec, struct exec_run *r, struct
 
 static void finish_run(struct exec_run *r)
 {
-	int fds[] = { r->cgfd, r->sigfd, r->child, r->errpipe[0], r->errpipe[1], r->master };
+	int fds[] = { r->cgfd, r->sigfd, r->child, r->errpipe[0], r->errpipe[1], r->master, r->slave };
 
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
+	relay_free(&r->io);
 	if (r->masked)
 		sigprocmask(SIG_SETMASK, &r->old, NULL);
 }
@@ -407,14 +386,50 @@ static int timeout_error(const struct jail_exec *x, struct perr *e)
 			 x->timeout);
 }
 
+/*
+ * A terminal of the jail's own for jexec or command= run interactively (no
+ * exec.timeout, no console log), else pipes.  A jail whose devfs_ruleset
+ * hides the terminals has none to give: pipes too.
+ */
+static int open_stdio(const struct jail_record *rec, const struct jail_exec *x, int init_pidfd, struct exec_run *r,
+		      struct perr *e)
+{
+	bool tty = !x->shell_cmd && x->out_fd <= 0 && x->timeout <= 0 && pty_wanted() &&
+		   pty_ruleset_has_terminals(param_int(&rec->params, P_DEVFS_RULESET));
+
+	if (tty)
+		return pty_open_jail(init_pidfd, (uid_t)rec->uid_base, &r->master, &r->slave, e);
+	return relay_open(&r->io, x->out_fd > 0 ? x->out_fd : -1, e);
+}
+
+/* The command's input and output while it runs, until it ends. */
+static int relay_command(const struct jail_exec *x, struct exec_run *r, int *ret_status, struct perr *e)
+{
+	if (r->master >= 0)
+		pty_relay(r->master, r->child, r->sigfd);
+	else if (relay_run(&r->io, r->child, r->sigfd, x->timeout) < 0) {
+		if (errno == ETIMEDOUT) {
+			siginfo_t si;
+			syscall(SYS_pidfd_send_signal, r->child, SIGKILL, NULL, 0);
+			waitid(P_PIDFD, (id_t)r->child, &si, WEXITED);
+		}
+		return timeout_error(x, e);
+	}
+	if (wait_forwarding(r->child, r->sigfd, x->timeout, ret_status) < 0)
+		return timeout_error(x, e);
+	return 0;
+}
+
 int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, const struct jail_hold *hold,
 		  int *ret_status, struct perr *e)
 {
 	_cleanup_close_ int pidfd = -1;
-	struct exec_run r = { .cgfd = -1, .sigfd = -1, .child = -1, .errpipe = { -1, -1 }, .master = -1 };
+	struct exec_run r = {
+		.cgfd = -1, .sigfd = -1, .child = -1, .errpipe = { -1, -1 }, .master = -1, .slave = -1, .io = RELAY_INIT
+	};
 	struct jail_cred host_cred;
 	struct jail_policy pol;
-	struct exec_child_args a = { .x = x, .pol = &pol };
+	struct exec_child_args a = { .x = x, .pol = &pol, .io = &r.io };
 	int ret = -1;
 	pid_t pid;
 
@@ -434,14 +449,13 @@ int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, cons
 	pidfd = jail_open_init(rec);
 	if (pidfd < 0)
 		return perr_setx(e, ENOENT, "jail \"%s\" not found", rec->name);
-	if (prepare_run(rec, &r, e) < 0)
+	if (prepare_run(rec, &r, e) < 0 || open_stdio(rec, x, pidfd, &r, e) < 0)
 		goto out;
 	a.host_cred = x->host_user ? &host_cred : NULL;
 	a.pidfd = pidfd;
 	a.cg = &rec->cg;
 	a.errfd = r.errpipe[1];
-	/* A terminal of the jail's own for interactive use; a command under exec.timeout keeps our streams. */
-	a.tty = x->out_fd <= 0 && x->timeout <= 0 && pty_wanted();
+	a.slave = r.slave;
 	pid = clone_in_pidns(pidfd, r.cgfd, &r.child, e);
 	if (pid == 0) {
 		close(r.errpipe[0]);
@@ -449,15 +463,13 @@ int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, cons
 	}
 	close(r.errpipe[1]);
 	r.errpipe[1] = -1;
-	if (pid < 0 || read_child_reports(r.errpipe[0], pid, &r.master, ret_status, e) < 0)
+	relay_close_child_ends(&r.io);
+	if (r.slave >= 0)
+		close(r.slave);
+	r.slave = -1;
+	if (pid < 0 || read_child_reports(r.errpipe[0], pid, ret_status, e) < 0)
 		goto out;
-	if (r.master >= 0)
-		pty_relay(r.master, r.child, r.sigfd);
-	if (wait_forwarding(r.child, r.sigfd, x->timeout, ret_status) < 0) {
-		timeout_error(x, e);
-		goto out;
-	}
-	ret = 0;
+	ret = relay_command(x, &r, ret_status, e);
 out:
 	finish_run(&r);
 	return ret;

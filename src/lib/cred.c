@@ -2,10 +2,13 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/openat2.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -70,36 +73,93 @@ int cred_parse_group_line(const char *line, const char *user, gid_t *gid)
 }
 
 /*
- * The jail's own passwd and group are the jail's to write: one that is a
- * FIFO or a device, not a file, is taken as missing rather than waited on.
+ * The jail's user database, which jail root can make anything: opened
+ * without blocking (a FIFO would hang us), beneath the jail's root (ours
+ * now), and read only if it is a regular file of at most CRED_MAX_DB
+ * bytes.  A missing file (or a symbolic link, as before) is no database:
+ * *ret NULL and 0.
  */
-static FILE *open_db(const char *path)
+static int open_db(const char *path, FILE **ret, struct perr *e)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	struct open_how how = { .flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	_cleanup_close_ int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
 	struct stat st;
-	FILE *f;
 
+	*ret = NULL;
+	if (fd < 0 && (errno == ENOENT || errno == ELOOP))
+		return 0;
 	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return NULL;
-	}
-	f = fdopen(fd, "r");
+		return perr_set(e, errno, "the jail's %s", path);
+	if (fstat(fd, &st) < 0)
+		return perr_set(e, errno, "the jail's %s", path);
+	if (!S_ISREG(st.st_mode))
+		return perr_setx(e, EINVAL, "the jail's %s is not a regular file", path);
+	if (st.st_size > CRED_MAX_DB)
+		return perr_setx(e, EFBIG, "the jail's %s is larger than %d MiB", path, CRED_MAX_DB >> 20);
+	*ret = fdopen(fd, "r");
+	if (!*ret)
+		return perr_set(e, errno, "the jail's %s", path);
+	TAKE_FD(fd);
+	return 0;
+}
+
+/* The next line of f: 1, 0 at the end, -1 once the file has grown past CRED_MAX_DB since it was opened. */
+static int next_line(FILE *f, char *line, size_t len, const char *path, struct perr *e)
+{
+	if (!fgets(line, (int)len, f))
+		return 0;
+	if (ftello(f) > CRED_MAX_DB)
+		return perr_setx(e, EFBIG, "the jail's %s is larger than %d MiB", path, CRED_MAX_DB >> 20);
+	return 1;
+}
+
+/* user's entry in the jail's passwd: 1 found, 0 not, -1 on an error. */
+static int find_user(const char *user, struct jail_cred *c, struct perr *e)
+{
+	char line[4096];
+	FILE *f;
+	int r;
+
+	if (open_db("/etc/passwd", &f, e) < 0)
+		return -1;
 	if (!f)
-		close(fd);
-	return f;
+		return 0;
+	while ((r = next_line(f, line, sizeof(line), "/etc/passwd", e)) > 0)
+		if (cred_parse_passwd_line(line, user, c) == 0)
+			break;
+	fclose(f);
+	return r;
+}
+
+/* The groups that list c's user, after its primary one. */
+static int add_groups(struct jail_cred *c, struct perr *e)
+{
+	char line[4096];
+	FILE *f;
+	gid_t g;
+	int r = 0;
+
+	/* As initgroups(3) does: the primary group is among the supplementary ones. */
+	c->groups[0] = c->gid;
+	c->ngroups = 1;
+	if (open_db("/etc/group", &f, e) < 0)
+		return -1;
+	if (!f)
+		return 0;
+	while (c->ngroups < CRED_MAX_GROUPS && (r = next_line(f, line, sizeof(line), "/etc/group", e)) > 0)
+		if (cred_parse_group_line(line, c->name, &g) == 0 && g != c->gid)
+			c->groups[c->ngroups++] = g;
+	fclose(f);
+	return r < 0 ? -1 : 0;
 }
 
 int cred_lookup_jail(const char *user, struct jail_cred *c, struct perr *e)
 {
-	char line[4096];
-	_cleanup_fclose_ FILE *f = open_db("/etc/passwd");
-	_cleanup_fclose_ FILE *g = NULL;
-	bool found = false;
+	int found = find_user(user, c, e);
 
-	while (f && !found && fgets(line, sizeof(line), f))
-		found = cred_parse_passwd_line(line, user, c) == 0;
+	if (found < 0)
+		return -1;
 	if (!found) {
 		if (strcmp(user, "root") == 0 || strcmp(user, "0") == 0) {
 			cred_root(c);
@@ -107,16 +167,7 @@ int cred_lookup_jail(const char *user, struct jail_cred *c, struct perr *e)
 		}
 		return perr_setx(e, ENOENT, "user \"%s\" not found in the jail", user);
 	}
-	/* As initgroups(3) does: the primary group is among the supplementary ones. */
-	c->groups[0] = c->gid;
-	c->ngroups = 1;
-	g = open_db("/etc/group");
-	while (g && c->ngroups < CRED_MAX_GROUPS && fgets(line, sizeof(line), g)) {
-		gid_t gid;
-		if (cred_parse_group_line(line, c->name, &gid) == 0 && gid != c->gid)
-			c->groups[c->ngroups++] = gid;
-	}
-	return 0;
+	return add_groups(c, e);
 }
 
 int cred_lookup_host(const char *user, struct jail_cred *c, struct perr *e)

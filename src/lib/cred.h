@@ -7,6 +7,8 @@
 #include "error.h"
 
 #define CRED_MAX_GROUPS 64
+/* A jail's /etc/passwd or /etc/group larger than this is refused (jail root could make it endless). */
+#define CRED_MAX_DB (16 << 20)
 
 struct jail_cred {
 	uid_t uid;
@@ -23,6 +25,8 @@ void cred_root(struct jail_cred *c);
 /*
  * Parse /etc/passwd and /etc/group under the current root by hand: the
  * jail's files are data, and NSS would load the jail's libraries into us.
+ * Either must be a regular file of at most CRED_MAX_DB bytes (never a FIFO
+ * to hang on); a missing one is an empty database.
  */
 int cred_lookup_jail(const char *user, struct jail_cred *c, struct perr *e);
 /* The host's user database (jail -u, jexec -u). */

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/openat2.h>
 #include <linux/sched.h>
 #include <stdint.h>
 #include <pwd.h>
@@ -10,10 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hostfile.h"
 #include "jailproc.h"
 #include "param.h"
 #include "util.h"
@@ -34,17 +37,35 @@ static int wait_command(pid_t pid, int pidfd, long timeout, int *status)
 	return 0;
 }
 
+/*
+ * The jail's root directory, for hostfile's check; false when there is
+ * none to check against: the jail's tree is the host's (path=/), or the
+ * path cannot be opened (yet: exec.prepare may make it), so nothing can be
+ * inside it.
+ */
+static bool jail_tree(const struct jail_record *rec, struct stat *ret)
+{
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+	const char *path = param_str(&rec->params, P_PATH);
+	_cleanup_close_ int fd = path ? (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how)) : -1;
+	struct stat host;
+
+	if (fd < 0 || fstat(fd, ret) < 0 || stat("/", &host) < 0)
+		return false;
+	return ret->st_dev != host.st_dev || ret->st_ino != host.st_ino;
+}
+
 int hooks_consolelog(const struct jail_record *rec, int *ret_fd, struct perr *e)
 {
 	const char *path = param_str(&rec->params, P_EXEC_CONSOLELOG);
+	struct stat tree;
 
 	*ret_fd = -1;
 	if (!path)
 		return 0;
-	*ret_fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0640);
-	if (*ret_fd < 0)
-		return perr_set(e, errno, "exec.consolelog %s", path);
-	return 0;
+	*ret_fd = hostfile_open_append("exec.consolelog", path, jail_tree(rec, &tree) ? &tree : NULL, e);
+	return *ret_fd < 0 ? -1 : 0;
 }
 
 static __attribute__((noreturn)) void host_child(const struct jail_record *rec, const char *cmd,

@@ -22,7 +22,13 @@ int hooks_host(const struct jail_record *rec, int id, struct perr *e);
 /* Run the commands of parameter id inside the jail, as exec.jail_user (or x's user). */
 int hooks_inside(const struct jail_record *rec, int id, const struct jail_exec *x, const struct jail_hold *hold,
 		 struct perr *e);
-/* exec.consolelog opened for appending (created 0640) in *ret_fd, -1 when unset. */
+/*
+ * exec.consolelog opened for appending (created 0640) in *ret_fd, -1 when
+ * unset: walked from the host's root without following a link, refused
+ * inside the jail's tree or below a directory users other than root can
+ * change (hostfile.h).  Each caller opens it once for its commands and
+ * passes the descriptor on.
+ */
 int hooks_consolelog(const struct jail_record *rec, int *ret_fd, struct perr *e);
 
 #endif

@@ -21,6 +21,7 @@
 #include "jailproc.h"
 #include "mntns.h"
 #include "priv.h"
+#include "pty.h"
 #include "userns.h"
 #include "util.h"
 #include "watch.h"
@@ -265,6 +266,35 @@ static int child_place_fds(struct init_child *c, int null, struct perr *e)
 	return 0;
 }
 
+_Static_assert(PTY_INIT_FD >= WATCH_FD_END, "the ptmx handle sits above the watcher's descriptors");
+
+/*
+ * jailinit keeps a handle on the jail's ptmx at PTY_INIT_FD, opened now,
+ * while everything in the jail's tree is still prison's own: jexec makes
+ * the jail's terminals through it (pty.h), whatever the jail does to its
+ * /dev later.  None for a devfs_ruleset without terminals.
+ */
+static int child_keep_ptmx(const struct init_child *c, struct perr *e)
+{
+	int fd;
+
+	if (!pty_ruleset_has_terminals(param_int(&c->rec->params, P_DEVFS_RULESET))) {
+		close(PTY_INIT_FD);
+		return 0;
+	}
+	fd = pty_ptmx_handle(e);
+	if (fd < 0)
+		return -1;
+	if (fd == PTY_INIT_FD)
+		return fcntl(fd, F_SETFD, 0) < 0 ? perr_set(e, errno, "fcntl") : 0;
+	if (dup3(fd, PTY_INIT_FD, 0) < 0) {
+		close(fd);
+		return perr_set(e, errno, "dup");
+	}
+	close(fd);
+	return 0;
+}
+
 static __attribute__((noreturn)) void init_child_main(struct init_child *c)
 {
 	struct perr e = { 0 };
@@ -279,10 +309,10 @@ static __attribute__((noreturn)) void init_child_main(struct init_child *c)
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	/* Before the jail's tree: its /dev may have no null (devfs_ruleset=1). */
 	null = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-	if (child_build_jail(c, &e) < 0 || child_place_fds(c, null, &e) < 0)
+	if (child_build_jail(c, &e) < 0 || child_place_fds(c, null, &e) < 0 || child_keep_ptmx(c, &e) < 0)
 		child_fail(c->sync, &e);
 	cred_root(&root);
-	if (jail_make_process(&c->policy, c->filter, &root, WATCH_FD_END, &e) < 0)
+	if (jail_make_process(&c->policy, c->filter, &root, PTY_INIT_FD + 1, &e) < 0)
 		child_fail(c->sync, &e);
 	/*
 	 * jailinit outlives its creator.  The kernel clears the death signal

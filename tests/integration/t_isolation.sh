@@ -128,10 +128,13 @@ test_no_host_fd_leaks_in() {
 	exec 7</etc/hostname
 	fds=$("$JEXEC" ptfd /bin/probe fds </dev/zero)
 	exec 7<&-
-	assert_eq "$fds" "0 1 2 /dev/zero" "descriptors of a process entering the jail"
+	# Not even jexec's own 0, 1 and 2: pipes that jexec relays.
+	case $fds in "0 1 2 pipe:["*"]") ;; *) fail "descriptors of a process entering the jail: '$fds'" ;; esac
+	assert_eq "$("$JEXEC" ptfd /bin/sh -c 'head -c 3 | od -An -tx1' </dev/zero | tr -d ' ')" 000000 \
+		"jexec's input relayed to the command"
 	# With standard input closed, no host descriptor may take its place.
 	fds=$("$JEXEC" ptfd /bin/probe fds <&-)
-	assert_eq "$fds" "0 1 2 /dev/null" "descriptors when jexec starts with stdin closed"
+	case $fds in "0 1 2 pipe:["*"]") ;; *) fail "descriptors when jexec starts with stdin closed: '$fds'" ;; esac
 	sid=$("$JEXEC" ptfd /bin/sh -c 'cut -d" " -f6 /proc/$$/stat; echo $$')
 	assert_eq "$(echo $sid | cut -d' ' -f1)" "$(echo $sid | cut -d' ' -f2)" "a jail process leads its own session"
 }
