@@ -173,19 +173,6 @@ static json_object *jail_json(const struct jail_record *r, const int *ids, int n
 	return o;
 }
 
-static void xml_escaped(const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", stdout); break;
-		case '>': fputs("&gt;", stdout); break;
-		case '&': fputs("&amp;", stdout); break;
-		case '"': fputs("&quot;", stdout); break;
-		default: putchar(*s);
-		}
-	}
-}
-
 /* XML element names cannot hold dots: libxo turns them into underscores... keep names as they are but legal. */
 static void xml_name(const char *s)
 {

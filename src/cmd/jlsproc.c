@@ -47,7 +47,7 @@ static json_object *jail_json(const struct jail_record *r, const struct jail_pro
 	return o;
 }
 
-static void xml_escaped(const char *s)
+void xml_escaped(const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {

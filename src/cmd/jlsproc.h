@@ -16,4 +16,7 @@ enum xo { XO_TEXT, XO_JSON, XO_XML };
  */
 int jls_print_procs(const struct jail_record *list, const bool *listed, size_t n, bool by_name, enum xo xo);
 
+/* s on standard output with XML's special characters escaped (jls --libxo xml). */
+void xml_escaped(const char *s);
+
 #endif

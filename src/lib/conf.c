@@ -306,35 +306,12 @@ static int parse_text(struct conf *c, const char *text, size_t len, const char *
 static char *read_conf_file(const char *path, size_t *ret_len, struct perr *e)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	_cleanup_free_ char *text = NULL;
-	struct stat st;
-	ssize_t n;
 
-	if (fd < 0 || fstat(fd, &st) < 0) {
+	if (fd < 0) {
 		perr_set(e, errno, "%s", path);
 		return NULL;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		perr_setx(e, EINVAL, "%s: not a regular file", path);
-		return NULL;
-	}
-	if (st.st_size > MAX_CONF_SIZE) {
-		perr_setx(e, EFBIG, "%s: larger than %d bytes", path, MAX_CONF_SIZE);
-		return NULL;
-	}
-	text = malloc((size_t)st.st_size + 1);
-	if (!text) {
-		perr_set(e, ENOMEM, "%s", path);
-		return NULL;
-	}
-	/* At most the size fstat saw: a file that grows meanwhile is read no further. */
-	n = read_all(fd, text, (size_t)st.st_size);
-	if (n < 0) {
-		perr_set(e, errno, "%s", path);
-		return NULL;
-	}
-	*ret_len = (size_t)n;
-	return TAKE_PTR(text);
+	return read_regular_fd(fd, MAX_CONF_SIZE, path, ret_len, e);
 }
 
 static int conf_parse_file_depth(struct conf *c, const char *path, int depth, struct perr *e)

@@ -305,34 +305,14 @@ static int record_from_json(json_object *o, struct jail_record *rec, struct perr
 static char *read_record_text(struct registry *r, const char *file, struct perr *e)
 {
 	_cleanup_close_ int fd = openat(r->jailfd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	_cleanup_free_ char *text = NULL;
-	struct stat st;
-	ssize_t n;
+	char what[64];
 
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		perr_set(e, errno, "record %s", file);
+	snprintf(what, sizeof(what), "record %s", file);
+	if (fd < 0) {
+		perr_set(e, errno, "%s", what);
 		return NULL;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		perr_setx(e, EINVAL, "record %s: not a regular file", file);
-		return NULL;
-	}
-	if (st.st_size > MAX_RECORD_SIZE) {
-		perr_setx(e, EFBIG, "record %s: larger than %d bytes", file, MAX_RECORD_SIZE);
-		return NULL;
-	}
-	text = malloc((size_t)st.st_size + 1);
-	if (!text) {
-		perr_set(e, ENOMEM, "record %s", file);
-		return NULL;
-	}
-	n = read_all(fd, text, (size_t)st.st_size);
-	if (n < 0) {
-		perr_set(e, errno, "record %s", file);
-		return NULL;
-	}
-	text[n] = '\0';
-	return TAKE_PTR(text);
+	return read_regular_fd(fd, MAX_RECORD_SIZE, what, NULL, e);
 }
 
 static int read_record(struct registry *r, const char *file, struct jail_record *rec, struct perr *e)

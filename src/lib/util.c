@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+
+#include "error.h"
 
 DIR *opendir_at(int dirfd)
 {
@@ -220,4 +223,40 @@ ssize_t recv_msg_fd(int sock, char *buf, size_t len, int *ret_fd)
 	if (n >= 0)
 		buf[n] = '\0';
 	return n;
+}
+
+char *read_regular_fd(int fd, size_t max, const char *what, size_t *ret_len, struct perr *e)
+{
+	struct stat st;
+	char *text;
+	ssize_t n;
+
+	if (fstat(fd, &st) < 0) {
+		perr_set(e, errno, "%s", what);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		perr_setx(e, EINVAL, "%s: not a regular file", what);
+		return NULL;
+	}
+	if ((size_t)st.st_size > max) {
+		perr_setx(e, EFBIG, "%s: larger than %zu bytes", what, max);
+		return NULL;
+	}
+	text = malloc((size_t)st.st_size + 1);
+	if (!text) {
+		perr_set(e, ENOMEM, "%s", what);
+		return NULL;
+	}
+	/* At most the size fstat saw: a file that grows meanwhile is read no further. */
+	n = read_all(fd, text, (size_t)st.st_size);
+	if (n < 0) {
+		perr_set(e, errno, "%s", what);
+		free(text);
+		return NULL;
+	}
+	text[n] = '\0';
+	if (ret_len)
+		*ret_len = (size_t)n;
+	return text;
 }

@@ -98,4 +98,12 @@ ssize_t recv_packet(int sock, void *buf, size_t len, int *ret_fd);
 /* Receive one packet; *ret_fd gets a passed fd or -1.  Returns length, 0 at EOF. */
 ssize_t recv_msg_fd(int sock, char *buf, size_t len, int *ret_fd);
 
+struct perr;
+/*
+ * The whole of a regular file of at most max bytes, opened as fd (without
+ * blocking: a FIFO is refused, not waited on), NUL-terminated, for the
+ * caller to free; what names it in messages.
+ */
+char *read_regular_fd(int fd, size_t max, const char *what, size_t *ret_len, struct perr *e);
+
 #endif
