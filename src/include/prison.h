@@ -10,6 +10,7 @@
  *   parameters      the table and its values                        (param.h)
  *   jail.conf       parse, resolve, order, turn into parameters     (conf.h, jailconf.h)
  *   resource rules  rctl's syntax and a jail's rules and usage      (rctl.h, limits.h, usage.h)
+ *   bases           build, list, update, remove (jbase)             (base.h)
  *   the rest        errors, the runtime context, the audit trail, records
  */
 #ifndef PRISON_H
@@ -17,6 +18,7 @@
 
 #include "../lib/api.h"
 #include "../lib/audit.h"
+#include "../lib/base.h"
 #include "../lib/cgroup.h"
 #include "../lib/conf.h"
 #include "../lib/error.h"

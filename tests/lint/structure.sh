@@ -21,7 +21,7 @@ grep -nE '\b(perror|abort|exit)\(' src/lib/*.c | grep -v '_exit(' | sed 's/$/: t
 # they call is one it exports (PRISON_API, default visibility).
 exported=$(for o in "$b"/obj/lib/*.o; do readelf -sW "$o" | awk '$5 == "GLOBAL" && $6 == "DEFAULT" && $7 != "UND" { print $8 }'; done | sort -u)
 hidden=$(for o in "$b"/obj/lib/*.o; do readelf -sW "$o" | awk '$5 == "GLOBAL" && $6 == "HIDDEN" && $7 != "UND" { print $8 }'; done | sort -u)
-for c in jail jls jexec rctl; do
+for c in jail jls jexec rctl jbase; do
 	for s in $(nm -u "$b/obj/cmd/$c.o" | awk '{ print $2 }'); do
 		if echo "$hidden" | grep -qx "$s" && ! echo "$exported" | grep -qx "$s"; then
 			say "src/cmd/$c.c: uses $s, which the library does not export (src/include/prison.h)"
