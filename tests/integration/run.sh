@@ -14,7 +14,7 @@
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
-export JAIL=$TOP/build/sbin/jail JLS=$TOP/build/sbin/jls JEXEC=$TOP/build/sbin/jexec RCTL=$TOP/build/sbin/rctl
+export JAIL=$TOP/build/sbin/jail JLS=$TOP/build/sbin/jls JEXEC=$TOP/build/sbin/jexec RCTL=$TOP/build/sbin/rctl JBASE=$TOP/build/sbin/jbase
 export PROBE=$TOP/build/tests/probe
 export CGROUP2
 CGROUP2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
