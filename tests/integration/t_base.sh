@@ -176,3 +176,13 @@ test_base_debian_minbase_thin_jail() {
 	[ "$kb" -le 2048 ] || fail "a thin Debian jail uses $kb KiB of disk"
 	base_cleanup ptbdeb
 }
+
+test_base_thin_jail_from_jail_conf() {
+	"$JBASE" -c -d "$ROOT" ptbconf
+	printf 'ptconf {\n\tbase = ptbconf;\n\tpersist;\n}\n' >"$WORK/base.conf"
+	"$JAIL" -q -f "$WORK/base.conf" -c ptconf
+	assert_contains "$("$JEXEC" ptconf cat /etc/prison-base)" 'BASE_NAME="ptbconf"' "a thin jail from jail.conf"
+	assert_eq "$("$JLS" -j ptconf path)" "$STATEDIR/jails/ptconf/root" "path's default"
+	"$JAIL" -q -f "$WORK/base.conf" -r ptconf
+	base_cleanup ptbconf
+}
