@@ -277,7 +277,7 @@ static int send_trees(const struct spawn_req *req, pid_t pid, int sync, struct p
 	if (usernsfd < 0)
 		return perr_set(e, errno, "%s", path);
 	/* path=/ shares the host's tree: no idmap, so the host's files stay out of jail root's reach. */
-	rootfd = param_str(&rec->params, P_BASE) ? thin_root(&rec->params, usernsfd, rec->uid_base, e)
+	rootfd = thin_jail(&rec->params) ? thin_root(&rec->params, usernsfd, rec->uid_base, e)
 					       : mount_clone_root(req->pathfd, host_root ? -1 : usernsfd, e);
 	if (rootfd < 0)
 		return -1;

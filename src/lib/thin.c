@@ -64,6 +64,13 @@ static int default_path(struct paramset *ps, struct perr *e)
 	return param_set(ps, P_PATH, path, e);
 }
 
+bool thin_jail(const struct paramset *ps)
+{
+	const char *base = param_str(ps, P_BASE);
+
+	return base && base[0];
+}
+
 int thin_prepare(struct paramset *ps, struct perr *e)
 {
 	const char *base = param_str(ps, P_BASE);
@@ -71,7 +78,8 @@ int thin_prepare(struct paramset *ps, struct perr *e)
 	char num[32];
 	long gen;
 
-	if (!base)
+	/* base="" (as jls -s prints an unset base) is no base. */
+	if (!thin_jail(ps))
 		return 0;
 	if (base_current(base, &gen, e) < 0)
 		return -1;

@@ -18,8 +18,13 @@
 #ifndef PRISON_THIN_H
 #define PRISON_THIN_H
 
+#include <stdbool.h>
+
 #include "error.h"
 #include "param.h"
+
+/* A thin jail: base set, and not empty. */
+bool thin_jail(const struct paramset *ps);
 
 /* At creation, before anything exists: base.generation, path's default and the layer's directories. */
 int thin_prepare(struct paramset *ps, struct perr *e);
