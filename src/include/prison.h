@@ -11,6 +11,7 @@
  *   jail.conf       parse, resolve, order, turn into parameters     (conf.h, jailconf.h)
  *   resource rules  rctl's syntax and a jail's rules and usage      (rctl.h, limits.h, usage.h)
  *   processes       a jail's processes, a signal to all of them     (jailps.h, jkill.h, signame.h)
+ *   bases           build, list, update, remove (jbase)             (base.h)
  *   the rest        errors, the runtime context, the audit trail, records
  */
 #ifndef PRISON_H
@@ -18,6 +19,7 @@
 
 #include "../lib/api.h"
 #include "../lib/audit.h"
+#include "../lib/base.h"
 #include "../lib/cgroup.h"
 #include "../lib/conf.h"
 #include "../lib/error.h"

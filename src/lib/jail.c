@@ -28,6 +28,7 @@
 #include "limits.h"
 #include "mntsrc.h"
 #include "spawn.h"
+#include "thin.h"
 #include "util.h"
 #include "watch.h"
 
@@ -104,7 +105,7 @@ static int check_all(struct create *c, struct perr *e)
 	struct paramset *ps = &c->rec->params;
 	const char *name;
 
-	if (!param_str(ps, P_PATH) && param_set(ps, P_PATH, "/", e) < 0)
+	if (thin_prepare(ps, e) < 0 || (!param_str(ps, P_PATH) && param_set(ps, P_PATH, "/", e) < 0))
 		return -1;
 	/* jailinit needs /proc, and a jail without /dev/null breaks most programs: both always come. */
 	if (!param_bool(ps, P_MOUNT_DEVFS) || !param_bool(ps, P_MOUNT_PROCFS))

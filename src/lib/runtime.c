@@ -26,6 +26,11 @@ const char *runtime_logdir(void)
 	return setting("PRISON_LOGDIR", PRISON_LOGDIR_DEFAULT);
 }
 
+const char *runtime_statedir(void)
+{
+	return setting("PRISON_STATEDIR", PRISON_STATEDIR_DEFAULT);
+}
+
 /* An absolute path with no empty, "." or ".." component: what it names is what it says. */
 static int check_dir(const char *name, const char *p, struct perr *e)
 {
@@ -52,7 +57,8 @@ static int check_cgroup(const char *c, struct perr *e)
 int runtime_check(struct perr *e)
 {
 	if (check_dir("PRISON_RUNDIR", runtime_rundir(), e) < 0 ||
-	    check_dir("PRISON_LOGDIR", runtime_logdir(), e) < 0 || check_cgroup(runtime_cgroup(), e) < 0)
+	    check_dir("PRISON_LOGDIR", runtime_logdir(), e) < 0 ||
+	    check_dir("PRISON_STATEDIR", runtime_statedir(), e) < 0 || check_cgroup(runtime_cgroup(), e) < 0)
 		return -1;
 	return 0;
 }

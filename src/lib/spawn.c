@@ -23,6 +23,7 @@
 #include "priv.h"
 #include "pty.h"
 #include "userns.h"
+#include "thin.h"
 #include "util.h"
 #include "watch.h"
 
@@ -372,6 +373,9 @@ static int make_trees(const struct spawn_req *req, int usernsfd, struct perr *e)
 		if (x->fd < 0)
 			return perr_prefix(e, "mount %s", req->mounts->target[i]);
 	}
+	/* A thin jail's root is its base under a layer of its own (thin.h). */
+	if (thin_jail(&req->rec->params))
+		return thin_root(&req->rec->params, usernsfd, req->rec->uid_base, e);
 	/* path=/ shares the host's tree: no idmap, so the host's files stay out of jail root's reach. */
 	return mount_clone_root(req->pathfd, idmap, e);
 }

@@ -6,6 +6,7 @@
 RUNDIR=${PRISON_RUNDIR:-/run/prison}
 CGPREFIX=${PRISON_CGROUP:-prison}
 LOGDIR=${PRISON_LOGDIR:-/var/log/prison}
+STATEDIR=${PRISON_STATEDIR:-/var/lib/prison}
 CGROUP2=${CGROUP2:-$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)}
 
 # Debian's python3 where there is one: a python3 found first on the PATH may be
@@ -270,16 +271,18 @@ remove_cgroup() {
 	return 1
 }
 
-# Undo everything of the runtime context RUNDIR CGROUP LOGDIR: its jails,
+# Undo everything of the runtime context RUNDIR CGROUP LOGDIR [STATEDIR]: its jails,
 # its cgroups in cgroup2 and in every v1 hierarchy (deepest first), and the
 # tmpfs the commands mounted on RUNDIR.  A test context only (its cgroup
 # named prison-test-*), never the host's.  The caller removes the directories.
 context_cleanup() {
-	local rundir=$1 cg=$2 logdir=$3 n mnt c rc=0
+	local rundir=$1 cg=$2 logdir=$3 statedir=${4:-$STATEDIR} n mnt c rc=0
 	case "$cg" in prison-test-?*) ;; *) echo "context_cleanup: \"$cg\" is not a test context" >&2; return 1 ;; esac
 	if [ -d "$rundir/jail" ]; then
-		for n in $(PRISON_RUNDIR=$rundir PRISON_CGROUP=$cg PRISON_LOGDIR=$logdir "$JLS" name 2>/dev/null); do
-			PRISON_RUNDIR=$rundir PRISON_CGROUP=$cg PRISON_LOGDIR=$logdir "$JAIL" -q -r "$n" >/dev/null 2>&1 || true
+		for n in $(PRISON_RUNDIR=$rundir PRISON_CGROUP=$cg PRISON_LOGDIR=$logdir PRISON_STATEDIR=$statedir \
+			"$JLS" name 2>/dev/null); do
+			PRISON_RUNDIR=$rundir PRISON_CGROUP=$cg PRISON_LOGDIR=$logdir PRISON_STATEDIR=$statedir \
+				"$JAIL" -q -r "$n" >/dev/null 2>&1 || true
 		done
 	fi
 	for mnt in "$CGROUP2" $(v1_mounts); do

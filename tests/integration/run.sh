@@ -14,7 +14,7 @@
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
-export JAIL=$TOP/build/sbin/jail JLS=$TOP/build/sbin/jls JEXEC=$TOP/build/sbin/jexec RCTL=$TOP/build/sbin/rctl JKILL=$TOP/build/sbin/jkill
+export JAIL=$TOP/build/sbin/jail JLS=$TOP/build/sbin/jls JEXEC=$TOP/build/sbin/jexec RCTL=$TOP/build/sbin/rctl JKILL=$TOP/build/sbin/jkill JBASE=$TOP/build/sbin/jbase
 export PROBE=$TOP/build/tests/probe
 export CGROUP2
 CGROUP2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
@@ -45,10 +45,10 @@ pids=()
 shard_env() {
 	export WORK=$work/s$1
 	export ROOT=$WORK/root
-	export PRISON_RUNDIR=$WORK/run PRISON_LOGDIR=$WORK/log PRISON_CGROUP=prison-test-$run_id-$1
+	export PRISON_RUNDIR=$WORK/run PRISON_LOGDIR=$WORK/log PRISON_STATEDIR=$WORK/state PRISON_CGROUP=prison-test-$run_id-$1
 	# The host's /etc/rctl.conf adds no rule to a test's jails.
 	export PRISON_RCTL_CONF=$WORK/.no-rctl.conf
-	RUNDIR=$PRISON_RUNDIR CGPREFIX=$PRISON_CGROUP LOGDIR=$PRISON_LOGDIR
+	RUNDIR=$PRISON_RUNDIR CGPREFIX=$PRISON_CGROUP LOGDIR=$PRISON_LOGDIR STATEDIR=$PRISON_STATEDIR
 }
 
 # Every shard's jails, cgroups and registry mount, then the work directory;
@@ -56,7 +56,7 @@ shard_env() {
 cleanup() {
 	local i left
 	for i in $(seq 1 "$shards"); do
-		(shard_env "$i" && context_cleanup "$PRISON_RUNDIR" "$PRISON_CGROUP" "$PRISON_LOGDIR")
+		(shard_env "$i" && context_cleanup "$PRISON_RUNDIR" "$PRISON_CGROUP" "$PRISON_LOGDIR" "$PRISON_STATEDIR")
 	done
 	left=$(context_leftovers "prison-test-$run_id-*" "$work")
 	rm -rf "$work" 2>/dev/null

@@ -1,0 +1,34 @@
+/*
+ * Thin jails: a jail with base=NAME gets a root made of the base's current
+ * generation, shared read-only, under a writable layer of its own
+ * (overlayfs).  The jail's directory holds its layer:
+ *
+ *   DIR/root    path: where the jail's root stands (by default DIR is
+ *               STATEDIR/jails/NAME); the host mounts nothing on it
+ *   DIR/upper   what the jail wrote, owned on disk as the jail sees it
+ *   DIR/work    overlayfs's own scratch directory
+ *
+ * The overlay is made on the host with the new mount API from idmapped
+ * clones of the base's tree (read-only) and of DIR, each opened without
+ * following a link and passed to overlayfs as a descriptor, then handed
+ * to jailinit as the root tree; it exists only in the jail's own mount
+ * namespace.  The jail's record keeps the generation it runs on
+ * (base.generation); a new generation reaches it at its next start.
+ */
+#ifndef PRISON_THIN_H
+#define PRISON_THIN_H
+
+#include <stdbool.h>
+
+#include "error.h"
+#include "param.h"
+
+/* A thin jail: base set, and not empty. */
+bool thin_jail(const struct paramset *ps);
+
+/* At creation, before anything exists: base.generation, path's default and the layer's directories. */
+int thin_prepare(struct paramset *ps, struct perr *e);
+/* Host side, after the id maps are written (jail root is host uid_base): the overlay, a detached mount for the root. */
+int thin_root(const struct paramset *ps, int userns_fd, unsigned long uid_base, struct perr *e);
+
+#endif
