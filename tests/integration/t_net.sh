@@ -180,8 +180,10 @@ test_net_vnet_interface_moves_in_and_back() { in_netns net_vnet_interface; }
 
 net_vnet_firewall() {
 	# path=/ for the host's nft; the firewall is the jail's own all the same.
-	"$JAIL" -q -c name=ptfw path=/ persist vnet vnet.bridge=ptbr2 ip4.addr=198.18.6.2/24
-	"$JAIL" -q -c name=ptfw2 path=/ persist vnet vnet.bridge=ptbr2 ip4.addr=198.18.6.3/24
+	# mount.hosttmp: the probe is run from the build tree, which may lie
+	# below the host's /tmp or /var/tmp (a CI checkout, say).
+	"$JAIL" -q -c name=ptfw path=/ persist mount.hosttmp vnet vnet.bridge=ptbr2 ip4.addr=198.18.6.2/24
+	"$JAIL" -q -c name=ptfw2 path=/ persist mount.hosttmp vnet vnet.bridge=ptbr2 ip4.addr=198.18.6.3/24
 	ip addr add 198.18.6.1/24 dev ptbr2
 	"$JEXEC" ptfw nft add table inet f
 	"$JEXEC" ptfw nft add chain inet f in '{ type filter hook input priority 0; policy accept; }'
