@@ -43,6 +43,8 @@ test_jkill_ignored_signal_keeps_jail() {
 	# Not persistent: the jail lives as long as its command does.
 	"$JAIL" -q -c name=ptki path="$ROOT" command=/bin/sh -c 'trap "" TERM; exec sleep 60' &
 	local jail=$!
+	# Made in the background: its cgroup is known once it is listed.
+	wait_until 10 "ptki listed" jail_exists ptki
 	p=$(wait_for_process_in "$(cgroup_of ptki)" sleep SigIgn)
 	"$JKILL" ptki
 	"$JKILL" -15 ptki
