@@ -408,7 +408,7 @@ int base_list(struct base_info **ret, size_t *ret_n, struct perr *e)
 	_cleanup_close_ int basesfd = base_statedir("bases", e);
 	_cleanup_closedir_ DIR *d = NULL;
 	struct base_info *list = NULL;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 	struct dirent *de;
 
 	*ret = NULL;
@@ -420,7 +420,7 @@ int base_list(struct base_info **ret, size_t *ret_n, struct perr *e)
 		struct base_info *l;
 		if (de->d_name[0] == '.' || base_check_name(de->d_name, &skip) < 0)
 			continue;
-		l = realloc(list, (n + 1) * sizeof(*l));
+		l = array_grow(list, n, &cap, sizeof(*l), 8);
 		if (!l) {
 			free(list);
 			return perr_set(e, ENOMEM, "bases");

@@ -209,14 +209,11 @@ struct cg_list {
 
 static int cg_list_push(struct cg_list *l, const struct cg_path *p)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		struct cg_path *nv = realloc(l->v, cap * sizeof(*nv));
-		if (!nv)
-			return -1;
-		l->v = nv;
-		l->cap = cap;
-	}
+	struct cg_path *nv = array_grow(l->v, l->n, &l->cap, sizeof(*nv), 16);
+
+	if (!nv)
+		return -1;
+	l->v = nv;
 	l->v[l->n++] = *p;
 	return 0;
 }

@@ -409,14 +409,11 @@ static struct entry *scope_find(const struct scope *sc, const char *name, bool i
 /* Room for one more entry, in the array and in the index. */
 static int scope_grow(struct scope *sc)
 {
-	if (sc->n == sc->cap) {
-		size_t cap = sc->cap ? sc->cap * 2 : 16;
-		struct entry *nv = realloc(sc->v, cap * sizeof(*nv));
-		if (!nv)
-			return -1;
-		sc->v = nv;
-		sc->cap = cap;
-	}
+	struct entry *nv = array_grow(sc->v, sc->n, &sc->cap, sizeof(*nv), 16);
+
+	if (!nv)
+		return -1;
+	sc->v = nv;
 	if ((sc->n + 1) * 2 <= sc->nslot)
 		return 0;
 	size_t nslot = sc->nslot ? sc->nslot * 2 : 32;

@@ -18,16 +18,14 @@
 
 int id_spans_add(struct id_spans *s, unsigned long first, unsigned long count)
 {
+	struct id_span *v;
+
 	if (count == 0)
 		return 0;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		struct id_span *v = realloc(s->v, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		s->v = v;
-		s->cap = cap;
-	}
+	v = array_grow(s->v, s->n, &s->cap, sizeof(*v), 16);
+	if (!v)
+		return -1;
+	s->v = v;
 	s->v[s->n].first = first;
 	s->v[s->n].count = count;
 	s->n++;

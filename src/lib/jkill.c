@@ -205,14 +205,11 @@ static void thaw(struct kplan *p)
 
 static int note_sent(struct jkill_report *r, int jid, pid_t pid, pid_t jpid)
 {
-	if (r->nsent == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 64;
-		struct jkill_sent *v = realloc(r->sent, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		r->sent = v;
-		r->cap = cap;
-	}
+	struct jkill_sent *v = array_grow(r->sent, r->nsent, &r->cap, sizeof(*v), 64);
+
+	if (!v)
+		return -1;
+	r->sent = v;
 	r->sent[r->nsent++] = (struct jkill_sent){ .jid = jid, .pid = pid, .jpid = jpid };
 	return 0;
 }

@@ -352,14 +352,12 @@ int registry_list(struct registry *r, struct jail_record **ret, size_t *ret_n, s
 		size_t len = strlen(de->d_name);
 		if (de->d_name[0] == '.' || len < 6 || strcmp(de->d_name + len - 5, ".json") != 0)
 			continue;
-		if (n == cap) {
-			struct jail_record *nl = realloc(list, (cap = cap ? cap * 2 : 16) * sizeof(*list));
-			if (!nl) {
-				registry_free_list(list, n);
-				return perr_set(e, ENOMEM, "registry");
-			}
-			list = nl;
+		struct jail_record *nl = array_grow(list, n, &cap, sizeof(*list), 16);
+		if (!nl) {
+			registry_free_list(list, n);
+			return perr_set(e, ENOMEM, "registry");
 		}
+		list = nl;
 		/* A record that cannot be read is a torn write from a killed command: skip it. */
 		if (read_record(r, de->d_name, &list[n], &torn) == 0)
 			n++;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 #include "error.h"
@@ -259,4 +260,22 @@ char *read_regular_fd(int fd, size_t max, const char *what, size_t *ret_len, str
 	if (ret_len)
 		*ret_len = (size_t)n;
 	return text;
+}
+
+void *array_grow(void *v, size_t n, size_t *cap, size_t elem, size_t first)
+{
+	size_t want;
+	void *nv;
+
+	if (n < *cap)
+		return v;
+	want = *cap ? *cap * 2 : first;
+	if (want < *cap || want > SIZE_MAX / elem) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	nv = realloc(v, want * elem);
+	if (nv)
+		*cap = want;
+	return nv;
 }

@@ -106,4 +106,11 @@ struct perr;
  */
 char *read_regular_fd(int fd, size_t max, const char *what, size_t *ret_len, struct perr *e);
 
+/*
+ * Room for one more element of size elem in the array v, which holds n of
+ * *cap: v itself when there is, else v reallocated to twice *cap (first
+ * for an empty one) with *cap updated; NULL (v untouched) when memory ran out.
+ */
+void *array_grow(void *v, size_t n, size_t *cap, size_t elem, size_t first);
+
 #endif
