@@ -81,15 +81,14 @@ int ctl_hold(const struct jail_record *rec, struct jail_hold *ret, struct perr *
 	return 0;
 }
 
-/* jailinit has answered that the jail goes: once it has, clear its record. */
-static void clear_when_gone(const struct jail_record *rec, int pidfd)
+void ctl_clear_when_gone(const struct jail_record *rec, int pidfd)
 {
 	_cleanup_record_ struct jail_record still = { 0 };
 	struct registry reg;
 	struct perr ignore = { 0 };
 	char key[16];
 
-	if (!pidfd_wait_exit(pidfd, 5000))
+	if (pidfd >= 0 && !pidfd_wait_exit(pidfd, 5000))
 		return;
 	/* jail -c is jailinit's parent: reap it here (ECHILD for anyone else). */
 	waitpid(rec->init_pid, NULL, WNOHANG);
@@ -114,6 +113,6 @@ bool ctl_release(const struct jail_record *rec, struct jail_hold *h)
 	pidfd = jail_open_init(rec);
 	gone = ctl_request(fd, "release", reply, sizeof(reply), 5000, &ignore) == 0 && strcmp(reply, "exit") == 0;
 	if (gone && pidfd >= 0)
-		clear_when_gone(rec, pidfd);
+		ctl_clear_when_gone(rec, pidfd);
 	return gone;
 }

@@ -45,5 +45,10 @@ int ctl_hold(const struct jail_record *rec, struct jail_hold *ret, struct perr *
  * persistent, no process left); what it left is cleared then.
  */
 bool ctl_release(const struct jail_record *rec, struct jail_hold *h);
+/*
+ * jailinit has answered that the jail goes: once its process (pidfd, or
+ * -1 when it is gone already) has ended, clear the jail's record.
+ */
+void ctl_clear_when_gone(const struct jail_record *rec, int pidfd);
 
 #endif

@@ -202,19 +202,9 @@ static int modify_locked(struct registry *reg, struct jail_record *rec, const st
 /* An empty jail that lost persist goes now: clear what it leaves. */
 static void clear_if_gone(const struct jail_record *rec)
 {
-	_cleanup_record_ struct jail_record still = { 0 };
-	struct registry reg;
-	struct perr ignore = { 0 };
-	char key[16];
 	_cleanup_close_ int pidfd = jail_open_init(rec);
 
-	if (pidfd >= 0 && !pidfd_wait_exit(pidfd, 5000))
-		return;
-	if (registry_open(&reg, true, &ignore) < 0)
-		return;
-	snprintf(key, sizeof(key), "%d", rec->jid);
-	(void)jail_find_locked(&reg, key, &still, &ignore);
-	registry_close(&reg);
+	ctl_clear_when_gone(rec, pidfd);
 }
 
 int jail_modify(const char *key, const struct paramset *ps, struct jail_record *rec, struct perr *e)
