@@ -7,12 +7,13 @@
  *
  * What they do for a jail whose family is "new" (restricted):
  *  - bind: only to the jail's addresses (EADDRNOTAVAIL otherwise); the
- *    wildcard, and loopback when the jail has no loopback address, become
+ *    wildcard, and any loopback address that is not the jail's own, become
  *    the primary (first) address; ports below 1024 are open to the jail's
  *    root when the jail allows reserved ports;
- *  - connect and sendmsg: loopback goes to the primary address; an unbound
- *    socket gets a jail address as its source (the one whose prefix holds
- *    the destination with saddrsel, else the primary);
+ *  - connect and sendmsg: loopback (all of 127/8, ::1 and v4-mapped
+ *    ::ffff:127.x) that is not exactly a jail address goes to the primary
+ *    address; an unbound socket gets a jail address as its source (the one
+ *    whose prefix holds the destination with saddrsel, else the primary);
  *  - socket: a disabled family, raw sockets and ICMP datagram sockets are
  *    refused;
  *  - packets arriving for a jail's socket must be addressed to the jail:
@@ -148,10 +149,15 @@ static __always_inline int own4(const struct sa_jail *j, __u32 a)
 	return 0;
 }
 
-/* The destination FreeBSD would use: loopback is the jail's primary address. */
+/*
+ * The destination FreeBSD would use: loopback is the jail's primary
+ * address.  Linux answers on all of 127/8, so every loopback address but
+ * the jail's own is rewritten: a jail given 127.0.0.2 must not reach a
+ * host service on 127.0.0.1 (or 127.0.0.3) through it.
+ */
 static __always_inline __u32 remote4(const struct sa_jail *j, __u32 dst)
 {
-	return is_loop4(dst) && !(j->flags & SA_LOOP4) ? j->addr4[0] : dst;
+	return is_loop4(dst) && !own4(j, dst) ? j->addr4[0] : dst;
 }
 
 static __always_inline __u32 source4(const struct sa_jail *j, __u32 dst)
@@ -168,14 +174,14 @@ static __always_inline __u32 source4(const struct sa_jail *j, __u32 dst)
 
 /*
  * The address to bind to instead of a, 0 if a is not the jail's.  The
- * wildcard and (without a loopback address of the jail) loopback are the
- * primary address.
+ * wildcard and any loopback address that is not one of the jail's own are
+ * the primary address.
  */
 static __always_inline __u32 local4(const struct sa_jail *j, __u32 a)
 {
-	if (a == 0 || (is_loop4(a) && !(j->flags & SA_LOOP4)))
-		return j->addr4[0];
-	return own4(j, a) ? a : 0;
+	if (own4(j, a))
+		return a;
+	return a == 0 || is_loop4(a) ? j->addr4[0] : 0;
 }
 
 /* IPv6; addresses are four 32-bit words in network byte order. */
@@ -380,7 +386,7 @@ int prison_bind6(struct bpf_sock_addr *ctx)
 		return bind_ok(j, ctx->user_port);
 	if (!usable(j->mode6, j->n6))
 		return deny(EADDRNOTAVAIL);
-	if (is_any6(&a) || (is_loop6(&a) && !(j->flags & SA_LOOP6))) {
+	if (is_any6(&a) || (is_loop6(&a) && !own6(j, &a))) {
 		set6(&a, j->addr6[0]);
 		write_user6(ctx, &a);
 	} else if (!own6(j, &a)) {
@@ -418,7 +424,7 @@ int prison_connect6(struct bpf_sock_addr *ctx)
 		return 1;
 	if (!usable(j->mode6, j->n6))
 		return deny(EPERM);
-	if (is_loop6(&dst) && !(j->flags & SA_LOOP6)) {
+	if (is_loop6(&dst) && !own6(j, &dst)) {
 		set6(&dst, j->addr6[0]);
 		write_user6(ctx, &dst);
 	}
@@ -452,7 +458,7 @@ int prison_sendmsg6(struct bpf_sock_addr *ctx)
 		return 1;
 	if (!usable(j->mode6, j->n6))
 		return deny(EPERM);
-	if (is_loop6(&dst) && !(j->flags & SA_LOOP6)) {
+	if (is_loop6(&dst) && !own6(j, &dst)) {
 		set6(&dst, j->addr6[0]);
 		write_user6(ctx, &dst);
 	}

@@ -12,7 +12,7 @@
 
 #include <linux/types.h>
 
-#define SA_MAP prison_sa_v1
+#define SA_MAP prison_sa_v2
 #define SA_STR_(x) #x
 #define SA_STR(x) SA_STR_(x)
 #define SA_MAP_NAME SA_STR(SA_MAP)
@@ -31,8 +31,6 @@ enum sa_flag {
 	SA_SADDRSEL4 = 1 << 0,
 	SA_SADDRSEL6 = 1 << 1,
 	SA_RESERVED_PORTS = 1 << 2,
-	SA_LOOP4 = 1 << 3, /* the jail has a 127/8 address of its own */
-	SA_LOOP6 = 1 << 4, /* the jail has ::1 of its own */
 };
 
 struct sa_jail {

@@ -47,8 +47,6 @@ static int build_ip4(const struct jail_addrs *a, struct sa_jail *r, struct perr 
 			return perr_set(e, EINVAL, "ip4.addr: prefix %d is not from 0 to 32", a->ip4[i].prefix);
 		r->addr4[i] = a->ip4[i].a.s_addr;
 		prefix_mask(a->ip4[i].prefix, &r->mask4[i], 1);
-		if ((ntohl(r->addr4[i]) >> 24) == 127)
-			r->flags |= SA_LOOP4;
 	}
 	return 0;
 }
@@ -61,8 +59,6 @@ static int build_ip6(const struct jail_addrs *a, struct sa_jail *r, struct perr 
 			return perr_set(e, EINVAL, "ip6.addr: prefix %d is not from 0 to 128", a->ip6[i].prefix);
 		memcpy(r->addr6[i], &a->ip6[i].a, 16);
 		prefix_mask(a->ip6[i].prefix, r->mask6[i], 4);
-		if (IN6_IS_ADDR_LOOPBACK(&a->ip6[i].a))
-			r->flags |= SA_LOOP6;
 	}
 	return 0;
 }

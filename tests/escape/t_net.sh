@@ -1,0 +1,61 @@
+# Escape attempts through the network: the host's loopback services seen
+# from a jail on the shared stack, and interfaces a vnet jail hands back.
+# Every test runs in a network namespace it makes (in_netns).
+
+# A host service on $1 port $2 that only the host may reach: the jail's
+# attempts are made while it listens, then the host connects, and the
+# server must have seen the host's connection and no other.
+host_only_service() {
+	"$PROBE" serve "$1" "$2" >"$WORK/svc.out" &
+	svc=$!
+	wait_listening "$2"
+}
+host_only_service_end() {
+	"$PROBE" connect "$1" "$2" >/dev/null
+	wait $svc
+	assert_eq "$(cat "$WORK/svc.out")" "$3" "the host service's only peer (the host itself)"
+}
+
+escape_loopback() {
+	ip addr add 198.18.0.1/32 dev lo
+	ip -6 addr add fd00::2/128 dev lo nodad
+	ip -6 addr add fd00::1/128 dev lo nodad
+	# A jail that owns a 127/8 address of its own, but not 127.0.0.1.
+	"$JAIL" -q -c name=ptesclo path="$ROOT" persist ip4.addr=127.0.0.2 ip6.addr=fd00::2
+	j() { "$JEXEC" ptesclo /bin/probe "$@"; }
+	host_only_service 127.0.0.1 7100
+	# 127.0.0.1 is rewritten to the jail's own 127.0.0.2, where nothing listens.
+	assert_eq "$(j connect 127.0.0.1 7100)" ECONNREFUSED "127.0.0.1 from a jail owning 127.0.0.2"
+	assert_eq "$(j connect ::ffff:127.0.0.1 7100)" ECONNREFUSED "v4-mapped ::ffff:127.0.0.1 from that jail"
+	host_only_service_end 127.0.0.1 7100 127.0.0.1
+	# The rest of 127/8 is loopback on Linux too: 127.0.0.3 is not the jail's.
+	host_only_service 127.0.0.3 7101
+	assert_eq "$(j connect 127.0.0.3 7101)" ECONNREFUSED "127.0.0.3 from a jail owning 127.0.0.2"
+	assert_eq "$(j connect ::ffff:127.0.0.3 7101)" ECONNREFUSED "v4-mapped ::ffff:127.0.0.3"
+	host_only_service_end 127.0.0.3 7101 127.0.0.1
+	# Binding a loopback address that is not its own gives the jail its own.
+	assert_eq "$(j bind 127.0.0.1 7102)" 127.0.0.2 "bind to 127.0.0.1 in a jail owning 127.0.0.2"
+	assert_eq "$(j bind 127.0.0.2 7102)" 127.0.0.2 "bind to its own 127.0.0.2"
+	# ::1 is the jail's primary IPv6 address.
+	host_only_service ::1 7103
+	assert_eq "$(j connect ::1 7103)" ECONNREFUSED "::1 from a jail owning fd00::2"
+	host_only_service_end ::1 7103 ::1
+	# Its own services on its own loopback address are its to use.
+	j serve 127.0.0.2 7104 >"$WORK/own.out" &
+	s=$!
+	wait_listening 7104
+	assert_eq "$(j connect 127.0.0.1 7104)" 127.0.0.2 "the jail's loopback reaches its own server"
+	wait $s
+	"$JAIL" -q -r ptesclo
+	# FreeBSD's rule for a jail given 127.0.0.1 itself: that address is not
+	# rewritten (the jail shares it with the host, as on FreeBSD), but every
+	# other loopback address is, so a host service elsewhere on 127/8 stays
+	# out of reach.
+	"$JAIL" -q -c name=ptesclo1 path="$ROOT" persist ip4.addr=127.0.0.1,198.18.0.1
+	host_only_service 127.0.0.5 7105
+	assert_eq "$("$JEXEC" ptesclo1 /bin/probe connect 127.0.0.5 7105)" ECONNREFUSED \
+		"127.0.0.5 from a jail owning 127.0.0.1"
+	host_only_service_end 127.0.0.5 7105 127.0.0.1
+	"$JAIL" -q -r ptesclo1
+}
+test_escape_kernel_loopback_host_service() { in_netns escape_loopback; }
