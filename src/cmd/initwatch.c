@@ -3,12 +3,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -223,10 +225,16 @@ static bool swap_bytes(uint64_t *ret)
 	return true;
 }
 
+/* A process chosen in a pass: its pid and its start time, which tell it from a later one with the same pid. */
+struct target {
+	pid_t pid;
+	uint64_t start;
+};
+
 /* What one pass over the jail's /proc found: sums, and who uses most of what. */
 struct sample {
 	uint64_t procs, threads, fds, vsize, rss;
-	pid_t top_rss, top_cpu_total, top_cpu_rate, newest, top_fds;
+	struct target top_rss, top_cpu_total, top_cpu_rate, newest, top_fds;
 	uint64_t max_rss, max_cpu_total, max_fds, newest_start;
 	double max_cpu_rate;
 };
@@ -310,26 +318,27 @@ static void consider_target(struct sample *s, pid_t pid, const struct proc_stat 
 {
 	/* ps(1)'s %CPU: CPU time over the process's lifetime. */
 	double rate = uptime_ticks > st->start ? (double)st->cpu / (double)(uptime_ticks - st->start) : 0;
+	struct target t = { .pid = pid, .start = st->start };
 
 	if (st->rss >= s->max_rss) {
 		s->max_rss = st->rss;
-		s->top_rss = pid;
+		s->top_rss = t;
 	}
 	if (st->cpu >= s->max_cpu_total) {
 		s->max_cpu_total = st->cpu;
-		s->top_cpu_total = pid;
+		s->top_cpu_total = t;
 	}
-	if (!s->top_cpu_rate || rate > s->max_cpu_rate) {
+	if (!s->top_cpu_rate.pid || rate > s->max_cpu_rate) {
 		s->max_cpu_rate = rate;
-		s->top_cpu_rate = pid;
+		s->top_cpu_rate = t;
 	}
 	if (st->start >= s->newest_start) {
 		s->newest_start = st->start;
-		s->newest = pid;
+		s->newest = t;
 	}
 	if (nfds >= s->max_fds && nfds) {
 		s->max_fds = nfds;
-		s->top_fds = pid;
+		s->top_fds = t;
 	}
 }
 
@@ -369,7 +378,7 @@ static void scan(int procfd, bool want_fds, uint64_t uptime_ticks, struct sample
 	closedir(d);
 }
 
-static pid_t target_of(int resource, const struct sample *s)
+static struct target target_of(int resource, const struct sample *s)
 {
 	switch (resource) {
 	case R_MEMORYUSE:
@@ -380,7 +389,7 @@ static pid_t target_of(int resource, const struct sample *s)
 	case R_MAXPROC:
 	case R_NTHR: return s->newest;
 	case R_OPENFILES: return s->top_fds;
-	default: return 0;
+	default: return (struct target){ 0 };
 	}
 }
 
@@ -413,8 +422,35 @@ static void json_escape(const char *s, char *out, size_t len)
 	out[k] = '\0';
 }
 
-static void act(const struct watch_rule *r, uint64_t usage, pid_t who)
+/*
+ * Signal the process chosen in the pass, and only it: a pidfd is opened
+ * first, then the process behind the pid is checked to have the start time
+ * it had in the pass, and the pidfd to be alive after that check, so the
+ * signal never reaches a process that took the pid of one that ended.
+ */
+static void signal_target(int procfd, struct target t, int sig)
 {
+	struct proc_stat st;
+	struct pollfd p;
+	char name[16];
+	int pidfd;
+
+	if (t.pid <= 1)
+		return;
+	pidfd = (int)syscall(SYS_pidfd_open, t.pid, 0);
+	if (pidfd < 0)
+		return;
+	snprintf(name, sizeof(name), "%d", (int)t.pid);
+	p = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+	if (read_stat(procfd, name, &st) && st.start == t.start && poll(&p, 1, 0) == 0)
+		(void)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+	close(pidfd);
+}
+
+static void act(const struct watch_rule *r, uint64_t usage, struct target target, int procfd)
+{
+	pid_t who = target.pid;
+
 	char line[1024], name[600];
 
 	if (r->action == RA_LOG) {
@@ -450,8 +486,8 @@ static void act(const struct watch_rule *r, uint64_t usage, pid_t who)
 	} else if (r->resource == R_WALLCLOCK) {
 		/* Time is the jail's as a whole: every process but this one (kill(-1) from PID 1). */
 		kill(-1, r->signal);
-	} else if (who > 1) {
-		kill(who, r->signal);
+	} else {
+		signal_target(procfd, target, r->signal);
 	}
 }
 
@@ -549,7 +585,7 @@ void watch_tick(int procfd)
 		struct watch_rule *r = &list.rule[i];
 		uint64_t usage, scale;
 		if (usage_of(r, &c, &s, &usage, &scale) && watch_edge(r, usage, scale, once_only(r->resource)))
-			act(r, usage / scale, target_of(r->resource, &s));
+			act(r, usage / scale, target_of(r->resource, &s), procfd);
 	}
 	if (c.have_cpu) {
 		last_cpu_usec = c.cpu;

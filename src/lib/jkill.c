@@ -12,6 +12,7 @@
 #include "cgroup.h"
 #include "jailps.h"
 #include "jailstate.h"
+#include "pidpin.h"
 #include "registry.h"
 #include "util.h"
 
@@ -215,24 +216,21 @@ static int note_sent(struct jkill_report *r, int jid, pid_t pid, pid_t jpid)
 }
 
 /*
- * One listed process.  /proc/PID is opened first and the pidfd second: as
- * long as the first still reads, the process lives, so the pidfd is of the
- * same process and not of one that took its pid.
+ * One listed process, pinned (pidpin.h): the pidfd is of the process found
+ * in the jail's cgroup, not of one that took its pid, and the signal goes
+ * through it.
  */
 static int signal_one(struct kplan *p, const struct kmember *m, pid_t pid)
 {
-	char path[32];
+	_cleanup_pidpin_ struct pidpin pin = { .pidfd = -1, .procfd = -1 };
 	int r = 0;
 
 	if (pid == m->init_pid && proc_start_time(pid) == m->init_start)
 		return 0;
-	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
-	_cleanup_close_ int procfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	_cleanup_close_ int pidfd = procfd >= 0 ? (int)syscall(SYS_pidfd_open, pid, 0) : -1;
-	if (pidfd < 0 || !proc_in_cgroup(procfd, m->rel))
-		return 0;
-	pid_t jpid = proc_nspid(procfd, m->level);
-	if (p->sig && syscall(SYS_pidfd_send_signal, pidfd, p->sig, NULL, 0) < 0)
+	if (pidpin_open(pid, m->rel, &pin) < 0)
+		return errno == ESRCH ? 0 : -1;
+	pid_t jpid = proc_nspid(pin.procfd, m->level);
+	if (p->sig && pidpin_signal(&pin, p->sig) < 0)
 		return errno == ESRCH ? 0 : -1;
 	r = note_sent(p->r, m->jid, pid, jpid);
 	if (r == 0)

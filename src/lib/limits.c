@@ -17,6 +17,7 @@
 
 #include "cgroup.h"
 #include "nsenter.h"
+#include "pidpin.h"
 #include "userns.h"
 #include "util.h"
 
@@ -279,26 +280,46 @@ static int prlimit_one(pid_t pid, int res, struct rlimit want, struct perr *e)
 	return 0;
 }
 
+/*
+ * One process listed by cgroup.procs, pinned (pidpin.h) while prlimit,
+ * which takes a bare pid, acts on it: a process that ended meanwhile is
+ * skipped, so a pid taken over by a process outside the jail is not set.
+ */
+static int rlimit_one_process(pid_t pid, const char *rel, const struct jail_limits *l, struct perr *e)
+{
+	static const int managed[] = { RLIMIT_DATA, RLIMIT_STACK, RLIMIT_CORE, RLIMIT_MEMLOCK, RLIMIT_NOFILE, RLIMIT_AS };
+	_cleanup_pidpin_ struct pidpin pin = { .pidfd = -1, .procfd = -1 };
+
+	if (pidpin_open(pid, rel, &pin) < 0)
+		return errno == ESRCH ? 0 : perr_set(e, errno, "pin process %ld", (long)pid);
+	for (size_t k = 0; k < ARRAY_SIZE(managed); k++) {
+		struct rlimit want;
+		if (wanted_rlimit(l, managed[k], &want) < 0)
+			continue;
+		/* Still the jail's process, so the pid still names it. */
+		if (!pidpin_holds(&pin, rel))
+			return 0;
+		if (prlimit_one(pid, managed[k], want, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* prlimit every process of the jail to exactly the jail's limits (raising them back when a rule went). */
 static int rlimit_running(const struct cg_path *cg, const struct jail_limits *l, struct perr *e)
 {
-	static const int managed[] = { RLIMIT_DATA, RLIMIT_STACK, RLIMIT_CORE, RLIMIT_MEMLOCK, RLIMIT_NOFILE, RLIMIT_AS };
 	_cleanup_close_ int procs = cgroup_open_procs(cg, e);
-	char buf[65536];
+	char buf[65536], rel[160];
 
 	if (procs < 0 || read_file_at(procs, "cgroup.procs", buf, sizeof(buf)) < 0)
 		return -1;
+	cg_path_procs(cg, rel, sizeof(rel));
 	for (char *save = NULL, *t = strtok_r(buf, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
 		long pid;
 		if (!parse_long(t, 1, 1L << 30, &pid))
 			continue;
-		for (size_t k = 0; k < ARRAY_SIZE(managed); k++) {
-			struct rlimit want;
-			if (wanted_rlimit(l, managed[k], &want) < 0)
-				continue;
-			if (prlimit_one((pid_t)pid, managed[k], want, e) < 0)
-				return -1;
-		}
+		if (rlimit_one_process((pid_t)pid, rel, l, e) < 0)
+			return -1;
 	}
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include "cgroup.h"
 #include "jailproc.h"
 #include "nsenter.h"
+#include "pidpin.h"
 #include "util.h"
 
 #ifndef DEVPTS_SUPER_MAGIC
@@ -54,15 +55,20 @@ static int per_process(const struct cg_path *cg, uint64_t out[R__COUNT], uint64_
 {
 	struct perr e = { 0 };
 	_cleanup_close_ int procs = cgroup_open_procs(cg, &e);
-	char buf[65536];
+	char buf[65536], rel[160];
 
 	if (procs < 0 || read_file_at(procs, "cgroup.procs", buf, sizeof(buf)) < 0)
 		return -1;
+	cg_path_procs(cg, rel, sizeof(rel));
 	for (char *save = NULL, *t = strtok_r(buf, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
-		char path[64], status[4096];
-		snprintf(path, sizeof(path), "/proc/%s", t);
-		_cleanup_close_ int pd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (pd < 0 || read_file_at(pd, "status", status, sizeof(status)) <= 0)
+		_cleanup_pidpin_ struct pidpin pin = { .pidfd = -1, .procfd = -1 };
+		char status[4096];
+		long pid;
+		/* Pinned, and still the jail's after the read: a pid reused by a host process is not counted. */
+		if (!parse_long(t, 1, 1L << 30, &pid) || pidpin_open((pid_t)pid, rel, &pin) < 0)
+			continue;
+		int pd = pin.procfd;
+		if (read_file_at(pd, "status", status, sizeof(status)) <= 0 || !pidpin_holds(&pin, rel))
 			continue;
 		out[R_MAXPROC]++;
 		out[R_VMEMORYUSE] += status_kb(status, "VmSize:");
