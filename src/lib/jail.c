@@ -543,18 +543,23 @@ static void stop_processes(struct stop *s)
 {
 	long timeout = param_int(&s->rec->params, P_STOP_TIMEOUT);
 	_cleanup_close_ int pidfd = jail_open_init(s->rec), ctl = -1;
+	/* Held open, so that interfaces moved in can go back once nothing of the jail runs. */
+	_cleanup_close_ int netns = pidfd >= 0 ? jailnet_hold(s->rec) : -1;
 	struct perr e = { 0 };
 	char msg[32], reply[16];
 
-	/* Interfaces moved in go back while the jail's network namespace still exists. */
-	if (jailnet_return(s->rec, &e) < 0)
-		note_failure(s, &e);
-	if (pidfd < 0)
+	if (pidfd >= 0) {
+		ctl = ctl_connect(s->rec->jid, &e);
+		snprintf(msg, sizeof(msg), "stop %ld", timeout);
+		if (ctl >= 0 && ctl_request(ctl, msg, reply, sizeof(reply), 2000, &e) == 0)
+			(void)pidfd_wait_exit(pidfd, (int)(timeout * 1000 + 2000));
+	}
+	if (netns < 0)
 		return;
-	ctl = ctl_connect(s->rec->jid, &e);
-	snprintf(msg, sizeof(msg), "stop %ld", timeout);
-	if (ctl >= 0 && ctl_request(ctl, msg, reply, sizeof(reply), 2000, &e) == 0)
-		(void)pidfd_wait_exit(pidfd, (int)(timeout * 1000 + 2000));
+	/* Not while jail root could still rename or swap them: every process of the jail gone first. */
+	(void)cgroup_kill(&s->rec->cg, &e);
+	if (cgroup_wait_empty(&s->rec->cg, cgroup_deadline(5000), &e) < 0 || jailnet_return(s->rec, netns, &e) < 0)
+		note_failure(s, &e);
 }
 
 static int stop_clear(struct stop *s)

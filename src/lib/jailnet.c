@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "ifmove.h"
 #include "ifname.h"
 #include "ipaddr.h"
 #include "jailproc.h"
@@ -378,22 +379,6 @@ static int bridge_link(const struct jail_record *rec, int netns, struct nl *host
 	return jail_addresses(ps, jail, idx, e);
 }
 
-/* vnet.interface: each named host interface into the jail's namespace. */
-static int move_interfaces(struct nl *host, int netns, const char *moved, struct perr *e)
-{
-	char buf[1024], *save = NULL;
-
-	snprintf(buf, sizeof(buf), "%s", moved);
-	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		int idx = nl_ifindex(host, t, e);
-		if (idx <= 0)
-			return idx == 0 ? perr_setx(e, ENOENT, "vnet.interface: no interface \"%s\" on the host", t) : -1;
-		if (nl_link_move(host, idx, netns, NULL, e) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 int jailnet_setup_vnet(const struct jail_record *rec, struct perr *e)
 {
 	const struct paramset *ps = &rec->params;
@@ -415,31 +400,36 @@ int jailnet_setup_vnet(const struct jail_record *rec, struct perr *e)
 		return perr_setx(e, ENOENT, "the jail's network namespace has no lo");
 	if (lo < 0 || nl_link_set_up(jail, lo, true, e) < 0)
 		return -1;
-	if (moved && move_interfaces(host, netns, moved, e) < 0)
+	if (moved && ifmove_in(rec->jid, host, netns, moved, e) < 0)
 		return -1;
 	if (given(ps, P_VNET_BRIDGE) && bridge_link(rec, netns, host, jail, e) < 0)
 		return -1;
 	return 0;
 }
 
-int jailnet_return(const struct jail_record *rec, struct perr *e)
+int jailnet_hold(const struct jail_record *rec)
 {
-	const char *moved = given(&rec->params, P_VNET_INTERFACE);
-	_cleanup_close_ int netns = -1, hostns = -1;
-	char buf[1024], *save = NULL;
+	struct perr ignore = { 0 };
+
+	if (!jailnet_vnet(&rec->params) || !given(&rec->params, P_VNET_INTERFACE))
+		return -1;
+	return open_jail_netns(rec, &ignore);
+}
+
+int jailnet_return(const struct jail_record *rec, int netns, struct perr *e)
+{
+	_cleanup_close_ int opened = -1;
 	int r = 0;
 
-	if (!jailnet_vnet(&rec->params) || !moved)
+	if (!jailnet_vnet(&rec->params) || !given(&rec->params, P_VNET_INTERFACE))
 		return 0;
-	netns = open_jail_netns(rec, e);
-	hostns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (netns < 0 || hostns < 0)
-		return netns < 0 ? -1 : perr_set(e, errno, "/proc/self/ns/net");
-	snprintf(buf, sizeof(buf), "%s", moved);
-	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
-		if (nl_link_return_fd(netns, hostns, t, e) < 0)
-			r = -1;
-	return r;
+	if (netns < 0)
+		netns = opened = open_jail_netns(rec, e);
+	if (netns >= 0)
+		r = ifmove_back(rec->jid, netns, e);
+	/* Handed back or not, the record goes: the jail does. */
+	ifmove_forget(rec->jid);
+	return netns < 0 ? -1 : r;
 }
 
 void jailnet_release(const struct jail_record *rec)

@@ -29,8 +29,17 @@ bool jailnet_vnet(const struct paramset *ps);
 int jailnet_setup_host(const struct jail_record *rec, struct perr *e);
 /* Once jailinit stands in the new network namespace: loopback, veth and bridge, moved interfaces. */
 int jailnet_setup_vnet(const struct jail_record *rec, struct perr *e);
-/* Before the jail's processes are stopped: vnet.interface goes back to the host. */
-int jailnet_return(const struct jail_record *rec, struct perr *e);
+/*
+ * vnet.interface: the jail's network namespace held open (-1 when there is
+ * nothing to hand back), taken before its processes are stopped...
+ */
+int jailnet_hold(const struct jail_record *rec);
+/*
+ * ...and the interfaces that went in handed back from it once they are
+ * gone, by identity (ifmove.h).  netns -1: opened through jailinit, for a
+ * jail whose creation failed before anything of it ran.
+ */
+int jailnet_return(const struct jail_record *rec, int netns, struct perr *e);
 /* Whatever of the above is left, undone; errors are ignored, as in any teardown. */
 void jailnet_release(const struct jail_record *rec);
 

@@ -84,7 +84,7 @@ static void undo_vnet(struct registry *reg, const struct jail_record *rec)
 	struct perr ignore = { 0 };
 
 	(void)reg;
-	(void)jailnet_return(rec, &ignore);
+	(void)jailnet_return(rec, -1, &ignore);
 }
 
 static void undo_init(struct registry *reg, const struct jail_record *rec)

@@ -46,12 +46,18 @@ struct nl_link {
 	unsigned int group;  /* IFLA_GROUP, 0 by default */
 	char name[IFNAMSIZ];
 	char kind[16];       /* "veth", "bridge", ...; "" for a physical or loopback one */
+	unsigned char perm[32]; /* IFLA_PERM_ADDRESS: the hardware's own address, if it has one */
+	unsigned int perm_len;  /* 0: none (a virtual link, or a kernel before 5.6) */
+	int link;               /* IFLA_LINK: a veth's peer, a vlan's lower link (0: none) */
+	int link_nsid;          /* IFLA_LINK_NETNSID: the namespace link is in, as this one numbers it; -1: this one */
 };
 
 /* By ifindex (> 0) or else by name: 1 and *ret filled, 0 absent, -1 error. */
 int nl_link_get(struct nl *nl, int ifindex, const char *name, struct nl_link *ret, struct perr *e);
 /* 0 absent, > 0 the index, -1 error. */
 int nl_ifindex(struct nl *nl, const char *name, struct perr *e);
+/* The id nl's namespace gives the namespace netns_fd (RTM_GETNSID) into *ret, -1 when it has none. */
+int nl_nsid_of(struct nl *nl, int netns_fd, int *ret, struct perr *e);
 /* The link's kind into kind: "veth", "bridge", "" (physical). */
 int nl_link_kind(struct nl *nl, int ifindex, char *kind, size_t len, struct perr *e);
 

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <linux/if_link.h>
+#include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <stdio.h>
@@ -50,6 +51,20 @@ static int on_link_attr(const struct nlattr *attr, void *data)
 		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) == 0)
 			mnl_attr_parse_nested(attr, on_linkinfo, l);
 		break;
+	case IFLA_LINK:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			l->link = (int)mnl_attr_get_u32(attr);
+		break;
+	case IFLA_LINK_NETNSID:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			l->link_nsid = (int)mnl_attr_get_u32(attr);
+		break;
+	case IFLA_PERM_ADDRESS:
+		if (mnl_attr_get_payload_len(attr) <= sizeof(l->perm)) {
+			l->perm_len = mnl_attr_get_payload_len(attr);
+			memcpy(l->perm, mnl_attr_get_payload(attr), l->perm_len);
+		}
+		break;
 	default:
 		break;
 	}
@@ -66,6 +81,7 @@ static int on_link(const struct nlmsghdr *nlh, void *data)
 	memset(r->link, 0, sizeof(*r->link));
 	r->link->ifindex = ifi->ifi_index;
 	r->link->flags = ifi->ifi_flags;
+	r->link->link_nsid = -1;
 	mnl_attr_parse(nlh, sizeof(*ifi), on_link_attr, r->link);
 	r->found = true;
 	return MNL_CB_OK;
@@ -104,6 +120,33 @@ int nl_ifindex(struct nl *nl, const char *name, struct perr *e)
 	int r = nl_link_get(nl, 0, name, &l, e);
 
 	return r <= 0 ? r : l.ifindex;
+}
+
+static int on_nsid_attr(const struct nlattr *attr, void *data)
+{
+	if (mnl_attr_get_type(attr) == NETNSA_NSID && mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+		*(int *)data = (int)mnl_attr_get_u32(attr);
+	return MNL_CB_OK;
+}
+
+static int on_nsid(const struct nlmsghdr *nlh, void *data)
+{
+	if (nlh->nlmsg_type == RTM_NEWNSID && mnl_nlmsg_get_payload_len(nlh) >= sizeof(struct rtgenmsg))
+		mnl_attr_parse(nlh, sizeof(struct rtgenmsg), on_nsid_attr, data);
+	return MNL_CB_OK;
+}
+
+int nl_nsid_of(struct nl *nl, int netns_fd, int *ret, struct perr *e)
+{
+	struct rtgenmsg *g;
+	struct nlmsghdr *nlh = nl_msg(nl, RTM_GETNSID, 0, sizeof(*g), (void **)&g);
+
+	*ret = -1;
+	g->rtgen_family = AF_UNSPEC;
+	nl_put_u32(nl, nlh, NETNSA_FD, (uint32_t)netns_fd);
+	if (nl_talk(nl, nlh, on_nsid, ret, e) < 0)
+		return perr_prefix(e, "id of network namespace fd %d", netns_fd);
+	return 0;
 }
 
 int nl_link_kind(struct nl *nl, int ifindex, char *kind, size_t len, struct perr *e)

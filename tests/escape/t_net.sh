@@ -59,3 +59,36 @@ escape_loopback() {
 	"$JAIL" -q -r ptesclo1
 }
 test_escape_kernel_loopback_host_service() { in_netns escape_loopback; }
+
+# The index and the name of interface $1 here ("" when there is none).
+link_of() { ip -o link show "$1" 2>/dev/null | awk -F': ' '{sub(/@.*/, "", $2); print $1 " " $2}'; }
+
+escape_vnet_interface_swap() {
+	# A veth end stands for the real device (this kernel has no dummy links).
+	ip link add ptescd0 type veth peer name ptescd1
+	ip link set ptescd0 address 02:00:00:00:e5:01
+	real=$(link_of ptescd0)
+	"$JAIL" -q -c name=ptescif path="$ROOT" persist vnet vnet.interface=ptescd0
+	assert_eq "$(link_of ptescd0)" "" "the interface left the host"
+	# Jail root renames the real one and plants its own under its name and address.
+	"$JEXEC" ptescif /bin/sh -c 'ip link set ptescd0 name ptreal0 &&
+		ip link add ptescd0 address 02:00:00:00:e5:01 type veth' ||
+		fail "jail root could not rename and plant"
+	"$JAIL" -q -r ptescif
+	# The real one is back, under its own name; the planted one never came.
+	assert_eq "$(link_of ptescd0)" "$real" "the interface handed back (index and name)"
+	assert_eq "$(link_of ptreal0)" "" "the name jail root gave it"
+	assert_eq "$(ip -o link show | grep -c ': ptescd0[@:]\|: ptreal0[@:]')" 1 "links of those names on the host"
+	# Jail root deletes the real one and plants a veth that takes its index
+	# (the kernel gives a freed index again): same index, name, kind and
+	# address, but its peer is not the real one's on the host.  Reported,
+	# and nothing comes in its place.
+	"$JAIL" -q -c name=ptescif path="$ROOT" persist vnet vnet.interface=ptescd0
+	"$JEXEC" ptescif /bin/sh -c 'ip link del ptescd0 && ip link add ptescd0 address 02:00:00:00:e5:01 type veth'
+	assert_contains "$("$JEXEC" ptescif ip -o link show ptescd0)" "${real%% *}: ptescd0" "the planted link's index"
+	expect_error "jail: ptescif: vnet.interface: interface ${real%% *} of the jail is not the \"ptescd0\" that went in; not handed back" \
+		"$JAIL" -r ptescif
+	assert_eq "$(link_of ptescd0)" "" "a planted interface brought to the host"
+	jail_gone ptescif || fail "the jail was not removed"
+}
+test_escape_path_vnet_interface_by_name() { in_netns escape_vnet_interface_swap; }
