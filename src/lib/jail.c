@@ -23,6 +23,7 @@
 #include "hooks.h"
 #include "idrange.h"
 #include "jailnet.h"
+#include "jailsub.h"
 #include "jailproc.h"
 #include "jailstate.h"
 #include "limits.h"
@@ -143,7 +144,7 @@ static int find_parent(struct create *c, struct perr *e)
 		return perr_setx(e, EPERM,
 				 "jail \"%s\" was created with children.max=0: its cgroup has no room for child jails",
 				 pname);
-	return 0;
+	return jail_child_check(&c->reg, &c->parent, &c->rec->params, e);
 }
 
 static int set_num(struct paramset *ps, int id, long v, struct perr *e)

@@ -92,3 +92,33 @@ escape_vnet_interface_swap() {
 	jail_gone ptescif || fail "the jail was not removed"
 }
 test_escape_path_vnet_interface_by_name() { in_netns escape_vnet_interface_swap; }
+
+# A child jail is held to its parent's addresses and allow.* (FreeBSD's
+# kern_jail.c): asked for, more is refused; inherited, it is the parent's.
+escape_child_beyond_parent() {
+	for a in 198.18.0.1 198.18.0.2; do ip addr add "$a/32" dev lo; done
+	ip -6 addr add fd00::1/128 dev lo nodad
+	"$JAIL" -q -c name=ptescp path="$ROOT" persist children.max=4 ip4.addr=198.18.0.1 allow.set_hostname=false
+	expect_error 'jail: ptescp.ptk: ip4.addr: 198.18.0.2 is not an address of the parent jail "ptescp"' \
+		"$JAIL" -c name=ptescp.ptk path="$ROOT" persist ip4.addr=198.18.0.1,198.18.0.2
+	expect_error 'jail: ptescp.ptk: ip6.addr: fd00::1 is not an address of the parent jail "ptescp"' \
+		"$JAIL" -c name=ptescp.ptk path="$ROOT" persist ip6.addr=fd00::1
+	expect_error 'jail: ptescp.ptk: allow.raw_sockets: the parent jail "ptescp" does not have it' \
+		"$JAIL" -c name=ptescp.ptk path="$ROOT" persist allow.raw_sockets
+	expect_error 'jail: ptescp.ptk: allow.set_hostname: the parent jail "ptescp" does not have it' \
+		"$JAIL" -c name=ptescp.ptk path="$ROOT" persist allow.set_hostname
+	jail_gone ptescp.ptk || fail "a refused child was left"
+	# ip4=inherit is the parent's addresses; ip6=inherit under ip6=disable is none.
+	"$JAIL" -q -c name=ptescp.ptk path="$ROOT" persist ip4=inherit ip6=inherit
+	assert_eq "$("$JLS" -j ptescp.ptk ip4.addr)" 198.18.0.1 "ip4.addr of a child with ip4=inherit"
+	assert_eq "$("$JLS" -j ptescp.ptk ip6)" disable "ip6 of a child with ip6=inherit under ip6=disable"
+	k() { "$JEXEC" ptescp.ptk /bin/probe "$@"; }
+	assert_eq "$(k bind 198.18.0.2 7200)" EADDRNOTAVAIL "the child binds an address its parent lacks"
+	assert_eq "$(k bind 0.0.0.0 7200)" 198.18.0.1 "the child's wildcard bind"
+	assert_eq "$(k socket tcp6)" EPERM "an IPv6 socket in the child"
+	# allow.* it does not name follow the parent's.
+	assert_eq "$("$JLS" -j ptescp.ptk allow.set_hostname)" false "allow.set_hostname of the child"
+	assert_eq "$(k sethostname evil)" EPERM "sethostname in the child"
+	"$JAIL" -q -r ptescp
+}
+test_escape_root_child_beyond_parent() { in_netns escape_child_beyond_parent; }

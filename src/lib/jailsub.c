@@ -1,0 +1,150 @@
+#include "jailsub.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ipaddr.h"
+#include "sockaddr.h"
+
+#define SUB_MAX_DEPTH 32
+
+/* What the parent may use of one family: everything, nothing, or a list. */
+struct reach {
+	bool all;
+	int n;
+	struct ipaddr a[SOCKADDR_MAX_ADDRS];
+};
+
+static bool vnet_of(const struct paramset *ps)
+{
+	const char *v = param_str(ps, P_VNET);
+
+	return v && strcmp(v, "new") == 0;
+}
+
+/* The addresses jail rec may use of family, following ip4=inherit up to the host. */
+static int reach_of(struct registry *reg, const struct jail_record *rec, int family, struct reach *ret,
+		    struct perr *e)
+{
+	int mode_id = family == AF_INET ? P_IP4 : P_IP6, addr_id = family == AF_INET ? P_IP4_ADDR : P_IP6_ADDR;
+	const struct jail_record *at = rec;
+	struct jail_record up = { 0 };
+	int r = 0;
+
+	*ret = (struct reach){ .all = true };
+	for (int depth = 0; depth < SUB_MAX_DEPTH; depth++) {
+		const char *mode = param_str(&at->params, mode_id);
+		if (vnet_of(&at->params) || !mode || strcmp(mode, "inherit") != 0) {
+			/* A vnet jail's addresses are on its own stack: none of the host's is its to pass on. */
+			ret->all = false;
+			if (!vnet_of(&at->params) && mode && strcmp(mode, "new") == 0) {
+				const char *list = param_str(&at->params, addr_id);
+				ret->n = ipaddr_parse_list(list ? list : "", family, ret->a, SOCKADDR_MAX_ADDRS, e);
+				r = ret->n < 0 ? -1 : 0;
+			}
+			break;
+		}
+		int pjid = (int)param_int(&at->params, P_PARENT);
+		if (pjid <= 0)
+			break;
+		record_free(&up);
+		memset(&up, 0, sizeof(up));
+		if (!registry_read(reg, pjid, &up)) {
+			r = perr_setx(e, ENOENT, "the parent jail %d of jail %d is gone", pjid, at->jid);
+			break;
+		}
+		at = &up;
+	}
+	record_free(&up);
+	return r;
+}
+
+static bool reaches(const struct reach *p, const struct ipaddr *a)
+{
+	size_t len = a->family == AF_INET ? sizeof(a->a.v4) : sizeof(a->a.v6);
+
+	if (p->all)
+		return true;
+	for (int i = 0; i < p->n; i++)
+		if (memcmp(&p->a[i].a, &a->a, len) == 0)
+			return true;
+	return false;
+}
+
+/* ip4=inherit under a parent held to addresses: the parent's, as plain addresses. */
+static int inherit_from(struct paramset *ps, int family, const struct reach *p, struct perr *e)
+{
+	char list[SOCKADDR_MAX_ADDRS * (INET6_ADDRSTRLEN + 1)] = "", one[INET6_ADDRSTRLEN];
+	int mode_id = family == AF_INET ? P_IP4 : P_IP6, addr_id = family == AF_INET ? P_IP4_ADDR : P_IP6_ADDR;
+
+	if (p->all)
+		return 0;
+	if (p->n == 0)
+		return param_set(ps, mode_id, "disable", e);
+	for (int i = 0; i < p->n; i++) {
+		inet_ntop(family, &p->a[i].a, one, sizeof(one));
+		if (i)
+			strcat(list, ",");
+		strcat(list, one);
+	}
+	if (param_set(ps, mode_id, "new", e) < 0)
+		return -1;
+	return param_set(ps, addr_id, list, e);
+}
+
+static int check_family(struct registry *reg, const struct jail_record *parent, struct paramset *ps, int family,
+			struct perr *e)
+{
+	int mode_id = family == AF_INET ? P_IP4 : P_IP6, addr_id = family == AF_INET ? P_IP4_ADDR : P_IP6_ADDR;
+	const char *mode = param_str(ps, mode_id), *list = param_str(ps, addr_id);
+	struct ipaddr a[SOCKADDR_MAX_ADDRS];
+	struct reach p;
+	char text[INET6_ADDRSTRLEN];
+	int n;
+
+	if (reach_of(reg, parent, family, &p, e) < 0)
+		return -1;
+	if (mode && strcmp(mode, "inherit") == 0)
+		return inherit_from(ps, family, &p, e);
+	n = ipaddr_parse_list(list ? list : "", family, a, SOCKADDR_MAX_ADDRS, e);
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (!reaches(&p, &a[i])) {
+			inet_ntop(family, &a[i].a, text, sizeof(text));
+			return perr_setx(e, EPERM, "%s: %s is not an address of the parent jail \"%s\"",
+					 param_table[addr_id].name, text, parent->name);
+		}
+	return 0;
+}
+
+/* allow.*: only what the parent has; what the child does not name follows the parent down. */
+static int check_allow(const struct jail_record *parent, struct paramset *ps, struct perr *e)
+{
+	for (int i = P_ALLOW_SET_HOSTNAME; i <= P_ALLOW_ABSTRACT_UNIX; i++) {
+		if (param_bool(&parent->params, i))
+			continue;
+		if (!param_str(ps, i)) {
+			if (param_set(ps, i, "false", e) < 0)
+				return -1;
+		} else if (param_bool(ps, i)) {
+			return perr_setx(e, EPERM, "%s: the parent jail \"%s\" does not have it", param_table[i].name,
+					 parent->name);
+		}
+	}
+	return 0;
+}
+
+int jail_child_check(struct registry *reg, const struct jail_record *parent, struct paramset *ps, struct perr *e)
+{
+	if (check_allow(parent, ps, e) < 0)
+		return -1;
+	/* A vnet child has a stack of its own, with addresses of its own. */
+	if (vnet_of(ps))
+		return 0;
+	if (check_family(reg, parent, ps, AF_INET, e) < 0 || check_family(reg, parent, ps, AF_INET6, e) < 0)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,24 @@
+/*
+ * A child jail is held to its parent, as FreeBSD's kern_jail.c holds it:
+ * its allow.* can only be a subset of the parent's (one it asks for and
+ * the parent lacks is refused; one it does not name takes the parent's
+ * when the parent lacks it), and its ip4.addr / ip6.addr a subset of the
+ * addresses the parent may use.  ip4=inherit in a child means the
+ * parent's addresses: the child gets them, or no address of the family
+ * when the parent has ip4=disable.  A parent with ip4=inherit passes on
+ * what its own parent may use, up to the host, which has every address.
+ * A vnet parent's addresses are on its own stack, so a child of it on the
+ * host's stack gets none (a vnet child has a stack and addresses of its
+ * own).
+ */
+#ifndef PRISON_JAILSUB_H
+#define PRISON_JAILSUB_H
+
+#include "error.h"
+#include "param.h"
+#include "registry.h"
+
+/* Check (and settle) the parameters ps of a new child of parent, under the registry lock. */
+int jail_child_check(struct registry *reg, const struct jail_record *parent, struct paramset *ps, struct perr *e);
+
+#endif
