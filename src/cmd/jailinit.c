@@ -240,6 +240,21 @@ static void reap(void)
 		;
 }
 
+/*
+ * Only the host talks to jailinit.  The socket lives in the host's run
+ * directory, which no jail sees; should a jail process reach it all the
+ * same, it is refused here: the kernel gives SO_PEERCRED's pid in our PID
+ * namespace, and every process of the jail has one, while a host command
+ * (outside it) shows as pid 0.
+ */
+static bool host_peer(int fd)
+{
+	struct ucred uc;
+	socklen_t len = sizeof(uc);
+
+	return getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == 0 && len == sizeof(uc) && uc.pid == 0;
+}
+
 /* Handle what poll reported, in the order the jail's life needs: reaping first, the stop deadline before requests. */
 static void serve(const struct round *r)
 {
@@ -255,8 +270,10 @@ static void serve(const struct round *r)
 	}
 	if (r->pfd[PFD_LISTEN].revents) {
 		int fd = accept4(3, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-		if (fd >= 0)
+		if (fd >= 0 && host_peer(fd))
 			add_conn(fd, false);
+		else if (fd >= 0)
+			close(fd);
 	}
 	/* Handled from the end, as drop() moves the last connection into the slot it frees. */
 	for (int i = r->nconn - 1; i >= 0; i--)

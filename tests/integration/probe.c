@@ -413,6 +413,35 @@ static int abstract(const char *op, const char *name)
 	return result(connect(fd, (struct sockaddr *)&sa, len));
 }
 
+/* ctl PATH MSG -> send MSG on the SOCK_SEQPACKET unix socket PATH: the reply, "closed" or the errno name */
+static int ctl(const char *path, const char *msg)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char reply[64];
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	ssize_t n;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return result(-1);
+	alarm(5);
+	if (send(fd, msg, strlen(msg), MSG_NOSIGNAL) < 0) {
+		if (errno == EPIPE || errno == ECONNRESET)
+			return printf("closed\n"), 1;
+		return result(-1);
+	}
+	n = recv(fd, reply, sizeof(reply) - 1, 0);
+	if (n < 0 && errno == ECONNRESET)
+		n = 0;
+	if (n < 0)
+		return result(-1);
+	if (n == 0)
+		return printf("closed\n"), 1;
+	reply[n] = '\0';
+	printf("%s\n", reply);
+	return 0;
+}
+
 static int result(long r)
 {
 	if (r < 0) {
@@ -484,6 +513,8 @@ int main(int argc, char **argv)
 		return family(op, argv[2]);
 	if ((!strcmp(op, "abstract") || !strcmp(op, "abstract-dgram") || !strcmp(op, "abstract-pair")) && argc > 2)
 		return abstract(op, argv[2]);
+	if (!strcmp(op, "ctl") && argc > 3)
+		return ctl(argv[2], argv[3]);
 	if (!strcmp(op, "hog"))
 		return hog(argc > 2 ? atol(argv[2]) : 1024);
 	if (!strcmp(op, "hold"))
