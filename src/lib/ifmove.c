@@ -44,34 +44,72 @@ static int open_dir(bool create, struct perr *e)
 	return fd;
 }
 
-static void hex(const unsigned char *b, unsigned int n, char *out)
+static void hex(const unsigned char *b, unsigned int n, char out[65])
 {
-	if (n == 0) {
-		strcpy(out, "-");
-		return;
+	static const char digits[] = "0123456789abcdef";
+	size_t k = 0;
+
+	if (n == 0)
+		out[k++] = '-';
+	for (unsigned int i = 0; i < n && k + 2 < 65; i++) {
+		out[k++] = digits[b[i] >> 4];
+		out[k++] = digits[b[i] & 15];
 	}
-	for (unsigned int i = 0; i < n; i++)
-		sprintf(out + 2 * i, "%02x", b[i]);
+	out[k] = '\0';
 }
 
-static unsigned int unhex(const char *s, unsigned char *b, size_t max)
+static int nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* The bytes of hex text s ("-" for none); false when it is not that. */
+static bool unhex(const char *s, unsigned char *b, size_t max, unsigned int *ret_n)
 {
 	unsigned int n = 0;
 
+	*ret_n = 0;
 	if (strcmp(s, "-") == 0)
-		return 0;
-	while (s[0] && s[1] && n < max && sscanf(s, "%2hhx", &b[n]) == 1) {
-		n++;
-		s += 2;
+		return true;
+	for (; s[0] && n < max; s += 2) {
+		int hi = nibble(s[0]), lo = s[1] ? nibble(s[1]) : -1;
+		if (hi < 0 || lo < 0)
+			return false;
+		b[n++] = (unsigned char)(hi << 4 | lo);
 	}
-	return n;
+	*ret_n = n;
+	return s[0] == '\0';
+}
+
+/* One line of the record: "INDEX LINK KIND PERM NAME". */
+static bool parse_line(char *t, struct moved *v)
+{
+	char *f[5], *save_ptr = NULL;
+	long idx, link;
+	int k = 0;
+
+	for (char *w = strtok_r(t, " ", &save_ptr); w && k < 5; w = strtok_r(NULL, " ", &save_ptr))
+		f[k++] = w;
+	if (k != 5 || !parse_long(f[0], 1, 1L << 30, &idx) || !parse_long(f[1], 0, 1L << 30, &link) ||
+	    strlen(f[2]) >= sizeof(v->kind) || strlen(f[4]) >= sizeof(v->name) ||
+	    !unhex(f[3], v->perm, sizeof(v->perm), &v->perm_len))
+		return false;
+	v->ifindex = (int)idx;
+	v->link = (int)link;
+	snprintf(v->kind, sizeof(v->kind), "%s", strcmp(f[2], "-") ? f[2] : "");
+	snprintf(v->name, sizeof(v->name), "%s", f[4]);
+	return true;
 }
 
 /* The whole record, written anew (temporary file, rename) after each move. */
 static int save(int jid, const struct moved *m, size_t n, struct perr *e)
 {
 	_cleanup_close_ int dir = open_dir(true, e);
-	char tmp[32], final[32], line[160], perm[65];
+	char tmp[32], final[32], line[160], perm[65] = "";
 	int fd, r = 0;
 
 	if (dir < 0)
@@ -106,15 +144,9 @@ static size_t load(int jid, struct moved *m, size_t max)
 	if (dir < 0 || read_file_at(dir, name, buf, sizeof(buf)) <= 0)
 		return 0;
 	for (char *t = strtok_r(buf, "\n", &save_ptr); t && n < max; t = strtok_r(NULL, "\n", &save_ptr)) {
-		char kind[16], perm[65], ifname[IFNAMSIZ];
-		struct moved *v = &m[n];
-		if (sscanf(t, "%d %d %15s %64s %15s", &v->ifindex, &v->link, kind, perm, ifname) != 5 ||
-		    v->ifindex <= 0 || v->link < 0)
-			continue;
-		snprintf(v->kind, sizeof(v->kind), "%s", strcmp(kind, "-") ? kind : "");
-		snprintf(v->name, sizeof(v->name), "%s", ifname);
-		v->perm_len = unhex(perm, v->perm, sizeof(v->perm));
-		n++;
+		struct moved v = { 0 };
+		if (parse_line(t, &v))
+			m[n++] = v;
 	}
 	return n;
 }
@@ -157,7 +189,7 @@ static int move_one(struct nl *host, struct nl *jail, int netns, const char *nam
 int ifmove_in(int jid, struct nl *host, int netns, const char *list, struct perr *e)
 {
 	_cleanup_nl_ struct nl *jail = nl_open(netns, e);
-	struct moved m[IFMOVE_MAX];
+	struct moved m[IFMOVE_MAX] = { 0 };
 	char buf[1024], *save_ptr = NULL;
 	size_t n = 0;
 
@@ -204,7 +236,7 @@ static int check_one(struct nl *jail, int hostns, const struct moved *m, struct 
 
 int ifmove_back(int jid, int netns, struct perr *e)
 {
-	struct moved m[IFMOVE_MAX];
+	struct moved m[IFMOVE_MAX] = { 0 };
 	size_t n = load(jid, m, IFMOVE_MAX);
 	_cleanup_close_ int hostns = -1;
 	_cleanup_nl_ struct nl *jail = NULL;

@@ -423,8 +423,10 @@ int jailnet_return(const struct jail_record *rec, int netns, struct perr *e)
 
 	if (!jailnet_vnet(&rec->params) || !given(&rec->params, P_VNET_INTERFACE))
 		return 0;
-	if (netns < 0)
-		netns = opened = open_jail_netns(rec, e);
+	if (netns < 0) {
+		opened = open_jail_netns(rec, e);
+		netns = opened;
+	}
 	if (netns >= 0)
 		r = ifmove_back(rec->jid, netns, e);
 	/* Handed back or not, the record goes: the jail does. */

@@ -7,6 +7,7 @@
 
 #include "ipaddr.h"
 #include "sockaddr.h"
+#include "util.h"
 
 #define SUB_MAX_DEPTH 32
 
@@ -83,12 +84,9 @@ static int inherit_from(struct paramset *ps, int family, const struct reach *p, 
 		return 0;
 	if (p->n == 0)
 		return param_set(ps, mode_id, "disable", e);
-	for (int i = 0; i < p->n; i++) {
-		inet_ntop(family, &p->a[i].a, one, sizeof(one));
-		if (i)
-			strcat(list, ",");
-		strcat(list, one);
-	}
+	for (int i = 0; i < p->n; i++)
+		if (!inet_ntop(family, &p->a[i].a, one, sizeof(one)) || !csv_add_unique(list, sizeof(list), one))
+			return perr_setx(e, E2BIG, "%s: the parent's addresses do not fit", param_table[addr_id].name);
 	if (param_set(ps, mode_id, "new", e) < 0)
 		return -1;
 	return param_set(ps, addr_id, list, e);
