@@ -105,7 +105,7 @@ const struct param_def param_table[P__COUNT] = {
 	 * here; so is every allow.*, which prison compiles into the jail's
 	 * filter once (jail.8 says so).
 	 */
-	[P_OSRELDATE] = I("osreldate", PF_CREATE, NULL, 0, 2147483647L),
+	[P_OSRELDATE] = I("osreldate", PF_CREATE, "0", 0, 2147483647L),
 	[P_HOST] = J("host", PF_CREATE, "new"),
 	/* FreeBSD's older form of sysvmsg, sysvsem and sysvshm = inherit. */
 	[P_ALLOW_SYSVIPC] = B("allow.sysvipc", PF_CREATE, "false"),
@@ -130,7 +130,7 @@ const struct param_def param_table[P__COUNT] = {
 	[P_LINUX] = J("linux", 0, "new"),
 	[P_LINUX_OSNAME] = S("linux.osname", 0, "Linux"),
 	[P_LINUX_OSRELEASE] = S("linux.osrelease", 0, NULL),
-	[P_LINUX_OSS_VERSION] = I("linux.oss_version", 0, NULL, 0, 2147483647L),
+	[P_LINUX_OSS_VERSION] = I("linux.oss_version", 0, "198144", 0, 2147483647L),
 	/* Free text of at most PARAM_META_MAX bytes, changeable; env is readable inside the jail. */
 	[P_META] = S("meta", 0, NULL),
 	[P_ENV] = S("env", 0, NULL),
