@@ -14,7 +14,7 @@
  *    ::ffff:127.x) that is not exactly a jail address goes to the primary
  *    address; an unbound socket gets a jail address as its source (the one
  *    whose prefix holds the destination with saddrsel, else the primary);
- *  - socket: a disabled family, raw sockets and ICMP datagram sockets are
+ *  - socket: a disabled family (EAFNOSUPPORT), raw sockets and ICMP datagram sockets are
  *    refused;
  *  - packets arriving for a jail's socket must be addressed to the jail:
  *    Linux binds a socket that listens or sends before any bind to the
@@ -50,6 +50,7 @@
 #define SOCK_RAW 3
 #define EPERM 1
 #define EADDRNOTAVAIL 99
+#define EAFNOSUPPORT 97
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -293,10 +294,14 @@ int prison_sock(struct bpf_sock *sk)
 		return 0;
 	if (sk->type == SOCK_DGRAM && (sk->protocol == IPPROTO_ICMP || sk->protocol == IPPROTO_ICMPV6))
 		return 0;
+	/*
+	 * A family the jail has no address of is one it lacks: EAFNOSUPPORT,
+	 * as FreeBSD answers, so that programs fall back to the other family.
+	 */
 	if (sk->family == AF_INET)
-		return usable(j->mode4, j->n4);
+		return usable(j->mode4, j->n4) ? 1 : deny(EAFNOSUPPORT);
 	if (sk->family == AF_INET6)
-		return usable(j->mode6, j->n6);
+		return usable(j->mode6, j->n6) ? 1 : deny(EAFNOSUPPORT);
 	return 1;
 }
 

@@ -479,6 +479,26 @@ static int from_command_line(struct cmdline *cl, struct perr *e)
 	return cl->create ? do_create(&cl->ps, &cl->x) : do_modify(&cl->ps, mod_key);
 }
 
+/*
+ * jail -rc param=value ...: restart the jail the words name (jid= or
+ * name=) without reading jail.conf: removed with its stop commands if it
+ * runs, then created from the words.
+ */
+static int restart_from_command_line(struct cmdline *cl, struct perr *e)
+{
+	const char *key;
+	int ret = 0;
+
+	if (parse_words(&cl->ps, cl->args, cl->nargs, e) < 0)
+		return -1;
+	key = param_str(&cl->ps, P_NAME) ? param_str(&cl->ps, P_NAME) : param_str(&cl->ps, P_JID);
+	if (!key)
+		return perr_setx(e, EINVAL, "-rc needs jid= or name= to say which jail");
+	if (running(key))
+		ret = do_remove((char **)&key, 1, cl->hooks);
+	return ret ? ret : do_create(&cl->ps, &cl->x);
+}
+
 /* Operands that are all jail names (no param=value) mean the jails of jail.conf. */
 static bool names_only(char **args, int n)
 {
@@ -506,6 +526,8 @@ static int dispatch(struct cmdline *cl, struct perr *e)
 	}
 	if (cl->modify && cl->remove)
 		usage();
+	if (cl->remove && cl->create && !names && !conf_file)
+		return restart_from_command_line(cl, e);
 	if (cl->remove && (cl->create || cl->nargs == 0 || conf_file))
 		return from_config(cl->args, cl->nargs, cl->create, true, cl->hooks, &cl->x);
 	if (cl->remove)

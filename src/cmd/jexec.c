@@ -7,7 +7,7 @@
 
 static __attribute__((noreturn)) void usage(void)
 {
-	fprintf(stderr, "usage: jexec [-l] [-u username | -U username] jail [command ...]\n");
+	fprintf(stderr, "usage: jexec [-l] [-d working-directory] [-u username | -U username] jail [command ...]\n");
 	exit(1);
 }
 
@@ -23,8 +23,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	while ((c = getopt(argc, argv, "+lu:U:")) != -1) {
+	while ((c = getopt(argc, argv, "+d:lu:U:")) != -1) {
 		switch (c) {
+		case 'd': x.workdir = optarg; break;
 		case 'l': x.login = true; break;
 		case 'u': x.host_user = optarg; break;
 		case 'U': x.jail_user = optarg; break;

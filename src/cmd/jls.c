@@ -9,12 +9,13 @@
 #include "../include/prison.h"
 #include "jlsproc.h"
 
-static bool opt_d, opt_h, opt_N, opt_n, opt_p, opt_q, opt_s, opt_v;
+static bool opt_c, opt_d, opt_h, opt_N, opt_n, opt_p, opt_q, opt_s, opt_v;
 static enum xo xo = XO_TEXT;
 
 static __attribute__((noreturn)) void usage(void)
 {
 	fprintf(stderr, "usage: jls [-dhNnqsv] [-j jail] [parameter ...]\n"
+			"       jls -c [-d] [-j jail]\n"
 			"       jls --libxo json | xml [-dhNnqsv] [-j jail] [parameter ...]\n"
 			"       jls [--libxo json | xml] -p [-dN] [-j jail]\n");
 	exit(1);
@@ -49,7 +50,8 @@ static int selected(int *ids, char **names, int nnames)
 
 static void print_params(const struct jail_record *r, const int *ids, int n, bool named)
 {
-	char buf[4096];
+	/* meta and env, each character escaped at worst. */
+	char buf[2 * PARAM_META_MAX + 256];
 
 	for (int i = 0; i < n; i++) {
 		if (named)
@@ -208,35 +210,43 @@ struct listing {
 	bool failed;        /* jls -p could not read a jail's processes */
 };
 
-/*
- * libxo's option comes first, as --libxo json, --libxo=json or --libxo:json;
- * it is taken off argv, which then starts at the program name again.
- */
-static void take_libxo(int *argc, char ***argv)
+/* libxo's format word: json or xml (with libxo's ",pretty" and the like after it), or text. */
+static void take_format(const char *fmt)
 {
-	char **v = *argv;
-
-	if (*argc < 2 || strncmp(v[1], "--libxo", 7) != 0)
-		return;
-	const char *fmt = v[1][7] ? v[1] + 8 : (*argc > 2 ? v[2] : "");
-	int shift = v[1][7] ? 1 : 2;
 	if (strncmp(fmt, "json", 4) == 0)
 		xo = XO_JSON;
 	else if (strncmp(fmt, "xml", 3) == 0)
 		xo = XO_XML;
 	else if (strncmp(fmt, "text", 4) != 0)
 		usage();
-	v[shift] = v[0];
-	*argv = v + shift;
-	*argc -= shift;
+}
+
+/*
+ * libxo's option, anywhere before "--" as libxo finds it: --libxo json,
+ * --libxo=json or --libxo:json.  It is taken off argv.
+ */
+static void take_libxo(int *argc, char **argv)
+{
+	for (int i = 1; i < *argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strncmp(argv[i], "--libxo", 7) != 0 || (argv[i][7] && argv[i][7] != '=' && argv[i][7] != ':'))
+			continue;
+		int words = argv[i][7] ? 1 : 2;
+		if (i + words > *argc)
+			usage();
+		take_format(argv[i][7] ? argv[i] + 8 : argv[i + 1]);
+		memmove(argv + i, argv + i + words, (size_t)(*argc - i - words + 1) * sizeof(char *));
+		*argc -= words;
+		i--;
+	}
 }
 
 static void take_flags(int argc, char **argv, struct listing *l)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "dhNnpqsvj:")) != -1) {
+	while ((c = getopt(argc, argv, "cdhNnpqsvj:")) != -1) {
 		switch (c) {
+		case 'c': opt_c = true; break;
 		case 'd': opt_d = true; break;
 		case 'h': opt_h = true; break;
 		case 'N': opt_N = true; break;
@@ -331,6 +341,15 @@ static bool list_jails(const struct jail_record *list, size_t n, struct listing 
 	return found || !l->only;
 }
 
+/* jls -c: is there a jail (the one of -j, if given)?  Nothing is printed. */
+static bool any_listed(const struct jail_record *list, size_t n, const struct listing *l)
+{
+	for (size_t i = 0; i < n; i++)
+		if (listed(&list[i], l))
+			return true;
+	return false;
+}
+
 /* jls -p: the processes of every listed jail; false when -j named a jail that is not there. */
 static bool list_procs(const struct jail_record *list, size_t n, struct listing *l)
 {
@@ -358,7 +377,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "jls: cannot open /dev/null\n");
 		return 1;
 	}
-	take_libxo(&argc, &argv);
+	take_libxo(&argc, argv);
 	take_flags(argc, argv, &l);
 	argc -= optind;
 	argv += optind;
@@ -375,8 +394,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "jls: %s\n", e.msg);
 		return 1;
 	}
-	found = opt_p ? list_procs(list, n, &l) : list_jails(list, n, &l);
+	if (opt_c)
+		found = any_listed(list, n, &l);
+	else
+		found = opt_p ? list_procs(list, n, &l) : list_jails(list, n, &l);
 	registry_free_list(list, n);
+	if (opt_c)
+		return !found;
 	if (!found) {
 		fprintf(stderr, "jls: jail \"%s\" not found\n", l.only);
 		return 1;

@@ -19,6 +19,7 @@
 #include "cglimit.h"
 #include "cgroup.h"
 #include "cred.h"
+#include "jailenv.h"
 #include "jailproc.h"
 #include "priv.h"
 #include "pty.h"
@@ -53,8 +54,10 @@ static void build_login_env(char **env, size_t n, char store[][300], const struc
 	snprintf(store[i], 300, "SHELL=%s", c->shell), env[i] = store[i], i++;
 	snprintf(store[i], 300, "USER=%s", c->name), env[i] = store[i], i++;
 	snprintf(store[i], 300, "LOGNAME=%s", c->name), env[i] = store[i], i++;
-	snprintf(store[i], 300, "PATH=/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin"), env[i] = store[i],
-												      i++;
+	/* FreeBSD's default login class: path=/sbin /bin /usr/sbin /usr/bin /usr/local/sbin /usr/local/bin ~/bin */
+	snprintf(store[i], 300, "PATH=/sbin:/bin:/usr/sbin:/usr/bin:/usr/local/sbin:/usr/local/bin:%s/bin",
+		 strcmp(c->home, "/") == 0 ? "" : c->home),
+		env[i] = store[i], i++;
 	if (term && i < n - 1)
 		snprintf(store[i], 300, "TERM=%s", term), env[i] = store[i], i++;
 	env[i] = NULL;
@@ -162,6 +165,7 @@ struct exec_child_args {
 	const struct jail_cred *host_cred;
 	const struct jail_policy *pol;
 	const struct jail_filter *filter;
+	const char *env; /* the jail's env parameter */
 	int pidfd;
 	const struct cg_path *cg;
 	int errfd;
@@ -172,7 +176,11 @@ struct exec_child_args {
 /* Into the jail's namespaces, as the jail's root. */
 static int enter_jail(const struct exec_child_args *a, struct perr *e)
 {
-	int ns = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWCGROUP;
+	int ns = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWCGROUP;
+
+	/* host=inherit: jailinit is in the host's UTS namespace, which the command already is in. */
+	if (!a->pol->host_inherit)
+		ns |= CLONE_NEWUTS;
 
 	if (jail_policy_private_ipc(a->pol))
 		ns |= CLONE_NEWIPC;
@@ -203,6 +211,8 @@ static __attribute__((noreturn)) void exec_child(struct exec_child_args *a)
 	char *env_store[8];
 	char env_buf[8][300];
 	char **envp = environ;
+	/* The variables of env, at most one per two of its bytes. */
+	char *merged[512 + PARAM_META_MAX / 2], env_text[PARAM_META_MAX + 1];
 	int errfd = a->errfd;
 
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -226,9 +236,14 @@ static __attribute__((noreturn)) void exec_child(struct exec_child_args *a)
 	if (a->x->login) {
 		build_login_env(env_store, ARRAY_SIZE(env_store), env_buf, &cred);
 		envp = env_store;
-		if (chdir(cred.home) < 0 && chdir("/") < 0)
+		if (!a->x->workdir && chdir(cred.home) < 0 && chdir("/") < 0)
 			exec_fail(errfd, (perr_set(&e, errno, "chdir"), &e));
 	}
+	/* As the jail's user, inside its root: the jail's own view of the path, as FreeBSD's jexec -d. */
+	if (a->x->workdir && chdir(a->x->workdir) < 0)
+		exec_fail(errfd, (perr_set(&e, errno, "chdir %s", a->x->workdir), &e));
+	if (a->env)
+		envp = jailenv_merge(envp, a->env, env_text, sizeof(env_text), merged, ARRAY_SIZE(merged));
 	run_command(a->x, &cred, envp, errfd);
 }
 
@@ -429,7 +444,7 @@ int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, cons
 	};
 	struct jail_cred host_cred;
 	struct jail_policy pol;
-	struct exec_child_args a = { .x = x, .pol = &pol, .io = &r.io };
+	struct exec_child_args a = { .x = x, .pol = &pol, .env = param_str(&rec->params, P_ENV), .io = &r.io };
 	int ret = -1;
 	pid_t pid;
 

@@ -16,6 +16,7 @@ struct jail_exec {
 	const char *jail_user; /* looked up in the jail's passwd (-U, exec.jail_user) */
 	const char *host_user; /* looked up in the host's passwd (-u) */
 	bool login;            /* -l: clean environment, start in home */
+	const char *workdir;   /* -d: the directory, in the jail, the command starts in */
 	long timeout;          /* seconds before the command is killed (exec.timeout), 0 for none */
 	int out_fd;            /* > 0: standard output and error go there, input is /dev/null (exec.consolelog) */
 };

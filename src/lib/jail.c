@@ -168,6 +168,10 @@ static int fill_identity(struct create *c, int jid, struct perr *e)
 	if (name && jail_check_name(name, jid, e) < 0)
 		return -1;
 	snprintf(rec->name, sizeof(rec->name), "%s", param_str(&rec->params, P_NAME));
+	/* host=inherit: the host's UTS namespace, whose names the jail reads and cannot set. */
+	if (strcmp(param_str(&rec->params, P_HOST) ?: "new", "inherit") == 0 &&
+	    (param_str(&rec->params, P_HOSTNAME) || param_str(&rec->params, P_DOMAINNAME)))
+		return perr_setx(e, EINVAL, "host.hostname and host.domainname cannot be set with host=inherit");
 	if (!param_str(&rec->params, P_HOSTNAME)) {
 		/* As on FreeBSD, a new jail starts with its parent's host name. */
 		if (gethostname(host, sizeof(host)) < 0)
@@ -177,7 +181,7 @@ static int fill_identity(struct create *c, int jid, struct perr *e)
 			return -1;
 	}
 	if (set_num(&rec->params, P_JID, jid, e) < 0 || set_num(&rec->params, P_PARENT, c->parent.jid, e) < 0 ||
-	    set_num(&rec->params, P_CHILDREN_CUR, 0, e) < 0)
+	    set_num(&rec->params, P_CHILDREN_CUR, 0, e) < 0 || set_num(&rec->params, P_CPUSET_ID, jid, e) < 0)
 		return -1;
 	param_fill_defaults(&rec->params);
 	/* Only a jail that may have children pays for the leaf its own processes need (cgpath.h). */

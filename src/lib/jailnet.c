@@ -282,12 +282,16 @@ int jailnet_setup_host(const struct jail_record *rec, struct perr *e)
 		return 0;
 	lim.ip4_mode = mode_of(ps, P_IP4);
 	lim.ip6_mode = mode_of(ps, P_IP6);
-	/* The host's whole stack for both families: nothing to hold, no map entry to pay for. */
-	if (lim.ip4_mode == NET_INHERIT && lim.ip6_mode == NET_INHERIT)
+	lim.allow_reserved_ports = param_bool(ps, P_ALLOW_RESERVED_PORTS);
+	/*
+	 * The host's whole stack for both families: nothing to hold, and no
+	 * map entry to pay for unless it is the one that lets jail root bind
+	 * a reserved port (it lacks CAP_NET_BIND_SERVICE on the host's stack).
+	 */
+	if (lim.ip4_mode == NET_INHERIT && lim.ip6_mode == NET_INHERIT && !lim.allow_reserved_ports)
 		return host_addresses(rec, true, e);
 	lim.ip4_saddrsel = param_bool(ps, P_IP4_SADDRSEL);
 	lim.ip6_saddrsel = param_bool(ps, P_IP6_SADDRSEL);
-	lim.allow_reserved_ports = param_bool(ps, P_ALLOW_RESERVED_PORTS);
 	lim.root_uid = (uid_t)rec->uid_base;
 	n = parse_addrs(ps, P_IP4_ADDR, AF_INET, a, SOCKADDR_MAX_ADDRS, e);
 	if (n < 0)

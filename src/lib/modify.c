@@ -119,11 +119,26 @@ static int apply_limits(const struct jail_record *rec, const struct paramset *be
 	return r;
 }
 
-/* Parameters only creation sets are refused before anything changes. */
-static int check_changeable(const struct paramset *ps, struct perr *e)
+/*
+ * Does ps give parameter i the value the jail has now (its default when
+ * the record has none)?  FreeBSD skips such a create-only parameter on
+ * update, so jail -cm with the same words twice is not an error.
+ */
+static bool unchanged(const struct jail_record *rec, const struct paramset *ps, int i)
+{
+	const char *now = param_str(&rec->params, i);
+
+	if (!now)
+		now = param_table[i].def;
+	return now && strcmp(now, param_str(ps, i)) == 0;
+}
+
+/* Parameters only creation sets are refused before anything changes, unless they stay as they are. */
+static int check_changeable(const struct jail_record *rec, const struct paramset *ps, struct perr *e)
 {
 	for (int i = 0; i < P__COUNT; i++)
-		if (param_str(ps, i) && i != P_JID && (param_table[i].flags & (PF_CREATE | PF_RDONLY)))
+		if (param_str(ps, i) && i != P_JID && (param_table[i].flags & (PF_CREATE | PF_RDONLY)) &&
+		    !unchanged(rec, ps, i))
 			return perr_setx(e, EPERM, "%s cannot be changed after creation", param_table[i].name);
 	return 0;
 }
@@ -159,6 +174,8 @@ static int change_one(struct registry *reg, struct jail_record *rec, const struc
 
 	if (i == P_NAME && rename_jail(reg, rec, v, e) < 0)
 		return -1;
+	if ((i == P_HOSTNAME || i == P_DOMAINNAME) && rec->policy.host_inherit)
+		return perr_setx(e, EPERM, "%s cannot be set with host=inherit", param_table[i].name);
 	if ((i == P_HOSTNAME || i == P_DOMAINNAME) && set_uts(rec, i, v, e) < 0)
 		return -1;
 	/* Its own processes would have to leave its cgroup for a leaf while running (cgpath.h). */
@@ -186,10 +203,11 @@ static int modify_locked(struct registry *reg, struct jail_record *rec, const st
 	snprintf(old_name, sizeof(old_name), "%s", rec->name);
 	if (param_copy(&before, &rec->params) < 0)
 		return perr_set(e, ENOMEM, "parameters");
-	if (check_changeable(ps, e) < 0)
+	if (check_changeable(rec, ps, e) < 0)
 		return -1;
 	for (int i = 0; i < P__COUNT; i++)
-		if (param_str(ps, i) && i != P_JID && change_one(reg, rec, ps, i, gone, e) < 0)
+		if (param_str(ps, i) && i != P_JID && !(param_table[i].flags & (PF_CREATE | PF_RDONLY)) &&
+		    change_one(reg, rec, ps, i, gone, e) < 0)
 			return -1;
 	if (limits_changed(ps) && apply_limits(rec, &before, e) < 0)
 		return -1;

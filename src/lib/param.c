@@ -18,8 +18,6 @@
 #define S(n, f, d) { n, PT_STRING, f, d, 0, 0, NULL }
 #define J(n, f, d) { n, PT_JAILSYS, f, d, 0, 0, NULL }
 #define L(n) { n, PT_LIST, PF_NOSTATE, NULL, 0, 0, NULL }
-/* A jail.conf parameter of FreeBSD's that prison does not carry out yet. */
-#define LATER(n) { n, PT_STRING, PF_CONFONLY | PF_LATER | PF_NOSTATE, NULL, 0, 0, NULL }
 
 const struct param_def param_table[P__COUNT] = {
 	[P_JID] = I("jid", PF_CREATE, NULL, 1, 999999),
@@ -96,10 +94,47 @@ const struct param_def param_table[P__COUNT] = {
 	[P_BASE] = S("base", PF_CREATE, NULL),
 	[P_BASE_GENERATION] = I("base.generation", PF_RDONLY, NULL, 1, 999999),
 	[P_DEPEND] = { "depend", PT_LIST, PF_CONFONLY | PF_CONFSKIP | PF_NOSTATE, NULL, 0, 0, NULL },
-	[P_EXEC_FIB] = LATER("exec.fib"),
-	[P_CPUSET_ID] = LATER("cpuset.id"),
-	[P_HOST_HOSTUUID] = LATER("host.hostuuid"),
-	[P_HOST_HOSTID] = LATER("host.hostid"),
+	/* jail(8)'s: the routing table of the jail's commands (see jail.8). */
+	[P_EXEC_FIB] = I("exec.fib", PF_NOSTATE, "0", 0, 65535),
+	/* The jail's cpuset is its cpuset cgroup, named by its jid. */
+	[P_CPUSET_ID] = I("cpuset.id", PF_RDONLY, NULL, 0, 999999),
+	[P_HOST_HOSTUUID] = S("host.hostuuid", 0, ""),
+	[P_HOST_HOSTID] = I("host.hostid", 0, "0", 0, 4294967295L),
+	/*
+	 * FreeBSD's create-only (CTLFLAG_RDTUN) parameters are PF_CREATE
+	 * here; so is every allow.*, which prison compiles into the jail's
+	 * filter once (jail.8 says so).
+	 */
+	[P_OSRELDATE] = I("osreldate", PF_CREATE, "0", 0, 2147483647L),
+	[P_HOST] = J("host", PF_CREATE, "new"),
+	/* FreeBSD's older form of sysvmsg, sysvsem and sysvshm = inherit. */
+	[P_ALLOW_SYSVIPC] = B("allow.sysvipc", PF_CREATE, "false"),
+	[P_ALLOW_MOUNT_DEVFS] = B("allow.mount.devfs", PF_CREATE, "false"),
+	[P_ALLOW_MOUNT_FDESCFS] = B("allow.mount.fdescfs", PF_CREATE, "false"),
+	[P_ALLOW_MOUNT_FUSEFS] = B("allow.mount.fusefs", PF_CREATE, "false"),
+	[P_ALLOW_MOUNT_NULLFS] = B("allow.mount.nullfs", PF_CREATE, "false"),
+	[P_ALLOW_MOUNT_PROCFS] = B("allow.mount.procfs", PF_CREATE, "false"),
+	[P_ALLOW_MOUNT_TMPFS] = B("allow.mount.tmpfs", PF_CREATE, "false"),
+	[P_ALLOW_MOUNT_ZFS] = B("allow.mount.zfs", PF_CREATE, "false"),
+	[P_ALLOW_MOUNT_LINPROCFS] = B("allow.mount.linprocfs", PF_CREATE, "false"),
+	[P_ALLOW_MOUNT_LINSYSFS] = B("allow.mount.linsysfs", PF_CREATE, "false"),
+	/* Stored only, so changeable as on FreeBSD: the kernel refuses what they would allow (jail.8). */
+	[P_ALLOW_EXTATTR] = B("allow.extattr", 0, "false"),
+	[P_ALLOW_ADJTIME] = B("allow.adjtime", 0, "false"),
+	[P_ALLOW_SETTIME] = B("allow.settime", 0, "false"),
+	[P_ALLOW_ROUTING] = B("allow.routing", 0, "false"),
+	[P_ALLOW_NFSD] = B("allow.nfsd", 0, "false"),
+	[P_ALLOW_SETAUDIT] = B("allow.setaudit", 0, "false"),
+	[P_ALLOW_UNPRIV_PARENT_TAMPERING] = B("allow.unprivileged_parent_tampering", 0, "false"),
+	[P_ALLOW_VMM] = B("allow.vmm", 0, "false"),
+	[P_LINUX] = J("linux", 0, "new"),
+	[P_LINUX_OSNAME] = S("linux.osname", 0, "Linux"),
+	[P_LINUX_OSRELEASE] = S("linux.osrelease", 0, NULL),
+	[P_LINUX_OSS_VERSION] = I("linux.oss_version", 0, "198144", 0, 2147483647L),
+	/* Free text of at most PARAM_META_MAX bytes, changeable; env is readable inside the jail. */
+	[P_META] = S("meta", 0, NULL),
+	[P_ENV] = S("env", 0, NULL),
+	[P_ZFS_MOUNT_SNAPSHOT] = B("zfs.mount_snapshot", 0, "false"),
 };
 
 /* Any row, jail.conf's own words included. */
@@ -174,12 +209,15 @@ int param_set(struct paramset *ps, int id, const char *value, struct perr *e)
 		break;
 	}
 	case PT_JAILSYS:
+		/* FreeBSD's host has no disable: a jail always has host names, its own or its parent's. */
+		if (id == P_HOST && strcmp(value, "disable") == 0)
+			return perr_setx(e, EINVAL, "%s: invalid value \"%s\" (expected new or inherit)", d->name, value);
 		if (strcmp(value, "new") != 0 && strcmp(value, "inherit") != 0 && strcmp(value, "disable") != 0)
 			return perr_setx(e, EINVAL, "%s: invalid value \"%s\" (expected new, inherit or disable)",
 					d->name, value);
 		break;
 	case PT_STRING:
-		if (strlen(value) > 1023)
+		if (strlen(value) > ((id == P_META || id == P_ENV) ? PARAM_META_MAX : 1023))
 			return perr_setx(e, EOVERFLOW, "%s: value too long", d->name);
 		break;
 	case PT_ARGV:
@@ -295,6 +333,40 @@ static int parse_bare(struct paramset *ps, int id, struct perr *e)
 	return param_set(ps, id, "true", e);
 }
 
+/*
+ * allow.sysvipc is FreeBSD's older form: true gives the sysv* parameters
+ * not set yet inherit, as FreeBSD does for those a jail does not name; a
+ * later sysvmsg= still wins.
+ */
+static int set_sysvipc(struct paramset *ps, bool on, struct perr *e)
+{
+	static const int sysv[] = { P_SYSVMSG, P_SYSVSEM, P_SYSVSHM };
+
+	if (param_set(ps, P_ALLOW_SYSVIPC, on ? "true" : "false", e) < 0)
+		return -1;
+	for (size_t i = 0; on && i < ARRAY_SIZE(sysv); i++)
+		if (!ps->v[sysv[i]].set && param_set(ps, sysv[i], "inherit", e) < 0)
+			return -1;
+	return 0;
+}
+
+/* name=value for a known, settable row. */
+static int parse_known(struct paramset *ps, int id, const char *eq, char **rest, int nrest, int *consumed,
+		       struct perr *e)
+{
+	if (param_table[id].type == PT_ARGV)
+		return parse_argv_word(ps, id, eq ? eq + 1 : NULL, rest, nrest, consumed, e);
+	if (id == P_ALLOW_SYSVIPC) {
+		bool on = true;
+		if (eq && parse_bool(eq + 1, &on) < 0)
+			return perr_setx(e, EINVAL, "%s: invalid boolean value \"%s\"", param_table[id].name, eq + 1);
+		return set_sysvipc(ps, on, e);
+	}
+	if (!eq)
+		return parse_bare(ps, id, e);
+	return param_set(ps, id, eq + 1, e);
+}
+
 int param_parse_word(struct paramset *ps, const char *word, char **rest, int nrest, int *consumed,
 		     struct perr *e)
 {
@@ -316,15 +388,13 @@ int param_parse_word(struct paramset *ps, const char *word, char **rest, int nre
 			return perr_setx(e, EINVAL, "unknown parameter: %s", name);
 		if (param_table[neg].flags & PF_RDONLY)
 			return perr_setx(e, EPERM, "%s: parameter is read-only", param_table[neg].name);
+		if (neg == P_ALLOW_SYSVIPC)
+			return set_sysvipc(ps, false, e);
 		return param_set(ps, neg, "false", e);
 	}
 	if (param_table[id].flags & PF_RDONLY)
 		return perr_setx(e, EPERM, "%s: parameter is read-only", name);
-	if (param_table[id].type == PT_ARGV)
-		return parse_argv_word(ps, id, eq ? eq + 1 : NULL, rest, nrest, consumed, e);
-	if (!eq)
-		return parse_bare(ps, id, e);
-	return param_set(ps, id, eq + 1, e);
+	return parse_known(ps, id, eq, rest, nrest, consumed, e);
 }
 
 /* "name=v1,v2": jail.conf's values as the command line would give them. */
@@ -347,7 +417,7 @@ static int join_word(const char *name, char *const *values, size_t n, char *buf,
 int param_parse_conf(struct paramset *ps, const char *name, char *const *values, size_t n, struct perr *e)
 {
 	int id = lookup_row(name), used;
-	char word[4096];
+	char word[PARAM_META_MAX + 512];
 
 	if (id >= 0 && (param_table[id].flags & PF_CONFSKIP))
 		return 0;

@@ -14,6 +14,8 @@ static const size_t allow_bits[] = {
 	offsetof(struct jail_policy, quotas),       offsetof(struct jail_policy, read_msgbuf),
 	offsetof(struct jail_policy, new_userns),   offsetof(struct jail_policy, vnet),
 	offsetof(struct jail_policy, socket_af),    offsetof(struct jail_policy, abstract_unix),
+	offsetof(struct jail_policy, host_inherit), offsetof(struct jail_policy, mount_typed),
+	offsetof(struct jail_policy, mount_bind),   offsetof(struct jail_policy, mount_newfs),
 };
 #define NBITS (sizeof(allow_bits) / sizeof(allow_bits[0]))
 

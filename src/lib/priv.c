@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -33,6 +34,27 @@ static enum jail_sys jail_sys_of(const struct paramset *ps, int id)
 	return JSYS_DISABLE;
 }
 
+/*
+ * FreeBSD's allow.mount.FS names the file systems jail root may mount.
+ * A filter sees flags, not the file system's name, so prison tells two
+ * kinds apart: a bind (nullfs) and a new file system (tmpfs, procfs and
+ * the others, which the kernel in turn limits to those a user namespace
+ * may mount).  With none of them given, allow.mount opens both, as it did
+ * before these parameters existed.
+ */
+static void mount_types(struct jail_policy *p, const struct paramset *ps)
+{
+	static const int newfs[] = { P_ALLOW_MOUNT_DEVFS,  P_ALLOW_MOUNT_FDESCFS,   P_ALLOW_MOUNT_FUSEFS,
+				     P_ALLOW_MOUNT_PROCFS, P_ALLOW_MOUNT_TMPFS,     P_ALLOW_MOUNT_ZFS,
+				     P_ALLOW_MOUNT_LINPROCFS, P_ALLOW_MOUNT_LINSYSFS };
+
+	p->mount_bind = param_bool(ps, P_ALLOW_MOUNT_NULLFS);
+	p->mount_newfs = false;
+	for (size_t i = 0; i < ARRAY_SIZE(newfs); i++)
+		p->mount_newfs |= param_bool(ps, newfs[i]);
+	p->mount_typed = p->mount_bind || p->mount_newfs;
+}
+
 void jail_policy_from_params(struct jail_policy *p, const struct paramset *ps)
 {
 	p->set_hostname = param_bool(ps, P_ALLOW_SET_HOSTNAME);
@@ -49,6 +71,8 @@ void jail_policy_from_params(struct jail_policy *p, const struct paramset *ps)
 	p->abstract_unix = param_bool(ps, P_ALLOW_ABSTRACT_UNIX);
 	p->new_userns = param_int(ps, P_CHILDREN_MAX) > 0;
 	p->vnet = param_str(ps, P_VNET) && strcmp(param_str(ps, P_VNET), "new") == 0;
+	p->host_inherit = jail_sys_of(ps, P_HOST) == JSYS_INHERIT;
+	mount_types(p, ps);
 	p->sysvmsg = jail_sys_of(ps, P_SYSVMSG);
 	p->sysvsem = jail_sys_of(ps, P_SYSVSEM);
 	p->sysvshm = jail_sys_of(ps, P_SYSVSHM);
@@ -176,6 +200,37 @@ static int deny_calls(scmp_filter_ctx ctx, const struct jail_policy *p, struct p
 	return 0;
 }
 
+/*
+ * allow.mount with allow.mount.* given: a bind is mount(2) with MS_BIND
+ * (not a remount) or open_tree(2) with OPEN_TREE_CLONE; a new file system
+ * is fsopen(2) or mount(2) with none of the flags that change an existing
+ * mount (path_mount() handles those before it ever reads a type).
+ */
+static int deny_mount_kinds(scmp_filter_ctx ctx, const struct jail_policy *p, struct perr *e)
+{
+	const scmp_datum_t change = MS_REMOUNT | MS_BIND | MS_MOVE | MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE;
+	int r = 0;
+
+	if (!p->mount || !p->mount_typed)
+		return 0;
+	if (!p->mount_bind) {
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(mount), 1,
+				     SCMP_A3(SCMP_CMP_MASKED_EQ, MS_BIND | MS_REMOUNT, MS_BIND));
+		if (r == 0)
+			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(open_tree), 1,
+					     SCMP_A2(SCMP_CMP_MASKED_EQ, OPEN_TREE_CLONE, OPEN_TREE_CLONE));
+	}
+	if (r == 0 && !p->mount_newfs) {
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(mount), 1,
+				     SCMP_A3(SCMP_CMP_MASKED_EQ, change, 0));
+		if (r == 0 && deny(ctx, "fsopen", e) < 0)
+			return -1;
+	}
+	if (r < 0)
+		return perr_set(e, -r, "seccomp rule for mount");
+	return 0;
+}
+
 /* sysvmsg, sysvsem and sysvshm = disable. */
 static int deny_sysv(scmp_filter_ctx ctx, const struct jail_policy *p, struct perr *e)
 {
@@ -264,7 +319,8 @@ static int deny_personality(scmp_filter_ctx ctx, struct perr *e)
 
 static int build_filter(scmp_filter_ctx ctx, const struct jail_policy *p, struct perr *e)
 {
-	if (deny_calls(ctx, p, e) < 0 || deny_sysv(ctx, p, e) < 0 || deny_tty_injection(ctx, e) < 0)
+	if (deny_calls(ctx, p, e) < 0 || deny_sysv(ctx, p, e) < 0 || deny_tty_injection(ctx, e) < 0 ||
+	    deny_mount_kinds(ctx, p, e) < 0)
 		return -1;
 	if (deny_personality(ctx, e) < 0 || sockaf_rules(ctx, p, e) < 0)
 		return -1;
@@ -281,7 +337,9 @@ static unsigned long filter_key(const struct jail_policy *p)
 	       (unsigned long)p->read_msgbuf << 4 | (unsigned long)p->new_userns << 5 |
 	       (unsigned long)p->sysvmsg << 6 | (unsigned long)p->sysvsem << 8 |
 	       (unsigned long)p->sysvshm << 10 | (unsigned long)p->vnet << 12 |
-	       (unsigned long)p->raw_sockets << 13 | (unsigned long)p->socket_af << 14;
+	       (unsigned long)p->raw_sockets << 13 | (unsigned long)p->socket_af << 14 |
+	       (unsigned long)p->mount_typed << 15 | (unsigned long)p->mount_bind << 16 |
+	       (unsigned long)p->mount_newfs << 17;
 }
 
 /* Read a whole exported BPF program from fd. */

@@ -23,6 +23,9 @@ struct jail_policy {
 	bool abstract_unix; /* no Landlock scope: abstract unix sockets outside the process's own tree */
 	bool new_userns; /* children.max > 0 */
 	bool vnet;       /* a network stack of its own, which jail root administers */
+	bool host_inherit; /* host=inherit: the host's UTS namespace */
+	/* allow.mount.*: with any of them, allow.mount opens only those kinds of mount. */
+	bool mount_typed, mount_bind, mount_newfs;
 	enum jail_sys sysvmsg, sysvsem, sysvshm;
 	/* From the rctl rules; RLIM_INFINITY where none. */
 	rlim_t rlimit[RLIMIT_NLIMITS];

@@ -208,6 +208,9 @@ static int child_build_jail(struct init_child *c, struct perr *e)
 
 	if (child_make_fs(c, e) < 0 || child_enter_tree(c, e) < 0)
 		return -1;
+	/* host=inherit: the host's names, which are not the jail's to set. */
+	if (c->policy.host_inherit)
+		return 0;
 	if (host && sethostname(host, strlen(host)) < 0)
 		return perr_set(e, errno, "sethostname");
 	if (domain && setdomainname(domain, strlen(domain)) < 0)
@@ -447,7 +450,9 @@ static int prepare_child(const struct spawn_req *req, struct init_child *c, unsi
 		return -1;
 	if (hooks_consolelog(rec, &c->log, e) < 0)
 		return -1;
-	*flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS;
+	*flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID;
+	if (!c->policy.host_inherit)
+		*flags |= CLONE_NEWUTS;
 	if (jail_policy_private_ipc(&c->policy))
 		*flags |= CLONE_NEWIPC;
 	/* Made inside the new user namespace, so jail root administers it and nothing of the host's. */

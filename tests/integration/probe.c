@@ -459,6 +459,8 @@ int main(int argc, char **argv)
 
 	if (!strcmp(op, "mount"))
 		return result(mount("none", argc > 2 ? argv[2] : "/tmp", "tmpfs", 0, NULL));
+	if (!strcmp(op, "mountbind") && argc > 3)
+		return result(mount(argv[2], argv[3], NULL, MS_BIND, NULL));
 	if (!strcmp(op, "umount"))
 		return result(umount2(argc > 2 ? argv[2] : "/proc", argc > 3 ? MNT_DETACH : 0));
 	if (!strcmp(op, "remount_rw"))

@@ -77,7 +77,7 @@ test_usage_errors() {
 	out=$("$JAIL" 2>&1) && fail "jail with no arguments succeeded"
 	assert_contains "$out" "usage: jail" "usage"
 	out=$("$JEXEC" 2>&1) && fail "jexec with no arguments succeeded"
-	assert_contains "$out" "usage: jexec [-l] [-u username | -U username] jail [command ...]" "jexec usage"
+	assert_contains "$out" "usage: jexec [-l] [-d working-directory] [-u username | -U username] jail [command ...]" "jexec usage"
 	expect_error 'jail: /nonexistent/jail.conf: No such file or directory' "$JAIL" -f /nonexistent/jail.conf -c
 }
 

@@ -169,8 +169,8 @@ test_bad_jail_conf_creates_nothing() {
 	printf 'ptbad1 { path = "%s"; persist; }\nptbad2 {\n  path = /x\n}\n' "$ROOT" >"$WORK/bad.conf"
 	expect_error "jail: $WORK/bad.conf:4:1: expected ';' or ',', found '}'" "$JAIL" -f "$WORK/bad.conf" -c
 	jail_exists ptbad1 && fail "a jail was created from a configuration with an error"
-	printf 'ptbad3 { path = "%s"; exec.fib = 1; persist; }\n' "$ROOT" >"$WORK/later.conf"
-	expect_error "jail: ptbad3: exec.fib: not supported yet" "$JAIL" -f "$WORK/later.conf" -c
+	printf 'ptbad3 { path = "%s"; host = disable; persist; }\n' "$ROOT" >"$WORK/later.conf"
+	expect_error 'jail: ptbad3: host: invalid value "disable" (expected new or inherit)' "$JAIL" -f "$WORK/later.conf" -c
 	assert_nothing_left
 }
 

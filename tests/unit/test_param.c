@@ -278,18 +278,56 @@ static void test_conf_words(void)
 	CHECK(param_parse_conf(&ps, "allow.nomount", NULL, 0, &e) == 0);
 	CHECK_STR(param_str(&ps, P_ALLOW_MOUNT), "false");
 	CHECK(param_parse_conf(&ps, "host.hostid", dep, 1, &e) < 0);
-	CHECK_STR(e.msg, "host.hostid: not supported yet");
-	CHECK(e.err == ENOTSUP);
+	CHECK_STR(e.msg, "host.hostid: invalid integer value \"other\" (expected 0 to 4294967295)");
+	CHECK(e.err == EINVAL);
 	CHECK(param_parse_conf(&ps, "exec.stop", NULL, 0, &e) < 0);
 	CHECK_STR(e.msg, "exec.stop: missing value");
 	CHECK(e.err == EINVAL);
 	/* The command line does not know jail.conf's own words. */
-	CHECK(parse(&ps, "exec.fib=1", &e) < 0);
-	CHECK_STR(e.msg, "unknown parameter: exec.fib");
+	CHECK(parse(&ps, "depend", &e) < 0);
+	CHECK_STR(e.msg, "unknown parameter: depend");
+	/* exec.fib was one until it became a parameter. */
+	CHECK(parse(&ps, "exec.fib=1", &e) == 0);
 	CHECK(parse(&ps, "depend=x", &e) < 0);
 	CHECK_STR(e.msg, "unknown parameter: depend");
 	param_free(&ps);
 }
 
-UNIT_MAIN(test_table_is_consistent, test_man_page_lists_the_table, test_conf_page_lists_its_words, test_conf_words, test_name_value, test_booleans, test_defaults, test_errors,
+/* FreeBSD 15's parameters: allow.sysvipc's older form, host's two values, meta's size. */
+static void test_freebsd15(void)
+{
+	struct paramset ps = { 0 };
+	struct perr e = { 0 };
+	char big[PARAM_META_MAX + 16];
+
+	CHECK(parse(&ps, "sysvshm=new", &e) == 0);
+	CHECK(parse(&ps, "allow.sysvipc", &e) == 0);
+	CHECK_STR(param_str(&ps, P_SYSVMSG), "inherit");
+	CHECK_STR(param_str(&ps, P_SYSVSEM), "inherit");
+	CHECK_STR(param_str(&ps, P_SYSVSHM), "new");
+	CHECK_STR(param_str(&ps, P_ALLOW_SYSVIPC), "true");
+	CHECK(parse(&ps, "allow.nosysvipc", &e) == 0);
+	CHECK_STR(param_str(&ps, P_ALLOW_SYSVIPC), "false");
+	CHECK(parse(&ps, "allow.sysvipc=maybe", &e) < 0);
+	CHECK_STR(e.msg, "allow.sysvipc: invalid boolean value \"maybe\"");
+	CHECK(parse(&ps, "host=inherit", &e) == 0);
+	CHECK(parse(&ps, "host=disable", &e) < 0);
+	CHECK_STR(e.msg, "host: invalid value \"disable\" (expected new or inherit)");
+	CHECK(parse(&ps, "cpuset.id=1", &e) < 0);
+	CHECK_STR(e.msg, "cpuset.id: parameter is read-only");
+	memcpy(big, "meta=", 5);
+	memset(big + 5, 'x', PARAM_META_MAX);
+	big[5 + PARAM_META_MAX] = '\0';
+	CHECK(parse(&ps, big, &e) == 0);
+	CHECK(strlen(param_str(&ps, P_META)) == PARAM_META_MAX);
+	strcat(big, "x");
+	CHECK(parse(&ps, big, &e) < 0);
+	CHECK_STR(e.msg, "meta: value too long");
+	CHECK(param_table[P_OSRELDATE].flags & PF_CREATE);
+	CHECK(!(param_table[P_HOST_HOSTUUID].flags & PF_CREATE));
+	CHECK(!(param_table[P_ENV].flags & PF_CREATE));
+	param_free(&ps);
+}
+
+UNIT_MAIN(test_freebsd15, test_table_is_consistent, test_man_page_lists_the_table, test_conf_page_lists_its_words, test_conf_words, test_name_value, test_booleans, test_defaults, test_errors,
 	  test_command_takes_the_rest, test_format, test_copy)
