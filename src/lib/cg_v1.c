@@ -421,7 +421,7 @@ static int v1_apply(const struct cg_path *cg, enum cg_controller c, const struct
 {
 	_cleanup_close_ int dir = -1;
 	char path[512];
-	bool made = false;
+	bool made = false, top = strchr(cg->dir, '/') == NULL;
 	int r;
 
 	if (apply_parent_first(cg, c, e) < 0 || make_dirs(c, cg, &made, e) < 0)
@@ -435,7 +435,7 @@ static int v1_apply(const struct cg_path *cg, enum cg_controller c, const struct
 		r = populate_new(cg, c, e);
 	if (r < 0 && made && path_of(c, cg->dir, path, sizeof(path)) == 0)
 		(void)cgroup_rmdir_tree(path);
-	if (c == CGC_CPU && !strchr(cg->dir, '/'))
+	if (c == CGC_CPU && top)
 		cpu_container_shares();
 	return r;
 }
@@ -523,10 +523,11 @@ static int v1_join(const struct cg_path *cg, pid_t pid, struct perr *e)
 static void v1_destroy(const struct cg_path *cg)
 {
 	char path[512];
+	bool top = strchr(cg->dir, '/') == NULL;
 
 	for (int c = 0; c < CGC__COUNT; c++)
 		if (path_of((enum cg_controller)c, cg->dir, path, sizeof(path)) == 0 && cgroup_rmdir_tree(path) == 0 &&
-		    c == CGC_CPU && !strchr(cg->dir, '/'))
+		    c == CGC_CPU && top)
 			cpu_container_shares();
 }
 
