@@ -44,6 +44,7 @@ hugetlb_mounted=0
 hugetlb_dir_created=0
 jails_created=0      # b1..b$jails_created may exist (created by this run)
 bench_jail_ours=0    # "bench" did not exist before this run
+benchx_ours=0        # "benchx" (part 1b) was made by this run
 have_crun=0
 
 jail_names() {
@@ -62,6 +63,9 @@ remove_our_jails() {
 		done
 		if [ "$bench_jail_ours" = 1 ] && grep -qx bench <<<"$names"; then
 			"$BIN/jail" -q -r bench >/dev/null 2>&1 || true
+		fi
+		if [ "$benchx_ours" = 1 ] && grep -qx benchx <<<"$names"; then
+			"$BIN/jail" -q -r benchx >/dev/null 2>&1 || true
 		fi
 	elif [ -x "$BIN/jail" ]; then
 		for ((i = 1; i <= jails_created; i++)); do
@@ -127,7 +131,7 @@ cleanup() {
 	set +e
 	trap - EXIT INT TERM
 	undo_crun
-	if [ "$jails_created" -gt 0 ] || [ "$bench_jail_ours" = 1 ]; then
+	if [ "$jails_created" -gt 0 ] || [ "$bench_jail_ours" = 1 ] || [ "$benchx_ours" = 1 ]; then
 		remove_our_jails
 	fi
 	rm -rf "$work"
@@ -337,24 +341,31 @@ stats() {
 say "1. start-up: run /bin/true in a fresh jail, N=$N runs each, interleaved"
 say "   times in microseconds; 'x floor' = median / median of the floor row"
 say ""
-fmt='%-42s %9s %8s %9s %9s %5s'
-say "$(printf "$fmt" "" median "x floor" min p90 runs)"
-say "$(printf "$fmt" "floor: floor.c, in-process clone..wait" "$floor_inproc" "" "" "" "$N")"
+fmt='%-42s %9s %8s %8s %9s %9s %5s'
+say "$(printf "$fmt" "" median "x floor" "x bwrap" min p90 runs)"
+say "$(printf "$fmt" "floor: floor.c, in-process clone..wait" "$floor_inproc" "" "" "" "" "$N")"
 floor_med=
+bwrap_med=
 if [ -n "${samples[floor]:-}" ]; then
 	read -r floor_med _ <<<"$(stats "${samples[floor]}")"
 fi
+if [ -n "${samples[bwrap]:-}" ]; then
+	read -r bwrap_med _ <<<"$(stats "${samples[bwrap]}")"
+fi
+ratio_of() { # ratio_of MEDIAN BASE -> "1.23" or "-"
+	if [ -n "$2" ] && [ "$2" != - ] && [ "$2" -gt 0 ] && [ "$1" != - ]; then
+		awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
+	else
+		echo -
+	fi
+}
 for p in "${order[@]}"; do
 	if [ -n "${unavail[$p]:-}" ]; then
 		say "$(printf '%-42s %s' "${label[$p]}" "unavailable: ${unavail[$p]}")"
 		continue
 	fi
 	read -r med mn p90 cnt <<<"$(stats "${samples[$p]:-}")"
-	ratio=-
-	if [ -n "$floor_med" ] && [ "$floor_med" -gt 0 ] && [ "$med" != - ]; then
-		ratio=$(awk -v a="$med" -v b="$floor_med" 'BEGIN { printf "%.2f", a / b }')
-	fi
-	say "$(printf "$fmt" "${label[$p]}" "$med" "$ratio" "$mn" "$p90" "$cnt")"
+	say "$(printf "$fmt" "${label[$p]}" "$med" "$(ratio_of "$med" "$floor_med")" "$(ratio_of "$med" "$bwrap_med")" "$mn" "$p90" "$cnt")"
 	if [ -n "${failed[$p]:-}" ]; then
 		say "$(printf '%-42s %s' "" "${failed[$p]}")"
 	fi
@@ -363,6 +374,39 @@ say ""
 
 # crun's bind of / and the hugetlb hierarchy must not be there for part 2
 undo_crun
+
+# ---------------------------------------------------------------- jexec
+# jexec into a running jail against nsenter(1) into the same jail's init,
+# all namespaces (-a), interleaved: the least any tool entering it must do.
+say "1b. entering a running jail: /bin/true, N=$N runs each, interleaved"
+if [ ! -x "$BIN/jexec" ] || ! command -v nsenter >/dev/null 2>&1; then
+	say "   unavailable: $BIN/jexec or nsenter not found"
+elif names=$(jail_names) && grep -qx benchx <<<"$names"; then
+	say "   unavailable: a jail named 'benchx' already exists"
+elif ! "$BIN/jail" -q -c name=benchx path=/ persist >"$work/out.benchx" 2>&1; then
+	say "   unavailable: $(reason benchx)"
+else
+	benchx_ours=1
+	jx=$("$BIN/jls" -j benchx -q jid)
+	init=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["init_pid"])' \
+		"${PRISON_RUNDIR:-/run/prison}/jail/$jx.json" 2>/dev/null || true)
+	declare -A xs=()
+	for ((i = 0; i < WARMUP; i++)); do "$BIN/jexec" benchx /bin/true; nsenter -t "$init" -a /bin/true; done
+	for ((i = 1; i <= N; i++)); do
+		t0=$EPOCHREALTIME; "$BIN/jexec" benchx /bin/true; t1=$EPOCHREALTIME
+		xs[jexec]+="$((${t1/./} - ${t0/./})) "
+		t0=$EPOCHREALTIME; nsenter -t "$init" -a /bin/true; t1=$EPOCHREALTIME
+		xs[nsenter]+="$((${t1/./} - ${t0/./})) "
+	done
+	read -r ns_med ns_min ns_p90 _ <<<"$(stats "${xs[nsenter]}")"
+	read -r jx_med jx_min jx_p90 _ <<<"$(stats "${xs[jexec]}")"
+	xfmt='%-42s %9s %10s %9s %9s'
+	say "$(printf "$xfmt" "" median "x nsenter" min p90)"
+	say "$(printf "$xfmt" "nsenter -t INIT -a /bin/true" "$ns_med" 1.00 "$ns_min" "$ns_p90")"
+	say "$(printf "$xfmt" "prison: jexec benchx /bin/true" "$jx_med" "$(ratio_of "$jx_med" "$ns_med")" "$jx_min" "$jx_p90")"
+	"$BIN/jail" -q -r benchx >/dev/null 2>&1 && benchx_ours=0
+fi
+say ""
 
 # ---------------------------------------------------------------- idle jails
 mem_snapshot() { # -> "avail_kib slab_kib sunreclaim_kib used_kib procs mounts"
@@ -423,7 +467,8 @@ else
 			say "   $create_err"
 		fi
 		if [ "$made" -gt 0 ]; then
-			k=$((made < 10 ? made : 10))
+			# The first and last hundred (ten for fewer than 1,000 jails).
+			k=$((made >= 1000 ? 100 : made < 10 ? made : 10))
 			first=$(median_of "${create_times[*]:0:k}")
 			last=$(median_of "${create_times[*]: -k}")
 			total_ms=$(((${tc1/./} - ${tc0/./}) / 1000))
@@ -437,6 +482,12 @@ else
 			say "$(printf '   %-36s %s KiB/jail  (%d KiB in all)' "Slab rise:" "$(per_jail $((s1 - s0)) "$made")" $((s1 - s0)))"
 			say "$(printf '   %-36s %s KiB/jail  (%d KiB in all)' "SUnreclaim rise:" "$(per_jail $((u1 - u0)) "$made")" $((u1 - u0)))"
 			say "$(printf '   %-36s %+d processes, %+d mounts' "host processes / mounts:" $((p1 - p0)) $((m1 - m0)))"
+			jls_times=()
+			for _ in 1 2 3 4 5; do
+				t0=$EPOCHREALTIME; "$BIN/jls" >/dev/null 2>&1; t1=$EPOCHREALTIME
+				jls_times+=("$((${t1/./} - ${t0/./}))")
+			done
+			say "$(printf '   %-36s %s us' "jls over all of them, median of 5:" "$(median_of "${jls_times[*]}")")"
 		fi
 
 		# remove them all, timed

@@ -257,6 +257,7 @@ static int apply_io(int dir, const struct cg_limits *l, struct perr *e)
 }
 
 static int v1_apply(const struct cg_path *cg, enum cg_controller c, const struct cg_limits *l, struct perr *e);
+static uint64_t read_u64(int dir, const char *name);
 
 /*
  * A jail that gained controller c: the jails below it (their cgroup2
@@ -340,6 +341,38 @@ static int apply_cpuset(int dir, const struct cg_path *cg, const struct cg_limit
 	return r;
 }
 
+/*
+ * prison/ in the cpu hierarchy holds only the jails that have a weight or a
+ * cap (cglimit.c: the others share by the scheduler's autogroups, one
+ * session each).  It competes with those sessions as one entity, so it
+ * weighs what the jails in it weigh together: a jail of weight 300 then
+ * gets three times what a jail without a cgroup gets.
+ */
+static void cpu_container_shares(void)
+{
+	_cleanup_close_ int top = open_cg(CGC_CPU, NULL);
+	_cleanup_closedir_ DIR *d = NULL;
+	unsigned long long sum = 0;
+	struct dirent *de;
+	char v[32];
+	struct perr ignore = { 0 };
+
+	if (top < 0 || !(d = opendir_at(top)))
+		return;
+	while ((de = readdir(d))) {
+		_cleanup_close_ int j = -1;
+		if (de->d_type != DT_DIR || de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		j = openat(top, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		uint64_t shares = j >= 0 ? read_u64(j, "cpu.shares") : CG_UNLIMITED;
+		if (shares != CG_UNLIMITED && sum < (1ULL << 20))
+			sum += shares;
+	}
+	/* v1's range of cpu.shares is 2 to 262144. */
+	snprintf(v, sizeof(v), "%llu", sum == 0 ? 1024 : sum > 262144 ? 262144 : sum);
+	(void)knob(top, "cpu.shares", v, &ignore);
+}
+
 static int apply_controller(int dir, const struct cg_path *cg, enum cg_controller c, const struct cg_limits *l,
 			    struct perr *e)
 {
@@ -388,7 +421,7 @@ static int v1_apply(const struct cg_path *cg, enum cg_controller c, const struct
 {
 	_cleanup_close_ int dir = -1;
 	char path[512];
-	bool made = false;
+	bool made = false, top = strchr(cg->dir, '/') == NULL;
 	int r;
 
 	if (apply_parent_first(cg, c, e) < 0 || make_dirs(c, cg, &made, e) < 0)
@@ -402,6 +435,8 @@ static int v1_apply(const struct cg_path *cg, enum cg_controller c, const struct
 		r = populate_new(cg, c, e);
 	if (r < 0 && made && path_of(c, cg->dir, path, sizeof(path)) == 0)
 		(void)cgroup_rmdir_tree(path);
+	if (c == CGC_CPU && top)
+		cpu_container_shares();
 	return r;
 }
 
@@ -488,10 +523,12 @@ static int v1_join(const struct cg_path *cg, pid_t pid, struct perr *e)
 static void v1_destroy(const struct cg_path *cg)
 {
 	char path[512];
+	bool top = strchr(cg->dir, '/') == NULL;
 
 	for (int c = 0; c < CGC__COUNT; c++)
-		if (path_of((enum cg_controller)c, cg->dir, path, sizeof(path)) == 0)
-			(void)cgroup_rmdir_tree(path);
+		if (path_of((enum cg_controller)c, cg->dir, path, sizeof(path)) == 0 && cgroup_rmdir_tree(path) == 0 &&
+		    c == CGC_CPU && top)
+			cpu_container_shares();
 }
 
 struct cg_backend cg_v1 = {

@@ -25,6 +25,68 @@ struct cg_backend *cg_backend_for(enum cg_controller c)
 	return NULL;
 }
 
+/*
+ * A jail on a hybrid host had a v1 CPU cgroup of its own just for fair
+ * share, and moving every process into it (a write to v1's cgroup.procs,
+ * which waits for an RCU grace period) was a third of a jexec.  The
+ * scheduler's autogroups give the same fairness without one: every jail
+ * process starts a session of its own (jailinit, jexec, command=), and each
+ * session in the root CPU group is one entity of the scheduler, whatever
+ * its number of threads.  That holds only where autogroups are on and
+ * prison itself runs in v1's root CPU group; elsewhere the jail keeps its
+ * own group, and a weight or a CPU cap always gets one.
+ */
+/* Does a /proc/self/cgroup line "ID:LIST:PATH" name the v1 hierarchy of cpu, and is PATH its root? */
+static int cpu_line_at_root(const char *line)
+{
+	const char *list = strchr(line, ':'), *path = list ? strchr(list + 1, ':') : NULL;
+	const char *c = list ? list + 1 : NULL;
+
+	while (c && c < path) {
+		const char *end = memchr(c, ',', (size_t)(path - c));
+		if (!end)
+			end = path;
+		if (end - c == 3 && strncmp(c, "cpu", 3) == 0)
+			return path[1] == '/' && (path[2] == '\n' || path[2] == '\0');
+		c = end + 1;
+	}
+	return -1;
+}
+
+static bool autogroup_fair_share(void)
+{
+	static int fair = -1;
+	char buf[4096];
+
+	if (fair >= 0)
+		return fair;
+	fair = 0;
+	if (read_file_at(AT_FDCWD, "/proc/sys/kernel/sched_autogroup_enabled", buf, sizeof(buf)) <= 0 ||
+	    buf[0] != '1' || read_file_at(AT_FDCWD, "/proc/self/cgroup", buf, sizeof(buf)) <= 0)
+		return false;
+	for (const char *line = buf; *line;) {
+		int r = cpu_line_at_root(line);
+		const char *nl = strchr(line, '\n');
+		if (r >= 0) {
+			fair = r;
+			break;
+		}
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	return fair;
+}
+
+static bool wants(struct cg_backend *b, const struct cg_limits *l, enum cg_controller c)
+{
+	if (!cg_needs(l, c))
+		return false;
+	if (c == CGC_CPU && b == &cg_v1 && l->cpu_weight == CG_WEIGHT_DEFAULT && l->cpu_quota_us == CG_UNLIMITED)
+		return !autogroup_fair_share();
+	return true;
+}
+
 int cg_apply_all(const struct cg_path *cg, const struct cg_limits *l, struct perr *e)
 {
 	struct cg_path parent;
@@ -39,7 +101,7 @@ int cg_apply_all(const struct cg_path *cg, const struct cg_limits *l, struct per
 						cg_controller_name((enum cg_controller)c));
 			continue;
 		}
-		if (!cg_needs(l, (enum cg_controller)c) && !b->in_use(cg, (enum cg_controller)c) &&
+		if (!wants(b, l, (enum cg_controller)c) && !b->in_use(cg, (enum cg_controller)c) &&
 		    !(b == &cg_v1 && nested && b->in_use(&parent, (enum cg_controller)c)))
 			continue;
 		if (b->apply(cg, (enum cg_controller)c, l, e) < 0)

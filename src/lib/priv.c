@@ -342,22 +342,85 @@ static unsigned long filter_key(const struct jail_policy *p)
 	       (unsigned long)p->mount_newfs << 17;
 }
 
-/* Read a whole exported BPF program from fd. */
-static int read_filter(int fd, struct jail_filter *f)
-{
-	off_t size = lseek(fd, 0, SEEK_END);
+/*
+ * A cached program is a header and the raw sock_filter array that
+ * seccomp(SECCOMP_SET_MODE_FILTER) loads as it is: no libseccomp on the way
+ * in.  The header names the format, the policy key the program was built
+ * for and a hash of the instructions, so a truncated, foreign or corrupt
+ * file is compiled again rather than loaded.
+ */
+#define FILTER_MAGIC "PRSNSECC"
+#define FILTER_FORMAT 1
 
-	if (size <= 0 || size % (off_t)sizeof(struct sock_filter) ||
-	    size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS)
+struct filter_header {
+	char magic[8];
+	uint32_t format;
+	uint32_t count;   /* instructions after the header */
+	uint64_t key;     /* filter_key() of the policy */
+	uint64_t hash;    /* FNV-1a of key and instructions */
+};
+
+static uint64_t filter_hash(uint64_t key, const struct sock_filter *insns, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const unsigned char *b = (const unsigned char *)&key;
+
+	for (size_t i = 0; i < sizeof(key); i++)
+		h = (h ^ b[i]) * 0x100000001b3ULL;
+	b = (const unsigned char *)insns;
+	for (size_t i = 0; i < n * sizeof(*insns); i++)
+		h = (h ^ b[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/* Read and check a whole cached program from fd: a regular file of root's, header first. */
+static int read_filter(int fd, uint64_t key, struct jail_filter *f)
+{
+	struct filter_header h;
+	struct stat st;
+	size_t bytes;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
+	    pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h))
 		return -1;
-	f->insns = malloc((size_t)size);
-	if (!f->insns || pread(fd, f->insns, (size_t)size, 0) != size) {
+	if (memcmp(h.magic, FILTER_MAGIC, sizeof(h.magic)) != 0 || h.format != FILTER_FORMAT || h.key != key ||
+	    h.count == 0 || h.count > BPF_MAXINSNS ||
+	    st.st_size != (off_t)(sizeof(h) + h.count * sizeof(struct sock_filter)))
+		return -1;
+	bytes = h.count * sizeof(struct sock_filter);
+	f->insns = malloc(bytes);
+	if (!f->insns || pread(fd, f->insns, bytes, sizeof(h)) != (ssize_t)bytes ||
+	    filter_hash(key, f->insns, h.count) != h.hash) {
 		free(f->insns);
 		f->insns = NULL;
 		return -1;
 	}
-	f->len = (unsigned short)(size / (off_t)sizeof(struct sock_filter));
+	f->len = (unsigned short)h.count;
 	return 0;
+}
+
+/* After libseccomp wrote the instructions behind the header's room: the header. */
+static int seal_filter(int fd, uint64_t key)
+{
+	struct filter_header h = { .format = FILTER_FORMAT, .key = key };
+	off_t size = lseek(fd, 0, SEEK_END);
+	struct jail_filter f = { 0 };
+	size_t n;
+
+	if (size <= (off_t)sizeof(h) || (size - (off_t)sizeof(h)) % (off_t)sizeof(struct sock_filter))
+		return -1;
+	n = (size_t)(size - (off_t)sizeof(h)) / sizeof(struct sock_filter);
+	if (n > BPF_MAXINSNS || !(f.insns = malloc(n * sizeof(struct sock_filter))))
+		return -1;
+	if (pread(fd, f.insns, n * sizeof(struct sock_filter), sizeof(h)) != (ssize_t)(n * sizeof(struct sock_filter))) {
+		free(f.insns);
+		return -1;
+	}
+	memcpy(h.magic, FILTER_MAGIC, sizeof(h.magic));
+	h.count = (uint32_t)n;
+	h.hash = filter_hash(key, f.insns, n);
+	free(f.insns);
+	return pwrite(fd, &h, sizeof(h), 0) == (ssize_t)sizeof(h) ? 0 : -1;
 }
 
 /* Compile with libseccomp and export the program to fd. */
@@ -379,6 +442,9 @@ static int export_filter(const struct jail_policy *p, int fd, struct perr *e)
 	if (seccomp_arch_native() == SCMP_ARCH_X86_64)
 		seccomp_arch_add(ctx, SCMP_ARCH_X86);
 	r = build_filter(ctx, p, e);
+	/* Room for the header first (filter_header); libseccomp writes at the offset. */
+	if (r == 0 && lseek(fd, (off_t)sizeof(struct filter_header), SEEK_SET) < 0)
+		r = perr_set(e, errno, "seccomp filter");
 	if (r == 0 && (r = seccomp_export_bpf(ctx, fd)) < 0)
 		perr_set(e, -r, "export seccomp filter");
 	seccomp_release(ctx);
@@ -443,7 +509,7 @@ static int compile_filter(const struct jail_policy *p, struct jail_filter *f, st
 	cache_name(p, name, sizeof(name));
 	if (dir >= 0) {
 		fd = openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-		if (fd >= 0 && read_filter(fd, f) == 0)
+		if (fd >= 0 && read_filter(fd, filter_key(p), f) == 0)
 			return 0;
 		closep(&fd);
 		snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid());
@@ -458,7 +524,7 @@ static int compile_filter(const struct jail_policy *p, struct jail_filter *f, st
 		dir = -1;
 	}
 	r = export_filter(p, fd, e);
-	if (r == 0 && read_filter(fd, f) < 0)
+	if (r == 0 && (seal_filter(fd, filter_key(p)) < 0 || read_filter(fd, filter_key(p), f) < 0))
 		r = perr_set(e, EIO, "read seccomp filter");
 	if (r < 0) {
 		if (dir >= 0)
