@@ -394,6 +394,18 @@ static int info_at(int basesfd, const char *name, struct base_info *ret, struct 
 	return jails_on(name, 0, &ret->jails, e);
 }
 
+int base_generation_info(const char *name, long gen, struct base_info *ret, struct perr *e)
+{
+	_cleanup_close_ int basesfd = -1, basefd = -1;
+
+	memset(ret, 0, sizeof(*ret));
+	snprintf(ret->name, sizeof(ret->name), "%s", name);
+	if (base_check_name(name, e) < 0 || (basesfd = base_statedir("bases", e)) < 0 ||
+	    (basefd = open_base(basesfd, name, e)) < 0)
+		return -1;
+	return ident_read(basefd, gen, ret, e);
+}
+
 int base_info(const char *name, struct base_info *ret, struct perr *e)
 {
 	_cleanup_close_ int basesfd = -1;
