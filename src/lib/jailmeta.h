@@ -19,7 +19,7 @@
 #include "param.h"
 
 #define JAILMETA_FILE "jail.json"
-#define JAILMETA_MAX (64 * 1024)
+#define JAILMETA_MAX ((size_t)64 * 1024)
 
 struct jailmeta {
 	char name[256];

@@ -165,7 +165,7 @@ done:
 /* base.json: the base's identity, of the generation the jail was on where it is still kept. */
 static char *base_text(const struct jailmeta *m)
 {
-	struct base_info b;
+	struct base_info b = { 0 };
 	struct perr ignore = { 0 };
 	json_object *o = json_object_new_object();
 	char *text;

@@ -299,12 +299,14 @@ static void put_param(FILE *f, const struct param_value *v, int id, const char *
 static int write_conf(const struct import *im, const struct paramset *dropped, const char *path, int dir,
 		      struct perr *e)
 {
-	_cleanup_close_ int fd = openat(dir, "jail.conf", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int fd = openat(dir, "jail.conf", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	_cleanup_fclose_ FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 
-	if (!f)
+	if (!f) {
+		if (fd >= 0)
+			close(fd);
 		return perr_set(e, errno, "jail.conf");
-	fd = -1;
+	}
 	fprintf(f, "# %s, imported from %s by jimport(8).\n# Start it with: jail -f %s/jails/%s/jail.conf -c %s\n",
 		im->name, path, runtime_statedir(), im->name, im->name);
 	fprintf(f, "%s {\n", im->name);

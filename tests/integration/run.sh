@@ -121,9 +121,14 @@ next_test() {
 run_test() {
 	local t=$1 start result ms log=$WORK/test.log block
 	# A Debian test waits for the run's Debian base outside its time limit.
-	case $t in test_debian_*) while [ -n "${debian_pid:-}" ] && [ ! -e "$work/debian/ended" ]; do sleep 0.5; done ;; esac
+	# and has longer to run (apt-get from Debian's mirror).
+	local limit=120
+	case $t in test_debian_*)
+		limit=300
+		while [ -n "${debian_pid:-}" ] && [ ! -e "$work/debian/ended" ]; do sleep 0.5; done ;;
+	esac
 	start=$(date +%s%N)
-	timeout 120 bash -c 'set -eu; . "$1/lib.sh"; for f in $(test_files); do . "$f"; done; "$2"' _ "$HERE" "$t" \
+	timeout "$limit" bash -c 'set -eu; . "$1/lib.sh"; for f in $(test_files); do . "$f"; done; "$2"' _ "$HERE" "$t" \
 		>"$log" 2>&1 &
 	child=$!
 	if wait "$child"; then result=ok; else result=FAIL; fi

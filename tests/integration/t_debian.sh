@@ -55,7 +55,8 @@ test_debian_apt_get_and_nginx_in_a_thin_jail() {
 	"$JBASE" -c -d "$root" ptbweb
 	# The host's network (ip4=inherit) and apt sources, which the base has from the host.
 	"$JAIL" -q -c name=ptweb base=ptbweb persist ip4=inherit ip6=inherit
-	"$JEXEC" ptweb /bin/sh -c 'apt-get -qq update && DEBIAN_FRONTEND=noninteractive apt-get -qq -y install --no-install-recommends nginx-light' \
+	"$JEXEC" ptweb /bin/sh -c 'apt-get -qq -o Acquire::Languages=none update &&
+		DEBIAN_FRONTEND=noninteractive apt-get -qq -y install --no-install-recommends nginx-light' \
 		>"$WORK/apt.log" 2>&1 || fail "apt-get in a thin jail: $(tail -3 "$WORK/apt.log")"
 	"$JEXEC" ptweb test -x /usr/sbin/nginx || fail "nginx not installed"
 	[ -e "$STATEDIR/bases/ptbweb/1/usr/sbin/nginx" ] && fail "apt-get in a thin jail wrote into the base"
