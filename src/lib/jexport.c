@@ -231,7 +231,7 @@ static int open_stopped(const char *name, struct jailmeta *m, struct perr *e)
 
 int jail_export(const char *name, const char *path, struct perr *e)
 {
-	struct jailmeta m;
+	struct jailmeta m = { 0 };
 	_cleanup_close_ int dir = open_stopped(name, &m, e), out = -1;
 	struct archive *a = NULL;
 	int r = -1;
