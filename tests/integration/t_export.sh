@@ -78,7 +78,7 @@ test_export_then_import_gives_the_same_jail() {
 	"$JAIL" -q -f "$STATEDIR/jails/ptexp2/jail.conf" -c ptexp2
 	assert_eq "$("$JEXEC" ptexp2 cat /home/jdoe/n)" new "imported under another name, on generation 2"
 	"$JAIL" -q -r ptexp2
-	rm -rf "$STATEDIR/jails"/pt*
+	rm -rf "$STATEDIR/jails"/pt* "$WORK/orig"
 	"$JBASE" -r ptbexp
 }
 

@@ -4,9 +4,9 @@
 JBASE=${JBASE:-${JAIL%/jail}/jbase}
 
 test_thick_jail_is_a_copy_of_its_own() {
-	mkdir -p "$WORK/src"
-	cp -a "$ROOT/." "$WORK/src/"
-	"$JBASE" -c -d "$WORK/src" ptbthick
+	mkdir -p "$WORK/thicksrc"
+	cp -a "$ROOT/." "$WORK/thicksrc/"
+	"$JBASE" -c -d "$WORK/thicksrc" ptbthick
 	"$JAIL" -q -c name=ptthick base=ptbthick base.type=thick persist
 	dir=$STATEDIR/jails/ptthick
 	assert_eq "$("$JLS" -j ptthick base.type base.generation)" "thick 1" "jls: a thick jail on generation 1"
@@ -18,7 +18,7 @@ test_thick_jail_is_a_copy_of_its_own() {
 	grep -q changed "$STATEDIR/bases/ptbthick/1/etc/passwd" && fail "a thick jail wrote into the base"
 	# Its own from now on: it holds no generation, an update does not reach it, the base may go.
 	assert_contains "$("$JBASE" -q ptbthick)" "ptbthick             1     0 " "a thick jail is not a jail on the base"
-	echo two >"$WORK/src/etc/version"
+	echo two >"$WORK/thicksrc/etc/version"
 	"$JBASE" -u ptbthick
 	"$JAIL" -q -r ptthick
 	[ -e "$dir/root/etc/mine" ] || fail "the copy went with the jail"
@@ -31,7 +31,7 @@ test_thick_jail_is_a_copy_of_its_own() {
 	expect_error 'jail: ptthick2: base.type "fat": thin or thick' "$JAIL" -c name=ptthick2 base=ptbthick base.type=fat persist
 	expect_error 'jail: ptthick2: base "ptbthick": no such base' "$JAIL" -c name=ptthick2 base=ptbthick base.type=thick persist
 	[ -e "$STATEDIR/jails/ptthick2/root/bin" ] && fail "a failed thick jail left a copy"
-	rm -rf "$STATEDIR/jails"/pt*
+	rm -rf "$STATEDIR/jails"/pt* "$WORK/thicksrc"
 }
 
 # A btrfs file system on a loop device of the test's own, unmounted and detached at the end.
