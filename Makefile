@@ -33,7 +33,7 @@ B = build
 Q = $(if $(V),,@)
 LIB_SRC = $(wildcard src/lib/*.c)
 LIB_OBJ = $(LIB_SRC:src/lib/%.c=$(B)/obj/lib/%.o)
-CMDS = jail jls jexec rctl jkill jbase
+CMDS = jail jls jexec rctl jkill jbase jexport jimport
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_ASAN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/asan-%)
@@ -158,7 +158,8 @@ install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 $(CMDS:%=$(B)/sbin/%) $(DESTDIR)$(SBINDIR)/
 	install -m 0755 $(B)/libexec/prison/jailinit $(DESTDIR)$(LIBEXECDIR)/
-	install -m 0644 man/jail.8 man/jls.8 man/jexec.8 man/rctl.8 man/jkill.8 man/jbase.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 man/jail.8 man/jls.8 man/jexec.8 man/rctl.8 man/jkill.8 man/jbase.8 man/jexport.8 $(DESTDIR)$(MANDIR)/man8/
+	ln -sf jexport.8 $(DESTDIR)$(MANDIR)/man8/jimport.8
 	install -m 0644 man/jail.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0755 $(B)/libexec/prison/prison-rc $(DESTDIR)$(LIBEXECDIR)/
 	install -d $(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(DEFAULTDIR)
@@ -167,7 +168,7 @@ install: all
 
 uninstall:
 	rm -f $(CMDS:%=$(DESTDIR)$(SBINDIR)/%) $(DESTDIR)$(LIBEXECDIR)/jailinit
-	rm -f $(DESTDIR)$(MANDIR)/man8/jail.8 $(DESTDIR)$(MANDIR)/man8/jls.8 $(DESTDIR)$(MANDIR)/man8/jexec.8 $(DESTDIR)$(MANDIR)/man8/rctl.8 $(DESTDIR)$(MANDIR)/man8/jkill.8 $(DESTDIR)$(MANDIR)/man8/jbase.8
+	rm -f $(DESTDIR)$(MANDIR)/man8/jail.8 $(DESTDIR)$(MANDIR)/man8/jls.8 $(DESTDIR)$(MANDIR)/man8/jexec.8 $(DESTDIR)$(MANDIR)/man8/rctl.8 $(DESTDIR)$(MANDIR)/man8/jkill.8 $(DESTDIR)$(MANDIR)/man8/jbase.8 $(DESTDIR)$(MANDIR)/man8/jexport.8 $(DESTDIR)$(MANDIR)/man8/jimport.8
 	rm -f $(DESTDIR)$(MANDIR)/man5/jail.conf.5
 	rm -f $(DESTDIR)$(LIBEXECDIR)/prison-rc $(DESTDIR)$(SYSTEMDDIR)/prison.service
 

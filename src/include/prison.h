@@ -12,6 +12,7 @@
  *   resource rules  rctl's syntax and a jail's rules and usage      (rctl.h, limits.h, usage.h)
  *   processes       a jail's processes, a signal to all of them     (jailps.h, jkill.h, signame.h)
  *   bases           build, list, update, remove (jbase)             (base.h)
+ *   archives        a jail exported and imported (jexport, jimport) (jarchive.h)
  *   the rest        errors, the runtime context, the audit trail, records
  */
 #ifndef PRISON_H
@@ -23,6 +24,7 @@
 #include "../lib/cgroup.h"
 #include "../lib/conf.h"
 #include "../lib/error.h"
+#include "../lib/jarchive.h"
 #include "../lib/jail.h"
 #include "../lib/jailconf.h"
 #include "../lib/jailps.h"

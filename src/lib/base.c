@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "basedeb.h"
+#include "btrfs.h"
 #include "basetar.h"
 #include "param.h"
 #include "registry.h"
@@ -234,7 +235,10 @@ static int jails_on(const char *name, long gen, int *ret, struct perr *e)
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		const char *b = param_str(&list[i].params, P_BASE);
+		const char *b = param_str(&list[i].params, P_BASE), *type = param_str(&list[i].params, P_BASE_TYPE);
+		/* A thick jail has a copy of its own: it holds no generation. */
+		if (type && strcmp(type, "thick") == 0)
+			continue;
 		if (b && strcmp(b, name) == 0 && (gen == 0 || param_int(&list[i].params, P_BASE_GENERATION) == gen))
 			(*ret)++;
 	}
@@ -311,7 +315,8 @@ static int build(const char *name, const struct base_source *src, long gen, stru
 	snprintf(stage, sizeof(stage), ".build.%s.%d", name, (int)getpid());
 	snprintf(path, sizeof(path), "%s/bases/%s", runtime_statedir(), stage);
 	(void)tree_remove(basesfd, stage, &(struct perr){ 0 });
-	if (mkdirat(basesfd, stage, 0755) < 0)
+	/* On btrfs a generation is a subvolume, which thick jails snapshot (btrfs.h). */
+	if ((btrfs_on(basesfd) ? btrfs_subvol_create(basesfd, stage) : mkdirat(basesfd, stage, 0755)) < 0)
 		return perr_set(e, errno, "%s", path);
 	stagefd = openat(basesfd, stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (stagefd < 0)
@@ -387,6 +392,18 @@ static int info_at(int basesfd, const char *name, struct base_info *ret, struct 
 		if (parse_long(de->d_name, 1, BASE_MAX_GEN, &g))
 			ret->generations++;
 	return jails_on(name, 0, &ret->jails, e);
+}
+
+int base_generation_info(const char *name, long gen, struct base_info *ret, struct perr *e)
+{
+	_cleanup_close_ int basesfd = -1, basefd = -1;
+
+	memset(ret, 0, sizeof(*ret));
+	snprintf(ret->name, sizeof(ret->name), "%s", name);
+	if (base_check_name(name, e) < 0 || (basesfd = base_statedir("bases", e)) < 0 ||
+	    (basefd = open_base(basesfd, name, e)) < 0)
+		return -1;
+	return ident_read(basefd, gen, ret, e);
 }
 
 int base_info(const char *name, struct base_info *ret, struct perr *e)

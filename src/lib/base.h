@@ -61,6 +61,8 @@ PRISON_API int base_remove(const char *name, struct perr *e);
 PRISON_API int base_info(const char *name, struct base_info *ret, struct perr *e);
 PRISON_API int base_list(struct base_info **ret, size_t *ret_n, struct perr *e);
 
+/* The identity of generation gen (kept while a jail uses it); ENOENT when gone. */
+int base_generation_info(const char *name, long gen, struct base_info *ret, struct perr *e);
 /* For thin jails: the current generation of a base (ENOENT: no such base). */
 int base_current(const char *name, long *ret_gen, struct perr *e);
 /* An O_PATH fd of generation gen's tree. */

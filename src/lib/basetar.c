@@ -14,7 +14,7 @@
 #include "util.h"
 
 /* Relative, and no ".." component: the entry stays below the top whatever the tree holds. */
-static bool name_inside(const char *p)
+bool basetar_name_inside(const char *p)
 {
 	if (!p || !p[0] || p[0] == '/')
 		return false;
@@ -33,9 +33,9 @@ static int entry_check(struct archive_entry *ent, bool keep_setuid, struct perr 
 	const char *name = archive_entry_pathname(ent), *hard = archive_entry_hardlink(ent);
 	mode_t type = archive_entry_filetype(ent);
 
-	if (!name_inside(name))
+	if (!basetar_name_inside(name))
 		return perr_setx(e, EPERM, "\"%s\": a path outside the base (absolute or with \"..\")", name ? name : "");
-	if (hard && !name_inside(hard))
+	if (hard && !basetar_name_inside(hard))
 		return perr_setx(e, EPERM, "\"%s\": a hard link to \"%s\", outside the base", name, hard);
 	if (type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK)
 		return 0;
@@ -86,7 +86,7 @@ static int extract_all(struct archive *in, struct archive *out, bool keep_setuid
 }
 
 /* The archive, opened as a regular file only: a FIFO or a device would hang or never end. */
-static int open_archive(const char *path, struct perr *e)
+int basetar_open(const char *path, struct perr *e)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	struct stat st;
@@ -125,7 +125,7 @@ int basetar_extract(const char *path, int dstfd, bool keep_setuid, struct perr *
 	const int flags = ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_XATTR |
 			  ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
 			  ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS | ARCHIVE_EXTRACT_NO_OVERWRITE;
-	_cleanup_close_ int fd = open_archive(path, e);
+	_cleanup_close_ int fd = basetar_open(path, e);
 	struct archive *in, *out;
 	int r = -1;
 

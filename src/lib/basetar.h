@@ -12,6 +12,10 @@
 
 #include "error.h"
 
+/* Relative, and no ".." component: a name that stays below the top whatever the tree holds. */
+bool basetar_name_inside(const char *name);
+/* An archive file opened for reading, as a regular file only (a FIFO or a device would hang or never end). */
+int basetar_open(const char *path, struct perr *e);
 /* Unpack the archive at path into the empty directory dstfd. */
 int basetar_extract(const char *path, int dstfd, bool keep_setuid, struct perr *e);
 

@@ -90,9 +90,10 @@ const struct param_def param_table[P__COUNT] = {
 	[P_VNET_IFNAME] = S("vnet.ifname", PF_CREATE, "eth0"),
 	[P_VNET_DEFAULTROUTER] = S("vnet.defaultrouter", PF_CREATE, NULL),
 	[P_VNET_DEFAULTROUTER6] = S("vnet.defaultrouter6", PF_CREATE, NULL),
-	/* prison's own: a thin jail on a base (jbase(8)), and the generation it runs on. */
+	/* prison's own: a thin (or thick) jail on a base (jbase(8)), and the generation it runs on. */
 	[P_BASE] = S("base", PF_CREATE, NULL),
 	[P_BASE_GENERATION] = I("base.generation", PF_RDONLY, NULL, 1, 999999),
+	[P_BASE_TYPE] = S("base.type", PF_CREATE, NULL),
 	[P_DEPEND] = { "depend", PT_LIST, PF_CONFONLY | PF_CONFSKIP | PF_NOSTATE, NULL, 0, 0, NULL },
 	/* jail(8)'s: the routing table of the jail's commands (see jail.8). */
 	[P_EXEC_FIB] = I("exec.fib", PF_NOSTATE, "0", 0, 65535),

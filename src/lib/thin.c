@@ -11,6 +11,8 @@
 #include <sys/syscall.h>
 
 #include "base.h"
+#include "jailmeta.h"
+#include "thick.h"
 #include "runtime.h"
 #include "util.h"
 
@@ -64,37 +66,63 @@ static int default_path(struct paramset *ps, struct perr *e)
 	return param_set(ps, P_PATH, path, e);
 }
 
-bool thin_jail(const struct paramset *ps)
+bool base_jail(const struct paramset *ps)
 {
 	const char *base = param_str(ps, P_BASE);
 
 	return base && base[0];
 }
 
+static bool thick(const struct paramset *ps)
+{
+	const char *type = param_str(ps, P_BASE_TYPE);
+
+	return type && strcmp(type, "thick") == 0;
+}
+
+bool thin_jail(const struct paramset *ps)
+{
+	return base_jail(ps) && !thick(ps);
+}
+
+/* A thin jail's root and, beside it, the two directories of its layer. */
+static int make_dirs(int dir, const char *root, struct perr *e)
+{
+	if (mkdir_in(dir, root, 0755, e) < 0 || mkdir_in(dir, "upper", 0755, e) < 0 || mkdir_in(dir, "work", 0700, e) < 0)
+		return -1;
+	return 0;
+}
+
 int thin_prepare(struct paramset *ps, struct perr *e)
 {
-	const char *base = param_str(ps, P_BASE);
+	const char *base = param_str(ps, P_BASE), *type = param_str(ps, P_BASE_TYPE), *root;
 	_cleanup_close_ int dir = -1;
 	char num[32];
-	long gen;
+	long gen = 0;
 
 	/* base="" (as jls -s prints an unset base) is no base. */
-	if (!thin_jail(ps))
-		return 0;
-	if (base_current(base, &gen, e) < 0)
-		return -1;
-	snprintf(num, sizeof(num), "%ld", gen);
-	if (param_set(ps, P_BASE_GENERATION, num, e) < 0)
+	if (!base_jail(ps))
+		return type && type[0] ? perr_setx(e, EINVAL, "base.type: only for a jail with a base") : 0;
+	if (type && strcmp(type, "thin") != 0 && strcmp(type, "thick") != 0)
+		return perr_setx(e, EINVAL, "base.type \"%s\": thin or thick", type);
+	/* A thin jail needs its base at every start; a thick one only for its first copy. */
+	if (!thick(ps) && base_current(base, &gen, e) < 0)
 		return -1;
 	if (!param_str(ps, P_PATH) && default_path(ps, e) < 0)
 		return -1;
 	dir = open_jail_dir(param_str(ps, P_PATH), e);
 	if (dir < 0)
 		return -1;
-	if (mkdir_in(dir, strrchr(param_str(ps, P_PATH), '/') + 1, 0755, e) < 0 || mkdir_in(dir, "upper", 0755, e) < 0 ||
-	    mkdir_in(dir, "work", 0700, e) < 0)
+	root = strrchr(param_str(ps, P_PATH), '/') + 1;
+	if (thick(ps) && thick_root(dir, root, base, &gen, e) < 0)
+		return -1;
+	if (!thick(ps) && make_dirs(dir, root, e) < 0)
 		return perr_prefix(e, "base %s", base);
-	return 0;
+	snprintf(num, sizeof(num), "%ld", gen);
+	if (gen > 0 && param_set(ps, P_BASE_GENERATION, num, e) < 0)
+		return -1;
+	/* What it takes to export the jail when stopped, or to recreate it from an archive (jailmeta.h). */
+	return jailmeta_write(dir, ps, thick(ps), gen, e) < 0 ? perr_prefix(e, "base %s", base) : 0;
 }
 
 /* A detached, idmapped copy of the directory fd (read-only if asked). */

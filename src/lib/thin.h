@@ -23,10 +23,16 @@
 #include "error.h"
 #include "param.h"
 
-/* A thin jail: base set, and not empty. */
+/* A jail on a base: base set, and not empty. */
+bool base_jail(const struct paramset *ps);
+/* A thin jail: on a base, and base.type not thick (thick.h). */
 bool thin_jail(const struct paramset *ps);
 
-/* At creation, before anything exists: base.generation, path's default and the layer's directories. */
+/*
+ * At creation, before anything exists: base.generation, path's default,
+ * the layer's directories (a thin jail) or the copy (a thick one), and the
+ * jail's own record (jailmeta.h).
+ */
 int thin_prepare(struct paramset *ps, struct perr *e);
 /* Host side, after the id maps are written (jail root is host uid_base): the overlay, a detached mount for the root. */
 int thin_root(const struct paramset *ps, int userns_fd, unsigned long uid_base, struct perr *e);

@@ -165,18 +165,6 @@ test_base_bad_input() {
 	base_cleanup ptbro
 }
 
-# The slowest test of all (a Debian minbase, about 30 s): the runner's
-# longest-first order puts it first once a run has timed it.
-test_base_debian_minbase_thin_jail() {
-	"$JBASE" -c -D bookworm ptbdeb
-	assert_contains "$("$JBASE" -q ptbdeb)" "debian:bookworm" "the Debian base's source"
-	out=$("$JAIL" -c name=ptdeb base=ptbdeb command=/bin/cat /etc/debian_version)
-	assert_contains "$out" "12." "Debian's version inside a thin jail"
-	kb=$(du -sk "$STATEDIR/jails/ptdeb" | cut -f1)
-	[ "$kb" -le 2048 ] || fail "a thin Debian jail uses $kb KiB of disk"
-	base_cleanup ptbdeb
-}
-
 test_base_thin_jail_from_jail_conf() {
 	"$JBASE" -c -d "$ROOT" ptbconf
 	printf 'ptconf {\n\tbase = ptbconf;\n\tpersist;\n}\n' >"$WORK/base.conf"
