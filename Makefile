@@ -12,7 +12,7 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # The commands link libseccomp, json-c and libbpf (with libelf and libz)
 # statically and drop every function they never reach (--gc-sections), so
 # the dynamic loader maps and relocates only libc and libmnl (Debian ships
-# no static libmnl), and libarchive for jbase alone.  Resolving six shared
+# no static libmnl), and libarchive for jbase, jexport and jimport alone.  Resolving six shared
 # libraries with BIND_NOW was most of the loader's share of a jexec.
 CMD_STATIC := $(shell pkg-config --static --libs libseccomp json-c libbpf 2>/dev/null)
 CMD_LIBS = -Wl,--gc-sections -Wl,--as-needed -Wl,-Bstatic $(CMD_STATIC) -Wl,-Bdynamic \
@@ -95,7 +95,7 @@ $(B)/libprison.a: $(LIB_OBJ)
 
 $(B)/sbin/%: $(B)/obj/cmd/%.o $(B)/libprison.a
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(LDHARDEN) -o $@ $< $(B)/libprison.a $(CMD_LIBS) $(if $(filter jbase,$*),$(shell pkg-config --libs libarchive 2>/dev/null))
+	$(Q)$(CC) $(LDHARDEN) -o $@ $< $(B)/libprison.a $(CMD_LIBS) $(if $(filter jbase jexport jimport,$*),$(shell pkg-config --libs libarchive 2>/dev/null))
 
 # jls -p's process listing is a file of its own.
 $(B)/sbin/jls: $(B)/obj/cmd/jls.o $(B)/obj/cmd/jlsproc.o $(B)/libprison.a
