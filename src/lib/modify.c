@@ -11,6 +11,7 @@
 #include "jailproc.h"
 #include "jailstate.h"
 #include "limits.h"
+#include "nftjail.h"
 #include "nsenter.h"
 #include "util.h"
 #include "watch.h"
@@ -119,6 +120,11 @@ static int apply_limits(const struct jail_record *rec, const struct paramset *be
 	return r;
 }
 
+static bool nat_changed(const struct paramset *ps)
+{
+	return ps->v[P_EXPOSE].set || ps->v[P_IP4_NAT].set || ps->v[P_IP6_NAT].set;
+}
+
 /* Parameters only creation sets are refused before anything changes. */
 static int check_changeable(const struct paramset *ps, struct perr *e)
 {
@@ -192,6 +198,8 @@ static int modify_locked(struct registry *reg, struct jail_record *rec, const st
 		if (param_str(ps, i) && i != P_JID && change_one(reg, rec, ps, i, gone, e) < 0)
 			return -1;
 	if (limits_changed(ps) && apply_limits(rec, &before, e) < 0)
+		return -1;
+	if (nat_changed(ps) && nftjail_apply(rec, e) < 0)
 		return -1;
 	/* The rules' per-process limits are part of the policy: keep it in step. */
 	jail_policy_from_params(&rec->policy, &rec->params);
