@@ -223,3 +223,28 @@ nat_dhcp_slaac() {
 	"$JAIL" -q -r ptdh
 }
 test_nat_vnet_jail_gets_lease_slaac_and_keeps_its_mac() { in_netns nat_dhcp_slaac; }
+
+nat_boot() {
+	nat_world
+	cat >"$WORK/natboot.conf" <<CONF
+path = "$ROOT";
+persist;
+ptsh {
+	ip4.addr = "ptnat0|198.19.0.2/32";
+	ip4.nat = auto;
+	expose = "tcp:8080:8000", "tcp:[fd00:1::1]:8083:8000";
+	ip6.addr = "ptnat0|fd00:9::2/128";
+}
+CONF
+	rc="$(dirname "$JAIL")/../libexec/prison/prison-rc"
+	out=$(jail_enable=YES jail_conf="$WORK/natboot.conf" JAIL="$JAIL" sh "$rc" start)
+	assert_eq "$out" "ptsh: created" "prison-rc start"
+	assert_eq "$("$JLS" -j ptsh expose)" "tcp:8080:8000,tcp:[fd00:1::1]:8083:8000" "expose from jail.conf"
+	reach out 198.18.1.1 8080 ptsh 8000 198.18.1.2
+	reach out fd00:1::1 8083 ptsh 8000 fd00:1::2
+	out_sees ptsh 198.18.1.2 198.18.1.1
+	out=$(jail_enable=YES jail_conf="$WORK/natboot.conf" JAIL="$JAIL" sh "$rc" stop)
+	assert_eq "$out" "ptsh: removed" "prison-rc stop"
+	assert_eq "$(nft list tables)" "table inet hostfw" "tables after shutdown"
+}
+test_nat_jails_started_at_boot_bring_their_rules() { in_netns nat_boot; }
