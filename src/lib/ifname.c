@@ -33,3 +33,20 @@ int ifname_jail_pair(long long jid, char ret_host[IFNAMSIZ], char ret_jail[IFNAM
 	snprintf(ret_jail, IFNAMSIZ, "pj%lldb", jid);
 	return 0;
 }
+
+void ifname_jail_ether(const char *jail, const char *ifname, uint8_t ret[6])
+{
+	/* FNV-1a over "jail\0ifname": stable across versions and machines, which is all it needs to be. */
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const char *parts[2] = { jail, ifname };
+
+	for (int k = 0; k < 2; k++)
+		for (const char *p = parts[k];; p++) {
+			h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+			if (!*p)
+				break;
+		}
+	for (int i = 0; i < 6; i++)
+		ret[i] = (uint8_t)(h >> (8 * i));
+	ret[0] = (uint8_t)((ret[0] & 0xfc) | 0x02); /* locally administered, unicast */
+}

@@ -9,6 +9,7 @@
 
 #include <net/if.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 
@@ -26,5 +27,12 @@ int ifname_check(const char *name, struct perr *e);
  * bytes).  -1 with e set for a jid out of that range.
  */
 int ifname_jail_pair(long long jid, char ret_host[IFNAMSIZ], char ret_jail[IFNAMSIZ], struct perr *e);
+
+/*
+ * The stable MAC address of interface ifname of jail name: a hash of both,
+ * locally administered and unicast, so that a jail keeps its address (and
+ * its DHCP lease and SLAAC address) across restarts.
+ */
+void ifname_jail_ether(const char *jail, const char *ifname, uint8_t ret[6]);
 
 #endif

@@ -28,6 +28,7 @@
 #include "jailstate.h"
 #include "limits.h"
 #include "mntsrc.h"
+#include "nftjail.h"
 #include "spawn.h"
 #include "thin.h"
 #include "util.h"
@@ -121,7 +122,7 @@ static int check_all(struct create *c, struct perr *e)
 	    (c->want > 0 || !parse_long(name, 1, 999999, &c->want)))
 		return -1;
 	if ((name && limits_merge_conf(ps, name, e) < 0) || limits_from_params(ps, name ? name : "", &c->lim, e) < 0 ||
-	    jailnet_settle(ps, e) < 0)
+	    jailnet_settle(ps, e) < 0 || nftjail_check(ps, e) < 0)
 		return -1;
 	return mount_plan_build(ps, &c->mounts, e);
 }
@@ -261,6 +262,12 @@ static int make_vnet(struct create *c, struct perr *e)
 	return jailnet_setup_vnet(c->rec, e);
 }
 
+/* After the bridge exists: a vnet jail's published ports may need its route_localnet. */
+static int make_nat(struct create *c, struct perr *e)
+{
+	return nftjail_apply(c->rec, e);
+}
+
 static int make_active(struct create *c, struct perr *e)
 {
 	c->rec->state = JS_ACTIVE;
@@ -274,7 +281,7 @@ static int make_active(struct create *c, struct perr *e)
 static int (*const make_steps[PH__COUNT])(struct create *, struct perr *) = {
 	[PH_RECORD] = make_record, [PH_CGROUP] = make_cgroup, [PH_HOSTNET] = make_hostnet,
 	[PH_INIT] = make_init,     [PH_LIMITS] = make_limits, [PH_VNET] = make_vnet,
-	[PH_ACTIVE] = make_active,
+	[PH_NAT] = make_nat,       [PH_ACTIVE] = make_active,
 };
 /* clang-format on */
 

@@ -378,6 +378,11 @@ static int bridge_link(const struct jail_record *rec, int netns, struct nl *host
 		return idx == 0 ? perr_setx(e, ENOENT, "veth \"%s\" did not reach the jail", jname) : -1;
 	if (ifname && strcmp(ifname, jname) != 0 && nl_link_rename(jail, idx, ifname, e) < 0)
 		return -1;
+	/* A MAC of its own, the same at every start: leases and SLAAC addresses survive a restart. */
+	uint8_t mac[6];
+	ifname_jail_ether(rec->name, ifname ? ifname : jname, mac);
+	if (nl_link_set_ether(jail, idx, mac, e) < 0)
+		return -1;
 	if (nl_link_set_up(jail, idx, true, e) < 0)
 		return -1;
 	return jail_addresses(ps, jail, idx, e);

@@ -13,6 +13,7 @@
 #include "jail.h"
 #include "jailnet.h"
 #include "jailproc.h"
+#include "nftjail.h"
 #include "util.h"
 
 int jail_count_child(struct registry *reg, int parent, int delta, struct perr *e)
@@ -87,6 +88,12 @@ static void undo_vnet(struct registry *reg, const struct jail_record *rec)
 	(void)jailnet_return(rec, -1, &ignore);
 }
 
+static void undo_nat(struct registry *reg, const struct jail_record *rec)
+{
+	(void)reg;
+	nftjail_remove(rec);
+}
+
 static void undo_init(struct registry *reg, const struct jail_record *rec)
 {
 	char path[256];
@@ -133,7 +140,7 @@ static void undo_record(struct registry *reg, const struct jail_record *rec)
 static void (*const undo_steps[PH__COUNT])(struct registry *, const struct jail_record *) = {
 	[PH_RECORD] = undo_record,   [PH_CGROUP] = undo_cgroup, [PH_HOSTNET] = undo_hostnet,
 	[PH_INIT] = undo_init,       [PH_LIMITS] = NULL,        [PH_VNET] = undo_vnet,
-	[PH_ACTIVE] = undo_active,
+	[PH_NAT] = undo_nat,         [PH_ACTIVE] = undo_active,
 };
 /* clang-format on */
 
@@ -224,6 +231,7 @@ static int jail_sweep(struct registry *reg, struct jail_record **ret, size_t *re
 	}
 	registry_prune_names(reg, list, live);
 	sweep_cgroups(reg, list, live);
+	nftjail_sweep(list, live);
 	if (ret) {
 		*ret = list;
 		*ret_n = live;

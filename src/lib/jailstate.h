@@ -26,6 +26,7 @@ enum jail_phase {
 	PH_INIT,    /* jailinit in the new namespaces, and its control socket */
 	PH_LIMITS,  /* the namespaces' limits and jailinit's watched rules */
 	PH_VNET,    /* interfaces moved into its network namespace */
+	PH_NAT,     /* its NAT and published ports in prison's nftables table */
 	PH_ACTIVE,  /* a live jail, which may have children */
 	PH__COUNT,
 };

@@ -11,6 +11,7 @@
 #include "jailproc.h"
 #include "jailstate.h"
 #include "limits.h"
+#include "nftjail.h"
 #include "nsenter.h"
 #include "util.h"
 #include "watch.h"
@@ -119,6 +120,11 @@ static int apply_limits(const struct jail_record *rec, const struct paramset *be
 	return r;
 }
 
+static bool nat_changed(const struct paramset *ps)
+{
+	return ps->v[P_EXPOSE].set || ps->v[P_IP4_NAT].set || ps->v[P_IP6_NAT].set;
+}
+
 /*
  * Does ps give parameter i the value the jail has now (its default when
  * the record has none)?  FreeBSD skips such a create-only parameter on
@@ -210,6 +216,8 @@ static int modify_locked(struct registry *reg, struct jail_record *rec, const st
 		    change_one(reg, rec, ps, i, gone, e) < 0)
 			return -1;
 	if (limits_changed(ps) && apply_limits(rec, &before, e) < 0)
+		return -1;
+	if (nat_changed(ps) && nftjail_apply(rec, e) < 0)
 		return -1;
 	/* The rules' per-process limits are part of the policy: keep it in step. */
 	jail_policy_from_params(&rec->policy, &rec->params);

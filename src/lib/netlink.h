@@ -16,6 +16,7 @@
 #include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 
@@ -93,6 +94,8 @@ int nl_link_set_up(struct nl *nl, int ifindex, bool up, struct perr *e);
 /* Into netns_fd, renamed to new_name there unless it is NULL. */
 int nl_link_move(struct nl *nl, int ifindex, int netns_fd, const char *new_name, struct perr *e);
 int nl_link_rename(struct nl *nl, int ifindex, const char *name, struct perr *e);
+/* The link's MAC address (a veth end still down, say). */
+int nl_link_set_ether(struct nl *nl, int ifindex, const uint8_t mac[6], struct perr *e);
 /* Deleting one end of a veth pair deletes both. */
 int nl_link_delete(struct nl *nl, int ifindex, struct perr *e);
 /*

@@ -316,6 +316,17 @@ int nl_link_set_master(struct nl *nl, int ifindex, int master_ifindex, struct pe
 	return link_fail(nl, ifindex, e, what);
 }
 
+int nl_link_set_ether(struct nl *nl, int ifindex, const uint8_t mac[6], struct perr *e)
+{
+	struct ifinfomsg *ifi;
+	struct nlmsghdr *nlh = link_msg(nl, ifindex, &ifi);
+
+	nl_put(nl, nlh, IFLA_ADDRESS, 6, mac);
+	if (nl_talk(nl, nlh, NULL, NULL, e) < 0)
+		return link_fail(nl, ifindex, e, "set its MAC address");
+	return 0;
+}
+
 int nl_link_set_up(struct nl *nl, int ifindex, bool up, struct perr *e)
 {
 	struct ifinfomsg *ifi;

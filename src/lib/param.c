@@ -90,6 +90,10 @@ const struct param_def param_table[P__COUNT] = {
 	[P_VNET_IFNAME] = S("vnet.ifname", PF_CREATE, "eth0"),
 	[P_VNET_DEFAULTROUTER] = S("vnet.defaultrouter", PF_CREATE, NULL),
 	[P_VNET_DEFAULTROUTER6] = S("vnet.defaultrouter6", PF_CREATE, NULL),
+	/* prison's own: NAT out and published ports (nftjail.h), changeable with jail -m. */
+	[P_IP4_NAT] = S("ip4.nat", 0, NULL),
+	[P_IP6_NAT] = S("ip6.nat", 0, NULL),
+	[P_EXPOSE] = S("expose", 0, NULL),
 	/* prison's own: a thin (or thick) jail on a base (jbase(8)), and the generation it runs on. */
 	[P_BASE] = S("base", PF_CREATE, NULL),
 	[P_BASE_GENERATION] = I("base.generation", PF_RDONLY, NULL, 1, 999999),
