@@ -2,14 +2,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <json-c/json.h>
-#include <nftables/libnftables.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "natrules.h"
+#include "nftlib.h"
 #include "runtime.h"
 #include "util.h"
 
@@ -39,36 +40,46 @@ static void table_name(char *buf, size_t len)
 		buf[0] = 'p';
 }
 
-static struct nft_ctx *nft_open(bool json, struct perr *e)
+/*
+ * RUNDIR/nftables exists while prison's table may: made before the first
+ * chain, removed by the sweep that finds no table.  Without it a sweep
+ * (every jls, every jail -c) costs no nftables call and loads no library.
+ * Read and written only under the registry's exclusive lock.
+ */
+static void marker_path(char *buf, size_t len)
 {
-	struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
-
-	if (!ctx) {
-		perr_setx(e, ENOMEM, "nftables: cannot start libnftables");
-		return NULL;
-	}
-	nft_ctx_buffer_output(ctx);
-	nft_ctx_buffer_error(ctx);
-	if (json)
-		nft_ctx_output_set_flags(ctx, NFT_CTX_OUTPUT_JSON);
-	return ctx;
+	snprintf(buf, len, "%s/nftables", runtime_rundir());
 }
 
-/* One transaction: all of cmds or nothing.  The message is nft's first line. */
-static int nft_run(struct nft_ctx *ctx, const char *cmds, struct perr *e)
+static bool table_marked(void)
 {
-	const char *msg, *nl;
+	char path[PATH_MAX];
 
-	if (nft_run_cmd_from_buffer(ctx, cmds) == 0)
-		return 0;
-	msg = nft_ctx_get_error_buffer(ctx);
-	if (!msg || !*msg)
-		msg = "rejected";
-	nl = strchr(msg, '\n');
-	return perr_setx(e, EPROTO, "nftables: %.*s", nl ? (int)(nl - msg) : (int)strlen(msg), msg);
+	marker_path(path, sizeof(path));
+	return access(path, F_OK) == 0;
 }
 
-/* jail<jid>_rdr or jail<jid>_nat: the jid, or 0 for a base chain. */
+static int mark_table(struct perr *e)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	marker_path(path, sizeof(path));
+	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return perr_set(e, errno, "nftables: %s", path);
+	close(fd);
+	return 0;
+}
+
+static void unmark_table(void)
+{
+	char path[PATH_MAX];
+
+	marker_path(path, sizeof(path));
+	(void)unlink(path);
+}
+
 static int chain_jid(const char *name)
 {
 	char num[16];
@@ -103,7 +114,7 @@ static void note_chain(struct chains *c, json_object *chain, const char *table)
 /* The chains of prison's table, read as JSON: only the table's own are looked at. */
 static int list_chains(const char *table, struct chains *ret, struct perr *e)
 {
-	struct nft_ctx *ctx = nft_open(true, e);
+	struct nft_ctx *ctx = nftlib_open(true, e);
 	json_object *root = NULL, *items;
 	size_t n;
 	int r = -1;
@@ -111,9 +122,9 @@ static int list_chains(const char *table, struct chains *ret, struct perr *e)
 	memset(ret, 0, sizeof(*ret));
 	if (!ctx)
 		return -1;
-	if (nft_run(ctx, "list chains inet", e) < 0)
+	if (nftlib_run(ctx, "list chains inet", e) < 0)
 		goto out;
-	root = json_tokener_parse(nft_ctx_get_output_buffer(ctx));
+	root = json_tokener_parse(nftlib_output(ctx));
 	if (!root || !json_object_object_get_ex(root, "nftables", &items) || !json_object_is_type(items, json_type_array)) {
 		perr_setx(e, EPROTO, "nftables: cannot read the list of chains");
 		goto out;
@@ -132,7 +143,7 @@ static int list_chains(const char *table, struct chains *ret, struct perr *e)
 	r = 0;
 out:
 	json_object_put(root);
-	nft_ctx_free(ctx);
+	nftlib_free(ctx);
 	return r;
 }
 
@@ -216,10 +227,10 @@ static int run_batch(void (*write)(FILE *f, void *arg), void *arg, struct perr *
 		free(buf);
 		return perr_set(e, ENOMEM, "nftables");
 	}
-	ctx = nft_open(false, e);
+	ctx = nftlib_open(false, e);
 	if (ctx) {
-		r = nft_run(ctx, buf, e);
-		nft_ctx_free(ctx);
+		r = nftlib_run(ctx, buf, e);
+		nftlib_free(ctx);
 	}
 	free(buf);
 	return r;
@@ -323,8 +334,8 @@ int nftjail_apply(const struct jail_record *rec, struct perr *e)
 	table_name(table, sizeof(table));
 	if (!need.any) {
 		/* Nothing asked for: a jail that never had chains costs no nftables call. */
-		if (!param_str(&rec->params, P_EXPOSE) && !param_str(&rec->params, P_IP4_NAT) &&
-		    !param_str(&rec->params, P_IP6_NAT))
+		if ((!param_str(&rec->params, P_EXPOSE) && !param_str(&rec->params, P_IP4_NAT) &&
+		     !param_str(&rec->params, P_IP6_NAT)) || !table_marked())
 			return 0;
 		if (list_chains(table, &c, e) < 0)
 			return -1;
@@ -332,7 +343,7 @@ int nftjail_apply(const struct jail_record *rec, struct perr *e)
 		free(c.jid);
 		return r;
 	}
-	if (check_host(rec, &need, e) < 0 || list_chains(table, &c, e) < 0)
+	if (check_host(rec, &need, e) < 0 || mark_table(e) < 0 || list_chains(table, &c, e) < 0)
 		return -1;
 	struct batch b = { .table = table, .c = &c, .rec = rec, .e = e };
 	r = run_batch(batch_apply, &b, e);
@@ -346,7 +357,8 @@ void nftjail_remove(const struct jail_record *rec)
 	struct chains c;
 	char table[128];
 
-	if (!param_str(&rec->params, P_EXPOSE) && !param_str(&rec->params, P_IP4_NAT) && !param_str(&rec->params, P_IP6_NAT))
+	if ((!param_str(&rec->params, P_EXPOSE) && !param_str(&rec->params, P_IP4_NAT) &&
+	     !param_str(&rec->params, P_IP6_NAT)) || !table_marked())
 		return;
 	table_name(table, sizeof(table));
 	if (list_chains(table, &c, &ignore) < 0)
@@ -362,9 +374,16 @@ void nftjail_sweep(const struct jail_record *live, size_t n)
 	char table[128];
 	size_t ngone = 0;
 
+	if (!table_marked())
+		return;
 	table_name(table, sizeof(table));
 	if (list_chains(table, &c, &ignore) < 0)
 		return;
+	if (!c.table) {
+		unmark_table();
+		free(c.jid);
+		return;
+	}
 	for (size_t i = 0; i < c.n; i++)
 		if (registry_find_jid(live, n, c.jid[i]) == n)
 			c.jid[ngone++] = c.jid[i];
