@@ -22,6 +22,7 @@
 #define MAX_EXPAND_DEPTH 1024
 #define MAX_EXPAND_SIZE (4 << 20)
 #define MAX_EXPAND_REFS 65536
+#define MAX_EXPAND_VALUES 65536
 
 static int nomem(struct perr *e)
 {
@@ -220,7 +221,7 @@ struct expander {
 	struct scope *sc;
 	const char *jail;
 	bool numeric; /* the section name is a jid: a name parameter names the jail */
-	size_t bytes_left, refs_left;
+	size_t bytes_left, refs_left, values_left;
 	struct perr *e;
 };
 
@@ -322,13 +323,21 @@ static int expand(struct expander *x, const char *tmpl, const struct conf_stmt *
 	return 0;
 }
 
-static int param_push(struct conf_param *np, char *s, struct perr *e)
+/* One more value of a parameter; lists of lists are bounded in how many values they make. */
+static int param_push(struct expander *x, const struct conf_stmt *where, struct conf_param *np, char *s)
 {
-	char **nv = realloc(np->values, (np->nvalues + 1) * sizeof(char *));
+	char **nv;
 
+	if (x->values_left == 0) {
+		free(s);
+		return perr_setx(x->e, E2BIG, "%s:%d:%d: %s: more than %d values once variables are expanded",
+				 where->file, where->line, where->col, x->jail, MAX_EXPAND_VALUES);
+	}
+	x->values_left--;
+	nv = realloc(np->values, (np->nvalues + 1) * sizeof(char *));
 	if (!nv) {
 		free(s);
-		return nomem(e);
+		return nomem(x->e);
 	}
 	np->values = nv;
 	np->values[np->nvalues++] = s;
@@ -363,15 +372,15 @@ static int expand_value(struct expander *x, const char *tmpl, const struct conf_
 		free(name);
 		if (r < 0)
 			return -1;
+		if (en && en->nvalues > 0) {
+			en->busy = true;
+			for (size_t i = 0; i < en->nvalues && r == 0; i++)
+				r = expand_value(x, en->values[i], en->where, depth + 1, np);
+			en->busy = false;
+			return r;
+		}
 		/* A reference the lookup has spent: give it back to expand(), which counts it again. */
 		x->refs_left++;
-	}
-	if (en && en->nvalues > 0) {
-		en->busy = true;
-		for (size_t i = 0; i < en->nvalues && r == 0; i++)
-			r = expand_value(x, en->values[i], en->where, depth + 1, np);
-		en->busy = false;
-		return r;
 	}
 	struct conf_buf out = { 0 };
 	if (conf_buf_add(&out, "", 0) < 0)
@@ -380,7 +389,7 @@ static int expand_value(struct expander *x, const char *tmpl, const struct conf_
 		free(out.s);
 		return -1;
 	}
-	return param_push(np, out.s, x->e);
+	return param_push(x, where, np, out.s);
 }
 
 void conf_jail_free(struct conf_jail *j)
@@ -456,7 +465,7 @@ int conf_resolve(const struct conf *c, const char *jail, struct conf_jail *ret, 
 {
 	struct scope sc = { 0 };
 	struct expander x = { .sc = &sc, .jail = jail, .numeric = is_jid(jail), .bytes_left = MAX_EXPAND_SIZE,
-			      .refs_left = MAX_EXPAND_REFS, .e = e };
+			      .refs_left = MAX_EXPAND_REFS, .values_left = MAX_EXPAND_VALUES, .e = e };
 	int r = -1;
 
 	memset(ret, 0, sizeof(*ret));

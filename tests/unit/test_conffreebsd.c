@@ -100,6 +100,25 @@ static void test_long_chains_and_names(void)
 	CHECK(strstr(show(text, "x"), want) != NULL);
 }
 
+/* Lists of lists of empty values cost no bytes: the number of values is bounded. */
+static void test_list_bomb_is_bounded(void)
+{
+	static char text[65536];
+	size_t n = 0;
+
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "$a = \"\"");
+	for (int i = 0; i < 99; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, ", \"\"");
+	for (char v = 'b'; v <= 'f'; v++) {
+		n += (size_t)snprintf(text + n, sizeof(text) - n, ";\n$%c = $%c", v, v - 1);
+		for (int i = 0; i < 99; i++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n, ", $%c", v - 1);
+	}
+	snprintf(text + n, sizeof(text) - n, ";\nx { p = $f; }\n");
+	CHECK(strstr(show(text, "x"), "values once variables are expanded") != NULL ||
+	      strstr(show(text, "x"), "variable references") != NULL);
+}
+
 static void test_numeric_section_is_a_jid(void)
 {
 	struct conf c = { 0 };
@@ -130,4 +149,4 @@ static void test_dotted_sections(void)
 }
 
 UNIT_MAIN(test_order_of_appearance, test_dollar_without_name_is_literal, test_escapes, test_statement_forms,
-	  test_lists_expand_to_lists, test_long_chains_and_names, test_numeric_section_is_a_jid, test_dotted_sections)
+	  test_lists_expand_to_lists, test_long_chains_and_names, test_list_bomb_is_bounded, test_numeric_section_is_a_jid, test_dotted_sections)
