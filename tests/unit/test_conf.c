@@ -292,6 +292,14 @@ static void test_fifo_is_refused(void)
 	memset(&c, 0, sizeof(c));
 	CHECK(conf_parse_file(&c, path, &e) < 0);
 	CHECK_STR(e.msg, want);
+	conf_free(&c);
+
+	/* Through a glob, relative to the including file, inside a section: the same. */
+	CHECK(write_file("glob.conf", "a { .include \"f*.conf\"; }\n") == 0);
+	snprintf(path, sizeof(path), "%s/glob.conf", scratch);
+	memset(&c, 0, sizeof(c));
+	CHECK(conf_parse_file(&c, path, &e) < 0);
+	CHECK_STR(e.msg, want);
 	alarm(0);
 	conf_free(&c);
 	rm_scratch();
