@@ -199,11 +199,12 @@ static int load_conf(struct conf *c)
 /* One line of jail -e: name=NAME, then each parameter after sep. */
 static void print_config_line(const struct conf_jail *j, const char *sep)
 {
-	printf("name=");
+	/* A numeric section is the jail's jid; a name parameter in it names the jail. */
+	printf(j->numeric ? "jid=" : "name=");
 	jailconf_print_value(stdout, j->name);
 	for (size_t k = 0; k < j->nparams; k++) {
 		const struct conf_param *p = &j->params[k];
-		if (strcmp(p->name, "name") == 0)
+		if (strcmp(p->name, "name") == 0 && !j->numeric)
 			continue;
 		printf("%s%s", sep, p->name);
 		for (size_t v = 0; v < p->nvalues; v++) {

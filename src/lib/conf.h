@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "api.h"
 #include "error.h"
@@ -32,28 +33,40 @@ struct conf_stmt {
 };
 
 struct conf_block {
-	char *name; /* jail name; "*" for the wildcard section; NULL for the globals */
+	char *name; /* jail name; "*" for the wildcard section; NULL for global statements */
 	struct conf_stmt *stmts;
-	size_t nstmts;
+	size_t nstmts, cap;
 	const char *file;
 	int line;
 };
 
+/* A file read, and where its statements went: a file is not read twice into the same place. */
+struct conf_seen {
+	dev_t dev;
+	ino_t ino;
+	size_t block;
+};
+
 struct conf {
-	struct conf_block *blocks; /* blocks[0] holds the global statements */
-	size_t nblocks;
+	struct conf_block *blocks; /* in the order of the files: sections, and the global statements between them */
+	size_t nblocks, blocks_cap;
+	struct conf_seen *seen;
+	size_t nseen, seen_cap;
 	char **files;              /* names kept for the statements' messages */
 	size_t nfiles;
 	size_t size;               /* bytes read from files so far, all files together */
 	bool no_include;           /* refuse .include (the fuzzer must not read the host's files) */
 };
 
-/* Parse a file (following .include globs), or a string named fname. */
+/*
+ * Parse a file (following .include globs; "-" is standard input, named
+ * STDIN in messages), or a string named fname.
+ */
 int conf_parse_file(struct conf *c, const char *path, struct perr *e);
 int conf_parse_string(struct conf *c, const char *text, size_t len, const char *fname, struct perr *e);
 PRISON_API void conf_free(struct conf *c);
 
-/* A jail's parameters after globals, "*" and its own section, with variables expanded. */
+/* A jail's parameters from the statements that apply to it, in file order, with variables expanded. */
 struct conf_param {
 	char *name;
 	char **values;
@@ -61,7 +74,8 @@ struct conf_param {
 };
 
 struct conf_jail {
-	char *name;
+	char *name;   /* the section's name */
+	bool numeric; /* the section's name is the jail's jid (its name, if any, is a parameter) */
 	struct conf_param *params;
 	size_t nparams;
 };

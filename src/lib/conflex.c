@@ -120,9 +120,14 @@ static bool is_special(char c)
 	       c == '\'';
 }
 
+static bool is_name_start(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
 static bool is_name_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+	return is_name_start(c) || (c >= '0' && c <= '9');
 }
 
 static int add_ref(struct conf_lexer *l, const char *name, size_t n)
@@ -134,7 +139,19 @@ static int add_ref(struct conf_lexer *l, const char *name, size_t n)
 	return 0;
 }
 
-/* A '$' reference at l->p: append "${name}" to the template. */
+/* A literal character of a template: a dollar is doubled. */
+static int add_literal(struct conf_lexer *l, char c)
+{
+	if ((c == '$' ? conf_buf_add(&l->text, "$$", 2) : conf_buf_addc(&l->text, c)) < 0)
+		return nomem(l);
+	return 0;
+}
+
+/*
+ * A '$' at l->p.  As in FreeBSD, only "${...}" and "$" followed by a
+ * letter or an underscore are references; any other '$' ("$$", "$2",
+ * "$(cmd)", a '$' at the end) is a literal dollar sign.
+ */
 static int lex_ref(struct conf_lexer *l)
 {
 	int line = l->line, col = l->col;
@@ -144,46 +161,88 @@ static int lex_ref(struct conf_lexer *l)
 	if (l->p < l->end && *l->p == '{') {
 		advance(l);
 		start = l->p;
-		while (l->p < l->end && *l->p != '}' && *l->p != '\n')
+		while (l->p < l->end && *l->p != '}' && *l->p != '{' && *l->p != '\n')
 			advance(l);
 		if (l->p >= l->end || *l->p != '}' || l->p == start)
 			return conf_lex_error(l, line, col, "expected a name and '}' after '${'");
 		advance(l);
 		return add_ref(l, start, (size_t)(l->p - 1 - start));
 	}
+	if (l->p >= l->end || !is_name_start(*l->p))
+		return add_literal(l, '$');
 	start = l->p;
 	while (l->p < l->end && is_name_char(*l->p))
 		advance(l);
-	if (l->p == start)
-		return conf_lex_error(l, line, col, "expected a variable name after '$'");
 	return add_ref(l, start, (size_t)(l->p - start));
 }
 
-/* A backslash in double quotes, at l->p with a character after it. */
-static int lex_escape(struct conf_lexer *l)
+static int hex_digit(char c)
 {
-	char c;
-
-	advance(l);
-	c = *l->p;
-	advance(l);
-	switch (c) {
-	case 'n': c = '\n'; break;
-	case 't': c = '\t'; break;
-	case 'r': c = '\r'; break;
-	case '\n': return 0; /* a line continued */
-	case '$': return conf_buf_add(&l->text, "$$", 2) < 0 ? nomem(l) : 0;
-	default: break;
-	}
-	return conf_buf_addc(&l->text, c) < 0 ? nomem(l) : 0;
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
 }
 
-/* A literal character of a template: a dollar is doubled. */
-static int add_literal(struct conf_lexer *l, char c)
+/* \NNN (one to three octal digits) or \xHH (one or two hex digits), after the backslash. */
+static int lex_code(struct conf_lexer *l, bool hex)
 {
-	if ((c == '$' ? conf_buf_add(&l->text, "$$", 2) : conf_buf_addc(&l->text, c)) < 0)
-		return nomem(l);
-	return 0;
+	int v = 0, base = hex ? 16 : 8, max = hex ? 2 : 3, n = 0, d;
+
+	if (hex)
+		advance(l); /* 'x' */
+	while (n < max && l->p < l->end && (d = hex_digit(*l->p)) >= 0 && d < base) {
+		v = v * base + d;
+		advance(l);
+		n++;
+	}
+	return v & 0xff;
+}
+
+static char simple_escape(char c)
+{
+	switch (c) {
+	case 'a': return '\a';
+	case 'b': return '\b';
+	case 'f': return '\f';
+	case 'n': return '\n';
+	case 'r': return '\r';
+	case 't': return '\t';
+	case 'v': return '\v';
+	default: return c;
+	}
+}
+
+/*
+ * A backslash at l->p, with a character after it, anywhere outside a
+ * comment: in bare words and in both kinds of quotes alike, as FreeBSD
+ * reads them.  C's escapes, octal and hex codes; a backslash-newline is
+ * dropped (the line goes on); anything else stands for itself, and an
+ * escaped '$' is never a reference.
+ */
+static int lex_escape(struct conf_lexer *l)
+{
+	int line = l->line, col = l->col, c;
+
+	advance(l);
+	if (*l->p == '\n') {
+		advance(l);
+		return 0;
+	}
+	if (*l->p >= '0' && *l->p <= '7')
+		c = lex_code(l, false);
+	else if (*l->p == 'x')
+		c = lex_code(l, true);
+	else {
+		c = (unsigned char)simple_escape(*l->p);
+		advance(l);
+	}
+	if (c == 0)
+		return conf_lex_error(l, line, col, "a value cannot hold a NUL character");
+	return add_literal(l, (char)c);
 }
 
 static int lex_quoted(struct conf_lexer *l)
@@ -202,7 +261,7 @@ static int lex_quoted(struct conf_lexer *l)
 		}
 		if (q == '"' && c == '$') {
 			r = lex_ref(l);
-		} else if (q == '"' && c == '\\' && l->p + 1 < l->end) {
+		} else if (c == '\\' && l->p + 1 < l->end) {
 			r = lex_escape(l);
 		} else {
 			advance(l);
@@ -258,12 +317,11 @@ static int lex_word(struct conf_lexer *l)
 			l->bare = false;
 			r = lex_quoted(l);
 		} else if (c == '$') {
-			l->bare = false;
 			r = lex_ref(l);
+		} else if (c == '\\' && l->p + 1 < l->end) {
+			r = lex_escape(l);
 		} else {
-			if (c == '\\' && l->p + 1 < l->end)
-				advance(l);
-			r = conf_buf_addc(&l->text, *l->p) < 0 ? nomem(l) : 0;
+			r = add_literal(l, c);
 			advance(l);
 		}
 		if (r < 0)

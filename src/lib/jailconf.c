@@ -36,9 +36,25 @@ int jailconf_load(struct conf *c, const char *file, struct perr *e)
 	return 0;
 }
 
+/*
+ * A section named by a number is the jail's jid, as in FreeBSD; a name
+ * parameter there names the jail, which is otherwise named by its jid
+ * (what FreeBSD's kernel does with a jail created without a name).
+ */
+static int numeric_section(const struct conf_jail *j, struct paramset *ps, struct perr *e)
+{
+	const struct conf_param *name = conf_jail_param(j, param_table[P_NAME].name);
+
+	if (param_set(ps, P_JID, j->name, e) < 0)
+		return -1;
+	if (name && name->nvalues != 1)
+		return perr_setx(e, EINVAL, "%s: name: takes one value", j->name);
+	return param_set(ps, P_NAME, name ? name->values[0] : j->name, e);
+}
+
 int jailconf_params(const struct conf_jail *j, struct paramset *ps, struct perr *e)
 {
-	if (param_set(ps, P_NAME, j->name, e) < 0)
+	if ((j->numeric ? numeric_section(j, ps, e) : param_set(ps, P_NAME, j->name, e)) < 0)
 		return -1;
 	for (size_t i = 0; i < j->nparams; i++) {
 		const struct conf_param *p = &j->params[i];
@@ -75,12 +91,29 @@ struct order {
 	struct perr *e;
 };
 
-static long index_of(const struct order *o, const char *name)
+static long index_of_n(const struct order *o, const char *name, size_t len)
 {
 	for (size_t i = 0; i < o->nall; i++)
-		if (strcmp(o->all[i], name) == 0)
+		if (strncmp(o->all[i], name, len) == 0 && o->all[i][len] == '\0')
 			return (long)i;
 	return -1;
+}
+
+static long index_of(const struct order *o, const char *name)
+{
+	return index_of_n(o, name, strlen(name));
+}
+
+/*
+ * The section of jail i's parent (web for web.php), or -1 if it has none
+ * in the file.  A parent is made before its children and removed after
+ * them, as FreeBSD orders them: it counts as a dependency.
+ */
+static long parent_of(const struct order *o, size_t i)
+{
+	const char *dot = strrchr(o->all[i], '.');
+
+	return dot ? index_of_n(o, o->all[i], (size_t)(dot - o->all[i])) : -1;
 }
 
 /* The depend list of jail i (NULL if none); -1 in *r when the jail cannot be resolved. */
@@ -111,6 +144,8 @@ static int visit(struct order *o, size_t i)
 	dep = deps_of(o, i, o->e, &r);
 	if (r < 0)
 		return -1;
+	if (parent_of(o, i) >= 0)
+		r = visit(o, (size_t)parent_of(o, i));
 	for (size_t k = 0; dep && k < dep->nvalues && r == 0; k++) {
 		long d = index_of(o, dep->values[k]);
 		if (d < 0)
@@ -139,6 +174,7 @@ static bool reaches(struct order *o, size_t i, const char *marked, char *seen)
 		return false;
 	seen[i] = 1;
 	dep = deps_of(o, i, &ignore, &r);
+	found = parent_of(o, i) >= 0 && reaches(o, (size_t)parent_of(o, i), marked, seen);
 	for (size_t k = 0; dep && k < dep->nvalues && !found; k++) {
 		long d = index_of(o, dep->values[k]);
 		found = d >= 0 && reaches(o, (size_t)d, marked, seen);
