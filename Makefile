@@ -31,7 +31,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_ASAN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/asan-%)
 # Unit tests cover the pure logic; they link only the modules they test.
 UNIT_LIB = src/lib/runtime.c src/lib/idrange.c src/lib/signame.c src/lib/policy.c src/lib/cgpath.c src/lib/jailname.c src/lib/param.c src/lib/util.c src/lib/error.c src/lib/cred.c src/lib/hostfile.c src/lib/conf.c src/lib/conflex.c src/lib/jailconf.c src/lib/registry.c src/lib/fstab.c src/lib/rctl.c src/lib/cglimit.c src/lib/cgspec.c src/lib/cg_v1.c src/lib/cg_v2.c src/lib/cgroup.c \
-	src/lib/ipaddr.c src/lib/ifname.c src/cmd/initwatch.c
+	src/lib/ipaddr.c src/lib/ifname.c src/lib/ctlmsg.c src/cmd/initwatch.c
 
 .SECONDARY:
 .PHONY: all install uninstall check unit integration demo deps clean lint fuzz conf nettest netbench
@@ -95,7 +95,7 @@ $(B)/sbin/jls: $(B)/obj/cmd/jls.o $(B)/obj/cmd/jlsproc.o $(B)/libprison.a
 	$(Q)$(CC) $(LDHARDEN) -o $@ $(B)/obj/cmd/jls.o $(B)/obj/cmd/jlsproc.o $(B)/libprison.a $(PKG_LIBS)
 
 # jailinit runs inside roots that need not have a C library: static, libc only.
-$(B)/libexec/prison/jailinit: $(B)/obj/cmd/jailinit.o $(B)/obj/cmd/initwatch.o
+$(B)/libexec/prison/jailinit: $(B)/obj/cmd/jailinit.o $(B)/obj/cmd/initwatch.o $(B)/obj/lib/ctlmsg.o
 	@mkdir -p $(@D)
 	$(Q)$(CC) -static-pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -o $@ $^
 

@@ -203,7 +203,7 @@ static int parse_include(struct parser *p)
 static int parse_body(struct parser *p, size_t block, bool top);
 
 /* name { ... }: a jail's section, at the top level only. */
-static int parse_section(struct parser *p, size_t block, bool top, const char *word, bool bare, int line, int col)
+static int parse_section(struct parser *p, size_t block, bool top, char *word, bool bare, int line, int col)
 {
 	struct conf_lexer *l = &p->l;
 
@@ -213,6 +213,9 @@ static int parse_section(struct parser *p, size_t block, bool top, const char *w
 				      p->c->blocks[block].name);
 	if (!bare || !*word || strchr(word, '.') || strchr(word, '/'))
 		return conf_lex_error(l, line, col, "expected a jail name, found \"%s\"", word);
+	/* A bare word's only dollars are escaped ones, doubled by the lexer: a name is no template. */
+	for (char *d = strstr(word, "$$"); d; d = strstr(d + 1, "$$"))
+		memmove(d, d + 1, strlen(d));
 	if (!new_block(p->c, word, l->file, line))
 		return nomem(l->e);
 	return parse_body(p, p->c->nblocks - 1, false);
@@ -541,6 +544,9 @@ static int expand(struct expander *x, const char *tmpl, const struct conf_stmt *
 			/* The lexer closed every reference it made. */
 			const char *close = strchr(p, '}');
 			char name[256];
+			if (!close)
+				return perr_setx(x->e, EINVAL, "%s:%d:%d: %s: a variable reference not closed", where->file,
+						 where->line, where->col, x->jail);
 			snprintf(name, sizeof(name), "%.*s", (int)(close - p - 2), p + 2);
 			p = close + 1;
 			if (expand_ref(x, name, where, depth, out) < 0)

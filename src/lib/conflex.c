@@ -261,10 +261,12 @@ static int lex_word(struct conf_lexer *l)
 			l->bare = false;
 			r = lex_ref(l);
 		} else {
+			/* An escaped character is a literal one: "\\$" is a dollar, doubled in the template like any other. */
 			if (c == '\\' && l->p + 1 < l->end)
 				advance(l);
-			r = conf_buf_addc(&l->text, *l->p) < 0 ? nomem(l) : 0;
+			c = *l->p;
 			advance(l);
+			r = add_literal(l, c);
 		}
 		if (r < 0)
 			return -1;
