@@ -14,6 +14,7 @@
 #include "../../src/lib/ctlmsg.h"
 #include "../../src/lib/fstab.h"
 #include "../../src/lib/jailname.h"
+#include "../../src/lib/rctl.h"
 #include "../../src/lib/registry.h"
 
 #include "unit.h"
@@ -133,6 +134,19 @@ static void test_passwd_fields_are_never_cut(void)
 	CHECK(cred_parse_passwd_line(line, "a", &c) == 0 && c.uid == 1000);
 }
 
+/* rctl -h rounded 1023.98K up to "1024K", which read back shows as "1M": the next unit it is. */
+static void test_human_amounts_round_into_the_next_unit(void)
+{
+	char buf[32];
+
+	rctl_format_amount(R_MEMORYUSE, 1023ULL * 1024 + 1000, true, buf, sizeof(buf));
+	CHECK_STR(buf, "1.0M");
+	rctl_format_amount(R_MEMORYUSE, 1023ULL * 1024, true, buf, sizeof(buf));
+	CHECK_STR(buf, "1023K");
+	rctl_format_amount(R_MEMORYUSE, 10ULL * 1024 * 1024 * 1024 + 400 * 1024 * 1024, true, buf, sizeof(buf));
+	CHECK_STR(buf, "10G");
+}
+
 static void test_control_requests(void)
 {
 	struct ctl_msg m;
@@ -157,4 +171,4 @@ static void test_control_requests(void)
 
 UNIT_MAIN(test_escaped_dollar_is_a_literal, test_record_values_must_be_strings, test_cgroup2_line_is_found_at_a_line_start,
 	  test_cpu_lists_have_no_empty_item, test_fstab_fields_are_never_cut, test_names_have_no_control_characters,
-	  test_passwd_fields_are_never_cut, test_control_requests)
+	  test_passwd_fields_are_never_cut, test_human_amounts_round_into_the_next_unit, test_control_requests)
