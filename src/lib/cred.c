@@ -49,7 +49,9 @@ int cred_parse_passwd_line(const char *line, const char *user, struct jail_cred 
 		return -1;
 	if (!parse_long(f[2], 0, 65535, &uid) || !parse_long(f[3], 0, 65535, &gid))
 		return -1;
-	if (strcmp(f[0], user) != 0 && strcmp(f[2], user) != 0)
+	/* By name, or by number as a number: "00" is uid 0 whichever way the line writes it. */
+	if (strcmp(f[0], user) != 0 && !(user[0] && strspn(user, "0123456789") == strlen(user) &&
+					 strtol(user, NULL, 10) == uid && strlen(user) < 8))
 		return -1;
 	c->uid = (uid_t)uid;
 	c->gid = (gid_t)gid;

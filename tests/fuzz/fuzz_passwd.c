@@ -24,11 +24,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while ((line = fuzz_line(&p))) {
 		memset(&c, 0, sizeof(c));
 		if (cred_parse_passwd_line(line, user, &c) == 0) {
-			char uid[16];
-			snprintf(uid, sizeof(uid), "%u", (unsigned)c.uid);
 			FUZZ_ASSERT(c.uid <= 65535 && c.gid <= 65535);
 			FUZZ_ASSERT(strncmp(line, c.name, strlen(c.name)) == 0 && line[strlen(c.name)] == ':');
-			FUZZ_ASSERT(strcmp(c.name, user) == 0 || strcmp(uid, user) == 0);
+			FUZZ_ASSERT(strcmp(c.name, user) == 0 ||
+				    (strspn(user, "0123456789") == strlen(user) && strtol(user, NULL, 10) == (long)c.uid));
 			FUZZ_ASSERT(c.home[0] != '\0' && c.shell[0] != '\0' && !strchr(c.home, ':'));
 		}
 		gid = (gid_t)-1;

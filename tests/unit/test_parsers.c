@@ -132,6 +132,10 @@ static void test_passwd_fields_are_never_cut(void)
 	CHECK(cred_parse_passwd_line(line, "1000", &c) < 0);
 	snprintf(line, sizeof(line), "a:x:1000:1000::/home/a:/bin/sh");
 	CHECK(cred_parse_passwd_line(line, "a", &c) == 0 && c.uid == 1000);
+	/* A number is matched as a number: "00" was found only where the line wrote "00", and then as uid 0. */
+	CHECK(cred_parse_passwd_line("root:x:0:0::/root:/bin/sh", "00", &c) == 0 && c.uid == 0);
+	CHECK(cred_parse_passwd_line("a:x:1000:1000::/:/bin/sh", "01000", &c) == 0 && c.uid == 1000);
+	CHECK(cred_parse_passwd_line("a:x:1000:1000::/:/bin/sh", "100", &c) < 0);
 }
 
 /* rctl -h rounded 1023.98K up to "1024K", which read back shows as "1M": the next unit it is. */
