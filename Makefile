@@ -39,7 +39,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_ASAN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/asan-%)
 # Unit tests cover the pure logic; they link only the modules they test.
 UNIT_LIB = src/lib/runtime.c src/lib/jailenv.c src/lib/idrange.c src/lib/signame.c src/lib/policy.c src/lib/cgpath.c src/lib/jailname.c src/lib/param.c src/lib/util.c src/lib/error.c src/lib/cred.c src/lib/hostfile.c src/lib/conf.c src/lib/confresolve.c src/lib/conflex.c src/lib/jailconf.c src/lib/registry.c src/lib/fstab.c src/lib/rctl.c src/lib/cglimit.c src/lib/cgspec.c src/lib/cg_v1.c src/lib/cg_v2.c src/lib/cgroup.c \
-	src/lib/ipaddr.c src/lib/ifname.c src/lib/expose.c src/lib/natrules.c src/cmd/initwatch.c
+	src/lib/ipaddr.c src/lib/ifname.c src/lib/expose.c src/lib/natrules.c src/lib/ctlmsg.c src/cmd/initwatch.c
 
 .SECONDARY:
 .PHONY: all install uninstall check unit integration demo deps clean lint fuzz conf nettest netbench
@@ -103,7 +103,7 @@ $(B)/sbin/jls: $(B)/obj/cmd/jls.o $(B)/obj/cmd/jlsproc.o $(B)/libprison.a
 	$(Q)$(CC) $(LDHARDEN) -o $@ $(B)/obj/cmd/jls.o $(B)/obj/cmd/jlsproc.o $(B)/libprison.a $(CMD_LIBS)
 
 # jailinit runs inside roots that need not have a C library: static, libc only.
-$(B)/libexec/prison/jailinit: $(B)/obj/cmd/jailinit.o $(B)/obj/cmd/initwatch.o
+$(B)/libexec/prison/jailinit: $(B)/obj/cmd/jailinit.o $(B)/obj/cmd/initwatch.o $(B)/obj/lib/ctlmsg.o
 	@mkdir -p $(@D)
 	$(Q)$(CC) -static-pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -o $@ $^
 
@@ -179,22 +179,37 @@ deps:
 unit: $(UNIT_BIN) $(UNIT_ASAN)
 	@sh tests/unit/run.sh $(UNIT_BIN) $(UNIT_ASAN)
 
-# The jail.conf parser under libFuzzer with ASan and UBSan: a short run in
-# make check, a long one with bench/fuzz.sh.
-FUZZ_SRC = tests/fuzz/fuzz_conf.c src/lib/conf.c src/lib/confresolve.c src/lib/conflex.c src/lib/error.c src/lib/util.c
-$(B)/fuzz/fuzz_conf: $(FUZZ_SRC) $(wildcard src/lib/*.h)
-	@mkdir -p $(@D)
-	$(Q)clang -std=gnu17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -o $@ $(FUZZ_SRC)
+# Every parser a user or a jail can feed, under libFuzzer with ASan and
+# UBSan: one harness per parser, tests/fuzz/fuzz_NAME.c, seeded from
+# tests/fuzz/corpus/NAME, over the unit tests' modules built with clang for
+# coverage.  make fuzz runs each for FUZZ_SECONDS, FUZZ_JOBS at once;
+# bench/fuzz.sh runs them for an hour each.
+FUZZ_CC ?= clang
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
+FUZZ_OBJ = $(UNIT_LIB:src/%.c=$(B)/obj/fuzz/%.o)
+FUZZ_CFLAGS = -std=gnu17 -D_GNU_SOURCE $(filter-out -Wno-format-truncation,$(WARN)) -Wno-unknown-warning-option -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all $(PKG_CFLAGS)
 
-FUZZ_SECONDS ?= 15
-fuzz: $(B)/fuzz/fuzz_conf
-	@rm -rf $(B)/fuzz/corpus && mkdir -p $(B)/fuzz/corpus
-	@cp tests/conf/*.conf $(B)/fuzz/corpus/ 2>/dev/null || true
-	@if $(B)/fuzz/fuzz_conf -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=1024 \
-		$(B)/fuzz/corpus >$(B)/fuzz/log 2>&1; then \
-		echo "fuzz: 1 passed, 0 failed ($$(grep -o 'Done [0-9]* runs' $(B)/fuzz/log))"; \
-	else tail -40 $(B)/fuzz/log; echo "fuzz: 0 passed, 1 failed"; exit 1; fi
+$(B)/obj/fuzz/%.o: src/%.c $(wildcard src/lib/*.h) $(wildcard src/cmd/*.h) src/bpf/sockaddr_map.h
+	@mkdir -p $(@D)
+	@$(if $(V),true,echo "  CC      $< (fuzzing)")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(B)/fuzz/libfuzz.a: $(FUZZ_OBJ)
+	@mkdir -p $(@D)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(B)/fuzz/libfuzz.a
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(B)/fuzz/libfuzz.a $(PKG_LIBS)
+
+FUZZ_SECONDS ?= 6
+FUZZ_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+fuzz: $(FUZZ_BIN)
+	@rm -rf $(B)/fuzz/short
+	@bash tests/fuzz/run.sh $(B)/fuzz/short $(FUZZ_SECONDS) $(FUZZ_JOBS) $(FUZZ_BIN)
 
 # jail.conf corpus: each file's jail -e output against what it should be.
 conf: all

@@ -5,7 +5,8 @@
  * rctl rules whose action is log, devctl or a signal it also watches the
  * jail's counters (initwatch.c).  One blocking poll per loop; a timer only
  * for the stop deadline and, while there are such rules, a one-second
- * tick; no library beyond libc, so that an idle jail costs little.
+ * tick; no library beyond libc (and the library's pure decoder of its
+ * requests, ctlmsg.h), so that an idle jail costs little.
  *
  * Descriptors: 3 the listening control socket, 4 the creator's hold;
  * 1 and 2 are exec.consolelog or /dev/null, for the few lines it writes;
@@ -31,6 +32,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../lib/ctlmsg.h"
 #include "initwatch.h"
 
 #define MAX_CONN 256
@@ -161,6 +163,7 @@ static void handle(int i)
 {
 	char msg[WATCH_MAX_MSG];
 	ssize_t n = recv(conns[i].fd, msg, sizeof(msg) - 1, MSG_DONTWAIT);
+	struct ctl_msg m;
 
 	if (n <= 0) {
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -169,25 +172,33 @@ static void handle(int i)
 		return;
 	}
 	msg[n] = '\0';
-	if (strcmp(msg, "hold") == 0) {
+	switch (ctl_msg_decode(msg, (size_t)n, &m)) {
+	case CTL_MSG_HOLD:
 		conns[i].hold = !stopping;
 		reply(conns[i].fd, stopping ? "dying" : "ok");
-	} else if (strcmp(msg, "release") == 0) {
+		break;
+	case CTL_MSG_RELEASE:
 		conns[i].hold = false;
 		reply(conns[i].fd, should_exit() ? "exit" : "ok");
-	} else if (strncmp(msg, "persist ", 8) == 0) {
-		persist = msg[8] == '1';
+		break;
+	case CTL_MSG_PERSIST:
+		persist = m.arg == 1;
 		reply(conns[i].fd, should_exit() ? "exit" : "ok");
-	} else if (strncmp(msg, "watch ", 6) == 0) {
+		break;
+	case CTL_MSG_WATCH: {
 		char answer[256];
 		watch_install(msg, answer, sizeof(answer));
 		reply(conns[i].fd, answer);
-	} else if (strncmp(msg, "stop ", 5) == 0) {
+		break;
+	}
+	case CTL_MSG_STOP:
 		reply(conns[i].fd, "ok");
 		if (!stopping)
-			start_stop(strtol(msg + 5, NULL, 10));
-	} else {
+			start_stop(m.arg);
+		break;
+	case CTL_MSG_BAD:
 		reply(conns[i].fd, "error");
+		break;
 	}
 }
 

@@ -68,22 +68,30 @@ bool cg_path_parent(const struct cg_path *p, struct cg_path *ret)
 
 int cg_path_jids_of(const char *proc_cgroup, const char *prefix, int *jids, int max)
 {
-	const char *p = strstr(proc_cgroup, "0::/");
+	const char *p = proc_cgroup;
 	size_t plen = strlen(prefix);
 	int n = 0;
 
-	/* The cgroup2 line names the jail's processes' cgroup: 0::/PREFIX/P/C[/self]. */
+	/*
+	 * The cgroup2 line names the jail's processes' cgroup: 0::/PREFIX/P/C[/self].
+	 * It is the line that starts so: a v1 line's path, which names cgroups a
+	 * jail may have made, can hold the same text.
+	 */
+	while (p && strncmp(p, "0::/", 4) != 0)
+		p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL;
 	if (!p || strncmp(p + 4, prefix, plen) != 0 || p[4 + plen] != '/')
 		return 0;
 	p += 4 + plen + 1;
-	/* Numbers are jids; the leaf "self" of a jail with children is no jail. */
-	while (*p && *p != '\n' && n < max) {
-		char *end = NULL;
-		long v = strtol(p, &end, 10);
-		if (end == p || v <= 0 || v > 999999 || (*end != '/' && *end != '\n' && *end != '\0'))
+	/* Numbers are jids, written as the kernel's cgroups for them are: digits, no sign, no leading zero. */
+	while (*p >= '1' && *p <= '9' && n < max) {
+		size_t len = strspn(p, "0123456789");
+		long v = 0;
+		if (len > 6 || (p[len] != '/' && p[len] != '\n' && p[len] != '\0'))
 			break;
+		for (size_t i = 0; i < len; i++)
+			v = v * 10 + (p[i] - '0');
 		jids[n++] = (int)v;
-		p = *end == '/' ? end + 1 : end;
+		p += len + (p[len] == '/');
 	}
 	return n;
 }

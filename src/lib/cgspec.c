@@ -89,6 +89,11 @@ int cg_check_cpus(const char *list, struct perr *e)
 
 	if (strlen(list) >= sizeof(buf))
 		return perr_setx(e, EOVERFLOW, "cpuset.cpus: list too long");
+	/* Digits, dashes and commas only (no sign or blank strtol would skip), and no empty item. */
+	if (strspn(list, "0123456789,-") != strlen(list) || list[0] == ',' || strstr(list, ",,") ||
+	    (list[0] && list[strlen(list) - 1] == ','))
+		return perr_setx(e, EINVAL, "cpuset.cpus: \"%s\" is not a list of CPUs 0 to %ld such as 0-1,3", list,
+				 ncpu - 1);
 	snprintf(buf, sizeof(buf), "%s", list);
 	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		char *dash = strchr(t, '-');

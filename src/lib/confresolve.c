@@ -303,8 +303,11 @@ static int expand(struct expander *x, const char *tmpl, const struct conf_stmt *
 {
 	for (const char *p = tmpl; *p;) {
 		if (p[0] == '$' && p[1] == '{') {
-			/* The lexer closed every reference it made. */
+			/* The lexer closes every reference it makes; a template that is not its own is refused. */
 			const char *close = strchr(p, '}');
+			if (!close)
+				return perr_setx(x->e, EINVAL, "%s:%d:%d: %s: a variable reference not closed", where->file,
+						 where->line, where->col, x->jail);
 			char *name = strndup(p + 2, (size_t)(close - p - 2));
 			if (!name)
 				return nomem(x->e);

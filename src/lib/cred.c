@@ -39,13 +39,19 @@ int cred_parse_passwd_line(const char *line, const char *user, struct jail_cred 
 	char buf[1024], *f[7];
 	long uid, gid;
 
+	/* A line or a field too long is no entry: cut short, it would name another user, home or shell. */
+	if (strcspn(line, "\n") >= sizeof(buf))
+		return -1;
 	snprintf(buf, sizeof(buf), "%s", line);
 	buf[strcspn(buf, "\n")] = '\0';
-	if (split_fields(buf, f, 7) != 7)
+	if (split_fields(buf, f, 7) != 7 || strlen(f[0]) >= sizeof(c->name) || strlen(f[5]) >= sizeof(c->home) ||
+	    strlen(f[6]) >= sizeof(c->shell))
 		return -1;
 	if (!parse_long(f[2], 0, 65535, &uid) || !parse_long(f[3], 0, 65535, &gid))
 		return -1;
-	if (strcmp(f[0], user) != 0 && strcmp(f[2], user) != 0)
+	/* By name, or by number as a number: "00" is uid 0 whichever way the line writes it. */
+	if (strcmp(f[0], user) != 0 && !(user[0] && strspn(user, "0123456789") == strlen(user) &&
+					 strtol(user, NULL, 10) == uid && strlen(user) < 8))
 		return -1;
 	c->uid = (uid_t)uid;
 	c->gid = (gid_t)gid;
@@ -60,6 +66,8 @@ int cred_parse_group_line(const char *line, const char *user, gid_t *gid)
 	char buf[4096], *f[4];
 	long g;
 
+	if (strcspn(line, "\n") >= sizeof(buf))
+		return -1;
 	snprintf(buf, sizeof(buf), "%s", line);
 	buf[strcspn(buf, "\n")] = '\0';
 	if (split_fields(buf, f, 4) != 4 || !parse_long(f[2], 0, 65535, &g))

@@ -5,7 +5,10 @@
 
 #include "util.h"
 
-/* Copy one blank-separated field, turning \040 and \011 back into blanks. */
+/*
+ * Copy one blank-separated field, turning \040 and \011 back into blanks.
+ * NULL when it does not fit: a path cut short would name another file.
+ */
 static const char *field(const char *p, char *out, size_t len)
 {
 	size_t n = 0;
@@ -18,8 +21,9 @@ static const char *field(const char *p, char *out, size_t len)
 			c = p[1] == '4' ? ' ' : '\t';
 			p += 3;
 		}
-		if (n + 1 < len)
-			out[n++] = c;
+		if (n + 1 >= len)
+			return NULL;
+		out[n++] = c;
 	}
 	out[n] = '\0';
 	return p;
@@ -44,10 +48,10 @@ int fstab_parse_line(const char *line, struct fstab_entry *ret, struct perr *e)
 	if (*p == '\0' || *p == '\n' || *p == '#')
 		return 0;
 	memset(ret, 0, sizeof(*ret));
-	p = field(p, ret->source, sizeof(ret->source));
-	p = field(p, ret->target, sizeof(ret->target));
-	p = field(p, ret->type, sizeof(ret->type));
-	(void)field(p, ret->options, sizeof(ret->options)); /* dump and pass mean nothing here */
+	if (!(p = field(p, ret->source, sizeof(ret->source))) || !(p = field(p, ret->target, sizeof(ret->target))) ||
+	    !(p = field(p, ret->type, sizeof(ret->type))) || !field(p, ret->options, sizeof(ret->options)))
+		return perr_setx(e, ENAMETOOLONG, "mount \"%.64s...\": a field too long", line);
+	/* dump and pass mean nothing here */
 	if (!ret->source[0] || !ret->target[0] || !ret->type[0])
 		return perr_setx(e, EINVAL, "mount \"%s\": expected source, mount point and type", line);
 	if (!ret->options[0])

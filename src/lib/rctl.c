@@ -288,6 +288,11 @@ void rctl_format_amount(int resource, uint64_t amount, bool human, char *buf, si
 		unit *= 1024;
 		i++;
 	}
+	/* Rounded up to 1024 of a unit, it is one of the next: 1M, not 1024K. */
+	if (i < 5 && amount % unit != 0 && (amount + unit / 2) / unit >= 1024) {
+		unit *= 1024;
+		i++;
+	}
 	if (amount % unit == 0 || amount / unit >= 10)
 		snprintf(buf, len, "%llu%c", (unsigned long long)((amount + unit / 2) / unit), suffixes[i]);
 	else

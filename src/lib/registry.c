@@ -213,20 +213,31 @@ static int param_from_json(struct paramset *ps, int id, json_object *val, struct
 	_cleanup_free_ char **argv = NULL;
 	size_t n;
 
-	if (!json_object_is_type(val, json_type_array))
+	if (json_object_is_type(val, json_type_string))
 		return param_set(ps, id, json_object_get_string(val), e);
+	if (!json_object_is_type(val, json_type_array))
+		return perr_setx(e, EINVAL, "record: %s: not a string or a list", param_table[id].name);
 	n = json_object_array_length(val);
 	argv = calloc(n + 1, sizeof(char *));
 	if (!argv)
 		return perr_set(e, ENOMEM, "record");
-	for (size_t i = 0; i < n; i++)
-		argv[i] = (char *)json_object_get_string(json_object_array_get_idx(val, i));
+	for (size_t i = 0; i < n; i++) {
+		json_object *w = json_object_array_get_idx(val, i);
+		if (!json_object_is_type(w, json_type_string)) {
+			free(argv);
+			argv = NULL;
+			return perr_setx(e, EINVAL, "record: %s: a list item is not a string", param_table[id].name);
+		}
+		argv[i] = (char *)json_object_get_string(w);
+	}
 	return param_set_argv(ps, id, argv, (int)n, e);
 }
 
 /* Parameters this prison does not know (a record of another version) are left out. */
 static int params_from_json(json_object *p, struct paramset *ps, struct perr *e)
 {
+	if (!json_object_is_type(p, json_type_object))
+		return perr_setx(e, EINVAL, "record: params is not an object");
 	json_object_object_foreach(p, key, val) {
 		int id = param_lookup(key);
 		if (id >= 0 && param_from_json(ps, id, val, e) < 0)
@@ -239,7 +250,7 @@ static enum jail_state state_from_json(json_object *o)
 {
 	json_object *x;
 
-	if (json_object_object_get_ex(o, "state", &x))
+	if (json_object_object_get_ex(o, "state", &x) && json_object_is_type(x, json_type_string))
 		for (size_t i = 0; i < ARRAY_SIZE(state_names); i++)
 			if (strcmp(json_object_get_string(x), state_names[i]) == 0)
 				return (enum jail_state)i;
@@ -266,7 +277,7 @@ static void cg_from_json(json_object *o, struct jail_record *rec)
 	json_object *x;
 
 	/* A record written before jails nested has no path: its cgroup is prison/JID. */
-	if (!json_object_object_get_ex(o, "cgroup", &x) ||
+	if (!json_object_object_get_ex(o, "cgroup", &x) || !json_object_is_type(x, json_type_string) ||
 	    cg_path_parse(json_object_get_string(x), false, &rec->cg) < 0 || rec->cg.jid != rec->jid)
 		(void)cg_path_make(&rec->cg, NULL, rec->jid, false, &e);
 	if (json_object_object_get_ex(o, "cgroup_leaf", &x))
@@ -281,7 +292,7 @@ static int record_from_json(json_object *o, struct jail_record *rec, struct perr
 	if (!json_object_object_get_ex(o, "jid", &x))
 		return perr_setx(e, EINVAL, "record: no jid");
 	rec->jid = json_object_get_int(x);
-	if (!json_object_object_get_ex(o, "name", &x))
+	if (!json_object_object_get_ex(o, "name", &x) || !json_object_is_type(x, json_type_string))
 		return perr_setx(e, EINVAL, "record %d: no name", rec->jid);
 	snprintf(rec->name, sizeof(rec->name), "%s", json_object_get_string(x));
 	rec->state = state_from_json(o);
@@ -315,15 +326,12 @@ static char *read_record_text(struct registry *r, const char *file, struct perr 
 	return read_regular_fd(fd, MAX_RECORD_SIZE, what, NULL, e);
 }
 
-static int read_record(struct registry *r, const char *file, struct jail_record *rec, struct perr *e)
+int registry_record_parse(const char *text, const char *file, struct jail_record *rec, struct perr *e)
 {
-	_cleanup_free_ char *text = read_record_text(r, file, e);
-	json_object *o;
+	json_object *o = json_tokener_parse(text);
 	int ret;
 
-	if (!text)
-		return -1;
-	o = json_tokener_parse(text);
+	memset(rec, 0, sizeof(*rec));
 	if (!o)
 		return perr_setx(e, EINVAL, "record %s: not JSON", file);
 	ret = record_from_json(o, rec, e);
@@ -331,6 +339,24 @@ static int read_record(struct registry *r, const char *file, struct jail_record 
 	if (ret < 0)
 		record_free(rec);
 	return ret;
+}
+
+char *registry_record_text(const struct jail_record *rec)
+{
+	json_object *o = record_to_json(rec);
+	char *text = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+
+	json_object_put(o);
+	return text;
+}
+
+static int read_record(struct registry *r, const char *file, struct jail_record *rec, struct perr *e)
+{
+	_cleanup_free_ char *text = read_record_text(r, file, e);
+
+	if (!text)
+		return -1;
+	return registry_record_parse(text, file, rec, e);
 }
 
 static int cmp_jid(const void *a, const void *b)

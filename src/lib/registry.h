@@ -90,6 +90,15 @@ PRISON_API void record_free(struct jail_record *rec);
 /* A record freed when it goes out of scope (it must start zeroed). */
 #define _cleanup_record_ __attribute__((cleanup(record_free)))
 
+/*
+ * A record from its text, as registry_write stores it in file; -1 with e set.
+ * The text is hostile input: anything it holds is checked as the
+ * parameters of the command line are.
+ */
+int registry_record_parse(const char *text, const char *file, struct jail_record *rec, struct perr *e);
+/* The text registry_write stores for rec (the caller frees it); NULL when out of memory. */
+char *registry_record_text(const struct jail_record *rec);
+
 struct json_object;
 /* Parameters as a JSON object (lists as arrays): the record's and the audit trail's form. */
 struct json_object *params_to_json(const struct paramset *ps);
