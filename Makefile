@@ -25,7 +25,7 @@ B = build
 Q = $(if $(V),,@)
 LIB_SRC = $(wildcard src/lib/*.c)
 LIB_OBJ = $(LIB_SRC:src/lib/%.c=$(B)/obj/lib/%.o)
-CMDS = jail jls jexec rctl jkill jbase
+CMDS = jail jls jexec rctl jkill jbase prison-oci
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_ASAN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/asan-%)
@@ -94,6 +94,12 @@ $(B)/sbin/jls: $(B)/obj/cmd/jls.o $(B)/obj/cmd/jlsproc.o $(B)/libprison.a
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDHARDEN) -o $@ $(B)/obj/cmd/jls.o $(B)/obj/cmd/jlsproc.o $(B)/libprison.a $(PKG_LIBS)
 
+# The OCI runtime front end: its command line, creation, state, log and default bundle.
+OCI_OBJ = $(addprefix $(B)/obj/cmd/,oci.o ocicreate.o ocistate.o ocilog.o ocispec.o)
+$(B)/sbin/prison-oci: $(OCI_OBJ) $(B)/libprison.a
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDHARDEN) -o $@ $(OCI_OBJ) $(B)/libprison.a $(PKG_LIBS)
+
 # jailinit runs inside roots that need not have a C library: static, libc only.
 $(B)/libexec/prison/jailinit: $(B)/obj/cmd/jailinit.o $(B)/obj/cmd/initwatch.o
 	@mkdir -p $(@D)
@@ -150,7 +156,7 @@ install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 $(CMDS:%=$(B)/sbin/%) $(DESTDIR)$(SBINDIR)/
 	install -m 0755 $(B)/libexec/prison/jailinit $(DESTDIR)$(LIBEXECDIR)/
-	install -m 0644 man/jail.8 man/jls.8 man/jexec.8 man/rctl.8 man/jkill.8 man/jbase.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 man/jail.8 man/jls.8 man/jexec.8 man/rctl.8 man/jkill.8 man/jbase.8 man/prison-oci.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 man/jail.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0755 $(B)/libexec/prison/prison-rc $(DESTDIR)$(LIBEXECDIR)/
 	install -d $(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(DEFAULTDIR)

@@ -27,6 +27,7 @@
 #include "../lib/jailconf.h"
 #include "../lib/jailps.h"
 #include "../lib/jkill.h"
+#include "../lib/ociconfig.h"
 #include "../lib/limits.h"
 #include "../lib/param.h"
 #include "../lib/rctl.h"

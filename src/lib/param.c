@@ -95,6 +95,8 @@ const struct param_def param_table[P__COUNT] = {
 	/* prison's own: a thin jail on a base (jbase(8)), and the generation it runs on. */
 	[P_BASE] = S("base", PF_CREATE, NULL),
 	[P_BASE_GENERATION] = I("base.generation", PF_RDONLY, NULL, 1, 999999),
+	/* prison's own: the bundle an OCI container (prison-oci(8)) was created from. */
+	[P_OCI_BUNDLE] = S("oci.bundle", PF_CREATE, NULL),
 	[P_DEPEND] = { "depend", PT_LIST, PF_CONFONLY | PF_CONFSKIP | PF_NOSTATE, NULL, 0, 0, NULL },
 	[P_EXEC_FIB] = LATER("exec.fib"),
 	[P_CPUSET_ID] = LATER("cpuset.id"),
