@@ -253,7 +253,10 @@ static struct json_object *read_config(const char *bundle, struct perr *e)
 		end++;
 	if (!o || end != len) {
 		perr_setx(e, EINVAL, "config.json: not valid JSON (%s at byte %zu)",
-			  o ? "text after the object" : json_tokener_error_desc(json_tokener_get_error(tok)),
+			  o ? "text after the object"
+			  : json_tokener_get_error(tok) == json_tokener_continue
+				  ? "unexpected end of the text"
+				  : json_tokener_error_desc(json_tokener_get_error(tok)),
 			  o ? end : json_tokener_get_parse_end(tok));
 		json_object_put(o);
 		o = NULL;
