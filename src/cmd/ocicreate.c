@@ -76,7 +76,7 @@ static int console_connect(const char *path, struct perr *e)
 
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return perr_setx(e, ENAMETOOLONG, "--console-socket \"%s\": name too long", path);
-	strcpy(sa.sun_path, path);
+	memcpy(sa.sun_path, path, strlen(path) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		perr_set(e, errno, "--console-socket \"%s\"", path);
@@ -247,7 +247,7 @@ static int create(const char *id, const struct create_opts *o, int *ret_pidfd)
 int oci_cmd_create(int argc, char **argv)
 {
 	struct create_opts o = { 0 };
-	const char *id;
+	const char *id = NULL;
 
 	if (parse_create(argc, argv, &o, &id) != 0)
 		return 1;
@@ -284,7 +284,7 @@ static int wait_process(int pidfd)
 int oci_cmd_run(int argc, char **argv)
 {
 	struct create_opts o = { 0 };
-	const char *id;
+	const char *id = NULL;
 	int pidfd = -1, status;
 
 	if (parse_create(argc, argv, &o, &id) != 0)

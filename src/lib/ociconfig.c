@@ -18,52 +18,6 @@
 /* A config.json larger than this is refused: it is input, and bounded. */
 #define OCI_MAX_CONFIG (4 << 20)
 
-struct json_object *oci_get(struct json_object *o, const char *key)
-{
-	struct json_object *v = NULL;
-
-	if (!o || !json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, key, &v))
-		return NULL;
-	return json_object_is_type(v, json_type_null) ? NULL : v;
-}
-
-void oci_strv_free(char **v)
-{
-	if (!v)
-		return;
-	for (char **p = v; *p; p++)
-		free(*p);
-	free(v);
-}
-
-int oci_strv(struct json_object *o, const char *what, char ***ret, struct perr *e)
-{
-	size_t n;
-	char **v;
-
-	*ret = NULL;
-	if (!json_object_is_type(o, json_type_array))
-		return perr_setx(e, EINVAL, "%s: not an array of strings", what);
-	n = json_object_array_length(o);
-	v = calloc(n + 1, sizeof(*v));
-	if (!v)
-		return perr_set(e, ENOMEM, "%s", what);
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *s = json_object_array_get_idx(o, i);
-		if (!json_object_is_type(s, json_type_string)) {
-			oci_strv_free(v);
-			return perr_setx(e, EINVAL, "%s: not an array of strings", what);
-		}
-		v[i] = strdup(json_object_get_string(s));
-		if (!v[i]) {
-			oci_strv_free(v);
-			return perr_set(e, ENOMEM, "%s", what);
-		}
-	}
-	*ret = v;
-	return 0;
-}
-
 static int get_string(struct json_object *o, const char *key, const char *what, const char **ret, struct perr *e)
 {
 	struct json_object *v = oci_get(o, key);
@@ -126,16 +80,36 @@ static int map_user(struct json_object *user, struct oci_config *c, struct perr 
 	return 0;
 }
 
+/* process.terminal, noNewPrivileges, oomScoreAdj; the labels of security modules prison does not use. */
+static int map_process_flags(struct json_object *p, struct oci_config *c, struct perr *e)
+{
+	struct json_object *v;
+
+	c->terminal = (v = oci_get(p, "terminal")) && json_object_get_boolean(v);
+	c->no_new_privs = (v = oci_get(p, "noNewPrivileges")) && json_object_get_boolean(v);
+	if ((v = oci_get(p, "oomScoreAdj"))) {
+		c->oom_score_adj_set = true;
+		c->oom_score_adj = json_object_get_int(v);
+	}
+	if ((v = oci_get(p, "apparmorProfile")) && json_object_get_string_len(v) > 0)
+		return perr_setx(e, EINVAL, "process.apparmorProfile: not supported (prison confines with seccomp and Landlock)");
+	if ((v = oci_get(p, "selinuxLabel")) && json_object_get_string_len(v) > 0)
+		return perr_setx(e, EINVAL, "process.selinuxLabel: not supported");
+	return 0;
+}
+
 static int map_process(struct json_object *p, struct oci_config *c, struct perr *e)
 {
-	struct json_object *args = oci_get(p, "args"), *env = oci_get(p, "env"), *v;
+	struct json_object *args = oci_get(p, "args"), *env = oci_get(p, "env");
 	const char *cwd;
 
 	if (!p)
 		return perr_setx(e, EINVAL, "process: missing (a container needs a process to run)");
-	if (!args || oci_strv(args, "process.args", &c->argv, e) < 0)
-		return args ? -1 : perr_setx(e, EINVAL, "process.args: missing");
-	if (!c->argv[0])
+	if (!args)
+		return perr_setx(e, EINVAL, "process.args: missing");
+	if (oci_strv(args, "process.args", &c->argv, e) < 0)
+		return -1;
+	if (!c->argv || !c->argv[0])
 		return perr_setx(e, EINVAL, "process.args: empty");
 	if (env ? oci_strv(env, "process.env", &c->envp, e) < 0 : !(c->envp = calloc(1, sizeof(char *))))
 		return env ? -1 : perr_set(e, ENOMEM, "process.env");
@@ -146,16 +120,8 @@ static int map_process(struct json_object *p, struct oci_config *c, struct perr 
 	c->cwd = strdup(cwd ? cwd : "/");
 	if (!c->cwd)
 		return perr_set(e, ENOMEM, "process.cwd");
-	c->terminal = (v = oci_get(p, "terminal")) && json_object_get_boolean(v);
-	c->no_new_privs = (v = oci_get(p, "noNewPrivileges")) && json_object_get_boolean(v);
-	if ((v = oci_get(p, "oomScoreAdj"))) {
-		c->oom_score_adj_set = true;
-		c->oom_score_adj = json_object_get_int(v);
-	}
-	if (oci_get(p, "apparmorProfile") && json_object_get_string_len(oci_get(p, "apparmorProfile")) > 0)
-		return perr_setx(e, EINVAL, "process.apparmorProfile: not supported (prison confines with seccomp and Landlock)");
-	if (oci_get(p, "selinuxLabel") && json_object_get_string_len(oci_get(p, "selinuxLabel")) > 0)
-		return perr_setx(e, EINVAL, "process.selinuxLabel: not supported");
+	if (map_process_flags(p, c, e) < 0)
+		return -1;
 	if (oci_get(p, "user") && map_user(oci_get(p, "user"), c, e) < 0)
 		return -1;
 	if (oci_get(p, "capabilities") && oci_map_caps(oci_get(p, "capabilities"), c, e) < 0)

@@ -56,7 +56,7 @@ int oci_map_mounts(struct json_object *mounts, struct oci_config *c, struct perr
 int oci_map_caps(struct json_object *caps, struct oci_config *c, struct perr *e);
 int oci_map_rlimits(struct json_object *rlimits, struct oci_config *c, struct perr *e);
 
-/* json helpers */
+/* JSON helpers (ocijson.c) */
 struct json_object *oci_get(struct json_object *o, const char *key);
 /* The string list at o (an array of strings) as a NULL-terminated copy; what names it in errors. */
 int oci_strv(struct json_object *o, const char *what, char ***ret, struct perr *e);

@@ -15,30 +15,24 @@
 
 static int set_addrs(struct json_object *list, const char *what, int id, struct oci_config *c, struct perr *e)
 {
-	_cleanup_free_ char *joined = NULL;
+	char joined[4096] = "";
 	size_t len = 0;
 	char **v = NULL;
-	int r;
+	int r = 0;
 
 	if (oci_strv(list, what, &v, e) < 0)
 		return -1;
-	for (char **p = v; *p; p++)
-		len += strlen(*p) + 1;
-	joined = calloc(1, len + 1);
-	if (!joined) {
-		oci_strv_free(v);
-		return perr_set(e, ENOMEM, "%s", what);
-	}
-	for (char **p = v; *p; p++) {
-		if (p != v)
-			strcat(joined, ",");
-		strcat(joined, *p);
+	for (char **p = v; *p && r == 0; p++) {
+		int n = snprintf(joined + len, sizeof(joined) - len, "%s%s", p != v ? "," : "", *p);
+		if (n < 0 || (size_t)n >= sizeof(joined) - len)
+			r = perr_setx(e, E2BIG, "%s: too many addresses", what);
+		else
+			len += (size_t)n;
 	}
 	oci_strv_free(v);
-	if (!joined[0])
-		return 0;
-	r = param_set(&c->params, id, joined, e);
-	return r < 0 ? perr_prefix(e, "%s", what) : 0;
+	if (r < 0 || !joined[0])
+		return r;
+	return param_set(&c->params, id, joined, e) < 0 ? perr_prefix(e, "%s", what) : 0;
 }
 
 static const struct {
@@ -74,6 +68,29 @@ static int map_allow(struct json_object *allow, struct oci_config *c, struct per
 	return 0;
 }
 
+/* Addresses on the shared stack: the jail's own, as ip4.addr and ip6.addr. */
+static int map_addrs(struct json_object *jail, struct oci_config *c, struct perr *e)
+{
+	static const int fam[2][2] = { { P_IP4, P_IP4_ADDR }, { P_IP6, P_IP6_ADDR } };
+	struct json_object *v;
+
+	if ((v = oci_get(jail, "ip4Addr")) && set_addrs(v, "freebsd.jail.ip4Addr", P_IP4_ADDR, c, e) < 0)
+		return -1;
+	if ((v = oci_get(jail, "ip6Addr")) && set_addrs(v, "freebsd.jail.ip6Addr", P_IP6_ADDR, c, e) < 0)
+		return -1;
+	if (!c->params.v[P_IP4_ADDR].set && !c->params.v[P_IP6_ADDR].set)
+		return 0;
+	/*
+	 * With addresses, a family not given by ip4/ip6 is its addresses' or
+	 * none: never the host's, which the namespaces alone would have given.
+	 */
+	for (int i = 0; i < 2; i++)
+		if (!oci_get(jail, i ? "ip6" : "ip4") &&
+		    param_set(&c->params, fam[i][0], c->params.v[fam[i][1]].set ? "new" : "disable", e) < 0)
+			return -1;
+	return 0;
+}
+
 int oci_map_freebsd(struct json_object *fb, struct oci_config *c, struct perr *e)
 {
 	struct json_object *jail = oci_get(fb, "jail"), *v;
@@ -94,22 +111,8 @@ int oci_map_freebsd(struct json_object *fb, struct oci_config *c, struct perr *e
 	if ((v = oci_get(jail, "enforceStatfs")) &&
 	    param_set(&c->params, P_ENFORCE_STATFS, json_object_get_string(v), e) < 0)
 		return perr_prefix(e, "freebsd.jail.enforceStatfs");
-	/* Addresses on the shared stack: the jail's own, as ip4.addr and ip6.addr. */
-	if ((v = oci_get(jail, "ip4Addr")) && set_addrs(v, "freebsd.jail.ip4Addr", P_IP4_ADDR, c, e) < 0)
+	if (map_addrs(jail, c, e) < 0)
 		return -1;
-	if ((v = oci_get(jail, "ip6Addr")) && set_addrs(v, "freebsd.jail.ip6Addr", P_IP6_ADDR, c, e) < 0)
-		return -1;
-	/*
-	 * With addresses, a family not given by ip4/ip6 is its addresses' or
-	 * none: never the host's, which the namespaces alone would have given.
-	 */
-	if (c->params.v[P_IP4_ADDR].set || c->params.v[P_IP6_ADDR].set) {
-		static const int fam[2][2] = { { P_IP4, P_IP4_ADDR }, { P_IP6, P_IP6_ADDR } };
-		for (int i = 0; i < 2; i++)
-			if (!oci_get(jail, i ? "ip6" : "ip4") &&
-			    param_set(&c->params, fam[i][0], c->params.v[fam[i][1]].set ? "new" : "disable", e) < 0)
-				return -1;
-	}
 	return map_allow(oci_get(jail, "allow"), c, e);
 }
 
@@ -216,7 +219,7 @@ static int map_mount(struct json_object *m, char *line, size_t len, struct perr 
 
 int oci_map_mounts(struct json_object *mounts, struct oci_config *c, struct perr *e)
 {
-	_cleanup_free_ char **lines = NULL;
+	char **lines;
 	size_t n = 0, total;
 	int r = 0;
 
@@ -238,6 +241,7 @@ int oci_map_mounts(struct json_object *mounts, struct oci_config *c, struct perr
 		r = param_set_argv(&c->params, P_MOUNT, lines, (int)n, e);
 	for (size_t i = 0; i < n; i++)
 		free(lines[i]);
+	free(lines);
 	return r;
 }
 
