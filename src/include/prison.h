@@ -12,6 +12,7 @@
  *   resource rules  rctl's syntax and a jail's rules and usage      (rctl.h, limits.h, usage.h)
  *   processes       a jail's processes, a signal to all of them     (jailps.h, jkill.h, signame.h)
  *   bases           build, list, update, remove (jbase)             (base.h)
+ *   OCI bundles     config.json onto a jail (prison-oci)            (ociconfig.h)
  *   the rest        errors, the runtime context, the audit trail, records
  */
 #ifndef PRISON_H
