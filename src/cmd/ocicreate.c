@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -121,9 +122,11 @@ static int write_pid_file(const char *path, pid_t pid, struct perr *e)
 	return 0;
 }
 
-/* process.rlimits and oomScoreAdj on this process, for the container's to inherit. */
+/* process.rlimits, user.umask and oomScoreAdj on this process, for the container's to inherit. */
 static int apply_inherited(const struct oci_config *cfg, struct perr *e)
 {
+	if (cfg->umask_set)
+		umask((mode_t)cfg->umask);
 	for (size_t i = 0; i < cfg->nrlimits; i++)
 		if (setrlimit(cfg->rlimits[i].resource, &cfg->rlimits[i].lim) < 0)
 			return perr_set(e, errno, "process.rlimits");

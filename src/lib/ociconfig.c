@@ -58,8 +58,13 @@ static int map_user(struct json_object *user, struct oci_config *c, struct perr 
 		return -1;
 	if (name)
 		return perr_setx(e, EINVAL, "process.user.username: not supported on Linux (give uid and gid)");
-	if (oci_get(user, "umask"))
-		return perr_setx(e, EINVAL, "process.user.umask: not supported yet");
+	if (oci_get(user, "umask")) {
+		int64_t m = json_object_get_int64(oci_get(user, "umask"));
+		if (m < 0 || m > 0777)
+			return perr_setx(e, EINVAL, "process.user.umask: not a file mode");
+		c->umask_set = true;
+		c->umask = (unsigned)m;
+	}
 	c->cred.uid = uid;
 	c->cred.gid = gid;
 	c->cred.groups[0] = gid;

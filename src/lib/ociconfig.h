@@ -36,6 +36,8 @@ struct oci_config {
 	unsigned long long caps;
 	struct oci_rlimit rlimits[OCI_MAX_RLIMITS];
 	size_t nrlimits;
+	bool umask_set;         /* process.user.umask */
+	unsigned umask;
 	bool oom_score_adj_set;
 	int oom_score_adj;
 	char *annotations; /* the annotations object as JSON text, "{}" for none */
