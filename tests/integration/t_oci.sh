@@ -130,15 +130,16 @@ test_oci_delete_force_and_run_status() {
 test_oci_process_and_limits() {
 	local b=$WORK/ptproc out
 	oci_bundle "$b" \
-		'c["process"]["args"] = ["/bin/sh", "-c", "id; pwd; echo $FOO; grep -E \"^(CapEff|NoNewPrivs)\" /proc/self/status"]' \
-		'c["process"]["user"] = {"uid": 1001, "gid": 1001, "additionalGids": [10]}' \
+		'c["process"]["args"] = ["/bin/sh", "-c", "id; pwd; echo $FOO; grep -E \"^(CapEff|NoNewPrivs)\" /proc/self/status; umask"]' \
+		'c["process"]["user"] = {"uid": 1001, "gid": 1001, "additionalGids": [10], "umask": 63}' \
 		'c["process"]["cwd"] = "/home/jdoe"' 'c["process"]["env"] = ["FOO=bar", "PATH=/bin"]'
 	out=$("$OCI" run -b "$b" ptproc </dev/null)
 	assert_eq "$out" "uid=1001(jdoe) gid=1001(jdoe) groups=10(wheel),1001(jdoe)
 /home/jdoe
 bar
 CapEff:	0000000000000000
-NoNewPrivs:	1" "process.user, cwd, env, noNewPrivileges"
+NoNewPrivs:	1
+0077" "process.user, cwd, env, noNewPrivileges, umask"
 	# Root keeps only what both the jail and process.capabilities give it.
 	oci_bundle "$b" 'c["process"]["args"] = ["/bin/grep", "CapBnd", "/proc/self/status"]'
 	assert_eq "$("$OCI" run -b "$b" ptproc </dev/null)" "CapBnd:	0000000020000420" "capabilities (KILL, NET_BIND_SERVICE, AUDIT_WRITE)"
