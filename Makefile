@@ -33,7 +33,7 @@ B = build
 Q = $(if $(V),,@)
 LIB_SRC = $(wildcard src/lib/*.c)
 LIB_OBJ = $(LIB_SRC:src/lib/%.c=$(B)/obj/lib/%.o)
-CMDS = jail jls jexec rctl jkill jbase jexport jimport
+CMDS = jail jls jexec rctl jkill jbase jexport jimport prison-oci
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_ASAN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/asan-%)
@@ -102,6 +102,12 @@ $(B)/sbin/jls: $(B)/obj/cmd/jls.o $(B)/obj/cmd/jlsproc.o $(B)/libprison.a
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDHARDEN) -o $@ $(B)/obj/cmd/jls.o $(B)/obj/cmd/jlsproc.o $(B)/libprison.a $(CMD_LIBS)
 
+# The OCI runtime front end: its command line, creation, state, log and default bundle.
+OCI_OBJ = $(addprefix $(B)/obj/cmd/,oci.o ocicreate.o ocistate.o ocilog.o ocispec.o)
+$(B)/sbin/prison-oci: $(OCI_OBJ) $(B)/libprison.a
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDHARDEN) -o $@ $(OCI_OBJ) $(B)/libprison.a $(CMD_LIBS)
+
 # jailinit runs inside roots that need not have a C library: static, libc only.
 $(B)/libexec/prison/jailinit: $(B)/obj/cmd/jailinit.o $(B)/obj/cmd/initwatch.o $(B)/obj/lib/ctlmsg.o
 	@mkdir -p $(@D)
@@ -158,7 +164,7 @@ install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 $(CMDS:%=$(B)/sbin/%) $(DESTDIR)$(SBINDIR)/
 	install -m 0755 $(B)/libexec/prison/jailinit $(DESTDIR)$(LIBEXECDIR)/
-	install -m 0644 man/jail.8 man/jls.8 man/jexec.8 man/rctl.8 man/jkill.8 man/jbase.8 man/jexport.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 man/jail.8 man/jls.8 man/jexec.8 man/rctl.8 man/jkill.8 man/jbase.8 man/jexport.8 man/prison-oci.8 $(DESTDIR)$(MANDIR)/man8/
 	ln -sf jexport.8 $(DESTDIR)$(MANDIR)/man8/jimport.8
 	install -m 0644 man/jail.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0755 $(B)/libexec/prison/prison-rc $(DESTDIR)$(LIBEXECDIR)/

@@ -13,6 +13,7 @@
  *   processes       a jail's processes, a signal to all of them     (jailps.h, jkill.h, signame.h)
  *   bases           build, list, update, remove (jbase)             (base.h)
  *   archives        a jail exported and imported (jexport, jimport) (jarchive.h)
+ *   OCI bundles     config.json onto a jail (prison-oci)            (ociconfig.h)
  *   the rest        errors, the runtime context, the audit trail, records
  */
 #ifndef PRISON_H
@@ -29,6 +30,7 @@
 #include "../lib/jailconf.h"
 #include "../lib/jailps.h"
 #include "../lib/jkill.h"
+#include "../lib/ociconfig.h"
 #include "../lib/limits.h"
 #include "../lib/param.h"
 #include "../lib/rctl.h"

@@ -137,8 +137,8 @@ static __attribute__((noreturn)) void run_command(const struct jail_exec *x, con
 static int choose_cred(const struct jail_exec *x, const struct jail_cred *host_cred, struct jail_cred *ret,
 		       struct perr *e)
 {
-	if (host_cred) {
-		*ret = *host_cred;
+	if (host_cred || x->cred) {
+		*ret = host_cred ? *host_cred : *x->cred;
 		return 0;
 	}
 	if (x->jail_user)
@@ -153,8 +153,10 @@ static int choose_cred(const struct jail_exec *x, const struct jail_cred *host_c
  * jail's devpts, or pipes (relay.h).  Never a descriptor of the host's own,
  * and nothing opened by a path in the jail (its /dev/null may be a FIFO).
  */
-static int child_stdio(int slave, const struct relay *io, struct perr *e)
+static int child_stdio(int slave, const struct relay *io, bool own, struct perr *e)
 {
+	if (slave < 0 && own)
+		return 0;
 	if (slave >= 0 ? dup2(slave, 0) < 0 || dup2(slave, 1) < 0 || dup2(slave, 2) < 0 : relay_child_stdio(io) < 0)
 		return perr_set(e, errno, "standard input and output");
 	return 0;
@@ -202,6 +204,33 @@ static int enter_jail(const struct exec_child_args *a, struct perr *e)
 	return 0;
 }
 
+/*
+ * What an OCI container's process gets beyond a jail's: fewer
+ * capabilities, no_new_privs, its working directory; then, confined and
+ * ready, it says so and waits at the gate until the container is started.
+ */
+static int container_setup(const struct jail_exec *x, int errfd, struct perr *e)
+{
+	char go;
+
+	if (x->caps_set && priv_keep_only(x->caps, e) < 0)
+		return -1;
+	if (x->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return perr_set(e, errno, "no_new_privs");
+	if (x->cwd && chdir(x->cwd) < 0)
+		return perr_set(e, errno, "cwd \"%s\"", x->cwd);
+	if (x->gate_fd <= 0)
+		return 0;
+	if (send_msg_fd(errfd, "R", -1) < 0)
+		_exit(127);
+	/* The gate is a FIFO this process holds open for reading and writing: no end of file, only the byte. */
+	while (read(4, &go, 1) < 0)
+		if (errno != EINTR)
+			return perr_set(e, errno, "wait for the start");
+	close(4);
+	return 0;
+}
+
 /* In the child: enter, confine, exec.  Errors go to errfd and exit 127. */
 static __attribute__((noreturn)) void exec_child(struct exec_child_args *a)
 {
@@ -213,7 +242,7 @@ static __attribute__((noreturn)) void exec_child(struct exec_child_args *a)
 	char **envp = environ;
 	/* The variables of env, at most one per two of its bytes. */
 	char *merged[512 + PARAM_META_MAX / 2], env_text[PARAM_META_MAX + 1];
-	int errfd = a->errfd;
+	int errfd = a->errfd, gate = -1;
 
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	sigemptyset(&none);
@@ -221,18 +250,28 @@ static __attribute__((noreturn)) void exec_child(struct exec_child_args *a)
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		signal(forwarded[i], SIG_DFL);
 	if (enter_jail(a, &e) < 0 || choose_cred(a->x, a->host_cred, &cred, &e) < 0 ||
-	    child_stdio(a->slave, a->io, &e) < 0)
+	    child_stdio(a->slave, a->io, a->x->own_stdio, &e) < 0)
 		exec_fail(errfd, &e);
+	/* The gate out of the way first: the channel's dup onto 3 must not close it. */
+	if (a->x->gate_fd > 0 && (gate = fcntl(a->x->gate_fd, F_DUPFD_CLOEXEC, 5)) < 0)
+		exec_fail(errfd, (perr_set(&e, errno, "dup"), &e));
 	/* The error channel becomes fd 3, the one descriptor jail_make_process keeps. */
 	if (errfd != 3) {
 		if (dup3(errfd, 3, O_CLOEXEC) < 0)
 			exec_fail(errfd, (perr_set(&e, errno, "dup"), &e));
 		errfd = 3;
 	}
-	if (jail_make_process(a->pol, a->filter, &cred, 4, &e) < 0)
+	/* An OCI container's gate is fd 4, kept too. */
+	if (gate >= 0 && dup3(gate, 4, O_CLOEXEC) < 0)
+		exec_fail(errfd, (perr_set(&e, errno, "dup"), &e));
+	if (jail_make_process(a->pol, a->filter, &cred, a->x->gate_fd > 0 ? 5 : 4, &e) < 0)
 		exec_fail(errfd, &e);
 	if (a->slave >= 0 && pty_make_controlling(&e) < 0)
 		exec_fail(errfd, &e);
+	if (container_setup(a->x, errfd, &e) < 0)
+		exec_fail(errfd, &e);
+	if (a->x->envp)
+		envp = (char **)a->x->envp;
 	if (a->x->login) {
 		build_login_env(env_store, ARRAY_SIZE(env_store), env_buf, &cred);
 		envp = env_store;
@@ -337,6 +376,9 @@ static int read_child_reports(int errfd, pid_t pid, int *ret_status, struct perr
 	while (recv_msg_fd(errfd, msg, sizeof(msg), &fd) > 0) {
 		if (fd >= 0)
 			close(fd);
+		/* Confined and waiting at its gate (jail_spawn). */
+		if (msg[0] == 'R')
+			return 0;
 		if (msg[0] != 'E' && msg[0] != 'X')
 			continue;
 		waitpid(pid, NULL, 0);
@@ -409,11 +451,17 @@ static int timeout_error(const struct jail_exec *x, struct perr *e)
 static int open_stdio(const struct jail_record *rec, const struct jail_exec *x, int init_pidfd, struct exec_run *r,
 		      struct perr *e)
 {
-	bool tty = !x->shell_cmd && x->out_fd <= 0 && x->timeout <= 0 && pty_wanted() &&
-		   pty_ruleset_has_terminals(param_int(&rec->params, P_DEVFS_RULESET));
+	bool tty = x->terminal || (!x->own_stdio && !x->shell_cmd && x->out_fd <= 0 && x->timeout <= 0 && pty_wanted() &&
+		   pty_ruleset_has_terminals(param_int(&rec->params, P_DEVFS_RULESET)));
 
 	if (tty)
 		return pty_open_jail(init_pidfd, (uid_t)rec->uid_base, &r->master, &r->slave, e);
+	if (x->own_stdio) {
+		for (int fd = 0; fd < 3; fd++)
+			if (isatty(fd))
+				return perr_setx(e, EINVAL, "fd %d is a terminal: a jail process gets only one of its own", fd);
+		return 0;
+	}
 	return relay_open(&r->io, x->out_fd > 0 ? x->out_fd : -1, e);
 }
 
@@ -435,20 +483,16 @@ static int relay_command(const struct jail_exec *x, struct exec_run *r, int *ret
 	return 0;
 }
 
-int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, const struct jail_hold *hold,
-		  int *ret_status, struct perr *e)
+/* Everything up to the child standing in the jail (exec'd, or waiting at its gate); *ret_pid its pid. */
+static int launch(const struct jail_record *rec, const struct jail_exec *x, const struct jail_hold *hold,
+		  struct exec_run *r, int *ret_status, pid_t *ret_pid, struct perr *e)
 {
 	_cleanup_close_ int pidfd = -1;
-	struct exec_run r = {
-		.cgfd = -1, .sigfd = -1, .child = -1, .errpipe = { -1, -1 }, .master = -1, .slave = -1, .io = RELAY_INIT
-	};
 	struct jail_cred host_cred;
 	struct jail_policy pol;
-	struct exec_child_args a = { .x = x, .pol = &pol, .env = param_str(&rec->params, P_ENV), .io = &r.io };
-	int ret = -1;
+	struct exec_child_args a = { .x = x, .pol = &pol, .env = param_str(&rec->params, P_ENV), .io = &r->io };
 	pid_t pid;
 
-	*ret_status = 0;
 	/* The hold keeps a jail that is not persistent up while nothing of it runs yet. */
 	if (!hold || hold->fd < 0)
 		return perr_setx(e, EINVAL, "jail \"%s\": no hold on it", rec->name);
@@ -464,28 +508,64 @@ int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, cons
 	pidfd = jail_open_init(rec);
 	if (pidfd < 0)
 		return perr_setx(e, ENOENT, "jail \"%s\" not found", rec->name);
-	if (prepare_run(rec, &r, e) < 0 || open_stdio(rec, x, pidfd, &r, e) < 0)
-		goto out;
+	if (prepare_run(rec, r, e) < 0 || open_stdio(rec, x, pidfd, r, e) < 0)
+		return -1;
 	a.host_cred = x->host_user ? &host_cred : NULL;
 	a.pidfd = pidfd;
 	a.cg = &rec->cg;
-	a.errfd = r.errpipe[1];
-	a.slave = r.slave;
-	pid = clone_in_pidns(pidfd, r.cgfd, &r.child, e);
+	a.errfd = r->errpipe[1];
+	a.slave = r->slave;
+	pid = clone_in_pidns(pidfd, r->cgfd, &r->child, e);
 	if (pid == 0) {
-		close(r.errpipe[0]);
+		close(r->errpipe[0]);
 		exec_child(&a);
 	}
-	close(r.errpipe[1]);
-	r.errpipe[1] = -1;
-	relay_close_child_ends(&r.io);
-	if (r.slave >= 0)
-		close(r.slave);
-	r.slave = -1;
-	if (pid < 0 || read_child_reports(r.errpipe[0], pid, ret_status, e) < 0)
-		goto out;
-	ret = relay_command(x, &r, ret_status, e);
-out:
+	close(r->errpipe[1]);
+	r->errpipe[1] = -1;
+	relay_close_child_ends(&r->io);
+	if (r->slave >= 0)
+		close(r->slave);
+	r->slave = -1;
+	*ret_pid = pid;
+	if (pid < 0 || read_child_reports(r->errpipe[0], pid, ret_status, e) < 0)
+		return -1;
+	return 0;
+}
+
+#define EXEC_RUN_INIT                                                                                         \
+	{                                                                                                     \
+		.cgfd = -1, .sigfd = -1, .child = -1, .errpipe = { -1, -1 }, .master = -1, .slave = -1, \
+		.io = RELAY_INIT                                                                        \
+	}
+
+int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, const struct jail_hold *hold,
+		  int *ret_status, struct perr *e)
+{
+	struct exec_run r = EXEC_RUN_INIT;
+	pid_t pid;
+	int ret = -1;
+
+	*ret_status = 0;
+	if (launch(rec, x, hold, &r, ret_status, &pid, e) == 0)
+		ret = relay_command(x, &r, ret_status, e);
 	finish_run(&r);
 	return ret;
+}
+
+pid_t jail_spawn(const struct jail_record *rec, const struct jail_exec *x, const struct jail_hold *hold,
+		 int *ret_pidfd, int *ret_master, struct perr *e)
+{
+	struct exec_run r = EXEC_RUN_INIT;
+	int status = 0;
+	pid_t pid = -1;
+
+	*ret_pidfd = *ret_master = -1;
+	if (launch(rec, x, hold, &r, &status, &pid, e) == 0) {
+		*ret_pidfd = TAKE_FD(r.child);
+		*ret_master = TAKE_FD(r.master);
+	} else {
+		pid = -1;
+	}
+	finish_run(&r);
+	return pid;
 }

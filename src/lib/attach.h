@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "api.h"
+#include "cred.h"
 #include "ctl.h"
 #include "error.h"
 #include "param.h"
@@ -19,6 +20,16 @@ struct jail_exec {
 	const char *workdir;   /* -d: the directory, in the jail, the command starts in */
 	long timeout;          /* seconds before the command is killed (exec.timeout), 0 for none */
 	int out_fd;            /* > 0: standard output and error go there, input is /dev/null (exec.consolelog) */
+	/* What an OCI container's process (jail_spawn) is given instead of what the jail has: */
+	char *const *envp;            /* its environment; NULL: this process's */
+	const char *cwd;              /* its working directory in the jail; NULL: / */
+	const struct jail_cred *cred; /* its user, groups given by number, not looked up */
+	int gate_fd;                  /* > 0: confined, it waits for a byte on this before the exec */
+	bool own_stdio;               /* the caller's 0, 1 and 2 as they are (none may be a terminal) */
+	bool terminal;                /* a terminal of the jail's own (jail_spawn returns its master) */
+	bool no_new_privs;            /* PR_SET_NO_NEW_PRIVS before the exec */
+	bool caps_set;                /* keep only caps of the capabilities the jail's root has */
+	unsigned long long caps;
 };
 
 /*
@@ -36,5 +47,15 @@ PRISON_API void jail_exec_defaults(struct jail_exec *x, const struct paramset *p
  */
 int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, const struct jail_hold *hold,
 		  int *ret_status, struct perr *e);
+
+/*
+ * Start x in the jail and return at once: the process is the caller's
+ * child, with *ret_pidfd its pidfd; with x->gate_fd it has been confined
+ * and waits on the gate before its exec when this returns.  With
+ * x->terminal, *ret_master is the master of its terminal, else -1.
+ * Returns its pid on the host, or -1 with e set.
+ */
+PRISON_API pid_t jail_spawn(const struct jail_record *rec, const struct jail_exec *x, const struct jail_hold *hold,
+			    int *ret_pidfd, int *ret_master, struct perr *e);
 
 #endif

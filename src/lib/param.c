@@ -98,6 +98,8 @@ const struct param_def param_table[P__COUNT] = {
 	[P_BASE] = S("base", PF_CREATE, NULL),
 	[P_BASE_GENERATION] = I("base.generation", PF_RDONLY, NULL, 1, 999999),
 	[P_BASE_TYPE] = S("base.type", PF_CREATE, NULL),
+	/* prison's own: the bundle an OCI container (prison-oci(8)) was created from. */
+	[P_OCI_BUNDLE] = S("oci.bundle", PF_CREATE, NULL),
 	[P_DEPEND] = { "depend", PT_LIST, PF_CONFONLY | PF_CONFSKIP | PF_NOSTATE, NULL, 0, 0, NULL },
 	/* jail(8)'s: the routing table of the jail's commands (see jail.8). */
 	[P_EXEC_FIB] = I("exec.fib", PF_NOSTATE, "0", 0, 65535),

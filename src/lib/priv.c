@@ -623,3 +623,28 @@ int priv_trim(const struct jail_policy *p, struct perr *e)
 		return perr_set(e, errno, "capset");
 	return 0;
 }
+
+int priv_keep_only(unsigned long long keep, struct perr *e)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+	int last = last_cap();
+
+	/* The bounding set first, while CAP_SETPCAP may still be effective; without it the set stays the jail's. */
+	for (int c = 0; c <= last; c++)
+		if (!(keep & (1ULL << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL &&
+		    errno != EPERM)
+			return perr_set(e, errno, "drop capability %d", c);
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return perr_set(e, errno, "capget");
+	for (int i = 0; i < 2; i++) {
+		unsigned int k = (unsigned int)(keep >> (32 * i));
+		data[i].effective &= k;
+		data[i].permitted &= k;
+		data[i].inheritable &= k;
+	}
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return perr_set(e, errno, "capset");
+	return 0;
+}

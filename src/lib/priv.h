@@ -56,5 +56,10 @@ int priv_filter(const struct jail_policy *p, const struct jail_filter **ret, str
 int priv_restrict(const struct jail_policy *p, const struct jail_filter *f, struct perr *e);
 /* After credentials changed: keep only the policy's capabilities. */
 int priv_trim(const struct jail_policy *p, struct perr *e);
+/*
+ * After priv_trim: keep only the capabilities in keep (an OCI process's
+ * set), in every set and the bounding set.  It only ever takes away.
+ */
+int priv_keep_only(unsigned long long keep, struct perr *e);
 
 #endif

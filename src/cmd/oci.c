@@ -1,0 +1,311 @@
+/*
+ * prison-oci(8): prison as an OCI runtime, with runc's command line as
+ * container engines call it.  A container is a jail named after it; this
+ * file parses the command line and prints, ocicreate.c makes containers,
+ * ocistate.c keeps their state, ocispec.c has the default bundle.
+ */
+#include <fcntl.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../include/prison.h"
+#include "ocicmd.h"
+#include "ocilog.h"
+#include "ocispec.h"
+#include "ocistate.h"
+
+#define OCI_VERSION "1.2.0"
+
+static __attribute__((noreturn)) void usage(void)
+{
+	fprintf(stderr, "usage: prison-oci [--root dir] [--log file] [--log-format text|json] [--debug] command ...\n"
+			"commands: create, start, state, kill, delete, run, spec, features\n");
+	exit(1);
+}
+
+/* One id after the command's options, which are in opts (getopt_long's). */
+static const char *one_id(int argc, char **argv, const char *use)
+{
+	if (optind != argc - 1) {
+		fprintf(stderr, "usage: prison-oci %s\n", use);
+		exit(1);
+	}
+	return argv[optind];
+}
+
+static int read_state(const char *id, struct oci_state *st)
+{
+	struct perr e = { 0 };
+
+	if (ocistate_read(id, st, &e) < 0)
+		return ocilog_error("%s", e.msg);
+	return 0;
+}
+
+int oci_start(const char *id)
+{
+	struct oci_state st;
+	struct perr e = { 0 };
+	enum oci_status s;
+	int fd, r = 0;
+
+	if (read_state(id, &st) != 0)
+		return 1;
+	s = ocistate_status(&st);
+	if (s != OCI_CREATED) {
+		ocistate_free(&st);
+		return ocilog_error("%s: cannot start a container that is %s", id, ocistate_status_name(s));
+	}
+	fd = ocistate_open_gate(id, &e);
+	if (fd < 0 || write(fd, "0", 1) != 1) {
+		r = ocilog_error("%s: %s", id, fd < 0 && e.err == ENXIO ? "its process has ended" : e.msg);
+	} else {
+		st.started = true;
+		if (ocistate_write(&st, &e) < 0)
+			r = ocilog_error("%s: %s", id, e.msg);
+	}
+	if (fd >= 0)
+		close(fd);
+	ocistate_free(&st);
+	return r;
+}
+
+static int cmd_start(int argc, char **argv)
+{
+	optind = 1;
+	if (getopt(argc, argv, "") != -1)
+		usage();
+	return oci_start(one_id(argc, argv, "start id"));
+}
+
+static int cmd_state(int argc, char **argv)
+{
+	struct oci_state st;
+	struct json_object *o;
+	enum oci_status s;
+	char when[64];
+	struct tm tm;
+	time_t t;
+
+	optind = 1;
+	if (getopt(argc, argv, "") != -1)
+		usage();
+	if (read_state(one_id(argc, argv, "state id"), &st) != 0)
+		return 1;
+	s = ocistate_status(&st);
+	t = (time_t)st.created;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	o = json_object_new_object();
+	json_object_object_add(o, "ociVersion", json_object_new_string(OCI_VERSION));
+	json_object_object_add(o, "id", json_object_new_string(st.id));
+	json_object_object_add(o, "status", json_object_new_string(ocistate_status_name(s)));
+	json_object_object_add(o, "pid", json_object_new_int(s == OCI_STOPPED ? 0 : st.pid));
+	json_object_object_add(o, "bundle", json_object_new_string(st.bundle));
+	json_object_object_add(o, "created", json_object_new_string(when));
+	json_object_object_add(o, "annotations", json_tokener_parse(st.annotations));
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	ocistate_free(&st);
+	return 0;
+}
+
+/* Every process of the container's jail (kill --all), jailinit apart. */
+static int kill_all(const char *id, int sig)
+{
+	char *keys[] = { (char *)id, NULL };
+	struct jkill_report rep = { 0 };
+	struct perr e = { 0 };
+	int r = 0;
+
+	if (jail_kill(keys, 1, sig, 0, &rep, &e) < 0)
+		r = ocilog_error("%s: %s", id, e.msg);
+	else if (rep.njails == 1 && rep.jails[0].err.err)
+		r = ocilog_error("%s: %s", id, rep.jails[0].err.msg);
+	jkill_report_free(&rep);
+	return r;
+}
+
+static int kill_process(const struct oci_state *st, int sig)
+{
+	int fd = ocistate_open_process(st), r = 0;
+
+	if (fd < 0)
+		return ocilog_error("%s: container not running", st->id);
+	if (syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) < 0)
+		r = ocilog_error("%s: kill: %s", st->id, strerror(errno));
+	close(fd);
+	return r;
+}
+
+static int cmd_kill(int argc, char **argv)
+{
+	static const struct option opts[] = { { "all", no_argument, NULL, 'a' }, { NULL, 0, NULL, 0 } };
+	struct oci_state st;
+	bool all = false;
+	int c, sig = SIGTERM, r;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "a", opts, NULL)) != -1) {
+		if (c != 'a')
+			usage();
+		all = true;
+	}
+	if (optind != argc - 1 && optind != argc - 2)
+		usage();
+	if (optind == argc - 2 && (sig = signal_parse(argv[argc - 1])) < 0)
+		return ocilog_error("kill: \"%s\": no such signal", argv[argc - 1]);
+	if (read_state(argv[optind], &st) != 0)
+		return 1;
+	r = all ? kill_all(st.id, sig) : kill_process(&st, sig);
+	ocistate_free(&st);
+	return r;
+}
+
+int oci_remove(const char *id)
+{
+	struct jail_record gone = { 0 };
+	struct perr e = { 0 };
+	int r = jail_remove(id, false, &gone, &e);
+
+	audit_event("remove", id, gone.jid, NULL, NULL, r < 0 && e.err != ENOENT ? e.msg : NULL);
+	record_free(&gone);
+	/* A jail removed already (jail -r) leaves only the state to clear. */
+	if (r < 0 && e.err != ENOENT)
+		return ocilog_error("%s: %s", id, e.msg);
+	ocistate_remove(id);
+	return 0;
+}
+
+static int cmd_delete(int argc, char **argv)
+{
+	static const struct option opts[] = { { "force", no_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
+	struct oci_state st;
+	bool force = false;
+	enum oci_status s;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f", opts, NULL)) != -1) {
+		if (c != 'f')
+			usage();
+		force = true;
+	}
+	if (read_state(one_id(argc, argv, "delete [--force] id"), &st) != 0)
+		return 1;
+	s = ocistate_status(&st);
+	ocistate_free(&st);
+	if (s == OCI_RUNNING && !force)
+		return ocilog_error("%s: cannot delete a running container (use --force)", st.id);
+	/* Everything at once, as runc's --force: no stop timeout to wait out. */
+	if (s != OCI_STOPPED)
+		(void)kill_all(st.id, SIGKILL);
+	return oci_remove(st.id);
+}
+
+static int cmd_spec(int argc, char **argv)
+{
+	static const struct option opts[] = { { "bundle", required_argument, NULL, 'b' }, { NULL, 0, NULL, 0 } };
+	const char *bundle = ".", *text = ocispec_default();
+	char path[4200];
+	FILE *f;
+	int c, fd;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "b:", opts, NULL)) != -1) {
+		if (c != 'b')
+			usage();
+		bundle = optarg;
+	}
+	if (optind != argc)
+		usage();
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return ocilog_error("%s: %s", path, strerror(errno));
+	f = fdopen(fd, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f) != 0)
+		return ocilog_error("%s: %s", path, strerror(errno));
+	return 0;
+}
+
+static int cmd_features(int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		usage();
+	fputs(ocispec_features(), stdout);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "create", oci_cmd_create }, { "start", cmd_start }, { "state", cmd_state },     { "kill", cmd_kill },
+	{ "delete", cmd_delete },     { "run", oci_cmd_run }, { "spec", cmd_spec },       { "features", cmd_features },
+};
+
+struct globals {
+	const char *root, *log, *log_format;
+	bool debug;
+};
+
+static void parse_globals(int argc, char **argv, struct globals *g)
+{
+	static const struct option opts[] = {
+		{ "root", required_argument, NULL, 'r' },       { "log", required_argument, NULL, 'l' },
+		{ "log-format", required_argument, NULL, 'F' }, { "debug", no_argument, NULL, 'D' },
+		{ "systemd-cgroup", no_argument, NULL, 'S' },   { "cgroup-manager", required_argument, NULL, 'C' },
+		{ "rootless", required_argument, NULL, 'R' },   { NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': g->root = optarg; break;
+		case 'l': g->log = optarg; break;
+		case 'F': g->log_format = optarg; break;
+		case 'D': g->debug = true; break;
+		/* A jail's cgroup is prison's own (PRISON_CGROUP/JID), whichever manager the engine uses. */
+		case 'S': case 'C': break;
+		case 'R':
+			if (strcmp(optarg, "false") != 0)
+				exit(ocilog_error("--rootless %s: prison-oci runs as root", optarg));
+			break;
+		default: usage();
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct globals g = { 0 };
+	struct perr e = { 0 };
+
+	if (ensure_std_fds() < 0) {
+		fprintf(stderr, "prison-oci: cannot open /dev/null\n");
+		return 1;
+	}
+	parse_globals(argc, argv, &g);
+	if (ocilog_open(g.log, g.log_format, g.debug) < 0)
+		return 1;
+	if (optind >= argc)
+		usage();
+	if (runtime_check(&e) < 0)
+		return ocilog_error("%s", e.msg);
+	if (g.root)
+		ocistate_set_root(g.root);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strcmp(argv[optind], commands[i].name) == 0)
+			return commands[i].run(argc - optind, argv + optind);
+	return ocilog_error("\"%s\": no such command", argv[optind]);
+}

@@ -1,0 +1,67 @@
+/*
+ * An OCI bundle's config.json (runtime-spec) mapped onto a jail: the
+ * parameters of the jail the container is, and the process that is its
+ * payload.  What maps is taken, what a runtime may leave out is left out
+ * and documented, and anything else is refused with a message naming the
+ * field; nothing here makes anything.
+ */
+#ifndef PRISON_OCICONFIG_H
+#define PRISON_OCICONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/resource.h>
+
+#include "api.h"
+#include "cred.h"
+#include "error.h"
+#include "param.h"
+
+#define OCI_MAX_RLIMITS 16
+
+struct oci_rlimit {
+	int resource;
+	struct rlimit lim;
+};
+
+struct oci_config {
+	struct paramset params; /* the jail: name, path, oci.bundle, host name, limits, network */
+	char **argv;            /* process.args */
+	char **envp;            /* process.env */
+	char *cwd;              /* process.cwd */
+	struct jail_cred cred;  /* process.user, by number */
+	bool terminal;          /* process.terminal */
+	bool no_new_privs;      /* process.noNewPrivileges */
+	bool caps_set;          /* process.capabilities given: caps is what the process keeps */
+	unsigned long long caps;
+	struct oci_rlimit rlimits[OCI_MAX_RLIMITS];
+	size_t nrlimits;
+	bool umask_set;         /* process.user.umask */
+	unsigned umask;
+	bool oom_score_adj_set;
+	int oom_score_adj;
+	char *annotations; /* the annotations object as JSON text, "{}" for none */
+};
+
+/*
+ * Read BUNDLE/config.json for container id and map it; *ret (zeroed by
+ * this) is freed with oci_config_free() whatever the result.
+ */
+PRISON_API int oci_config_load(const char *bundle, const char *id, struct oci_config *ret, struct perr *e);
+PRISON_API void oci_config_free(struct oci_config *c);
+
+/* Pieces of the mapping, for ociconfig.c (ocilinux.c, ocimisc.c). */
+struct json_object;
+int oci_map_linux(struct json_object *linux_obj, struct oci_config *c, struct perr *e);
+int oci_map_freebsd(struct json_object *freebsd_obj, struct oci_config *c, struct perr *e);
+int oci_map_mounts(struct json_object *mounts, struct oci_config *c, struct perr *e);
+int oci_map_caps(struct json_object *caps, struct oci_config *c, struct perr *e);
+int oci_map_rlimits(struct json_object *rlimits, struct oci_config *c, struct perr *e);
+
+/* JSON helpers (ocijson.c) */
+struct json_object *oci_get(struct json_object *o, const char *key);
+/* The string list at o (an array of strings) as a NULL-terminated copy; what names it in errors. */
+int oci_strv(struct json_object *o, const char *what, char ***ret, struct perr *e);
+void oci_strv_free(char **v);
+
+#endif

@@ -1,0 +1,234 @@
+/*
+ * config.json's linux object (runtime-spec config-linux.md) onto a jail's
+ * parameters: namespaces, resources, the masked and read-only paths.
+ */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ociconfig.h"
+#include "util.h"
+
+/* Every namespace a jail has of its own; network and ipc decide how it is networked and what IPC it sees. */
+struct ns_seen {
+	bool pid, mount, network, ipc;
+};
+
+static int map_namespace(struct json_object *ns, struct ns_seen *seen, struct perr *e)
+{
+	struct json_object *t = oci_get(ns, "type");
+	const char *type = t ? json_object_get_string(t) : "";
+
+	if (!t || !json_object_is_type(t, json_type_string))
+		return perr_setx(e, EINVAL, "linux.namespaces: an entry without a type");
+	if (oci_get(ns, "path"))
+		return perr_setx(e, EINVAL, "linux.namespaces: %s: path (joining another's namespace) is not supported yet",
+				 type);
+	if (strcmp(type, "pid") == 0)
+		seen->pid = true;
+	else if (strcmp(type, "mount") == 0)
+		seen->mount = true;
+	else if (strcmp(type, "network") == 0)
+		seen->network = true;
+	else if (strcmp(type, "ipc") == 0)
+		seen->ipc = true;
+	else if (strcmp(type, "uts") != 0 && strcmp(type, "user") != 0 && strcmp(type, "cgroup") != 0)
+		return perr_setx(e, EINVAL, "linux.namespaces: \"%s\": not supported", type);
+	return 0;
+}
+
+static int map_namespaces(struct json_object *list, struct oci_config *c, struct perr *e)
+{
+	struct ns_seen seen = { 0 };
+	static const int sysv[] = { P_SYSVMSG, P_SYSVSEM, P_SYSVSHM };
+
+	if (list && !json_object_is_type(list, json_type_array))
+		return perr_setx(e, EINVAL, "linux.namespaces: not an array");
+	for (size_t i = 0; list && i < json_object_array_length(list); i++)
+		if (map_namespace(json_object_array_get_idx(list, i), &seen, e) < 0)
+			return -1;
+	/* A jail always has its own: it cannot share the host's processes or mounts. */
+	if (!seen.pid || !seen.mount)
+		return perr_setx(e, EINVAL, "linux.namespaces: a container always has its own %s namespace: list it",
+				 seen.pid ? "mount" : "pid");
+	/* Without a network namespace, the host's stack, as ip4=inherit; with one, a vnet jail. */
+	if (seen.network ? param_set(&c->params, P_VNET, "new", e) < 0
+			 : param_set(&c->params, P_IP4, "inherit", e) < 0 || param_set(&c->params, P_IP6, "inherit", e) < 0)
+		return -1;
+	for (size_t i = 0; !seen.ipc && i < ARRAY_SIZE(sysv); i++)
+		if (param_set(&c->params, sysv[i], "inherit", e) < 0)
+			return -1;
+	return 0;
+}
+
+static bool nonempty(struct json_object *o)
+{
+	if (!o)
+		return false;
+	if (json_object_is_type(o, json_type_array))
+		return json_object_array_length(o) > 0;
+	if (json_object_is_type(o, json_type_object))
+		return json_object_object_length(o) > 0;
+	return true;
+}
+
+/* Fields of o that are refused when set: prefix names o in the message. */
+static int refuse_set(struct json_object *o, const char *prefix, const char *const *keys, struct perr *e)
+{
+	for (; *keys; keys++)
+		if (nonempty(oci_get(o, *keys)))
+			return perr_setx(e, EINVAL, "%s.%s: not supported yet", prefix, *keys);
+	return 0;
+}
+
+/* One rctl rule "resource:deny=amount" more. */
+static int add_rule(char *rules, size_t len, const char *resource, long long v, struct perr *e)
+{
+	char one[64];
+
+	snprintf(one, sizeof(one), "%s:deny=%lld", resource, v);
+	if (!csv_add_unique(rules, len, one))
+		return perr_setx(e, E2BIG, "linux.resources: too many limits");
+	return 0;
+}
+
+static int map_memory(struct json_object *m, char *rules, size_t len, struct perr *e)
+{
+	static const char *const refused[] = { "reservation", "kernel", "kernelTCP", "swappiness", "disableOOMKiller",
+					       "checkBeforeUpdate", NULL };
+	struct json_object *v;
+	long long limit = 0, swap;
+
+	if (refuse_set(m, "linux.resources.memory", refused, e) < 0)
+		return -1;
+	if ((v = oci_get(m, "limit")) && (limit = json_object_get_int64(v)) > 0 &&
+	    add_rule(rules, len, "memoryuse", limit, e) < 0)
+		return -1;
+	/* OCI's swap is memory and swap together; rctl's swapuse is the swap alone. */
+	if ((v = oci_get(m, "swap")) && (swap = json_object_get_int64(v)) > 0) {
+		if (limit <= 0 || swap < limit)
+			return perr_setx(e, EINVAL, "linux.resources.memory.swap: must be at least memory.limit");
+		if (add_rule(rules, len, "swapuse", swap - limit, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int map_cpu(struct json_object *cpu, struct oci_config *c, char *rules, size_t len, struct perr *e)
+{
+	static const char *const refused[] = { "mems", "realtimeRuntime", "realtimePeriod", "idle", "burst", NULL };
+	struct json_object *v;
+	long long quota = 0, period = 100000;
+	char num[32];
+
+	if (refuse_set(cpu, "linux.resources.cpu", refused, e) < 0)
+		return -1;
+	if ((v = oci_get(cpu, "shares")) && json_object_get_int64(v) > 0) {
+		/* cgroup v1 shares [2, 262144] onto v2 weight [1, 10000], as the kernel's documentation converts. */
+		long long s = json_object_get_int64(v);
+		s = s < 2 ? 2 : s > 262144 ? 262144 : s;
+		snprintf(num, sizeof(num), "%lld", 1 + ((s - 2) * 9999) / 262142);
+		if (param_set(&c->params, P_CPU_WEIGHT, num, e) < 0)
+			return -1;
+	}
+	if ((v = oci_get(cpu, "period")) && json_object_get_int64(v) > 0)
+		period = json_object_get_int64(v);
+	if ((v = oci_get(cpu, "quota")) && (quota = json_object_get_int64(v)) > 0) {
+		long long pct = (quota * 100 + period - 1) / period;
+		if (add_rule(rules, len, "pcpu", pct, e) < 0)
+			return -1;
+	}
+	if ((v = oci_get(cpu, "cpus")) && json_object_get_string_len(v) > 0 &&
+	    param_set(&c->params, P_CPUSET_CPUS, json_object_get_string(v), e) < 0)
+		return -1;
+	return 0;
+}
+
+static int map_resources(struct json_object *res, struct oci_config *c, struct perr *e)
+{
+	static const char *const refused[] = { "blockIO", "hugepageLimits", "network", "rdma", "unified", NULL };
+	struct json_object *pids = oci_get(res, "pids"), *v;
+	char rules[512] = "";
+
+	if (!res)
+		return 0;
+	if (refuse_set(res, "linux.resources", refused, e) < 0)
+		return -1;
+	/* devices: the jail's /dev is its own minimal set whatever the rules allow, and no node can be made. */
+	if (oci_get(res, "memory") && map_memory(oci_get(res, "memory"), rules, sizeof(rules), e) < 0)
+		return -1;
+	if (oci_get(res, "cpu") && map_cpu(oci_get(res, "cpu"), c, rules, sizeof(rules), e) < 0)
+		return -1;
+	if ((v = oci_get(pids, "limit")) && json_object_get_int64(v) > 0 &&
+	    add_rule(rules, sizeof(rules), "maxproc", json_object_get_int64(v), e) < 0)
+		return -1;
+	return rules[0] ? param_set(&c->params, P_RCTL, rules, e) : 0;
+}
+
+/*
+ * What a jail masks (its /proc files and directories) and keeps read-only
+ * anyway: listed paths prison covers are taken; any other is refused, so
+ * that nothing is pretended.
+ */
+static bool covered(const char *path, bool masked)
+{
+	static const char *const hidden[] = { "/proc/acpi", "/proc/scsi", "/proc/irq", "/proc/bus",
+					      "/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/sched_debug",
+					      "/proc/latency_stats", "/proc/timer_stats", "/proc/interrupts",
+					      "/proc/sysrq-trigger", "/proc/kallsyms", "/proc/modules", NULL };
+	static const char *const readonly[] = { "/proc/sys", "/proc/fs", "/sys", NULL };
+
+	for (const char *const *p = hidden; *p; p++)
+		if (strcmp(path, *p) == 0)
+			return true;
+	/*
+	 * /sys is read-only throughout.  Its firmware tables and the powercap
+	 * energy counters are readable by host root alone (mode 0400), and
+	 * jail root is not host root: to a jail they are as good as masked.
+	 */
+	if (masked && strcmp(path, "/sys/firmware") != 0 && strcmp(path, "/sys/devices/virtual/powercap") != 0)
+		return false;
+	for (const char *const *p = readonly; *p; p++)
+		if (strcmp(path, *p) == 0 || (strncmp(path, *p, strlen(*p)) == 0 && path[strlen(*p)] == '/'))
+			return true;
+	return false;
+}
+
+static int map_paths(struct json_object *list, const char *what, bool masked, struct perr *e)
+{
+	if (!list)
+		return 0;
+	if (!json_object_is_type(list, json_type_array))
+		return perr_setx(e, EINVAL, "linux.%s: not an array", what);
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		const char *p = json_object_get_string(json_object_array_get_idx(list, i));
+		if (!p || !covered(p, masked))
+			return perr_setx(e, EINVAL, "linux.%s: \"%s\": not supported (only the paths a jail %s anyway)",
+					 what, p ? p : "", masked ? "masks" : "has read-only");
+	}
+	return 0;
+}
+
+int oci_map_linux(struct json_object *lx, struct oci_config *c, struct perr *e)
+{
+	static const char *const refused[] = { "uidMappings", "gidMappings", "seccomp", "sysctl", "devices",
+					       "intelRdt", "personality", "netDevices", "timeOffsets", "mountLabel",
+					       NULL };
+	struct json_object *v;
+
+	if (lx && !json_object_is_type(lx, json_type_object))
+		return perr_setx(e, EINVAL, "linux: not an object");
+	/* Mappings: every jail has a host id range of its own, allocated by prison (jail(8)). */
+	if (refuse_set(lx, "linux", refused, e) < 0)
+		return -1;
+	if ((v = oci_get(lx, "rootfsPropagation")) && strstr(json_object_get_string(v), "shared"))
+		return perr_setx(e, EINVAL, "linux.rootfsPropagation: \"%s\": not supported (a jail's mounts are private)",
+				 json_object_get_string(v));
+	/* linux.cgroupsPath is left aside: a jail's cgroup is prison's (PRISON_CGROUP/JID). */
+	if (map_namespaces(oci_get(lx, "namespaces"), c, e) < 0 || map_resources(oci_get(lx, "resources"), c, e) < 0)
+		return -1;
+	return map_paths(oci_get(lx, "maskedPaths"), "maskedPaths", true, e) < 0 ||
+			       map_paths(oci_get(lx, "readonlyPaths"), "readonlyPaths", false, e) < 0
+		       ? -1
+		       : 0;
+}
