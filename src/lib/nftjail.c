@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ifname.h"
 #include "natrules.h"
 #include "nftlib.h"
 #include "runtime.h"
@@ -42,7 +43,7 @@ static void table_name(char *buf, size_t len)
 
 /*
  * RUNDIR/nftables exists while prison's table may: made before the first
- * chain, removed by the sweep that finds no table.  Without it a sweep
+ * chain, removed when the table goes (or a sweep finds none).  Without it a sweep
  * (every jls, every jail -c) costs no nftables call and loads no library.
  * Read and written only under the registry's exclusive lock.
  */
@@ -72,11 +73,46 @@ static int mark_table(struct perr *e)
 	return 0;
 }
 
-static void unmark_table(void)
+/*
+ * The bridges whose route_localnet prison turned on (for 127.0.0.1 to a
+ * vnet jail's published port) are lines of the marker.  The table's guard
+ * chain drops loopback sources arriving from anywhere but lo; once the
+ * table is gone nothing would, so route_localnet goes back off with it.
+ */
+static int note_localnet(const char *bridge, struct perr *e)
 {
 	char path[PATH_MAX];
+	_cleanup_close_ int fd = -1;
+	size_t len = strlen(bridge);
 
 	marker_path(path, sizeof(path));
+	fd = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || write(fd, bridge, len) != (ssize_t)len || write(fd, "\n", 1) != 1)
+		return perr_set(e, errno, "nftables: %s", path);
+	return 0;
+}
+
+static void unmark_table(void)
+{
+	char path[PATH_MAX], buf[16384], *line, *save = NULL;
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	marker_path(path, sizeof(path));
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct perr ignore = { 0 };
+		char sysctl[128];
+		_cleanup_close_ int s = -1;
+		if (ifname_check(line, &ignore) < 0)
+			continue;
+		snprintf(sysctl, sizeof(sysctl), "/proc/sys/net/ipv4/conf/%s/route_localnet", line);
+		s = open(sysctl, O_WRONLY | O_CLOEXEC);
+		if (s >= 0)
+			(void)!write(s, "0", 1);
+	}
 	(void)unlink(path);
 }
 
@@ -185,7 +221,7 @@ static bool has(const struct chains *c, int jid)
  * The table without the jails in gone[]: deleted with its last jail, else
  * the base chains rebuilt with a jump for each jail that stays.
  */
-static void write_without(FILE *f, const char *t, const struct chains *c, const int *gone, size_t ngone)
+static size_t staying(const struct chains *c, const int *gone, size_t ngone)
 {
 	size_t stay = 0;
 
@@ -195,7 +231,12 @@ static void write_without(FILE *f, const char *t, const struct chains *c, const 
 			g = g || gone[k] == c->jid[i];
 		stay += !g;
 	}
-	if (!stay) {
+	return stay;
+}
+
+static void write_without(FILE *f, const char *t, const struct chains *c, const int *gone, size_t ngone)
+{
+	if (!staying(c, gone, ngone)) {
 		fprintf(f, "delete table inet %s\n", t);
 		return;
 	}
@@ -303,7 +344,11 @@ static int check_host(const struct jail_record *rec, const struct natrules_need 
 		return 0;
 	/* The bridge's name was checked (ifname_check) when the jail was made. */
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/route_localnet", param_str(&rec->params, P_VNET_BRIDGE));
-	return read_sysctl(path) == 1 ? 0 : write_sysctl(path, "1", e);
+	if (read_sysctl(path) == 1)
+		return 0;
+	if (write_sysctl(path, "1", e) < 0)
+		return -1;
+	return note_localnet(param_str(&rec->params, P_VNET_BRIDGE), e);
 }
 
 int nftjail_check(const struct paramset *ps, struct perr *e)
@@ -319,7 +364,11 @@ static int drop_jail(const char *table, const struct chains *c, int jid, struct 
 
 	if (!has(c, jid))
 		return 0;
-	return run_batch(batch_without, &b, e);
+	if (run_batch(batch_without, &b, e) < 0)
+		return -1;
+	if (!staying(c, &jid, 1))
+		unmark_table();
+	return 0;
 }
 
 int nftjail_apply(const struct jail_record *rec, struct perr *e)
@@ -343,7 +392,7 @@ int nftjail_apply(const struct jail_record *rec, struct perr *e)
 		free(c.jid);
 		return r;
 	}
-	if (check_host(rec, &need, e) < 0 || mark_table(e) < 0 || list_chains(table, &c, e) < 0)
+	if (mark_table(e) < 0 || check_host(rec, &need, e) < 0 || list_chains(table, &c, e) < 0)
 		return -1;
 	struct batch b = { .table = table, .c = &c, .rec = rec, .e = e };
 	r = run_batch(batch_apply, &b, e);
@@ -392,7 +441,8 @@ void nftjail_sweep(const struct jail_record *live, size_t n)
 		struct chains all;
 		if (list_chains(table, &all, &ignore) == 0) {
 			struct batch b = { .table = table, .c = &all, .gone = c.jid, .ngone = ngone };
-			(void)run_batch(batch_without, &b, &ignore);
+			if (run_batch(batch_without, &b, &ignore) == 0 && !staying(&all, c.jid, ngone))
+				unmark_table();
 			free(all.jid);
 		}
 	}

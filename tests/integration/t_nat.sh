@@ -155,10 +155,13 @@ nat_leftovers() {
 	nat_jails tcp:8080:8000 tcp:8090:8000
 	t=$(nat_table)
 	assert_contains "$(nft list tables)" "table inet $t" "prison's table"
+	assert_eq "$(cat /proc/sys/net/ipv4/conf/ptbr9/route_localnet)" 1 "route_localnet on the vnet jail's bridge, for 127.0.0.1"
 	# kill -9 of both jails' jailinit: the next command clears their chains and the table.
 	for j in ptsh ptvn; do kill -9 "$(init_pid_of "$(jid_of $j)")"; done
 	"$JLS" >/dev/null
 	assert_eq "$(nft list tables)" "table inet hostfw" "tables after kill -9 and jls"
+	# Without the table's guard against loopback sources, route_localnet must be off again.
+	assert_eq "$(cat /proc/sys/net/ipv4/conf/ptbr9/route_localnet)" 0 "route_localnet after the table went"
 	assert_eq "$(nft list table inet hostfw)" "$HOSTFW" "the host's own table"
 	assert_eq "$(out "$PROBE" connect 198.18.1.1 8080)" ECONNREFUSED "a published port of a dead jail"
 	# A crash that left chains with no record at all: the next listing sweeps them.
@@ -170,6 +173,7 @@ nat_leftovers() {
 	assert_not_contains "$(nft list table inet "$t")" "jail${jid}_" "ptsh's chains without its record"
 	"$JAIL" -q -r ptvn
 	assert_eq "$(nft list tables)" "table inet hostfw" "tables after the last jail"
+	assert_eq "$(cat /proc/sys/net/ipv4/conf/ptbr9/route_localnet)" 0 "route_localnet after the last jail"
 }
 test_nat_nothing_left_after_removal_or_kill() { in_netns nat_leftovers; }
 
