@@ -63,9 +63,9 @@ static void print_params(const struct jail_record *r, const int *ids, int n, boo
 	printf("\n");
 }
 
-static const char *state_word(const struct jail_record *r)
+static const char *state_word(const struct jail_brief *b)
 {
-	return r->state == JS_DYING ? "DYING" : "ACTIVE";
+	return b->state == JS_DYING ? "DYING" : "ACTIVE";
 }
 
 /* The i-th address of a comma-separated list, without an "iface|" part or a prefix. */
@@ -91,43 +91,41 @@ static bool nth_addr(const char *list, int i, char *buf, size_t len)
 }
 
 /* FreeBSD's IP Address column: the first IPv4 address, else the first IPv6 one. */
-static const char *first_addr(const struct jail_record *r, char *buf, size_t len)
+static const char *first_addr(const struct jail_brief *b, char *buf, size_t len)
 {
-	if (nth_addr(param_str(&r->params, P_IP4_ADDR), 0, buf, len) ||
-	    nth_addr(param_str(&r->params, P_IP6_ADDR), 0, buf, len))
+	if (nth_addr(b->ip4, 0, buf, len) || nth_addr(b->ip6, 0, buf, len))
 		return buf;
 	return "";
 }
 
-static json_object *addr_array(const struct jail_record *r, int id)
+static json_object *addr_array(const char *list)
 {
 	json_object *a = json_object_new_array();
 	char buf[64];
 
-	for (int i = 0; nth_addr(param_str(&r->params, id), i, buf, sizeof(buf)); i++)
+	for (int i = 0; nth_addr(list, i, buf, sizeof(buf)); i++)
 		json_object_array_add(a, json_object_new_string(buf));
 	return a;
 }
 
-static void print_text(const struct jail_record *r)
+static void print_text(const struct jail_brief *b)
 {
 	char id[300], addr[64];
 
 	if (opt_N)
-		snprintf(id, sizeof(id), "%s", r->name);
+		snprintf(id, sizeof(id), "%s", b->name);
 	else
-		snprintf(id, sizeof(id), "%d", r->jid);
+		snprintf(id, sizeof(id), "%d", b->jid);
 	if (opt_v) {
-		printf("%6s  %-29.29s %.74s\n", id, param_str(&r->params, P_HOSTNAME), param_str(&r->params, P_PATH));
-		printf("%6s  %-29.29s %.74s\n", "", r->name, state_word(r));
-		printf("%6s  %-6d\n", "", r->jid);
+		printf("%6s  %-29.29s %.74s\n", id, b->hostname, b->path);
+		printf("%6s  %-29.29s %.74s\n", "", b->name, state_word(b));
+		printf("%6s  %-6d\n", "", b->jid);
 		for (int k = 0; k < 2; k++)
-			for (int i = 0; nth_addr(param_str(&r->params, k ? P_IP6_ADDR : P_IP4_ADDR), i, addr, sizeof(addr)); i++)
+			for (int i = 0; nth_addr(k ? b->ip6 : b->ip4, i, addr, sizeof(addr)); i++)
 				printf("%6s  %s\n", "", addr);
 		return;
 	}
-	printf("%6s  %-15.15s %-29.29s %.74s\n", id, first_addr(r, addr, sizeof(addr)), param_str(&r->params, P_HOSTNAME),
-	       param_str(&r->params, P_PATH));
+	printf("%6s  %-15.15s %-29.29s %.74s\n", id, first_addr(b, addr, sizeof(addr)), b->hostname, b->path);
 }
 
 static json_object *param_json(const struct jail_record *r, int id)
@@ -150,27 +148,31 @@ static json_object *param_json(const struct jail_record *r, int id)
 	return json_object_new_string(s);
 }
 
-static json_object *jail_json(const struct jail_record *r, const int *ids, int n, bool params)
+static json_object *params_json(const struct jail_record *r, const int *ids, int n)
 {
 	json_object *o = json_object_new_object();
 
-	if (params) {
-		for (int i = 0; i < n; i++)
-			json_object_object_add(o, param_table[ids[i]].name, param_json(r, ids[i]));
-		return o;
-	}
-	json_object_object_add(o, "jid", json_object_new_int(r->jid));
+	for (int i = 0; i < n; i++)
+		json_object_object_add(o, param_table[ids[i]].name, param_json(r, ids[i]));
+	return o;
+}
+
+static json_object *brief_json(const struct jail_brief *b)
+{
+	json_object *o = json_object_new_object();
 	char addr[64];
+
+	json_object_object_add(o, "jid", json_object_new_int(b->jid));
 	if (!opt_v)
-		json_object_object_add(o, "ipv4", json_object_new_string(first_addr(r, addr, sizeof(addr))));
-	json_object_object_add(o, "hostname", json_object_new_string(param_str(&r->params, P_HOSTNAME)));
-	json_object_object_add(o, "path", json_object_new_string(param_str(&r->params, P_PATH)));
+		json_object_object_add(o, "ipv4", json_object_new_string(first_addr(b, addr, sizeof(addr))));
+	json_object_object_add(o, "hostname", json_object_new_string(b->hostname));
+	json_object_object_add(o, "path", json_object_new_string(b->path));
 	if (opt_v) {
-		json_object_object_add(o, "name", json_object_new_string(r->name));
-		json_object_object_add(o, "state", json_object_new_string(state_word(r)));
-		json_object_object_add(o, "cpusetid", json_object_new_int(r->jid));
-		json_object_object_add(o, "ipv4_addrs", addr_array(r, P_IP4_ADDR));
-		json_object_object_add(o, "ipv6_addrs", addr_array(r, P_IP6_ADDR));
+		json_object_object_add(o, "name", json_object_new_string(b->name));
+		json_object_object_add(o, "state", json_object_new_string(state_word(b)));
+		json_object_object_add(o, "cpusetid", json_object_new_int(b->jid));
+		json_object_object_add(o, "ipv4_addrs", addr_array(b->ip4));
+		json_object_object_add(o, "ipv6_addrs", addr_array(b->ip6));
 	}
 	return o;
 }
@@ -206,6 +208,9 @@ struct listing {
 	int ids[P__COUNT + 64];
 	int nids;
 	bool params;   /* parameter lines (-n, -s or names given) instead of the table */
+	const struct jail_record *recs;   /* the jails for parameter lines and -p, */
+	const struct jail_brief *briefs;  /* or for the table and -c */
+	size_t n;
 	json_object *jails; /* --libxo json or xml: the jails gathered before they are printed */
 	bool failed;        /* jls -p could not read a jail's processes */
 };
@@ -281,27 +286,49 @@ static void print_header(const struct listing *l)
 	}
 }
 
-/* Is r listed: alive (or dying with -d), and the jail of -j by jid or name if that was given? */
-static bool listed(const struct jail_record *r, const struct listing *l)
+/* Is a jail listed: alive (or dying with -d), and the jail of -j by jid or name if that was given? */
+static bool listed(int jid, const char *name, enum jail_state state, const struct listing *l)
 {
 	char num[16];
 
-	if (r->state == JS_DYING && !opt_d)
+	if (state == JS_DYING && !opt_d)
 		return false;
 	if (!l->only)
 		return true;
-	snprintf(num, sizeof(num), "%d", r->jid);
-	return strcmp(l->only, num) == 0 || strcmp(l->only, r->name) == 0;
+	snprintf(num, sizeof(num), "%d", jid);
+	return strcmp(l->only, num) == 0 || strcmp(l->only, name) == 0;
 }
 
-static void print_jail(const struct jail_record *r, struct listing *l)
+static bool record_listed(const struct jail_record *r, const struct listing *l)
 {
+	return listed(r->jid, r->name, r->state, l);
+}
+
+static bool brief_listed(const struct jail_brief *b, const struct listing *l)
+{
+	return listed(b->jid, b->name, b->state, l);
+}
+
+/* The i-th jail, printed (or gathered for --libxo) if it is listed; false if it is not. */
+static bool print_jail(size_t i, struct listing *l)
+{
+	if (l->params) {
+		const struct jail_record *r = &l->recs[i];
+		if (!record_listed(r, l))
+			return false;
+		if (l->jails)
+			json_object_array_add(l->jails, params_json(r, l->ids, l->nids));
+		else
+			print_params(r, l->ids, l->nids, opt_n);
+		return true;
+	}
+	if (!brief_listed(&l->briefs[i], l))
+		return false;
 	if (l->jails)
-		json_object_array_add(l->jails, jail_json(r, l->ids, l->nids, l->params));
-	else if (l->params)
-		print_params(r, l->ids, l->nids, opt_n);
+		json_object_array_add(l->jails, brief_json(&l->briefs[i]));
 	else
-		print_text(r);
+		print_text(&l->briefs[i]);
+	return true;
 }
 
 /* libxo's JSON document: {"__version": "2", "jail-information": {"jail": [...]}}. */
@@ -317,19 +344,15 @@ static void print_json(json_object *jails)
 }
 
 /* Every listed jail; false when -j named a jail that is not there. */
-static bool list_jails(const struct jail_record *list, size_t n, struct listing *l)
+static bool list_jails(struct listing *l)
 {
 	bool found = false;
 
 	if (xo != XO_TEXT)
 		l->jails = json_object_new_array();
 	print_header(l);
-	for (size_t i = 0; i < n; i++) {
-		if (!listed(&list[i], l))
-			continue;
-		found = true;
-		print_jail(&list[i], l);
-	}
+	for (size_t i = 0; i < l->n; i++)
+		found |= print_jail(i, l);
 	if (l->jails) {
 		if (xo == XO_JSON)
 			print_json(l->jails);
@@ -342,34 +365,53 @@ static bool list_jails(const struct jail_record *list, size_t n, struct listing 
 }
 
 /* jls -c: is there a jail (the one of -j, if given)?  Nothing is printed. */
-static bool any_listed(const struct jail_record *list, size_t n, const struct listing *l)
+static bool any_listed(const struct listing *l)
 {
-	for (size_t i = 0; i < n; i++)
-		if (listed(&list[i], l))
+	for (size_t i = 0; i < l->n; i++)
+		if (l->recs ? record_listed(&l->recs[i], l) : brief_listed(&l->briefs[i], l))
 			return true;
 	return false;
 }
 
 /* jls -p: the processes of every listed jail; false when -j named a jail that is not there. */
-static bool list_procs(const struct jail_record *list, size_t n, struct listing *l)
+static bool list_procs(struct listing *l)
 {
-	bool *show = calloc(n ? n : 1, sizeof(*show)), found = false;
+	bool *show = calloc(l->n ? l->n : 1, sizeof(*show)), found = false;
 
 	if (!show)
 		return false;
-	for (size_t i = 0; i < n; i++)
-		found |= show[i] = listed(&list[i], l);
-	if (jls_print_procs(list, show, n, opt_N, xo) != 0)
+	for (size_t i = 0; i < l->n; i++)
+		found |= show[i] = record_listed(&l->recs[i], l);
+	if (jls_print_procs(l->recs, show, l->n, opt_N, xo) != 0)
 		l->failed = true;
 	free(show);
 	return found || !l->only;
 }
 
+/*
+ * The jails: their records where parameters or processes are shown, else
+ * the listing index's briefs (one file read, not a record parsed per jail).
+ */
+static int gather(struct listing *l, struct perr *e)
+{
+	struct jail_record *recs;
+	struct jail_brief *briefs;
+
+	if (l->params || opt_p) {
+		if (jail_list(&recs, &l->n, e) < 0)
+			return -1;
+		l->recs = recs;
+		return 0;
+	}
+	if (jail_list_brief(&briefs, &l->n, e) < 0)
+		return -1;
+	l->briefs = briefs;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct listing l = { 0 };
-	struct jail_record *list;
-	size_t n;
 	struct perr e = { 0 };
 	bool found;
 
@@ -390,15 +432,17 @@ int main(int argc, char **argv)
 	if (l.nids < 0)
 		return 1;
 
-	if (jail_list(&list, &n, &e) < 0) {
+	if (gather(&l, &e) < 0) {
 		fprintf(stderr, "jls: %s\n", e.msg);
 		return 1;
 	}
 	if (opt_c)
-		found = any_listed(list, n, &l);
+		found = any_listed(&l);
 	else
-		found = opt_p ? list_procs(list, n, &l) : list_jails(list, n, &l);
-	registry_free_list(list, n);
+		found = opt_p ? list_procs(&l) : list_jails(&l);
+	if (l.recs)
+		registry_free_list((struct jail_record *)l.recs, l.n);
+	jail_brief_free((struct jail_brief *)l.briefs, l.n);
 	if (opt_c)
 		return !found;
 	if (!found) {

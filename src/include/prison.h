@@ -7,6 +7,7 @@
  *
  *   life cycle      jail_start, jail_create, jail_modify, jail_modify_rules,
  *                   jail_remove, jail_find, jail_list, jail_exec    (jail.h)
+ *                   jail_list_brief: jls's listing from its index   (jaillist.h)
  *   parameters      the table and its values                        (param.h)
  *   jail.conf       parse, resolve, order, turn into parameters     (conf.h, jailconf.h)
  *   resource rules  rctl's syntax and a jail's rules and usage      (rctl.h, limits.h, usage.h)
@@ -28,6 +29,7 @@
 #include "../lib/jarchive.h"
 #include "../lib/jail.h"
 #include "../lib/jailconf.h"
+#include "../lib/jaillist.h"
 #include "../lib/jailps.h"
 #include "../lib/jkill.h"
 #include "../lib/ociconfig.h"

@@ -14,6 +14,7 @@
 #include "jailnet.h"
 #include "jailproc.h"
 #include "nftjail.h"
+#include "regindex.h"
 #include "util.h"
 
 int jail_count_child(struct registry *reg, int parent, int delta, struct perr *e)
@@ -119,10 +120,11 @@ static void undo_cgroup(struct registry *reg, const struct jail_record *rec)
 {
 	struct perr ignore = { 0 };
 
-	(void)reg;
 	if (cgroup_exists(&rec->cg)) {
 		(void)cgroup_kill(&rec->cg, &ignore);
-		(void)cgroup_destroy(&rec->cg, 5000, &ignore);
+		/* One left behind is cleared by the full pass only (sweep_cgroups): the next listing makes it. */
+		if (cgroup_destroy(&rec->cg, 5000, &ignore) < 0)
+			regindex_taint(reg);
 	}
 }
 
@@ -153,18 +155,41 @@ void jail_undo(struct registry *reg, const struct jail_record *rec, enum jail_ph
 
 /* ---- finding and repairing ---- */
 
-/* Is the jail of this record gone (or its creation or removal abandoned)? */
-static bool record_dead(const struct jail_record *r)
+/* Is the jail of this state and these processes gone (or its creation or removal abandoned)? */
+static bool pids_dead(const struct jail_pids *p, bool cheap)
 {
-	switch (r->state) {
+	switch (p->state) {
 	case JS_CREATING:
 		/* Its creator holds the lock until done: seen by a lock holder, it died on the way. */
 		return true;
 	case JS_DYING:
-		return !process_alive(r->creator_pid, r->creator_start) || !process_alive(r->init_pid, r->init_start);
+		return !process_alive(p->creator_pid, p->creator_start) || !process_alive(p->init_pid, p->init_start);
 	default:
-		return !process_alive(r->init_pid, r->init_start);
+		/*
+		 * A listing judges an active jail by the cheap test: one of
+		 * thousands must not format /proc text for each.  Every command
+		 * that acts on a jail checks it fully (jail_find_locked).
+		 */
+		return cheap ? process_gone(p->init_pid) : !process_alive(p->init_pid, p->init_start);
 	}
+}
+
+static struct jail_pids record_pids(const struct jail_record *r)
+{
+	return (struct jail_pids){ .state = r->state, .init_pid = r->init_pid, .init_start = r->init_start,
+				   .creator_pid = r->creator_pid, .creator_start = r->creator_start };
+}
+
+static bool record_dead(const struct jail_record *r)
+{
+	struct jail_pids p = record_pids(r);
+
+	return pids_dead(&p, false);
+}
+
+bool jail_seems_dead(const struct jail_pids *p)
+{
+	return pids_dead(p, true);
 }
 
 /* A record whose jail is gone: clear what it left; true if it was. */
@@ -202,12 +227,12 @@ static void sweep_cgroups(struct registry *reg, const struct jail_record *live, 
 
 /*
  * The full consistency pass, made by the commands that list every jail
- * anyway (jls, jail -r '*'): a record whose jailinit is gone, a creation or
+ * anyway (jail -r '*', rctl, and jls when its index cannot be trusted): a record whose jailinit is gone, a creation or
  * removal whose command was killed, a cgroup or name with no record are
  * cleared.  Commands that name one jail check only that one
  * (jail_find_locked), so their cost does not grow with the number of jails.
  */
-static int jail_sweep(struct registry *reg, struct jail_record **ret, size_t *ret_n, struct perr *e)
+int jail_sweep(struct registry *reg, struct jail_record **ret, size_t *ret_n, struct perr *e)
 {
 	struct jail_record *list;
 	size_t n, live = 0;
@@ -216,13 +241,8 @@ static int jail_sweep(struct registry *reg, struct jail_record **ret, size_t *re
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		struct jail_record *r = &list[i];
-		/*
-		 * An active jail is judged by the cheap test here: a listing of
-		 * thousands must not format /proc text for each.  Every command
-		 * that acts on a jail checks it fully (jail_find_locked).
-		 */
-		bool dead = r->state == JS_ACTIVE ? process_gone(r->init_pid) : record_dead(r);
-		if (dead) {
+		struct jail_pids p = record_pids(r);
+		if (jail_seems_dead(&p)) {
 			jail_teardown(reg, r);
 			record_free(r);
 			continue;
@@ -232,6 +252,8 @@ static int jail_sweep(struct registry *reg, struct jail_record **ret, size_t *re
 	registry_prune_names(reg, list, live);
 	sweep_cgroups(reg, list, live);
 	nftjail_sweep(list, live);
+	/* Everything is as the records say now: the listing index is made again from them. */
+	(void)regindex_rebuild(reg, list, live);
 	if (ret) {
 		*ret = list;
 		*ret_n = live;

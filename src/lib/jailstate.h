@@ -44,6 +44,20 @@ static inline void jail_teardown(struct registry *reg, const struct jail_record 
  * first, then a name.
  */
 int jail_find_locked(struct registry *reg, const char *key, struct jail_record *ret, struct perr *e);
+/* What tells whether a jail is still there: its state and its processes. */
+struct jail_pids {
+	enum jail_state state;
+	pid_t init_pid, creator_pid;
+	unsigned long long init_start, creator_start;
+};
+/* The listing's test (cheap for an active jail: its jailinit has not exited). */
+bool jail_seems_dead(const struct jail_pids *p);
+/*
+ * The full consistency pass under reg's lock: dead jails torn down, names,
+ * cgroups and nftables chains without a live record cleared, the listing
+ * index rebuilt; *ret (if ret) gets the live records, sorted by jid.
+ */
+int jail_sweep(struct registry *reg, struct jail_record **ret, size_t *ret_n, struct perr *e);
 /* Add delta to the children.cur of jail parent (0, the host: nothing). */
 int jail_count_child(struct registry *reg, int parent, int delta, struct perr *e);
 /* jids of the records whose parent is jid. */

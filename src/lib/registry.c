@@ -15,6 +15,7 @@
 
 #include "runtime.h"
 #include "policy.h"
+#include "regindex.h"
 #include "util.h"
 
 static const char *const state_names[] = {
@@ -533,7 +534,8 @@ static void unlink_name(struct registry *r, const char *name, int jid)
 		unlinkat(r->namefd, name, 0);
 }
 
-int registry_write(struct registry *r, const struct jail_record *rec, const char *old_name, struct perr *e)
+/* The record's file, replaced at once. */
+static int write_record_file(struct registry *r, const struct jail_record *rec, struct perr *e)
 {
 	char tmp[64], final[64];
 	json_object *o = record_to_json(rec);
@@ -559,31 +561,58 @@ int registry_write(struct registry *r, const struct jail_record *rec, const char
 	json_object_put(o);
 	if (ret == 0 && renameat(r->jailfd, tmp, r->jailfd, final) < 0)
 		ret = perr_set(e, errno, "write record %d", rec->jid);
-	if (ret < 0) {
+	if (ret < 0)
 		unlinkat(r->jailfd, tmp, 0);
-		return ret;
+	return ret;
+}
+
+int registry_write(struct registry *r, const struct jail_record *rec, const char *old_name, struct perr *e)
+{
+	struct regindex_txn t;
+	int ret;
+
+	/* Busy from before the record changes until its slot has: a command killed in between leaves it so. */
+	regindex_begin(r, &t);
+	if (write_record_file(r, rec, e) < 0) {
+		regindex_end(&t);
+		return -1;
 	}
 	/* The hint moves past a jid once its record exists. */
 	if (read_hint(r) == rec->jid)
 		write_hint(r, rec->jid + 1);
 	if (old_name && strcmp(old_name, rec->name) != 0)
 		unlink_name(r, old_name, rec->jid);
-	return link_name(r, rec->name, rec->jid, e);
+	ret = link_name(r, rec->name, rec->jid, e);
+	regindex_put(&t, rec);
+	regindex_end(&t);
+	return ret;
 }
 
-int registry_remove(struct registry *r, const struct jail_record *rec)
+/* The record and its name link: 1 if there was one, 0 if not, -1 when it is still there. */
+static int remove_record(struct registry *r, const struct jail_record *rec)
 {
 	char name[64];
-	bool found = true;
 
 	if (rec->name[0])
 		unlink_name(r, rec->name, rec->jid);
 	snprintf(name, sizeof(name), "%d.json", rec->jid);
-	if (unlinkat(r->jailfd, name, 0) < 0) {
-		if (errno != ENOENT)
-			return -1;
-		found = false;
-	}
+	if (unlinkat(r->jailfd, name, 0) < 0)
+		return errno == ENOENT ? 0 : -1;
+	return 1;
+}
+
+int registry_remove(struct registry *r, const struct jail_record *rec)
+{
+	struct regindex_txn t;
+	int found;
+
+	regindex_begin(r, &t);
+	found = remove_record(r, rec);
+	if (found >= 0)
+		regindex_drop(&t, rec->jid);
+	regindex_end(&t);
+	if (found < 0)
+		return -1;
 	if (rec->jid < read_hint(r))
 		write_hint(r, rec->jid);
 	if (registry_mark_pending(r, rec->jid, false) < 0)
