@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "hostfile.h"
+#include "hostpath.h"
 #include "jailproc.h"
 #include "param.h"
 #include "util.h"
@@ -38,34 +38,50 @@ static int wait_command(pid_t pid, int pidfd, long timeout, int *status)
 }
 
 /*
- * The jail's root directory, for hostfile's check; false when there is
- * none to check against: the jail's tree is the host's (path=/), or the
- * path cannot be opened (yet: exec.prepare may make it), so nothing can be
- * inside it.
+ * The jail's own root directory, O_PATH; -1 when it cannot be opened (yet:
+ * exec.prepare may make it), so that nothing can be inside it.
  */
-static bool jail_tree(const struct jail_record *rec, struct stat *ret)
+static int jail_tree(const struct jail_record *rec)
 {
 	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 				.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
 	const char *path = param_str(&rec->params, P_PATH);
-	_cleanup_close_ int fd = path ? (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how)) : -1;
-	struct stat host;
 
-	if (fd < 0 || fstat(fd, ret) < 0 || stat("/", &host) < 0)
-		return false;
-	return ret->st_dev != host.st_dev || ret->st_ino != host.st_ino;
+	return path ? (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how)) : -1;
 }
 
-int hooks_consolelog(const struct jail_record *rec, int *ret_fd, struct perr *e)
+/* Every jail's tree is off limits, this jail's own included: listed from reg, or a registry opened here. */
+static int consolelog_trees(const struct jail_record *rec, struct registry *reg, struct hostpath_trees *t,
+			    struct perr *e)
+{
+	struct registry own = { .dirfd = -1, .jailfd = -1, .namefd = -1, .pendfd = -1, .lockfd = -1 };
+	_cleanup_close_ int tree = jail_tree(rec);
+	int r;
+
+	if (!reg) {
+		if (registry_open(&own, false, e) < 0)
+			return -1;
+		reg = &own;
+	}
+	r = hostpath_trees_list(t, reg, tree, rec->name, e);
+	if (reg == &own)
+		registry_close(&own);
+	return r;
+}
+
+int hooks_consolelog(const struct jail_record *rec, struct registry *reg, int *ret_fd, struct perr *e)
 {
 	const char *path = param_str(&rec->params, P_EXEC_CONSOLELOG);
-	struct stat tree;
+	struct hostpath_trees t = { 0 };
 
 	*ret_fd = -1;
 	if (!path)
 		return 0;
-	*ret_fd = hostfile_open_append("exec.consolelog", path, jail_tree(rec, &tree) ? &tree : NULL, e);
-	return *ret_fd < 0 ? -1 : 0;
+	if (consolelog_trees(rec, reg, &t, e) < 0)
+		return perr_prefix(e, "exec.consolelog \"%s\"", path);
+	*ret_fd = hostpath_open(path, HOSTPATH_ROOT_CREATES, &t, e);
+	hostpath_trees_free(&t);
+	return *ret_fd < 0 ? perr_prefix(e, "exec.consolelog \"%s\"", path) : 0;
 }
 
 static __attribute__((noreturn)) void host_child(const struct jail_record *rec, const char *cmd,
@@ -110,7 +126,7 @@ int hooks_host(const struct jail_record *rec, int id, struct perr *e)
 		return perr_setx(e, EPERM, "%s: this process would start it in a jail's PID namespace",
 				 param_table[id].name);
 	_cleanup_close_ int log = -1;
-	if (hooks_consolelog(rec, &log, e) < 0)
+	if (hooks_consolelog(rec, NULL, &log, e) < 0)
 		return -1;
 	for (; *cmds; cmds++) {
 		int pidfd = -1, status = 0;
@@ -139,7 +155,7 @@ int hooks_inside(const struct jail_record *rec, int id, const struct jail_exec *
 	char *const *cmds = rec->params.v[id].argv;
 	_cleanup_close_ int log = -1;
 
-	if (cmds && hooks_consolelog(rec, &log, e) < 0)
+	if (cmds && hooks_consolelog(rec, NULL, &log, e) < 0)
 		return -1;
 	for (; cmds && *cmds; cmds++) {
 		struct jail_exec one = *x;

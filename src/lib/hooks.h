@@ -24,11 +24,13 @@ int hooks_inside(const struct jail_record *rec, int id, const struct jail_exec *
 		 struct perr *e);
 /*
  * exec.consolelog opened for appending (created 0640) in *ret_fd, -1 when
- * unset: walked from the host's root without following a link, refused
- * inside the jail's tree or below a directory users other than root can
- * change (hostfile.h).  Each caller opens it once for its commands and
- * passes the descriptor on.
+ * unset, under hostpath.h's rule for what host root creates: walked from
+ * the host's root without following a link, refused inside any jail's
+ * tree (this one's and those of the jails in the registry) or below a
+ * directory users other than root can change.  reg is the registry the
+ * caller holds locked, or NULL: one is opened (shared) for the listing.
+ * Each caller opens it once for its commands and passes the descriptor on.
  */
-int hooks_consolelog(const struct jail_record *rec, int *ret_fd, struct perr *e);
+int hooks_consolelog(const struct jail_record *rec, struct registry *reg, int *ret_fd, struct perr *e);
 
 #endif

@@ -235,7 +235,8 @@ static int make_hostnet(struct create *c, struct perr *e)
 
 static int make_init(struct create *c, struct perr *e)
 {
-	struct spawn_req req = { .rec = c->rec, .pathfd = c->pathfd, .exefd = c->exefd, .mounts = &c->mounts };
+	struct spawn_req req = { .rec = c->rec, .pathfd = c->pathfd, .exefd = c->exefd, .mounts = &c->mounts,
+				 .reg = &c->reg };
 
 	/* Under the lock: the trees of the jails there are now are off limits as mount sources. */
 	if (mount_sources_open(&c->mounts, &c->reg, c->pathfd, c->rec->name, e) < 0)
@@ -405,7 +406,7 @@ static int step_command(struct start *s, struct perr *e)
 
 	if (!rec->params.v[P_COMMAND].argv)
 		return hooks_inside(rec, P_EXEC_START, &s->run, &s->hold, e);
-	if (hooks_consolelog(rec, &log, e) < 0)
+	if (hooks_consolelog(rec, NULL, &log, e) < 0)
 		return -1;
 	run.argv = rec->params.v[P_COMMAND].argv;
 	run.shell_cmd = NULL;

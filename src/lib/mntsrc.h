@@ -1,11 +1,11 @@
 /*
  * The host paths a jail's mounts come from: nullfs sources and overlay
- * layers.  Each is opened once, on the host, one component at a time and
- * without following a symbolic link, and refused where a jail could have
- * chosen what it is: inside a jail's tree (a jail root writes there as the
- * files' owner, through its idmapped root), or below a directory a jail can
- * write (owned by a user or group of the jails' id ranges, or writable by
- * everyone without the sticky bit).  Everything after uses the fds.
+ * layers.  Each is opened once, on the host, under hostpath.h's rule for
+ * what the host reads: refused inside any jail's tree (a jail root writes
+ * there as the files' owner, through its idmapped root), or below a
+ * directory a jail can write (owned by a user or group of the jails' id
+ * ranges, or writable by everyone without the sticky bit).  Everything
+ * after uses the fds.
  */
 #ifndef PRISON_MNTSRC_H
 #define PRISON_MNTSRC_H

@@ -448,7 +448,7 @@ static int prepare_child(const struct spawn_req *req, struct init_child *c, unsi
 	c->policy = rec->policy;
 	if (priv_filter(&c->policy, &c->filter, e) < 0)
 		return -1;
-	if (hooks_consolelog(rec, &c->log, e) < 0)
+	if (hooks_consolelog(rec, req->reg, &c->log, e) < 0)
 		return -1;
 	*flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID;
 	if (!c->policy.host_inherit)

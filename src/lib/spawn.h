@@ -33,6 +33,7 @@ struct spawn_req {
 	int exefd;               /* the jailinit binary, O_PATH */
 	int hold;                /* the creator's end stays with it; this end becomes jailinit's fd 4 */
 	const struct mount_plan *mounts;
+	struct registry *reg;    /* held locked by the creator: its jails' trees are off limits to the console log */
 };
 
 /* Build the jail's namespaces and start jailinit in them; returns its pidfd. */

@@ -29,11 +29,11 @@ test_escape_path_mount_sources_refused() {
 		"$JAIL" -c name=ptsrcb path="$ROOT" persist mount="$ROOT/tmp/etc $ROOT/mnt/x nullfs ro 0 0"
 	# A link the host's admin did not mean as one, and a directory everyone can write.
 	ln -sfn "$WORK/src" "$WORK/link"
-	expect_error "jail: ptsrcb: mount $ROOT/mnt/x: source $WORK/link/share: is or passes through a symbolic link" \
+	expect_error "jail: ptsrcb: mount $ROOT/mnt/x: source $WORK/link/share: $WORK/link is a symbolic link" \
 		"$JAIL" -c name=ptsrcb path="$ROOT" persist mount="$WORK/link/share $ROOT/mnt/x nullfs ro 0 0"
 	expect_error "jail: ptsrcb: mount $ROOT/mnt/x: source $WORK/ww/share: is below $WORK/ww, which everyone can write" \
 		"$JAIL" -c name=ptsrcb path="$ROOT" persist mount="$WORK/ww/share $ROOT/mnt/x nullfs ro 0 0"
-	expect_error "jail: ptsrcb: mount $ROOT/mnt/x: source $WORK/link/share: is or passes through a symbolic link" \
+	expect_error "jail: ptsrcb: mount $ROOT/mnt/x: source $WORK/link/share: $WORK/link is a symbolic link" \
 		"$JAIL" -c name=ptsrcb path="$ROOT" persist \
 		mount="overlay $ROOT/mnt/x overlay lowerdir=$WORK/src:$WORK/link/share 0 0"
 	jail_exists ptsrcb && fail "a refused jail exists"
