@@ -27,7 +27,7 @@
 static __attribute__((noreturn)) void usage(void)
 {
 	fprintf(stderr, "usage: prison-oci [--root dir] [--log file] [--log-format text|json] [--debug] command ...\n"
-			"commands: create, start, state, kill, delete, run, spec, features\n");
+			"commands: create, start, state, kill, delete, run, exec, ps, pause, resume, spec, features\n");
 	exit(1);
 }
 
@@ -203,11 +203,14 @@ static int cmd_delete(int argc, char **argv)
 		return 1;
 	s = ocistate_status(&st);
 	ocistate_free(&st);
-	if (s == OCI_RUNNING && !force)
-		return ocilog_error("%s: cannot delete a running container (use --force)", st.id);
+	if ((s == OCI_RUNNING || s == OCI_PAUSED) && !force)
+		return ocilog_error("%s: cannot delete a %s container (use --force)", st.id, ocistate_status_name(s));
 	/* Everything at once, as runc's --force: no stop timeout to wait out. */
 	if (s != OCI_STOPPED)
 		(void)kill_all(st.id, SIGKILL);
+	/* A frozen jailinit would not answer the removal: the killed jail is thawed. */
+	if (s == OCI_PAUSED && oci_thaw(st.id) != 0)
+		return 1;
 	return oci_remove(st.id);
 }
 
@@ -252,6 +255,7 @@ static const struct {
 } commands[] = {
 	{ "create", oci_cmd_create }, { "start", cmd_start }, { "state", cmd_state },     { "kill", cmd_kill },
 	{ "delete", cmd_delete },     { "run", oci_cmd_run }, { "spec", cmd_spec },       { "features", cmd_features },
+	{ "exec", oci_cmd_exec },     { "ps", oci_cmd_ps },   { "pause", oci_cmd_pause }, { "resume", oci_cmd_resume },
 };
 
 struct globals {

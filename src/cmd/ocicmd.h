@@ -2,6 +2,8 @@
 #ifndef PRISON_OCICMD_H
 #define PRISON_OCICMD_H
 
+#include <sys/types.h>
+
 /* create and run (ocicreate.c) */
 int oci_cmd_create(int argc, char **argv);
 int oci_cmd_run(int argc, char **argv);
@@ -9,5 +11,26 @@ int oci_cmd_run(int argc, char **argv);
 int oci_start(const char *id);
 /* The jail and the state of a container removed; 0 or an exit status. */
 int oci_remove(const char *id);
+
+/* exec, ps, pause and resume (ociexec.c) */
+int oci_cmd_exec(int argc, char **argv);
+int oci_cmd_ps(int argc, char **argv);
+int oci_cmd_pause(int argc, char **argv);
+int oci_cmd_resume(int argc, char **argv);
+/* Thaw the container's jail if it is frozen (delete of a paused one); 0 or an exit status. */
+int oci_thaw(const char *id);
+
+/* Shared by create, run and exec (ocicreate.c). */
+struct perr;
+struct oci_config;
+/* A connection to the engine's console socket. */
+int oci_console_connect(const char *path, struct perr *e);
+/* The terminal's master to the engine, as runc sends it: one byte of data, the fd in SCM_RIGHTS. */
+int oci_console_send(int sock, int master, struct perr *e);
+int oci_write_pid_file(const char *path, pid_t pid, struct perr *e);
+/* process.rlimits, user.umask and oomScoreAdj on this process, for the container's process to inherit. */
+int oci_apply_inherited(const struct oci_config *cfg, struct perr *e);
+/* Wait for the process, passing on the signals this one gets; its status as a shell gives it. */
+int oci_wait_process(int pidfd);
 
 #endif

@@ -70,7 +70,7 @@ static int parse_create(int argc, char **argv, struct create_opts *o, const char
 }
 
 /* A connection to the engine's console socket, made before anything else is. */
-static int console_connect(const char *path, struct perr *e)
+int oci_console_connect(const char *path, struct perr *e)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd;
@@ -89,7 +89,7 @@ static int console_connect(const char *path, struct perr *e)
 }
 
 /* The terminal's master to the engine, as runc sends it: one byte of data, the fd in SCM_RIGHTS. */
-static int console_send(int sock, int master, struct perr *e)
+int oci_console_send(int sock, int master, struct perr *e)
 {
 	char data[] = "pty", cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
 	struct iovec iov = { .iov_base = data, .iov_len = sizeof(data) - 1 };
@@ -105,7 +105,7 @@ static int console_send(int sock, int master, struct perr *e)
 	return 0;
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct perr *e)
+int oci_write_pid_file(const char *path, pid_t pid, struct perr *e)
 {
 	char tmp[PATH_MAX + 8], num[24];
 	int fd, n = snprintf(num, sizeof(num), "%d", pid);
@@ -123,7 +123,7 @@ static int write_pid_file(const char *path, pid_t pid, struct perr *e)
 }
 
 /* process.rlimits, user.umask and oomScoreAdj on this process, for the container's to inherit. */
-static int apply_inherited(const struct oci_config *cfg, struct perr *e)
+int oci_apply_inherited(const struct oci_config *cfg, struct perr *e)
 {
 	if (cfg->umask_set)
 		umask((mode_t)cfg->umask);
@@ -162,7 +162,7 @@ static pid_t spawn_process(struct made *m, struct perr *e)
 		.no_new_privs = m->cfg.no_new_privs, .caps_set = m->cfg.caps_set, .caps = m->cfg.caps,
 	};
 
-	if (apply_inherited(&m->cfg, e) < 0)
+	if (oci_apply_inherited(&m->cfg, e) < 0)
 		return -1;
 	return jail_spawn(&m->rec, &x, &m->hold, &m->pidfd, &m->master, e);
 }
@@ -183,7 +183,7 @@ static int make_container(const char *id, const struct create_opts *o, struct ma
 		return perr_setx(e, EINVAL, "process.terminal is true: --console-socket is needed");
 	if (!m->cfg.terminal && o->console)
 		return perr_setx(e, EINVAL, "--console-socket given but process.terminal is false");
-	if (o->console && (m->console = console_connect(o->console, e)) < 0)
+	if (o->console && (m->console = oci_console_connect(o->console, e)) < 0)
 		return -1;
 	/* A directory there already is another container's: never removed by this one's failure. */
 	if (ocistate_make(id, &m->gate, e) < 0) {
@@ -195,7 +195,7 @@ static int make_container(const char *id, const struct create_opts *o, struct ma
 		return -1;
 	m->jail = true;
 	pid = spawn_process(m, e);
-	if (pid < 0 || (m->master >= 0 && console_send(m->console, m->master, e) < 0))
+	if (pid < 0 || (m->master >= 0 && oci_console_send(m->console, m->master, e) < 0))
 		return -1;
 	snprintf(m->st.id, sizeof(m->st.id), "%s", id);
 	snprintf(m->st.bundle, sizeof(m->st.bundle), "%s", bundle);
@@ -205,7 +205,7 @@ static int make_container(const char *id, const struct create_opts *o, struct ma
 	m->st.annotations = m->cfg.annotations;
 	if (ocistate_write(&m->st, e) < 0)
 		return -1;
-	return o->pid_file ? write_pid_file(o->pid_file, pid, e) : 0;
+	return o->pid_file ? oci_write_pid_file(o->pid_file, pid, e) : 0;
 }
 
 static void made_free(struct made *m, bool failed, const char *id)
@@ -258,7 +258,7 @@ int oci_cmd_create(int argc, char **argv)
 }
 
 /* Until the process ends, the signals run gets passed on to it; its status as a shell gives it. */
-static int wait_process(int pidfd)
+int oci_wait_process(int pidfd)
 {
 	static const int fwd[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
 	struct pollfd p[2] = { { .fd = pidfd, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
@@ -303,7 +303,7 @@ int oci_cmd_run(int argc, char **argv)
 		close(pidfd);
 		return 0;
 	}
-	status = wait_process(pidfd);
+	status = oci_wait_process(pidfd);
 	close(pidfd);
 	/* As runc run: the container goes with its process. */
 	if (oci_remove(id) != 0)

@@ -233,18 +233,31 @@ int ocistate_open_process(const struct oci_state *s)
 	return fd;
 }
 
+/* Whether the container's jail is frozen; a jail that is gone is not. */
+static bool paused(const char *id)
+{
+	struct jail_record rec = { 0 };
+	struct perr e = { 0 };
+	bool r = jail_find(id, &rec, &e) == 0 && jail_frozen(&rec, &e) == 1;
+
+	record_free(&rec);
+	return r;
+}
+
 enum oci_status ocistate_status(const struct oci_state *s)
 {
 	if (s->pid <= 0)
 		return OCI_CREATING;
 	if (s->start == 0 || ocistate_start_time(s->pid) != s->start)
 		return OCI_STOPPED;
+	if (paused(s->id))
+		return OCI_PAUSED;
 	return s->started ? OCI_RUNNING : OCI_CREATED;
 }
 
 const char *ocistate_status_name(enum oci_status st)
 {
-	static const char *const names[] = { "creating", "created", "running", "stopped" };
+	static const char *const names[] = { "creating", "created", "running", "stopped", "paused" };
 
 	return names[st];
 }

@@ -12,7 +12,7 @@
 
 #include "../include/prison.h"
 
-enum oci_status { OCI_CREATING, OCI_CREATED, OCI_RUNNING, OCI_STOPPED };
+enum oci_status { OCI_CREATING, OCI_CREATED, OCI_RUNNING, OCI_STOPPED, OCI_PAUSED };
 
 struct oci_state {
 	char id[256];
@@ -36,7 +36,7 @@ int ocistate_write(const struct oci_state *s, struct perr *e);
 int ocistate_read(const char *id, struct oci_state *ret, struct perr *e);
 void ocistate_free(struct oci_state *s);
 void ocistate_remove(const char *id);
-/* Where the container is now, from its process. */
+/* Where the container is now, from its process, and paused when its jail is frozen (jfreeze.h). */
 enum oci_status ocistate_status(const struct oci_state *s);
 const char *ocistate_status_name(enum oci_status st);
 /* A pidfd for the container's process, -1 (ESRCH) when it has ended. */

@@ -644,3 +644,17 @@ int jail_exec(const struct jail_record *rec, const struct jail_exec *x, int *ret
 	(void)ctl_release(rec, &hold);
 	return r;
 }
+
+pid_t jail_exec_spawn(const struct jail_record *rec, const struct jail_exec *x, int *ret_pidfd, int *ret_master,
+		      struct perr *e)
+{
+	struct jail_hold hold;
+	pid_t pid;
+
+	*ret_pidfd = *ret_master = -1;
+	if (ctl_hold(rec, &hold, e) < 0)
+		return -1;
+	pid = jail_spawn(rec, x, &hold, ret_pidfd, ret_master, e);
+	(void)ctl_release(rec, &hold);
+	return pid;
+}

@@ -49,6 +49,9 @@ PRISON_API int jail_modify_rules(const char *key, jail_rules_edit edit, void *ar
 				 struct jail_record *ret, struct perr *e);
 /* jexec: run x in the live jail rec, holding it meanwhile (attach.h for *ret_status). */
 PRISON_API int jail_exec(const struct jail_record *rec, const struct jail_exec *x, int *ret_status, struct perr *e);
+/* The same, returning once x runs (jail_spawn, attach.h): prison-oci exec. */
+PRISON_API pid_t jail_exec_spawn(const struct jail_record *rec, const struct jail_exec *x, int *ret_pidfd,
+				 int *ret_master, struct perr *e);
 /* Every live jail, after clearing what dead ones left behind. */
 PRISON_API int jail_list(struct jail_record **ret, size_t *ret_n, struct perr *e);
 /* One live jail by jid or name; ENOENT with "jail "x" not found" when absent. */

@@ -197,33 +197,28 @@ static int map_config(struct json_object *cfg, const char *bundle, const char *i
 	return c->annotations ? 0 : perr_set(e, ENOMEM, "annotations");
 }
 
-static struct json_object *read_config(const char *bundle, struct perr *e)
+/* One JSON object, the whole of the regular file fd (what names it in errors). */
+static struct json_object *read_json(int fd, const char *what, struct perr *e)
 {
-	_cleanup_close_ int dir = open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC), fd = -1;
 	struct json_tokener *tok;
 	struct json_object *o;
 	char *text;
 	size_t len, end;
 
-	if (dir < 0)
-		return perr_set(e, errno, "bundle \"%s\"", bundle), NULL;
-	fd = openat(dir, "config.json", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return perr_set(e, errno, "bundle \"%s\": config.json", bundle), NULL;
-	text = read_regular_fd(fd, OCI_MAX_CONFIG, "config.json", &len, e);
+	text = read_regular_fd(fd, OCI_MAX_CONFIG, what, &len, e);
 	if (!text)
 		return NULL;
 	tok = json_tokener_new();
 	if (!tok) {
 		free(text);
-		return perr_set(e, ENOMEM, "config.json"), NULL;
+		return perr_set(e, ENOMEM, "%s", what), NULL;
 	}
 	o = json_tokener_parse_ex(tok, text, (int)len);
 	end = o ? json_tokener_get_parse_end(tok) : 0;
 	while (o && end < len && strchr(" \t\r\n", text[end]))
 		end++;
 	if (!o || end != len) {
-		perr_setx(e, EINVAL, "config.json: not valid JSON (%s at byte %zu)",
+		perr_setx(e, EINVAL, "%s: not valid JSON (%s at byte %zu)", what,
 			  o ? "text after the object"
 			  : json_tokener_get_error(tok) == json_tokener_continue
 				  ? "unexpected end of the text"
@@ -235,6 +230,18 @@ static struct json_object *read_config(const char *bundle, struct perr *e)
 	json_tokener_free(tok);
 	free(text);
 	return o;
+}
+
+static struct json_object *read_config(const char *bundle, struct perr *e)
+{
+	_cleanup_close_ int dir = open(bundle, O_PATH | O_DIRECTORY | O_CLOEXEC), fd = -1;
+
+	if (dir < 0)
+		return perr_set(e, errno, "bundle \"%s\"", bundle), NULL;
+	fd = openat(dir, "config.json", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return perr_set(e, errno, "bundle \"%s\": config.json", bundle), NULL;
+	return read_json(fd, "config.json", e);
 }
 
 int oci_config_load(const char *bundle, const char *id, struct oci_config *c, struct perr *e)
@@ -253,12 +260,42 @@ int oci_config_load(const char *bundle, const char *id, struct oci_config *c, st
 	return r;
 }
 
-void oci_config_free(struct oci_config *c)
+/* The process fields of c, taken by a new process object. */
+static void process_free(struct oci_config *c)
 {
-	param_free(&c->params);
 	oci_strv_free(c->argv);
 	oci_strv_free(c->envp);
 	free(c->cwd);
+	c->argv = c->envp = NULL;
+	c->cwd = NULL;
+	memset(&c->cred, 0, sizeof(c->cred));
+	c->terminal = c->no_new_privs = c->caps_set = c->umask_set = c->oom_score_adj_set = false;
+	c->caps = 0;
+	c->nrlimits = 0;
+}
+
+int oci_process_load(const char *file, struct oci_config *c, struct perr *e)
+{
+	_cleanup_close_ int fd = open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct json_object *p;
+	int r;
+
+	if (fd < 0)
+		return perr_set(e, errno, "--process \"%s\"", file);
+	p = read_json(fd, file, e);
+	if (!p)
+		return -1;
+	process_free(c);
+	r = json_object_is_type(p, json_type_object) ? map_process(p, c, e)
+						      : perr_setx(e, EINVAL, "%s: not a JSON object", file);
+	json_object_put(p);
+	return r;
+}
+
+void oci_config_free(struct oci_config *c)
+{
+	param_free(&c->params);
+	process_free(c);
 	free(c->annotations);
 	memset(c, 0, sizeof(*c));
 }

@@ -49,6 +49,11 @@ struct oci_config {
  */
 PRISON_API int oci_config_load(const char *bundle, const char *id, struct oci_config *ret, struct perr *e);
 PRISON_API void oci_config_free(struct oci_config *c);
+/*
+ * prison-oci exec --process: the process object in file (runtime-spec's
+ * process) in place of c's process; c keeps its parameters.
+ */
+PRISON_API int oci_process_load(const char *file, struct oci_config *c, struct perr *e);
 
 /* Pieces of the mapping, for ociconfig.c (ocilinux.c, ocimisc.c). */
 struct json_object;
@@ -62,6 +67,6 @@ int oci_map_rlimits(struct json_object *rlimits, struct oci_config *c, struct pe
 struct json_object *oci_get(struct json_object *o, const char *key);
 /* The string list at o (an array of strings) as a NULL-terminated copy; what names it in errors. */
 int oci_strv(struct json_object *o, const char *what, char ***ret, struct perr *e);
-void oci_strv_free(char **v);
+PRISON_API void oci_strv_free(char **v);
 
 #endif
