@@ -157,7 +157,10 @@ nat_leftovers() {
 	assert_contains "$(nft list tables)" "table inet $t" "prison's table"
 	assert_eq "$(cat /proc/sys/net/ipv4/conf/ptbr9/route_localnet)" 1 "route_localnet on the vnet jail's bridge, for 127.0.0.1"
 	# kill -9 of both jails' jailinit: the next command clears their chains and the table.
-	for j in ptsh ptvn; do kill -9 "$(init_pid_of "$(jid_of $j)")"; done
+	# kill -9 is asynchronous: the listing comes after both have ended.
+	pids=$(for j in ptsh ptvn; do init_pid_of "$(jid_of $j)"; done)
+	for p in $pids; do kill -9 "$p"; done
+	for p in $pids; do wait_gone "$p" "jailinit $p after kill -9"; done
 	"$JLS" >/dev/null
 	assert_eq "$(nft list tables)" "table inet hostfw" "tables after kill -9 and jls"
 	# Without the table's guard against loopback sources, route_localnet must be off again.
@@ -167,7 +170,9 @@ nat_leftovers() {
 	# A crash that left chains with no record at all: the next listing sweeps them.
 	nat_jails tcp:8080:8000 tcp:8090:8000
 	jid=$(jid_of ptsh)
-	kill -9 "$(init_pid_of "$jid")"
+	pid=$(init_pid_of "$jid")
+	kill -9 "$pid"
+	wait_gone "$pid" "ptsh's jailinit after kill -9"
 	rm "$RUNDIR/jail/$jid.json"
 	"$JLS" >/dev/null
 	assert_not_contains "$(nft list table inet "$t")" "jail${jid}_" "ptsh's chains without its record"
