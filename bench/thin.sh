@@ -16,6 +16,7 @@
 # thick jails take N copies of the base: on a file system without reflinks
 # that is N x ~180 MB.  Never part of make check.
 set -eu
+shopt -s inherit_errexit
 export LC_ALL=C
 N=${N:-100}
 BIN=${BIN:-$(cd "$(dirname "$0")/../build/sbin" && pwd)}
@@ -110,8 +111,12 @@ serve() { # type
 	for i in $(seq 1 "$N"); do "$BIN/jail" -q -r n$i; done
 	rm -rf "$PRISON_STATEDIR"/jails/n*
 }
-read -r thin_mem thin_pss < <(serve thin)
-read -r thick_mem thick_pss < <(serve thick)
+# Not "read < <(serve ...)": a process substitution runs in the background,
+# so the thin jails' removal would overlap the thick jails' creation.
+out=$(serve thin)
+read -r thin_mem thin_pss <<<"$out"
+out=$(serve thick)
+read -r thick_mem thick_pss <<<"$out"
 
 echo
 echo "thin jails on one Debian base, N=$N"
