@@ -16,6 +16,7 @@
 # thick jails take N copies of the base: on a file system without reflinks
 # that is N x ~180 MB.  Never part of make check.
 set -eu
+shopt -s inherit_errexit
 export LC_ALL=C
 N=${N:-100}
 BIN=${BIN:-$(cd "$(dirname "$0")/../build/sbin" && pwd)}
@@ -24,19 +25,34 @@ case $N in '' | *[!0-9]*) echo "thin.sh: N must be a number" >&2; exit 1 ;; esac
 [ "$(id -u)" = 0 ] || { echo "thin.sh: must run as root" >&2; exit 1; }
 [ -x "$BIN/jail" ] || { echo "thin.sh: build first (make)" >&2; exit 1; }
 
+# The base is built outside the private network namespace (mmdebstrap
+# fetches from the host's Debian mirror); the jails live inside it.
 if [ -z "${THIN_BENCH_INNER:-}" ]; then
-	exec env THIN_BENCH_INNER=1 BIN="$BIN" N="$N" unshare -n "$0" "$@"
+	work=$(mktemp -d /var/tmp/prison-thin-bench.XXXXXX)
+	export PRISON_STATEDIR=$work/state PRISON_RUNDIR=$work/run PRISON_LOGDIR=$work/log
+	outer_cleanup() {
+		"$BIN/jbase" -q -r bench >/dev/null 2>&1 || true
+		mountpoint -q "$PRISON_RUNDIR" && umount "$PRISON_RUNDIR"
+		rm -rf "$work"
+	}
+	trap outer_cleanup EXIT
+	trap 'exit 130' INT TERM
+	echo "thin.sh: building the Debian base (mmdebstrap, with nginx-light)..." >&2
+	"$BIN/jbase" -q -c -D bookworm -i nginx-light bench
+	rc=0
+	env THIN_BENCH_INNER=1 WORK="$work" BIN="$BIN" N="$N" unshare -n "$0" "$@" || rc=$?
+	exit "$rc"
 fi
 
-work=$(mktemp -d /var/tmp/prison-thin-bench.XXXXXX)
-export PRISON_STATEDIR=$work/state PRISON_RUNDIR=$work/run PRISON_LOGDIR=$work/log PRISON_CGROUP=prison-thin-bench-$$
+work=$WORK
+export PRISON_CGROUP=prison-thin-bench-$$
 ip link set lo up
 cleanup() {
 	for n in $("$BIN/jls" -N -q name 2>/dev/null); do "$BIN/jail" -q -r "$n" >/dev/null 2>&1 || true; done
-	mountpoint -q "$PRISON_RUNDIR" && umount "$PRISON_RUNDIR"
-	rm -rf "$work"
+	rm -rf "$PRISON_STATEDIR"/jails/t* "$PRISON_STATEDIR"/jails/n* "$PRISON_STATEDIR"/jails/c? "$work/plain"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 now_ns() { date +%s%N; }
 mem_avail_kib() { sync; echo 3 >/proc/sys/vm/drop_caches; sleep 1; awk '/^MemAvailable/ { print $2 }' /proc/meminfo; }
@@ -55,8 +71,6 @@ pss_kib() {
 }
 addr() { echo "198.18.$(($1 / 250)).$(($1 % 250 + 1))"; }
 
-echo "thin.sh: building the Debian base (mmdebstrap, with nginx-light)..." >&2
-"$BIN/jbase" -c -D bookworm -i nginx-light bench
 root=$PRISON_STATEDIR/bases/bench/1
 for i in $(seq 1 "$N"); do
 	ip addr add "$(addr "$i")/32" dev lo
@@ -97,8 +111,12 @@ serve() { # type
 	for i in $(seq 1 "$N"); do "$BIN/jail" -q -r n$i; done
 	rm -rf "$PRISON_STATEDIR"/jails/n*
 }
-read -r thin_mem thin_pss < <(serve thin)
-read -r thick_mem thick_pss < <(serve thick)
+# Not "read < <(serve ...)": a process substitution runs in the background,
+# so the thin jails' removal would overlap the thick jails' creation.
+out=$(serve thin)
+read -r thin_mem thin_pss <<<"$out"
+out=$(serve thick)
+read -r thick_mem thick_pss <<<"$out"
 
 echo
 echo "thin jails on one Debian base, N=$N"

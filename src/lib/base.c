@@ -15,6 +15,7 @@
 #include "registry.h"
 #include "runtime.h"
 #include "tree.h"
+#include "treemount.h"
 #include "util.h"
 
 #define BASE_MAX_GEN 999999
@@ -321,9 +322,12 @@ static int build(const char *name, const struct base_source *src, long gen, stru
 	stagefd = openat(basesfd, stage, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (stagefd < 0)
 		perr_set(e, errno, "%s", path);
-	else if (fill_tree(stagefd, path, src, e) == 0 && write_release(stagefd, &b, e) == 0)
+	/* No mount a builder left (mmdebstrap's /proc) goes into place with the tree. */
+	else if (fill_tree(stagefd, path, src, e) == 0 && tree_unmount_below(stagefd, e) == 0 &&
+		 write_release(stagefd, &b, e) == 0)
 		r = install(basesfd, stage, &b, gen == 1, e);
 	if (r < 0) {
+		(void)tree_unmount_below(stagefd, &(struct perr){ 0 });
 		(void)tree_remove(basesfd, stage, &(struct perr){ 0 });
 		perr_prefix(e, "base \"%s\"", name);
 	}

@@ -174,3 +174,31 @@ test_base_thin_jail_from_jail_conf() {
 	"$JAIL" -q -f "$WORK/base.conf" -r ptconf
 	base_cleanup ptbconf
 }
+
+# A builder that leaves mounts in the tree it made, as mmdebstrap once left
+# a read-only /proc: they are detached before the tree goes into place, and
+# a failed build leaves neither mounts nor tree.
+test_base_build_leaves_no_mount_in_the_base() {
+	mkdir -p "$WORK/fakebin"
+	cat >"$WORK/fakebin/mmdebstrap" <<FAKE
+#!/bin/sh
+for a; do [ -d "\$a" ] && dir=\$a; done
+cp -a "$ROOT"/. "\$dir"/ && mkdir -p "\$dir/proc" "\$dir/run" || exit 1
+mount -t proc -o ro proc "\$dir/proc" && mount -t tmpfs tmpfs "\$dir/run" || exit 1
+mkdir "\$dir/run/sub" && mount -t tmpfs tmpfs "\$dir/run/sub" || exit 1
+[ -z "\$FAKE_FAIL" ] || { echo "E: a step failed" >&2; exit 1; }
+FAKE
+	chmod 755 "$WORK/fakebin/mmdebstrap"
+	PATH="$WORK/fakebin:$PATH" "$JBASE" -c -D bookworm ptbmnt
+	left=$(mounts_at_or_below "$STATEDIR/bases")
+	[ -z "$left" ] || { echo "$left" | awk '{ print $1 }' | sort -r | xargs -r -n1 umount -l; fail "mounts left in the base: $left"; }
+	[ -z "$(ls -A "$(base_tree ptbmnt 1)/proc")" ] || fail "the base's /proc is not an empty directory"
+	"$JAIL" -q -c name=ptbmnt base=ptbmnt command=/bin/true || fail "a thin jail on the base"
+	base_cleanup ptbmnt
+	FAKE_FAIL=1 PATH="$WORK/fakebin:$PATH" expect_error 'jbase: base "ptbmnt": mmdebstrap failed: E: a step failed' \
+		"$JBASE" -c -D bookworm ptbmnt
+	left=$(mounts_at_or_below "$STATEDIR/bases")
+	[ -z "$left" ] || { echo "$left" | awk '{ print $1 }' | sort -r | xargs -r -n1 umount -l; fail "a failed build left mounts: $left"; }
+	[ -z "$(ls -A "$STATEDIR/bases" | grep -v -e '^\.lock$')" ] || fail "a failed build left: $(ls -A "$STATEDIR/bases")"
+	base_cleanup ptbmnt
+}
