@@ -50,13 +50,17 @@ ip link set lo up
 cleanup() {
 	for n in $("$BIN/jls" -N -q name 2>/dev/null); do "$BIN/jail" -q -r "$n" >/dev/null 2>&1 || true; done
 	rm -rf "$PRISON_STATEDIR"/jails/t* "$PRISON_STATEDIR"/jails/n* "$PRISON_STATEDIR"/jails/c? "$work/plain"
+	# The context's own cgroup, in whichever hierarchies prison made it.
+	for d in /sys/fs/cgroup/"$PRISON_CGROUP" /sys/fs/cgroup/*/"$PRISON_CGROUP"; do
+		[ ! -d "$d" ] || rmdir "$d" 2>/dev/null || true
+	done
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 now_ns() { date +%s%N; }
 mem_avail_kib() { sync; echo 3 >/proc/sys/vm/drop_caches; sleep 1; awk '/^MemAvailable/ { print $2 }' /proc/meminfo; }
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.0f\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # Summed PSS (KiB) of every process of the jails named $@ (seen from the host).
 pss_kib() {
 	local n jid pid total=0
