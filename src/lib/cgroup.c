@@ -164,6 +164,35 @@ long cgroup_deadline(int timeout_ms)
 	return now_ms() + timeout_ms;
 }
 
+static bool events_frozen(int eventsfd)
+{
+	char buf[256];
+	ssize_t n = pread(eventsfd, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return strstr(buf, "frozen 1") != NULL;
+}
+
+int cgroup_wait_frozen(int cgfd, long deadline)
+{
+	_cleanup_close_ int events = openat(cgfd, "cgroup.events", O_RDONLY | O_CLOEXEC);
+
+	if (events < 0)
+		return -1;
+	while (!events_frozen(events)) {
+		long left = deadline - now_ms();
+		struct pollfd pfd = { .fd = events, .events = POLLPRI };
+		if (left <= 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		(void)poll(&pfd, 1, (int)(left < 100 ? left : 100));
+	}
+	return 0;
+}
+
 int cgroup_wait_empty(const struct cg_path *cg, long deadline, struct perr *e)
 {
 	_cleanup_close_ int fd = cgroup_open(cg, e);

@@ -29,6 +29,12 @@ bool cgroup_exists(const struct cg_path *cg);
 int cgroup_kill(const struct cg_path *cg, struct perr *e);
 /* The monotonic time in ms timeout_ms from now, for the two calls below. */
 long cgroup_deadline(int timeout_ms);
+/*
+ * Until every process below the cgroup2 directory cgfd is frozen
+ * (cgroup.events says "frozen 1"; the kernel marks its changes with
+ * POLLPRI); -1 with errno ETIMEDOUT at the deadline, or the open's.
+ */
+int cgroup_wait_frozen(int cgfd, long deadline);
 /* Wait until the jail's cgroup2 cgroup has no process, its child jails' included (a missing one is empty). */
 int cgroup_wait_empty(const struct cg_path *cg, long deadline, struct perr *e);
 /* Remove the jail's cgroup2 cgroup and all below it, retrying while the kernel still holds it. */

@@ -1,7 +1,6 @@
 #include "jkill.h"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -145,17 +144,6 @@ static int plan(struct kplan *p, struct registry *reg, char *const *keys, unsign
 	return r;
 }
 
-static bool frozen(int eventsfd)
-{
-	char buf[256];
-	ssize_t n = pread(eventsfd, buf, sizeof(buf) - 1, 0);
-
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	return strstr(buf, "frozen 1") != NULL;
-}
-
 static int freeze(struct kgroup *g, struct perr *e)
 {
 	char cur[8] = "";
@@ -174,22 +162,14 @@ static int freeze(struct kgroup *g, struct perr *e)
 	return 0;
 }
 
-/* Until the kernel says every process of the cgroup is frozen; the kernel signals a change of cgroup.events with POLLPRI. */
 static int wait_frozen(const struct kgroup *g, long deadline, struct perr *e)
 {
-	_cleanup_close_ int events = openat(g->fd, "cgroup.events", O_RDONLY | O_CLOEXEC);
-
-	if (events < 0)
-		return perr_set(e, errno, "cgroup.events of cgroup %s", g->rel);
-	while (!frozen(events)) {
-		long left = deadline - now_ms();
-		struct pollfd pfd = { .fd = events, .events = POLLPRI };
-		if (left <= 0)
-			return perr_setx(e, ETIMEDOUT, "the processes of cgroup %s did not freeze in %d ms", g->rel,
-					 JKILL_FREEZE_MS);
-		(void)poll(&pfd, 1, (int)(left < 100 ? left : 100));
-	}
-	return 0;
+	if (cgroup_wait_frozen(g->fd, deadline) == 0)
+		return 0;
+	if (errno == ETIMEDOUT)
+		return perr_setx(e, ETIMEDOUT, "the processes of cgroup %s did not freeze in %d ms", g->rel,
+				 JKILL_FREEZE_MS);
+	return perr_set(e, errno, "cgroup.events of cgroup %s", g->rel);
 }
 
 static void thaw(struct kplan *p)
