@@ -44,7 +44,7 @@ static int entry_check(struct archive_entry *ent, bool keep_setuid, struct perr 
 	return 1;
 }
 
-static int copy_entry_data(struct archive *in, struct archive *out, struct perr *e)
+int basetar_copy_data(struct archive *in, struct archive *out, struct perr *e)
 {
 	const void *buf;
 	size_t len;
@@ -74,7 +74,7 @@ static int extract_all(struct archive *in, struct archive *out, bool keep_setuid
 		if (archive_write_header(out, ent) != ARCHIVE_OK)
 			return perr_setx(e, archive_errno(out) > 0 ? archive_errno(out) : EPERM, "\"%s\": %s",
 					 archive_entry_pathname(ent), archive_error_string(out));
-		if (archive_entry_size(ent) > 0 && copy_entry_data(in, out, e) < 0)
+		if (archive_entry_size(ent) > 0 && basetar_copy_data(in, out, e) < 0)
 			return perr_prefix(e, "\"%s\"", archive_entry_pathname(ent));
 		if (archive_write_finish_entry(out) != ARCHIVE_OK)
 			return perr_setx(e, archive_errno(out) > 0 ? archive_errno(out) : EIO, "\"%s\": %s",

@@ -191,19 +191,6 @@ static int check_entry(struct import *im, struct archive_entry *ent, struct perr
 	return 1;
 }
 
-static int copy_data(struct archive *in, struct archive *out, struct perr *e)
-{
-	const void *buf;
-	size_t len;
-	la_int64_t off;
-	int r;
-
-	while ((r = archive_read_data_block(in, &buf, &len, &off)) == ARCHIVE_OK)
-		if (archive_write_data_block(out, buf, len, off) != ARCHIVE_OK)
-			return read_error(out, e);
-	return r == ARCHIVE_EOF ? 0 : read_error(in, e);
-}
-
 static int extract_layer(struct import *im, struct archive *out, struct perr *e)
 {
 	struct archive_entry *ent;
@@ -216,7 +203,7 @@ static int extract_layer(struct import *im, struct archive *out, struct perr *e)
 		if (ok == 0)
 			continue;
 		if (archive_write_header(out, ent) != ARCHIVE_OK ||
-		    (archive_entry_size(ent) > 0 && copy_data(im->in, out, e) < 0) ||
+		    (archive_entry_size(ent) > 0 && basetar_copy_data(im->in, out, e) < 0) ||
 		    archive_write_finish_entry(out) != ARCHIVE_OK) {
 			if (!e->msg[0])
 				read_error(out, e);
