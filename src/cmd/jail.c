@@ -44,6 +44,24 @@ static void fail(const char *name, const struct perr *e)
 		fprintf(stderr, "jail: %s\n", e->msg);
 }
 
+static bool running(const char *key);
+
+/*
+ * The jail an operation names, missing or already there: FreeBSD's jail(8)
+ * says so with the name quoted and nothing else ("web" not found, "web"
+ * already exists).  Decided on the error's kind and a fresh look, never on
+ * its text.
+ */
+static void fail_target(const char *key, const struct perr *e, bool creating)
+{
+	if (key && !creating && e->err == ENOENT && !running(key))
+		fprintf(stderr, "jail: \"%s\" not found\n", key);
+	else if (key && creating && e->err == EEXIST && running(key))
+		fprintf(stderr, "jail: \"%s\" already exists\n", key);
+	else
+		fail(key, e);
+}
+
 static int write_jid_file(const struct jail_record *rec)
 {
 	FILE *f = fopen(jid_file, "we");
@@ -72,7 +90,7 @@ static int do_create(const struct paramset *ps, const struct jail_exec *x)
 	if (verbose)
 		fprintf(stderr, "jail: %s: create\n", param_str(ps, P_NAME) ? param_str(ps, P_NAME) : "");
 	if (jail_start(ps, x, &rec, &e) < 0) {
-		fail(param_str(ps, P_NAME), &e);
+		fail_target(param_str(ps, P_NAME), &e, true);
 		audit_event("create", param_str(ps, P_NAME), 0, ps, NULL, e.msg);
 		return 1;
 	}
@@ -103,7 +121,7 @@ static int do_modify(const struct paramset *ps, const char *key)
 	}
 	/* With jid= given, name= is a rename. */
 	if (jail_modify(key, ps, &rec, &e) < 0) {
-		fail(key, &e);
+		fail_target(key, &e, false);
 		audit_event("modify", key, 0, ps, NULL, e.msg);
 		return 1;
 	}
@@ -118,7 +136,7 @@ static int do_modify(const struct paramset *ps, const char *key)
 static int report_remove(const char *key, int r, struct jail_record *rec, const struct perr *e)
 {
 	if (r < 0) {
-		fail(key, e);
+		fail_target(key, e, false);
 		audit_event("remove", key, 0, NULL, NULL, e->msg);
 		return 1;
 	}

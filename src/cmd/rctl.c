@@ -24,10 +24,53 @@ static __attribute__((noreturn)) void usage(void)
 	exit(1);
 }
 
+/*
+ * FreeBSD's rctl(8) frames every failure with the rule as the user wrote
+ * it: "malformed rule 'R': why" for text that does not parse, "failed to
+ * add rule 'R': why" (remove, show...) for one that cannot be carried out.
+ * The operation under way sets the frame; the library's parse messages,
+ * which begin with the same rule, say it once.
+ */
+static const char *frame_what, *frame_text;
+
+static void frame(const char *what, const char *text)
+{
+	frame_what = what;
+	frame_text = text;
+}
+
+static const char *without_subject(const char *msg, const char *text)
+{
+	static const char *const kinds[] = { "rule \"", "filter \"" };
+	size_t tl = strlen(text);
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		size_t kl = strlen(kinds[i]);
+		if (strncmp(msg, kinds[i], kl) == 0 && strncmp(msg + kl, text, tl) == 0 &&
+		    strncmp(msg + kl + tl, "\": ", 3) == 0)
+			return msg + kl + tl + 3;
+	}
+	return msg;
+}
+
 static int fail(const struct perr *e)
 {
-	fprintf(stderr, "rctl: %s\n", e->msg);
+	if (frame_what)
+		fprintf(stderr, "rctl: %s '%s': %s\n", frame_what, frame_text, without_subject(e->msg, frame_text));
+	else
+		fprintf(stderr, "rctl: %s\n", e->msg);
 	return 1;
+}
+
+static const char *frame_of(int op)
+{
+	switch (op) {
+	case 'a': return "failed to add rule";
+	case 'r': return "failed to remove rule";
+	case 'u': return "failed to show resource consumption for";
+	case 'l': return "failed to get limits for";
+	default: return "failed to show rules for";
+	}
 }
 
 /* The jail's rules, parsed; n = 0 for none. */
@@ -83,7 +126,11 @@ static int add_rule(const char *text)
 	struct perr e = { 0 };
 	struct rctl_rule r;
 
-	if (rctl_parse_rule(text, NULL, &r, &e) < 0 || rctl_check(&r, &e) < 0)
+	frame("malformed rule", text);
+	if (rctl_parse_rule(text, NULL, &r, &e) < 0)
+		return fail(&e);
+	frame(frame_of('a'), text);
+	if (rctl_check(&r, &e) < 0)
 		return fail(&e);
 	return edit_rules(r.jail, put_rule, &r, &e) < 0 ? fail(&e) : 0;
 }
@@ -225,10 +272,13 @@ static int with_filter(int op, const char *text)
 	struct rctl_rule f = { .resource = -1, .action = -1 };
 	struct perr e = { 0 };
 
+	frame(frame_of(op), text);
 	if (op == 'l' && is_process_filter(text))
 		return list_process(text);
+	frame("malformed rule", text);
 	if (rctl_parse_filter(text, &f, &e) < 0)
 		return fail(&e);
+	frame(frame_of(op), text);
 	if (op == 'u' && (!f.jail[0] || f.action >= 0)) {
 		perr_setx(&e, EINVAL, "-u needs a filter of the form jail:NAME[:resource]");
 		return fail(&e);
@@ -251,8 +301,10 @@ static int show_matching(const char *text)
 	struct rctl_rule f = { .resource = -1, .action = -1 };
 	struct perr e = { 0 };
 
+	frame("malformed rule", text);
 	if (rctl_parse_filter(text, &f, &e) < 0)
 		return fail(&e);
+	frame(frame_of(0), text);
 	return for_each_jail(&f, show_rules);
 }
 
@@ -267,8 +319,10 @@ static int take_flags(int argc, char **argv)
 		case 'l':
 		case 'r':
 		case 'u':
-			if (op && op != c)
-				usage();
+			if (op && op != c) {
+				fprintf(stderr, "rctl: at most one of -a, -l, -r, or -u may be specified\n");
+				exit(1);
+			}
 			op = c;
 			break;
 		case 'h': opt_h = true; break;
@@ -288,6 +342,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	op = take_flags(argc, argv);
+	/* A bad runtime context is no rule's fault: said on its own, before any rule is framed. */
+	{
+		struct perr e = { 0 };
+		if (runtime_check(&e) < 0)
+			return fail(&e);
+	}
 	argc -= optind;
 	argv += optind;
 	if (op && op != 'l' && argc == 0)

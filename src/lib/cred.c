@@ -173,7 +173,7 @@ int cred_lookup_jail(const char *user, struct jail_cred *c, struct perr *e)
 			cred_root(c);
 			return 0;
 		}
-		return perr_setx(e, ENOENT, "user \"%s\" not found in the jail", user);
+		return perr_setx(e, ENOENT, "%s: no such user", user);
 	}
 	return add_groups(c, e);
 }

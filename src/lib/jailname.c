@@ -30,7 +30,7 @@ int jail_check_name(const char *name, int jid, struct perr *e)
 		return perr_setx(e, EINVAL, "name \"%s\": an empty part before, after or between dots", name);
 	last = last ? last + 1 : name;
 	if (parse_long(last, 0, LONG_MAX, &n) && n != jid)
-		return perr_setx(e, EINVAL, "name \"%s\": a numeric name must equal the jid", name);
+		return perr_setx(e, EINVAL, "name cannot be numeric (unless it is the jid)");
 	return 0;
 }
 

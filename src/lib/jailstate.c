@@ -342,7 +342,7 @@ int jail_pick_jid(struct registry *reg, long want, const char *name, struct perr
 	if (want > 0) {
 		_cleanup_record_ struct jail_record other = { 0 };
 		if (registry_read(reg, (int)want, &other) && !jail_clear_if_dead(reg, &other))
-			return perr_setx(e, EBUSY, "jid %ld is in use", want);
+			return perr_setx(e, EBUSY, "jail %ld already exists", want);
 		return (int)want;
 	}
 	if (finish_abandoned(reg, e) < 0)

@@ -1,6 +1,7 @@
 #include "param.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,12 +203,15 @@ int param_set(struct paramset *ps, int id, const char *value, struct perr *e)
 	case PT_BOOL: {
 		bool b;
 		if (parse_bool(value, &b) < 0)
-			return perr_setx(e, EINVAL, "%s: invalid boolean value \"%s\"", d->name, value);
+			return perr_setx(e, EINVAL, "%s: unknown boolean value \"%s\"", d->name, value);
 		canon = b ? "true" : "false";
 		break;
 	}
 	case PT_INT: {
 		long n;
+		/* FreeBSD's libjail words for what is no number at all; a range where one is out of it. */
+		if (!parse_long(value, LONG_MIN, LONG_MAX, &n))
+			return perr_setx(e, EINVAL, "%s: non-integer value \"%s\"", d->name, value);
 		if (!parse_long(value, d->min, d->max, &n))
 			return perr_setx(e, EINVAL, "%s: invalid integer value \"%s\" (expected %ld to %ld)", d->name,
 					value, d->min, d->max);
@@ -218,9 +222,10 @@ int param_set(struct paramset *ps, int id, const char *value, struct perr *e)
 	case PT_JAILSYS:
 		/* FreeBSD's host has no disable: a jail always has host names, its own or its parent's. */
 		if (id == P_HOST && strcmp(value, "disable") == 0)
-			return perr_setx(e, EINVAL, "%s: invalid value \"%s\" (expected new or inherit)", d->name, value);
+			return perr_setx(e, EINVAL, "%s: unknown jailsys value \"%s\" (expected new or inherit)", d->name,
+					value);
 		if (strcmp(value, "new") != 0 && strcmp(value, "inherit") != 0 && strcmp(value, "disable") != 0)
-			return perr_setx(e, EINVAL, "%s: invalid value \"%s\" (expected new, inherit or disable)",
+			return perr_setx(e, EINVAL, "%s: unknown jailsys value \"%s\" (expected new, inherit or disable)",
 					d->name, value);
 		break;
 	case PT_STRING:
@@ -366,7 +371,7 @@ static int parse_known(struct paramset *ps, int id, const char *eq, char **rest,
 	if (id == P_ALLOW_SYSVIPC) {
 		bool on = true;
 		if (eq && parse_bool(eq + 1, &on) < 0)
-			return perr_setx(e, EINVAL, "%s: invalid boolean value \"%s\"", param_table[id].name, eq + 1);
+			return perr_setx(e, EINVAL, "%s: unknown boolean value \"%s\"", param_table[id].name, eq + 1);
 		return set_sysvipc(ps, on, e);
 	}
 	if (!eq)

@@ -24,7 +24,7 @@ test_context_jails_of_another_context_are_untouched() {
 	expect_error 'jls: jail "ptctx" not found' "$JLS" -j ptctx
 	expect_error "jexec: jail \"$ojid\" not found" "$JEXEC" "$ojid" /bin/true
 	# ... nor removes it, one by one or all at once, nor as the runner clears a test's jails.
-	expect_error 'jail: ptctx: jail "ptctx" not found' "$JAIL" -r ptctx
+	expect_error 'jail: "ptctx" not found' "$JAIL" -r ptctx
 	"$JAIL" -q -r '*'
 	remove_test_jails
 	# A jail of the same name here is another jail, and goes alone.

@@ -2,13 +2,13 @@
 
 test_unknown_and_bad_parameters() {
 	expect_error 'jail: pterr: unknown parameter: nosuch' "$JAIL" -c name=pterr path="$ROOT" nosuch=1
-	expect_error 'jail: pterr: persist: invalid boolean value "perhaps"' "$JAIL" -c name=pterr path="$ROOT" persist=perhaps
+	expect_error 'jail: pterr: persist: unknown boolean value "perhaps"' "$JAIL" -c name=pterr path="$ROOT" persist=perhaps
 	expect_error 'jail: pterr: enforce_statfs: invalid integer value "9" (expected 0 to 2)' \
 		"$JAIL" -c name=pterr path="$ROOT" enforce_statfs=9
 	expect_error 'jail: pterr: dying: parameter is read-only' "$JAIL" -c name=pterr path="$ROOT" dying
-	expect_error 'jail: pterr: sysvmsg: invalid value "yes" (expected new, inherit or disable)' \
+	expect_error 'jail: pterr: sysvmsg: unknown jailsys value "yes" (expected new, inherit or disable)' \
 		"$JAIL" -c name=pterr path="$ROOT" sysvmsg=yes
-	expect_error 'jail: pterr: jid: invalid integer value "abc" (expected 1 to 999999)' \
+	expect_error 'jail: pterr: jid: non-integer value "abc"' \
 		"$JAIL" -c name=pterr jid=abc path="$ROOT"
 	assert_nothing_left
 }
@@ -50,8 +50,8 @@ test_symlinks_inside_the_root_are_not_followed() {
 
 test_duplicate_name_and_jid() {
 	"$JAIL" -q -c name=ptdup jid=905 path="$ROOT" persist
-	expect_error 'jail: ptdup: jail "ptdup" already exists' "$JAIL" -c name=ptdup path="$ROOT" persist
-	expect_error 'jail: ptother: jid 905 is in use' "$JAIL" -c name=ptother jid=905 path="$ROOT" persist
+	expect_error 'jail: "ptdup" already exists' "$JAIL" -c name=ptdup path="$ROOT" persist
+	expect_error 'jail: ptother: jail 905 already exists' "$JAIL" -c name=ptother jid=905 path="$ROOT" persist
 	jail_exists ptother && fail "the refused jail was created"
 	"$JAIL" -q -r ptdup
 	assert_nothing_left
@@ -62,15 +62,15 @@ test_bad_names() {
 		"$JAIL" -c name=pt/a path="$ROOT" persist
 	# A dot names a child jail (t_hier.sh): its parent must exist.
 	expect_error 'jail: pt.a: jail "pt" not found' "$JAIL" -c name=pt.a path="$ROOT" persist
-	expect_error 'jail: 12345: name "12345": a numeric name must equal the jid' \
+	expect_error 'jail: 12345: name cannot be numeric (unless it is the jid)' \
 		"$JAIL" -c name=12345 jid=906 path="$ROOT" persist
 	assert_nothing_left
 }
 
 test_remove_and_modify_unknown_jail() {
-	expect_error 'jail: ptghost: jail "ptghost" not found' "$JAIL" -r ptghost
-	expect_error 'jail: ptghost: jail "ptghost" not found' "$JAIL" -m name=ptghost persist
-	expect_error 'jail: 999998: jail "999998" not found' "$JAIL" -r 999998
+	expect_error 'jail: "ptghost" not found' "$JAIL" -r ptghost
+	expect_error 'jail: "ptghost" not found' "$JAIL" -m name=ptghost persist
+	expect_error 'jail: "999998" not found' "$JAIL" -r 999998
 }
 
 test_usage_errors() {
@@ -87,4 +87,23 @@ test_commands_need_root() {
 		setpriv --reuid=65534 --regid=65534 --clear-groups "$JAIL" -c name=ptuser persist
 	expect_error 'jexec: jails need root on the host: Operation not permitted' \
 		setpriv --reuid=65534 --regid=65534 --clear-groups "$JEXEC" ptuser id
+}
+
+test_messages_read_as_freebsds() {
+	# The lines FreeBSD's jail, jls, jexec and rctl print for the same mistakes.
+	expect_error 'jls: jail "ptnone" not found' "$JLS" -j ptnone
+	expect_error 'jls: unknown parameter: nosuch' "$JLS" -j 1 nosuch
+	expect_error 'jexec: jail "ptnone" not found' "$JEXEC" ptnone /bin/true
+	expect_error "rctl: at most one of -a, -l, -r, or -u may be specified" "$RCTL" -a -r jail:ptnone
+	expect_error "rctl: malformed rule 'jail:ptnone:maxproc:deny=lots': invalid amount \"lots\"" \
+		"$RCTL" -a jail:ptnone:maxproc:deny=lots
+	expect_error "rctl: failed to remove rule 'jail:ptnone': jail \"ptnone\" not found" "$RCTL" -r jail:ptnone
+	"$JAIL" -q -c name=ptmsg path="$ROOT" persist
+	expect_error 'jail: "ptmsg" already exists' "$JAIL" -c name=ptmsg path="$ROOT" persist
+	expect_error 'jail: ptmsg: path cannot be changed after creation' "$JAIL" -m name=ptmsg path=/tmp
+	expect_error 'jail: ptmsg: children.cur: parameter is read-only' "$JAIL" -m name=ptmsg children.cur=3
+	expect_error 'jexec: ptmsg: nosuch: no such user' "$JEXEC" -U nosuch ptmsg id
+	"$JAIL" -q -r ptmsg
+	expect_error 'jail: "ptmsg" not found' "$JAIL" -r ptmsg
+	assert_nothing_left
 }

@@ -23,7 +23,7 @@ test_jexec_users() {
 	assert_eq "$("$JEXEC" ptusers id -u)" 0 "default user"
 	assert_eq "$("$JEXEC" -l -U jdoe ptusers /bin/sh -c 'pwd; echo $HOME $USER')" "/home/jdoe
 /home/jdoe jdoe" "jexec -l"
-	expect_error 'jexec: ptusers: user "nosuch" not found in the jail' "$JEXEC" -U nosuch ptusers id
+	expect_error 'jexec: ptusers: nosuch: no such user' "$JEXEC" -U nosuch ptusers id
 }
 
 test_exec_jail_user_parameter() {

@@ -158,7 +158,7 @@ ptcfb: created" "jail -c from jail.conf"
 	assert_eq "$("$JLS" -j ptcfa securelevel)" 1 "wildcard parameter"
 	assert_eq "$(cat "$ROOT/tmp/ptcfb-user")" jdoe "command of a configured jail, as exec.jail_user"
 	jail_exists ptcfb && fail "non-persistent configured jail still there"
-	expect_error 'jail: ptcfa: jail "ptcfa" already exists' "$JAIL" -f "$WORK/jail.conf" -c ptcfa
+	expect_error 'jail: "ptcfa" already exists' "$JAIL" -f "$WORK/jail.conf" -c ptcfa
 	assert_eq "$("$JAIL" -f "$WORK/jail.conf" -rc ptcfa)" "ptcfa: removed
 ptcfa: created" "jail -rc restarts"
 	assert_eq "$("$JAIL" -f "$WORK/jail.conf" -r ptcfa)" "ptcfa: removed" "jail -r from jail.conf"

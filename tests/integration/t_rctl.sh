@@ -130,12 +130,12 @@ test_rctl_command_adds_lists_removes() {
 	"$RCTL" -a jail:ptrc:maxproc:deny=30
 	assert_eq "$("$RCTL" jail:ptrc::deny | grep -c maxproc)" 1 "maxproc rules after a replacement"
 	# Bad rules: one clear line, nothing changed.
-	expect_error 'rctl: rule "jail:ptrc:memoryuse:deny=12Q": invalid amount "12Q"' "$RCTL" -a jail:ptrc:memoryuse:deny=12Q
-	expect_error 'rctl: readbps:deny is not supported on Linux: I/O cannot be refused, only slowed: use throttle' \
+	expect_error "rctl: malformed rule 'jail:ptrc:memoryuse:deny=12Q': invalid amount \"12Q\"" "$RCTL" -a jail:ptrc:memoryuse:deny=12Q
+	expect_error "rctl: failed to add rule 'jail:ptrc:readbps:deny=1M': readbps:deny is not supported on Linux: I/O cannot be refused, only slowed: use throttle" \
 		"$RCTL" -a jail:ptrc:readbps:deny=1M
-	expect_error 'rctl: rule "user:root:maxproc:deny=1": subject "user" is not supported: prison limits jails only (jail:NAME:...)' \
+	expect_error "rctl: malformed rule 'user:root:maxproc:deny=1': subject \"user\" is not supported: prison limits jails only (jail:NAME:...)" \
 		"$RCTL" -a user:root:maxproc:deny=1
-	expect_error 'rctl: jail "ptnosuch" not found' "$RCTL" -a jail:ptnosuch:maxproc:deny=1
+	expect_error "rctl: failed to add rule 'jail:ptnosuch:maxproc:deny=1': jail \"ptnosuch\" not found" "$RCTL" -a jail:ptnosuch:maxproc:deny=1
 	out=$("$RCTL" -a jail:ptrc:msgqqueued:deny=1 2>&1 || true)
 	assert_contains "$out" "not supported on Linux" "an unsupported rule"
 	assert_eq "$("$RCTL" jail:ptrc | wc -l)" 2 "rules after bad additions"
@@ -163,7 +163,7 @@ test_rctl_usage_matches_what_runs() {
 	mem=$(sed -n 's/^memoryuse=//p' "$WORK/usage")
 	[ "$mem" -gt 100000 ] && [ "$mem" -lt 100000000 ] || fail "memoryuse=$mem"
 	assert_eq "$("$RCTL" -u jail:ptuse:maxproc)" "maxproc=4" "one resource"
-	expect_error 'rctl: jail "ptnosuch" not found' "$RCTL" -u jail:ptnosuch
+	expect_error "rctl: failed to show resource consumption for 'jail:ptnosuch': jail \"ptnosuch\" not found" "$RCTL" -u jail:ptnosuch
 }
 
 test_bad_rctl_parameter_creates_nothing() {

@@ -138,15 +138,15 @@ test_rctl_watch_timer_only_with_rules() {
 test_rctl_watch_refusals_are_clear() {
 	"$JAIL" -q -c name=ptref path="$ROOT" persist
 	jid=$(jid_of ptref)
-	expect_error 'rctl: readbps:log is not supported on Linux: I/O cannot be refused, only slowed: use throttle' \
+	expect_error "rctl: failed to add rule 'jail:ptref:readbps:log=1M': readbps:log is not supported on Linux: I/O cannot be refused, only slowed: use throttle" \
 		"$RCTL" -a jail:ptref:readbps:log=1M
-	expect_error 'rctl: cputime:deny is not supported on Linux: CPU time already used cannot be refused; use pcpu to cap the rate' \
+	expect_error "rctl: failed to add rule 'jail:ptref:cputime:deny=10': cputime:deny is not supported on Linux: CPU time already used cannot be refused; use pcpu to cap the rate" \
 		"$RCTL" -a jail:ptref:cputime:deny=10
-	expect_error 'rctl: rule "jail:ptref:openfiles:log=10/process": per process: log, devctl and signals watch a whole jail' \
+	expect_error "rctl: malformed rule 'jail:ptref:openfiles:log=10/process': per process: log, devctl and signals watch a whole jail" \
 		"$RCTL" -a jail:ptref:openfiles:log=10/process
 	# A counter the jail does not have: jailinit says so, and nothing changes.
 	if [ ! -e "$CGROUP2/$CGPREFIX/$jid/memory.swap.current" ]; then
-		expect_error 'rctl: jailinit refused the watched rules: swapuse:log=1048576: swap is not counted for this jail (no memory cgroup with swap accounting)' \
+		expect_error "rctl: failed to add rule 'jail:ptref:swapuse:log=1M': jailinit refused the watched rules: swapuse:log=1048576: swap is not counted for this jail (no memory cgroup with swap accounting)" \
 			"$RCTL" -a jail:ptref:swapuse:log=1M
 		assert_eq "$("$RCTL" jail:ptref)" "" "rules after a refused one"
 		assert_eq "$(timerfds_of ptref)" 0 "timers after a refused rule"

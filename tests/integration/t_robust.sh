@@ -6,7 +6,7 @@ test_concurrent_same_name_one_wins() {
 	done
 	wait || true
 	ok=$(cat "$WORK"/out1 "$WORK"/out2 | grep -c '^ptrace: created$' || true)
-	err=$(cat "$WORK"/out1 "$WORK"/out2 | grep -c '^jail: ptrace: jail "ptrace" already exists$' || true)
+	err=$(cat "$WORK"/out1 "$WORK"/out2 | grep -c '^jail: "ptrace" already exists$' || true)
 	assert_eq "$ok/$err" "1/1" "two creates of one name"
 	assert_eq "$(jail_names | grep -c '^ptrace$')" 1 "jails named ptrace"
 }
