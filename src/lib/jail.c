@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "childmax.h"
 #include "cglimit.h"
 #include "cgroup.h"
 #include "ctl.h"
@@ -139,8 +140,14 @@ static int find_parent(struct create *c, struct perr *e)
 		return -1;
 	if (c->parent.state != JS_ACTIVE)
 		return perr_setx(e, EBUSY, "jail \"%s\" is dying", pname);
-	if (param_int(&c->parent.params, P_CHILDREN_CUR) >= param_int(&c->parent.params, P_CHILDREN_MAX))
+	/* Counted from the registry: a creator killed midway leaves the stored count off. */
+	int cur = jail_children_recount(&c->reg, &c->parent, e);
+	if (cur < 0)
+		return -1;
+	if (cur >= param_int(&c->parent.params, P_CHILDREN_MAX))
 		return perr_setx(e, ENOSPC, "prison limit exceeded");
+	if (jail_childmax_within(&c->parent, param_int(&c->rec->params, P_CHILDREN_MAX), e) < 0)
+		return -1;
 	if (!c->parent.cg.leaf)
 		return perr_setx(e, EPERM,
 				 "jail \"%s\" was created with children.max=0: its cgroup has no room for child jails",

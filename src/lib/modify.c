@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "childmax.h"
 #include "ctl.h"
 #include "jailproc.h"
 #include "jailstate.h"
@@ -189,6 +190,8 @@ static int change_one(struct registry *reg, struct jail_record *rec, const struc
 		return perr_setx(e, EPERM,
 				 "children.max: a jail created with children.max=0 cannot have child jails; "
 				 "set children.max when it is created");
+	if (i == P_CHILDREN_MAX && jail_childmax_check(reg, rec, param_int(ps, i), e) < 0)
+		return -1;
 	if (i == P_PERSIST) {
 		int r = set_persist(rec, strcmp(v, "true") == 0, e);
 		if (r < 0)
@@ -216,6 +219,9 @@ static int modify_locked(struct registry *reg, struct jail_record *rec, const st
 		    change_one(reg, rec, ps, i, gone, e) < 0)
 			return -1;
 	if (limits_changed(ps) && apply_limits(rec, &before, e) < 0)
+		return -1;
+	/* Lowered: its descendants follow it down, as kern_jail.c does. */
+	if (ps->v[P_CHILDREN_MAX].set && jail_childmax_clamp(reg, rec, e) < 0)
 		return -1;
 	if (nat_changed(ps) && nftjail_apply(rec, e) < 0)
 		return -1;

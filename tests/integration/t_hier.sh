@@ -123,3 +123,35 @@ test_hier_bad_child_leaves_nothing() {
 	"$JAIL" -q -r pthx
 	assert_nothing_left
 }
+
+test_hier_children_max_changes_on_a_running_jail() {
+	"$JAIL" -q -c name=pthcm path="$ROOT" persist children.max=1
+	"$JAIL" -q -c name=pthcm.pta path="$ROOT" persist
+	expect_error 'jail: pthcm.ptb: prison limit exceeded' "$JAIL" -q -c name=pthcm.ptb path="$ROOT" persist
+	# Raised on the running jail: room for a second child at once.
+	"$JAIL" -q -m name=pthcm children.max=3
+	assert_eq "$("$JLS" -j pthcm children.max)" 3 "children.max after jail -m"
+	# A child never gets as much room as its parent, at creation or later (kern_jail.c).
+	expect_error "jail: pthcm.ptb: children.max: 3 is not below 3, the parent jail \"pthcm\"'s" \
+		"$JAIL" -q -c name=pthcm.ptb path="$ROOT" persist children.max=3
+	"$JAIL" -q -c name=pthcm.ptb path="$ROOT" persist children.max=2
+	expect_error "jail: pthcm.ptb: children.max: 5 is not below 3, the parent jail \"pthcm\"'s" \
+		"$JAIL" -q -m name=pthcm.ptb children.max=5
+	assert_eq "$("$JLS" -j pthcm children.cur)" 2 "children.cur with two children"
+	# Lowered below children.cur: the children stay, no new one comes, and the
+	# grandchildren's room follows it down (max - 1 at the next level).
+	"$JAIL" -q -m name=pthcm children.max=1
+	assert_eq "$("$JLS" -j pthcm children.cur)" 2 "children kept after lowering"
+	assert_eq "$("$JLS" -j pthcm.ptb children.max)" 0 "the child's children.max pulled down"
+	expect_error 'jail: pthcm.ptc: prison limit exceeded' "$JAIL" -q -c name=pthcm.ptc path="$ROOT" persist
+	# children.cur is recounted, not trusted: a stored count that is off does not refuse a child.
+	"$JAIL" -q -r pthcm.ptb
+	"$JAIL" -q -m name=pthcm children.max=2
+	jid=$(jid_of pthcm)
+	sed -i 's/"children.cur":"[0-9]*"/"children.cur":"7"/' "$RUNDIR/jail/$jid.json"
+	grep -q '"children.cur":"7"' "$RUNDIR/jail/$jid.json" || fail "the record's count was not changed by the test"
+	"$JAIL" -q -c name=pthcm.ptc path="$ROOT" persist
+	assert_eq "$("$JLS" -j pthcm children.cur)" 2 "children.cur recounted"
+	"$JAIL" -q -r pthcm
+	assert_nothing_left
+}
