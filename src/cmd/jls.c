@@ -21,6 +21,10 @@ static __attribute__((noreturn)) void usage(void)
 	exit(1);
 }
 
+/* For meta.KEY and env.KEY in the list, the KEY (NULL for a whole parameter), beside the ids. */
+static const char *sel_keys[P__COUNT + 64];
+static const char *sel_names[P__COUNT + 64];
+
 /* Which parameters one line shows: the listed ones, or all for -n / -s; -1 for a name not in the table. */
 static int selected(int *ids, char **names, int nnames)
 {
@@ -29,6 +33,11 @@ static int selected(int *ids, char **names, int nnames)
 	if (nnames) {
 		for (int i = 0; i < nnames; i++) {
 			int id = param_lookup(names[i]);
+			sel_names[n] = names[i];
+			if (id < 0 && (id = jail_kv_id(names[i], &sel_keys[n])) >= 0) {
+				ids[n++] = id;
+				continue;
+			}
 			if (id < 0) {
 				fprintf(stderr, "jls: unknown parameter: %s\n", names[i]);
 				return -1;
@@ -54,6 +63,14 @@ static void print_params(const struct jail_record *r, const int *ids, int n, boo
 	char buf[2 * PARAM_META_MAX + 256];
 
 	for (int i = 0; i < n; i++) {
+		if (sel_keys[i]) {
+			/* One key of meta or env: its value, "" when the jail has none, as FreeBSD's jls. */
+			jail_kv_get(param_str(&r->params, ids[i]), sel_keys[i], buf, sizeof(buf));
+			bool quote = buf[0] && strpbrk(buf, " \t\n");
+			printf("%s%s%s%s%s%s", i ? " " : "", named ? sel_names[i] : "", named ? "=" : "", quote ? "\"" : "",
+			       buf[0] ? buf : "\"\"", quote ? "\"" : "");
+			continue;
+		}
 		if (named)
 			param_format(&r->params, ids[i], opt_q, buf, sizeof(buf));
 		else
@@ -152,8 +169,15 @@ static json_object *params_json(const struct jail_record *r, const int *ids, int
 {
 	json_object *o = json_object_new_object();
 
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		if (sel_keys[i]) {
+			char buf[PARAM_META_MAX + 1];
+			jail_kv_get(param_str(&r->params, ids[i]), sel_keys[i], buf, sizeof(buf));
+			json_object_object_add(o, sel_names[i], json_object_new_string(buf));
+			continue;
+		}
 		json_object_object_add(o, param_table[ids[i]].name, param_json(r, ids[i]));
+	}
 	return o;
 }
 
@@ -273,7 +297,7 @@ static void print_header(const struct listing *l)
 		return;
 	if (l->params && opt_h) {
 		for (int i = 0; i < l->nids; i++)
-			printf("%s%s", i ? " " : "", param_table[l->ids[i]].name);
+			printf("%s%s", i ? " " : "", sel_keys[i] ? sel_names[i] : param_table[l->ids[i]].name);
 		printf("\n");
 	} else if (!l->params) {
 		if (opt_v)

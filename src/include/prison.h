@@ -39,6 +39,7 @@
 #include "../lib/param.h"
 #include "../lib/rctl.h"
 #include "../lib/registry.h"
+#include "../lib/jailkv.h"
 #include "../lib/runtime.h"
 #include "../lib/signame.h"
 #include "../lib/usage.h"

@@ -9,6 +9,7 @@
 
 #include "childmax.h"
 #include "ctl.h"
+#include "jailkv.h"
 #include "jailproc.h"
 #include "jailstate.h"
 #include "limits.h"
@@ -197,6 +198,13 @@ static int change_one(struct registry *reg, struct jail_record *rec, const struc
 		if (r < 0)
 			return -1;
 		*gone = r == 1;
+	}
+	/* meta.KEY words alone: the keys go in front of the jail's text as it is now. */
+	if ((i == P_META || i == P_ENV) && ps->v[i].keyed) {
+		char out[PARAM_META_MAX + 1];
+		if (jail_kv_merge(v, param_str(&rec->params, i), out, sizeof(out), e) < 0)
+			return perr_prefix(e, "%s", param_table[i].name);
+		return param_set(&rec->params, i, out, e);
 	}
 	/* A list (exec.* commands) is copied as a list, not as its displayed form. */
 	return param_copy_one(&rec->params, ps, i, e);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "jailkv.h"
 #include "util.h"
 
 /*
@@ -190,6 +191,7 @@ static void value_clear(struct param_value *v)
 		v->argv = NULL;
 	}
 	v->set = false;
+	v->keyed = false;
 }
 
 int param_set(struct paramset *ps, int id, const char *value, struct perr *e)
@@ -229,7 +231,10 @@ int param_set(struct paramset *ps, int id, const char *value, struct perr *e)
 					d->name, value);
 		break;
 	case PT_STRING:
-		if (strlen(value) > ((id == P_META || id == P_ENV) ? PARAM_META_MAX : 1023))
+		/* FreeBSD's bound for meta and env counts the terminating NUL: 4095 bytes of text. */
+		if ((id == P_META || id == P_ENV) && strlen(value) >= PARAM_META_MAX)
+			return perr_setx(e, EOVERFLOW, "%s: too large (at most %d bytes)", d->name, PARAM_META_MAX - 1);
+		if (id != P_META && id != P_ENV && strlen(value) > 1023)
 			return perr_setx(e, EOVERFLOW, "%s: value too long", d->name);
 		break;
 	case PT_ARGV:
@@ -379,6 +384,23 @@ static int parse_known(struct paramset *ps, int id, const char *eq, char **rest,
 	return param_set(ps, id, eq + 1, e);
 }
 
+/* meta.KEY=value, env.KEY=value: one key of the text, after what the words before it set. */
+static int parse_key(struct paramset *ps, const char *name, const char *value, struct perr *e)
+{
+	const char *key = NULL;
+	int id = jail_kv_id(name, &key);
+	struct param_value *v = &ps->v[id];
+	bool keyed = !v->set || v->keyed;
+	char out[PARAM_META_MAX + 1];
+
+	if (jail_kv_put(v->set ? v->str : "", key, value, out, sizeof(out), e) < 0)
+		return perr_prefix(e, "%s", param_table[id].name);
+	if (param_set(ps, id, out, e) < 0)
+		return -1;
+	v->keyed = keyed;
+	return 0;
+}
+
 int param_parse_word(struct paramset *ps, const char *word, char **rest, int nrest, int *consumed,
 		     struct perr *e)
 {
@@ -394,6 +416,8 @@ int param_parse_word(struct paramset *ps, const char *word, char **rest, int nre
 	name[nlen] = '\0';
 
 	id = param_lookup(name);
+	if (id < 0 && jail_kv_id(name, &(const char *){ NULL }) >= 0)
+		return parse_key(ps, name, eq ? eq + 1 : "", e);
 	if (id < 0) {
 		int neg = eq ? -1 : lookup_negated(name);
 		if (neg < 0)
@@ -540,8 +564,12 @@ int param_copy_one(struct paramset *dst, const struct paramset *src, int id, str
 
 	if (!v->set)
 		return 0;
-	if (!v->argv)
-		return param_set(dst, id, v->str, e);
+	if (!v->argv) {
+		if (param_set(dst, id, v->str, e) < 0)
+			return -1;
+		dst->v[id].keyed = v->keyed;
+		return 0;
+	}
 	while (v->argv[n])
 		n++;
 	return param_set_argv(dst, id, v->argv, n, e);

@@ -162,6 +162,7 @@ struct param_value {
 	bool set;
 	char *str;   /* canonical text: "true"/"false", decimal, word */
 	char **argv; /* PT_ARGV and PT_LIST, NULL-terminated */
+	bool keyed;  /* meta, env: only meta.KEY words were given, str holds those keys' lines (jailkv.h) */
 };
 
 struct paramset {

@@ -170,3 +170,39 @@ family_missing_is_eafnosupport() {
 	assert_eq "$("$JEXEC" ptaf6 /bin/probe socket tcp4)" EAFNOSUPPORT "IPv4 socket of an IPv6-only jail"
 }
 test_params_a_missing_family_is_eafnosupport() { in_netns family_missing_is_eafnosupport; }
+
+test_params_meta_and_env_keys_as_freebsd15() {
+	# The keys of FreeBSD 15's own jailmeta tests: a new key leads, a key set again
+	# moves to the front, a bare key is empty, only the first '=' is syntax, and
+	# words apply in order against the jail's text.
+	"$JAIL" -q -c name=ptkv path="$ROOT" persist meta=a=1 env.ROLE=web
+	assert_eq "$("$JLS" -j ptkv meta.a meta.nosuch env.ROLE)" '1 "" web' "keys read at creation"
+	"$JAIL" -q -m name=ptkv meta.c=3 meta.b=2
+	assert_eq "$("$JLS" -j ptkv meta)" "$(printf 'b=2\nc=3\na=1')" "new keys first"
+	"$JAIL" -q -m name=ptkv meta.a=A meta.c=C
+	assert_eq "$("$JLS" -j ptkv meta)" "$(printf 'c=C\na=A\nb=2')" "keys set again"
+	"$JAIL" -q -m name=ptkv meta.b meta.a=
+	assert_eq "$("$JLS" -j ptkv meta.a meta.b)" '"" ""' "empty keys"
+	"$JAIL" -q -m name=ptkv meta.a=1 meta=ttt meta.b==
+	assert_eq "$("$JLS" -j ptkv meta)" "$(printf 'b==\nttt')" "the whole text and keys, in order"
+	assert_eq "$("$JLS" -j ptkv meta.b)" "=" "only the first = is syntax"
+	assert_eq "$("$JLS" --libxo json -j ptkv meta.b meta.c)" \
+		'{ "__version": "2", "jail-information": { "jail": [ { "meta.b": "=", "meta.c": "" } ] } }' "libxo"
+	# env keys reach the jail's commands; meta keys never do.
+	"$JAIL" -q -m name=ptkv env.TIER=2 meta.SECRET=host
+	assert_eq "$("$JEXEC" ptkv /bin/sh -c 'echo "$ROLE $TIER ${SECRET:-none}"')" "web 2 none" "env keys inside"
+	# The bound is FreeBSD's 4096 bytes with the terminating NUL, for the whole text.
+	long=$(head -c 4090 /dev/zero | tr '\0' x)
+	"$JAIL" -q -m name=ptkv env="X=$long"
+	expect_error 'jail: ptkv: env: too large (at most 4095 bytes)' "$JAIL" -m name=ptkv env.Y=12345
+	assert_eq "$("$JLS" -j ptkv env | wc -c)" 4093 "env unchanged after a refusal"
+	"$JAIL" -q -r ptkv
+	# jail.conf takes the same keys.
+	cat >"$WORK/kv.conf" <<CONF
+ptkvc { path = "$ROOT"; persist; meta.owner = ops; env.ROLE = "db"; }
+CONF
+	"$JAIL" -q -f "$WORK/kv.conf" -c ptkvc
+	assert_eq "$("$JLS" -j ptkvc meta.owner env.ROLE)" "ops db" "keys from jail.conf"
+	"$JAIL" -q -r ptkvc
+	assert_nothing_left
+}
