@@ -57,6 +57,24 @@ static int selected(int *ids, char **names, int nnames)
 	return n;
 }
 
+/* One key of meta or env: its value, "" when the jail has none, as FreeBSD's jls. */
+static void print_key(const struct jail_record *r, const int *ids, int i, bool named)
+{
+	char buf[PARAM_META_MAX + 1];
+	bool quote;
+
+	jail_kv_get(param_str(&r->params, ids[i]), sel_keys[i], buf, sizeof(buf));
+	quote = buf[0] && strpbrk(buf, " \t\n");
+	if (i)
+		putchar(' ');
+	if (named)
+		printf("%s=", sel_names[i]);
+	if (!buf[0])
+		printf("\"\"");
+	else
+		printf(quote ? "\"%s\"" : "%s", buf);
+}
+
 static void print_params(const struct jail_record *r, const int *ids, int n, bool named)
 {
 	/* meta and env, each character escaped at worst. */
@@ -64,11 +82,7 @@ static void print_params(const struct jail_record *r, const int *ids, int n, boo
 
 	for (int i = 0; i < n; i++) {
 		if (sel_keys[i]) {
-			/* One key of meta or env: its value, "" when the jail has none, as FreeBSD's jls. */
-			jail_kv_get(param_str(&r->params, ids[i]), sel_keys[i], buf, sizeof(buf));
-			bool quote = buf[0] && strpbrk(buf, " \t\n");
-			printf("%s%s%s%s%s%s", i ? " " : "", named ? sel_names[i] : "", named ? "=" : "", quote ? "\"" : "",
-			       buf[0] ? buf : "\"\"", quote ? "\"" : "");
+			print_key(r, ids, i, named);
 			continue;
 		}
 		if (named)

@@ -408,10 +408,36 @@ void conf_jail_free(struct conf_jail *j)
 	memset(j, 0, sizeof(*j));
 }
 
-/* Does a section apply to the jail?  Globals and "*" apply to all. */
+/*
+ * FreeBSD's rule for wildcards in hierarchical names: a section whose name
+ * has a '*' is a wildcard; a "*" part before a dot matches any one part of
+ * the jail's name, a final "*" one part or more, and every other part must
+ * be equal.  So "web.*" is every jail below web (not web), "*.php" every
+ * php one level down, "*" every jail.
+ */
+static bool wild_match(const char *jail, const char *wild)
+{
+	for (;;) {
+		size_t jl = strcspn(jail, "."), wl = strcspn(wild, ".");
+		bool star = wl == 1 && wild[0] == '*';
+		if (!wild[wl])
+			return star || (!jail[jl] && jl == wl && memcmp(jail, wild, wl) == 0);
+		if (!jail[jl] || (!star && (jl != wl || memcmp(jail, wild, wl) != 0)))
+			return false;
+		jail += jl + 1;
+		wild += wl + 1;
+	}
+}
+
+static bool is_wild(const char *name)
+{
+	return name && strchr(name, '*');
+}
+
+/* Does a section apply to the jail?  Globals apply to all, wildcards to the jails they match. */
 static bool block_applies(const struct conf_block *bl, const char *jail)
 {
-	return !bl->name || strcmp(bl->name, "*") == 0 || strcmp(bl->name, jail) == 0;
+	return !bl->name || strcmp(bl->name, jail) == 0 || (is_wild(bl->name) && wild_match(jail, bl->name));
 }
 
 /*
@@ -427,7 +453,7 @@ static int apply_blocks(const struct conf *c, const char *jail, struct scope *sc
 		const struct conf_block *bl = &c->blocks[b];
 		if (!block_applies(bl, jail))
 			continue;
-		found |= bl->name && strcmp(bl->name, jail) == 0;
+		found |= bl->name && !is_wild(bl->name) && strcmp(bl->name, jail) == 0;
 		for (size_t i = 0; i < bl->nstmts; i++)
 			if (apply(sc, &bl->stmts[i], e) < 0)
 				return -1;
@@ -499,7 +525,7 @@ size_t conf_jail_names(const struct conf *c, const char ***ret)
 	for (size_t b = 0; b < c->nblocks; b++) {
 		const char *name = c->blocks[b].name;
 		bool seen = false;
-		if (!name || strcmp(name, "*") == 0)
+		if (!name || is_wild(name))
 			continue;
 		for (size_t i = 0; i < n && !seen; i++)
 			seen = strcmp(names[i], name) == 0;

@@ -170,7 +170,7 @@ test_bad_jail_conf_creates_nothing() {
 	expect_error "jail: $WORK/bad.conf:4:1: expected ';' or ',', found '}'" "$JAIL" -f "$WORK/bad.conf" -c
 	jail_exists ptbad1 && fail "a jail was created from a configuration with an error"
 	printf 'ptbad3 { path = "%s"; host = disable; persist; }\n' "$ROOT" >"$WORK/later.conf"
-	expect_error 'jail: ptbad3: host: invalid value "disable" (expected new or inherit)' "$JAIL" -f "$WORK/later.conf" -c
+	expect_error 'jail: ptbad3: host: unknown jailsys value "disable" (expected new or inherit)' "$JAIL" -f "$WORK/later.conf" -c
 	assert_nothing_left
 }
 

@@ -315,14 +315,24 @@ static void test_freebsd15(void)
 	CHECK_STR(e.msg, "host: unknown jailsys value \"disable\" (expected new or inherit)");
 	CHECK(parse(&ps, "cpuset.id=1", &e) < 0);
 	CHECK_STR(e.msg, "cpuset.id: parameter is read-only");
+	/* FreeBSD's bound counts the NUL: 4095 bytes of text, no more. */
 	memcpy(big, "meta=", 5);
-	memset(big + 5, 'x', PARAM_META_MAX);
-	big[5 + PARAM_META_MAX] = '\0';
+	memset(big + 5, 'x', PARAM_META_MAX - 1);
+	big[5 + PARAM_META_MAX - 1] = '\0';
 	CHECK(parse(&ps, big, &e) == 0);
-	CHECK(strlen(param_str(&ps, P_META)) == PARAM_META_MAX);
+	CHECK(strlen(param_str(&ps, P_META)) == PARAM_META_MAX - 1);
 	strcat(big, "x");
 	CHECK(parse(&ps, big, &e) < 0);
-	CHECK_STR(e.msg, "meta: value too long");
+	CHECK_STR(e.msg, "meta: too large (at most 4095 bytes)");
+	/* meta.KEY: the newest key first, an old line of the same key gone. */
+	CHECK(parse(&ps, "meta=a=1", &e) == 0);
+	CHECK(parse(&ps, "meta.b=2", &e) == 0);
+	CHECK(parse(&ps, "meta.a==", &e) == 0);
+	CHECK_STR(param_str(&ps, P_META), "a==\nb=2");
+	CHECK(!ps.v[P_META].keyed);
+	CHECK(parse(&ps, "env.X", &e) == 0);
+	CHECK_STR(param_str(&ps, P_ENV), "X=");
+	CHECK(ps.v[P_ENV].keyed);
 	CHECK(param_table[P_OSRELDATE].flags & PF_CREATE);
 	CHECK(!(param_table[P_HOST_HOSTUUID].flags & PF_CREATE));
 	CHECK(!(param_table[P_ENV].flags & PF_CREATE));
