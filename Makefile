@@ -115,20 +115,22 @@ $(B)/libexec/prison/jailinit: $(B)/obj/cmd/jailinit.o $(B)/obj/cmd/initwatch.o $
 
 # The modules the unit tests link are built once, into two archives: the
 # plain one from the library's own objects (same flags), the other under
-# ASan+UBSan.  Each test binary takes from its archive what it uses.
+# ASan+UBSan.  Each test binary takes from its archive what it uses; the
+# archives follow the Makefile too, so a module added to UNIT_LIB whose
+# object was already built for the library still lands in them.
 UNIT_OBJ = $(UNIT_LIB:src/%.c=$(B)/obj/%.o)
 UNIT_ASAN_OBJ = $(UNIT_LIB:src/%.c=$(B)/obj/asan/%.o)
 SAN_CFLAGS = $(filter-out -D_FORTIFY_SOURCE=3,$(ALL_CFLAGS)) -O1 $(SAN)
 
-$(B)/tests/libunit.a: $(UNIT_OBJ)
+$(B)/tests/libunit.a: $(UNIT_OBJ) Makefile
 	@mkdir -p $(@D)
 	@rm -f $@
-	$(Q)ar rcs $@ $^
+	$(Q)ar rcs $@ $(filter %.o,$^)
 
-$(B)/tests/libunit-asan.a: $(UNIT_ASAN_OBJ)
+$(B)/tests/libunit-asan.a: $(UNIT_ASAN_OBJ) Makefile
 	@mkdir -p $(@D)
 	@rm -f $@
-	$(Q)ar rcs $@ $^
+	$(Q)ar rcs $@ $(filter %.o,$^)
 
 $(B)/obj/asan/%.o: src/%.c $(wildcard src/lib/*.h) $(wildcard src/cmd/*.h) src/bpf/sockaddr_map.h
 	@mkdir -p $(@D)
