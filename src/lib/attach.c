@@ -264,7 +264,7 @@ static __attribute__((noreturn)) void exec_child(struct exec_child_args *a)
 	/* An OCI container's gate is fd 4, kept too. */
 	if (gate >= 0 && dup3(gate, 4, O_CLOEXEC) < 0)
 		exec_fail(errfd, (perr_set(&e, errno, "dup"), &e));
-	if (jail_make_process(a->pol, a->filter, &cred, a->x->gate_fd > 0 ? 5 : 4, &e) < 0)
+	if (jail_make_process(a->pol, a->filter, a->x->seccomp, a->x->seccomp_flags, &cred, a->x->gate_fd > 0 ? 5 : 4, &e) < 0)
 		exec_fail(errfd, &e);
 	if (a->slave >= 0 && pty_make_controlling(&e) < 0)
 		exec_fail(errfd, &e);

@@ -297,5 +297,6 @@ void oci_config_free(struct oci_config *c)
 	param_free(&c->params);
 	process_free(c);
 	free(c->annotations);
+	free(c->seccomp.insns);
 	memset(c, 0, sizeof(*c));
 }

@@ -16,6 +16,7 @@
 #include "cred.h"
 #include "error.h"
 #include "param.h"
+#include "priv.h"
 
 #define OCI_MAX_RLIMITS 16
 
@@ -41,6 +42,8 @@ struct oci_config {
 	bool oom_score_adj_set;
 	int oom_score_adj;
 	char *annotations; /* the annotations object as JSON text, "{}" for none */
+	struct jail_filter seccomp; /* linux.seccomp compiled (ociseccomp.c); len 0 for none */
+	unsigned seccomp_flags;     /* linux.seccomp.flags, for seccomp(2) */
 };
 
 /*
@@ -62,6 +65,7 @@ int oci_map_freebsd(struct json_object *freebsd_obj, struct oci_config *c, struc
 int oci_map_mounts(struct json_object *mounts, struct oci_config *c, struct perr *e);
 int oci_map_caps(struct json_object *caps, struct oci_config *c, struct perr *e);
 int oci_map_rlimits(struct json_object *rlimits, struct oci_config *c, struct perr *e);
+int oci_map_seccomp(struct json_object *seccomp, struct oci_config *c, struct perr *e);
 /* One fstab(5) line more in the jail's mount parameter (ocimisc.c). */
 int oci_add_mount(struct oci_config *c, const char *line, struct perr *e);
 

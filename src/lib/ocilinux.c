@@ -240,7 +240,7 @@ static int map_paths(struct json_object *list, const char *what, bool masked, st
 
 int oci_map_linux(struct json_object *lx, struct oci_config *c, struct perr *e)
 {
-	static const char *const refused[] = { "uidMappings", "gidMappings", "seccomp", "sysctl", "devices",
+	static const char *const refused[] = { "uidMappings", "gidMappings", "sysctl", "devices",
 					       "intelRdt", "personality", "netDevices", "timeOffsets", "mountLabel",
 					       NULL };
 	struct json_object *v;
@@ -254,7 +254,8 @@ int oci_map_linux(struct json_object *lx, struct oci_config *c, struct perr *e)
 		return perr_setx(e, EINVAL, "linux.rootfsPropagation: \"%s\": not supported (a jail's mounts are private)",
 				 json_object_get_string(v));
 	/* linux.cgroupsPath is left aside: a jail's cgroup is prison's (PRISON_CGROUP/JID). */
-	if (map_namespaces(oci_get(lx, "namespaces"), c, e) < 0 || map_resources(oci_get(lx, "resources"), c, e) < 0)
+	if (map_namespaces(oci_get(lx, "namespaces"), c, e) < 0 || map_resources(oci_get(lx, "resources"), c, e) < 0 ||
+	    oci_map_seccomp(oci_get(lx, "seccomp"), c, e) < 0)
 		return -1;
 	return map_paths(oci_get(lx, "maskedPaths"), "maskedPaths", true, c, e) < 0 ||
 			       map_paths(oci_get(lx, "readonlyPaths"), "readonlyPaths", false, c, e) < 0

@@ -316,7 +316,7 @@ static __attribute__((noreturn)) void init_child_main(struct init_child *c)
 	if (child_build_jail(c, &e) < 0 || child_place_fds(c, null, &e) < 0 || child_keep_ptmx(c, &e) < 0)
 		child_fail(c->sync, &e);
 	cred_root(&root);
-	if (jail_make_process(&c->policy, c->filter, &root, PTY_INIT_FD + 1, &e) < 0)
+	if (jail_make_process(&c->policy, c->filter, NULL, 0, &root, PTY_INIT_FD + 1, &e) < 0)
 		child_fail(c->sync, &e);
 	/*
 	 * jailinit outlives its creator.  The kernel clears the death signal

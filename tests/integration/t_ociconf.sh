@@ -1,0 +1,48 @@
+# prison-oci: linux.seccomp, linux.sysctl, root.readonly, devices and hooks
+# of config.json, from bundles written here (oci_bundle is t_oci.sh's).
+
+test_oci_seccomp() {
+	local b=$WORK/ptsec out
+	# The profile's own errno for what it denies, an argument rule, and an allow that cannot undo the jail's filter.
+	oci_bundle "$b" \
+		'c["process"]["args"] = ["/bin/sh", "-c", "mkdir /tmp/ptsec.d; kill -0 $$ && echo kill0; kill -CONT $$ && echo cont; /bin/probe keyctl; grep ^Seccomp_filters /proc/self/status"]' \
+		'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"], "syscalls": [
+			{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 18},
+			{"names": ["kill"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13, "args": [{"index": 1, "value": 0, "op": "SCMP_CMP_EQ"}]},
+			{"names": ["keyctl", "no_such_call_anywhere"], "action": "SCMP_ACT_ALLOW"}]}'
+	out=$("$OCI" run -b "$b" ptsec </dev/null 2>&1) || true
+	assert_contains "$out" "can't create directory '/tmp/ptsec.d': Invalid cross-device link" "mkdir: the profile's errnoRet"
+	assert_contains "$out" "Permission denied" "kill with signal 0: the argument rule's errno"
+	assert_not_contains "$out" kill0 "kill -0 denied"
+	assert_contains "$out" cont "kill with another signal: the rule's argument does not match"
+	assert_contains "$out" EPERM "keyctl: the jail's filter still denies what the profile allows"
+	assert_contains "$out" "Seccomp_filters:	2" "the jail's filter and the container's, stacked"
+	[ ! -e "$ROOT/tmp/ptsec.d" ] || fail "the denied mkdir made its directory"
+	# The default action with defaultErrnoRet: everything not listed fails with it.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "mkdir /tmp/ptsec.d"]' \
+		'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}'
+	out=$("$OCI" run -b "$b" ptsec </dev/null 2>&1) || true
+	assert_contains "$out" "Operation not permitted" "errnoRet left out: EPERM"
+	# exec'd processes get the profile too.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "60"]' \
+		'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 18}]}'
+	"$OCI" run -d -b "$b" ptsec </dev/null
+	out=$("$OCI" exec ptsec /bin/mkdir /tmp/ptsec.d 2>&1 </dev/null) || true
+	assert_contains "$out" "Invalid cross-device link" "exec: the container's profile"
+	"$OCI" delete --force ptsec
+	assert_no_container ptsec
+	# Bad profiles are refused, leaving nothing.
+	oci_bundle "$b" 'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_NOTIFY"}'
+	expect_error "prison-oci: ptsec: linux.seccomp.defaultAction: SCMP_ACT_NOTIFY: not supported (no listenerPath agent is run)" \
+		"$OCI" create -b "$b" ptsec
+	oci_bundle "$b" 'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_NOSUCH"}]}'
+	expect_error 'prison-oci: ptsec: linux.seccomp.syscalls: action: "SCMP_ACT_NOSUCH": no such action' \
+		"$OCI" create -b "$b" ptsec
+	oci_bundle "$b" 'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_NOSUCH"]}'
+	expect_error 'prison-oci: ptsec: linux.seccomp.architectures: "SCMP_ARCH_NOSUCH": no such architecture' \
+		"$OCI" create -b "$b" ptsec
+	oci_bundle "$b" 'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "flags": ["SECCOMP_FILTER_FLAG_NOSUCH"]}'
+	expect_error 'prison-oci: ptsec: linux.seccomp.flags: "SECCOMP_FILTER_FLAG_NOSUCH": not supported' \
+		"$OCI" create -b "$b" ptsec
+	assert_no_container ptsec
+}
