@@ -65,6 +65,8 @@ int oci_map_freebsd(struct json_object *freebsd_obj, struct oci_config *c, struc
 int oci_map_mounts(struct json_object *mounts, struct oci_config *c, struct perr *e);
 int oci_map_caps(struct json_object *caps, struct oci_config *c, struct perr *e);
 int oci_map_rlimits(struct json_object *rlimits, struct oci_config *c, struct perr *e);
+/* linux.resources.devices and linux.devices against a jail's /dev (ocidevices.c). */
+int oci_map_devices(struct json_object *rules, struct json_object *nodes, struct perr *e);
 int oci_map_seccomp(struct json_object *seccomp, struct oci_config *c, struct perr *e);
 /* One fstab(5) line more in the jail's mount parameter (ocimisc.c). */
 int oci_add_mount(struct oci_config *c, const char *line, struct perr *e);

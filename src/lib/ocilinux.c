@@ -155,7 +155,6 @@ static int map_resources(struct json_object *res, struct oci_config *c, struct p
 		return 0;
 	if (refuse_set(res, "linux.resources", refused, e) < 0)
 		return -1;
-	/* devices: the jail's /dev is its own minimal set whatever the rules allow, and no node can be made. */
 	if (oci_get(res, "memory") && map_memory(oci_get(res, "memory"), rules, sizeof(rules), e) < 0)
 		return -1;
 	if (oci_get(res, "cpu") && map_cpu(oci_get(res, "cpu"), c, rules, sizeof(rules), e) < 0)
@@ -240,7 +239,7 @@ static int map_paths(struct json_object *list, const char *what, bool masked, st
 
 int oci_map_linux(struct json_object *lx, struct oci_config *c, struct perr *e)
 {
-	static const char *const refused[] = { "uidMappings", "gidMappings", "sysctl", "devices",
+	static const char *const refused[] = { "uidMappings", "gidMappings", "sysctl",
 					       "intelRdt", "personality", "netDevices", "timeOffsets", "mountLabel",
 					       NULL };
 	struct json_object *v;
@@ -255,7 +254,8 @@ int oci_map_linux(struct json_object *lx, struct oci_config *c, struct perr *e)
 				 json_object_get_string(v));
 	/* linux.cgroupsPath is left aside: a jail's cgroup is prison's (PRISON_CGROUP/JID). */
 	if (map_namespaces(oci_get(lx, "namespaces"), c, e) < 0 || map_resources(oci_get(lx, "resources"), c, e) < 0 ||
-	    oci_map_seccomp(oci_get(lx, "seccomp"), c, e) < 0)
+	    oci_map_seccomp(oci_get(lx, "seccomp"), c, e) < 0 ||
+	    oci_map_devices(oci_get(oci_get(lx, "resources"), "devices"), oci_get(lx, "devices"), e) < 0)
 		return -1;
 	return map_paths(oci_get(lx, "maskedPaths"), "maskedPaths", true, c, e) < 0 ||
 			       map_paths(oci_get(lx, "readonlyPaths"), "readonlyPaths", false, c, e) < 0

@@ -46,3 +46,30 @@ test_oci_seccomp() {
 		"$OCI" create -b "$b" ptsec
 	assert_no_container ptsec
 }
+
+test_oci_devices() {
+	local b=$WORK/ptdev out
+	# An engine's deny-all and allow list of the standard nodes: what a jail's /dev has; it works inside.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "echo x >/dev/null && head -c 4 /dev/zero | wc -c; ls /dev"]' \
+		'c["linux"]["resources"]["devices"] = [{"allow": False, "access": "rwm"},
+			{"allow": True, "type": "c", "major": 1, "minor": 3, "access": "rwm"},
+			{"allow": True, "type": "c", "major": 1, "minor": 9, "access": "rw"},
+			{"allow": True, "type": "c", "major": 136, "access": "rwm"}]' \
+		'c["linux"]["devices"] = [{"path": "/dev/null", "type": "c", "major": 1, "minor": 3, "fileMode": 438}]'
+	out=$("$OCI" run -b "$b" ptdev </dev/null)
+	assert_eq "$(echo "$out" | head -1 | tr -d ' ')" 4 "/dev/null and /dev/zero inside"
+	assert_not_contains "$out" sda "no disk in the container's /dev"
+	assert_no_container ptdev
+	# More than a jail's /dev: refused, nothing left.
+	oci_bundle "$b" 'c["linux"]["resources"]["devices"] = [{"allow": False, "access": "rwm"},
+			{"allow": True, "type": "b", "major": 8, "minor": 0, "access": "rw"}]'
+	expect_error "prison-oci: ptdev: linux.resources.devices: allow b 8:0 rw: more than a jail's /dev gives (null, zero, full, random, urandom, tty, ptmx and its pts)" \
+		"$OCI" create -b "$b" ptdev
+	oci_bundle "$b" 'c["linux"]["resources"]["devices"] = [{"allow": True, "access": "rwm"}]'
+	expect_error "prison-oci: ptdev: linux.resources.devices: allow a *:* rwm: more than a jail's /dev gives (null, zero, full, random, urandom, tty, ptmx and its pts)" \
+		"$OCI" create -b "$b" ptdev
+	oci_bundle "$b" 'c["linux"]["devices"] = [{"path": "/dev/sda", "type": "b", "major": 8, "minor": 0}]'
+	expect_error 'prison-oci: ptdev: linux.devices: "/dev/sda" (b 8:0): not supported (a jail'"'"'s /dev is its own minimal set; no other node is made)' \
+		"$OCI" create -b "$b" ptdev
+	assert_no_container ptdev
+}
