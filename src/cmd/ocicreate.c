@@ -196,7 +196,8 @@ static int make_container(const char *id, const struct create_opts *o, struct ma
 		return -1;
 	m->jail = true;
 	pid = spawn_process(m, e);
-	if (pid < 0 || (m->master >= 0 && oci_console_send(m->console, m->master, e) < 0))
+	if (pid < 0 || oci_sysctl_apply(&m->cfg, m->pidfd, m->rec.uid_base, e) < 0 ||
+	    (m->master >= 0 && oci_console_send(m->console, m->master, e) < 0))
 		return -1;
 	snprintf(m->st.id, sizeof(m->st.id), "%s", id);
 	snprintf(m->st.bundle, sizeof(m->st.bundle), "%s", bundle);

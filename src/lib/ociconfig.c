@@ -298,5 +298,7 @@ void oci_config_free(struct oci_config *c)
 	process_free(c);
 	free(c->annotations);
 	free(c->seccomp.insns);
+	for (size_t i = 0; i < c->nsysctl; i++)
+		free(c->sysctl[i]);
 	memset(c, 0, sizeof(*c));
 }

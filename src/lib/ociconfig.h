@@ -19,6 +19,7 @@
 #include "priv.h"
 
 #define OCI_MAX_RLIMITS 16
+#define OCI_MAX_SYSCTL 64
 
 struct oci_rlimit {
 	int resource;
@@ -44,6 +45,9 @@ struct oci_config {
 	char *annotations; /* the annotations object as JSON text, "{}" for none */
 	struct jail_filter seccomp; /* linux.seccomp compiled (ociseccomp.c); len 0 for none */
 	unsigned seccomp_flags;     /* linux.seccomp.flags, for seccomp(2) */
+	bool own_net, own_ipc;      /* network and IPC namespaces of its own */
+	char *sysctl[OCI_MAX_SYSCTL]; /* linux.sysctl to write (ocisysctl.c) */
+	size_t nsysctl;
 };
 
 /*
@@ -67,6 +71,12 @@ int oci_map_caps(struct json_object *caps, struct oci_config *c, struct perr *e)
 int oci_map_rlimits(struct json_object *rlimits, struct oci_config *c, struct perr *e);
 /* linux.resources.devices and linux.devices against a jail's /dev (ocidevices.c). */
 int oci_map_devices(struct json_object *rules, struct json_object *nodes, struct perr *e);
+int oci_map_sysctl(struct json_object *sysctl, struct oci_config *c, struct perr *e);
+/*
+ * linux.sysctl written in the namespaces of the container's process
+ * (pidfd), as the jail's root (root_uid, its host uid); after jail_spawn.
+ */
+PRISON_API int oci_sysctl_apply(const struct oci_config *c, int pidfd, unsigned long root_uid, struct perr *e);
 int oci_map_seccomp(struct json_object *seccomp, struct oci_config *c, struct perr *e);
 /* One fstab(5) line more in the jail's mount parameter (ocimisc.c). */
 int oci_add_mount(struct oci_config *c, const char *line, struct perr *e);

@@ -56,6 +56,8 @@ static int map_namespaces(struct json_object *list, struct oci_config *c, struct
 	if (seen.network ? param_set(&c->params, P_VNET, "new", e) < 0
 			 : param_set(&c->params, P_IP4, "inherit", e) < 0 || param_set(&c->params, P_IP6, "inherit", e) < 0)
 		return -1;
+	c->own_net = seen.network;
+	c->own_ipc = seen.ipc;
 	for (size_t i = 0; !seen.ipc && i < ARRAY_SIZE(sysv); i++)
 		if (param_set(&c->params, sysv[i], "inherit", e) < 0)
 			return -1;
@@ -239,7 +241,7 @@ static int map_paths(struct json_object *list, const char *what, bool masked, st
 
 int oci_map_linux(struct json_object *lx, struct oci_config *c, struct perr *e)
 {
-	static const char *const refused[] = { "uidMappings", "gidMappings", "sysctl",
+	static const char *const refused[] = { "uidMappings", "gidMappings",
 					       "intelRdt", "personality", "netDevices", "timeOffsets", "mountLabel",
 					       NULL };
 	struct json_object *v;
@@ -254,7 +256,7 @@ int oci_map_linux(struct json_object *lx, struct oci_config *c, struct perr *e)
 				 json_object_get_string(v));
 	/* linux.cgroupsPath is left aside: a jail's cgroup is prison's (PRISON_CGROUP/JID). */
 	if (map_namespaces(oci_get(lx, "namespaces"), c, e) < 0 || map_resources(oci_get(lx, "resources"), c, e) < 0 ||
-	    oci_map_seccomp(oci_get(lx, "seccomp"), c, e) < 0 ||
+	    oci_map_seccomp(oci_get(lx, "seccomp"), c, e) < 0 || oci_map_sysctl(oci_get(lx, "sysctl"), c, e) < 0 ||
 	    oci_map_devices(oci_get(oci_get(lx, "resources"), "devices"), oci_get(lx, "devices"), e) < 0)
 		return -1;
 	return map_paths(oci_get(lx, "maskedPaths"), "maskedPaths", true, c, e) < 0 ||

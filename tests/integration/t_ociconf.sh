@@ -73,3 +73,38 @@ test_oci_devices() {
 		"$OCI" create -b "$b" ptdev
 	assert_no_container ptdev
 }
+
+test_oci_sysctl() {
+	local b=$WORK/ptsys out host_fwd host_shm
+	host_fwd=$(cat /proc/sys/net/ipv4/ip_forward) host_shm=$(cat /proc/sys/kernel/shmmni)
+	# Its own network and IPC namespaces (spec's default lists both): their sysctls, and the UTS names.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmni /proc/sys/fs/mqueue/msg_max; hostname; cat /proc/sys/kernel/domainname"]' \
+		'c["linux"]["sysctl"] = {"net.ipv4.ip_forward": "'"$((1 - host_fwd))"'", "kernel.shmmni": "1234", "fs.mqueue.msg_max": "17", "kernel.hostname": "sys.example", "kernel.domainname": "dom.example"}'
+	out=$("$OCI" run -b "$b" ptsys </dev/null)
+	assert_eq "$out" "$((1 - host_fwd))
+1234
+17
+sys.example
+dom.example" "linux.sysctl inside"
+	assert_eq "$(cat /proc/sys/net/ipv4/ip_forward) $(cat /proc/sys/kernel/shmmni)" "$host_fwd $host_shm" "the host's own values untouched"
+	assert_no_container ptsys
+	# The host's stack or IPC: their sysctls are the host's, and refused, as is anything else.
+	oci_bundle "$b" 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "network"]' \
+		'c["linux"]["sysctl"] = {"net.ipv4.ip_forward": "1"}'
+	expect_error "prison-oci: ptsys: linux.sysctl: net.ipv4.ip_forward: not supported (only net.* with a network namespace of the container's, kernel.msg*, kernel.sem, kernel.shm* and fs.mqueue.* with an IPC namespace of its own, kernel.hostname and kernel.domainname)" \
+		"$OCI" create -b "$b" ptsys
+	oci_bundle "$b" 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "ipc"]' \
+		'c["linux"]["sysctl"] = {"kernel.shmmni": "1234"}'
+	expect_error "prison-oci: ptsys: linux.sysctl: kernel.shmmni: not supported (only net.* with a network namespace of the container's, kernel.msg*, kernel.sem, kernel.shm* and fs.mqueue.* with an IPC namespace of its own, kernel.hostname and kernel.domainname)" \
+		"$OCI" create -b "$b" ptsys
+	oci_bundle "$b" 'c["linux"]["sysctl"] = {"vm.swappiness": "10"}'
+	expect_error "prison-oci: ptsys: linux.sysctl: vm.swappiness: not supported (only net.* with a network namespace of the container's, kernel.msg*, kernel.sem, kernel.shm* and fs.mqueue.* with an IPC namespace of its own, kernel.hostname and kernel.domainname)" \
+		"$OCI" create -b "$b" ptsys
+	oci_bundle "$b" 'c["linux"]["sysctl"] = {"net.ipv4..conf": "1"}'
+	expect_error "prison-oci: ptsys: linux.sysctl: net.ipv4..conf: not supported (only net.* with a network namespace of the container's, kernel.msg*, kernel.sem, kernel.shm* and fs.mqueue.* with an IPC namespace of its own, kernel.hostname and kernel.domainname)" \
+		"$OCI" create -b "$b" ptsys
+	# A sysctl the kernel refuses fails the create, and leaves nothing.
+	oci_bundle "$b" 'c["linux"]["sysctl"] = {"net.ipv4.no_such_knob": "1"}'
+	expect_error "prison-oci: ptsys: linux.sysctl: net.ipv4.no_such_knob: No such file or directory" "$OCI" create -b "$b" ptsys
+	assert_no_container ptsys
+}
