@@ -57,8 +57,11 @@ static bool key_path(const char *key, char *ret, size_t len)
 
 	if (n == 0 || n >= len || key[0] == '.' || key[n - 1] == '.' || strstr(key, "..") || strchr(key, '/'))
 		return false;
-	for (size_t i = 0; i <= n; i++)
-		ret[i] = key[i] == '.' ? '/' : key[i];
+	for (size_t i = 0; i <= n; i++) {
+		ret[i] = key[i];
+		if (ret[i] == '.')
+			ret[i] = '/';
+	}
 	return true;
 }
 
@@ -121,8 +124,11 @@ static int write_in_ns(void *arg, struct ns_reply *out, struct perr *e)
 	(void)out;
 	snprintf(path, sizeof(path), "%.*s", (int)(eq - line), line);
 	/* The key with its dots again, as the user wrote it, for the messages. */
-	for (n = 0; path[n]; n++)
-		key[n] = path[n] == '/' ? '.' : path[n];
+	for (n = 0; path[n]; n++) {
+		key[n] = path[n];
+		if (key[n] == '/')
+			key[n] = '.';
+	}
 	key[n] = '\0';
 	if (sys < 0 || fstatfs(sys, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
 		return perr_setx(e, ENOENT, "/proc/sys is not a proc file system");
