@@ -624,6 +624,16 @@ int mount_build_tree(const struct mount_setup *m, const struct mount_fs *fs, str
 	/* mount and mount.fstab last, over what the jail's root holds. */
 	if (attach_extras(m->rootfd, m->extra, m->nextra, e) < 0)
 		return -1;
+	/*
+	 * path.readonly: the root mount alone, not recursively, so /dev, /tmp
+	 * and the jail's own mounts stay as they were made; once every mount
+	 * point is in place, since none can be made after.
+	 */
+	if (m->readonly_root) {
+		struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+		if (mount_setattr(m->rootfd, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
+			return perr_set(e, errno, "read-only root");
+	}
 	if (fchdir(m->rootfd) < 0)
 		return perr_set(e, errno, "chdir to the jail's root");
 	if (syscall(SYS_pivot_root, ".", ".") < 0)

@@ -145,8 +145,9 @@ static int map_root(struct json_object *root, const char *bundle, struct oci_con
 		return -1;
 	if (!path || !*path)
 		return perr_setx(e, EINVAL, "root.path: missing");
-	if ((ro = oci_get(root, "readonly")) && json_object_get_boolean(ro))
-		return perr_setx(e, EINVAL, "root.readonly: not supported yet");
+	if ((ro = oci_get(root, "readonly")) && json_object_get_boolean(ro) &&
+	    param_set(&c->params, P_PATH_READONLY, "true", e) < 0)
+		return -1;
 	if (path[0] == '/')
 		snprintf(full, sizeof(full), "%s", path);
 	else

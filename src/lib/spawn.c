@@ -144,6 +144,7 @@ static void setup_of(const struct init_child *c, struct mount_setup *ret)
 				     .own_net = jailnet_vnet(ps),
 				     .private_tmp = strcmp(param_str(ps, P_PATH), "/") == 0 && !param_bool(ps, P_MOUNT_HOSTTMP),
 				     .devfs_ruleset = (int)param_int(ps, P_DEVFS_RULESET),
+				     .readonly_root = param_bool(ps, P_PATH_READONLY),
 				     .extra = c->mounts,
 				     .nextra = c->nmounts };
 }

@@ -108,3 +108,29 @@ dom.example" "linux.sysctl inside"
 	expect_error "prison-oci: ptsys: linux.sysctl: net.ipv4.no_such_knob: No such file or directory" "$OCI" create -b "$b" ptsys
 	assert_no_container ptsys
 }
+
+test_oci_root_readonly() {
+	local b=$WORK/ptro out
+	rm -f "$ROOT/ptro.t"
+	oci_bundle "$b" 'c["root"]["readonly"] = True' \
+		'c["process"]["args"] = ["/bin/sh", "-c", "touch /ptro.t; touch /tmp/ptro.t && echo tmp-writable; echo x >/dev/null && echo dev-ok; exec sleep 60"]' \
+		'c["mounts"].append({"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "size=1m"]})'
+	"$OCI" create -b "$b" ptro </dev/null >"$WORK/ptro.out" 2>&1
+	assert_eq "$("$JLS" -j ptro path.readonly)" true "jls: path.readonly"
+	"$OCI" start ptro
+	wait_until 5 "the container's output" grep -q dev-ok "$WORK/ptro.out"
+	out=$(cat "$WORK/ptro.out")
+	assert_contains "$out" "touch: /ptro.t: Read-only file system" "the root is read-only inside"
+	assert_contains "$out" tmp-writable "its tmpfs mount stays writable"
+	[ ! -e "$ROOT/ptro.t" ] || fail "a file was written to the read-only root"
+	# Root of the jail cannot make it writable again.
+	out=$("$JEXEC" ptro /bin/sh -c 'mount -o remount,rw / 2>&1; touch /ptro.t 2>&1' || true)
+	assert_contains "$out" "Read-only file system" "remount of the root from inside"
+	"$OCI" delete --force ptro
+	assert_no_container ptro
+	[ ! -e "$ROOT/ptro.t" ] || fail "a file was written to the read-only root"
+	# The same parameter for jail(8)'s jails.
+	out=$("$JAIL" -c name=ptroj path="$ROOT" path.readonly=true command=/bin/sh -c 'touch /ptro.t 2>&1; echo x >/tmp/ptro.t 2>&1' || true)
+	assert_contains "$out" "touch: /ptro.t: Read-only file system" "jail -c path.readonly=true"
+	[ ! -e "$ROOT/ptro.t" ] || fail "jail -c path.readonly: a file was written to the root"
+}
