@@ -186,8 +186,8 @@ static int map_config(struct json_object *cfg, const char *bundle, const char *i
 	if (map_names(cfg, bundle, id, c, e) < 0 || map_root(oci_get(cfg, "root"), bundle, c, e) < 0 ||
 	    map_process(oci_get(cfg, "process"), c, e) < 0)
 		return -1;
-	if ((v = oci_get(cfg, "hooks")) && json_object_object_length(v) > 0)
-		return perr_setx(e, EINVAL, "hooks: not supported yet");
+	if (oci_map_hooks(oci_get(cfg, "hooks"), c, e) < 0)
+		return -1;
 	if (oci_map_linux(oci_get(cfg, "linux"), c, e) < 0 || oci_map_freebsd(oci_get(cfg, "freebsd"), c, e) < 0 ||
 	    oci_map_mounts(oci_get(cfg, "mounts"), c, e) < 0)
 		return -1;
@@ -299,6 +299,7 @@ void oci_config_free(struct oci_config *c)
 	process_free(c);
 	free(c->annotations);
 	free(c->seccomp.insns);
+	free(c->hooks);
 	for (size_t i = 0; i < c->nsysctl; i++)
 		free(c->sysctl[i]);
 	memset(c, 0, sizeof(*c));

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/resource.h>
+#include <sys/types.h>
 
 #include "api.h"
 #include "cred.h"
@@ -47,6 +48,7 @@ struct oci_config {
 	unsigned seccomp_flags;     /* linux.seccomp.flags, for seccomp(2) */
 	bool own_net, own_ipc;      /* network and IPC namespaces of its own */
 	char *sysctl[OCI_MAX_SYSCTL]; /* linux.sysctl to write (ocisysctl.c) */
+	char *hooks;                /* the hooks object as JSON text, checked (ocihooks.c); NULL for none */
 	size_t nsysctl;
 };
 
@@ -62,6 +64,29 @@ PRISON_API void oci_config_free(struct oci_config *c);
  */
 PRISON_API int oci_process_load(const char *file, struct oci_config *c, struct perr *e);
 
+/*
+ * Hooks (ocihooks.c).  oci_hooks_run runs those of kind in hooks (the
+ * config's JSON text, NULL for none) in their order, state on their
+ * standard input: createContainer and startContainer as processes of the
+ * jail rec, the others as children of this process.  The first failure
+ * (exit status, signal, timeout) stops the rest and is returned.
+ */
+enum oci_hook {
+	OCI_HOOK_CREATE_RUNTIME, /* prestart's too */
+	OCI_HOOK_CREATE_CONTAINER,
+	OCI_HOOK_START_CONTAINER,
+	OCI_HOOK_POSTSTART,
+	OCI_HOOK_POSTSTOP,
+	OCI_HOOK__COUNT
+};
+struct jail_record;
+PRISON_API int oci_hooks_run(const char *hooks, enum oci_hook kind, const struct jail_record *rec, const char *state,
+			     struct perr *e);
+PRISON_API const char *oci_hook_name(enum oci_hook kind);
+/* The state JSON runtime-spec gives hooks (malloc'd; NULL when out of memory); pid <= 0 leaves it out. */
+PRISON_API char *oci_hook_state(const char *id, const char *status, pid_t pid, const char *bundle,
+				const char *annotations);
+
 /* Pieces of the mapping, for ociconfig.c (ocilinux.c, ocimisc.c). */
 struct json_object;
 int oci_map_linux(struct json_object *linux_obj, struct oci_config *c, struct perr *e);
@@ -71,6 +96,7 @@ int oci_map_caps(struct json_object *caps, struct oci_config *c, struct perr *e)
 int oci_map_rlimits(struct json_object *rlimits, struct oci_config *c, struct perr *e);
 /* linux.resources.devices and linux.devices against a jail's /dev (ocidevices.c). */
 int oci_map_devices(struct json_object *rules, struct json_object *nodes, struct perr *e);
+int oci_map_hooks(struct json_object *hooks, struct oci_config *c, struct perr *e);
 int oci_map_sysctl(struct json_object *sysctl, struct oci_config *c, struct perr *e);
 /*
  * linux.sysctl written in the namespaces of the container's process

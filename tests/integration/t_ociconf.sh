@@ -134,3 +134,61 @@ test_oci_root_readonly() {
 	assert_contains "$out" "touch: /ptro.t: Read-only file system" "jail -c path.readonly=true"
 	[ ! -e "$ROOT/ptro.t" ] || fail "jail -c path.readonly: a file was written to the root"
 }
+
+# A hook of kind $1 that writes its kind, the state's status and id, its mount namespace and host name to LOG (a path).
+oci_hook() {
+	printf '{"path": "/bin/busybox", "args": ["busybox", "sh", "-c", "s=$(cat); echo %s $(echo \\"$s\\" | sed \\"s/.*\\\\\\"status\\\\\\":\\\\\\"\\\\([a-z]*\\\\)\\\\\\".*/\\\\1/\\") $(echo \\"$s\\" | grep -c \\\\\\"id\\\\\\":\\\\\\"pthook\\\\\\") $(readlink /proc/self/ns/mnt) $(hostname) $HOOKENV >>%s"], "env": ["HOOKENV=%s", "PATH=/bin"], "timeout": 10}' "$1" "$2" "$1-env"
+}
+
+test_oci_hooks() {
+	local b=$WORK/pthook log=$ROOT/tmp/pthook.log host_mnt cont_mnt out
+	host_mnt=$(readlink /proc/self/ns/mnt)
+	rm -f "$log"
+	oci_bundle "$b" 'c["hostname"] = "hook.example"' \
+		'c["process"]["args"] = ["/bin/sh", "-c", "echo process >>/tmp/pthook.log; exec sleep 60"]' \
+		"c['hooks'] = {'prestart': [$(oci_hook prestart "$log")], 'createRuntime': [$(oci_hook createRuntime "$log")],
+			'createContainer': [$(oci_hook createContainer /tmp/pthook.log)],
+			'startContainer': [$(oci_hook startContainer /tmp/pthook.log)],
+			'poststart': [$(oci_hook poststart "$log")], 'poststop': [$(oci_hook poststop "$log")]}"
+	"$OCI" create -b "$b" pthook </dev/null
+	cont_mnt=$(readlink "/proc/$(oci_field pthook '["pid"]')/ns/mnt")
+	[ "$cont_mnt" != "$host_mnt" ] || fail "the container's mount namespace is the host's"
+	assert_eq "$(cat "$log")" "prestart creating 1 $host_mnt $(hostname) prestart-env
+createRuntime creating 1 $host_mnt $(hostname) createRuntime-env
+createContainer creating 1 $cont_mnt hook.example createContainer-env" "create: prestart, createRuntime on the host, createContainer in the container"
+	"$OCI" start pthook
+	wait_until 5 "poststart" grep -q poststart "$log"
+	wait_until 5 "the process" grep -q process "$log"
+	assert_eq "$(sed -n 4p "$log")" "startContainer created 1 $cont_mnt hook.example startContainer-env" "start: startContainer in the container, before the process"
+	assert_eq "$(grep poststart "$log")" "poststart running 1 $host_mnt $(hostname) poststart-env" "poststart on the host"
+	assert_eq "$(sed -n 5,6p "$log" | sort | tr '\n' ' ')" "poststart running 1 $host_mnt $(hostname) poststart-env process " "the process after startContainer"
+	"$OCI" delete --force pthook
+	assert_eq "$(tail -1 "$log")" "poststop stopped 1 $host_mnt $(hostname) poststop-env" "delete: poststop on the host, after the container went"
+	assert_no_container pthook
+	# A failing createContainer hook fails the create, and it leaves nothing; a timeout is a failure.
+	oci_bundle "$b" 'c["hooks"] = {"createContainer": [{"path": "/bin/busybox", "args": ["busybox", "sh", "-c", "exit 3"]}]}'
+	expect_error 'prison-oci: pthook: hooks.createContainer[0] "/bin/busybox": exit status 3' "$OCI" create -b "$b" pthook
+	assert_no_container pthook
+	oci_bundle "$b" 'c["hooks"] = {"createRuntime": [{"path": "/bin/busybox", "args": ["busybox", "sleep", "30"], "timeout": 1}]}'
+	expect_error 'prison-oci: pthook: hooks.createRuntime[0] "/bin/busybox": killed after its timeout of 1 s' "$OCI" create -b "$b" pthook
+	assert_no_container pthook
+	# A failing startContainer hook fails start and stops the container; poststart and poststop failures are warnings.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "60"]' \
+		'c["hooks"] = {"startContainer": [{"path": "/bin/busybox", "args": ["busybox", "false"]}]}'
+	"$OCI" create -b "$b" pthook </dev/null
+	expect_error 'prison-oci: pthook: hooks.startContainer[0] "/bin/busybox": exit status 1' "$OCI" start pthook
+	wait_until 5 "stopped after a failed startContainer" status_is pthook stopped
+	"$OCI" delete pthook
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/true"]' \
+		'c["hooks"] = {"poststart": [{"path": "/bin/busybox", "args": ["busybox", "false"]}], "poststop": [{"path": "/bin/false"}]}'
+	out=$("$OCI" run -b "$b" pthook 2>&1 </dev/null) || fail "run with failing poststart and poststop hooks: $out"
+	assert_contains "$out" 'prison-oci: pthook: warning: hooks.poststart[0] "/bin/busybox": exit status 1' "poststart's warning"
+	assert_contains "$out" 'prison-oci: pthook: warning: hooks.poststop[0] "/bin/false": exit status 1' "poststop's warning"
+	assert_no_container pthook
+	oci_bundle "$b" 'c["hooks"] = {"createRuntime": [{"path": "relative"}]}'
+	expect_error 'prison-oci: pthook: hooks.createRuntime: path: not an absolute path' "$OCI" create -b "$b" pthook
+	oci_bundle "$b" 'c["hooks"] = {"nosuch": []}'
+	expect_error 'prison-oci: pthook: hooks.nosuch: no such hook' "$OCI" create -b "$b" pthook
+	assert_no_container pthook
+	rm -f "$log"
+}
