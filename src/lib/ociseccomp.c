@@ -150,7 +150,7 @@ static int add_syscalls(scmp_filter_ctx ctx, struct json_object *s, uint32_t dfl
 	struct json_object *names = oci_get(s, "names"), *args = oci_get(s, "args");
 	struct scmp_arg_cmp cmp[6];
 	unsigned nargs = 0, ret;
-	uint32_t action;
+	uint32_t action = 0;
 
 	if (errno_of(s, "errnoRet", EPERM, &ret, "linux.seccomp.syscalls", e) < 0 ||
 	    action_of(string_of(s, "action"), ret, &action, "linux.seccomp.syscalls: action", e) < 0)
@@ -247,7 +247,7 @@ static int build(scmp_filter_ctx ctx, struct json_object *sc, uint32_t dflt, str
 int oci_map_seccomp(struct json_object *sc, struct oci_config *c, struct perr *e)
 {
 	scmp_filter_ctx ctx;
-	uint32_t dflt;
+	uint32_t dflt = 0;
 	unsigned ret;
 	int r;
 
