@@ -50,6 +50,34 @@ static int read_state(const char *id, struct oci_state *st)
 	return 0;
 }
 
+/*
+ * startContainer before the container's command runs (its failure stops
+ * the container and fails start), poststart after (only warned of).
+ */
+static int oci_start_hooks(const struct oci_state *st, bool before)
+{
+	struct perr e = { 0 };
+	char *hooks = oci_bundle_hooks(st->bundle, st->id);
+	int r = 0;
+
+	if (!hooks)
+		return 0;
+	if (!before) {
+		(void)oci_run_hooks(hooks, OCI_HOOK_POSTSTART, st->id, "running", st->pid, st->bundle, st->annotations,
+				    true, &e);
+	} else if (oci_run_hooks(hooks, OCI_HOOK_START_CONTAINER, st->id, "created", st->pid, st->bundle,
+				 st->annotations, false, &e) < 0) {
+		int fd = ocistate_open_process(st);
+		if (fd >= 0) {
+			syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0);
+			close(fd);
+		}
+		r = ocilog_error("%s: %s", st->id, e.msg);
+	}
+	free(hooks);
+	return r;
+}
+
 int oci_start(const char *id)
 {
 	struct oci_state st;
@@ -64,6 +92,10 @@ int oci_start(const char *id)
 		ocistate_free(&st);
 		return ocilog_error("%s: cannot start a container that is %s", id, ocistate_status_name(s));
 	}
+	if (oci_start_hooks(&st, true) != 0) {
+		ocistate_free(&st);
+		return 1;
+	}
 	fd = ocistate_open_gate(id, &e);
 	if (fd < 0 || write(fd, "0", 1) != 1) {
 		r = ocilog_error("%s: %s", id, fd < 0 && e.err == ENXIO ? "its process has ended" : e.msg);
@@ -74,6 +106,8 @@ int oci_start(const char *id)
 	}
 	if (fd >= 0)
 		close(fd);
+	if (r == 0)
+		(void)oci_start_hooks(&st, false);
 	ocistate_free(&st);
 	return r;
 }
@@ -173,15 +207,25 @@ static int cmd_kill(int argc, char **argv)
 int oci_remove(const char *id)
 {
 	struct jail_record gone = { 0 };
-	struct perr e = { 0 };
+	struct perr e = { 0 }, ignore = { 0 };
+	struct oci_state st;
+	char *hooks = ocistate_read(id, &st, &ignore) == 0 ? oci_bundle_hooks(st.bundle, id) : NULL;
 	int r = jail_remove(id, false, &gone, &e);
 
 	audit_event("remove", id, gone.jid, NULL, NULL, r < 0 && e.err != ENOENT ? e.msg : NULL);
 	record_free(&gone);
 	/* A jail removed already (jail -r) leaves only the state to clear. */
-	if (r < 0 && e.err != ENOENT)
+	if (r < 0 && e.err != ENOENT) {
+		ocistate_free(&st);
+		free(hooks);
 		return ocilog_error("%s: %s", id, e.msg);
+	}
 	ocistate_remove(id);
+	/* poststop, once the container is gone: a failure is a warning. */
+	if (hooks)
+		(void)oci_run_hooks(hooks, OCI_HOOK_POSTSTOP, id, "stopped", 0, st.bundle, st.annotations, true, &ignore);
+	ocistate_free(&st);
+	free(hooks);
 	return 0;
 }
 

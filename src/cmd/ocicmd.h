@@ -2,6 +2,7 @@
 #ifndef PRISON_OCICMD_H
 #define PRISON_OCICMD_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 /* create and run (ocicreate.c) */
@@ -32,5 +33,13 @@ int oci_write_pid_file(const char *path, pid_t pid, struct perr *e);
 int oci_apply_inherited(const struct oci_config *cfg, struct perr *e);
 /* Wait for the process, passing on the signals this one gets; its status as a shell gives it. */
 int oci_wait_process(int pidfd);
+
+/* Hooks (ocihook.c): those of kind, state made of the rest; -1 with e set, or 0 and a warning printed with warn. */
+enum oci_hook;
+struct perr;
+int oci_run_hooks(const char *hooks, enum oci_hook kind, const char *id, const char *status, pid_t pid,
+		  const char *bundle, const char *annotations, bool warn, struct perr *e);
+/* The hooks of the bundle's config.json now (start and delete); NULL when none or unreadable. */
+char *oci_bundle_hooks(const char *bundle, const char *id);
 
 #endif

@@ -160,6 +160,7 @@ static pid_t spawn_process(struct made *m, struct perr *e)
 		.argv = m->cfg.argv, .envp = m->cfg.envp, .cwd = m->cfg.cwd, .cred = &m->cfg.cred,
 		.gate_fd = m->gate, .own_stdio = !m->cfg.terminal, .terminal = m->cfg.terminal,
 		.no_new_privs = m->cfg.no_new_privs, .caps_set = m->cfg.caps_set, .caps = m->cfg.caps,
+		.seccomp = m->cfg.seccomp.len ? &m->cfg.seccomp : NULL, .seccomp_flags = m->cfg.seccomp_flags,
 	};
 
 	if (oci_apply_inherited(&m->cfg, e) < 0)
@@ -195,7 +196,15 @@ static int make_container(const char *id, const struct create_opts *o, struct ma
 		return -1;
 	m->jail = true;
 	pid = spawn_process(m, e);
-	if (pid < 0 || (m->master >= 0 && oci_console_send(m->console, m->master, e) < 0))
+	if (pid < 0 || oci_sysctl_apply(&m->cfg, m->pidfd, m->rec.uid_base, e) < 0)
+		return -1;
+	/* createRuntime (and prestart) on the host, then createContainer in the container: both fail the create. */
+	if (oci_run_hooks(m->cfg.hooks, OCI_HOOK_CREATE_RUNTIME, id, "creating", pid, bundle, m->cfg.annotations, false,
+			  e) < 0 ||
+	    oci_run_hooks(m->cfg.hooks, OCI_HOOK_CREATE_CONTAINER, id, "creating", pid, bundle, m->cfg.annotations,
+			  false, e) < 0)
+		return -1;
+	if (m->master >= 0 && oci_console_send(m->console, m->master, e) < 0)
 		return -1;
 	snprintf(m->st.id, sizeof(m->st.id), "%s", id);
 	snprintf(m->st.bundle, sizeof(m->st.bundle), "%s", bundle);

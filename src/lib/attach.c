@@ -125,6 +125,11 @@ static __attribute__((noreturn)) void run_command(const struct jail_exec *x, con
 		report_fail(errfd, 'X', (perr_set(&e, errno, "%s", cred->shell), &e));
 	}
 	environ = envp;
+	/* A program of the host's (an OCI container hook), run as a jail process: kept at fd 4 until here. */
+	if (x->exec_fd > 0) {
+		execveat(4, "", x->argv, envp, AT_EMPTY_PATH);
+		report_fail(errfd, 'X', (perr_set(&e, errno, "%s", x->argv[0]), &e));
+	}
 	err = exec_search(x->argv[0], x->argv, envp);
 	if (err == ENOENT && !strchr(x->argv[0], '/'))
 		perr_setx(&e, ENOENT, "%s: command not found", x->argv[0]);
@@ -255,16 +260,18 @@ static __attribute__((noreturn)) void exec_child(struct exec_child_args *a)
 	/* The gate out of the way first: the channel's dup onto 3 must not close it. */
 	if (a->x->gate_fd > 0 && (gate = fcntl(a->x->gate_fd, F_DUPFD_CLOEXEC, 5)) < 0)
 		exec_fail(errfd, (perr_set(&e, errno, "dup"), &e));
+	if (a->x->exec_fd > 0 && (gate = fcntl(a->x->exec_fd, F_DUPFD_CLOEXEC, 5)) < 0)
+		exec_fail(errfd, (perr_set(&e, errno, "dup"), &e));
 	/* The error channel becomes fd 3, the one descriptor jail_make_process keeps. */
 	if (errfd != 3) {
 		if (dup3(errfd, 3, O_CLOEXEC) < 0)
 			exec_fail(errfd, (perr_set(&e, errno, "dup"), &e));
 		errfd = 3;
 	}
-	/* An OCI container's gate is fd 4, kept too. */
+	/* An OCI container's gate, or the program of a hook, is fd 4, kept too. */
 	if (gate >= 0 && dup3(gate, 4, O_CLOEXEC) < 0)
 		exec_fail(errfd, (perr_set(&e, errno, "dup"), &e));
-	if (jail_make_process(a->pol, a->filter, &cred, a->x->gate_fd > 0 ? 5 : 4, &e) < 0)
+	if (jail_make_process(a->pol, a->filter, a->x->seccomp, a->x->seccomp_flags, &cred, gate >= 0 ? 5 : 4, &e) < 0)
 		exec_fail(errfd, &e);
 	if (a->slave >= 0 && pty_make_controlling(&e) < 0)
 		exec_fail(errfd, &e);

@@ -11,6 +11,8 @@
 #include "param.h"
 #include "registry.h"
 
+struct jail_filter;
+
 struct jail_exec {
 	char *const *argv;     /* NULL: the user's shell */
 	const char *shell_cmd; /* run with /bin/sh -c instead of argv (exec.start) */
@@ -30,6 +32,9 @@ struct jail_exec {
 	bool no_new_privs;            /* PR_SET_NO_NEW_PRIVS before the exec */
 	bool caps_set;                /* keep only caps of the capabilities the jail's root has */
 	unsigned long long caps;
+	int exec_fd;                  /* > 0: the program to run, opened on the host (O_PATH); argv[0] only names it */
+	const struct jail_filter *seccomp; /* a filter more on top of the jail's (priv.h), or NULL */
+	unsigned seccomp_flags;            /* seccomp(2) flags for it */
 };
 
 /*

@@ -2,6 +2,7 @@
 
 #include <grp.h>
 #include <linux/sched.h>
+#include <linux/seccomp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -38,9 +39,11 @@ static int set_rlimits(const struct jail_policy *p, struct perr *e)
 	return 0;
 }
 
-int jail_make_process(const struct jail_policy *p, const struct jail_filter *f, const struct jail_cred *c,
-		      int first_fd_to_close, struct perr *e)
+int jail_make_process(const struct jail_policy *p, const struct jail_filter *f, const struct jail_filter *extra,
+		      unsigned extra_flags, const struct jail_cred *c, int first_fd_to_close, struct perr *e)
 {
+	struct sock_fprog more = { .len = extra ? extra->len : 0, .filter = extra ? extra->insns : NULL };
+
 	if (close_range((unsigned)first_fd_to_close, ~0U, 0) < 0)
 		return perr_set(e, errno, "close inherited descriptors");
 	if (setsid() < 0 && errno != EPERM)
@@ -57,6 +60,9 @@ int jail_make_process(const struct jail_policy *p, const struct jail_filter *f, 
 	 */
 	if (landlock_confine(p, e) < 0 || priv_restrict(p, f, e) < 0)
 		return -1;
+	/* CAP_SYS_ADMIN of the jail's user namespace is still effective: no no_new_privs needed for it. */
+	if (more.len && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, extra_flags, &more) < 0)
+		return perr_set(e, errno, "load the container's seccomp filter");
 	if (setgroups((size_t)c->ngroups, c->groups) < 0)
 		return perr_set(e, errno, "setgroups");
 	if (setresgid(c->gid, c->gid, c->gid) < 0)

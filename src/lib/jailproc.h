@@ -19,10 +19,13 @@
  * Closes every fd from first_fd_to_close up, starts a new session and a
  * new session keyring, puts the process in a Landlock domain (landlock.h),
  * drops capabilities and loads the seccomp filter, and takes the
- * credentials of c.  The caller then chdirs and execs.
+ * credentials of c.  extra (NULL for none) is a filter more, loaded with
+ * seccomp(2)'s extra_flags on top of the jail's (an OCI container's
+ * linux.seccomp): it can only take system calls away.  The caller then
+ * chdirs and execs.
  */
-int jail_make_process(const struct jail_policy *p, const struct jail_filter *f, const struct jail_cred *c,
-		      int first_fd_to_close, struct perr *e);
+int jail_make_process(const struct jail_policy *p, const struct jail_filter *f, const struct jail_filter *extra,
+		      unsigned extra_flags, const struct jail_cred *c, int first_fd_to_close, struct perr *e);
 
 /* clone3 born into a cgroup, with a pidfd; flags add namespaces. */
 pid_t clone_into_cgroup(int cgroup_fd, unsigned long long flags, int *ret_pidfd);

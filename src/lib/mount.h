@@ -50,6 +50,7 @@ struct mount_setup {
 	bool mqueue;       /* a private IPC namespace: mount its POSIX mqueue */
 	bool own_net;      /* a vnet jail: /proc/sys/net is its own and stays writable */
 	bool private_tmp;  /* path=/: /tmp, /var/tmp and /run of its own */
+	bool readonly_root; /* path.readonly: the root mount read-only, its submounts as they are */
 	int devfs_ruleset;
 	struct mount_extra *extra;
 	size_t nextra;

@@ -145,8 +145,9 @@ static int map_root(struct json_object *root, const char *bundle, struct oci_con
 		return -1;
 	if (!path || !*path)
 		return perr_setx(e, EINVAL, "root.path: missing");
-	if ((ro = oci_get(root, "readonly")) && json_object_get_boolean(ro))
-		return perr_setx(e, EINVAL, "root.readonly: not supported yet");
+	if ((ro = oci_get(root, "readonly")) && json_object_get_boolean(ro) &&
+	    param_set(&c->params, P_PATH_READONLY, "true", e) < 0)
+		return -1;
 	if (path[0] == '/')
 		snprintf(full, sizeof(full), "%s", path);
 	else
@@ -185,8 +186,8 @@ static int map_config(struct json_object *cfg, const char *bundle, const char *i
 	if (map_names(cfg, bundle, id, c, e) < 0 || map_root(oci_get(cfg, "root"), bundle, c, e) < 0 ||
 	    map_process(oci_get(cfg, "process"), c, e) < 0)
 		return -1;
-	if ((v = oci_get(cfg, "hooks")) && json_object_object_length(v) > 0)
-		return perr_setx(e, EINVAL, "hooks: not supported yet");
+	if (oci_map_hooks(oci_get(cfg, "hooks"), c, e) < 0)
+		return -1;
 	if (oci_map_linux(oci_get(cfg, "linux"), c, e) < 0 || oci_map_freebsd(oci_get(cfg, "freebsd"), c, e) < 0 ||
 	    oci_map_mounts(oci_get(cfg, "mounts"), c, e) < 0)
 		return -1;
@@ -297,5 +298,9 @@ void oci_config_free(struct oci_config *c)
 	param_free(&c->params);
 	process_free(c);
 	free(c->annotations);
+	free(c->seccomp.insns);
+	free(c->hooks);
+	for (size_t i = 0; i < c->nsysctl; i++)
+		free(c->sysctl[i]);
 	memset(c, 0, sizeof(*c));
 }

@@ -11,13 +11,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/resource.h>
+#include <sys/types.h>
 
 #include "api.h"
 #include "cred.h"
 #include "error.h"
 #include "param.h"
+#include "priv.h"
 
 #define OCI_MAX_RLIMITS 16
+#define OCI_MAX_SYSCTL 64
 
 struct oci_rlimit {
 	int resource;
@@ -41,6 +44,12 @@ struct oci_config {
 	bool oom_score_adj_set;
 	int oom_score_adj;
 	char *annotations; /* the annotations object as JSON text, "{}" for none */
+	struct jail_filter seccomp; /* linux.seccomp compiled (ociseccomp.c); len 0 for none */
+	unsigned seccomp_flags;     /* linux.seccomp.flags, for seccomp(2) */
+	bool own_net, own_ipc;      /* network and IPC namespaces of its own */
+	char *sysctl[OCI_MAX_SYSCTL]; /* linux.sysctl to write (ocisysctl.c) */
+	char *hooks;                /* the hooks object as JSON text, checked (ocihooks.c); NULL for none */
+	size_t nsysctl;
 };
 
 /*
@@ -55,6 +64,29 @@ PRISON_API void oci_config_free(struct oci_config *c);
  */
 PRISON_API int oci_process_load(const char *file, struct oci_config *c, struct perr *e);
 
+/*
+ * Hooks (ocihooks.c).  oci_hooks_run runs those of kind in hooks (the
+ * config's JSON text, NULL for none) in their order, state on their
+ * standard input: createContainer and startContainer as processes of the
+ * jail rec, the others as children of this process.  The first failure
+ * (exit status, signal, timeout) stops the rest and is returned.
+ */
+enum oci_hook {
+	OCI_HOOK_CREATE_RUNTIME, /* prestart's too */
+	OCI_HOOK_CREATE_CONTAINER,
+	OCI_HOOK_START_CONTAINER,
+	OCI_HOOK_POSTSTART,
+	OCI_HOOK_POSTSTOP,
+	OCI_HOOK__COUNT
+};
+struct jail_record;
+PRISON_API int oci_hooks_run(const char *hooks, enum oci_hook kind, const struct jail_record *rec, const char *state,
+			     struct perr *e);
+PRISON_API const char *oci_hook_name(enum oci_hook kind);
+/* The state JSON runtime-spec gives hooks (malloc'd; NULL when out of memory); pid <= 0 leaves it out. */
+PRISON_API char *oci_hook_state(const char *id, const char *status, pid_t pid, const char *bundle,
+				const char *annotations);
+
 /* Pieces of the mapping, for ociconfig.c (ocilinux.c, ocimisc.c). */
 struct json_object;
 int oci_map_linux(struct json_object *linux_obj, struct oci_config *c, struct perr *e);
@@ -62,6 +94,18 @@ int oci_map_freebsd(struct json_object *freebsd_obj, struct oci_config *c, struc
 int oci_map_mounts(struct json_object *mounts, struct oci_config *c, struct perr *e);
 int oci_map_caps(struct json_object *caps, struct oci_config *c, struct perr *e);
 int oci_map_rlimits(struct json_object *rlimits, struct oci_config *c, struct perr *e);
+/* linux.resources.devices and linux.devices against a jail's /dev (ocidevices.c). */
+int oci_map_devices(struct json_object *rules, struct json_object *nodes, struct perr *e);
+int oci_map_hooks(struct json_object *hooks, struct oci_config *c, struct perr *e);
+int oci_map_sysctl(struct json_object *sysctl, struct oci_config *c, struct perr *e);
+/*
+ * linux.sysctl written in the namespaces of the container's process
+ * (pidfd), as the jail's root (root_uid, its host uid); after jail_spawn.
+ */
+PRISON_API int oci_sysctl_apply(const struct oci_config *c, int pidfd, unsigned long root_uid, struct perr *e);
+int oci_map_seccomp(struct json_object *seccomp, struct oci_config *c, struct perr *e);
+/* One fstab(5) line more in the jail's mount parameter (ocimisc.c). */
+int oci_add_mount(struct oci_config *c, const char *line, struct perr *e);
 
 /* JSON helpers (ocijson.c) */
 struct json_object *oci_get(struct json_object *o, const char *key);

@@ -5,6 +5,7 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ociconfig.h"
 #include "util.h"
@@ -55,6 +56,8 @@ static int map_namespaces(struct json_object *list, struct oci_config *c, struct
 	if (seen.network ? param_set(&c->params, P_VNET, "new", e) < 0
 			 : param_set(&c->params, P_IP4, "inherit", e) < 0 || param_set(&c->params, P_IP6, "inherit", e) < 0)
 		return -1;
+	c->own_net = seen.network;
+	c->own_ipc = seen.ipc;
 	for (size_t i = 0; !seen.ipc && i < ARRAY_SIZE(sysv); i++)
 		if (param_set(&c->params, sysv[i], "inherit", e) < 0)
 			return -1;
@@ -154,7 +157,6 @@ static int map_resources(struct json_object *res, struct oci_config *c, struct p
 		return 0;
 	if (refuse_set(res, "linux.resources", refused, e) < 0)
 		return -1;
-	/* devices: the jail's /dev is its own minimal set whatever the rules allow, and no node can be made. */
 	if (oci_get(res, "memory") && map_memory(oci_get(res, "memory"), rules, sizeof(rules), e) < 0)
 		return -1;
 	if (oci_get(res, "cpu") && map_cpu(oci_get(res, "cpu"), c, rules, sizeof(rules), e) < 0)
@@ -176,7 +178,11 @@ static bool covered(const char *path, bool masked)
 					      "/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/sched_debug",
 					      "/proc/latency_stats", "/proc/timer_stats", "/proc/interrupts",
 					      "/proc/sysrq-trigger", "/proc/kallsyms", "/proc/modules", NULL };
-	static const char *const readonly[] = { "/proc/sys", "/proc/fs", "/sys", NULL };
+	/*
+	 * /proc/asound's files are host root's, and jail root is not host
+	 * root: it cannot write them.
+	 */
+	static const char *const readonly[] = { "/proc/sys", "/proc/fs", "/proc/asound", "/sys", NULL };
 
 	for (const char *const *p = hidden; *p; p++)
 		if (strcmp(path, *p) == 0)
@@ -194,7 +200,28 @@ static bool covered(const char *path, bool masked)
 	return false;
 }
 
-static int map_paths(struct json_object *list, const char *what, bool masked, struct perr *e)
+/*
+ * A masked directory of /sys that a jail would see (its /sys is the
+ * host's, read-only): an empty read-only tmpfs over it.  One the host has
+ * not is masked already.  Returns 1 when p was taken.
+ */
+static int mask_sys(const char *p, struct oci_config *c, struct perr *e)
+{
+	const char *root = param_str(&c->params, P_PATH);
+	char line[4200];
+	struct stat st;
+
+	if (strncmp(p, "/sys/", 5) != 0 || strstr(p, "/.") || strchr(p, ' ') || strchr(p, '\\'))
+		return 0;
+	if (lstat(p, &st) < 0)
+		return errno == ENOENT ? 1 : 0;
+	if (!S_ISDIR(st.st_mode))
+		return 0;
+	snprintf(line, sizeof(line), "tmpfs %s%s tmpfs ro,mode=0555,size=4k", strcmp(root, "/") == 0 ? "" : root, p);
+	return oci_add_mount(c, line, e) < 0 ? -1 : 1;
+}
+
+static int map_paths(struct json_object *list, const char *what, bool masked, struct oci_config *c, struct perr *e)
 {
 	if (!list)
 		return 0;
@@ -202,7 +229,10 @@ static int map_paths(struct json_object *list, const char *what, bool masked, st
 		return perr_setx(e, EINVAL, "linux.%s: not an array", what);
 	for (size_t i = 0; i < json_object_array_length(list); i++) {
 		const char *p = json_object_get_string(json_object_array_get_idx(list, i));
-		if (!p || !covered(p, masked))
+		int r = p && masked && !covered(p, masked) ? mask_sys(p, c, e) : 0;
+		if (r < 0)
+			return -1;
+		if (r == 0 && (!p || !covered(p, masked)))
 			return perr_setx(e, EINVAL, "linux.%s: \"%s\": not supported (only the paths a jail %s anyway)",
 					 what, p ? p : "", masked ? "masks" : "has read-only");
 	}
@@ -211,7 +241,7 @@ static int map_paths(struct json_object *list, const char *what, bool masked, st
 
 int oci_map_linux(struct json_object *lx, struct oci_config *c, struct perr *e)
 {
-	static const char *const refused[] = { "uidMappings", "gidMappings", "seccomp", "sysctl", "devices",
+	static const char *const refused[] = { "uidMappings", "gidMappings",
 					       "intelRdt", "personality", "netDevices", "timeOffsets", "mountLabel",
 					       NULL };
 	struct json_object *v;
@@ -225,10 +255,12 @@ int oci_map_linux(struct json_object *lx, struct oci_config *c, struct perr *e)
 		return perr_setx(e, EINVAL, "linux.rootfsPropagation: \"%s\": not supported (a jail's mounts are private)",
 				 json_object_get_string(v));
 	/* linux.cgroupsPath is left aside: a jail's cgroup is prison's (PRISON_CGROUP/JID). */
-	if (map_namespaces(oci_get(lx, "namespaces"), c, e) < 0 || map_resources(oci_get(lx, "resources"), c, e) < 0)
+	if (map_namespaces(oci_get(lx, "namespaces"), c, e) < 0 || map_resources(oci_get(lx, "resources"), c, e) < 0 ||
+	    oci_map_seccomp(oci_get(lx, "seccomp"), c, e) < 0 || oci_map_sysctl(oci_get(lx, "sysctl"), c, e) < 0 ||
+	    oci_map_devices(oci_get(oci_get(lx, "resources"), "devices"), oci_get(lx, "devices"), e) < 0)
 		return -1;
-	return map_paths(oci_get(lx, "maskedPaths"), "maskedPaths", true, e) < 0 ||
-			       map_paths(oci_get(lx, "readonlyPaths"), "readonlyPaths", false, e) < 0
+	return map_paths(oci_get(lx, "maskedPaths"), "maskedPaths", true, c, e) < 0 ||
+			       map_paths(oci_get(lx, "readonlyPaths"), "readonlyPaths", false, c, e) < 0
 		       ? -1
 		       : 0;
 }

@@ -71,6 +71,8 @@ const struct param_def param_table[P__COUNT] = {
 	[P_MOUNT_PROCFS] = B("mount.procfs", PF_NOSTATE | PF_CREATE, "true"),
 	[P_MOUNT_FDESCFS] = B("mount.fdescfs", PF_NOSTATE | PF_CREATE, "true"),
 	[P_MOUNT_HOSTTMP] = B("mount.hosttmp", PF_NOSTATE | PF_CREATE, "false"),
+	/* prison's own: the jail's root mounted read-only, what is mounted on it as it is (prison-oci's root.readonly). */
+	[P_PATH_READONLY] = B("path.readonly", PF_CREATE, "false"),
 	[P_EXEC_SYSTEM_JAIL_USER] = B("exec.system_jail_user", PF_NOSTATE, "false"),
 	[P_EXEC_CLEAN] = B("exec.clean", PF_NOSTATE, "false"),
 	[P_EXEC_TIMEOUT] = I("exec.timeout", PF_NOSTATE, "0", 0, 86400),

@@ -144,6 +144,7 @@ static void setup_of(const struct init_child *c, struct mount_setup *ret)
 				     .own_net = jailnet_vnet(ps),
 				     .private_tmp = strcmp(param_str(ps, P_PATH), "/") == 0 && !param_bool(ps, P_MOUNT_HOSTTMP),
 				     .devfs_ruleset = (int)param_int(ps, P_DEVFS_RULESET),
+				     .readonly_root = param_bool(ps, P_PATH_READONLY),
 				     .extra = c->mounts,
 				     .nextra = c->nmounts };
 }
@@ -316,7 +317,7 @@ static __attribute__((noreturn)) void init_child_main(struct init_child *c)
 	if (child_build_jail(c, &e) < 0 || child_place_fds(c, null, &e) < 0 || child_keep_ptmx(c, &e) < 0)
 		child_fail(c->sync, &e);
 	cred_root(&root);
-	if (jail_make_process(&c->policy, c->filter, &root, PTY_INIT_FD + 1, &e) < 0)
+	if (jail_make_process(&c->policy, c->filter, NULL, 0, &root, PTY_INIT_FD + 1, &e) < 0)
 		child_fail(c->sync, &e);
 	/*
 	 * jailinit outlives its creator.  The kernel clears the death signal

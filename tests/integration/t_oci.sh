@@ -236,8 +236,8 @@ test_oci_errors_leave_nothing() {
 		"$OCI" create -b "$b" pterr
 	oci_bundle "$b" 'del c["process"]["args"]'
 	expect_error "prison-oci: pterr: process.args: missing" "$OCI" create -b "$b" pterr
-	oci_bundle "$b" 'c["root"]["readonly"] = True'
-	expect_error "prison-oci: pterr: root.readonly: not supported yet" "$OCI" create -b "$b" pterr
+	oci_bundle "$b" 'c["linux"]["intelRdt"] = {"closID": "pterr"}'
+	expect_error "prison-oci: pterr: linux.intelRdt: not supported yet" "$OCI" create -b "$b" pterr
 	oci_bundle "$b" 'c["process"]["capabilities"]["bounding"].append("CAP_NOSUCH")'
 	expect_error 'prison-oci: pterr: process.capabilities.bounding: "CAP_NOSUCH": no such capability' \
 		"$OCI" create -b "$b" pterr

@@ -1,0 +1,194 @@
+# prison-oci: linux.seccomp, linux.sysctl, root.readonly, devices and hooks
+# of config.json, from bundles written here (oci_bundle is t_oci.sh's).
+
+test_oci_seccomp() {
+	local b=$WORK/ptsec out
+	# The profile's own errno for what it denies, an argument rule, and an allow that cannot undo the jail's filter.
+	oci_bundle "$b" \
+		'c["process"]["args"] = ["/bin/sh", "-c", "mkdir /tmp/ptsec.d; kill -0 $$ && echo kill0; kill -CONT $$ && echo cont; /bin/probe keyctl; grep ^Seccomp_filters /proc/self/status"]' \
+		'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"], "syscalls": [
+			{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 18},
+			{"names": ["kill"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13, "args": [{"index": 1, "value": 0, "op": "SCMP_CMP_EQ"}]},
+			{"names": ["keyctl", "no_such_call_anywhere"], "action": "SCMP_ACT_ALLOW"}]}'
+	out=$("$OCI" run -b "$b" ptsec </dev/null 2>&1) || true
+	assert_contains "$out" "can't create directory '/tmp/ptsec.d': Invalid cross-device link" "mkdir: the profile's errnoRet"
+	assert_contains "$out" "Permission denied" "kill with signal 0: the argument rule's errno"
+	assert_not_contains "$out" kill0 "kill -0 denied"
+	assert_contains "$out" cont "kill with another signal: the rule's argument does not match"
+	assert_contains "$out" EPERM "keyctl: the jail's filter still denies what the profile allows"
+	assert_contains "$out" "Seccomp_filters:	2" "the jail's filter and the container's, stacked"
+	[ ! -e "$ROOT/tmp/ptsec.d" ] || fail "the denied mkdir made its directory"
+	# The default action with defaultErrnoRet: everything not listed fails with it.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "mkdir /tmp/ptsec.d"]' \
+		'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO"}]}'
+	out=$("$OCI" run -b "$b" ptsec </dev/null 2>&1) || true
+	assert_contains "$out" "Operation not permitted" "errnoRet left out: EPERM"
+	# exec'd processes get the profile too.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "60"]' \
+		'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 18}]}'
+	"$OCI" run -d -b "$b" ptsec </dev/null
+	out=$("$OCI" exec ptsec /bin/mkdir /tmp/ptsec.d 2>&1 </dev/null) || true
+	assert_contains "$out" "Invalid cross-device link" "exec: the container's profile"
+	"$OCI" delete --force ptsec
+	assert_no_container ptsec
+	# Bad profiles are refused, leaving nothing.
+	oci_bundle "$b" 'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_NOTIFY"}'
+	expect_error "prison-oci: ptsec: linux.seccomp.defaultAction: SCMP_ACT_NOTIFY: not supported (no listenerPath agent is run)" \
+		"$OCI" create -b "$b" ptsec
+	oci_bundle "$b" 'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_NOSUCH"}]}'
+	expect_error 'prison-oci: ptsec: linux.seccomp.syscalls: action: "SCMP_ACT_NOSUCH": no such action' \
+		"$OCI" create -b "$b" ptsec
+	oci_bundle "$b" 'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_NOSUCH"]}'
+	expect_error 'prison-oci: ptsec: linux.seccomp.architectures: "SCMP_ARCH_NOSUCH": no such architecture' \
+		"$OCI" create -b "$b" ptsec
+	oci_bundle "$b" 'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "flags": ["SECCOMP_FILTER_FLAG_NOSUCH"]}'
+	expect_error 'prison-oci: ptsec: linux.seccomp.flags: "SECCOMP_FILTER_FLAG_NOSUCH": not supported' \
+		"$OCI" create -b "$b" ptsec
+	assert_no_container ptsec
+}
+
+test_oci_devices() {
+	local b=$WORK/ptdev out
+	# An engine's deny-all and allow list of the standard nodes: what a jail's /dev has; it works inside.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "echo x >/dev/null && head -c 4 /dev/zero | wc -c; ls /dev"]' \
+		'c["linux"]["resources"]["devices"] = [{"allow": False, "access": "rwm"},
+			{"allow": True, "type": "c", "major": 1, "minor": 3, "access": "rwm"},
+			{"allow": True, "type": "c", "major": 1, "minor": 9, "access": "rw"},
+			{"allow": True, "type": "c", "major": 136, "access": "rwm"}]' \
+		'c["linux"]["devices"] = [{"path": "/dev/null", "type": "c", "major": 1, "minor": 3, "fileMode": 438}]'
+	out=$("$OCI" run -b "$b" ptdev </dev/null)
+	assert_eq "$(echo "$out" | head -1 | tr -d ' ')" 4 "/dev/null and /dev/zero inside"
+	assert_not_contains "$out" sda "no disk in the container's /dev"
+	assert_no_container ptdev
+	# More than a jail's /dev: refused, nothing left.
+	oci_bundle "$b" 'c["linux"]["resources"]["devices"] = [{"allow": False, "access": "rwm"},
+			{"allow": True, "type": "b", "major": 8, "minor": 0, "access": "rw"}]'
+	expect_error "prison-oci: ptdev: linux.resources.devices: allow b 8:0 rw: more than a jail's /dev gives (null, zero, full, random, urandom, tty, ptmx and its pts)" \
+		"$OCI" create -b "$b" ptdev
+	oci_bundle "$b" 'c["linux"]["resources"]["devices"] = [{"allow": True, "access": "rwm"}]'
+	expect_error "prison-oci: ptdev: linux.resources.devices: allow a *:* rwm: more than a jail's /dev gives (null, zero, full, random, urandom, tty, ptmx and its pts)" \
+		"$OCI" create -b "$b" ptdev
+	oci_bundle "$b" 'c["linux"]["devices"] = [{"path": "/dev/sda", "type": "b", "major": 8, "minor": 0}]'
+	expect_error 'prison-oci: ptdev: linux.devices: "/dev/sda" (b 8:0): not supported (a jail'"'"'s /dev is its own minimal set; no other node is made)' \
+		"$OCI" create -b "$b" ptdev
+	assert_no_container ptdev
+}
+
+test_oci_sysctl() {
+	local b=$WORK/ptsys out host_fwd host_shm
+	host_fwd=$(cat /proc/sys/net/ipv4/ip_forward) host_shm=$(cat /proc/sys/kernel/shmmni)
+	# Its own network and IPC namespaces (spec's default lists both): their sysctls, and the UTS names.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmni /proc/sys/fs/mqueue/msg_max; hostname; cat /proc/sys/kernel/domainname"]' \
+		'c["linux"]["sysctl"] = {"net.ipv4.ip_forward": "'"$((1 - host_fwd))"'", "kernel.shmmni": "1234", "fs.mqueue.msg_max": "17", "kernel.hostname": "sys.example", "kernel.domainname": "dom.example"}'
+	out=$("$OCI" run -b "$b" ptsys </dev/null)
+	assert_eq "$out" "$((1 - host_fwd))
+1234
+17
+sys.example
+dom.example" "linux.sysctl inside"
+	assert_eq "$(cat /proc/sys/net/ipv4/ip_forward) $(cat /proc/sys/kernel/shmmni)" "$host_fwd $host_shm" "the host's own values untouched"
+	assert_no_container ptsys
+	# The host's stack or IPC: their sysctls are the host's, and refused, as is anything else.
+	oci_bundle "$b" 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "network"]' \
+		'c["linux"]["sysctl"] = {"net.ipv4.ip_forward": "1"}'
+	expect_error "prison-oci: ptsys: linux.sysctl: net.ipv4.ip_forward: not supported (only net.* with a network namespace of the container's, kernel.msg*, kernel.sem, kernel.shm* and fs.mqueue.* with an IPC namespace of its own, kernel.hostname and kernel.domainname)" \
+		"$OCI" create -b "$b" ptsys
+	oci_bundle "$b" 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "ipc"]' \
+		'c["linux"]["sysctl"] = {"kernel.shmmni": "1234"}'
+	expect_error "prison-oci: ptsys: linux.sysctl: kernel.shmmni: not supported (only net.* with a network namespace of the container's, kernel.msg*, kernel.sem, kernel.shm* and fs.mqueue.* with an IPC namespace of its own, kernel.hostname and kernel.domainname)" \
+		"$OCI" create -b "$b" ptsys
+	oci_bundle "$b" 'c["linux"]["sysctl"] = {"vm.swappiness": "10"}'
+	expect_error "prison-oci: ptsys: linux.sysctl: vm.swappiness: not supported (only net.* with a network namespace of the container's, kernel.msg*, kernel.sem, kernel.shm* and fs.mqueue.* with an IPC namespace of its own, kernel.hostname and kernel.domainname)" \
+		"$OCI" create -b "$b" ptsys
+	oci_bundle "$b" 'c["linux"]["sysctl"] = {"net.ipv4..conf": "1"}'
+	expect_error "prison-oci: ptsys: linux.sysctl: net.ipv4..conf: not supported (only net.* with a network namespace of the container's, kernel.msg*, kernel.sem, kernel.shm* and fs.mqueue.* with an IPC namespace of its own, kernel.hostname and kernel.domainname)" \
+		"$OCI" create -b "$b" ptsys
+	# A sysctl the kernel refuses fails the create, and leaves nothing.
+	oci_bundle "$b" 'c["linux"]["sysctl"] = {"net.ipv4.no_such_knob": "1"}'
+	expect_error "prison-oci: ptsys: linux.sysctl: net.ipv4.no_such_knob: No such file or directory" "$OCI" create -b "$b" ptsys
+	assert_no_container ptsys
+}
+
+test_oci_root_readonly() {
+	local b=$WORK/ptro out
+	rm -f "$ROOT/ptro.t"
+	oci_bundle "$b" 'c["root"]["readonly"] = True' \
+		'c["process"]["args"] = ["/bin/sh", "-c", "touch /ptro.t; touch /tmp/ptro.t && echo tmp-writable; echo x >/dev/null && echo dev-ok; exec sleep 60"]' \
+		'c["mounts"].append({"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "size=1m"]})'
+	"$OCI" create -b "$b" ptro </dev/null >"$WORK/ptro.out" 2>&1
+	assert_eq "$("$JLS" -j ptro path.readonly)" true "jls: path.readonly"
+	"$OCI" start ptro
+	wait_until 5 "the container's output" grep -q dev-ok "$WORK/ptro.out"
+	out=$(cat "$WORK/ptro.out")
+	assert_contains "$out" "touch: /ptro.t: Read-only file system" "the root is read-only inside"
+	assert_contains "$out" tmp-writable "its tmpfs mount stays writable"
+	[ ! -e "$ROOT/ptro.t" ] || fail "a file was written to the read-only root"
+	# Root of the jail cannot make it writable again.
+	out=$("$JEXEC" ptro /bin/sh -c 'mount -o remount,rw / 2>&1; touch /ptro.t 2>&1' || true)
+	assert_contains "$out" "Read-only file system" "remount of the root from inside"
+	"$OCI" delete --force ptro
+	assert_no_container ptro
+	[ ! -e "$ROOT/ptro.t" ] || fail "a file was written to the read-only root"
+	# The same parameter for jail(8)'s jails.
+	out=$("$JAIL" -c name=ptroj path="$ROOT" path.readonly=true command=/bin/sh -c 'touch /ptro.t 2>&1; echo x >/tmp/ptro.t 2>&1' || true)
+	assert_contains "$out" "touch: /ptro.t: Read-only file system" "jail -c path.readonly=true"
+	[ ! -e "$ROOT/ptro.t" ] || fail "jail -c path.readonly: a file was written to the root"
+}
+
+# A hook of kind $1 that writes its kind, the state's status and id, its mount namespace and host name to LOG (a path).
+oci_hook() {
+	printf '{"path": "/bin/busybox", "args": ["busybox", "sh", "-c", "s=$(cat); echo %s $(echo \\"$s\\" | sed \\"s/.*\\\\\\"status\\\\\\":\\\\\\"\\\\([a-z]*\\\\)\\\\\\".*/\\\\1/\\") $(echo \\"$s\\" | grep -c \\\\\\"id\\\\\\":\\\\\\"pthook\\\\\\") $(readlink /proc/self/ns/mnt) $(hostname) $HOOKENV >>%s"], "env": ["HOOKENV=%s", "PATH=/bin"], "timeout": 10}' "$1" "$2" "$1-env"
+}
+
+test_oci_hooks() {
+	local b=$WORK/pthook log=$ROOT/tmp/pthook.log host_mnt cont_mnt out
+	host_mnt=$(readlink /proc/self/ns/mnt)
+	rm -f "$log"
+	oci_bundle "$b" 'c["hostname"] = "hook.example"' \
+		'c["process"]["args"] = ["/bin/sh", "-c", "echo process >>/tmp/pthook.log; exec sleep 60"]' \
+		"c['hooks'] = {'prestart': [$(oci_hook prestart "$log")], 'createRuntime': [$(oci_hook createRuntime "$log")],
+			'createContainer': [$(oci_hook createContainer /tmp/pthook.log)],
+			'startContainer': [$(oci_hook startContainer /tmp/pthook.log)],
+			'poststart': [$(oci_hook poststart "$log")], 'poststop': [$(oci_hook poststop "$log")]}"
+	"$OCI" create -b "$b" pthook </dev/null
+	cont_mnt=$(readlink "/proc/$(oci_field pthook '["pid"]')/ns/mnt")
+	[ "$cont_mnt" != "$host_mnt" ] || fail "the container's mount namespace is the host's"
+	assert_eq "$(cat "$log")" "prestart creating 1 $host_mnt $(hostname) prestart-env
+createRuntime creating 1 $host_mnt $(hostname) createRuntime-env
+createContainer creating 1 $cont_mnt hook.example createContainer-env" "create: prestart, createRuntime on the host, createContainer in the container"
+	"$OCI" start pthook
+	wait_until 5 "poststart" grep -q poststart "$log"
+	wait_until 5 "the process" grep -q process "$log"
+	assert_eq "$(sed -n 4p "$log")" "startContainer created 1 $cont_mnt hook.example startContainer-env" "start: startContainer in the container, before the process"
+	assert_eq "$(grep poststart "$log")" "poststart running 1 $host_mnt $(hostname) poststart-env" "poststart on the host"
+	assert_eq "$(sed -n 5,6p "$log" | sort | tr '\n' ' ')" "poststart running 1 $host_mnt $(hostname) poststart-env process " "the process after startContainer"
+	"$OCI" delete --force pthook
+	assert_eq "$(tail -1 "$log")" "poststop stopped 1 $host_mnt $(hostname) poststop-env" "delete: poststop on the host, after the container went"
+	assert_no_container pthook
+	# A failing createContainer hook fails the create, and it leaves nothing; a timeout is a failure.
+	oci_bundle "$b" 'c["hooks"] = {"createContainer": [{"path": "/bin/busybox", "args": ["busybox", "sh", "-c", "exit 3"]}]}'
+	expect_error 'prison-oci: pthook: hooks.createContainer[0] "/bin/busybox": exit status 3' "$OCI" create -b "$b" pthook
+	assert_no_container pthook
+	oci_bundle "$b" 'c["hooks"] = {"createRuntime": [{"path": "/bin/busybox", "args": ["busybox", "sleep", "30"], "timeout": 1}]}'
+	expect_error 'prison-oci: pthook: hooks.createRuntime[0] "/bin/busybox": killed after its timeout of 1 s' "$OCI" create -b "$b" pthook
+	assert_no_container pthook
+	# A failing startContainer hook fails start and stops the container; poststart and poststop failures are warnings.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "60"]' \
+		'c["hooks"] = {"startContainer": [{"path": "/bin/busybox", "args": ["busybox", "false"]}]}'
+	"$OCI" create -b "$b" pthook </dev/null
+	expect_error 'prison-oci: pthook: hooks.startContainer[0] "/bin/busybox": exit status 1' "$OCI" start pthook
+	wait_until 5 "stopped after a failed startContainer" status_is pthook stopped
+	"$OCI" delete pthook
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/true"]' \
+		'c["hooks"] = {"poststart": [{"path": "/bin/busybox", "args": ["busybox", "false"]}], "poststop": [{"path": "/bin/false"}]}'
+	out=$("$OCI" run -b "$b" pthook 2>&1 </dev/null) || fail "run with failing poststart and poststop hooks: $out"
+	assert_contains "$out" 'prison-oci: pthook: warning: hooks.poststart[0] "/bin/busybox": exit status 1' "poststart's warning"
+	assert_contains "$out" 'prison-oci: pthook: warning: hooks.poststop[0] "/bin/false": exit status 1' "poststop's warning"
+	assert_no_container pthook
+	oci_bundle "$b" 'c["hooks"] = {"createRuntime": [{"path": "relative"}]}'
+	expect_error 'prison-oci: pthook: hooks.createRuntime: path: not an absolute path' "$OCI" create -b "$b" pthook
+	oci_bundle "$b" 'c["hooks"] = {"nosuch": []}'
+	expect_error 'prison-oci: pthook: hooks.nosuch: no such hook' "$OCI" create -b "$b" pthook
+	assert_no_container pthook
+	rm -f "$log"
+}
