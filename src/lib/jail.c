@@ -255,7 +255,7 @@ static int make_init(struct create *c, struct perr *e)
 	/* Under the lock: the trees of the jails there are now are off limits as mount sources. */
 	if (mount_sources_open(&c->mounts, &c->reg, c->pathfd, c->rec->name, e) < 0)
 		return -1;
-	/* The pin namespace before the namespaces it will hold: it must be the older (pin.c). */
+	/* The pin namespace, made once, before the first jail that needs it. */
 	if (idle && pin_prepare(e) < 0)
 		return -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->hold) < 0)

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/fsuid.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/statfs.h>
@@ -42,9 +43,10 @@ static int build(const struct mount_setup *m, const struct mount_fs *fs, uid_t o
 		return perr_setx(e, EPERM, "file system uid of the jail's builder");
 	if (mount_build_tree(m, fs, e) < 0)
 		return -1;
-	/* The tree as built, unlocked and host root's: an idle jail's pin keeps it (pin.h). */
-	if (ret_template && (*ret_template = openat(procfd, "thread-self/ns/mnt", O_RDONLY | O_CLOEXEC)) < 0)
-		return perr_set(e, errno, "the jail's template mount namespace");
+	/* A copy of the tree as built, unlocked and host root's: an idle jail's pin keeps it (pin.h). */
+	if (ret_template &&
+	    (*ret_template = open_tree(AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE)) < 0)
+		return perr_set(e, errno, "copy the jail's tree");
 	if (setns(usernsfd, CLONE_NEWUSER) < 0)
 		return perr_set(e, errno, "join the jail's user namespace");
 	/* The copy: every mount locked. */

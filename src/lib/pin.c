@@ -7,23 +7,27 @@
  * time of every mount, umount and /proc/self/mountinfo read on it), so
  * neither keeps them.  Instead prison has one mount namespace of its own,
  * the pin namespace: it holds nothing but one tmpfs, and in that tmpfs one
- * directory per pinned jail with one nsfs bind mount per namespace (pin.h).
+ * directory per pinned jail with one nsfs bind mount per namespace (user,
+ * UTS, IPC, network, cgroup) and, in place of a mount namespace, a copy of
+ * the jail's tree as its builder made it (mntns.h), without its /proc.
  * The host's mount table holds two mounts for all jails together:
  *
  *   RUNDIR/pinns  an nsfs bind mount of the pin namespace itself, which
  *                 keeps it (and so every pin) while no process is in it;
  *   RUNDIR/pins   the same tmpfs, mounted in the host too: the host sees
  *                 each jail's directory and its empty files, never the
- *                 nsfs mounts over them, which live in the pin namespace
- *                 alone.  Whether a jail is pinned is one stat there.
+ *                 mounts over them, which live in the pin namespace alone.
+ *                 Whether a jail is pinned is one stat there.
  *
  * What the kernel requires, and how this meets it:
  * - A mount namespace's nsfs file may be bind-mounted only into a mount
- *   namespace older than it (fs/namespace.c, mnt_ns_loop: the sequence
- *   number of the namespace it lands in must be lower), so that namespaces
- *   cannot pin each other in a loop.  The pin namespace is made once,
- *   before the first pin, and every jail's template mount namespace is
- *   made after it; the host's namespace, older than all, pins it.
+ *   namespace with a lower id (fs/namespace.c, mnt_ns_loop), so that
+ *   namespaces cannot pin each other in a loop.  Ids are not given in the
+ *   order namespaces are made (this kernel line hands them out in per-CPU
+ *   batches), so no jail's mount namespace is pinned: its tree is, and a
+ *   namespace with that tree as root is made again at each wake
+ *   (template_of).  The host's namespace, made at boot, has the lowest id
+ *   of all and pins the pin namespace.
  * - Copying a mount namespace (unshare, clone) leaves out mounts of mount
  *   namespace files, so a builder that copies the host's namespace later
  *   does not drag RUNDIR/pinns along.
@@ -34,7 +38,11 @@
  *   the namespace's descriptor, which the kernel allows for nsfs whatever
  *   mount namespace the descriptor came from, and move_mount into the pin
  *   namespace, joined by a short-lived child (setns needs a process of its
- *   own: the caller's root and working directory must not move).
+ *   own: the caller's root and working directory must not move).  The
+ *   tree arrives detached (open_tree of the builder's root, recursive) and
+ *   is moved in the same way.
+ * - A mount namespace holds at most fs.mount-max mounts (100,000 by
+ *   default): an idle jail costs about a dozen there.
  */
 #include "pin.h"
 
@@ -57,7 +65,7 @@
 #include "util.h"
 
 static const char *const pin_names[PIN__COUNT] = {
-	[PIN_NET] = "net", [PIN_MNT] = "mnt",       [PIN_UTS] = "uts",
+	[PIN_NET] = "net", [PIN_MNT] = "root",      [PIN_UTS] = "uts",
 	[PIN_IPC] = "ipc", [PIN_CGROUP] = "cgroup", [PIN_USER] = "user",
 };
 
@@ -247,12 +255,36 @@ static int in_pinns(int nsfd, pin_task task, int jid, const struct pin_set *in, 
 	return err ? -1 : 0;
 }
 
+/*
+ * The jail's tree without its /proc: the proc of a PID namespace that will
+ * die, and its masks, are no use to a fresh jailinit, which gets a new one
+ * (wake.c), and would hold the dead namespace and most of the mounts.
+ */
+static int bind_tree(int jid, int tree, int sock)
+{
+	char target[64], proc[80];
+
+	snprintf(target, sizeof(target), "/%d/%s", jid, pin_names[PIN_MNT]);
+	if (move_mount(tree, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return child_fail(sock, "the jail's tree");
+	snprintf(proc, sizeof(proc), "%s/proc", target);
+	if (umount2(proc, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL)
+		return child_fail(sock, "the jail's tree without its /proc");
+	return 0;
+}
+
 static int bind_task(int jid, const struct pin_set *in, int sock)
 {
 	char target[64];
 
 	for (int i = 0; i < PIN__COUNT; i++) {
-		_cleanup_close_ int t = open_tree(in->fd[i], "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+		_cleanup_close_ int t = -1;
+		if (i == PIN_MNT) {
+			if (bind_tree(jid, in->fd[i], sock) < 0)
+				return -1;
+			continue;
+		}
+		t = open_tree(in->fd[i], "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
 		snprintf(target, sizeof(target), "/%d/%s", jid, pin_names[i]);
 		if (t < 0 || move_mount(t, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 			return child_fail(sock, pin_names[i]);
@@ -268,7 +300,11 @@ static int open_task(int jid, const struct pin_set *in, int sock)
 	for (int i = 0; i < PIN__COUNT; i++) {
 		_cleanup_close_ int fd = -1;
 		snprintf(path, sizeof(path), "/%d/%s", jid, pin_names[i]);
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		/* The tree as a detached copy, made a template again by the host (template_of). */
+		if (i == PIN_MNT)
+			fd = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		else
+			fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 		if (fd < 0 || send_msg_fd(sock, "F", fd) < 0)
 			return child_fail(sock, pin_names[i]);
 	}
@@ -301,10 +337,12 @@ static int make_dir(int pins, int jid, struct perr *e)
 	if (d < 0)
 		return perr_set(e, errno, "pins/%s", name);
 	for (int i = 0; i < PIN__COUNT; i++) {
-		int fd = openat(d, pin_names[i], O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		int fd = i == PIN_MNT ? mkdirat(d, pin_names[i], 0700) < 0 && errno != EEXIST ? -1 : 0
+				      : openat(d, pin_names[i], O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd < 0)
 			return perr_set(e, errno, "pins/%s/%s", name, pin_names[i]);
-		close(fd);
+		if (fd > 0)
+			close(fd);
 	}
 	return 0;
 }
@@ -336,6 +374,63 @@ int pin_add(int jid, const struct pin_set *s, struct perr *e)
 	return 0;
 }
 
+/* The template's first process: a private copy of the host's namespace with the tree as its root. */
+static __attribute__((noreturn)) void template_child(int tree, int sock)
+{
+	_cleanup_close_ int procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int nsfd;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (procfd < 0 || unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		_exit(child_fail(sock, "the template's mount namespace") ? 1 : 0);
+	/* As the builder did: the tree stacked over the old root, pivoted into, the old root detached. */
+	if (move_mount(tree, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0 || fchdir(tree) < 0 ||
+	    syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		_exit(child_fail(sock, "the template's root") ? 1 : 0);
+	nsfd = openat(procfd, "thread-self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (nsfd < 0 || send_msg_fd(sock, "F", nsfd) < 0)
+		_exit(child_fail(sock, "the template's namespace") ? 1 : 0);
+	_exit(0);
+}
+
+/*
+ * The mount namespace a fresh jailinit copies its own from: made anew at
+ * each wake from the pinned tree, owned by the host's user namespace.  A
+ * mount namespace itself is not pinned: the kernel lets one be pinned
+ * only in a namespace with a lower id (mnt_ns_loop), and on this kernel
+ * line namespace ids are handed out in per-CPU batches, so a namespace
+ * made later can have the lower id.  Mounts have no such rule.
+ */
+static int template_of(int *tree, struct perr *e)
+{
+	char msg[160];
+	int sv[2], fd = -1, status;
+	ssize_t n;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return perr_set(e, errno, "socketpair");
+	pid = fork();
+	if (pid == 0) {
+		close(sv[0]);
+		template_child(*tree, sv[1]);
+	}
+	close(sv[1]);
+	n = pid < 0 ? -1 : recv_msg_fd(sv[0], msg, sizeof(msg), &fd);
+	close(sv[0]);
+	if (pid > 0)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	closep(tree);
+	if (n > 0 && msg[0] == 'F' && fd >= 0) {
+		*tree = fd;
+		return 0;
+	}
+	closep(&fd);
+	return perr_setx(e, EIO, "the jail's template: %s", n > 0 && msg[0] == 'E' ? msg + 1 : "its helper failed");
+}
+
 int pin_open(int jid, struct pin_set *ret, struct perr *e)
 {
 	_cleanup_close_ int ns = pinns_open();
@@ -343,7 +438,7 @@ int pin_open(int jid, struct pin_set *ret, struct perr *e)
 	pin_set_init(ret);
 	if (ns < 0 || !pin_exists(jid))
 		return perr_setx(e, ENOENT, "jail %d: its namespaces are not pinned", jid);
-	if (in_pinns(ns, open_task, jid, NULL, ret, e) < 0)
+	if (in_pinns(ns, open_task, jid, NULL, ret, e) < 0 || template_of(&ret->fd[PIN_MNT], e) < 0)
 		goto fail;
 	for (int i = 0; i < PIN__COUNT; i++)
 		if (ret->fd[i] < 0 || ioctl(ret->fd[i], NS_GET_NSTYPE) != pin_types[i]) {
@@ -373,7 +468,7 @@ void pin_remove(int jid)
 	snprintf(name, sizeof(name), "%d", jid);
 	d = openat(pins, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	for (int i = 0; d >= 0 && i < PIN__COUNT; i++)
-		(void)unlinkat(d, pin_names[i], 0);
+		(void)unlinkat(d, pin_names[i], i == PIN_MNT ? AT_REMOVEDIR : 0);
 	(void)unlinkat(pins, name, AT_REMOVEDIR);
 }
 
