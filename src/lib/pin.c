@@ -30,7 +30,11 @@
  *   of all and pins the pin namespace.
  * - Copying a mount namespace (unshare, clone) leaves out mounts of mount
  *   namespace files, so a builder that copies the host's namespace later
- *   does not drag RUNDIR/pinns along.
+ *   does not drag RUNDIR/pinns along; a recursive copy of a tree
+ *   (open_tree, the root of a path=/ jail) would, and then be refused for
+ *   the loop it would make: both mounts are unbindable, which such a copy
+ *   leaves out.  And unbindable, with the tmpfs pivoted into while
+ *   private, neither propagates anywhere.
  * - The pin namespace starts as a copy of the host's; it is made private
  *   and pivoted onto the pins tmpfs with the old root detached, so it holds
  *   no host file system busy.
@@ -141,7 +145,7 @@ static int pins_dir(bool make, struct perr *e)
 		if (!make)
 			return perr_setx(e, ENOENT, "%s: no pins", path);
 		if (mount("prison-pins", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700,size=16m") < 0 ||
-		    mount(NULL, path, NULL, MS_PRIVATE, NULL) < 0)
+		    mount(NULL, path, NULL, MS_UNBINDABLE, NULL) < 0)
 			return perr_set(e, errno, "mount tmpfs on %s", path);
 	}
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
@@ -187,7 +191,7 @@ static int pinns_make(struct perr *e)
 	close(sv[1]);
 	if (pid > 0 && read(sv[0], &ready, 1) == 1 && ready == 'R') {
 		snprintf(src, sizeof(src), "/proc/%d/ns/mnt", (int)pid);
-		if (mount(src, path, NULL, MS_BIND, NULL) < 0)
+		if (mount(src, path, NULL, MS_BIND, NULL) < 0 || mount(NULL, path, NULL, MS_UNBINDABLE, NULL) < 0)
 			perr_set(e, errno, "pin the pin namespace on %s", path);
 		else
 			ready = 'P';

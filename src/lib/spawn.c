@@ -290,8 +290,8 @@ void spawn_exec_init(struct init_child *c, int null)
 	struct perr e = { 0 };
 	struct jail_cred root;
 	char persist[2] = { param_bool(&c->rec->params, P_PERSIST) ? '1' : '0', '\0' };
-	char idle[2] = { c->idle ? '1' : '0', '\0' };
-	char *const argv[] = { "jailinit", persist, idle, NULL };
+	/* "1" after persist for a jail with pins; nothing at all for one without, as before they came. */
+	char *const argv[] = { "jailinit", persist, c->idle ? "1" : NULL, NULL };
 	char *const envp[] = { "PATH=/sbin:/bin:/usr/sbin:/usr/bin", NULL };
 
 	if (child_place_fds(c, null, &e) < 0 || child_keep_ptmx(c, &e) < 0)

@@ -181,3 +181,13 @@ test_persist_idle_survives_kill9() {
 		whole_or_gone "$d (jail -r)" ptk9
 	done
 }
+
+# The pins' two host mounts never go into a jail's tree: a path=/ jail copies the host's whole tree.
+test_persist_idle_pins_stay_out_of_jails() {
+	"$JAIL" -q -c name=ptidl3 path="$ROOT" persist persist.idle
+	"$JAIL" -q -c name=ptslash3 path=/ persist
+	assert_eq "$("$JEXEC" ptslash3 /bin/sh -c 'grep -c -e nsfs -e prison-pins /proc/self/mountinfo || true')" 0 \
+		"pin mounts in a path=/ jail"
+	"$JAIL" -q -r ptslash3
+	"$JAIL" -q -r ptidl3
+}
