@@ -214,16 +214,16 @@ static int make_hostnet(struct create *c, struct perr *e)
 /*
  * persist.idle: the namespaces of the jail just made, pinned before its
  * record is published, so that the jail can do without its jailinit later
- * (pin.h).  The mount namespace pinned is the builder's template.
+ * (pin.h).  In place of a mount namespace, the builder's tree is pinned.
  */
-static int pin_jail(const struct jail_record *rec, int template, struct perr *e)
+static int pin_jail(const struct jail_record *rec, int tree, struct perr *e)
 {
 	struct pin_set s;
 	char path[64];
 	int r;
 
 	pin_set_init(&s);
-	s.fd[PIN_MNT] = template;
+	s.fd[PIN_MNT] = tree;
 	for (int i = 0; i < PIN__COUNT; i++) {
 		static const char *const names[PIN__COUNT] = { [PIN_NET] = "net", [PIN_UTS] = "uts", [PIN_IPC] = "ipc",
 							      [PIN_CGROUP] = "cgroup", [PIN_USER] = "user" };
@@ -247,10 +247,10 @@ static int pin_jail(const struct jail_record *rec, int template, struct perr *e)
 
 static int make_init(struct create *c, struct perr *e)
 {
-	_cleanup_close_ int template = -1;
+	_cleanup_close_ int tree = -1;
 	bool idle = param_bool(&c->rec->params, P_PERSIST_IDLE);
 	struct spawn_req req = { .rec = c->rec, .pathfd = c->pathfd, .exefd = c->exefd, .mounts = &c->mounts,
-				 .reg = &c->reg, .ret_template = idle ? &template : NULL };
+				 .reg = &c->reg, .ret_tree = idle ? &tree : NULL };
 
 	/* Under the lock: the trees of the jails there are now are off limits as mount sources. */
 	if (mount_sources_open(&c->mounts, &c->reg, c->pathfd, c->rec->name, e) < 0)
@@ -267,7 +267,7 @@ static int make_init(struct create *c, struct perr *e)
 	/* From now on jailinit holds the ID range, whatever becomes of this command. */
 	if (c->pidfd < 0 || idrange_note_init(c->rec, e) < 0)
 		return -1;
-	return idle ? pin_jail(c->rec, template, e) : 0;
+	return idle ? pin_jail(c->rec, tree, e) : 0;
 }
 
 static int make_limits(struct create *c, struct perr *e)

@@ -19,7 +19,7 @@
 #define PROC_SUPER_MAGIC 0x9fa0
 #endif
 
-static int build(const struct mount_setup *m, const struct mount_fs *fs, uid_t owner, int usernsfd, int *ret_template,
+static int build(const struct mount_setup *m, const struct mount_fs *fs, uid_t owner, int usernsfd, int *ret_tree,
 		 struct perr *e)
 {
 	_cleanup_close_ int procfd = -1;
@@ -44,8 +44,8 @@ static int build(const struct mount_setup *m, const struct mount_fs *fs, uid_t o
 	if (mount_build_tree(m, fs, e) < 0)
 		return -1;
 	/* A copy of the tree as built, unlocked and host root's: an idle jail's pin keeps it (pin.h). */
-	if (ret_template &&
-	    (*ret_template = open_tree(AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE)) < 0)
+	if (ret_tree &&
+	    (*ret_tree = open_tree(AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE)) < 0)
 		return perr_set(e, errno, "copy the jail's tree");
 	if (setns(usernsfd, CLONE_NEWUSER) < 0)
 		return perr_set(e, errno, "join the jail's user namespace");
@@ -57,7 +57,7 @@ static int build(const struct mount_setup *m, const struct mount_fs *fs, uid_t o
 }
 
 static __attribute__((noreturn)) void builder_main(const struct mount_setup *m, const struct mount_fs *fs,
-						   uid_t owner, int usernsfd, bool template, int sock)
+						   uid_t owner, int usernsfd, bool tree, int sock)
 {
 	struct perr e = { 0 };
 	char msg[sizeof(e.msg) + 1];
@@ -65,7 +65,7 @@ static __attribute__((noreturn)) void builder_main(const struct mount_setup *m, 
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	nsfd = build(m, fs, owner, usernsfd, template ? &tmpl : NULL, &e);
+	nsfd = build(m, fs, owner, usernsfd, tree ? &tmpl : NULL, &e);
 	if (nsfd >= 0 && tmpl >= 0 && send_msg_fd(sock, "T", tmpl) < 0)
 		_exit(1);
 	if (nsfd >= 0)
@@ -76,7 +76,7 @@ static __attribute__((noreturn)) void builder_main(const struct mount_setup *m, 
 }
 
 int mntns_build_locked(const struct mount_setup *m, const struct mount_fs *fs, uid_t owner, int usernsfd,
-		       int *ret_template, struct perr *e)
+		       int *ret_tree, struct perr *e)
 {
 	char buf[sizeof(e->msg) + 1];
 	int sv[2], nsfd = -1, status;
@@ -93,12 +93,12 @@ int mntns_build_locked(const struct mount_setup *m, const struct mount_fs *fs, u
 	}
 	if (pid == 0) {
 		close(sv[0]);
-		builder_main(m, fs, owner, usernsfd, ret_template != NULL, sv[1]);
+		builder_main(m, fs, owner, usernsfd, ret_tree != NULL, sv[1]);
 	}
 	close(sv[1]);
 	n = recv_msg_fd(sv[0], buf, sizeof(buf), &nsfd);
-	if (n > 0 && buf[0] == 'T' && ret_template) {
-		*ret_template = nsfd;
+	if (n > 0 && buf[0] == 'T' && ret_tree) {
+		*ret_tree = nsfd;
 		nsfd = -1;
 		n = recv_msg_fd(sv[0], buf, sizeof(buf), &nsfd);
 	}
@@ -109,9 +109,9 @@ int mntns_build_locked(const struct mount_setup *m, const struct mount_fs *fs, u
 		return nsfd;
 	if (nsfd >= 0)
 		close(nsfd);
-	if (ret_template && *ret_template >= 0) {
-		close(*ret_template);
-		*ret_template = -1;
+	if (ret_tree && *ret_tree >= 0) {
+		close(*ret_tree);
+		*ret_tree = -1;
 	}
 	if (n > 0 && buf[0] == 'E')
 		return perr_setx(e, EIO, "%s", buf + 1);

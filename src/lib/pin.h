@@ -16,8 +16,9 @@
 /*
  * The namespaces a pin keeps, in the order a fresh jailinit joins them:
  * the network namespace while still host root, the jail's user namespace
- * last.  PIN_MNT is the host-owned template the jail's locked mount
- * namespace is copied from (mntns.h), not the jail's own.
+ * last.  PIN_MNT is pinned as the jail's tree; pin_open gives a template
+ * mount namespace made from it, owned by the host's user namespace, which
+ * the jail's locked mount namespace is copied from (mntns.h, wake.h).
  */
 enum pin_ns { PIN_NET, PIN_MNT, PIN_UTS, PIN_IPC, PIN_CGROUP, PIN_USER, PIN__COUNT };
 

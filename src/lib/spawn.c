@@ -407,7 +407,7 @@ static int send_tree(const struct spawn_req *req, const struct init_child *c, pi
 		goto out;
 	setup_of(c, &ms);
 	ms.rootfd = rootfd;
-	nsfd = mntns_build_locked(&ms, &fs, (uid_t)req->rec->uid_base, usernsfd, req->ret_template, e);
+	nsfd = mntns_build_locked(&ms, &fs, (uid_t)req->rec->uid_base, usernsfd, req->ret_tree, e);
 	if (nsfd >= 0 && send_msg_fd(sync, "N", nsfd) < 0)
 		perr_set(e, errno, "start jail");
 	else if (nsfd >= 0)
@@ -478,7 +478,7 @@ int spawn_init(const struct spawn_req *req, struct perr *e)
 				.listen = -1,
 				.mounts = req->mounts->m,
 				.nmounts = req->mounts->n,
-				.idle = req->ret_template != NULL };
+				.idle = req->ret_tree != NULL };
 	_cleanup_close_ int cgfd = -1, sync_host = -1;
 	unsigned long long flags = 0;
 	struct userns_saved owner;

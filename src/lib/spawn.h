@@ -35,7 +35,7 @@ struct spawn_req {
 	int hold;                /* the creator's end stays with it; this end becomes jailinit's fd 4 */
 	const struct mount_plan *mounts;
 	struct registry *reg;    /* held locked by the creator: its jails' trees are off limits to the console log */
-	int *ret_template;       /* persist.idle: gets the template mount namespace (mntns.h), else NULL */
+	int *ret_tree;       /* persist.idle: gets a detached copy of the jail's tree (mntns.h), else NULL */
 };
 
 /* Build the jail's namespaces and start jailinit in them; returns its pidfd. */

@@ -1,12 +1,12 @@
 /*
  * A fresh jailinit for an idle jail.
  *
- * An idle jail is its pinned namespaces (pin.h): its user, UTS, IPC,
- * network and cgroup namespaces, and the template mount namespace its
- * builder made, owned by the host's user namespace (mntns.h).  Its PID
- * namespace died with its last jailinit, and with it the meaning of the
- * /proc in the template.  Waking it, under the registry's lock, in the
- * kernel's order:
+ * An idle jail is its pinned namespaces and tree (pin.h): its user, UTS,
+ * IPC, network and cgroup namespaces, and the tree its builder made
+ * (mntns.h), from which pin_open makes a template mount namespace again,
+ * owned by the host's user namespace, with no /proc: the jail's PID
+ * namespace died with its last jailinit.  Waking it, under the registry's
+ * lock, in the kernel's order:
  *
  * 1. A child of the host (H1) is born in the jail's cgroup, joins the
  *    pinned network, template mount, UTS, IPC and cgroup namespaces as
@@ -24,7 +24,7 @@
  *    masks, and masks mounted from inside would not be locked).  H4
  *    masks the new proc in a private copy of the host's mount namespace,
  *    where the host's /dev/null is at hand, and moves a copy of it, masks
- *    and all, over the template's /proc, detaching the old one.
+ *    and all, onto the template's /proc.
  * 3. C unshares its mount namespace: the copy, made from a namespace of
  *    the host's user namespace into one of the jail's, has every mount
  *    locked (mntns.h), the fresh /proc and its masks among them.  Then C
