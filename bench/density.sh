@@ -34,7 +34,8 @@ if [ -z "${DENSITY_INNER:-}" ]; then
 	outer_cleanup() {
 		trap - EXIT INT TERM
 		"$BIN/jail" -q -r '*' >/dev/null 2>&1 || true
-		umount "$ctx/run" 2>/dev/null || true
+		# The run directory with what is mounted below it (the pins of idle jails).
+		umount -R "$ctx/run" 2>/dev/null || umount -l "$ctx/run" 2>/dev/null || true
 		rm -rf "$ctx"
 		for d in /sys/fs/cgroup/*/"$PRISON_CGROUP"; do [ ! -d "$d" ] || rmdir "$d" 2>/dev/null || true; done
 	}
@@ -54,6 +55,9 @@ cleanup() {
 trap cleanup EXIT
 
 avail_kib() { sync; echo 3 >/proc/sys/vm/drop_caches; sleep 1; awk '/^MemAvailable:/ { print $2 }' /proc/meminfo; }
+# The kernel's own memory (slab, kernel stacks, page tables, per-CPU): what jails cost beyond page cache,
+# and far less disturbed than MemAvailable by whatever else the machine runs meanwhile.
+kernel_kib() { awk '/^(Slab|KernelStack|PageTables|Percpu):/ { k += $2 } END { print k }' /proc/meminfo; }
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR) printf "%d\n", (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2); else print 0 }'; }
 us_since() { echo "$1 $EPOCHREALTIME" | awk '{ printf "%d\n", ($2 - $1) * 1000000 }'; }
 addr() { echo "198.18.$(($1 / 250)).$(($1 % 250 + 2))/16"; }
@@ -61,9 +65,10 @@ cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
 
 # one_part LABEL COUNT MAKE_FUNCTION: creates COUNT jails with MAKE_FUNCTION I, reports, removes them.
 one_part() {
-	local label=$1 n=$2 make=$3 times=$WORK_T before after mounts0 t0 jls_med rm_us left k procs
+	local label=$1 n=$2 make=$3 times=$WORK_T before after kbefore kafter mounts0 t0 jls_med rm_us left k procs
 	mounts0=$(wc -l </proc/self/mountinfo)
 	before=$(avail_kib)
+	kbefore=$(kernel_kib)
 	: >"$times"
 	for ((i = 1; i <= n; i++)); do
 		t0=$EPOCHREALTIME
@@ -74,6 +79,7 @@ one_part() {
 	[ "$make" != make_idle ] || wait_no_init
 	procs=$(cat "$cg2/$PRISON_CGROUP"/*/cgroup.procs 2>/dev/null | wc -l)
 	after=$(avail_kib)
+	kafter=$(kernel_kib)
 	k=$((n >= 1000 ? 100 : n >= 10 ? 10 : 1))
 	first=$(head -n "$k" "$times" | median); last=$(tail -n "$k" "$times" | median)
 	jls_med=$(for _ in 1 2 3 4 5; do t0=$EPOCHREALTIME; "$BIN/jls" >/dev/null; us_since "$t0"; done | median)
@@ -82,6 +88,7 @@ one_part() {
 	printf '  %-40s %8d us  (%.2fx the first)\n' "create, median of the last $k:" "$last" \
 		"$(awk -v a="$last" -v b="$first" 'BEGIN { print b ? a / b : 0 }')"
 	printf '  %-40s %8.1f KiB\n' "memory per jail (MemAvailable):" "$(awk -v d=$((before - after)) -v n="$n" 'BEGIN { print d / n }')"
+	printf '  %-40s %8.1f KiB\n' "kernel memory per jail (slab, stacks...):" "$(awk -v d=$((kafter - kbefore)) -v n="$n" 'BEGIN { print d / n }')"
 	printf '  %-40s %+8d\n' "host mounts added (the run directory):" $(($(wc -l </proc/self/mountinfo) - mounts0))
 	printf '  %-40s %8d\n' "processes in the jails' cgroups:" "$procs"
 	printf '  %-40s %8d us\n' "jls over all, median of 5:" "$jls_med"
