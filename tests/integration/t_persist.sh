@@ -191,3 +191,19 @@ test_persist_idle_pins_stay_out_of_jails() {
 	"$JAIL" -q -r ptslash3
 	"$JAIL" -q -r ptidl3
 }
+
+test_persist_idle_usage_and_jkill() {
+	"$JAIL" -q -c name=ptusg path="$ROOT" persist persist.idle
+	wait_idle ptusg
+	assert_contains "$("$RCTL" -u jail:ptusg)" "memoryuse=" "rctl -u of an idle jail"
+	# jkill of a jail whose every process is gone already: it stays, persistent and idle.
+	"$JEXEC" ptusg /bin/sh -c 'sleep 30 &' &
+	p=$(wait_for_process_in "$(cgroup_of ptusg)" sleep)
+	"$JKILL" ptusg
+	wait_gone "$p" "the jail's sleep after jkill"
+	wait $! 2>/dev/null || true
+	wait_idle ptusg
+	jail_exists ptusg || fail "jkill removed a persistent idle jail"
+	assert_eq "$("$JEXEC" ptusg echo back)" back "jexec after jkill"
+	"$JAIL" -q -r ptusg
+}
