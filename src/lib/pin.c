@@ -217,11 +217,31 @@ static int child_fail(int sock, const char *what)
 	return -1;
 }
 
+/* The child's messages until it ends: fds fill ret (if given), the first error goes to e; the error or 0. */
+static int collect(int sock, int jid, struct pin_set *ret, struct perr *e)
+{
+	char msg[160];
+	int fd, n = 0, err = 0;
+
+	while (recv_msg_fd(sock, msg, sizeof(msg), &fd) > 0) {
+		if (msg[0] == 'E' && !err) {
+			char *text;
+			long v = strtol(msg + 1, &text, 10);
+			err = v > 0 ? (int)v : EIO;
+			perr_set(e, err, "jail %d: pin: %s", jid, *text ? text + 1 : text);
+		}
+		if (fd >= 0 && ret && n < PIN__COUNT)
+			ret->fd[n++] = fd;
+		else if (fd >= 0)
+			close(fd);
+	}
+	return err;
+}
+
 /* Run task in a child that has joined the pin namespace; fds sent back fill ret (if given). */
 static int in_pinns(int nsfd, pin_task task, int jid, const struct pin_set *in, struct pin_set *ret, struct perr *e)
 {
-	char msg[160];
-	int sv[2], fd, n = 0, status, err = 0;
+	int sv[2], status, err;
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -239,18 +259,7 @@ static int in_pinns(int nsfd, pin_task task, int jid, const struct pin_set *in, 
 		close(sv[0]);
 		return perr_set(e, errno, "fork");
 	}
-	while (recv_msg_fd(sv[0], msg, sizeof(msg), &fd) > 0) {
-		if (msg[0] == 'E' && !err) {
-			char *text;
-			long v = strtol(msg + 1, &text, 10);
-			err = v > 0 ? (int)v : EIO;
-			perr_set(e, err, "jail %d: pin: %s", jid, *text ? text + 1 : text);
-		}
-		if (fd >= 0 && ret && n < PIN__COUNT)
-			ret->fd[n++] = fd;
-		else if (fd >= 0)
-			close(fd);
-	}
+	err = collect(sv[0], jid, ret, e);
 	close(sv[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
@@ -358,9 +367,12 @@ int pin_prepare(struct perr *e)
 	if (pins < 0)
 		return -1;
 	ns = pinns_open();
-	if (ns < 0 && (pinns_make(e) < 0 || (ns = pinns_open()) < 0))
-		return e->msg[0] ? -1 : perr_setx(e, EIO, "the pin namespace is not there");
-	return 0;
+	if (ns >= 0)
+		return 0;
+	if (pinns_make(e) < 0)
+		return -1;
+	ns = pinns_open();
+	return ns >= 0 ? 0 : perr_setx(e, EIO, "the pin namespace is not there");
 }
 
 int pin_add(int jid, const struct pin_set *s, struct perr *e)
