@@ -207,3 +207,26 @@ test_persist_idle_usage_and_jkill() {
 	assert_eq "$("$JEXEC" ptusg echo back)" back "jexec after jkill"
 	"$JAIL" -q -r ptusg
 }
+
+# A vnet jail's stack is pinned with it: addresses and interfaces outlive an idle period.
+persist_idle_vnet() {
+	"$JAIL" -q -c name=ptiv path="$ROOT" persist persist.idle vnet vnet.bridge=ptbr7 ip4.addr=198.18.7.2/24
+	ip addr add 198.18.7.1/24 dev ptbr7
+	ip link add ptx6 type veth peer name ptx7
+	"$JAIL" -q -c name=ptim path="$ROOT" persist persist.idle vnet vnet.interface=ptx6
+	wait_idle ptiv
+	wait_idle ptim
+	assert_contains "$("$JEXEC" ptiv ip -o addr show dev eth0)" 198.18.7.2/24 "address of an idle vnet jail"
+	"$JEXEC" ptiv ip addr add 198.18.7.3/24 dev eth0
+	wait_idle ptiv
+	assert_contains "$("$JEXEC" ptiv ip -o addr show dev eth0)" 198.18.7.3/24 "address added inside, after an idle period"
+	assert_contains "$("$JEXEC" ptim ip -o link)" ptx6 "interface moved into an idle jail"
+	wait_idle ptim
+	# Removed while idle: the interface comes back from the pinned stack.
+	"$JAIL" -q -r ptim
+	assert_contains "$(ip -o link)" "ptx6@" "interface back on the host"
+	ip link del ptx6
+	"$JAIL" -q -r ptiv
+	assert_eq "$(ip -o link | grep -c 'pj[0-9]*a' || true)" 0 "veth pairs after removal"
+}
+test_persist_idle_vnet() { in_netns persist_idle_vnet; }
