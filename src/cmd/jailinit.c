@@ -13,7 +13,14 @@
  * 7 to 11, each present or not, the counters and log handles of
  * initwatch.h; 12, when the jail has terminals, an O_PATH handle on its
  * devpts's ptmx, never used here: jexec takes it (pty.h).  argv[1]: "1"
- * if the jail is persistent.
+ * if the jail is persistent; argv[2]: "1" if its namespaces are pinned
+ * (persist.idle, pin.h).
+ *
+ * A persistent jail with pins needs no jailinit while nothing runs in it:
+ * when no process is left, no host command is connected, no stop is under
+ * way and no rule is watched, jailinit says "idle" and leaves.  Its PID
+ * namespace goes with it; the jail stays, and the host starts a fresh
+ * jailinit in a new PID namespace when something enters it again (wake.h).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -48,7 +55,8 @@ static int nconn;
 static int watch[MAX_WATCH];
 static int nwatch;
 static int sigfd, timerfd = -1, procfd = -1;
-static bool persist, stopping;
+static bool persist, pinned, stopping;
+static int answering; /* 1 while a connection's request is answered: it will not count once the host closes it */
 
 static void unwatch(void)
 {
@@ -108,14 +116,40 @@ static bool held(void)
 	return false;
 }
 
-/* Would the jail go now?  Only then are its processes watched. */
-static bool should_exit(void)
+enum verdict {
+	STAY,
+	GO,   /* the jail goes: no process, not persistent (or stopped) */
+	IDLE, /* this process goes, the jail stays: persistent, pinned, with nothing to do */
+};
+
+/* Can a persistent jail do without its init now?  Only when nothing can need it. */
+static bool may_idle(void)
 {
+	return persist && pinned && !stopping && nconn - answering == 0 && watch_timer() < 0;
+}
+
+/* Would the jail (or this process, for an idle jail) go now?  Only then are its processes watched. */
+static enum verdict verdict(void)
+{
+	if (may_idle())
+		return scan() == 0 ? IDLE : STAY;
 	if (!stopping && (persist || held())) {
 		unwatch();
-		return false;
+		return STAY;
 	}
-	return scan() == 0;
+	return scan() == 0 ? GO : STAY;
+}
+
+/* The answer to release and persist: "idle" means this process leaves once the host has closed the connection. */
+static const char *answer(void)
+{
+	static const char *const words[] = { [STAY] = "ok", [GO] = "exit", [IDLE] = "idle" };
+	const char *w;
+
+	answering = 1;
+	w = words[verdict()];
+	answering = 0;
+	return w;
 }
 
 static void reply(int fd, const char *text)
@@ -179,11 +213,11 @@ static void handle(int i)
 		break;
 	case CTL_MSG_RELEASE:
 		conns[i].hold = false;
-		reply(conns[i].fd, should_exit() ? "exit" : "ok");
+		reply(conns[i].fd, answer());
 		break;
 	case CTL_MSG_PERSIST:
 		persist = m.arg == 1;
-		reply(conns[i].fd, should_exit() ? "exit" : "ok");
+		reply(conns[i].fd, answer());
 		break;
 	case CTL_MSG_WATCH: {
 		char answer[256];
@@ -300,6 +334,7 @@ int main(int argc, char **argv)
 	/* Nobody in the jail may trace or read the memory of its init. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	persist = argc > 1 && argv[1][0] == '1';
+	pinned = argc > 2 && argv[2][0] == '1';
 	watch_init();
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
@@ -316,7 +351,13 @@ int main(int argc, char **argv)
 		if (poll(r.pfd, (nfds_t)r.n, -1) < 0 && errno != EINTR)
 			_exit(1);
 		serve(&r);
-		if (should_exit()) {
+		switch (verdict()) {
+		case STAY:
+			break;
+		case IDLE:
+			note("idle: nothing runs in the jail; it stays, without its init");
+			_exit(0);
+		case GO:
 			note(stopping ? "every process has ended" : "the last process has ended");
 			_exit(0);
 		}

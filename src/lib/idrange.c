@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "runtime.h"
+#include "jailstate.h"
+#include "pin.h"
 #include "util.h"
 
 /* ---- spans of IDs the host uses ---- */
@@ -264,7 +266,12 @@ static bool alive(int pid, unsigned long long start)
 	return pid > 0 && start != 0 && proc_start_time(pid) == start;
 }
 
-/* Held while the command that made it or the jail's init lives, in this boot; an unreadable entry is held. */
+/*
+ * Held while the command that made it or the jail's init lives, or the
+ * jail is pinned (an idle jail, pin.h: its user namespace, and so the
+ * mapping of the range, outlives both), in this boot; an unreadable entry
+ * is held.
+ */
 static bool entry_held(unsigned long base, void *arg)
 {
 	const struct ids *d = arg;
@@ -273,7 +280,8 @@ static bool entry_held(unsigned long base, void *arg)
 
 	if (r <= 0)
 		return r < 0;
-	return strcmp(en.boot, d->boot) == 0 && (alive(en.cpid, en.cstart) || alive(en.ipid, en.istart));
+	return strcmp(en.boot, d->boot) == 0 &&
+	       (alive(en.cpid, en.cstart) || alive(en.ipid, en.istart) || pin_exists_in(en.context, en.jid));
 }
 
 int idrange_alloc(struct jail_record *rec, struct perr *e)
@@ -319,8 +327,14 @@ static int own_entry(const struct ids *d, const struct jail_record *rec, struct 
 	context_name(context);
 	if (ret->jid != rec->jid || strcmp(ret->context, context) != 0)
 		return 0;
-	/* Taken over after this jail was gone, by a jail of the same number here: not ours. */
-	if (ret->ipid && rec->init_start && (ret->ipid != rec->init_pid || ret->istart != rec->init_start))
+	/*
+	 * Taken over after this jail was gone, by a jail of the same number
+	 * here: not ours.  An idle jail's jailinit changes while the jail
+	 * lives, and a waker killed before it noted the new one leaves the
+	 * old one named: its range is known by its base, context and jid.
+	 */
+	if (ret->ipid && rec->init_start && (ret->ipid != rec->init_pid || ret->istart != rec->init_start) &&
+	    !jail_may_idle(&rec->params))
 		return 0;
 	return 1;
 }
@@ -340,6 +354,28 @@ int idrange_note_init(const struct jail_record *rec, struct perr *e)
 		en.ipid = rec->init_pid;
 		en.istart = rec->init_start;
 		r = entry_write(&d, rec->uid_base, &en, e);
+	}
+	ids_close(&d);
+	return r;
+}
+
+int idrange_note_wake(const struct jail_record *rec, pid_t old_pid, unsigned long long old_start)
+{
+	struct jail_record was = *rec;
+	struct perr ignore = { 0 };
+	struct ids d;
+	struct entry en;
+	int r = -1;
+
+	/* Its own while it names the jailinit that went idle (or none). */
+	was.init_pid = old_pid;
+	was.init_start = old_start;
+	if (ids_open(&d, &ignore) < 0)
+		return -1;
+	if (own_entry(&d, &was, &en)) {
+		en.ipid = rec->init_pid;
+		en.istart = rec->init_start;
+		r = entry_write(&d, rec->uid_base, &en, &ignore);
 	}
 	ids_close(&d);
 	return r;

@@ -65,6 +65,12 @@ int idrange_alloc(struct jail_record *rec, struct perr *e);
 /* Note the jail's init (rec->init_pid), which holds the range from now on. */
 int idrange_note_init(const struct jail_record *rec, struct perr *e);
 /* Free the range of rec, if this context's jail rec->jid still holds it. */
+/*
+ * An idle jail woken: its range now names its fresh jailinit, if it named
+ * the one that went idle (old_pid, old_start).  Best effort: the jail's
+ * pins hold the range meanwhile anyway.
+ */
+int idrange_note_wake(const struct jail_record *rec, pid_t old_pid, unsigned long long old_start);
 void idrange_release(const struct jail_record *rec);
 
 #endif

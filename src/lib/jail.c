@@ -30,30 +30,12 @@
 #include "limits.h"
 #include "mntsrc.h"
 #include "nftjail.h"
+#include "pin.h"
 #include "spawn.h"
 #include "thin.h"
 #include "util.h"
+#include "wake.h"
 #include "watch.h"
-
-#define JAILINIT_REL "../libexec/prison/jailinit"
-
-/* Path of the jailinit binary next to the running command. */
-static int jail_init_binary(char *buf, size_t len, struct perr *e)
-{
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
-
-	if (n < 0)
-		return perr_set(e, errno, "/proc/self/exe");
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (!slash)
-		return perr_setx(e, ENOENT, "cannot locate jailinit");
-	*slash = '\0';
-	snprintf(buf, len, "%s/" JAILINIT_REL, self);
-	return 0;
-}
 
 /* ---- creation: everything checked first, then the phases ---- */
 
@@ -91,15 +73,11 @@ static int open_path(const char *path, struct perr *e)
 /* The jail's root and jailinit, opened once; everything after uses the fds. */
 static int open_files(struct create *c, struct perr *e)
 {
-	char exe[PATH_MAX];
-
 	c->pathfd = open_path(param_str(&c->rec->params, P_PATH), e);
-	if (c->pathfd < 0 || jail_init_binary(exe, sizeof(exe), e) < 0)
+	if (c->pathfd < 0)
 		return -1;
-	c->exefd = open(exe, O_PATH | O_CLOEXEC);
-	if (c->exefd < 0)
-		return perr_set(e, errno, "%s", exe);
-	return 0;
+	c->exefd = jail_open_init_binary(e);
+	return c->exefd < 0 ? -1 : 0;
 }
 
 /* Parameters, mount lines, rules and addresses: all refused before anything exists. */
@@ -240,13 +218,52 @@ static int make_hostnet(struct create *c, struct perr *e)
 	return jailnet_setup_host(c->rec, e);
 }
 
+/*
+ * persist.idle: the namespaces of the jail just made, pinned before its
+ * record is published, so that the jail can do without its jailinit later
+ * (pin.h).  In place of a mount namespace, the builder's tree is pinned.
+ */
+static int pin_jail(const struct jail_record *rec, int tree, struct perr *e)
+{
+	struct pin_set s;
+	char path[64];
+	int r;
+
+	pin_set_init(&s);
+	s.fd[PIN_MNT] = tree;
+	for (int i = 0; i < PIN__COUNT; i++) {
+		static const char *const names[PIN__COUNT] = { [PIN_NET] = "net", [PIN_UTS] = "uts", [PIN_IPC] = "ipc",
+							      [PIN_CGROUP] = "cgroup", [PIN_USER] = "user" };
+		if (i == PIN_MNT)
+			continue;
+		/* jailinit is this command's child, not yet waited for: its pid cannot name another process. */
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)rec->init_pid, names[i]);
+		s.fd[i] = open(path, O_RDONLY | O_CLOEXEC);
+		if (s.fd[i] < 0) {
+			perr_set(e, errno, "%s", path);
+			s.fd[PIN_MNT] = -1;
+			pin_set_close(&s);
+			return -1;
+		}
+	}
+	r = pin_add(rec->jid, &s, e);
+	s.fd[PIN_MNT] = -1;
+	pin_set_close(&s);
+	return r;
+}
+
 static int make_init(struct create *c, struct perr *e)
 {
+	_cleanup_close_ int tree = -1;
+	bool idle = param_bool(&c->rec->params, P_PERSIST_IDLE);
 	struct spawn_req req = { .rec = c->rec, .pathfd = c->pathfd, .exefd = c->exefd, .mounts = &c->mounts,
-				 .reg = &c->reg };
+				 .reg = &c->reg, .ret_tree = idle ? &tree : NULL };
 
 	/* Under the lock: the trees of the jails there are now are off limits as mount sources. */
 	if (mount_sources_open(&c->mounts, &c->reg, c->pathfd, c->rec->name, e) < 0)
+		return -1;
+	/* The pin namespace, made once, before the first jail that needs it. */
+	if (idle && pin_prepare(e) < 0)
 		return -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->hold) < 0)
 		return perr_set(e, errno, "socketpair");
@@ -255,7 +272,9 @@ static int make_init(struct create *c, struct perr *e)
 	close(c->hold[1]);
 	c->hold[1] = -1;
 	/* From now on jailinit holds the ID range, whatever becomes of this command. */
-	return c->pidfd < 0 ? -1 : idrange_note_init(c->rec, e);
+	if (c->pidfd < 0 || idrange_note_init(c->rec, e) < 0)
+		return -1;
+	return idle ? pin_jail(c->rec, tree, e) : 0;
 }
 
 static int make_limits(struct create *c, struct perr *e)
@@ -553,7 +572,8 @@ static void stop_commands(struct stop *s)
 	if (!s->rec->params.v[P_EXEC_STOP].argv)
 		return;
 	jail_exec_defaults(&x, &s->rec->params);
-	if (ctl_hold(s->rec, &hold, &e) < 0 || hooks_inside(s->rec, P_EXEC_STOP, &x, &hold, &e) < 0)
+	/* An idle jail gets a fresh jailinit for its exec.stop (wake.h). */
+	if (jail_hold_awake(s->rec, true, &hold, &e) < 0 || hooks_inside(s->rec, P_EXEC_STOP, &x, &hold, &e) < 0)
 		note_failure(s, &e);
 	(void)ctl_release(s->rec, &hold);
 }
@@ -639,29 +659,43 @@ int jail_remove(const char *key, bool hooks, struct jail_record *rec, struct per
 
 /* ---- jexec ---- */
 
+/*
+ * The hold of a command that enters the jail; an idle jail is woken first.
+ * *cur is a copy of rec, sharing its parameters (never freed), whose
+ * jailinit is the one that holds.
+ */
+static int hold_for_entry(const struct jail_record *rec, struct jail_record *cur, struct jail_hold *ret,
+			  struct perr *e)
+{
+	*cur = *rec;
+	return jail_hold_awake(cur, false, ret, e);
+}
+
 int jail_exec(const struct jail_record *rec, const struct jail_exec *x, int *ret_status, struct perr *e)
 {
+	struct jail_record cur;
 	struct jail_hold hold;
 	int r;
 
 	*ret_status = 0;
-	if (ctl_hold(rec, &hold, e) < 0)
+	if (hold_for_entry(rec, &cur, &hold, e) < 0)
 		return -1;
-	r = jail_exec_run(rec, x, &hold, ret_status, e);
-	(void)ctl_release(rec, &hold);
+	r = jail_exec_run(&cur, x, &hold, ret_status, e);
+	(void)ctl_release(&cur, &hold);
 	return r;
 }
 
 pid_t jail_exec_spawn(const struct jail_record *rec, const struct jail_exec *x, int *ret_pidfd, int *ret_master,
 		      struct perr *e)
 {
+	struct jail_record cur;
 	struct jail_hold hold;
 	pid_t pid;
 
 	*ret_pidfd = *ret_master = -1;
-	if (ctl_hold(rec, &hold, e) < 0)
+	if (hold_for_entry(rec, &cur, &hold, e) < 0)
 		return -1;
-	pid = jail_spawn(rec, x, &hold, ret_pidfd, ret_master, e);
-	(void)ctl_release(rec, &hold);
+	pid = jail_spawn(&cur, x, &hold, ret_pidfd, ret_master, e);
+	(void)ctl_release(&cur, &hold);
 	return pid;
 }

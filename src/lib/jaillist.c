@@ -67,7 +67,8 @@ static int take_slot(struct registry *reg, const struct regindex_slot *s, struct
 {
 	struct jail_pids p = { .state = (enum jail_state)s->state, .init_pid = s->init_pid,
 			       .init_start = s->init_start, .creator_pid = s->creator_pid,
-			       .creator_start = s->creator_start };
+			       .creator_start = s->creator_start, .jid = s->jid,
+			       .idle = (s->flags & RI_IDLE) != 0 };
 	bool dead = jail_seems_dead(&p);
 	_cleanup_record_ struct jail_record rec = { 0 };
 

@@ -14,6 +14,7 @@
 #include "jailproc.h"
 #include "netlink.h"
 #include "sockaddr.h"
+#include "pin.h"
 #include "util.h"
 
 /* A string parameter with a value: jls -s writes unset ones as name="". */
@@ -320,12 +321,27 @@ int jailnet_setup_host(const struct jail_record *rec, struct perr *e)
 	return 0;
 }
 
-/* The jail's network namespace, through its jailinit (checked to still be that process). */
+/* An idle jail's network namespace, from its pin (pin.h). */
+static int pinned_netns(const struct jail_record *rec, struct perr *e)
+{
+	struct pin_set pins;
+	int fd;
+
+	if (pin_open(rec->jid, &pins, e) < 0)
+		return -1;
+	fd = TAKE_FD(pins.fd[PIN_NET]);
+	pin_set_close(&pins);
+	return fd;
+}
+
+/* The jail's network namespace, through its jailinit (checked to still be that process), or its pin. */
 static int open_jail_netns(const struct jail_record *rec, struct perr *e)
 {
 	char path[64];
 	_cleanup_close_ int fd = -1;
 
+	if (!process_alive(rec->init_pid, rec->init_start) && pin_exists(rec->jid))
+		return pinned_netns(rec, e);
 	if (!process_alive(rec->init_pid, rec->init_start))
 		return perr_set(e, ESRCH, "jail %d has no jailinit", rec->jid);
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)rec->init_pid);

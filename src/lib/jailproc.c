@@ -1,6 +1,8 @@
 #include "jailproc.h"
 
+#include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <poll.h>
@@ -136,4 +138,35 @@ bool host_pidns_ok(void)
 
 	return stat("/proc/self/ns/pid", &own) == 0 && stat("/proc/self/ns/pid_for_children", &children) == 0 &&
 	       own.st_ino == children.st_ino && own.st_dev == children.st_dev;
+}
+
+#define JAILINIT_REL "../libexec/prison/jailinit"
+
+/* Path of the jailinit binary next to the running command. */
+static int init_binary_path(char *buf, size_t len, struct perr *e)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n < 0)
+		return perr_set(e, errno, "/proc/self/exe");
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return perr_setx(e, ENOENT, "cannot locate jailinit");
+	*slash = '\0';
+	snprintf(buf, len, "%s/" JAILINIT_REL, self);
+	return 0;
+}
+
+int jail_open_init_binary(struct perr *e)
+{
+	char exe[PATH_MAX];
+	int fd;
+
+	if (init_binary_path(exe, sizeof(exe), e) < 0)
+		return -1;
+	fd = open(exe, O_PATH | O_CLOEXEC);
+	return fd < 0 ? perr_set(e, errno, "%s", exe) : fd;
 }

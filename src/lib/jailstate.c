@@ -14,6 +14,7 @@
 #include "jailnet.h"
 #include "jailproc.h"
 #include "nftjail.h"
+#include "pin.h"
 #include "regindex.h"
 #include "util.h"
 
@@ -107,6 +108,8 @@ static void undo_init(struct registry *reg, const struct jail_record *rec)
 	}
 	registry_ctl_path(rec->jid, path, sizeof(path));
 	unlink(path);
+	/* An idle jail's namespaces go with their pins, now that none of its processes is left. */
+	pin_remove(rec->jid);
 }
 
 /* Needs the cgroup still there: its id keys the address limits. */
@@ -163,8 +166,14 @@ static bool pids_dead(const struct jail_pids *p, bool cheap)
 		/* Its creator holds the lock until done: seen by a lock holder, it died on the way. */
 		return true;
 	case JS_DYING:
+		/* An idle jail's removal may run without any jailinit: only its remover tells. */
+		if (p->idle)
+			return !process_alive(p->creator_pid, p->creator_start);
 		return !process_alive(p->creator_pid, p->creator_start) || !process_alive(p->init_pid, p->init_start);
 	default:
+		/* A persistent jail with pins lives on without a jailinit (pin.h): one stat tells. */
+		if (p->idle && pin_exists(p->jid))
+			return false;
 		/*
 		 * A listing judges an active jail by the cheap test: one of
 		 * thousands must not format /proc text for each.  Every command
@@ -177,7 +186,8 @@ static bool pids_dead(const struct jail_pids *p, bool cheap)
 static struct jail_pids record_pids(const struct jail_record *r)
 {
 	return (struct jail_pids){ .state = r->state, .init_pid = r->init_pid, .init_start = r->init_start,
-				   .creator_pid = r->creator_pid, .creator_start = r->creator_start };
+				   .creator_pid = r->creator_pid, .creator_start = r->creator_start, .jid = r->jid,
+				   .idle = jail_may_idle(&r->params) };
 }
 
 static bool record_dead(const struct jail_record *r)
@@ -225,6 +235,20 @@ static void sweep_cgroups(struct registry *reg, const struct jail_record *live, 
 	free(cgs);
 }
 
+/* Pins whose jail has no live record: left by a command killed while it made or removed them. */
+static void sweep_pins(const struct jail_record *live, size_t n)
+{
+	struct perr ignore = { 0 };
+	_cleanup_free_ int *pins = NULL;
+	size_t npins;
+
+	if (pin_list(&pins, &npins, &ignore) < 0)
+		return;
+	for (size_t i = 0; i < npins; i++)
+		if (registry_find_jid(live, n, pins[i]) == n)
+			pin_remove(pins[i]);
+}
+
 /*
  * The full consistency pass, made by the commands that list every jail
  * anyway (jail -r '*', rctl, and jls when its index cannot be trusted): a record whose jailinit is gone, a creation or
@@ -251,6 +275,7 @@ int jail_sweep(struct registry *reg, struct jail_record **ret, size_t *ret_n, st
 	}
 	registry_prune_names(reg, list, live);
 	sweep_cgroups(reg, list, live);
+	sweep_pins(list, live);
 	nftjail_sweep(list, live);
 	/* Everything is as the records say now: the listing index is made again from them. */
 	(void)regindex_rebuild(reg, list, live);

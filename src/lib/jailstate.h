@@ -49,7 +49,14 @@ struct jail_pids {
 	enum jail_state state;
 	pid_t init_pid, creator_pid;
 	unsigned long long init_start, creator_start;
+	int jid;
+	bool idle; /* jail_may_idle: alive without a jailinit while it is pinned */
 };
+/* A persistent jail with persist.idle: it lives on with no process, its namespaces pinned (pin.h). */
+static inline bool jail_may_idle(const struct paramset *ps)
+{
+	return param_bool(ps, P_PERSIST) && param_bool(ps, P_PERSIST_IDLE);
+}
 /* The listing's test (cheap for an active jail: its jailinit has not exited). */
 bool jail_seems_dead(const struct jail_pids *p);
 /*

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/fsuid.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/statfs.h>
@@ -18,7 +19,7 @@
 #define PROC_SUPER_MAGIC 0x9fa0
 #endif
 
-static int build(const struct mount_setup *m, const struct mount_fs *fs, uid_t owner, int usernsfd,
+static int build(const struct mount_setup *m, const struct mount_fs *fs, uid_t owner, int usernsfd, int *ret_tree,
 		 struct perr *e)
 {
 	_cleanup_close_ int procfd = -1;
@@ -42,6 +43,10 @@ static int build(const struct mount_setup *m, const struct mount_fs *fs, uid_t o
 		return perr_setx(e, EPERM, "file system uid of the jail's builder");
 	if (mount_build_tree(m, fs, e) < 0)
 		return -1;
+	/* A copy of the tree as built, unlocked and host root's: an idle jail's pin keeps it (pin.h). */
+	if (ret_tree &&
+	    (*ret_tree = open_tree(AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE)) < 0)
+		return perr_set(e, errno, "copy the jail's tree");
 	if (setns(usernsfd, CLONE_NEWUSER) < 0)
 		return perr_set(e, errno, "join the jail's user namespace");
 	/* The copy: every mount locked. */
@@ -52,15 +57,17 @@ static int build(const struct mount_setup *m, const struct mount_fs *fs, uid_t o
 }
 
 static __attribute__((noreturn)) void builder_main(const struct mount_setup *m, const struct mount_fs *fs,
-						   uid_t owner, int usernsfd, int sock)
+						   uid_t owner, int usernsfd, bool tree, int sock)
 {
 	struct perr e = { 0 };
 	char msg[sizeof(e.msg) + 1];
-	int nsfd;
+	int nsfd, tmpl = -1;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	nsfd = build(m, fs, owner, usernsfd, &e);
+	nsfd = build(m, fs, owner, usernsfd, tree ? &tmpl : NULL, &e);
+	if (nsfd >= 0 && tmpl >= 0 && send_msg_fd(sock, "T", tmpl) < 0)
+		_exit(1);
 	if (nsfd >= 0)
 		_exit(send_msg_fd(sock, "N", nsfd) < 0 ? 1 : 0);
 	snprintf(msg, sizeof(msg), "E%s", e.msg);
@@ -69,7 +76,7 @@ static __attribute__((noreturn)) void builder_main(const struct mount_setup *m, 
 }
 
 int mntns_build_locked(const struct mount_setup *m, const struct mount_fs *fs, uid_t owner, int usernsfd,
-		       struct perr *e)
+		       int *ret_tree, struct perr *e)
 {
 	char buf[sizeof(e->msg) + 1];
 	int sv[2], nsfd = -1, status;
@@ -86,10 +93,15 @@ int mntns_build_locked(const struct mount_setup *m, const struct mount_fs *fs, u
 	}
 	if (pid == 0) {
 		close(sv[0]);
-		builder_main(m, fs, owner, usernsfd, sv[1]);
+		builder_main(m, fs, owner, usernsfd, ret_tree != NULL, sv[1]);
 	}
 	close(sv[1]);
 	n = recv_msg_fd(sv[0], buf, sizeof(buf), &nsfd);
+	if (n > 0 && buf[0] == 'T' && ret_tree) {
+		*ret_tree = nsfd;
+		nsfd = -1;
+		n = recv_msg_fd(sv[0], buf, sizeof(buf), &nsfd);
+	}
 	close(sv[0]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
@@ -97,6 +109,10 @@ int mntns_build_locked(const struct mount_setup *m, const struct mount_fs *fs, u
 		return nsfd;
 	if (nsfd >= 0)
 		close(nsfd);
+	if (ret_tree && *ret_tree >= 0) {
+		close(*ret_tree);
+		*ret_tree = -1;
+	}
 	if (n > 0 && buf[0] == 'E')
 		return perr_setx(e, EIO, "%s", buf + 1);
 	return perr_setx(e, ECHILD, "the jail's builder failed");

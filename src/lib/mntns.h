@@ -23,9 +23,12 @@
 /*
  * Build the tree of m and fs, files made as owner (the host uid of jail
  * root); returns a descriptor of the locked mount namespace, owned by the
- * user namespace usernsfd.
+ * user namespace usernsfd.  With ret_tree (initialised to -1 by the
+ * caller), *ret_tree also gets a detached copy of the tree as the
+ * builder made it, in the host's user namespace and unlocked, from which
+ * an idle jail's template is made again when it wakes (pin.h, wake.h).
  */
 int mntns_build_locked(const struct mount_setup *m, const struct mount_fs *fs, uid_t owner, int usernsfd,
-		       struct perr *e);
+		       int *ret_tree, struct perr *e);
 
 #endif

@@ -15,7 +15,9 @@
 #include "limits.h"
 #include "nftjail.h"
 #include "nsenter.h"
+#include "pin.h"
 #include "util.h"
+#include "wake.h"
 #include "watch.h"
 
 struct uts_change {
@@ -34,10 +36,24 @@ static int set_uts_here(void *arg, struct ns_reply *out, struct perr *e)
 	return 0;
 }
 
+/* The jail's UTS namespace: through its jailinit, or its pin when it is idle. */
+static int uts_of(const struct jail_record *rec)
+{
+	struct pin_set pins;
+	struct perr ignore = { 0 };
+	int fd = jail_open_init(rec);
+
+	if (fd >= 0 || !jail_may_idle(&rec->params) || pin_open(rec->jid, &pins, &ignore) < 0)
+		return fd;
+	fd = TAKE_FD(pins.fd[PIN_UTS]);
+	pin_set_close(&pins);
+	return fd;
+}
+
 /* The host or domain name inside the jail's UTS namespace. */
 static int set_uts(const struct jail_record *rec, int id, const char *value, struct perr *e)
 {
-	_cleanup_close_ int pidfd = jail_open_init(rec);
+	_cleanup_close_ int pidfd = uts_of(rec);
 	struct uts_change u = { .id = id, .value = value };
 	struct ns_task t = { .nsfd = pidfd,
 			     .nstypes = CLONE_NEWUTS,
@@ -57,9 +73,13 @@ static int set_uts(const struct jail_record *rec, int id, const char *value, str
 /* Returns 1 when jailinit answers that the jail goes now, 0 if it stays. */
 static int set_persist(const struct jail_record *rec, bool on, struct perr *e)
 {
-	_cleanup_close_ int ctl = ctl_connect(rec->jid, e);
+	_cleanup_close_ int ctl = -1;
 	char reply[16];
 
+	/* An idle jail has no process: it goes when it stops being persistent. */
+	if (jail_may_idle(&rec->params) && !jail_awake(rec))
+		return !on;
+	ctl = ctl_connect(rec->jid, e);
 	if (ctl < 0)
 		return -1;
 	if (ctl_request(ctl, on ? "persist 1" : "persist 0", reply, sizeof(reply), 5000, e) < 0)
@@ -76,15 +96,29 @@ static bool limits_changed(const struct paramset *ps)
  * jailinit's watched rules after a change.  A jail that had none and has
  * none is not asked: its jailinit stays as it was.
  */
-static int apply_watch(const struct jail_record *rec, const struct jail_limits *now, const struct jail_limits *old,
-		       struct perr *e)
+static int apply_watch(struct registry *reg, struct jail_record *rec, const struct jail_limits *now,
+		       const struct jail_limits *old, struct perr *e)
 {
 	if (!now->nwatch && !old->nwatch)
 		return 0;
+	/* An idle jail watches nothing; rules to watch need a jailinit, woken with them (wake.h). */
+	if (jail_may_idle(&rec->params) && !jail_awake(rec)) {
+		struct jail_record cur = *rec;
+		struct jail_hold hold;
+		if (!now->nwatch)
+			return 0;
+		if (jail_wake_locked(reg, &cur, &hold, e) < 0)
+			return -1;
+		/* The record about to be written names the fresh jailinit too. */
+		rec->init_pid = cur.init_pid;
+		rec->init_start = cur.init_start;
+		(void)ctl_release(&cur, &hold);
+		return 0;
+	}
 	return watch_update(rec, now, e);
 }
 
-static int apply_limits_with(const struct jail_record *rec, const struct jail_limits *now,
+static int apply_limits_with(struct registry *reg, struct jail_record *rec, const struct jail_limits *now,
 			     const struct jail_limits *old, bool old_ok, struct perr *e)
 {
 	_cleanup_close_ int pidfd = jail_open_init(rec);
@@ -92,7 +126,7 @@ static int apply_limits_with(const struct jail_record *rec, const struct jail_li
 
 	if (limits_apply_cgroups(&rec->cg, now, e) == 0 &&
 	    (pidfd < 0 || limits_apply_ns(&rec->cg, pidfd, (uid_t)rec->uid_base, now, true, e) == 0) &&
-	    apply_watch(rec, now, old, e) == 0)
+	    apply_watch(reg, rec, now, old, e) == 0)
 		return 0;
 	/* Put the old ones back, as far as they go. */
 	if (old_ok && limits_apply_cgroups(&rec->cg, old, &ignore) == 0 && pidfd >= 0) {
@@ -103,7 +137,8 @@ static int apply_limits_with(const struct jail_record *rec, const struct jail_li
 }
 
 /* New rules on a running jail; on failure the old ones are put back, as far as they go. */
-static int apply_limits(const struct jail_record *rec, const struct paramset *before, struct perr *e)
+static int apply_limits(struct registry *reg, struct jail_record *rec, const struct paramset *before,
+			struct perr *e)
 {
 	struct jail_limits *now = calloc(1, sizeof(*now)), *old = calloc(1, sizeof(*old));
 	struct perr ignore = { 0 };
@@ -115,7 +150,7 @@ static int apply_limits(const struct jail_record *rec, const struct paramset *be
 		bool old_ok = limits_from_params(before, rec->name, old, &ignore) == 0;
 		if (!old_ok)
 			old->nwatch = 0;
-		r = apply_limits_with(rec, now, old, old_ok, e);
+		r = apply_limits_with(reg, rec, now, old, old_ok, e);
 	}
 	free(now);
 	free(old);
@@ -226,7 +261,7 @@ static int modify_locked(struct registry *reg, struct jail_record *rec, const st
 		if (param_str(ps, i) && i != P_JID && !(param_table[i].flags & (PF_CREATE | PF_RDONLY)) &&
 		    change_one(reg, rec, ps, i, gone, e) < 0)
 			return -1;
-	if (limits_changed(ps) && apply_limits(rec, &before, e) < 0)
+	if (limits_changed(ps) && apply_limits(reg, rec, &before, e) < 0)
 		return -1;
 	/* Lowered: its descendants follow it down, as kern_jail.c does. */
 	if (ps->v[P_CHILDREN_MAX].set && jail_childmax_clamp(reg, rec, e) < 0)

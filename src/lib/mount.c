@@ -354,6 +354,19 @@ static int mask_proc(int rootfd, bool own_net, struct perr *e)
 	return 0;
 }
 
+int mount_fresh_proc(int rootfd, bool own_net, struct perr *e)
+{
+	_cleanup_close_ int target = dir_in_root(rootfd, "proc", e);
+	_cleanup_close_ int m = -1;
+
+	if (target < 0)
+		return -1;
+	m = fs_new("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
+	if (m < 0 || attach(m, target, "proc", e) < 0)
+		return perr_prefix(e, "proc");
+	return mask_proc(rootfd, own_net, e);
+}
+
 static int bind_sys(int rootfd, int cgroupfd, struct perr *e)
 {
 	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC };

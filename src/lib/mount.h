@@ -77,6 +77,13 @@ void mount_fs_close(struct mount_fs *fs);
  */
 int mount_build_tree(const struct mount_setup *m, const struct mount_fs *fs, struct perr *e);
 
+/*
+ * A proc file system of the caller's PID namespace on rootfd's "proc",
+ * masked as a jail's /proc is: host root in a mount namespace of the
+ * host's user namespace, with the host's /dev/null at hand (wake.h).
+ */
+int mount_fresh_proc(int rootfd, bool own_net, struct perr *e);
+
 /* openat2 beneath dirfd with no symlinks followed; O_PATH unless flags say otherwise. */
 int open_beneath(int dirfd, const char *rel, int flags, struct perr *e);
 

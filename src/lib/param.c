@@ -28,6 +28,7 @@ const struct param_def param_table[P__COUNT] = {
 	[P_HOSTNAME] = S("host.hostname", 0, NULL),
 	[P_DOMAINNAME] = S("host.domainname", 0, ""),
 	[P_PERSIST] = B("persist", 0, "false"),
+	[P_PERSIST_IDLE] = B("persist.idle", PF_CREATE, "false"),
 	[P_DYING] = B("dying", PF_RDONLY, "false"),
 	[P_PARENT] = I("parent", PF_RDONLY, "0", 0, 999999),
 	[P_CHILDREN_MAX] = I("children.max", 0, "0", 0, 999999),

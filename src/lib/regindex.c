@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "jailstate.h"
 #include "util.h"
 
 #define INDEX_FILE "index"
@@ -64,6 +65,8 @@ void regindex_encode(const struct jail_record *rec, struct regindex_slot *ret)
 	ret->creator_pid = rec->creator_pid;
 	ret->init_start = rec->init_start;
 	ret->creator_start = rec->creator_start;
+	if (jail_may_idle(&rec->params))
+		ret->flags |= RI_IDLE;
 	fits = put_field(ret->name, sizeof(ret->name), rec->name);
 	fits &= put_field(ret->hostname, sizeof(ret->hostname), param_str(&rec->params, P_HOSTNAME));
 	fits &= put_field(ret->path, sizeof(ret->path), param_str(&rec->params, P_PATH));
@@ -71,7 +74,7 @@ void regindex_encode(const struct jail_record *rec, struct regindex_slot *ret)
 	fits &= put_field(ret->ip6, sizeof(ret->ip6), param_str(&rec->params, P_IP6_ADDR));
 	if (!fits) {
 		/* All or nothing: a reader of a long slot takes every field from the record. */
-		ret->flags = RI_LONG;
+		ret->flags |= RI_LONG;
 		ret->name[0] = ret->hostname[0] = ret->path[0] = ret->ip4[0] = ret->ip6[0] = '\0';
 	}
 	ret->sum = slot_sum(ret);
@@ -97,7 +100,7 @@ int regindex_check(const struct regindex_slot *s, int jid)
 	if (s->magic == 0 && all_zero(s, sizeof(*s)))
 		return 0;
 	if (s->magic != REGINDEX_MAGIC || s->sum != slot_sum(s) || s->jid != jid || s->state > JS_DYING ||
-	    (s->flags & ~RI_LONG) != 0)
+	    (s->flags & ~(RI_LONG | RI_IDLE)) != 0)
 		return -1;
 	if (!terminated(s->name, sizeof(s->name)) || !terminated(s->hostname, sizeof(s->hostname)) ||
 	    !terminated(s->path, sizeof(s->path)) || !terminated(s->ip4, sizeof(s->ip4)) ||

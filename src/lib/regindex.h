@@ -37,6 +37,7 @@ enum regindex_state {
 /* A slot's flags. */
 enum {
 	RI_LONG = 1 << 0, /* a field did not fit: the listing reads this jail's record */
+	RI_IDLE = 1 << 1, /* persistent with persist.idle: alive with no jailinit while pinned (pin.h) */
 };
 
 struct regindex_head {

@@ -112,20 +112,6 @@ void mount_plan_free(struct mount_plan *p)
 
 /* ---- the child: PID 1 of the new namespaces, root of the jail's user namespace ---- */
 
-struct init_child {
-	int sync;   /* to the creator: 'E'+text on error, 'R' just before exec */
-	int listen; /* control socket, becomes fd 3 of jailinit */
-	int hold;   /* creator's hold, becomes fd 4 */
-	int exe;    /* jailinit binary, O_PATH */
-	int log;    /* exec.consolelog for jailinit's output, or -1 */
-	const struct jail_record *rec;
-	struct jail_policy policy;
-	const struct jail_filter *filter;
-	struct mount_extra *mounts; /* the child's own copy of the plan */
-	size_t nmounts;
-	const struct watch_handles *watch; /* counters and log handles, fds 7..11 */
-};
-
 static __attribute__((noreturn)) void child_fail(int sync, const struct perr *e)
 {
 	char msg[sizeof(e->msg) + 1];
@@ -300,21 +286,16 @@ static int child_keep_ptmx(const struct init_child *c, struct perr *e)
 	return 0;
 }
 
-static __attribute__((noreturn)) void init_child_main(struct init_child *c)
+void spawn_exec_init(struct init_child *c, int null)
 {
 	struct perr e = { 0 };
 	struct jail_cred root;
-	int null;
 	char persist[2] = { param_bool(&c->rec->params, P_PERSIST) ? '1' : '0', '\0' };
-	char *const argv[] = { "jailinit", persist, NULL };
+	/* "1" after persist for a jail with pins; nothing at all for one without, as before they came. */
+	char *const argv[] = { "jailinit", persist, c->idle ? "1" : NULL, NULL };
 	char *const envp[] = { "PATH=/sbin:/bin:/usr/sbin:/usr/bin", NULL };
 
-	/* Until it execs, this process holds host descriptors: nobody in the jail may trace it. */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	/* Before the jail's tree: its /dev may have no null (devfs_ruleset=1). */
-	null = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-	if (child_build_jail(c, &e) < 0 || child_place_fds(c, null, &e) < 0 || child_keep_ptmx(c, &e) < 0)
+	if (child_place_fds(c, null, &e) < 0 || child_keep_ptmx(c, &e) < 0)
 		child_fail(c->sync, &e);
 	cred_root(&root);
 	if (jail_make_process(&c->policy, c->filter, NULL, 0, &root, PTY_INIT_FD + 1, &e) < 0)
@@ -328,6 +309,21 @@ static __attribute__((noreturn)) void init_child_main(struct init_child *c)
 	(void)send_msg_fd(c->sync, "R", -1);
 	syscall(SYS_execveat, 6, "", argv, envp, AT_EMPTY_PATH);
 	child_fail(c->sync, (perr_set(&e, errno, "exec jailinit"), &e));
+}
+
+static __attribute__((noreturn)) void init_child_main(struct init_child *c)
+{
+	struct perr e = { 0 };
+	int null;
+
+	/* Until it execs, this process holds host descriptors: nobody in the jail may trace it. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* Before the jail's tree: its /dev may have no null (devfs_ruleset=1). */
+	null = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (child_build_jail(c, &e) < 0)
+		child_fail(c->sync, &e);
+	spawn_exec_init(c, null);
 }
 
 /* ---- the host side ---- */
@@ -412,7 +408,7 @@ static int send_tree(const struct spawn_req *req, const struct init_child *c, pi
 		goto out;
 	setup_of(c, &ms);
 	ms.rootfd = rootfd;
-	nsfd = mntns_build_locked(&ms, &fs, (uid_t)req->rec->uid_base, usernsfd, e);
+	nsfd = mntns_build_locked(&ms, &fs, (uid_t)req->rec->uid_base, usernsfd, req->ret_tree, e);
 	if (nsfd >= 0 && send_msg_fd(sync, "N", nsfd) < 0)
 		perr_set(e, errno, "start jail");
 	else if (nsfd >= 0)
@@ -482,7 +478,8 @@ int spawn_init(const struct spawn_req *req, struct perr *e)
 				.log = -1,
 				.listen = -1,
 				.mounts = req->mounts->m,
-				.nmounts = req->mounts->n };
+				.nmounts = req->mounts->n,
+				.idle = req->ret_tree != NULL };
 	_cleanup_close_ int cgfd = -1, sync_host = -1;
 	unsigned long long flags = 0;
 	struct userns_saved owner;

@@ -13,6 +13,7 @@
 #include "error.h"
 #include "mount.h"
 #include "registry.h"
+#include "watch.h"
 
 #define SPAWN_MAX_MOUNTS 64
 
@@ -34,9 +35,33 @@ struct spawn_req {
 	int hold;                /* the creator's end stays with it; this end becomes jailinit's fd 4 */
 	const struct mount_plan *mounts;
 	struct registry *reg;    /* held locked by the creator: its jails' trees are off limits to the console log */
+	int *ret_tree;       /* persist.idle: gets a detached copy of the jail's tree (mntns.h), else NULL */
 };
 
 /* Build the jail's namespaces and start jailinit in them; returns its pidfd. */
 int spawn_init(const struct spawn_req *req, struct perr *e);
+
+/* What a jailinit is started with: at creation, and when an idle jail wakes (wake.h). */
+struct init_child {
+	int sync;   /* to the starter: 'E'+text on error, 'R' just before exec */
+	int listen; /* control socket, becomes fd 3 of jailinit */
+	int hold;   /* the starter's hold, becomes fd 4 */
+	int exe;    /* jailinit binary, O_PATH */
+	int log;    /* exec.consolelog for jailinit's output, or -1 */
+	const struct jail_record *rec;
+	struct jail_policy policy;
+	const struct jail_filter *filter;
+	struct mount_extra *mounts; /* the child's own copy of the plan */
+	size_t nmounts;
+	const struct watch_handles *watch; /* counters and log handles, fds 7..11 */
+	bool idle;                         /* persist.idle: jailinit leaves when nothing runs and nothing holds */
+};
+
+/*
+ * In the child, standing in the jail's namespaces with its locked tree as
+ * root: jailinit's descriptors put in place (null: the host's /dev/null),
+ * the ptmx handle taken, confined as the jail's root, and jailinit run.
+ */
+__attribute__((noreturn)) void spawn_exec_init(struct init_child *c, int null);
 
 #endif

@@ -17,8 +17,10 @@
 #include "cglimit.h"
 #include "cgroup.h"
 #include "jailproc.h"
+#include "jailstate.h"
 #include "nsenter.h"
 #include "pidpin.h"
+#include "pin.h"
 #include "util.h"
 
 #ifndef DEVPTS_SUPER_MAGIC
@@ -186,6 +188,14 @@ int jail_usage(const struct jail_record *rec, uint64_t out[R__COUNT], struct per
 	struct timespec pause = { USAGE_SAMPLE_MS / 1000, (USAGE_SAMPLE_MS % 1000) * 1000000L };
 
 	memset(out, 0, sizeof(uint64_t) * R__COUNT);
+	/* An idle jail runs nothing: what its cgroup counted is all there is to say (SysV IPC shows once awake). */
+	if (pidfd < 0 && jail_may_idle(&rec->params) && pin_exists(rec->jid)) {
+		cg_usage(&rec->cg, &b);
+		out[R_MEMORYUSE] = known(b.memory);
+		out[R_SWAPUSE] = known(b.swap);
+		out[R_CPUTIME] = known(b.cpu_usec) / 1000000;
+		return 0;
+	}
 	if (pidfd < 0)
 		return perr_setx(e, ENOENT, "jail \"%s\" not found", rec->name);
 	t0 = now_ns();

@@ -1,0 +1,521 @@
+/*
+ * Pins: an idle jail's namespaces kept without a process of its own.
+ *
+ * A namespace lives while something refers to it: a process in it, an
+ * open descriptor, or a bind mount of its nsfs file.  A process costs
+ * ~100 KiB and a host mount per jail grows the host's mount table (and the
+ * time of every mount, umount and /proc/self/mountinfo read on it), so
+ * neither keeps them.  Instead prison has one mount namespace of its own,
+ * the pin namespace: it holds nothing but one tmpfs, and in that tmpfs one
+ * directory per pinned jail with one nsfs bind mount per namespace (user,
+ * UTS, IPC, network, cgroup) and, in place of a mount namespace, a copy of
+ * the jail's tree as its builder made it (mntns.h), without its /proc.
+ * The host's mount table holds two mounts for all jails together:
+ *
+ *   RUNDIR/pinns  an nsfs bind mount of the pin namespace itself, which
+ *                 keeps it (and so every pin) while no process is in it;
+ *   RUNDIR/pins   the same tmpfs, mounted in the host too: the host sees
+ *                 each jail's directory and its empty files, never the
+ *                 mounts over them, which live in the pin namespace alone.
+ *                 Whether a jail is pinned is one stat there.
+ *
+ * What the kernel requires, and how this meets it:
+ * - A mount namespace's nsfs file may be bind-mounted only into a mount
+ *   namespace with a lower id (fs/namespace.c, mnt_ns_loop), so that
+ *   namespaces cannot pin each other in a loop.  Ids are not given in the
+ *   order namespaces are made (this kernel line hands them out in per-CPU
+ *   batches), so no jail's mount namespace is pinned: its tree is, and a
+ *   namespace with that tree as root is made again at each wake
+ *   (template_of).  The host's namespace, made at boot, has the lowest id
+ *   of all and pins the pin namespace.
+ * - Copying a mount namespace (unshare, clone) leaves out mounts of mount
+ *   namespace files, so a builder that copies the host's namespace later
+ *   does not drag RUNDIR/pinns along; a recursive copy of a tree
+ *   (open_tree, the root of a path=/ jail) would, and then be refused for
+ *   the loop it would make: both mounts are unbindable, which such a copy
+ *   leaves out.  And unbindable, with the tmpfs pivoted into while
+ *   private, neither propagates anywhere.
+ * - The pin namespace starts as a copy of the host's; it is made private
+ *   and pivoted onto the pins tmpfs with the old root detached, so it holds
+ *   no host file system busy.
+ * - A bind mount of an nsfs file is made with open_tree(OPEN_TREE_CLONE) on
+ *   the namespace's descriptor, which the kernel allows for nsfs whatever
+ *   mount namespace the descriptor came from, and move_mount into the pin
+ *   namespace, joined by a short-lived child (setns needs a process of its
+ *   own: the caller's root and working directory must not move).  The
+ *   tree arrives detached (open_tree of the builder's root, recursive) and
+ *   is moved in the same way.
+ * - A mount namespace holds at most fs.mount-max mounts (100,000 by
+ *   default): an idle jail costs about a dozen there.
+ */
+#include "pin.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "runtime.h"
+#include "util.h"
+
+static const char *const pin_names[PIN__COUNT] = {
+	[PIN_NET] = "net", [PIN_MNT] = "root",      [PIN_UTS] = "uts",
+	[PIN_IPC] = "ipc", [PIN_CGROUP] = "cgroup", [PIN_USER] = "user",
+};
+
+static const int pin_types[PIN__COUNT] = {
+	[PIN_NET] = CLONE_NEWNET, [PIN_MNT] = CLONE_NEWNS,	   [PIN_UTS] = CLONE_NEWUTS,
+	[PIN_IPC] = CLONE_NEWIPC, [PIN_CGROUP] = CLONE_NEWCGROUP, [PIN_USER] = CLONE_NEWUSER,
+};
+
+int pin_nstype(enum pin_ns i)
+{
+	return pin_types[i];
+}
+
+void pin_set_init(struct pin_set *s)
+{
+	for (int i = 0; i < PIN__COUNT; i++)
+		s->fd[i] = -1;
+}
+
+void pin_set_close(struct pin_set *s)
+{
+	for (int i = 0; i < PIN__COUNT; i++)
+		closep(&s->fd[i]);
+	pin_set_init(s);
+}
+
+static void rundir_path(const char *rundir, const char *rel, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", rundir, rel);
+}
+
+bool pin_exists_in(const char *rundir, int jid)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/pins/%d", rundir, jid);
+	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool pin_exists(int jid)
+{
+	return pin_exists_in(runtime_rundir(), jid);
+}
+
+/* The pin namespace, if RUNDIR/pinns holds one. */
+static int pinns_open(void)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	rundir_path(runtime_rundir(), "pinns", path, sizeof(path));
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0 && ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNS) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* RUNDIR/pins, the host's view of the pins' tmpfs: a mount of its own, not RUNDIR's tmpfs. */
+static int pins_dir(bool make, struct perr *e)
+{
+	char path[PATH_MAX];
+	struct stat st, up;
+
+	rundir_path(runtime_rundir(), "pins", path, sizeof(path));
+	if (make && mkdir(path, 0700) < 0 && errno != EEXIST)
+		return perr_set(e, errno, "mkdir %s", path);
+	if (stat(path, &st) < 0 || stat(runtime_rundir(), &up) < 0)
+		return perr_set(e, errno, "%s", path);
+	if (st.st_dev == up.st_dev) {
+		if (!make)
+			return perr_setx(e, ENOENT, "%s: no pins", path);
+		if (mount("prison-pins", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700,size=16m") < 0 ||
+		    mount(NULL, path, NULL, MS_UNBINDABLE, NULL) < 0)
+			return perr_set(e, errno, "mount tmpfs on %s", path);
+	}
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	return fd < 0 ? perr_set(e, errno, "%s", path) : fd;
+}
+
+/* The pin namespace's first process: its own copy of the host's, pivoted onto the pins tmpfs. */
+static __attribute__((noreturn)) void pinns_child(int sock)
+{
+	char path[PATH_MAX], go;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	rundir_path(runtime_rundir(), "pins", path, sizeof(path));
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 || chdir(path) < 0 ||
+	    syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		_exit(1);
+	if (write(sock, "R", 1) != 1)
+		_exit(1);
+	/* Until the host has pinned this namespace. */
+	(void)!read(sock, &go, 1);
+	_exit(0);
+}
+
+/* Make the pin namespace and pin it at RUNDIR/pinns; the caller holds the registry lock. */
+static int pinns_make(struct perr *e)
+{
+	char path[PATH_MAX], src[64], ready = 0;
+	_cleanup_close_ int file = -1;
+	int sv[2], status;
+	pid_t pid;
+
+	rundir_path(runtime_rundir(), "pinns", path, sizeof(path));
+	file = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (file < 0)
+		return perr_set(e, errno, "%s", path);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return perr_set(e, errno, "socketpair");
+	pid = fork();
+	if (pid == 0) {
+		close(sv[0]);
+		pinns_child(sv[1]);
+	}
+	close(sv[1]);
+	if (pid > 0 && read(sv[0], &ready, 1) == 1 && ready == 'R') {
+		snprintf(src, sizeof(src), "/proc/%d/ns/mnt", (int)pid);
+		if (mount(src, path, NULL, MS_BIND, NULL) < 0 || mount(NULL, path, NULL, MS_UNBINDABLE, NULL) < 0)
+			perr_set(e, errno, "pin the pin namespace on %s", path);
+		else
+			ready = 'P';
+	} else {
+		perr_set(e, pid < 0 ? errno : ECHILD, "make the pin namespace");
+	}
+	close(sv[0]);
+	if (pid > 0)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	return ready == 'P' ? 0 : -1;
+}
+
+/* What a child does in the pin namespace; fds it sends back arrive in order. */
+typedef int (*pin_task)(int jid, const struct pin_set *in, int sock);
+
+static int child_fail(int sock, const char *what)
+{
+	char msg[160];
+
+	snprintf(msg, sizeof(msg), "E%d %s", errno, what);
+	(void)send_msg_fd(sock, msg, -1);
+	return -1;
+}
+
+/* The child's messages until it ends: fds fill ret (if given), the first error goes to e; the error or 0. */
+static int collect(int sock, int jid, struct pin_set *ret, struct perr *e)
+{
+	char msg[160];
+	int fd, n = 0, err = 0;
+
+	while (recv_msg_fd(sock, msg, sizeof(msg), &fd) > 0) {
+		if (msg[0] == 'E' && !err) {
+			char *text;
+			long v = strtol(msg + 1, &text, 10);
+			err = v > 0 ? (int)v : EIO;
+			perr_set(e, err, "jail %d: pin: %s", jid, *text ? text + 1 : text);
+		}
+		if (fd >= 0 && ret && n < PIN__COUNT)
+			ret->fd[n++] = fd;
+		else if (fd >= 0)
+			close(fd);
+	}
+	return err;
+}
+
+/* Run task in a child that has joined the pin namespace; fds sent back fill ret (if given). */
+static int in_pinns(int nsfd, pin_task task, int jid, const struct pin_set *in, struct pin_set *ret, struct perr *e)
+{
+	int sv[2], status, err;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return perr_set(e, errno, "socketpair");
+	pid = fork();
+	if (pid == 0) {
+		close(sv[0]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		if (setns(nsfd, CLONE_NEWNS) < 0)
+			_exit(child_fail(sv[1], "join the pin namespace") ? 1 : 0);
+		_exit(task(jid, in, sv[1]) < 0 ? 1 : 0);
+	}
+	close(sv[1]);
+	if (pid < 0) {
+		close(sv[0]);
+		return perr_set(e, errno, "fork");
+	}
+	err = collect(sv[0], jid, ret, e);
+	close(sv[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!err && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+		err = perr_setx(e, ECHILD, "jail %d: pin: the pin namespace's helper failed", jid);
+	return err ? -1 : 0;
+}
+
+/*
+ * The jail's tree without its /proc: the proc of a PID namespace that will
+ * die, and its masks, are no use to a fresh jailinit, which gets a new one
+ * (wake.c), and would hold the dead namespace and most of the mounts.
+ */
+static int bind_tree(int jid, int tree, int sock)
+{
+	char target[64], proc[80];
+
+	snprintf(target, sizeof(target), "/%d/%s", jid, pin_names[PIN_MNT]);
+	if (move_mount(tree, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return child_fail(sock, "the jail's tree");
+	snprintf(proc, sizeof(proc), "%s/proc", target);
+	if (umount2(proc, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL)
+		return child_fail(sock, "the jail's tree without its /proc");
+	return 0;
+}
+
+static int bind_task(int jid, const struct pin_set *in, int sock)
+{
+	char target[64];
+
+	for (int i = 0; i < PIN__COUNT; i++) {
+		_cleanup_close_ int t = -1;
+		if (i == PIN_MNT) {
+			if (bind_tree(jid, in->fd[i], sock) < 0)
+				return -1;
+			continue;
+		}
+		t = open_tree(in->fd[i], "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+		snprintf(target, sizeof(target), "/%d/%s", jid, pin_names[i]);
+		if (t < 0 || move_mount(t, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			return child_fail(sock, pin_names[i]);
+	}
+	return 0;
+}
+
+static int open_task(int jid, const struct pin_set *in, int sock)
+{
+	char path[64];
+
+	(void)in;
+	for (int i = 0; i < PIN__COUNT; i++) {
+		_cleanup_close_ int fd = -1;
+		snprintf(path, sizeof(path), "/%d/%s", jid, pin_names[i]);
+		/* The tree as a detached copy, made a template again by the host (template_of). */
+		if (i == PIN_MNT)
+			fd = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		else
+			fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0 || send_msg_fd(sock, "F", fd) < 0)
+			return child_fail(sock, pin_names[i]);
+	}
+	return 0;
+}
+
+static int unbind_task(int jid, const struct pin_set *in, int sock)
+{
+	char path[64];
+
+	(void)in;
+	(void)sock;
+	for (int i = 0; i < PIN__COUNT; i++) {
+		snprintf(path, sizeof(path), "/%d/%s", jid, pin_names[i]);
+		(void)umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW);
+	}
+	return 0;
+}
+
+/* The jail's directory in the pins: made, with one empty file per namespace to mount on. */
+static int make_dir(int pins, int jid, struct perr *e)
+{
+	char name[16];
+	_cleanup_close_ int d = -1;
+
+	snprintf(name, sizeof(name), "%d", jid);
+	if (mkdirat(pins, name, 0700) < 0 && errno != EEXIST)
+		return perr_set(e, errno, "pins/%s", name);
+	d = openat(pins, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (d < 0)
+		return perr_set(e, errno, "pins/%s", name);
+	for (int i = 0; i < PIN__COUNT; i++) {
+		int fd = i == PIN_MNT ? mkdirat(d, pin_names[i], 0700) < 0 && errno != EEXIST ? -1 : 0
+				      : openat(d, pin_names[i], O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return perr_set(e, errno, "pins/%s/%s", name, pin_names[i]);
+		if (fd > 0)
+			close(fd);
+	}
+	return 0;
+}
+
+int pin_prepare(struct perr *e)
+{
+	_cleanup_close_ int pins = pins_dir(true, e), ns = -1;
+
+	if (pins < 0)
+		return -1;
+	ns = pinns_open();
+	if (ns >= 0)
+		return 0;
+	if (pinns_make(e) < 0)
+		return -1;
+	ns = pinns_open();
+	return ns >= 0 ? 0 : perr_setx(e, EIO, "the pin namespace is not there");
+}
+
+int pin_add(int jid, const struct pin_set *s, struct perr *e)
+{
+	_cleanup_close_ int pins = pins_dir(false, e), ns = pinns_open();
+
+	if (pins < 0)
+		return -1;
+	if (ns < 0)
+		return perr_setx(e, ENOENT, "jail %d: pin: the pin namespace is not there", jid);
+	if (make_dir(pins, jid, e) < 0 || in_pinns(ns, bind_task, jid, s, NULL, e) < 0) {
+		pin_remove(jid);
+		return -1;
+	}
+	return 0;
+}
+
+/* The template's first process: a private copy of the host's namespace with the tree as its root. */
+static __attribute__((noreturn)) void template_child(int tree, int sock)
+{
+	_cleanup_close_ int procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int nsfd;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (procfd < 0 || unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		_exit(child_fail(sock, "the template's mount namespace") ? 1 : 0);
+	/* As the builder did: the tree stacked over the old root, pivoted into, the old root detached. */
+	if (move_mount(tree, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0 || fchdir(tree) < 0 ||
+	    syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		_exit(child_fail(sock, "the template's root") ? 1 : 0);
+	nsfd = openat(procfd, "thread-self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (nsfd < 0 || send_msg_fd(sock, "F", nsfd) < 0)
+		_exit(child_fail(sock, "the template's namespace") ? 1 : 0);
+	_exit(0);
+}
+
+/*
+ * The mount namespace a fresh jailinit copies its own from: made anew at
+ * each wake from the pinned tree, owned by the host's user namespace.  A
+ * mount namespace itself is not pinned: the kernel lets one be pinned
+ * only in a namespace with a lower id (mnt_ns_loop), and on this kernel
+ * line namespace ids are handed out in per-CPU batches, so a namespace
+ * made later can have the lower id.  Mounts have no such rule.
+ */
+static int template_of(int *tree, struct perr *e)
+{
+	char msg[160];
+	int sv[2], fd = -1, status;
+	ssize_t n;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return perr_set(e, errno, "socketpair");
+	pid = fork();
+	if (pid == 0) {
+		close(sv[0]);
+		template_child(*tree, sv[1]);
+	}
+	close(sv[1]);
+	n = pid < 0 ? -1 : recv_msg_fd(sv[0], msg, sizeof(msg), &fd);
+	close(sv[0]);
+	if (pid > 0)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	closep(tree);
+	if (n > 0 && msg[0] == 'F' && fd >= 0) {
+		*tree = fd;
+		return 0;
+	}
+	closep(&fd);
+	return perr_setx(e, EIO, "the jail's template: %s", n > 0 && msg[0] == 'E' ? msg + 1 : "its helper failed");
+}
+
+int pin_open(int jid, struct pin_set *ret, struct perr *e)
+{
+	_cleanup_close_ int ns = pinns_open();
+
+	pin_set_init(ret);
+	if (ns < 0 || !pin_exists(jid))
+		return perr_setx(e, ENOENT, "jail %d: its namespaces are not pinned", jid);
+	if (in_pinns(ns, open_task, jid, NULL, ret, e) < 0 || template_of(&ret->fd[PIN_MNT], e) < 0)
+		goto fail;
+	for (int i = 0; i < PIN__COUNT; i++)
+		if (ret->fd[i] < 0 || ioctl(ret->fd[i], NS_GET_NSTYPE) != pin_types[i]) {
+			perr_setx(e, EINVAL, "jail %d: pin %s is not a %s namespace", jid, pin_names[i], pin_names[i]);
+			goto fail;
+		}
+	return 0;
+fail:
+	pin_set_close(ret);
+	return -1;
+}
+
+void pin_remove(int jid)
+{
+	struct perr ignore = { 0 };
+	_cleanup_close_ int pins = -1, ns = -1, d = -1;
+	char name[16];
+
+	if (!pin_exists(jid))
+		return;
+	pins = pins_dir(false, &ignore);
+	if (pins < 0)
+		return;
+	ns = pinns_open();
+	if (ns >= 0)
+		(void)in_pinns(ns, unbind_task, jid, NULL, NULL, &ignore);
+	snprintf(name, sizeof(name), "%d", jid);
+	d = openat(pins, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	for (int i = 0; d >= 0 && i < PIN__COUNT; i++)
+		(void)unlinkat(d, pin_names[i], i == PIN_MNT ? AT_REMOVEDIR : 0);
+	(void)unlinkat(pins, name, AT_REMOVEDIR);
+}
+
+int pin_list(int **ret, size_t *ret_n, struct perr *e)
+{
+	struct perr none = { 0 };
+	_cleanup_close_ int pins = pins_dir(false, &none);
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	size_t n = 0, cap = 0;
+	int *v = NULL;
+
+	*ret = NULL;
+	*ret_n = 0;
+	if (pins < 0 || !(d = opendir_at(pins)))
+		return 0;
+	while ((de = readdir(d))) {
+		long jid;
+		if (!parse_long(de->d_name, 1, 999999, &jid))
+			continue;
+		if (n == cap) {
+			int *nv = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof(int));
+			if (!nv) {
+				free(v);
+				return perr_set(e, ENOMEM, "pins");
+			}
+			v = nv;
+		}
+		v[n++] = (int)jid;
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}

@@ -1,0 +1,233 @@
+# persist.idle: a persistent jail with no process of its own, only its
+# namespaces kept (pin.h), woken with a fresh jailinit when entered (wake.h).
+
+# True when jail $1 (a name) has no jailinit: the pid its record names has ended.
+idle_now() {
+	local p
+	p=$(init_pid_of "$(jid_of "$1")")
+	[ -n "$p" ] && pid_gone "$p"
+}
+
+# wait_idle JAIL: until the jail's jailinit has left.
+wait_idle() {
+	wait_until 10 "jail $1 idle" idle_now "$1"
+}
+
+# The host's view of the pins: one directory per pinned jail.
+pins() {
+	ls "$RUNDIR/pins" 2>/dev/null | tr '\n' ' '
+}
+
+# The ID range file of jail $1 (a jid): the machine-wide allocation.
+idrange_file() {
+	echo "/run/prison-ids/$(uid_base_of "$1")"
+}
+
+test_persist_idle_has_no_process() {
+	"$JAIL" -q -c name=ptidle path="$ROOT" persist persist.idle host.hostname=idlehost
+	jid=$(jid_of ptidle)
+	wait_idle ptidle
+	assert_eq "$(procs_in ptidle)" 0 "processes in an idle jail's cgroup"
+	assert_eq "$(pins)" "$jid " "the pins"
+	# Listed from the record and its pin, without a process.
+	assert_eq "$("$JLS" -j ptidle name host.hostname)" "ptidle idlehost" "jls of an idle jail"
+	assert_contains "$("$JLS" -v)" "ptidle" "jls -v of an idle jail"
+	assert_eq "$("$JLS" --libxo json -j ptidle name | python3 -c 'import json,sys; print(json.load(sys.stdin)["jail-information"]["jail"][0]["name"])')" \
+		ptidle "jls --libxo json of an idle jail"
+	# Entered: a fresh jailinit is PID 1, in the jail's cgroup while it runs.
+	assert_eq "$("$JEXEC" ptidle /bin/sh -c 'cat /proc/1/comm; hostname')" "jailinit
+idlehost" "jexec into an idle jail"
+	wait_idle ptidle
+	assert_eq "$(procs_in ptidle)" 0 "processes once the command has ended"
+	assert_eq "$("$JEXEC" ptidle hostname)" idlehost "jexec into an idle jail again"
+	[ -e "$(idrange_file "$jid")" ] || fail "the idle jail's ID range is not held"
+	range=$(idrange_file "$jid")
+	"$JAIL" -q -r ptidle
+	jail_gone ptidle || fail "jail -r of an idle jail"
+	assert_eq "$(pins)" "" "pins after jail -r"
+	# Another shard's jail with the same jid may take the same range at once: only ours must be gone.
+	! grep -qs " $(realpath "$RUNDIR")\$" "$range" || fail "ID range left after jail -r"
+	[ ! -d "$(cgroup_of ptidle 2>/dev/null)/x" ] || true
+	[ ! -e "$RUNDIR/jail/$jid.json" ] || fail "record left after jail -r"
+}
+
+test_persist_idle_one_jailinit_for_two_jexecs() {
+	"$JAIL" -q -c name=ptidl2 path="$ROOT" persist persist.idle
+	wait_idle ptidl2
+	# Two commands at once: one fresh jailinit, so one PID namespace for both.
+	"$JEXEC" ptidl2 /bin/sh -c 'sleep 0.5; readlink /proc/self/ns/pid; ls /proc | grep -c "^[0-9]"' >"$WORK/a.out" &
+	a=$!
+	"$JEXEC" ptidl2 /bin/sh -c 'sleep 0.5; readlink /proc/self/ns/pid' >"$WORK/b.out" &
+	b=$!
+	wait $a
+	wait $b
+	assert_eq "$(sed -n 1p "$WORK/a.out")" "$(cat "$WORK/b.out")" "PID namespace of two concurrent jexecs"
+	inits=$(for p in $(cat "$(cgroup_of ptidl2)/cgroup.procs"); do cat "/proc/$p/comm"; done | grep -c jailinit || true)
+	[ "$inits" -le 1 ] || fail "$inits jailinits in one jail"
+	rm -f "$WORK/a.out" "$WORK/b.out"
+	"$JAIL" -q -r ptidl2
+}
+
+test_persist_idle_keeps_state() {
+	mkdir -p "$ROOT/mnt"
+	"$JAIL" -q -c name=ptkeep path="$ROOT" persist persist.idle sysvshm=new \
+		mount="tmpfs $ROOT/mnt tmpfs rw,size=1m 0 0"
+	"$JEXEC" ptkeep /bin/sh -c 'echo kept >/mnt/f; echo dev >/dev/shm/g'
+	wait_idle ptkeep
+	assert_eq "$("$JEXEC" ptkeep cat /mnt/f /dev/shm/g)" "kept
+dev" "tmpfs contents after an idle period"
+	wait_idle ptkeep
+	# A host name set while idle goes to its pinned UTS namespace.
+	"$JAIL" -q -m name=ptkeep host.hostname=renamed
+	assert_eq "$("$JEXEC" ptkeep hostname)" renamed "host name set while idle"
+	wait_idle ptkeep
+	assert_eq "$("$JEXEC" ptkeep hostname)" renamed "host name after another idle period"
+	"$JAIL" -q -r ptkeep
+}
+
+test_persist_idle_exec_stop_runs() {
+	mkdir -p "$ROOT/root"
+	rm -f "$ROOT/root/stopped"
+	"$JAIL" -q -c name=ptstop path="$ROOT" persist persist.idle exec.stop="echo stopped >/root/stopped"
+	wait_idle ptstop
+	"$JAIL" -q -r ptstop
+	assert_eq "$(cat "$ROOT/root/stopped")" stopped "exec.stop of an idle jail"
+	rm -f "$ROOT/root/stopped"
+	assert_eq "$(pins)" "" "pins after jail -r"
+}
+
+test_persist_idle_not_persistent_goes() {
+	"$JAIL" -q -c name=ptnp path="$ROOT" persist.idle command=/bin/true
+	jail_gone ptnp || fail "a jail with persist.idle but not persist outlived its command"
+	assert_eq "$(pins)" "" "pins of a jail that went"
+	# Losing persist while idle: the jail goes, leaving nothing.
+	"$JAIL" -q -c name=ptnp2 path="$ROOT" persist persist.idle
+	wait_idle ptnp2
+	"$JAIL" -q -m name=ptnp2 nopersist
+	jail_gone ptnp2 || fail "an idle jail that lost persist"
+	assert_eq "$(pins)" "" "pins of an idle jail that lost persist"
+}
+
+test_persist_idle_terminal() {
+	"$JAIL" -q -c name=ptpty path="$ROOT" persist persist.idle
+	wait_idle ptpty
+	out=$(printf 'tty\nexit 4\n' | script -qec "$JEXEC ptpty" /dev/null; echo "rc=$?")
+	assert_contains "$out" "/dev/pts/" "terminal of a woken jail"
+	assert_contains "$out" "rc=4" "exit status of a shell in a woken jail"
+	"$JAIL" -q -r ptpty
+}
+
+test_persist_idle_watched_rule_wakes() {
+	"$JAIL" -q -c name=ptwr path="$ROOT" persist persist.idle
+	wait_idle ptwr
+	# A rule to watch needs a jailinit: it is started, and stays while the rule does.
+	"$RCTL" -a jail:ptwr:memoryuse:log=1G
+	p=$(init_pid_of "$(jid_of ptwr)")
+	pid_gone "$p" && fail "no jailinit for a watched rule"
+	sleep 0.3
+	pid_gone "$p" && fail "jailinit left while a rule is watched"
+	"$RCTL" -r jail:ptwr:memoryuse
+	wait_idle ptwr
+	"$JAIL" -q -r ptwr
+}
+
+# Class "root": prison's mounts stay locked after an idle period, in the fresh mount namespace.
+test_escape_persist_idle_umount_refused() {
+	mkdir -p "$ROOT/mnt"
+	"$JAIL" -q -c name=ptidlk path="$ROOT" persist persist.idle allow.mount
+	wait_idle ptidlk
+	umount_all_refused ptidlk /bin/probe
+	wait_idle ptidlk
+	umount_all_refused ptidlk /bin/probe
+	# The fresh /proc is the new PID namespace's, masked as at creation.
+	assert_eq "$("$JEXEC" ptidlk cat /proc/1/comm)" jailinit "PID 1 of the fresh /proc"
+	assert_eq "$("$JEXEC" ptidlk /bin/sh -c 'wc -c </proc/cmdline')" 0 "/proc/cmdline masked"
+	"$JAIL" -q -r ptidlk
+}
+
+# After kill -9 at a moment given by $1 (seconds), jail $2 is either whole or gone.
+whole_or_gone() {
+	if jail_exists "$2"; then
+		assert_eq "$("$JEXEC" "$2" echo in)" in "jexec into $2 after kill -9 $1 s in"
+		"$JAIL" -q -r "$2"
+	fi
+	jail_gone "$2" || fail "$2 still listed"
+	assert_eq "$(pins)" "" "pins after kill -9 $1 s in"
+	assert_registry_consistent
+}
+
+test_persist_idle_survives_kill9() {
+	local d
+	for d in 0.002 0.005 0.01 0.02 0.04; do
+		"$JAIL" -q -c name=ptk9 path="$ROOT" persist persist.idle &
+		sleep "$d"
+		kill -9 $! 2>/dev/null || true
+		wait $! 2>/dev/null || true
+		whole_or_gone "$d (jail -c)" ptk9
+		# During a wake.
+		"$JAIL" -q -c name=ptk9 path="$ROOT" persist persist.idle
+		wait_idle ptk9
+		"$JEXEC" ptk9 /bin/true &
+		sleep "$d"
+		kill -9 $! 2>/dev/null || true
+		wait $! 2>/dev/null || true
+		jail_exists ptk9 || fail "jail gone after kill -9 of jexec $d s in"
+		assert_eq "$("$JEXEC" ptk9 echo in)" in "jexec after kill -9 of a wake $d s in"
+		# During jail -r.
+		wait_idle ptk9
+		"$JAIL" -q -r ptk9 &
+		sleep "$d"
+		kill -9 $! 2>/dev/null || true
+		wait $! 2>/dev/null || true
+		whole_or_gone "$d (jail -r)" ptk9
+	done
+}
+
+# The pins' two host mounts never go into a jail's tree: a path=/ jail copies the host's whole tree.
+test_persist_idle_pins_stay_out_of_jails() {
+	"$JAIL" -q -c name=ptidl3 path="$ROOT" persist persist.idle
+	"$JAIL" -q -c name=ptslash3 path=/ persist
+	assert_eq "$("$JEXEC" ptslash3 /bin/sh -c 'grep -c -e nsfs -e prison-pins /proc/self/mountinfo || true')" 0 \
+		"pin mounts in a path=/ jail"
+	"$JAIL" -q -r ptslash3
+	"$JAIL" -q -r ptidl3
+}
+
+test_persist_idle_usage_and_jkill() {
+	"$JAIL" -q -c name=ptusg path="$ROOT" persist persist.idle
+	wait_idle ptusg
+	assert_contains "$("$RCTL" -u jail:ptusg)" "memoryuse=" "rctl -u of an idle jail"
+	# jkill of a jail whose every process is gone already: it stays, persistent and idle.
+	"$JEXEC" ptusg /bin/sh -c 'sleep 30 &' &
+	p=$(wait_for_process_in "$(cgroup_of ptusg)" sleep)
+	"$JKILL" ptusg
+	wait_gone "$p" "the jail's sleep after jkill"
+	wait $! 2>/dev/null || true
+	wait_idle ptusg
+	jail_exists ptusg || fail "jkill removed a persistent idle jail"
+	assert_eq "$("$JEXEC" ptusg echo back)" back "jexec after jkill"
+	"$JAIL" -q -r ptusg
+}
+
+# A vnet jail's stack is pinned with it: addresses and interfaces outlive an idle period.
+persist_idle_vnet() {
+	"$JAIL" -q -c name=ptiv path="$ROOT" persist persist.idle vnet vnet.bridge=ptbr7 ip4.addr=198.18.7.2/24
+	ip addr add 198.18.7.1/24 dev ptbr7
+	ip link add ptx6 type veth peer name ptx7
+	"$JAIL" -q -c name=ptim path="$ROOT" persist persist.idle vnet vnet.interface=ptx6
+	wait_idle ptiv
+	wait_idle ptim
+	assert_contains "$("$JEXEC" ptiv ip -o addr show dev eth0)" 198.18.7.2/24 "address of an idle vnet jail"
+	"$JEXEC" ptiv ip addr add 198.18.7.3/24 dev eth0
+	wait_idle ptiv
+	assert_contains "$("$JEXEC" ptiv ip -o addr show dev eth0)" 198.18.7.3/24 "address added inside, after an idle period"
+	assert_contains "$("$JEXEC" ptim ip -o link)" ptx6 "interface moved into an idle jail"
+	wait_idle ptim
+	# Removed while idle: the interface comes back from the pinned stack.
+	"$JAIL" -q -r ptim
+	assert_contains "$(ip -o link)" "ptx6@" "interface back on the host"
+	ip link del ptx6
+	"$JAIL" -q -r ptiv
+	assert_eq "$(ip -o link | grep -c 'pj[0-9]*a' || true)" 0 "veth pairs after removal"
+}
+test_persist_idle_vnet() { in_netns persist_idle_vnet; }
