@@ -270,19 +270,48 @@ static int host_addresses(const struct jail_record *rec, bool add, struct perr *
 	return 0;
 }
 
-int jailnet_setup_host(const struct jail_record *rec, struct perr *e)
+/* The record of the jail's sockets in the sockaddr map, from its parameters. */
+static int limits_of(const struct jail_record *rec, struct jail_addrs *lim, struct perr *e)
 {
 	const struct paramset *ps = &rec->params;
-	struct jail_addrs lim = { 0 };
 	struct ipaddr a[SOCKADDR_MAX_ADDRS];
-	uint64_t id;
 	int n;
 
-	if (jailnet_vnet(ps))
+	*lim = (struct jail_addrs){ 0 };
+	lim->ip4_mode = mode_of(ps, P_IP4);
+	lim->ip6_mode = mode_of(ps, P_IP6);
+	lim->allow_reserved_ports = param_bool(ps, P_ALLOW_RESERVED_PORTS);
+	lim->ip4_saddrsel = param_bool(ps, P_IP4_SADDRSEL);
+	lim->ip6_saddrsel = param_bool(ps, P_IP6_SADDRSEL);
+	lim->root_uid = (uid_t)rec->uid_base;
+	n = parse_addrs(ps, P_IP4_ADDR, AF_INET, a, SOCKADDR_MAX_ADDRS, e);
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		lim->ip4[i].a = a[i].a.v4;
+		lim->ip4[i].prefix = a[i].prefix;
+	}
+	lim->n4 = (size_t)n;
+	n = parse_addrs(ps, P_IP6_ADDR, AF_INET6, a, SOCKADDR_MAX_ADDRS, e);
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		lim->ip6[i].a = a[i].a.v6;
+		lim->ip6[i].prefix = a[i].prefix;
+	}
+	lim->n6 = (size_t)n;
+	return 0;
+}
+
+int jailnet_setup_host(const struct jail_record *rec, struct perr *e)
+{
+	struct jail_addrs lim;
+	uint64_t id;
+
+	if (jailnet_vnet(&rec->params))
 		return 0;
-	lim.ip4_mode = mode_of(ps, P_IP4);
-	lim.ip6_mode = mode_of(ps, P_IP6);
-	lim.allow_reserved_ports = param_bool(ps, P_ALLOW_RESERVED_PORTS);
+	if (limits_of(rec, &lim, e) < 0)
+		return -1;
 	/*
 	 * The host's whole stack for both families: nothing to hold, and no
 	 * map entry to pay for unless it is the one that lets jail root bind
@@ -290,25 +319,6 @@ int jailnet_setup_host(const struct jail_record *rec, struct perr *e)
 	 */
 	if (lim.ip4_mode == NET_INHERIT && lim.ip6_mode == NET_INHERIT && !lim.allow_reserved_ports)
 		return host_addresses(rec, true, e);
-	lim.ip4_saddrsel = param_bool(ps, P_IP4_SADDRSEL);
-	lim.ip6_saddrsel = param_bool(ps, P_IP6_SADDRSEL);
-	lim.root_uid = (uid_t)rec->uid_base;
-	n = parse_addrs(ps, P_IP4_ADDR, AF_INET, a, SOCKADDR_MAX_ADDRS, e);
-	if (n < 0)
-		return -1;
-	for (int i = 0; i < n; i++) {
-		lim.ip4[i].a = a[i].a.v4;
-		lim.ip4[i].prefix = a[i].prefix;
-	}
-	lim.n4 = (size_t)n;
-	n = parse_addrs(ps, P_IP6_ADDR, AF_INET6, a, SOCKADDR_MAX_ADDRS, e);
-	if (n < 0)
-		return -1;
-	for (int i = 0; i < n; i++) {
-		lim.ip6[i].a = a[i].a.v6;
-		lim.ip6[i].prefix = a[i].prefix;
-	}
-	lim.n6 = (size_t)n;
 	if (cgroup_id(&rec->cg, &id, e) < 0 || sockaddr_limit(id, &lim, e) < 0)
 		return -1;
 	if (host_addresses(rec, true, e) < 0) {
@@ -318,6 +328,27 @@ int jailnet_setup_host(const struct jail_record *rec, struct perr *e)
 		return -1;
 	}
 	return 0;
+}
+
+int jailnet_relimit(const struct jail_record *rec, struct perr *e)
+{
+	struct jail_addrs lim;
+	uint64_t id;
+
+	if (jailnet_vnet(&rec->params))
+		return 0;
+	/* Written even when it holds nothing: then it, not an ancestor's, is the one that counts. */
+	if (limits_of(rec, &lim, e) < 0 || cgroup_id(&rec->cg, &id, e) < 0)
+		return -1;
+	return sockaddr_limit(id, &lim, e);
+}
+
+bool jailnet_on_interface(const struct paramset *ps)
+{
+	struct ipaddr a[2 * SOCKADDR_MAX_ADDRS];
+	struct perr ignore = { 0 };
+
+	return addresses_on_interfaces(ps, a, &ignore) > 0;
 }
 
 /* The jail's network namespace, through its jailinit (checked to still be that process). */

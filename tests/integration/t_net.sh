@@ -97,6 +97,63 @@ net_raw_and_modes() {
 }
 test_net_raw_sockets_and_families_on_the_shared_stack() { in_netns net_raw_and_modes; }
 
+# jail -m on the shared stack: the sockaddr map entry is rewritten in one
+# update, so a process already running in the jail binds a new address at once
+# and a dropped one is refused; a child is narrowed as FreeBSD narrows it.
+net_modify_addresses() {
+	shared_addrs
+	"$JAIL" -q -c name=pta path="$ROOT" persist children.max=1 ip4.addr=198.18.0.1,198.18.0.2
+	"$JAIL" -q -c name=pta.ptc path="$ROOT" persist ip4.addr=198.18.0.1,198.18.0.2
+	assert_eq "$("$JEXEC" pta /bin/probe bind 198.18.0.9 7010)" EADDRNOTAVAIL "bind before the change"
+	rm -f "$ROOT/tmp/ptgo"
+	"$JEXEC" pta /bin/sh -c 'while [ ! -e /tmp/ptgo ]; do sleep 0.1; done; /bin/probe bind 198.18.0.9 7010' \
+		>"$WORK/early.out" &
+	early=$!
+	"$JAIL" -q -m name=pta ip4.addr=198.18.0.2,198.18.0.9
+	touch "$ROOT/tmp/ptgo"
+	wait $early
+	rm -f "$ROOT/tmp/ptgo"
+	assert_eq "$(cat "$WORK/early.out")" 198.18.0.9 "a process started before the change binds the new address"
+	assert_eq "$("$JEXEC" pta /bin/probe bind 198.18.0.1 7010)" EADDRNOTAVAIL "the dropped address"
+	assert_eq "$("$JEXEC" pta /bin/probe bind 0.0.0.0 7010)" 198.18.0.2 "wildcard takes the new primary"
+	assert_eq "$("$JLS" -j pta ip4.addr)" 198.18.0.2,198.18.0.9 "jls ip4.addr after the change"
+	# The child keeps what its parent still has, and nothing more.
+	assert_eq "$("$JLS" -j pta.ptc ip4.addr)" 198.18.0.2 "the child narrowed"
+	assert_eq "$("$JEXEC" pta.ptc /bin/probe bind 198.18.0.1 7011)" EADDRNOTAVAIL "the child's dropped address"
+	assert_eq "$("$JEXEC" pta.ptc /bin/probe bind 198.18.0.2 7011)" 198.18.0.2 "the child's kept address"
+	expect_error 'jail: pta.ptc: ip4.addr: 198.18.0.1 is not an address of the parent jail "pta"' \
+		"$JAIL" -m name=pta.ptc ip4.addr=198.18.0.1
+	"$JAIL" -q -m name=pta.ptc ip4.addr=198.18.0.9
+	assert_eq "$("$JEXEC" pta.ptc /bin/probe bind 198.18.0.9 7011)" 198.18.0.9 "the child takes a parent's address"
+	# Dropping the child's only address leaves it without IPv4.
+	"$JAIL" -q -m name=pta ip4.addr=198.18.0.2
+	assert_eq "$("$JLS" -j pta.ptc ip4)" disable "the child's ip4 with no address left"
+	assert_eq "$("$JEXEC" pta.ptc /bin/probe socket tcp4)" EAFNOSUPPORT "IPv4 in the emptied child"
+	# A family the jail had none of becomes usable.
+	assert_eq "$("$JEXEC" pta /bin/probe socket tcp6)" EAFNOSUPPORT "IPv6 before ip6.addr"
+	"$JAIL" -q -m name=pta ip6.addr=fd00::9
+	assert_eq "$("$JEXEC" pta /bin/probe bind :: 7012)" fd00::9 "IPv6 after ip6.addr"
+	assert_eq "$("$JLS" -j pta ip6)" new "ip6 after ip6.addr"
+	# allow.reserved_ports lives in the same entry; losing it takes it from the child too.
+	assert_eq "$("$JEXEC" pta /bin/probe bind 198.18.0.2 80)" 198.18.0.2 "reserved port before"
+	"$JAIL" -q -m name=pta allow.reserved_ports=false
+	assert_eq "$("$JEXEC" pta /bin/probe bind 198.18.0.2 80)" EACCES "reserved port after allow.noreserved_ports"
+	assert_eq "$("$JLS" -j pta.ptc allow.reserved_ports)" false "the child lost allow.reserved_ports"
+	expect_error 'jail: pta.ptc: allow.reserved_ports: the parent jail "pta" does not have it' \
+		"$JAIL" -m name=pta.ptc allow.reserved_ports=true
+	"$JAIL" -q -m name=pta allow.reserved_ports=true
+	assert_eq "$("$JEXEC" pta /bin/probe bind 198.18.0.2 80)" 198.18.0.2 "reserved port given back"
+	# What the filter holds cannot change; bad input changes nothing.
+	expect_error 'jail: pta: allow.mount cannot be changed on a running jail' "$JAIL" -m name=pta allow.mount
+	expect_error 'jail: pta: ip4.addr: "198.18.0.300" is not an IPv4 address' \
+		"$JAIL" -m name=pta ip4.addr=198.18.0.300
+	assert_eq "$("$JLS" -j pta ip4.addr)" 198.18.0.2 "ip4.addr after a refused change"
+	assert_eq "$("$JEXEC" pta /bin/probe bind 198.18.0.2 7013)" 198.18.0.2 "the entry after a refused change"
+	expect_error 'jail: pta: ip4.addr: addresses on an interface cannot be changed on a running jail' \
+		"$JAIL" -m name=pta ip4.addr=lo\|198.18.0.2
+}
+test_net_jail_m_changes_addresses_at_once() { in_netns net_modify_addresses; }
+
 net_jls_and_interface() {
 	ip link add ptbr0 type bridge
 	ip link set ptbr0 up
