@@ -12,8 +12,9 @@
  * 1 and 2 are exec.consolelog or /dev/null, for the few lines it writes;
  * 7 to 11, each present or not, the counters and log handles of
  * initwatch.h; 12, when the jail has terminals, an O_PATH handle on its
- * devpts's ptmx, never used here: jexec takes it (pty.h).  argv[1]: "1"
- * if the jail is persistent.
+ * devpts's ptmx, never used here: jexec takes it (pty.h); 13, in a child
+ * jail, a connection holding its parent's jailinit, never used either.
+ * argv[1]: "1" if the jail is persistent.
  */
 #include <dirent.h>
 #include <errno.h>

@@ -32,6 +32,7 @@ struct spawn_req {
 	int pathfd;              /* the jail's root directory, O_PATH */
 	int exefd;               /* the jailinit binary, O_PATH */
 	int hold;                /* the creator's end stays with it; this end becomes jailinit's fd 4 */
+	int parent_hold;         /* a child jail's hold on its parent's jailinit (fd PARENT_HOLD_FD), or -1 */
 	const struct mount_plan *mounts;
 	struct registry *reg;    /* held locked by the creator: its jails' trees are off limits to the console log */
 };
