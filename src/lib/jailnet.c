@@ -187,6 +187,10 @@ int jailnet_settle(struct paramset *ps, struct perr *e)
 		return -1;
 	if (check_vnet_only(ps, vnet, e) < 0 || check_ifnames(ps, e) < 0)
 		return -1;
+	/* FIB N is table N: 253 to 255 are taken by the kernel's own default, main and local tables. */
+	if (vnet && param_int(ps, P_EXEC_FIB) >= 253 && param_int(ps, P_EXEC_FIB) <= 255)
+		return perr_setx(e, EINVAL, "exec.fib: %ld is one of the kernel's own tables (253 to 255)",
+				 param_int(ps, P_EXEC_FIB));
 	return check_routers(ps, e);
 }
 
@@ -419,6 +423,26 @@ static int bridge_link(const struct jail_record *rec, int netns, struct nl *host
 	return jail_addresses(ps, jail, idx, e);
 }
 
+/*
+ * exec.fib in a vnet jail: FIB N is table N of the jail's own stack, which
+ * a rule of that stack puts before the main table (FIB 0) for every
+ * process of the jail.  The host's stack is not prison's to add rules to:
+ * on it the value is stored only.
+ */
+#define FIB_RULE_PRIORITY 1000
+
+static int fib_rules(const struct paramset *ps, struct nl *jail, struct perr *e)
+{
+	long fib = param_int(ps, P_EXEC_FIB);
+
+	if (fib <= 0)
+		return 0;
+	if (nl_rule_table(jail, AF_INET, (uint32_t)fib, FIB_RULE_PRIORITY, e) < 0 ||
+	    nl_rule_table(jail, AF_INET6, (uint32_t)fib, FIB_RULE_PRIORITY, e) < 0)
+		return perr_prefix(e, "exec.fib");
+	return 0;
+}
+
 int jailnet_setup_vnet(const struct jail_record *rec, struct perr *e)
 {
 	const struct paramset *ps = &rec->params;
@@ -444,7 +468,7 @@ int jailnet_setup_vnet(const struct jail_record *rec, struct perr *e)
 		return -1;
 	if (given(ps, P_VNET_BRIDGE) && bridge_link(rec, netns, host, jail, e) < 0)
 		return -1;
-	return 0;
+	return fib_rules(ps, jail, e);
 }
 
 int jailnet_hold(const struct jail_record *rec)

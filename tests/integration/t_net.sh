@@ -199,6 +199,33 @@ test_net_bad_parameters_create_nothing() { in_netns net_bad_input; }
 
 # ---- vnet ----
 
+# exec.fib in a vnet jail: a rule of the jail's own stack sends its lookups
+# to table N first; the test's stack and a jail without exec.fib have none.
+net_vnet_fib() {
+	"$JAIL" -q -c name=ptfib path="$ROOT" persist vnet vnet.bridge=ptbr3 ip4.addr=198.18.7.2/24 \
+		vnet.defaultrouter=198.18.7.1 exec.fib=5
+	"$JAIL" -q -c name=ptfib0 path="$ROOT" persist vnet vnet.bridge=ptbr3 ip4.addr=198.18.7.3/24 \
+		vnet.defaultrouter=198.18.7.1
+	ip addr add 198.18.7.1/24 dev ptbr3
+	assert_contains "$("$JEXEC" ptfib ip rule)" "lookup 5" "the rule in the jail's stack"
+	assert_contains "$("$JEXEC" ptfib ip -6 rule)" "lookup 5" "the IPv6 rule in the jail's stack"
+	assert_not_contains "$("$JEXEC" ptfib0 ip rule)" "lookup 5" "a rule without exec.fib"
+	assert_not_contains "$(ip rule)" "lookup 5" "a rule on the stack the jails were made from"
+	# Table 5 decides before main: its prohibit route refuses what main would send to the router.
+	"$JEXEC" ptfib ip route add prohibit 198.18.9.0/24 table 5
+	"$JEXEC" ptfib0 ip route add prohibit 198.18.9.0/24 table 5
+	assert_eq "$("$JEXEC" ptfib /bin/probe udp 198.18.9.1 7020)" EACCES "the jail with exec.fib=5 uses table 5"
+	assert_eq "$("$JEXEC" ptfib0 /bin/probe udp 198.18.9.1 7020)" 198.18.7.3 "the jail without it uses main"
+	assert_eq "$("$JEXEC" ptfib /bin/probe udp 198.18.7.1 7020)" 198.18.7.2 "what table 5 lacks falls to main"
+	expect_error 'jail: ptfib: exec.fib cannot be changed on a running vnet jail' "$JAIL" -m name=ptfib exec.fib=6
+	"$JAIL" -q -m name=ptfib exec.fib=5
+	expect_error 'jail: ptbadfib: exec.fib: 254 is one of the kernel'"'"'s own tables (253 to 255)' \
+		"$JAIL" -c name=ptbadfib path="$ROOT" persist vnet exec.fib=254
+	! jail_exists ptbadfib || fail "a jail with a bad exec.fib exists"
+}
+test_net_vnet_exec_fib_is_a_table_of_its_own_stack() { in_netns net_vnet_fib; }
+
+
 net_vnet_own_stack() {
 	"$JAIL" -q -c name=ptv path="$ROOT" persist vnet vnet.bridge=ptbr1 ip4.addr=198.18.4.2/24 \
 		ip6.addr=fd00:4::2/64 vnet.defaultrouter=198.18.4.1 allow.raw_sockets
