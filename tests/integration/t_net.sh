@@ -219,6 +219,12 @@ net_vnet_fib() {
 	assert_eq "$("$JEXEC" ptfib /bin/probe udp 198.18.7.1 7020)" 198.18.7.2 "what table 5 lacks falls to main"
 	expect_error 'jail: ptfib: exec.fib cannot be changed on a running vnet jail' "$JAIL" -m name=ptfib exec.fib=6
 	"$JAIL" -q -m name=ptfib exec.fib=5
+	# A vnet jail's addresses and reserved ports are in its own stack, set when it was made.
+	expect_error 'jail: ptfib: ip4.addr cannot be changed on a running vnet jail' \
+		"$JAIL" -m name=ptfib ip4.addr=198.18.7.9/24
+	expect_error 'jail: ptfib: allow.reserved_ports cannot be changed on a running jail' \
+		"$JAIL" -m name=ptfib allow.reserved_ports=false
+	assert_eq "$("$JLS" -j ptfib ip4.addr allow.reserved_ports)" "198.18.7.2/24 true" "the vnet jail unchanged"
 	expect_error 'jail: ptbadfib: exec.fib: 254 is one of the kernel'"'"'s own tables (253 to 255)' \
 		"$JAIL" -c name=ptbadfib path="$ROOT" persist vnet exec.fib=254
 	! jail_exists ptbadfib || fail "a jail with a bad exec.fib exists"
