@@ -368,6 +368,8 @@ static int config_changes(const struct paramset *want, const struct paramset *no
 		const char *v = param_str(want, id), *cur = param_str(now, id);
 		if (!v || id == P_NAME || (cur && strcmp(v, cur) == 0))
 			continue;
+		if ((param_table[id].flags & (PF_CREATE | PF_RDONLY)) && strncmp(param_table[id].name, "allow.", 6) == 0)
+			return perr_setx(e, EINVAL, "%s cannot be changed on a running jail", param_table[id].name);
 		if (param_table[id].flags & (PF_CREATE | PF_RDONLY))
 			return perr_setx(e, EINVAL, "%s cannot be changed after creation", param_table[id].name);
 		if (param_copy_one(change, want, id, e) < 0)

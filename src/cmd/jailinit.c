@@ -12,9 +12,10 @@
  * 1 and 2 are exec.consolelog or /dev/null, for the few lines it writes;
  * 7 to 11, each present or not, the counters and log handles of
  * initwatch.h; 12, when the jail has terminals, an O_PATH handle on its
- * devpts's ptmx, never used here: jexec takes it (pty.h).  argv[1]: "1"
- * if the jail is persistent; argv[2]: "1" if its namespaces are pinned
- * (persist.idle, pin.h).
+ * devpts's ptmx, never used here: jexec takes it (pty.h); 13, in a child
+ * jail, a connection holding its parent's jailinit, never used either.
+ * argv[1]: "1" if the jail is persistent; argv[2]: "1" if its namespaces
+ * are pinned (persist.idle, pin.h).
  *
  * A persistent jail with pins needs no jailinit while nothing runs in it:
  * when no process is left, no host command is connected, no stop is under

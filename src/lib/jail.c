@@ -257,7 +257,8 @@ static int make_init(struct create *c, struct perr *e)
 	_cleanup_close_ int tree = -1;
 	bool idle = param_bool(&c->rec->params, P_PERSIST_IDLE);
 	struct spawn_req req = { .rec = c->rec, .pathfd = c->pathfd, .exefd = c->exefd, .mounts = &c->mounts,
-				 .reg = &c->reg, .ret_tree = idle ? &tree : NULL };
+				 .reg = &c->reg, .ret_tree = idle ? &tree : NULL, .parent_hold = -1 };
+	struct jail_hold parent = JAIL_HOLD_NONE;
 
 	/* Under the lock: the trees of the jails there are now are off limits as mount sources. */
 	if (mount_sources_open(&c->mounts, &c->reg, c->pathfd, c->rec->name, e) < 0)
@@ -265,10 +266,20 @@ static int make_init(struct create *c, struct perr *e)
 	/* The pin namespace, made once, before the first jail that needs it. */
 	if (idle && pin_prepare(e) < 0)
 		return -1;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->hold) < 0)
-		return perr_set(e, errno, "socketpair");
+	/* The child's jailinit keeps its parent (spawn.c): FreeBSD's child holds a reference on it. */
+	if (c->parent.jid > 0 && ctl_hold(&c->parent, &parent, e) < 0)
+		return -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->hold) < 0) {
+		int err = errno;
+		if (parent.fd >= 0)
+			close(parent.fd);
+		return perr_set(e, err, "socketpair");
+	}
 	req.hold = c->hold[1];
+	req.parent_hold = parent.fd;
 	c->pidfd = spawn_init(&req, e);
+	if (parent.fd >= 0)
+		close(parent.fd);
 	close(c->hold[1]);
 	c->hold[1] = -1;
 	/* From now on jailinit holds the ID range, whatever becomes of this command. */

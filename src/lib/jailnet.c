@@ -188,6 +188,10 @@ int jailnet_settle(struct paramset *ps, struct perr *e)
 		return -1;
 	if (check_vnet_only(ps, vnet, e) < 0 || check_ifnames(ps, e) < 0)
 		return -1;
+	/* FIB N is table N: 253 to 255 are taken by the kernel's own default, main and local tables. */
+	if (vnet && param_int(ps, P_EXEC_FIB) >= 253 && param_int(ps, P_EXEC_FIB) <= 255)
+		return perr_setx(e, EINVAL, "exec.fib: %ld is one of the kernel's own tables (253 to 255)",
+				 param_int(ps, P_EXEC_FIB));
 	return check_routers(ps, e);
 }
 
@@ -271,19 +275,48 @@ static int host_addresses(const struct jail_record *rec, bool add, struct perr *
 	return 0;
 }
 
-int jailnet_setup_host(const struct jail_record *rec, struct perr *e)
+/* The record of the jail's sockets in the sockaddr map, from its parameters. */
+static int limits_of(const struct jail_record *rec, struct jail_addrs *lim, struct perr *e)
 {
 	const struct paramset *ps = &rec->params;
-	struct jail_addrs lim = { 0 };
 	struct ipaddr a[SOCKADDR_MAX_ADDRS];
-	uint64_t id;
 	int n;
 
-	if (jailnet_vnet(ps))
+	*lim = (struct jail_addrs){ 0 };
+	lim->ip4_mode = mode_of(ps, P_IP4);
+	lim->ip6_mode = mode_of(ps, P_IP6);
+	lim->allow_reserved_ports = param_bool(ps, P_ALLOW_RESERVED_PORTS);
+	lim->ip4_saddrsel = param_bool(ps, P_IP4_SADDRSEL);
+	lim->ip6_saddrsel = param_bool(ps, P_IP6_SADDRSEL);
+	lim->root_uid = (uid_t)rec->uid_base;
+	n = parse_addrs(ps, P_IP4_ADDR, AF_INET, a, SOCKADDR_MAX_ADDRS, e);
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		lim->ip4[i].a = a[i].a.v4;
+		lim->ip4[i].prefix = a[i].prefix;
+	}
+	lim->n4 = (size_t)n;
+	n = parse_addrs(ps, P_IP6_ADDR, AF_INET6, a, SOCKADDR_MAX_ADDRS, e);
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		lim->ip6[i].a = a[i].a.v6;
+		lim->ip6[i].prefix = a[i].prefix;
+	}
+	lim->n6 = (size_t)n;
+	return 0;
+}
+
+int jailnet_setup_host(const struct jail_record *rec, struct perr *e)
+{
+	struct jail_addrs lim;
+	uint64_t id;
+
+	if (jailnet_vnet(&rec->params))
 		return 0;
-	lim.ip4_mode = mode_of(ps, P_IP4);
-	lim.ip6_mode = mode_of(ps, P_IP6);
-	lim.allow_reserved_ports = param_bool(ps, P_ALLOW_RESERVED_PORTS);
+	if (limits_of(rec, &lim, e) < 0)
+		return -1;
 	/*
 	 * The host's whole stack for both families: nothing to hold, and no
 	 * map entry to pay for unless it is the one that lets jail root bind
@@ -291,25 +324,6 @@ int jailnet_setup_host(const struct jail_record *rec, struct perr *e)
 	 */
 	if (lim.ip4_mode == NET_INHERIT && lim.ip6_mode == NET_INHERIT && !lim.allow_reserved_ports)
 		return host_addresses(rec, true, e);
-	lim.ip4_saddrsel = param_bool(ps, P_IP4_SADDRSEL);
-	lim.ip6_saddrsel = param_bool(ps, P_IP6_SADDRSEL);
-	lim.root_uid = (uid_t)rec->uid_base;
-	n = parse_addrs(ps, P_IP4_ADDR, AF_INET, a, SOCKADDR_MAX_ADDRS, e);
-	if (n < 0)
-		return -1;
-	for (int i = 0; i < n; i++) {
-		lim.ip4[i].a = a[i].a.v4;
-		lim.ip4[i].prefix = a[i].prefix;
-	}
-	lim.n4 = (size_t)n;
-	n = parse_addrs(ps, P_IP6_ADDR, AF_INET6, a, SOCKADDR_MAX_ADDRS, e);
-	if (n < 0)
-		return -1;
-	for (int i = 0; i < n; i++) {
-		lim.ip6[i].a = a[i].a.v6;
-		lim.ip6[i].prefix = a[i].prefix;
-	}
-	lim.n6 = (size_t)n;
 	if (cgroup_id(&rec->cg, &id, e) < 0 || sockaddr_limit(id, &lim, e) < 0)
 		return -1;
 	if (host_addresses(rec, true, e) < 0) {
@@ -319,6 +333,27 @@ int jailnet_setup_host(const struct jail_record *rec, struct perr *e)
 		return -1;
 	}
 	return 0;
+}
+
+int jailnet_relimit(const struct jail_record *rec, struct perr *e)
+{
+	struct jail_addrs lim;
+	uint64_t id;
+
+	if (jailnet_vnet(&rec->params))
+		return 0;
+	/* Written even when it holds nothing: then it, not an ancestor's, is the one that counts. */
+	if (limits_of(rec, &lim, e) < 0 || cgroup_id(&rec->cg, &id, e) < 0)
+		return -1;
+	return sockaddr_limit(id, &lim, e);
+}
+
+bool jailnet_on_interface(const struct paramset *ps)
+{
+	struct ipaddr a[2 * SOCKADDR_MAX_ADDRS];
+	struct perr ignore = { 0 };
+
+	return addresses_on_interfaces(ps, a, &ignore) > 0;
 }
 
 /* An idle jail's network namespace, from its pin (pin.h). */
@@ -404,6 +439,26 @@ static int bridge_link(const struct jail_record *rec, int netns, struct nl *host
 	return jail_addresses(ps, jail, idx, e);
 }
 
+/*
+ * exec.fib in a vnet jail: FIB N is table N of the jail's own stack, which
+ * a rule of that stack puts before the main table (FIB 0) for every
+ * process of the jail.  The host's stack is not prison's to add rules to:
+ * on it the value is stored only.
+ */
+#define FIB_RULE_PRIORITY 1000
+
+static int fib_rules(const struct paramset *ps, struct nl *jail, struct perr *e)
+{
+	long fib = param_int(ps, P_EXEC_FIB);
+
+	if (fib <= 0)
+		return 0;
+	if (nl_rule_table(jail, AF_INET, (uint32_t)fib, FIB_RULE_PRIORITY, e) < 0 ||
+	    nl_rule_table(jail, AF_INET6, (uint32_t)fib, FIB_RULE_PRIORITY, e) < 0)
+		return perr_prefix(e, "exec.fib");
+	return 0;
+}
+
 int jailnet_setup_vnet(const struct jail_record *rec, struct perr *e)
 {
 	const struct paramset *ps = &rec->params;
@@ -429,7 +484,7 @@ int jailnet_setup_vnet(const struct jail_record *rec, struct perr *e)
 		return -1;
 	if (given(ps, P_VNET_BRIDGE) && bridge_link(rec, netns, host, jail, e) < 0)
 		return -1;
-	return 0;
+	return fib_rules(ps, jail, e);
 }
 
 int jailnet_hold(const struct jail_record *rec)

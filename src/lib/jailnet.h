@@ -27,6 +27,14 @@ int jailnet_settle(struct paramset *ps, struct perr *e);
 bool jailnet_vnet(const struct paramset *ps);
 /* Before the jail's first process: the address limits of its cgroup and the addresses on interface. */
 int jailnet_setup_host(const struct jail_record *rec, struct perr *e);
+/*
+ * A running shared-stack jail's record in the sockaddr map rewritten from
+ * its parameters, in one map update: its sockets see the new addresses at
+ * their next bind or connect.
+ */
+int jailnet_relimit(const struct jail_record *rec, struct perr *e);
+/* Whether ps puts any of the jail's addresses on a host interface (a list that does not parse does not). */
+bool jailnet_on_interface(const struct paramset *ps);
 /* Once jailinit stands in the new network namespace: loopback, veth and bridge, moved interfaces. */
 int jailnet_setup_vnet(const struct jail_record *rec, struct perr *e);
 /*

@@ -3,9 +3,13 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ipaddr.h"
+#include "jailnet.h"
+#include "jailstate.h"
+#include "priv.h"
 #include "sockaddr.h"
 #include "util.h"
 
@@ -144,5 +148,123 @@ int jail_child_check(struct registry *reg, const struct jail_record *parent, str
 		return 0;
 	if (check_family(reg, parent, ps, AF_INET, e) < 0 || check_family(reg, parent, ps, AF_INET6, e) < 0)
 		return -1;
+	return 0;
+}
+
+/* The items of list that parent reaches, in their order and as written; *dropped when one is not. */
+static int keep_reached(const struct reach *p, const char *list, int family, char *out, size_t len, bool *dropped,
+			struct perr *e)
+{
+	char copy[SOCKADDR_MAX_ADDRS * 64], *save = NULL;
+
+	*out = '\0';
+	*dropped = false;
+	if (snprintf(copy, sizeof(copy), "%s", list ? list : "") >= (int)sizeof(copy))
+		return perr_setx(e, E2BIG, "address list too long");
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		struct ipaddr a;
+		t += strspn(t, " \t");
+		if (!*t)
+			continue;
+		if (ipaddr_parse(t, family, &a, e) < 0)
+			return -1;
+		if (!reaches(p, &a))
+			*dropped = true;
+		else if (!csv_add_unique(out, len, t))
+			return perr_setx(e, E2BIG, "address list too long");
+	}
+	return 0;
+}
+
+/*
+ * One family of kid after its parent's addresses changed, as FreeBSD's
+ * prison_restrict_ip4/6 do: a child that inherits gets the parent's list,
+ * one with its own keeps those of its addresses the parent still has, and
+ * is left with none of the family when none remains.
+ */
+static int narrow_family(struct registry *reg, const struct jail_record *parent, struct paramset *kid, int family,
+			 bool *changed, struct perr *e)
+{
+	int mode_id = family == AF_INET ? P_IP4 : P_IP6, addr_id = family == AF_INET ? P_IP4_ADDR : P_IP6_ADDR;
+	const char *mode = param_str(kid, mode_id);
+	char keep[SOCKADDR_MAX_ADDRS * 64];
+	struct reach p;
+	bool dropped;
+
+	if (reach_of(reg, parent, family, &p, e) < 0)
+		return -1;
+	if (p.all || !mode || strcmp(mode, "disable") == 0)
+		return 0;
+	if (strcmp(mode, "inherit") == 0) {
+		*changed = true;
+		return inherit_from(kid, family, &p, e);
+	}
+	if (keep_reached(&p, param_str(kid, addr_id), family, keep, sizeof(keep), &dropped, e) < 0)
+		return perr_prefix(e, "%s", param_table[addr_id].name);
+	if (!dropped)
+		return 0;
+	*changed = true;
+	if (param_set(kid, addr_id, keep, e) < 0)
+		return -1;
+	return *keep ? 0 : param_set(kid, mode_id, "disable", e);
+}
+
+static int narrow_kid(struct registry *reg, const struct jail_record *parent, struct jail_record *kid, int depth,
+		      struct perr *e)
+{
+	bool changed = false;
+
+	/* A vnet child's addresses are on a stack of its own, and so are its children's. */
+	if (vnet_of(&kid->params))
+		return 0;
+	if (narrow_family(reg, parent, &kid->params, AF_INET, &changed, e) < 0 ||
+	    narrow_family(reg, parent, &kid->params, AF_INET6, &changed, e) < 0)
+		return perr_prefix(e, "child jail \"%s\"", kid->name);
+	/* An allow bit the parent lost goes from its descendants, as on FreeBSD. */
+	if (!param_bool(&parent->params, P_ALLOW_RESERVED_PORTS) && param_bool(&kid->params, P_ALLOW_RESERVED_PORTS)) {
+		changed = true;
+		if (param_set(&kid->params, P_ALLOW_RESERVED_PORTS, "false", e) < 0)
+			return -1;
+	}
+	if (changed) {
+		jail_policy_from_params(&kid->policy, &kid->params);
+		if (jailnet_relimit(kid, e) < 0 || registry_write(reg, kid, NULL, e) < 0)
+			return perr_prefix(e, "child jail \"%s\"", kid->name);
+	}
+	return jail_child_narrow(reg, kid, depth + 1, e);
+}
+
+int jail_child_narrow(struct registry *reg, const struct jail_record *parent, int depth, struct perr *e)
+{
+	int *kids = NULL;
+	size_t n = 0;
+	int r = 0;
+
+	if (depth > SUB_MAX_DEPTH)
+		return 0;
+	if (jail_list_children(reg, parent->jid, &kids, &n, e) < 0)
+		return -1;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		_cleanup_record_ struct jail_record kid = { 0 };
+		if (registry_read(reg, kids[i], &kid))
+			r = narrow_kid(reg, parent, &kid, depth, e);
+	}
+	free(kids);
+	return r;
+}
+
+int jail_addrs_within_parent(struct registry *reg, struct jail_record *rec, struct perr *e)
+{
+	_cleanup_record_ struct jail_record parent = { 0 };
+	int pjid = (int)param_int(&rec->params, P_PARENT);
+	struct paramset *ps = &rec->params;
+
+	if (pjid <= 0 || !registry_read(reg, pjid, &parent))
+		return 0;
+	/* A family rec inherits is the parent's whole reach already (narrowing saw to it): nothing changes. */
+	if (check_family(reg, &parent, ps, AF_INET, e) < 0 || check_family(reg, &parent, ps, AF_INET6, e) < 0)
+		return -1;
+	if (param_bool(ps, P_ALLOW_RESERVED_PORTS) && !param_bool(&parent.params, P_ALLOW_RESERVED_PORTS))
+		return perr_setx(e, EPERM, "allow.reserved_ports: the parent jail \"%s\" does not have it", parent.name);
 	return 0;
 }

@@ -10,6 +10,13 @@
  * A vnet parent's addresses are on its own stack, so a child of it on the
  * host's stack gets none (a vnet child has a stack and addresses of its
  * own).
+ *
+ * When a running jail's addresses change (jail -m), its own stay a subset
+ * of its parent's, and its descendants are narrowed as FreeBSD's
+ * prison_restrict_ip4/6 narrow them: a child that inherits gets the new
+ * list, a child with addresses of its own keeps those the parent still
+ * has and is left without the family when none remains; an
+ * allow.reserved_ports the parent loses goes from its descendants.
  */
 #ifndef PRISON_JAILSUB_H
 #define PRISON_JAILSUB_H
@@ -20,5 +27,10 @@
 
 /* Check (and settle) the parameters ps of a new child of parent, under the registry lock. */
 int jail_child_check(struct registry *reg, const struct jail_record *parent, struct paramset *ps, struct perr *e);
+
+/* rec's addresses and allow.reserved_ports, changed on the running jail, against its parent's. */
+int jail_addrs_within_parent(struct registry *reg, struct jail_record *rec, struct perr *e);
+/* After parent's changed: its descendants narrowed, their records and sockaddr map entries rewritten. */
+int jail_child_narrow(struct registry *reg, const struct jail_record *parent, int depth, struct perr *e);
 
 #endif

@@ -10,8 +10,10 @@
 #include "childmax.h"
 #include "ctl.h"
 #include "jailkv.h"
+#include "jailnet.h"
 #include "jailproc.h"
 #include "jailstate.h"
+#include "jailsub.h"
 #include "limits.h"
 #include "nftjail.h"
 #include "nsenter.h"
@@ -176,14 +178,94 @@ static bool unchanged(const struct jail_record *rec, const struct paramset *ps, 
 	return now && strcmp(now, param_str(ps, i)) == 0;
 }
 
+/*
+ * FreeBSD changes every allow.* on a running jail; prison compiles most
+ * into the seccomp filter and capabilities of the jail's processes, which
+ * cannot be loosened (or made stricter) from outside once they run.
+ */
+static int refuse_fixed(int i, struct perr *e)
+{
+	if (strncmp(param_table[i].name, "allow.", 6) == 0)
+		return perr_setx(e, EPERM, "%s cannot be changed on a running jail", param_table[i].name);
+	return perr_setx(e, EPERM, "%s cannot be changed after creation", param_table[i].name);
+}
+
 /* Parameters only creation sets are refused before anything changes, unless they stay as they are. */
 static int check_changeable(const struct jail_record *rec, const struct paramset *ps, struct perr *e)
 {
 	for (int i = 0; i < P__COUNT; i++)
 		if (param_str(ps, i) && i != P_JID && (param_table[i].flags & (PF_CREATE | PF_RDONLY)) &&
 		    !unchanged(rec, ps, i))
-			return perr_setx(e, EPERM, "%s cannot be changed after creation", param_table[i].name);
+			return refuse_fixed(i, e);
 	return 0;
+}
+
+/* The parameters of the shared-stack sockaddr map entry: changeable there, in one map update. */
+static bool is_netlimit(int i)
+{
+	return i == P_IP4_ADDR || i == P_IP6_ADDR || i == P_ALLOW_RESERVED_PORTS;
+}
+
+static bool netlimit_changed(const struct jail_record *rec, const struct paramset *ps)
+{
+	for (int i = 0; i < P__COUNT; i++)
+		if (is_netlimit(i) && param_str(ps, i) && !unchanged(rec, ps, i))
+			return true;
+	return false;
+}
+
+/*
+ * ip4.addr, ip6.addr or allow.reserved_ports given a new value: refused
+ * where they are not the map entry's (vnet, addresses on an interface),
+ * else stored, the family new with addresses and disable without.
+ */
+static int change_netlimit(struct jail_record *rec, const struct paramset *ps, int i, struct perr *e)
+{
+	const char *v = param_str(ps, i);
+
+	if (unchanged(rec, ps, i))
+		return 0;
+	/* A vnet jail's addresses and reserved ports are in its own stack, set when it is made. */
+	if (jailnet_vnet(&rec->params))
+		return i == P_ALLOW_RESERVED_PORTS ? refuse_fixed(i, e)
+						   : perr_setx(e, EPERM, "%s cannot be changed on a running vnet jail",
+							       param_table[i].name);
+	if (i != P_ALLOW_RESERVED_PORTS && (jailnet_on_interface(&rec->params) || jailnet_on_interface(ps)))
+		return perr_setx(e, EPERM, "%s: addresses on an interface cannot be changed on a running jail",
+				 param_table[i].name);
+	if (param_copy_one(&rec->params, ps, i, e) < 0)
+		return -1;
+	if (i == P_ALLOW_RESERVED_PORTS)
+		return 0;
+	return param_set(&rec->params, i == P_IP4_ADDR ? P_IP4 : P_IP6, *v ? "new" : "disable", e);
+}
+
+/* rec's map entry as it was before: an undo, its errors ignored. */
+static void put_back_netlimit(struct jail_record *rec, const struct paramset *before)
+{
+	struct paramset now = rec->params;
+	struct perr ignore = { 0 };
+
+	rec->params = *before;
+	(void)jailnet_relimit(rec, &ignore);
+	rec->params = now;
+}
+
+/*
+ * The changed map entry of rec, checked against its parent, written, and
+ * its descendants narrowed; on failure rec's entry is put back from before.
+ */
+static int apply_netlimit(struct registry *reg, struct jail_record *rec, const struct paramset *before,
+			  struct perr *e)
+{
+	if (jail_addrs_within_parent(reg, rec, e) < 0)
+		return -1;
+	if (jailnet_relimit(rec, e) < 0)
+		return -1;
+	if (jail_child_narrow(reg, rec, 1, e) == 0)
+		return 0;
+	put_back_netlimit(rec, before);
+	return -1;
 }
 
 /* A rename keeps the jail where it is, and its children's full names true. */
@@ -217,6 +299,11 @@ static int change_one(struct registry *reg, struct jail_record *rec, const struc
 
 	if (i == P_NAME && rename_jail(reg, rec, v, e) < 0)
 		return -1;
+	if (is_netlimit(i))
+		return change_netlimit(rec, ps, i, e);
+	/* A vnet jail's FIB is a rule of its stack, made with it (jailnet.c). */
+	if (i == P_EXEC_FIB && jailnet_vnet(&rec->params) && !unchanged(rec, ps, i))
+		return perr_setx(e, EPERM, "exec.fib cannot be changed on a running vnet jail");
 	if ((i == P_HOSTNAME || i == P_DOMAINNAME) && rec->policy.host_inherit)
 		return perr_setx(e, EPERM, "%s cannot be set with host=inherit", param_table[i].name);
 	if ((i == P_HOSTNAME || i == P_DOMAINNAME) && set_uts(rec, i, v, e) < 0)
@@ -251,6 +338,7 @@ static int modify_locked(struct registry *reg, struct jail_record *rec, const st
 {
 	_cleanup_params_ struct paramset before = { 0 };
 	char old_name[sizeof(rec->name)];
+	bool netlimit = netlimit_changed(rec, ps);
 
 	snprintf(old_name, sizeof(old_name), "%s", rec->name);
 	if (param_copy(&before, &rec->params) < 0)
@@ -268,10 +356,17 @@ static int modify_locked(struct registry *reg, struct jail_record *rec, const st
 		return -1;
 	if (nat_changed(ps) && nftjail_apply(rec, e) < 0)
 		return -1;
+	/* Last: after it, only the record's write can fail, and then the old entry goes back. */
+	if (netlimit && apply_netlimit(reg, rec, &before, e) < 0)
+		return -1;
 	/* The rules' per-process limits are part of the policy: keep it in step. */
 	jail_policy_from_params(&rec->policy, &rec->params);
 	rec->has_policy = true;
-	return registry_write(reg, rec, old_name, e);
+	if (registry_write(reg, rec, old_name, e) == 0)
+		return 0;
+	if (netlimit)
+		put_back_netlimit(rec, &before);
+	return -1;
 }
 
 /* An empty jail that lost persist goes now: clear what it leaves. */

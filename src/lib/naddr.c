@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/fib_rules.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
@@ -96,4 +97,21 @@ int nl_route_default(struct nl *nl, int family, const void *gateway, struct perr
 	if (!inet_ntop(family, gateway, text, sizeof(text)))
 		snprintf(text, sizeof(text), "?");
 	return perr_prefix(e, "default route via %s", text);
+}
+
+int nl_rule_table(struct nl *nl, int family, uint32_t table, uint32_t priority, struct perr *e)
+{
+	struct nlmsghdr *nlh;
+	struct fib_rule_hdr *frh;
+
+	nlh = nl_msg(nl, RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, sizeof(*frh), (void **)&frh);
+	frh->family = (unsigned char)family;
+	frh->action = FR_ACT_TO_TBL;
+	/* The header holds 8 bits; FRA_TABLE all 32, and the kernel reads it first. */
+	frh->table = table < 256 ? (unsigned char)table : RT_TABLE_UNSPEC;
+	nl_put(nl, nlh, FRA_TABLE, sizeof(table), &table);
+	nl_put(nl, nlh, FRA_PRIORITY, sizeof(priority), &priority);
+	if (nl_talk(nl, nlh, NULL, NULL, e) == 0)
+		return 0;
+	return perr_prefix(e, "%s rule to table %u", family == AF_INET ? "IPv4" : "IPv6", table);
 }

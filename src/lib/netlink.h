@@ -135,5 +135,7 @@ int nl_addr_add(struct nl *nl, int ifindex, int family, const void *addr, int pr
 int nl_addr_del(struct nl *nl, int ifindex, int family, const void *addr, int prefix, struct perr *e);
 /* Set (create or replace) the default route of family via gateway in the main table. */
 int nl_route_default(struct nl *nl, int family, const void *gateway, struct perr *e);
+/* A policy rule at priority: every lookup of family goes to table first (what it lacks falls through). */
+int nl_rule_table(struct nl *nl, int family, uint32_t table, uint32_t priority, struct perr *e);
 
 #endif

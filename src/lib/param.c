@@ -40,7 +40,7 @@ const struct param_def param_table[P__COUNT] = {
 	[P_SYSVSEM] = J("sysvsem", PF_CREATE, "disable"),
 	[P_SYSVSHM] = J("sysvshm", PF_CREATE, "disable"),
 	[P_ALLOW_SET_HOSTNAME] = B("allow.set_hostname", PF_CREATE, "true"),
-	[P_ALLOW_RESERVED_PORTS] = B("allow.reserved_ports", PF_CREATE, "true"),
+	[P_ALLOW_RESERVED_PORTS] = B("allow.reserved_ports", 0, "true"),
 	[P_ALLOW_UNPRIV_DEBUG] = B("allow.unprivileged_proc_debug", PF_CREATE, "true"),
 	[P_ALLOW_SUSER] = B("allow.suser", PF_CREATE, "true"),
 	[P_ALLOW_RAW_SOCKETS] = B("allow.raw_sockets", PF_CREATE, "false"),
@@ -82,10 +82,10 @@ const struct param_def param_table[P__COUNT] = {
 	[P_CPU_WEIGHT] = I("cpu.weight", 0, "100", 1, 10000),
 	[P_CPUSET_CPUS] = S("cpuset.cpus", 0, NULL),
 	[P_IP4] = J("ip4", PF_CREATE, NULL),
-	[P_IP4_ADDR] = S("ip4.addr", PF_CREATE, NULL),
+	[P_IP4_ADDR] = S("ip4.addr", 0, NULL),
 	[P_IP4_SADDRSEL] = B("ip4.saddrsel", PF_CREATE, "true"),
 	[P_IP6] = J("ip6", PF_CREATE, NULL),
-	[P_IP6_ADDR] = S("ip6.addr", PF_CREATE, NULL),
+	[P_IP6_ADDR] = S("ip6.addr", 0, NULL),
 	[P_IP6_SADDRSEL] = B("ip6.saddrsel", PF_CREATE, "true"),
 	[P_INTERFACE] = S("interface", PF_CREATE, NULL),
 	[P_IP_HOSTNAME] = B("ip_hostname", PF_CREATE | PF_NOSTATE, "false"),
@@ -114,8 +114,10 @@ const struct param_def param_table[P__COUNT] = {
 	[P_HOST_HOSTID] = I("host.hostid", 0, "0", 0, 4294967295L),
 	/*
 	 * FreeBSD's create-only (CTLFLAG_RDTUN) parameters are PF_CREATE
-	 * here; so is every allow.*, which prison compiles into the jail's
-	 * filter once (jail.8 says so).
+	 * here; so is every allow.* prison compiles into the jail's filter
+	 * or capabilities once (jail -m says it cannot be changed on a running
+	 * jail, and jail.8 says so); allow.reserved_ports is in the sockaddr
+	 * map, rewritten with jail -m on the shared stack.
 	 */
 	[P_OSRELDATE] = I("osreldate", PF_CREATE, "0", 0, 2147483647L),
 	[P_HOST] = J("host", PF_CREATE, "new"),

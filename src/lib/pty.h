@@ -20,6 +20,8 @@
 
 /* jailinit's descriptor that holds the jail's ptmx handle (closed when it has no terminals). */
 #define PTY_INIT_FD 12
+/* A child jail's jailinit: its hold on the parent's jailinit (spawn.c). */
+#define PARENT_HOLD_FD 13
 
 /* Whether a jail with this devfs_ruleset has terminals (mount.c's rulesets: not 1 nor 2). */
 bool pty_ruleset_has_terminals(long ruleset);

@@ -286,6 +286,28 @@ static int child_keep_ptmx(const struct init_child *c, struct perr *e)
 	return 0;
 }
 
+_Static_assert(PARENT_HOLD_FD > PTY_INIT_FD, "the parent's hold sits above the ptmx handle");
+
+/*
+ * A child jail's jailinit keeps, at PARENT_HOLD_FD and never used, a
+ * connection on which its parent's jailinit was asked to hold: as
+ * FreeBSD's child jail holds a user reference on its parent, the parent
+ * does not go when its own last process ends, only once this closes, with
+ * the child's jailinit.
+ */
+static int child_keep_parent_hold(const struct init_child *c, struct perr *e)
+{
+	if (c->parent_hold < 0) {
+		close(PARENT_HOLD_FD);
+		return 0;
+	}
+	if (c->parent_hold == PARENT_HOLD_FD)
+		return fcntl(c->parent_hold, F_SETFD, 0) < 0 ? perr_set(e, errno, "fcntl") : 0;
+	if (dup3(c->parent_hold, PARENT_HOLD_FD, 0) < 0)
+		return perr_set(e, errno, "dup");
+	return 0;
+}
+
 void spawn_exec_init(struct init_child *c, int null)
 {
 	struct perr e = { 0 };
@@ -295,10 +317,10 @@ void spawn_exec_init(struct init_child *c, int null)
 	char *const argv[] = { "jailinit", persist, c->idle ? "1" : NULL, NULL };
 	char *const envp[] = { "PATH=/sbin:/bin:/usr/sbin:/usr/bin", NULL };
 
-	if (child_place_fds(c, null, &e) < 0 || child_keep_ptmx(c, &e) < 0)
+	if (child_place_fds(c, null, &e) < 0 || child_keep_ptmx(c, &e) < 0 || child_keep_parent_hold(c, &e) < 0)
 		child_fail(c->sync, &e);
 	cred_root(&root);
-	if (jail_make_process(&c->policy, c->filter, NULL, 0, &root, PTY_INIT_FD + 1, &e) < 0)
+	if (jail_make_process(&c->policy, c->filter, NULL, 0, &root, PARENT_HOLD_FD + 1, &e) < 0)
 		child_fail(c->sync, &e);
 	/*
 	 * jailinit outlives its creator.  The kernel clears the death signal
@@ -319,6 +341,9 @@ static __attribute__((noreturn)) void init_child_main(struct init_child *c)
 	/* Until it execs, this process holds host descriptors: nobody in the jail may trace it. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* Out of the way of the fixed numbers child_place_fds fills. */
+	if (c->parent_hold >= 0 && (c->parent_hold = fcntl(c->parent_hold, F_DUPFD_CLOEXEC, 16)) < 0)
+		child_fail(c->sync, (perr_set(&e, errno, "dup"), &e));
 	/* Before the jail's tree: its /dev may have no null (devfs_ruleset=1). */
 	null = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (child_build_jail(c, &e) < 0)
@@ -473,6 +498,7 @@ int spawn_init(const struct spawn_req *req, struct perr *e)
 	_cleanup_watch_handles_ struct watch_handles watch = { 0 };
 	struct init_child c = { .rec = rec,
 				.hold = req->hold,
+				.parent_hold = req->parent_hold,
 				.exe = req->exefd,
 				.watch = &watch,
 				.log = -1,

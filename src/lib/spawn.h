@@ -33,6 +33,7 @@ struct spawn_req {
 	int pathfd;              /* the jail's root directory, O_PATH */
 	int exefd;               /* the jailinit binary, O_PATH */
 	int hold;                /* the creator's end stays with it; this end becomes jailinit's fd 4 */
+	int parent_hold;         /* a child jail's hold on its parent's jailinit (fd PARENT_HOLD_FD), or -1 */
 	const struct mount_plan *mounts;
 	struct registry *reg;    /* held locked by the creator: its jails' trees are off limits to the console log */
 	int *ret_tree;       /* persist.idle: gets a detached copy of the jail's tree (mntns.h), else NULL */
@@ -46,6 +47,7 @@ struct init_child {
 	int sync;   /* to the starter: 'E'+text on error, 'R' just before exec */
 	int listen; /* control socket, becomes fd 3 of jailinit */
 	int hold;   /* the starter's hold, becomes fd 4 */
+	int parent_hold; /* a child jail's hold on its parent's jailinit, becomes PARENT_HOLD_FD, or -1 */
 	int exe;    /* jailinit binary, O_PATH */
 	int log;    /* exec.consolelog for jailinit's output, or -1 */
 	const struct jail_record *rec;

@@ -393,7 +393,7 @@ int jail_wake_locked(struct registry *reg, struct jail_record *rec, struct jail_
 			  .cgfd = -1,
 			  .h1pidfd = -1,
 			  .cpidfd = -1,
-			  .c = { .listen = -1, .log = -1, .exe = -1, .hold = -1, .sync = -1 } };
+			  .c = { .listen = -1, .log = -1, .exe = -1, .hold = -1, .parent_hold = -1, .sync = -1 } };
 	pid_t old_pid = rec->init_pid;
 	unsigned long long old_start = rec->init_start;
 	int r = -1;

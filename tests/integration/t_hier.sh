@@ -155,3 +155,48 @@ test_hier_children_max_changes_on_a_running_jail() {
 	"$JAIL" -q -r pthcm
 	assert_nothing_left
 }
+
+# FreeBSD's child jail holds a reference on its parent (kern_jail.c counts it
+# in the parent's pr_uref): a non-persistent parent whose last process ends
+# while a child lives stays, listed by jls and jls -d, until its last child
+# goes; then it goes too, leaving nothing.
+parent_gone() { ! jail_exists pthk; }
+
+test_hier_parent_without_processes_stays_for_its_child() {
+	rm -f "$ROOT/tmp/pthkgo"
+	"$JAIL" -q -c name=pthk path="$ROOT" children.max=2 \
+		command=/bin/sh -c 'while [ ! -e /tmp/pthkgo ]; do sleep 0.1; done' &
+	starter=$!
+	wait_until 10 "jail pthk" jail_exists pthk
+	"$JAIL" -q -c name=pthk.ptc path="$ROOT" persist
+	"$JAIL" -q -c name=pthk.ptd path="$ROOT" persist
+	touch "$ROOT/tmp/pthkgo"
+	wait $starter
+	rm -f "$ROOT/tmp/pthkgo"
+	# Its command has ended, and it is not persistent: its children keep it.
+	assert_eq "$("$JLS" -j pthk name)" pthk "jls lists the parent kept by its children"
+	assert_eq "$("$JLS" -d -j pthk dying)" false "jls -d: kept, not dying"
+	assert_eq "$("$JEXEC" pthk.ptc echo child)" child "the child runs on"
+	assert_eq "$("$JLS" -j pthk children.cur)" 2 "children.cur of the kept parent"
+	"$JAIL" -q -r pthk.ptc
+	sleep 0.3
+	jail_exists pthk || fail "the parent went while a child was left"
+	# The last child goes: so does the parent, with nothing left behind.
+	"$JAIL" -q -r pthk.ptd
+	wait_until 10 "the parent gone after its last child" parent_gone
+	assert_nothing_left
+}
+
+# A persistent parent made non-persistent keeps living while its child does.
+test_hier_nopersist_parent_waits_for_its_child() {
+	"$JAIL" -q -c name=pthk path="$ROOT" persist children.max=1
+	"$JAIL" -q -c name=pthk.ptc path="$ROOT" persist
+	"$JAIL" -q -m name=pthk nopersist
+	sleep 0.3
+	assert_eq "$("$JLS" -j pthk persist)" false "persist of the kept parent"
+	jail_exists pthk || fail "the parent went with its child alive"
+	assert_eq "$("$JEXEC" pthk echo parent)" parent "jexec into the kept parent"
+	"$JAIL" -q -r pthk.ptc
+	wait_until 10 "the parent gone after its child" parent_gone
+	assert_nothing_left
+}

@@ -48,7 +48,7 @@ test_modify_hostname_and_persist() {
 	assert_eq "$("$JEXEC" ptmod cat /proc/sys/kernel/domainname)" example.org "domain name after jail -m NAME param"
 	assert_eq "$("$JLS" -j ptmod host.hostname)" after "jls after jail -m"
 	expect_error 'jail: ptmod: path cannot be changed after creation' "$JAIL" -m name=ptmod path=/tmp
-	expect_error 'jail: ptmod: allow.mount cannot be changed after creation' "$JAIL" -m name=ptmod allow.mount
+	expect_error 'jail: ptmod: allow.mount cannot be changed on a running jail' "$JAIL" -m name=ptmod allow.mount
 	# Losing persist with nothing running removes the jail, as on FreeBSD.
 	"$JAIL" -q -m name=ptmod nopersist
 	jail_exists ptmod && fail "empty jail kept after nopersist"

@@ -97,6 +97,63 @@ net_raw_and_modes() {
 }
 test_net_raw_sockets_and_families_on_the_shared_stack() { in_netns net_raw_and_modes; }
 
+# jail -m on the shared stack: the sockaddr map entry is rewritten in one
+# update, so a process already running in the jail binds a new address at once
+# and a dropped one is refused; a child is narrowed as FreeBSD narrows it.
+net_modify_addresses() {
+	shared_addrs
+	"$JAIL" -q -c name=pta path="$ROOT" persist children.max=1 ip4.addr=198.18.0.1,198.18.0.2
+	"$JAIL" -q -c name=pta.ptc path="$ROOT" persist ip4.addr=198.18.0.1,198.18.0.2
+	assert_eq "$("$JEXEC" pta /bin/probe bind 198.18.0.9 7010)" EADDRNOTAVAIL "bind before the change"
+	rm -f "$ROOT/tmp/ptgo"
+	"$JEXEC" pta /bin/sh -c 'while [ ! -e /tmp/ptgo ]; do sleep 0.1; done; /bin/probe bind 198.18.0.9 7010' \
+		>"$WORK/early.out" &
+	early=$!
+	"$JAIL" -q -m name=pta ip4.addr=198.18.0.2,198.18.0.9
+	touch "$ROOT/tmp/ptgo"
+	wait $early
+	rm -f "$ROOT/tmp/ptgo"
+	assert_eq "$(cat "$WORK/early.out")" 198.18.0.9 "a process started before the change binds the new address"
+	assert_eq "$("$JEXEC" pta /bin/probe bind 198.18.0.1 7010)" EADDRNOTAVAIL "the dropped address"
+	assert_eq "$("$JEXEC" pta /bin/probe bind 0.0.0.0 7010)" 198.18.0.2 "wildcard takes the new primary"
+	assert_eq "$("$JLS" -j pta ip4.addr)" 198.18.0.2,198.18.0.9 "jls ip4.addr after the change"
+	# The child keeps what its parent still has, and nothing more.
+	assert_eq "$("$JLS" -j pta.ptc ip4.addr)" 198.18.0.2 "the child narrowed"
+	assert_eq "$("$JEXEC" pta.ptc /bin/probe bind 198.18.0.1 7011)" EADDRNOTAVAIL "the child's dropped address"
+	assert_eq "$("$JEXEC" pta.ptc /bin/probe bind 198.18.0.2 7011)" 198.18.0.2 "the child's kept address"
+	expect_error 'jail: pta.ptc: ip4.addr: 198.18.0.1 is not an address of the parent jail "pta"' \
+		"$JAIL" -m name=pta.ptc ip4.addr=198.18.0.1
+	"$JAIL" -q -m name=pta.ptc ip4.addr=198.18.0.9
+	assert_eq "$("$JEXEC" pta.ptc /bin/probe bind 198.18.0.9 7011)" 198.18.0.9 "the child takes a parent's address"
+	# Dropping the child's only address leaves it without IPv4.
+	"$JAIL" -q -m name=pta ip4.addr=198.18.0.2
+	assert_eq "$("$JLS" -j pta.ptc ip4)" disable "the child's ip4 with no address left"
+	assert_eq "$("$JEXEC" pta.ptc /bin/probe socket tcp4)" EAFNOSUPPORT "IPv4 in the emptied child"
+	# A family the jail had none of becomes usable.
+	assert_eq "$("$JEXEC" pta /bin/probe socket tcp6)" EAFNOSUPPORT "IPv6 before ip6.addr"
+	"$JAIL" -q -m name=pta ip6.addr=fd00::9
+	assert_eq "$("$JEXEC" pta /bin/probe bind :: 7012)" fd00::9 "IPv6 after ip6.addr"
+	assert_eq "$("$JLS" -j pta ip6)" new "ip6 after ip6.addr"
+	# allow.reserved_ports lives in the same entry; losing it takes it from the child too.
+	assert_eq "$("$JEXEC" pta /bin/probe bind 198.18.0.2 80)" 198.18.0.2 "reserved port before"
+	"$JAIL" -q -m name=pta allow.reserved_ports=false
+	assert_eq "$("$JEXEC" pta /bin/probe bind 198.18.0.2 80)" EACCES "reserved port after allow.noreserved_ports"
+	assert_eq "$("$JLS" -j pta.ptc allow.reserved_ports)" false "the child lost allow.reserved_ports"
+	expect_error 'jail: pta.ptc: allow.reserved_ports: the parent jail "pta" does not have it' \
+		"$JAIL" -m name=pta.ptc allow.reserved_ports=true
+	"$JAIL" -q -m name=pta allow.reserved_ports=true
+	assert_eq "$("$JEXEC" pta /bin/probe bind 198.18.0.2 80)" 198.18.0.2 "reserved port given back"
+	# What the filter holds cannot change; bad input changes nothing.
+	expect_error 'jail: pta: allow.mount cannot be changed on a running jail' "$JAIL" -m name=pta allow.mount
+	expect_error 'jail: pta: ip4.addr: "198.18.0.300" is not an IPv4 address' \
+		"$JAIL" -m name=pta ip4.addr=198.18.0.300
+	assert_eq "$("$JLS" -j pta ip4.addr)" 198.18.0.2 "ip4.addr after a refused change"
+	assert_eq "$("$JEXEC" pta /bin/probe bind 198.18.0.2 7013)" 198.18.0.2 "the entry after a refused change"
+	expect_error 'jail: pta: ip4.addr: addresses on an interface cannot be changed on a running jail' \
+		"$JAIL" -m name=pta ip4.addr=lo\|198.18.0.2
+}
+test_net_jail_m_changes_addresses_at_once() { in_netns net_modify_addresses; }
+
 net_jls_and_interface() {
 	ip link add ptbr0 type bridge
 	ip link set ptbr0 up
@@ -141,6 +198,39 @@ net_bad_input() {
 test_net_bad_parameters_create_nothing() { in_netns net_bad_input; }
 
 # ---- vnet ----
+
+# exec.fib in a vnet jail: a rule of the jail's own stack sends its lookups
+# to table N first; the test's stack and a jail without exec.fib have none.
+net_vnet_fib() {
+	"$JAIL" -q -c name=ptfib path="$ROOT" persist vnet vnet.bridge=ptbr3 ip4.addr=198.18.7.2/24 \
+		vnet.defaultrouter=198.18.7.1 exec.fib=5
+	"$JAIL" -q -c name=ptfib0 path="$ROOT" persist vnet vnet.bridge=ptbr3 ip4.addr=198.18.7.3/24 \
+		vnet.defaultrouter=198.18.7.1
+	ip addr add 198.18.7.1/24 dev ptbr3
+	assert_contains "$("$JEXEC" ptfib ip rule)" "lookup 5" "the rule in the jail's stack"
+	assert_contains "$("$JEXEC" ptfib ip -6 rule)" "lookup 5" "the IPv6 rule in the jail's stack"
+	assert_not_contains "$("$JEXEC" ptfib0 ip rule)" "lookup 5" "a rule without exec.fib"
+	assert_not_contains "$(ip rule)" "lookup 5" "a rule on the stack the jails were made from"
+	# Table 5 decides before main: its prohibit route refuses what main would send to the router.
+	"$JEXEC" ptfib ip route add prohibit 198.18.9.0/24 table 5
+	"$JEXEC" ptfib0 ip route add prohibit 198.18.9.0/24 table 5
+	assert_eq "$("$JEXEC" ptfib /bin/probe udp 198.18.9.1 7020)" EACCES "the jail with exec.fib=5 uses table 5"
+	assert_eq "$("$JEXEC" ptfib0 /bin/probe udp 198.18.9.1 7020)" 198.18.7.3 "the jail without it uses main"
+	assert_eq "$("$JEXEC" ptfib /bin/probe udp 198.18.7.1 7020)" 198.18.7.2 "what table 5 lacks falls to main"
+	expect_error 'jail: ptfib: exec.fib cannot be changed on a running vnet jail' "$JAIL" -m name=ptfib exec.fib=6
+	"$JAIL" -q -m name=ptfib exec.fib=5
+	# A vnet jail's addresses and reserved ports are in its own stack, set when it was made.
+	expect_error 'jail: ptfib: ip4.addr cannot be changed on a running vnet jail' \
+		"$JAIL" -m name=ptfib ip4.addr=198.18.7.9/24
+	expect_error 'jail: ptfib: allow.reserved_ports cannot be changed on a running jail' \
+		"$JAIL" -m name=ptfib allow.reserved_ports=false
+	assert_eq "$("$JLS" -j ptfib ip4.addr allow.reserved_ports)" "198.18.7.2/24 true" "the vnet jail unchanged"
+	expect_error 'jail: ptbadfib: exec.fib: 254 is one of the kernel'"'"'s own tables (253 to 255)' \
+		"$JAIL" -c name=ptbadfib path="$ROOT" persist vnet exec.fib=254
+	! jail_exists ptbadfib || fail "a jail with a bad exec.fib exists"
+}
+test_net_vnet_exec_fib_is_a_table_of_its_own_stack() { in_netns net_vnet_fib; }
+
 
 net_vnet_own_stack() {
 	"$JAIL" -q -c name=ptv path="$ROOT" persist vnet vnet.bridge=ptbr1 ip4.addr=198.18.4.2/24 \

@@ -51,7 +51,7 @@ test_params_create_only_and_changeable_follow_freebsd() {
 		allow.settime allow.routing linux.osname=Other zfs.mount_snapshot
 	assert_eq "$("$JLS" -j ptsplit host.hostuuid host.hostid meta allow.settime linux.osname zfs.mount_snapshot)" \
 		"00000000-0000-0000-0000-00000000000a 7 b=2 true Other true" "changeable parameters changed"
-	expect_error "jail: ptsplit: allow.mount.tmpfs cannot be changed after creation" \
+	expect_error "jail: ptsplit: allow.mount.tmpfs cannot be changed on a running jail" \
 		"$JAIL" -m name=ptsplit allow.mount.tmpfs
 }
 
