@@ -180,21 +180,17 @@ static int enter_jail(const struct exec_child_args *a, struct perr *e)
 {
 	int ns = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWCGROUP;
 
-	/* host=inherit: jailinit is in the host's UTS namespace, which the command already is in. */
-	if (!a->pol->host_inherit)
-		ns |= CLONE_NEWUTS;
-
-	if (jail_policy_private_ipc(a->pol))
-		ns |= CLONE_NEWIPC;
 	/* v1 controllers have no clone3 placement; "0" is this process, whatever its PID namespace. */
 	if (cg_join(a->cg, 0, e) < 0)
 		return -1;
 	/*
-	 * The network namespace first, while still host root: a jail on the
-	 * shared stack has its creator's, which the jail's user namespace does
-	 * not own, so it cannot be joined together with that.
+	 * The network, UTS and IPC namespaces first, while still host root: a
+	 * jail on the shared stack has its creator's, and a jail may have
+	 * joined another's (nsjoin.h), which the jail's user namespace does
+	 * not own, so they cannot be joined together with that.  Joining the
+	 * one the command is in already changes nothing.
 	 */
-	if (setns(a->pidfd, CLONE_NEWNET) < 0 || setns(a->pidfd, ns) < 0)
+	if (setns(a->pidfd, CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC) < 0 || setns(a->pidfd, ns) < 0)
 		return perr_set(e, errno, "enter the jail");
 	/* Still host uid 0 until here: become the jail's root before touching its files. */
 	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)

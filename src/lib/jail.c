@@ -29,6 +29,7 @@
 #include "limits.h"
 #include "mntsrc.h"
 #include "nftjail.h"
+#include "nsjoin.h"
 #include "spawn.h"
 #include "thin.h"
 #include "util.h"
@@ -62,6 +63,7 @@ struct create {
 	struct jail_limits lim;
 	struct mount_plan mounts;
 	struct registry reg;
+	struct ns_join join; /* the namespaces it joins (ns.*), opened once */
 	int pathfd, exefd;
 	long want;   /* the jid asked for, 0 for any */
 	int hold[2]; /* [0] the creator's hold, [1] jailinit's end */
@@ -122,7 +124,8 @@ static int check_all(struct create *c, struct perr *e)
 	    (c->want > 0 || !parse_long(name, 1, 999999, &c->want)))
 		return -1;
 	if ((name && limits_merge_conf(ps, name, e) < 0) || limits_from_params(ps, name ? name : "", &c->lim, e) < 0 ||
-	    jailnet_settle(ps, e) < 0 || nftjail_check(ps, e) < 0)
+	    nsjoin_settle(ps, e) < 0 || jailnet_settle(ps, e) < 0 || nftjail_check(ps, e) < 0 ||
+	    nsjoin_open(ps, &c->join, e) < 0)
 		return -1;
 	return mount_plan_build(ps, &c->mounts, e);
 }
@@ -173,7 +176,8 @@ static int fill_identity(struct create *c, int jid, struct perr *e)
 	if (strcmp(param_str(&rec->params, P_HOST) ?: "new", "inherit") == 0 &&
 	    (param_str(&rec->params, P_HOSTNAME) || param_str(&rec->params, P_DOMAINNAME)))
 		return perr_setx(e, EINVAL, "host.hostname and host.domainname cannot be set with host=inherit");
-	if (!param_str(&rec->params, P_HOSTNAME)) {
+	/* ns.uts: the names are the joined namespace's. */
+	if (!param_str(&rec->params, P_HOSTNAME) && !param_str(&rec->params, P_NS_UTS)) {
 		/* As on FreeBSD, a new jail starts with its parent's host name. */
 		if (gethostname(host, sizeof(host)) < 0)
 			host[0] = '\0';
@@ -236,10 +240,11 @@ static int make_hostnet(struct create *c, struct perr *e)
 static int make_init(struct create *c, struct perr *e)
 {
 	struct spawn_req req = { .rec = c->rec, .pathfd = c->pathfd, .exefd = c->exefd, .mounts = &c->mounts,
-				 .reg = &c->reg };
+				 .reg = &c->reg, .join = &c->join };
 
 	/* Under the lock: the trees of the jails there are now are off limits as mount sources. */
-	if (mount_sources_open(&c->mounts, &c->reg, c->pathfd, c->rec->name, e) < 0)
+	if (mount_sources_open(&c->mounts, &c->reg, c->pathfd, c->rec->name, e) < 0 ||
+	    nsjoin_check_owners(&c->join, &c->rec->params, &c->reg, e) < 0)
 		return -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->hold) < 0)
 		return perr_set(e, errno, "socketpair");
@@ -305,6 +310,7 @@ static void create_done(struct create *c)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	mount_plan_free(&c->mounts);
+	nsjoin_close(&c->join);
 	record_free(&c->parent);
 }
 
@@ -319,6 +325,7 @@ int jail_create(const struct paramset *ps, struct jail_record *rec, struct jail_
 		return perr_set(e, ENOMEM, "jail");
 	c->rec = rec;
 	c->pathfd = c->exefd = c->hold[0] = c->hold[1] = c->pidfd = -1;
+	c->join = NS_JOIN_NONE;
 	if (param_copy(&rec->params, ps) < 0) {
 		perr_set(e, ENOMEM, "parameters");
 	} else if (check_all(c, e) == 0 && registry_open(&c->reg, true, e) == 0) {

@@ -12,6 +12,7 @@
 
 #include "error.h"
 #include "mount.h"
+#include "nsjoin.h"
 #include "registry.h"
 
 #define SPAWN_MAX_MOUNTS 64
@@ -34,6 +35,7 @@ struct spawn_req {
 	int hold;                /* the creator's end stays with it; this end becomes jailinit's fd 4 */
 	const struct mount_plan *mounts;
 	struct registry *reg;    /* held locked by the creator: its jails' trees are off limits to the console log */
+	const struct ns_join *join; /* the namespaces jailinit is cloned in (nsjoin.h), or NULL */
 };
 
 /* Build the jail's namespaces and start jailinit in them; returns its pidfd. */
