@@ -29,7 +29,7 @@
 static __attribute__((noreturn)) void usage(void)
 {
 	fprintf(stderr, "usage: prison-oci [--root dir] [--log file] [--log-format text|json] [--debug] command ...\n"
-			"commands: create, start, state, kill, delete, run, exec, ps, pause, resume, spec, features\n");
+			"commands: create, start, state, kill, delete, run, exec, ps, pause, resume, update, events, spec, features\n");
 	exit(1);
 }
 
@@ -283,6 +283,7 @@ static const struct {
 	{ "create", oci_cmd_create }, { "start", cmd_start }, { "state", cmd_state },     { "kill", cmd_kill },
 	{ "delete", cmd_delete },     { "run", oci_cmd_run }, { "spec", cmd_spec },       { "features", cmd_features },
 	{ "exec", oci_cmd_exec },     { "ps", oci_cmd_ps },   { "pause", oci_cmd_pause }, { "resume", oci_cmd_resume },
+	{ "update", oci_cmd_update },
 };
 
 struct globals {

@@ -20,6 +20,10 @@ int oci_cmd_resume(int argc, char **argv);
 /* Thaw the container's jail if it is frozen (delete of a paused one); 0 or an exit status. */
 int oci_thaw(const char *id);
 
+/* update (ociupdate.c) and events (ocievents.c) */
+int oci_cmd_update(int argc, char **argv);
+int oci_cmd_events(int argc, char **argv);
+
 /* Shared by create, run and exec (ocicreate.c). */
 struct perr;
 struct oci_config;

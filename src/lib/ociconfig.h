@@ -55,6 +55,14 @@ PRISON_API void oci_config_free(struct oci_config *c);
  */
 PRISON_API int oci_process_load(const char *file, struct oci_config *c, struct perr *e);
 
+/*
+ * prison-oci update: a runtime-spec linux.resources object (JSON text) as
+ * the parameters it maps onto, as create maps it: rctl (its rules),
+ * cpu.weight and cpuset.cpus, each set only when the object gives it.
+ * *ret is zeroed by this and freed with param_free() whatever the result.
+ */
+PRISON_API int oci_resources_load(const char *text, struct paramset *ret, struct perr *e);
+
 /* Pieces of the mapping, for ociconfig.c (ocilinux.c, ocimisc.c). */
 struct json_object;
 int oci_map_linux(struct json_object *linux_obj, struct oci_config *c, struct perr *e);
@@ -62,6 +70,8 @@ int oci_map_freebsd(struct json_object *freebsd_obj, struct oci_config *c, struc
 int oci_map_mounts(struct json_object *mounts, struct oci_config *c, struct perr *e);
 int oci_map_caps(struct json_object *caps, struct oci_config *c, struct perr *e);
 int oci_map_rlimits(struct json_object *rlimits, struct oci_config *c, struct perr *e);
+/* linux.resources onto c's rctl, cpu.weight and cpuset.cpus (ocilinux.c). */
+int oci_map_resources(struct json_object *res, struct oci_config *c, struct perr *e);
 
 /* JSON helpers (ocijson.c) */
 struct json_object *oci_get(struct json_object *o, const char *key);

@@ -170,7 +170,7 @@ static int map_cpu(struct json_object *cpu, struct oci_config *c, char *rules, s
 	return 0;
 }
 
-static int map_resources(struct json_object *res, struct oci_config *c, struct perr *e)
+int oci_map_resources(struct json_object *res, struct oci_config *c, struct perr *e)
 {
 	static const char *const refused[] = { "blockIO", "hugepageLimits", "network", "rdma", "unified", NULL };
 	struct json_object *pids = oci_get(res, "pids"), *v;
@@ -251,7 +251,7 @@ int oci_map_linux(struct json_object *lx, struct oci_config *c, struct perr *e)
 		return perr_setx(e, EINVAL, "linux.rootfsPropagation: \"%s\": not supported (a jail's mounts are private)",
 				 json_object_get_string(v));
 	/* linux.cgroupsPath is left aside: a jail's cgroup is prison's (PRISON_CGROUP/JID). */
-	if (map_namespaces(oci_get(lx, "namespaces"), c, e) < 0 || map_resources(oci_get(lx, "resources"), c, e) < 0)
+	if (map_namespaces(oci_get(lx, "namespaces"), c, e) < 0 || oci_map_resources(oci_get(lx, "resources"), c, e) < 0)
 		return -1;
 	return map_paths(oci_get(lx, "maskedPaths"), "maskedPaths", true, e) < 0 ||
 			       map_paths(oci_get(lx, "readonlyPaths"), "readonlyPaths", false, e) < 0
