@@ -283,7 +283,7 @@ static const struct {
 	{ "create", oci_cmd_create }, { "start", cmd_start }, { "state", cmd_state },     { "kill", cmd_kill },
 	{ "delete", cmd_delete },     { "run", oci_cmd_run }, { "spec", cmd_spec },       { "features", cmd_features },
 	{ "exec", oci_cmd_exec },     { "ps", oci_cmd_ps },   { "pause", oci_cmd_pause }, { "resume", oci_cmd_resume },
-	{ "update", oci_cmd_update },
+	{ "update", oci_cmd_update },   { "events", oci_cmd_events },
 };
 
 struct globals {

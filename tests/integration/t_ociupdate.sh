@@ -44,3 +44,36 @@ test_oci_update_limits_hold_inside() {
 	"$OCI" delete ptupd
 	assert_no_container ptupd
 }
+
+test_oci_events_stats_and_oom() {
+	local b=$WORK/ptev out epid
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "600"]' \
+		'c["linux"]["resources"]["pids"] = {"limit": 40}' 'c["linux"]["resources"]["memory"] = {"limit": 33554432}'
+	"$OCI" run -d -b "$b" ptev </dev/null
+	"$JEXEC" ptev /bin/sh -c 'sleep 300 </dev/null >/dev/null 2>&1 &'
+	# --stats: one event, runc's shape, the jail's counters and limits.
+	out=$("$OCI" events --stats ptev)
+	assert_eq "$(echo "$out" | wc -l)" 1 "events --stats prints one line"
+	assert_eq "$(echo "$out" | python3 -c 'import json, sys
+e = json.load(sys.stdin); d = e["data"]
+print(e["type"], e["id"], d["pids"]["current"], d["pids"]["limit"], d["memory"]["usage"]["limit"],
+      d["memory"]["usage"]["usage"] > 0, d["cpu"]["usage"]["total"] > 0, "blkio" in d)')" \
+		"stats ptev 3 40 33554432 True True True" "events --stats: type, id, pids, memory limit and usage, cpu, blkio"
+	# The stream: stats every interval, and an oom event when the memory limit kills a hog.
+	"$OCI" events --interval 300ms ptev >"$WORK/ptev.out" &
+	epid=$!
+	wait_until 5 "the first stats" test -s "$WORK/ptev.out"
+	"$JEXEC" ptev /bin/probe hog 128 >/dev/null 2>&1 && fail "the hog lived under a 32 MB limit"
+	wait_until 5 "an oom event" grep -q '"type":"oom"' "$WORK/ptev.out"
+	assert_eq "$(grep '"type":"oom"' "$WORK/ptev.out" | head -1)" '{"type":"oom","id":"ptev"}' "the oom event"
+	wait_until 5 "stats after the oom" sh -c "[ \$(sed -n '/\"oom\"/,\$p' '$WORK/ptev.out' | grep -c '\"stats\"') -ge 1 ]"
+	# It ends when the container stops.
+	"$OCI" kill ptev KILL
+	wait_until 10 "events ended with the container" pid_gone "$epid"
+	wait "$epid" || fail "events exited with $?"
+	expect_error "prison-oci: ptev: container not running" "$OCI" events --stats ptev
+	expect_error 'prison-oci: events: --interval "soon": not a duration (5s, 500ms, 1m)' "$OCI" events --interval soon ptev
+	"$OCI" delete ptev
+	assert_no_container ptev
+	expect_error 'prison-oci: container "ptev" does not exist' "$OCI" events --stats ptev
+}
