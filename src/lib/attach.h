@@ -11,6 +11,9 @@
 #include "param.h"
 #include "registry.h"
 
+/* The most fds --preserve-fds (and socket activation's LISTEN_FDS) pass on. */
+#define JAIL_MAX_PRESERVE_FDS 256
+
 struct jail_exec {
 	char *const *argv;     /* NULL: the user's shell */
 	const char *shell_cmd; /* run with /bin/sh -c instead of argv (exec.start) */
@@ -30,6 +33,8 @@ struct jail_exec {
 	bool no_new_privs;            /* PR_SET_NO_NEW_PRIVS before the exec */
 	bool caps_set;                /* keep only caps of the capabilities the jail's root has */
 	unsigned long long caps;
+	int preserve_fds;             /* the caller's fds 3.. of this many, passed on at 3.. (--preserve-fds) */
+	bool listen_pid;              /* LISTEN_PID set to the process's own pid (socket activation) */
 };
 
 /*

@@ -79,3 +79,40 @@ test_oci_state_transitions() {
 	"$OCI" delete --force pttrans
 	assert_no_container pttrans
 }
+
+# --preserve-fds and socket activation: fds 3.. reach the process, nothing else of the host does.
+test_oci_preserve_fds() {
+	local b=$WORK/ptfds out
+	echo three >"$WORK/ptfds.three"
+	echo secret >"$WORK/ptfds.secret"
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "cat <&3; cat <&4; readlink /proc/self/fd/5 || echo no-fd-5; ls -l /proc/self/fd | grep -c secret; echo LISTEN_FDS=${LISTEN_FDS:-} LISTEN_PID=${LISTEN_PID:-} pid=$$"]'
+	# Fd 5, open in the caller but not passed, stays out.
+	out=$(echo piped | "$OCI" run -b "$b" --preserve-fds 2 ptfds 3<"$WORK/ptfds.three" 4<&0 5<"$WORK/ptfds.secret" </dev/null)
+	assert_eq "$out" "three
+piped
+no-fd-5
+0
+LISTEN_FDS= LISTEN_PID= pid=2" "run --preserve-fds 2: fds 3 and 4 read inside, fd 5 not there"
+	assert_no_container ptfds
+	# create, then start: the fds wait with the process.
+	"$OCI" create -b "$b" --preserve-fds 2 ptfds 3<"$WORK/ptfds.three" 4<"$WORK/ptfds.three" </dev/null >"$WORK/ptfds.out"
+	"$OCI" start ptfds
+	wait_until 5 "ptfds ended" status_is ptfds stopped
+	assert_eq "$(head -3 "$WORK/ptfds.out" | tr '\n' ' ')" "three three no-fd-5 " "create --preserve-fds 2, then start"
+	"$OCI" delete ptfds
+	# Socket activation, as runc: LISTEN_FDS for this process, then --preserve-fds after them; LISTEN_PID the process's own.
+	out=$(bash -c 'export LISTEN_PID=$$ LISTEN_FDS=1; exec "$0" run -b "$1" --preserve-fds 1 ptfds' "$OCI" "$b" \
+		3<"$WORK/ptfds.three" 4<"$WORK/ptfds.three" </dev/null)
+	assert_eq "$(echo "$out" | tr '\n' ' ')" "three three no-fd-5 0 LISTEN_FDS=1 LISTEN_PID=2 pid=2 " "LISTEN_FDS passed on"
+	# exec too.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "60"]'
+	"$OCI" run -d -b "$b" ptfds </dev/null
+	assert_eq "$("$OCI" exec --preserve-fds 1 ptfds /bin/sh -c 'cat <&3; readlink /proc/self/fd/4 || echo no-fd-4' 3<"$WORK/ptfds.three" 4<"$WORK/ptfds.secret" 2>/dev/null)" \
+		"three
+no-fd-4" "exec --preserve-fds 1"
+	expect_error "prison-oci: ptfds: --preserve-fds: fd 3 is not one the caller passed" "$OCI" exec --preserve-fds 1 ptfds /bin/true
+	expect_error 'prison-oci: exec: --preserve-fds "many": not a number of fds (0 to 256)' "$OCI" exec --preserve-fds many ptfds /bin/true
+	"$OCI" delete --force ptfds
+	expect_error "prison-oci: ptfds: --preserve-fds: fd 3 is not one the caller passed" "$OCI" run -b "$b" --preserve-fds 1 ptfds
+	assert_no_container ptfds
+}
