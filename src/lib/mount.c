@@ -538,10 +538,51 @@ int mount_make_filesystems(const struct mount_setup *m, struct mount_fs *ret, st
 	return 0;
 }
 
+/*
+ * A missing mount point made below the root, as an OCI runtime must (a
+ * bind of a file such as /etc/hosts onto an image without one): each
+ * missing directory 0755, the last a directory or an empty file as the
+ * tree to attach is.  Every step is beneath the root with no link
+ * followed, so an image's symbolic link leads nowhere outside it.
+ */
+static int make_mount_point(int rootfd, const char *rel, bool dir, struct perr *e)
+{
+	char parent[1024];
+
+	for (const char *p = rel; *p;) {
+		const char *end = strchrnul(p, '/');
+		bool last = *end == '\0';
+		char name[256];
+		_cleanup_close_ int pfd = -1;
+		if ((size_t)(p - rel) >= sizeof(parent) || (size_t)(end - p) >= sizeof(name))
+			return perr_setx(e, ENAMETOOLONG, "mount point /%s: name too long", rel);
+		snprintf(parent, sizeof(parent), "%.*s", p == rel ? 1 : (int)(p - rel - 1), p == rel ? "." : rel);
+		snprintf(name, sizeof(name), "%.*s", (int)(end - p), p);
+		pfd = open_beneath(rootfd, parent, O_PATH | O_DIRECTORY, e);
+		if (pfd < 0)
+			return -1;
+		if ((!last || dir) && mkdirat(pfd, name, 0755) < 0 && errno != EEXIST)
+			return perr_set(e, errno, "mount point /%s", rel);
+		if (last && !dir) {
+			int f = openat(pfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+			if (f < 0 && errno != EEXIST)
+				return perr_set(e, errno, "mount point /%s", rel);
+			if (f >= 0)
+				close(f);
+		}
+		p = last ? end : end + 1;
+	}
+	return 0;
+}
+
 static int attach_extras(int rootfd, const struct mount_extra *x, size_t n, struct perr *e)
 {
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_close_ int target = open_beneath(rootfd, x[i].rel, O_PATH, e);
+		struct stat st;
+		if (target < 0 && e->err == ENOENT && fstat(x[i].fd, &st) == 0 &&
+		    make_mount_point(rootfd, x[i].rel, S_ISDIR(st.st_mode), e) == 0)
+			target = open_beneath(rootfd, x[i].rel, O_PATH, e);
 		if (target < 0)
 			return perr_prefix(e, "mount");
 		if (attach(x[i].fd, target, x[i].rel, e) < 0)

@@ -72,6 +72,8 @@ int oci_map_caps(struct json_object *caps, struct oci_config *c, struct perr *e)
 int oci_map_rlimits(struct json_object *rlimits, struct oci_config *c, struct perr *e);
 /* linux.resources onto c's rctl, cpu.weight and cpuset.cpus (ocilinux.c). */
 int oci_map_resources(struct json_object *res, struct oci_config *c, struct perr *e);
+/* One fstab(5) line more in the jail's mount parameter (ocimisc.c). */
+int oci_add_mount(struct oci_config *c, const char *line, struct perr *e);
 
 /* JSON helpers (ocijson.c) */
 struct json_object *oci_get(struct json_object *o, const char *key);

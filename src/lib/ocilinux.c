@@ -5,6 +5,7 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ociconfig.h"
 #include "util.h"
@@ -202,7 +203,11 @@ static bool covered(const char *path, bool masked)
 					      "/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/sched_debug",
 					      "/proc/latency_stats", "/proc/timer_stats", "/proc/interrupts",
 					      "/proc/sysrq-trigger", "/proc/kallsyms", "/proc/modules", NULL };
-	static const char *const readonly[] = { "/proc/sys", "/proc/fs", "/sys", NULL };
+	/*
+	 * /proc/asound's files are host root's, and jail root is not host
+	 * root: it cannot write them.
+	 */
+	static const char *const readonly[] = { "/proc/sys", "/proc/fs", "/proc/asound", "/sys", NULL };
 
 	for (const char *const *p = hidden; *p; p++)
 		if (strcmp(path, *p) == 0)
@@ -220,7 +225,28 @@ static bool covered(const char *path, bool masked)
 	return false;
 }
 
-static int map_paths(struct json_object *list, const char *what, bool masked, struct perr *e)
+/*
+ * A masked directory of /sys that a jail would see (its /sys is the
+ * host's, read-only): an empty read-only tmpfs over it.  One the host has
+ * not is masked already.  Returns 1 when p was taken.
+ */
+static int mask_sys(const char *p, struct oci_config *c, struct perr *e)
+{
+	const char *root = param_str(&c->params, P_PATH);
+	char line[4200];
+	struct stat st;
+
+	if (strncmp(p, "/sys/", 5) != 0 || strstr(p, "/.") || strchr(p, ' ') || strchr(p, '\\'))
+		return 0;
+	if (lstat(p, &st) < 0)
+		return errno == ENOENT ? 1 : 0;
+	if (!S_ISDIR(st.st_mode))
+		return 0;
+	snprintf(line, sizeof(line), "tmpfs %s%s tmpfs ro,mode=0555,size=4k", strcmp(root, "/") == 0 ? "" : root, p);
+	return oci_add_mount(c, line, e) < 0 ? -1 : 1;
+}
+
+static int map_paths(struct json_object *list, const char *what, bool masked, struct oci_config *c, struct perr *e)
 {
 	if (!list)
 		return 0;
@@ -228,7 +254,10 @@ static int map_paths(struct json_object *list, const char *what, bool masked, st
 		return perr_setx(e, EINVAL, "linux.%s: not an array", what);
 	for (size_t i = 0; i < json_object_array_length(list); i++) {
 		const char *p = json_object_get_string(json_object_array_get_idx(list, i));
-		if (!p || !covered(p, masked))
+		int r = p && masked && !covered(p, masked) ? mask_sys(p, c, e) : 0;
+		if (r < 0)
+			return -1;
+		if (r == 0 && (!p || !covered(p, masked)))
 			return perr_setx(e, EINVAL, "linux.%s: \"%s\": not supported (only the paths a jail %s anyway)",
 					 what, p ? p : "", masked ? "masks" : "has read-only");
 	}
@@ -253,8 +282,8 @@ int oci_map_linux(struct json_object *lx, struct oci_config *c, struct perr *e)
 	/* linux.cgroupsPath is left aside: a jail's cgroup is prison's (PRISON_CGROUP/JID). */
 	if (map_namespaces(oci_get(lx, "namespaces"), c, e) < 0 || oci_map_resources(oci_get(lx, "resources"), c, e) < 0)
 		return -1;
-	return map_paths(oci_get(lx, "maskedPaths"), "maskedPaths", true, e) < 0 ||
-			       map_paths(oci_get(lx, "readonlyPaths"), "readonlyPaths", false, e) < 0
+	return map_paths(oci_get(lx, "maskedPaths"), "maskedPaths", true, c, e) < 0 ||
+			       map_paths(oci_get(lx, "readonlyPaths"), "readonlyPaths", false, c, e) < 0
 		       ? -1
 		       : 0;
 }

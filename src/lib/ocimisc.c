@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 #include <linux/capability.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ociconfig.h"
@@ -186,12 +187,12 @@ static int mount_options(struct json_object *opts, bool *bind, char *ret, size_t
 	return 0;
 }
 
-static int map_mount(struct json_object *m, char *line, size_t len, struct perr *e)
+static int map_mount(struct json_object *m, const char *root, char *line, size_t len, struct perr *e)
 {
 	struct json_object *d = oci_get(m, "destination"), *t = oci_get(m, "type"), *s = oci_get(m, "source");
 	const char *dest = d ? json_object_get_string(d) : NULL, *type = t ? json_object_get_string(t) : "";
 	const char *src = s ? json_object_get_string(s) : "";
-	char opts[512];
+	char opts[512], target[4200];
 	bool bind;
 
 	line[0] = '\0';
@@ -210,39 +211,52 @@ static int map_mount(struct json_object *m, char *line, size_t len, struct perr 
 	} else {
 		return perr_setx(e, EINVAL, "mounts: %s: type \"%s\" not supported there", dest, type);
 	}
-	if (!put_field(line, len, src) || !put_field(line, len, dest) || !put_field(line, len, type) ||
+	/* fstab(5) names the mount point as the host sees it: below the jail's path. */
+	snprintf(target, sizeof(target), "%s%s", strcmp(root, "/") == 0 ? "" : root, dest);
+	if (!put_field(line, len, src) || !put_field(line, len, target) || !put_field(line, len, type) ||
 	    !put_field(line, len, opts))
 		return perr_setx(e, E2BIG, "mounts: %s: too long", dest);
 	line[strlen(line) - 1] = '\0';
 	return 0;
 }
 
+/* One fstab(5) line more in the jail's mount parameter, after those it has. */
+int oci_add_mount(struct oci_config *c, const char *line, struct perr *e)
+{
+	char *const *had = c->params.v[P_MOUNT].argv;
+	char **lines;
+	size_t n = 0;
+	int r;
+
+	for (; had && had[n]; n++)
+		;
+	if (n >= 256)
+		return perr_setx(e, E2BIG, "mounts: more than 256");
+	lines = calloc(n + 2, sizeof(*lines));
+	if (!lines)
+		return perr_set(e, ENOMEM, "mounts");
+	memcpy(lines, had, n * sizeof(*lines));
+	lines[n] = (char *)line;
+	r = param_set_argv(&c->params, P_MOUNT, lines, (int)n + 1, e);
+	free(lines);
+	return r;
+}
+
 int oci_map_mounts(struct json_object *mounts, struct oci_config *c, struct perr *e)
 {
-	char **lines;
-	size_t n = 0, total;
-	int r = 0;
-
 	if (!mounts)
 		return 0;
 	if (!json_object_is_type(mounts, json_type_array))
 		return perr_setx(e, EINVAL, "mounts: not an array");
-	total = json_object_array_length(mounts);
-	lines = calloc(total + 1, sizeof(*lines));
-	if (!lines)
-		return perr_set(e, ENOMEM, "mounts");
-	for (size_t i = 0; i < total && r == 0; i++) {
+	for (size_t i = 0; i < json_object_array_length(mounts); i++) {
 		char line[4200];
-		r = map_mount(json_object_array_get_idx(mounts, i), line, sizeof(line), e);
-		if (r == 0 && line[0] && !(lines[n++] = strdup(line)))
-			r = perr_set(e, ENOMEM, "mounts");
+		if (map_mount(json_object_array_get_idx(mounts, i), param_str(&c->params, P_PATH), line, sizeof(line),
+			      e) < 0)
+			return -1;
+		if (line[0] && oci_add_mount(c, line, e) < 0)
+			return -1;
 	}
-	if (r == 0 && n > 0)
-		r = param_set_argv(&c->params, P_MOUNT, lines, (int)n, e);
-	for (size_t i = 0; i < n; i++)
-		free(lines[i]);
-	free(lines);
-	return r;
+	return 0;
 }
 
 /* ---- process.capabilities and process.rlimits ---- */
