@@ -199,7 +199,7 @@ int oci_map_resources(struct json_object *res, struct oci_config *c, struct perr
  */
 static bool covered(const char *path, bool masked)
 {
-	static const char *const hidden[] = { "/proc/acpi", "/proc/scsi", "/proc/irq", "/proc/bus",
+	static const char *const hidden[] = { "/proc/acpi", "/proc/asound", "/proc/scsi", "/proc/irq", "/proc/bus",
 					      "/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/sched_debug",
 					      "/proc/latency_stats", "/proc/timer_stats", "/proc/interrupts",
 					      "/proc/sysrq-trigger", "/proc/kallsyms", "/proc/modules", NULL };
