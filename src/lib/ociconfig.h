@@ -70,6 +70,8 @@ int oci_map_freebsd(struct json_object *freebsd_obj, struct oci_config *c, struc
 int oci_map_mounts(struct json_object *mounts, struct oci_config *c, struct perr *e);
 int oci_map_caps(struct json_object *caps, struct oci_config *c, struct perr *e);
 int oci_map_rlimits(struct json_object *rlimits, struct oci_config *c, struct perr *e);
+/* linux.uidMappings and gidMappings onto idmap.base, or refused (ociidmap.c). */
+int oci_map_idmaps(struct json_object *linux_obj, struct oci_config *c, struct perr *e);
 /* linux.resources onto c's rctl, cpu.weight and cpuset.cpus (ocilinux.c). */
 int oci_map_resources(struct json_object *res, struct oci_config *c, struct perr *e);
 /* One fstab(5) line more in the jail's mount parameter (ocimisc.c). */

@@ -266,20 +266,21 @@ static int map_paths(struct json_object *list, const char *what, bool masked, st
 
 int oci_map_linux(struct json_object *lx, struct oci_config *c, struct perr *e)
 {
-	static const char *const refused[] = { "uidMappings", "gidMappings", "seccomp", "sysctl", "devices",
+	static const char *const refused[] = { "seccomp", "sysctl", "devices",
 					       "intelRdt", "personality", "netDevices", "timeOffsets", "mountLabel",
 					       NULL };
 	struct json_object *v;
 
 	if (lx && !json_object_is_type(lx, json_type_object))
 		return perr_setx(e, EINVAL, "linux: not an object");
-	/* Mappings: every jail has a host id range of its own, allocated by prison (jail(8)). */
 	if (refuse_set(lx, "linux", refused, e) < 0)
 		return -1;
 	if ((v = oci_get(lx, "rootfsPropagation")) && strstr(json_object_get_string(v), "shared"))
 		return perr_setx(e, EINVAL, "linux.rootfsPropagation: \"%s\": not supported (a jail's mounts are private)",
 				 json_object_get_string(v));
 	/* linux.cgroupsPath is left aside: a jail's cgroup is prison's (PRISON_CGROUP/JID). */
+	if (oci_map_idmaps(lx, c, e) < 0)
+		return -1;
 	if (map_namespaces(oci_get(lx, "namespaces"), c, e) < 0 || oci_map_resources(oci_get(lx, "resources"), c, e) < 0)
 		return -1;
 	return map_paths(oci_get(lx, "maskedPaths"), "maskedPaths", true, c, e) < 0 ||

@@ -111,6 +111,7 @@ enum param_id {
 	P_NS_NET,
 	P_NS_IPC,
 	P_NS_UTS,
+	P_IDMAP_BASE,
 	P_DEPEND,
 	P_EXEC_FIB,
 	P_CPUSET_ID,

@@ -88,3 +88,51 @@ test_oci_joined_namespace_errors() {
 		"$OCI" create -b "$b" ptnsbad
 	assert_no_container ptnsbad
 }
+
+# linux.uidMappings and gidMappings: honoured when they are a free range of prison's pool, refused otherwise.
+test_oci_id_mappings() {
+	local b=$WORK/ptmap base=3695181824 pid m
+	m="[{'containerID': 0, 'hostID': $base, 'size': 65536}]"
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "cat /proc/self/uid_map /proc/self/gid_map | tr -s \" \"; echo made >/tmp/ptmap.owned; stat -c %u:%g /tmp/ptmap.owned; id -u; exec sleep 60"]' \
+		"c['linux']['uidMappings'] = $m" "c['linux']['gidMappings'] = $m"
+	rm -f "$ROOT/tmp/ptmap.owned"
+	"$OCI" create -b "$b" ptmap </dev/null >"$WORK/ptmap.out"
+	read -r _ pid < <(oci_status ptmap)
+	assert_eq "$("$JLS" -j ptmap idmap.base)" "$base" "jls: the range asked for"
+	assert_eq "$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status")" "$base" "the container's root is host uid $base"
+	assert_eq "$(awk '/^Gid:/ { print $2 }' "/proc/$pid/status")" "$base" "and host gid $base"
+	"$OCI" start ptmap
+	wait_until 5 "the process's report" sh -c "[ \$(wc -l <'$WORK/ptmap.out') -ge 4 ]"
+	assert_eq "$(tr -s ' ' <"$WORK/ptmap.out")" " 0 $base 65536
+ 0 $base 65536
+0:0
+0" "uid_map and gid_map inside, and a file root made there is root's"
+	# The root's files keep their ownership on the host (the idmapped root), whoever the jail's root is.
+	assert_eq "$(stat -c %u:%g "$ROOT/tmp/ptmap.owned")" 0:0 "the file on the host"
+	# The same range for a second container while the first holds it: refused, nothing left.
+	expect_error "prison-oci: ptmap2: idmap.base $base: not free (another jail's, or it meets a user, a group, /etc/subuid or /etc/subgid)" \
+		"$OCI" create -b "$b" ptmap2
+	assert_no_container_state ptmap2
+	"$OCI" delete --force ptmap
+	rm -f "$ROOT/tmp/ptmap.owned"
+	assert_no_container ptmap
+	assert_no_container ptmap2
+	local taken="(only one entry, containerID 0 and size 65536, the same for users and groups, onto hostID a multiple of 65536 from 1073741824 on is taken)"
+	for m in "[{'containerID': 0, 'hostID': 100000, 'size': 65536}]" "[{'containerID': 0, 'hostID': $base, 'size': 1000}]" \
+		"[{'containerID': 1, 'hostID': $base, 'size': 65536}]" "[{'containerID': 0, 'hostID': $((base + 1)), 'size': 65536}]"; do
+		oci_bundle "$b" "c['linux']['uidMappings'] = $m" "c['linux']['gidMappings'] = $m"
+		expect_error "prison-oci: ptmap: linux.uidMappings: not supported $taken" "$OCI" create -b "$b" ptmap
+	done
+	oci_bundle "$b" "c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': $base, 'size': 65536}]" \
+		"c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': $((base + 65536)), 'size': 65536}]"
+	expect_error "prison-oci: ptmap: linux.gidMappings: not supported $taken" "$OCI" create -b "$b" ptmap
+	oci_bundle "$b" "c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': $base, 'size': 65536}]"
+	expect_error "prison-oci: ptmap: linux.gidMappings: missing $taken" "$OCI" create -b "$b" ptmap
+	assert_no_container ptmap
+}
+
+# The state and the jail of one container are gone; other containers may live.
+assert_no_container_state() {
+	[ ! -e "$PRISON_RUNDIR-oci/$1" ] || fail "$1: its state is left"
+	assert_not_contains "$("$JLS" -N)" " $1 " "jls after $1 was refused"
+}
