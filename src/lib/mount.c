@@ -545,6 +545,20 @@ int mount_make_filesystems(const struct mount_setup *m, struct mount_fs *ret, st
  * tree to attach is.  Every step is beneath the root with no link
  * followed, so an image's symbolic link leads nowhere outside it.
  */
+/* A directory or an empty file name in dirfd, unless there is one; never through a link. */
+static int make_entry(int dirfd, const char *name, bool dir)
+{
+	int f;
+
+	if (dir)
+		return mkdirat(dirfd, name, 0755) < 0 && errno != EEXIST ? -1 : 0;
+	f = openat(dirfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (f < 0)
+		return errno == EEXIST ? 0 : -1;
+	close(f);
+	return 0;
+}
+
 static int make_mount_point(int rootfd, const char *rel, bool dir, struct perr *e)
 {
 	char parent[1024];
@@ -561,15 +575,8 @@ static int make_mount_point(int rootfd, const char *rel, bool dir, struct perr *
 		pfd = open_beneath(rootfd, parent, O_PATH | O_DIRECTORY, e);
 		if (pfd < 0)
 			return -1;
-		if ((!last || dir) && mkdirat(pfd, name, 0755) < 0 && errno != EEXIST)
+		if (make_entry(pfd, name, !last || dir) < 0)
 			return perr_set(e, errno, "mount point /%s", rel);
-		if (last && !dir) {
-			int f = openat(pfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-			if (f < 0 && errno != EEXIST)
-				return perr_set(e, errno, "mount point /%s", rel);
-			if (f >= 0)
-				close(f);
-		}
 		p = last ? end : end + 1;
 	}
 	return 0;

@@ -235,7 +235,8 @@ int oci_add_mount(struct oci_config *c, const char *line, struct perr *e)
 	lines = calloc(n + 2, sizeof(*lines));
 	if (!lines)
 		return perr_set(e, ENOMEM, "mounts");
-	memcpy(lines, had, n * sizeof(*lines));
+	if (n)
+		memcpy(lines, had, n * sizeof(*lines));
 	lines[n] = (char *)line;
 	r = param_set_argv(&c->params, P_MOUNT, lines, (int)n + 1, e);
 	free(lines);
