@@ -177,7 +177,7 @@ static int fill_identity(struct create *c, int jid, struct perr *e)
 	    (param_str(&rec->params, P_HOSTNAME) || param_str(&rec->params, P_DOMAINNAME)))
 		return perr_setx(e, EINVAL, "host.hostname and host.domainname cannot be set with host=inherit");
 	/* ns.uts: the names are the joined namespace's. */
-	if (!param_str(&rec->params, P_HOSTNAME) && !param_str(&rec->params, P_NS_UTS)) {
+	if (!param_str(&rec->params, P_HOSTNAME) && !nsjoin_path(&rec->params, P_NS_UTS)) {
 		/* As on FreeBSD, a new jail starts with its parent's host name. */
 		if (gethostname(host, sizeof(host)) < 0)
 			host[0] = '\0';

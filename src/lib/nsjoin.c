@@ -23,6 +23,13 @@ static const struct {
 	[NSJOIN_UTS] = { P_NS_UTS, CLONE_NEWUTS, "/proc/thread-self/ns/uts" },
 };
 
+const char *nsjoin_path(const struct paramset *ps, int id)
+{
+	const char *v = param_str(ps, id);
+
+	return v && *v ? v : NULL;
+}
+
 /* Unset or inherit becomes inherit; anything else cannot go with the joined namespace. */
 static int want_inherit(struct paramset *ps, int id, const char *why, struct perr *e)
 {
@@ -38,7 +45,7 @@ int nsjoin_settle(struct paramset *ps, struct perr *e)
 	static const int sysv[] = { P_SYSVMSG, P_SYSVSEM, P_SYSVSHM };
 	const char *v;
 
-	if (param_str(ps, P_NS_NET)) {
+	if (nsjoin_path(ps, P_NS_NET)) {
 		/* The stack is the joined one's, and so are its addresses: none is added to it or held to. */
 		if ((v = param_str(ps, P_VNET)) && strcmp(v, "inherit") != 0)
 			return perr_setx(e, EINVAL, "vnet=%s: the jail is in the network namespace ns.net names", v);
@@ -47,10 +54,10 @@ int nsjoin_settle(struct paramset *ps, struct perr *e)
 		if (want_inherit(ps, P_IP4, "ns.net", e) < 0 || want_inherit(ps, P_IP6, "ns.net", e) < 0)
 			return -1;
 	}
-	for (size_t i = 0; param_str(ps, P_NS_IPC) && i < ARRAY_SIZE(sysv); i++)
+	for (size_t i = 0; nsjoin_path(ps, P_NS_IPC) && i < ARRAY_SIZE(sysv); i++)
 		if (want_inherit(ps, sysv[i], "ns.ipc", e) < 0)
 			return -1;
-	if (param_str(ps, P_NS_UTS) && (param_str(ps, P_HOSTNAME) || (param_str(ps, P_HOST) &&
+	if (nsjoin_path(ps, P_NS_UTS) && (param_str(ps, P_HOSTNAME) || (param_str(ps, P_HOST) &&
 								     strcmp(param_str(ps, P_HOST), "new") != 0)))
 		return perr_setx(e, EINVAL, "ns.uts: the jail has the names of the UTS namespace it joins "
 					    "(host.hostname and host cannot be set)");
@@ -84,7 +91,7 @@ int nsjoin_open(const struct paramset *ps, struct ns_join *j, struct perr *e)
 {
 	*j = NS_JOIN_NONE;
 	for (int i = 0; i < NSJOIN__COUNT; i++) {
-		const char *path = param_str(ps, kinds[i].param);
+		const char *path = nsjoin_path(ps, kinds[i].param);
 		if (path && (j->fd[i] = open_one(param_table[kinds[i].param].name, path, kinds[i].type, e)) < 0)
 			return -1;
 	}

@@ -29,6 +29,8 @@ struct ns_join {
 
 #define NS_JOIN_NONE ((struct ns_join){ .fd = { -1, -1, -1 } })
 
+/* The path ns.net, ns.ipc or ns.uts (id) gives, NULL when it is unset or empty (jls -s prints it so). */
+const char *nsjoin_path(const struct paramset *ps, int id);
 /*
  * The parameters that go with a joined namespace, checked and completed
  * before anything exists: ip4 and ip6 inherit (the joined stack's
