@@ -23,11 +23,13 @@
 #include "ocistate.h"
 
 #define OCI_VERSION "1.2.0"
+/* The runtime's own version, as engines print it (runc --version). */
+#define PRISON_OCI_RELEASE "0.1"
 
 static __attribute__((noreturn)) void usage(void)
 {
 	fprintf(stderr, "usage: prison-oci [--root dir] [--log file] [--log-format text|json] [--debug] command ...\n"
-			"commands: create, start, state, kill, delete, run, exec, ps, pause, resume, spec, features\n");
+			"commands: create, start, state, kill, delete, run, exec, ps, pause, resume, update, events, spec, features\n");
 	exit(1);
 }
 
@@ -229,10 +231,28 @@ int oci_remove(const char *id)
 	return 0;
 }
 
+/* The jail of a container whose state was never written, if it is a container's jail, and its directory. */
+static int remove_remains(const char *id)
+{
+	struct jail_record rec = { 0 };
+	struct perr e = { 0 };
+	bool ours = jail_find(id, &rec, &e) == 0 && param_str(&rec.params, P_OCI_BUNDLE);
+
+	record_free(&rec);
+	if (ours) {
+		(void)kill_all(id, SIGKILL);
+		return oci_remove(id);
+	}
+	ocistate_remove(id);
+	return 0;
+}
+
 static int cmd_delete(int argc, char **argv)
 {
 	static const struct option opts[] = { { "force", no_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
 	struct oci_state st;
+	struct perr e = { 0 };
+	const char *id;
 	bool force = false;
 	enum oci_status s;
 	int c;
@@ -243,7 +263,14 @@ static int cmd_delete(int argc, char **argv)
 			usage();
 		force = true;
 	}
-	if (read_state(one_id(argc, argv, "delete [--force] id"), &st) != 0)
+	id = one_id(argc, argv, "delete [--force] id");
+	/*
+	 * As runc: --force deletes what there is of a container that does not
+	 * exist (a create that died before its state was written), and succeeds.
+	 */
+	if (force && ocistate_check_id(id, &e) == 0 && ocistate_read(id, &st, &e) < 0 && e.err == ENOENT)
+		return remove_remains(id);
+	if (read_state(id, &st) != 0)
 		return 1;
 	s = ocistate_status(&st);
 	ocistate_free(&st);
@@ -300,6 +327,7 @@ static const struct {
 	{ "create", oci_cmd_create }, { "start", cmd_start }, { "state", cmd_state },     { "kill", cmd_kill },
 	{ "delete", cmd_delete },     { "run", oci_cmd_run }, { "spec", cmd_spec },       { "features", cmd_features },
 	{ "exec", oci_cmd_exec },     { "ps", oci_cmd_ps },   { "pause", oci_cmd_pause }, { "resume", oci_cmd_resume },
+	{ "update", oci_cmd_update },   { "events", oci_cmd_events },
 };
 
 struct globals {
@@ -313,7 +341,8 @@ static void parse_globals(int argc, char **argv, struct globals *g)
 		{ "root", required_argument, NULL, 'r' },       { "log", required_argument, NULL, 'l' },
 		{ "log-format", required_argument, NULL, 'F' }, { "debug", no_argument, NULL, 'D' },
 		{ "systemd-cgroup", no_argument, NULL, 'S' },   { "cgroup-manager", required_argument, NULL, 'C' },
-		{ "rootless", required_argument, NULL, 'R' },   { NULL, 0, NULL, 0 },
+		{ "rootless", required_argument, NULL, 'R' },   { "criu", required_argument, NULL, 'c' },
+		{ "version", no_argument, NULL, 'v' },         { NULL, 0, NULL, 0 },
 	};
 	int c;
 
@@ -324,7 +353,16 @@ static void parse_globals(int argc, char **argv, struct globals *g)
 		case 'F': g->log_format = optarg; break;
 		case 'D': g->debug = true; break;
 		/* A jail's cgroup is prison's own (PRISON_CGROUP/JID), whichever manager the engine uses. */
-		case 'S': case 'C': break;
+		case 'S': break;
+		case 'C':
+			if (strcmp(optarg, "cgroupfs") != 0 && strcmp(optarg, "systemd") != 0 && strcmp(optarg, "disabled") != 0)
+				exit(ocilog_error("--cgroup-manager \"%s\": cgroupfs, systemd or disabled", optarg));
+			break;
+		/* No checkpoint and restore: the path to criu is never used. */
+		case 'c': break;
+		case 'v':
+			printf("prison-oci version %s\nspec: %s\n", PRISON_OCI_RELEASE, OCI_VERSION);
+			exit(0);
 		case 'R':
 			if (strcmp(optarg, "false") != 0)
 				exit(ocilog_error("--rootless %s: prison-oci runs as root", optarg));

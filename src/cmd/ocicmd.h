@@ -21,6 +21,10 @@ int oci_cmd_resume(int argc, char **argv);
 /* Thaw the container's jail if it is frozen (delete of a paused one); 0 or an exit status. */
 int oci_thaw(const char *id);
 
+/* update (ociupdate.c) and events (ocievents.c) */
+int oci_cmd_update(int argc, char **argv);
+int oci_cmd_events(int argc, char **argv);
+
 /* Shared by create, run and exec (ocicreate.c). */
 struct perr;
 struct oci_config;
@@ -31,6 +35,14 @@ int oci_console_send(int sock, int master, struct perr *e);
 int oci_write_pid_file(const char *path, pid_t pid, struct perr *e);
 /* process.rlimits, user.umask and oomScoreAdj on this process, for the container's process to inherit. */
 int oci_apply_inherited(const struct oci_config *cfg, struct perr *e);
+/* --preserve-fds's number (ocifds.c). */
+int oci_preserve_parse(const char *text, int *ret, struct perr *e);
+/*
+ * The fds 3.. the process gets: LISTEN_FDS (socket activation) then
+ * preserve more, checked to be the caller's; into x, with LISTEN_FDS in *envp.
+ */
+struct jail_exec;
+int oci_pass_fds(int preserve, char ***envp, struct jail_exec *x, struct perr *e);
 /* Wait for the process, passing on the signals this one gets; its status as a shell gives it. */
 int oci_wait_process(int pidfd);
 

@@ -29,6 +29,7 @@
 
 struct create_opts {
 	const char *bundle, *pid_file, *console;
+	int preserve_fds;
 	bool detach;
 };
 
@@ -52,10 +53,12 @@ static int parse_create(int argc, char **argv, struct create_opts *o, const char
 		case 'p': o->pid_file = optarg; break;
 		case 'c': o->console = optarg; break;
 		case 'd': o->detach = true; break;
-		case 'P':
-			if (strcmp(optarg, "0") != 0)
-				return ocilog_error("--preserve-fds %s: not supported yet", optarg);
+		case 'P': {
+			struct perr e = { 0 };
+			if (oci_preserve_parse(optarg, &o->preserve_fds, &e) < 0)
+				return ocilog_error("%s", e.msg);
 			break;
+		}
 		/* Always so: pivot_root, and a new session keyring for every jail process. */
 		case 'N': case 'K': case 'k': break;
 		default: return ocilog_error("usage: prison-oci %s [-b bundle] [--pid-file file] [--console-socket socket] id",
@@ -154,7 +157,7 @@ struct made {
 	bool jail, dir;
 };
 
-static pid_t spawn_process(struct made *m, struct perr *e)
+static pid_t spawn_process(struct made *m, int preserve_fds, struct perr *e)
 {
 	struct jail_exec x = {
 		.argv = m->cfg.argv, .envp = m->cfg.envp, .cwd = m->cfg.cwd, .cred = &m->cfg.cred,
@@ -163,6 +166,9 @@ static pid_t spawn_process(struct made *m, struct perr *e)
 		.seccomp = m->cfg.seccomp.len ? &m->cfg.seccomp : NULL, .seccomp_flags = m->cfg.seccomp_flags,
 	};
 
+	if (oci_pass_fds(preserve_fds, &m->cfg.envp, &x, e) < 0)
+		return -1;
+	x.envp = m->cfg.envp;
 	if (oci_apply_inherited(&m->cfg, e) < 0)
 		return -1;
 	return jail_spawn(&m->rec, &x, &m->hold, &m->pidfd, &m->master, e);
@@ -195,7 +201,7 @@ static int make_container(const char *id, const struct create_opts *o, struct ma
 	if (jail_create(&m->cfg.params, &m->rec, &m->hold, e) < 0)
 		return -1;
 	m->jail = true;
-	pid = spawn_process(m, e);
+	pid = spawn_process(m, o->preserve_fds, e);
 	if (pid < 0 || oci_sysctl_apply(&m->cfg, m->pidfd, m->rec.uid_base, e) < 0)
 		return -1;
 	/* createRuntime (and prestart) on the host, then createContainer in the container: both fail the create. */

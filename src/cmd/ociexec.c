@@ -23,6 +23,7 @@
 
 struct exec_opts {
 	const char *process, *console, *pid_file, *cwd, *user;
+	int preserve_fds;
 	bool tty, detach, no_new_privs;
 	const char *env[EXEC_MAX_ENV];
 	size_t nenv;
@@ -60,10 +61,12 @@ static int exec_option(int c, struct exec_opts *o)
 			return ocilog_error("exec: --env \"%s\": not name=value, or more than %d", optarg, EXEC_MAX_ENV);
 		o->env[o->nenv++] = optarg;
 		break;
-	case 'F':
-		if (strcmp(optarg, "0") != 0)
-			return ocilog_error("exec: --preserve-fds %s: not supported yet", optarg);
+	case 'F': {
+		struct perr e = { 0 };
+		if (oci_preserve_parse(optarg, &o->preserve_fds, &e) < 0)
+			return ocilog_error("exec: %s", e.msg);
 		break;
+	}
 	case 'C': case 'g': case 'A': case 'L': case 'G': case 'I':
 		for (size_t i = 0; exec_long[i].name; i++)
 			if (exec_long[i].val == c)
@@ -237,7 +240,7 @@ static int exec_spawned(const struct jail_record *rec, const struct jail_exec *x
 	return r;
 }
 
-static int exec_run(const struct oci_state *st, const struct exec_opts *o, const struct oci_config *c)
+static int exec_run(const struct oci_state *st, const struct exec_opts *o, struct oci_config *c)
 {
 	struct jail_exec x = {
 		.argv = c->argv, .envp = c->envp, .cwd = c->cwd, .cred = &c->cred,
@@ -253,6 +256,9 @@ static int exec_run(const struct oci_state *st, const struct exec_opts *o, const
 		return ocilog_error("%s: a terminal with --detach needs --console-socket", st->id);
 	if (!c->terminal && o->console)
 		return ocilog_error("%s: --console-socket given but no terminal asked for", st->id);
+	if (oci_pass_fds(o->preserve_fds, &c->envp, &x, &e) < 0)
+		return ocilog_error("%s: %s", st->id, e.msg);
+	x.envp = c->envp;
 	if (jail_find(st->id, &rec, &e) < 0)
 		return ocilog_error("%s: %s", st->id, e.msg);
 	if (c->terminal && !o->console)

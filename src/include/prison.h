@@ -11,8 +11,8 @@
  *   parameters      the table and its values                        (param.h)
  *   jail.conf       parse, resolve, order, turn into parameters     (conf.h, jailconf.h)
  *   resource rules  rctl's syntax and a jail's rules and usage      (rctl.h, limits.h, usage.h)
- *   processes       a jail's processes, a signal to all of them,
- *                   the whole jail frozen and thawed                (jailps.h, jkill.h, jfreeze.h, signame.h)
+ *   processes       a jail's processes, a signal to all of them, its counters,
+ *                   the whole jail frozen and thawed  (jailps.h, jailstats.h, jkill.h, jfreeze.h, signame.h)
  *   bases           build, list, update, remove (jbase)             (base.h)
  *   archives        a jail exported and imported (jexport, jimport) (jarchive.h)
  *   OCI bundles     config.json onto a jail (prison-oci)            (ociconfig.h)
@@ -32,6 +32,7 @@
 #include "../lib/jailconf.h"
 #include "../lib/jaillist.h"
 #include "../lib/jailps.h"
+#include "../lib/jailstats.h"
 #include "../lib/jfreeze.h"
 #include "../lib/jkill.h"
 #include "../lib/ociconfig.h"

@@ -185,21 +185,17 @@ static int enter_jail(const struct exec_child_args *a, struct perr *e)
 {
 	int ns = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWCGROUP;
 
-	/* host=inherit: jailinit is in the host's UTS namespace, which the command already is in. */
-	if (!a->pol->host_inherit)
-		ns |= CLONE_NEWUTS;
-
-	if (jail_policy_private_ipc(a->pol))
-		ns |= CLONE_NEWIPC;
 	/* v1 controllers have no clone3 placement; "0" is this process, whatever its PID namespace. */
 	if (cg_join(a->cg, 0, e) < 0)
 		return -1;
 	/*
-	 * The network namespace first, while still host root: a jail on the
-	 * shared stack has its creator's, which the jail's user namespace does
-	 * not own, so it cannot be joined together with that.
+	 * The network, UTS and IPC namespaces first, while still host root: a
+	 * jail on the shared stack has its creator's, and a jail may have
+	 * joined another's (nsjoin.h), which the jail's user namespace does
+	 * not own, so they cannot be joined together with that.  Joining the
+	 * one the command is in already changes nothing.
 	 */
-	if (setns(a->pidfd, CLONE_NEWNET) < 0 || setns(a->pidfd, ns) < 0)
+	if (setns(a->pidfd, CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC) < 0 || setns(a->pidfd, ns) < 0)
 		return perr_set(e, errno, "enter the jail");
 	/* Still host uid 0 until here: become the jail's root before touching its files. */
 	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
@@ -214,8 +210,39 @@ static int enter_jail(const struct exec_child_args *a, struct perr *e)
  * capabilities, no_new_privs, its working directory; then, confined and
  * ready, it says so and waits at the gate until the container is started.
  */
-static int container_setup(const struct jail_exec *x, int errfd, struct perr *e)
+/*
+ * The preserved fds from base.. down to 3.., once the gate is gone: the
+ * error channel moves above them first (it lives until the exec).
+ */
+static int place_preserved(const struct jail_exec *x, int base, int *errfd, struct perr *e)
 {
+	int n = x->preserve_fds, moved;
+
+	if (n <= 0)
+		return 0;
+	moved = fcntl(*errfd, F_DUPFD_CLOEXEC, base + n);
+	if (moved < 0)
+		return perr_set(e, errno, "--preserve-fds");
+	close(*errfd);
+	*errfd = moved;
+	/* Downwards in rising order: no source is overwritten before it is moved. */
+	for (int i = 0; i < n; i++)
+		if (dup2(base + i, 3 + i) < 0)
+			return perr_set(e, errno, "--preserve-fds");
+	for (int fd = 3 + n; fd < base + n; fd++)
+		close(fd);
+	return 0;
+}
+
+/* The first fd above those every jail process gets: 3 the error channel, 4 a gate or a hook's program. */
+static int fd_base(const struct jail_exec *x)
+{
+	return x->gate_fd > 0 || x->exec_fd > 0 ? 5 : 4;
+}
+
+static int container_setup(const struct jail_exec *x, int *errfd, struct perr *e)
+{
+	int base = fd_base(x);
 	char go;
 
 	if (x->caps_set && priv_keep_only(x->caps, e) < 0)
@@ -225,15 +252,80 @@ static int container_setup(const struct jail_exec *x, int errfd, struct perr *e)
 	if (x->cwd && chdir(x->cwd) < 0)
 		return perr_set(e, errno, "cwd \"%s\"", x->cwd);
 	if (x->gate_fd <= 0)
-		return 0;
-	if (send_msg_fd(errfd, "R", -1) < 0)
+		return place_preserved(x, base, errfd, e);
+	if (send_msg_fd(*errfd, "R", -1) < 0)
 		_exit(127);
 	/* The gate is a FIFO this process holds open for reading and writing: no end of file, only the byte. */
 	while (read(4, &go, 1) < 0)
 		if (errno != EINTR)
 			return perr_set(e, errno, "wait for the start");
 	close(4);
+	return place_preserved(x, base, errfd, e);
+}
+
+/*
+ * The caller's fds 3..3+n-1 put high, out of the way of the error channel
+ * and the gate, before either is placed; placed_preserved() then puts them
+ * at base.., which jail_make_process keeps.
+ */
+static int stash_preserved(const struct jail_exec *x, int base, int *stash, struct perr *e)
+{
+	for (int i = 0; i < x->preserve_fds; i++)
+		if ((stash[i] = fcntl(3 + i, F_DUPFD_CLOEXEC, base + x->preserve_fds)) < 0)
+			return perr_set(e, errno, "--preserve-fds: fd %d", 3 + i);
 	return 0;
+}
+
+static int placed_preserved(const struct jail_exec *x, int base, const int *stash, struct perr *e)
+{
+	for (int i = 0; i < x->preserve_fds; i++)
+		if (dup3(stash[i], base + i, O_CLOEXEC) < 0)
+			return perr_set(e, errno, "--preserve-fds");
+	return 0;
+}
+
+/*
+ * The descriptors the process keeps at their numbers: the error channel
+ * at 3, an OCI container's gate at 4, the preserved fds from base on.
+ */
+static int place_fds(const struct jail_exec *x, int base, int *errfd, struct perr *e)
+{
+	int gate = -1, stash[JAIL_MAX_PRESERVE_FDS];
+
+	memset(stash, 0xff, sizeof(stash));
+	if (x->preserve_fds < 0 || x->preserve_fds > JAIL_MAX_PRESERVE_FDS)
+		return perr_setx(e, EINVAL, "--preserve-fds: at most %d fds", JAIL_MAX_PRESERVE_FDS);
+	if (stash_preserved(x, base, stash, e) < 0)
+		return -1;
+	/* The gate (or a hook's program) out of the way first: the channel's dup onto 3 must not close it. */
+	if (x->gate_fd > 0 && (gate = fcntl(x->gate_fd, F_DUPFD_CLOEXEC, 5)) < 0)
+		return perr_set(e, errno, "dup");
+	if (x->exec_fd > 0 && (gate = fcntl(x->exec_fd, F_DUPFD_CLOEXEC, 5)) < 0)
+		return perr_set(e, errno, "dup");
+	/* The error channel becomes fd 3, the one descriptor jail_make_process keeps. */
+	if (*errfd != 3) {
+		if (dup3(*errfd, 3, O_CLOEXEC) < 0)
+			return perr_set(e, errno, "dup");
+		*errfd = 3;
+	}
+	/* An OCI container's gate, or the program of a hook, is fd 4, kept too. */
+	if (gate >= 0 && dup3(gate, 4, O_CLOEXEC) < 0)
+		return perr_set(e, errno, "dup");
+	return placed_preserved(x, base, stash, e);
+}
+
+/* envp with LISTEN_PID, socket activation's, naming this process as its own PID namespace numbers it. */
+static char **with_listen_pid(char **envp, char *var, size_t len, char **out, size_t max)
+{
+	size_t k = 0;
+
+	snprintf(var, len, "LISTEN_PID=%d", (int)getpid());
+	for (size_t i = 0; envp[i] && k < max - 2; i++)
+		if (strncmp(envp[i], "LISTEN_PID=", 11) != 0)
+			out[k++] = envp[i];
+	out[k++] = var;
+	out[k] = NULL;
+	return out;
 }
 
 /* In the child: enter, confine, exec.  Errors go to errfd and exit 127. */
@@ -246,8 +338,8 @@ static __attribute__((noreturn)) void exec_child(struct exec_child_args *a)
 	char env_buf[8][300];
 	char **envp = environ;
 	/* The variables of env, at most one per two of its bytes. */
-	char *merged[512 + PARAM_META_MAX / 2], env_text[PARAM_META_MAX + 1];
-	int errfd = a->errfd, gate = -1;
+	char *merged[512 + PARAM_META_MAX / 2], env_text[PARAM_META_MAX + 1], *listen_env[ARRAY_SIZE(merged) + 1], listen_var[32];
+	int errfd = a->errfd, base = fd_base(a->x);
 
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	sigemptyset(&none);
@@ -257,25 +349,14 @@ static __attribute__((noreturn)) void exec_child(struct exec_child_args *a)
 	if (enter_jail(a, &e) < 0 || choose_cred(a->x, a->host_cred, &cred, &e) < 0 ||
 	    child_stdio(a->slave, a->io, a->x->own_stdio, &e) < 0)
 		exec_fail(errfd, &e);
-	/* The gate out of the way first: the channel's dup onto 3 must not close it. */
-	if (a->x->gate_fd > 0 && (gate = fcntl(a->x->gate_fd, F_DUPFD_CLOEXEC, 5)) < 0)
-		exec_fail(errfd, (perr_set(&e, errno, "dup"), &e));
-	if (a->x->exec_fd > 0 && (gate = fcntl(a->x->exec_fd, F_DUPFD_CLOEXEC, 5)) < 0)
-		exec_fail(errfd, (perr_set(&e, errno, "dup"), &e));
-	/* The error channel becomes fd 3, the one descriptor jail_make_process keeps. */
-	if (errfd != 3) {
-		if (dup3(errfd, 3, O_CLOEXEC) < 0)
-			exec_fail(errfd, (perr_set(&e, errno, "dup"), &e));
-		errfd = 3;
-	}
-	/* An OCI container's gate, or the program of a hook, is fd 4, kept too. */
-	if (gate >= 0 && dup3(gate, 4, O_CLOEXEC) < 0)
-		exec_fail(errfd, (perr_set(&e, errno, "dup"), &e));
-	if (jail_make_process(a->pol, a->filter, a->x->seccomp, a->x->seccomp_flags, &cred, gate >= 0 ? 5 : 4, &e) < 0)
+	if (place_fds(a->x, base, &errfd, &e) < 0)
+		exec_fail(errfd, &e);
+	if (jail_make_process(a->pol, a->filter, a->x->seccomp, a->x->seccomp_flags, &cred, base + a->x->preserve_fds,
+			      &e) < 0)
 		exec_fail(errfd, &e);
 	if (a->slave >= 0 && pty_make_controlling(&e) < 0)
 		exec_fail(errfd, &e);
-	if (container_setup(a->x, errfd, &e) < 0)
+	if (container_setup(a->x, &errfd, &e) < 0)
 		exec_fail(errfd, &e);
 	if (a->x->envp)
 		envp = (char **)a->x->envp;
@@ -290,6 +371,8 @@ static __attribute__((noreturn)) void exec_child(struct exec_child_args *a)
 		exec_fail(errfd, (perr_set(&e, errno, "chdir %s", a->x->workdir), &e));
 	if (a->env)
 		envp = jailenv_merge(envp, a->env, env_text, sizeof(env_text), merged, ARRAY_SIZE(merged));
+	if (a->x->listen_pid)
+		envp = with_listen_pid(envp, listen_var, sizeof(listen_var), listen_env, ARRAY_SIZE(listen_env));
 	run_command(a->x, &cred, envp, errfd);
 }
 

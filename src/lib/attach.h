@@ -12,6 +12,8 @@
 #include "registry.h"
 
 struct jail_filter;
+/* The most fds --preserve-fds (and socket activation's LISTEN_FDS) pass on. */
+#define JAIL_MAX_PRESERVE_FDS 256
 
 struct jail_exec {
 	char *const *argv;     /* NULL: the user's shell */
@@ -35,6 +37,8 @@ struct jail_exec {
 	int exec_fd;                  /* > 0: the program to run, opened on the host (O_PATH); argv[0] only names it */
 	const struct jail_filter *seccomp; /* a filter more on top of the jail's (priv.h), or NULL */
 	unsigned seccomp_flags;            /* seccomp(2) flags for it */
+	int preserve_fds;             /* the caller's fds 3.. of this many, passed on at 3.. (--preserve-fds) */
+	bool listen_pid;              /* LISTEN_PID set to the process's own pid (socket activation) */
 };
 
 /*

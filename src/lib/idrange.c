@@ -298,7 +298,20 @@ int idrange_alloc(struct jail_record *rec, struct perr *e)
 		id_spans_free(&taken);
 		return -1;
 	}
-	base = idrange_pick(idrange_preferred(rec->jid), &taken, entry_held, &d);
+	if (param_str(&rec->params, P_IDMAP_BASE) && param_int(&rec->params, P_IDMAP_BASE) > 0) {
+		base = (unsigned long)param_int(&rec->params, P_IDMAP_BASE);
+		/* Asked for, the range is that one or none: never another the caller did not name. */
+		if (base < IDRANGE_POOL_FIRST || base % IDRANGE_SIZE || idrange_pick(base, &taken, entry_held, &d) != base) {
+			id_spans_free(&taken);
+			ids_close(&d);
+			return perr_setx(e, EBUSY, "idmap.base %lu: %s", base,
+					 base < IDRANGE_POOL_FIRST || base % IDRANGE_SIZE
+						 ? "not a multiple of 65536 from 1073741824 on"
+						 : "not free (another jail's, or it meets a user, a group, /etc/subuid or /etc/subgid)");
+		}
+	} else {
+		base = idrange_pick(idrange_preferred(rec->jid), &taken, entry_held, &d);
+	}
 	id_spans_free(&taken);
 	if (!base) {
 		ids_close(&d);

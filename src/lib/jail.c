@@ -31,6 +31,7 @@
 #include "mntsrc.h"
 #include "nftjail.h"
 #include "pin.h"
+#include "nsjoin.h"
 #include "spawn.h"
 #include "thin.h"
 #include "util.h"
@@ -45,6 +46,7 @@ struct create {
 	struct jail_limits lim;
 	struct mount_plan mounts;
 	struct registry reg;
+	struct ns_join join; /* the namespaces it joins (ns.*), opened once */
 	int pathfd, exefd;
 	long want;   /* the jid asked for, 0 for any */
 	int hold[2]; /* [0] the creator's hold, [1] jailinit's end */
@@ -101,7 +103,8 @@ static int check_all(struct create *c, struct perr *e)
 	    (c->want > 0 || !parse_long(name, 1, 999999, &c->want)))
 		return -1;
 	if ((name && limits_merge_conf(ps, name, e) < 0) || limits_from_params(ps, name ? name : "", &c->lim, e) < 0 ||
-	    jailnet_settle(ps, e) < 0 || nftjail_check(ps, e) < 0)
+	    nsjoin_settle(ps, e) < 0 || jailnet_settle(ps, e) < 0 || nftjail_check(ps, e) < 0 ||
+	    nsjoin_open(ps, &c->join, e) < 0)
 		return -1;
 	return mount_plan_build(ps, &c->mounts, e);
 }
@@ -158,7 +161,8 @@ static int fill_identity(struct create *c, int jid, struct perr *e)
 	if (strcmp(param_str(&rec->params, P_HOST) ?: "new", "inherit") == 0 &&
 	    (param_str(&rec->params, P_HOSTNAME) || param_str(&rec->params, P_DOMAINNAME)))
 		return perr_setx(e, EINVAL, "host.hostname and host.domainname cannot be set with host=inherit");
-	if (!param_str(&rec->params, P_HOSTNAME)) {
+	/* ns.uts: the names are the joined namespace's. */
+	if (!param_str(&rec->params, P_HOSTNAME) && !nsjoin_path(&rec->params, P_NS_UTS)) {
 		/* As on FreeBSD, a new jail starts with its parent's host name. */
 		if (gethostname(host, sizeof(host)) < 0)
 			host[0] = '\0';
@@ -257,11 +261,12 @@ static int make_init(struct create *c, struct perr *e)
 	_cleanup_close_ int tree = -1;
 	bool idle = param_bool(&c->rec->params, P_PERSIST_IDLE);
 	struct spawn_req req = { .rec = c->rec, .pathfd = c->pathfd, .exefd = c->exefd, .mounts = &c->mounts,
-				 .reg = &c->reg, .ret_tree = idle ? &tree : NULL, .parent_hold = -1 };
+				 .reg = &c->reg, .ret_tree = idle ? &tree : NULL, .parent_hold = -1, .join = &c->join };
 	struct jail_hold parent = JAIL_HOLD_NONE;
 
 	/* Under the lock: the trees of the jails there are now are off limits as mount sources. */
-	if (mount_sources_open(&c->mounts, &c->reg, c->pathfd, c->rec->name, e) < 0)
+	if (mount_sources_open(&c->mounts, &c->reg, c->pathfd, c->rec->name, e) < 0 ||
+	    nsjoin_check_owners(&c->join, &c->rec->params, &c->reg, e) < 0)
 		return -1;
 	/* The pin namespace, made once, before the first jail that needs it. */
 	if (idle && pin_prepare(e) < 0)
@@ -342,6 +347,7 @@ static void create_done(struct create *c)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	mount_plan_free(&c->mounts);
+	nsjoin_close(&c->join);
 	record_free(&c->parent);
 }
 
@@ -356,6 +362,7 @@ int jail_create(const struct paramset *ps, struct jail_record *rec, struct jail_
 		return perr_set(e, ENOMEM, "jail");
 	c->rec = rec;
 	c->pathfd = c->exefd = c->hold[0] = c->hold[1] = c->pidfd = -1;
+	c->join = NS_JOIN_NONE;
 	if (param_copy(&rec->params, ps) < 0) {
 		perr_set(e, ENOMEM, "parameters");
 	} else if (check_all(c, e) == 0 && registry_open(&c->reg, true, e) == 0) {

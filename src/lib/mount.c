@@ -327,7 +327,7 @@ static int hide_proc_dir(int procfd, int t, const char *name, int *empty, struct
 
 static int mask_proc(int rootfd, bool own_net, struct perr *e)
 {
-	static const char *const dirs[] = { "acpi", "scsi", "irq", "bus", "fs", "sys" };
+	static const char *const dirs[] = { "acpi", "asound", "scsi", "irq", "bus", "fs", "sys" };
 	_cleanup_close_ int procfd = open_beneath(rootfd, "proc", O_RDONLY | O_DIRECTORY, e);
 	_cleanup_close_ int empty = -1;
 	struct statfs sfs;

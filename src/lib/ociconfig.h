@@ -86,6 +86,12 @@ PRISON_API const char *oci_hook_name(enum oci_hook kind);
 /* The state JSON runtime-spec gives hooks (malloc'd; NULL when out of memory); pid <= 0 leaves it out. */
 PRISON_API char *oci_hook_state(const char *id, const char *status, pid_t pid, const char *bundle,
 				const char *annotations);
+ * prison-oci update: a runtime-spec linux.resources object (JSON text) as
+ * the parameters it maps onto, as create maps it: rctl (its rules),
+ * cpu.weight and cpuset.cpus, each set only when the object gives it.
+ * *ret is zeroed by this and freed with param_free() whatever the result.
+ */
+PRISON_API int oci_resources_load(const char *text, struct paramset *ret, struct perr *e);
 
 /* Pieces of the mapping, for ociconfig.c (ocilinux.c, ocimisc.c). */
 struct json_object;
@@ -104,6 +110,10 @@ int oci_map_sysctl(struct json_object *sysctl, struct oci_config *c, struct perr
  */
 PRISON_API int oci_sysctl_apply(const struct oci_config *c, int pidfd, unsigned long root_uid, struct perr *e);
 int oci_map_seccomp(struct json_object *seccomp, struct oci_config *c, struct perr *e);
+/* linux.uidMappings and gidMappings onto idmap.base, or refused (ociidmap.c). */
+int oci_map_idmaps(struct json_object *linux_obj, struct oci_config *c, struct perr *e);
+/* linux.resources onto c's rctl, cpu.weight and cpuset.cpus (ocilinux.c). */
+int oci_map_resources(struct json_object *res, struct oci_config *c, struct perr *e);
 /* One fstab(5) line more in the jail's mount parameter (ocimisc.c). */
 int oci_add_mount(struct oci_config *c, const char *line, struct perr *e);
 

@@ -12,19 +12,44 @@
 
 /* Every namespace a jail has of its own; network and ipc decide how it is networked and what IPC it sees. */
 struct ns_seen {
-	bool pid, mount, network, ipc;
+	bool pid, mount, network, ipc, joined_net;
 };
 
-static int map_namespace(struct json_object *ns, struct ns_seen *seen, struct perr *e)
+/*
+ * A namespace joined by path (a pod's): network, IPC and UTS, through the
+ * jail's ns.* parameters (nsjoin.h); never a user, mount, PID or cgroup
+ * namespace, which a jail always has of its own.
+ */
+static int map_joined(const char *type, struct json_object *path, struct ns_seen *seen, struct oci_config *c,
+		      struct perr *e)
+{
+	static const struct {
+		const char *type;
+		int param;
+	} joinable[] = { { "network", P_NS_NET }, { "ipc", P_NS_IPC }, { "uts", P_NS_UTS } };
+
+	if (!json_object_is_type(path, json_type_string) || json_object_get_string_len(path) == 0)
+		return perr_setx(e, EINVAL, "linux.namespaces: %s: path is not a string", type);
+	for (size_t i = 0; i < ARRAY_SIZE(joinable); i++)
+		if (strcmp(type, joinable[i].type) == 0) {
+			seen->joined_net |= joinable[i].param == P_NS_NET;
+			seen->ipc |= joinable[i].param == P_NS_IPC;
+			return param_set(&c->params, joinable[i].param, json_object_get_string(path), e);
+		}
+	if (strcmp(type, "user") == 0)
+		return perr_setx(e, EPERM, "linux.namespaces: user: path \"%s\": refused (a container's user namespace "
+					   "and id range are its own)", json_object_get_string(path));
+	return perr_setx(e, EPERM, "linux.namespaces: %s: path \"%s\": refused (a container's %s namespace is its own)",
+			 type, json_object_get_string(path), type);
+}
+
+static int map_namespace(struct json_object *ns, struct ns_seen *seen, struct oci_config *c, struct perr *e)
 {
 	struct json_object *t = oci_get(ns, "type");
 	const char *type = t ? json_object_get_string(t) : "";
 
 	if (!t || !json_object_is_type(t, json_type_string))
 		return perr_setx(e, EINVAL, "linux.namespaces: an entry without a type");
-	if (oci_get(ns, "path"))
-		return perr_setx(e, EINVAL, "linux.namespaces: %s: path (joining another's namespace) is not supported yet",
-				 type);
 	if (strcmp(type, "pid") == 0)
 		seen->pid = true;
 	else if (strcmp(type, "mount") == 0)
@@ -35,7 +60,7 @@ static int map_namespace(struct json_object *ns, struct ns_seen *seen, struct pe
 		seen->ipc = true;
 	else if (strcmp(type, "uts") != 0 && strcmp(type, "user") != 0 && strcmp(type, "cgroup") != 0)
 		return perr_setx(e, EINVAL, "linux.namespaces: \"%s\": not supported", type);
-	return 0;
+	return oci_get(ns, "path") ? map_joined(type, oci_get(ns, "path"), seen, c, e) : 0;
 }
 
 static int map_namespaces(struct json_object *list, struct oci_config *c, struct perr *e)
@@ -46,15 +71,16 @@ static int map_namespaces(struct json_object *list, struct oci_config *c, struct
 	if (list && !json_object_is_type(list, json_type_array))
 		return perr_setx(e, EINVAL, "linux.namespaces: not an array");
 	for (size_t i = 0; list && i < json_object_array_length(list); i++)
-		if (map_namespace(json_object_array_get_idx(list, i), &seen, e) < 0)
+		if (map_namespace(json_object_array_get_idx(list, i), &seen, c, e) < 0)
 			return -1;
 	/* A jail always has its own: it cannot share the host's processes or mounts. */
 	if (!seen.pid || !seen.mount)
 		return perr_setx(e, EINVAL, "linux.namespaces: a container always has its own %s namespace: list it",
 				 seen.pid ? "mount" : "pid");
-	/* Without a network namespace, the host's stack, as ip4=inherit; with one, a vnet jail. */
-	if (seen.network ? param_set(&c->params, P_VNET, "new", e) < 0
-			 : param_set(&c->params, P_IP4, "inherit", e) < 0 || param_set(&c->params, P_IP6, "inherit", e) < 0)
+	/* Without a network namespace, the host's stack, as ip4=inherit; with one, a vnet jail; joined, the other's. */
+	if (!seen.joined_net && (seen.network ? param_set(&c->params, P_VNET, "new", e) < 0
+					      : param_set(&c->params, P_IP4, "inherit", e) < 0 ||
+							param_set(&c->params, P_IP6, "inherit", e) < 0))
 		return -1;
 	c->own_net = seen.network;
 	c->own_ipc = seen.ipc;
@@ -147,7 +173,7 @@ static int map_cpu(struct json_object *cpu, struct oci_config *c, char *rules, s
 	return 0;
 }
 
-static int map_resources(struct json_object *res, struct oci_config *c, struct perr *e)
+int oci_map_resources(struct json_object *res, struct oci_config *c, struct perr *e)
 {
 	static const char *const refused[] = { "blockIO", "hugepageLimits", "network", "rdma", "unified", NULL };
 	struct json_object *pids = oci_get(res, "pids"), *v;
@@ -174,7 +200,7 @@ static int map_resources(struct json_object *res, struct oci_config *c, struct p
  */
 static bool covered(const char *path, bool masked)
 {
-	static const char *const hidden[] = { "/proc/acpi", "/proc/scsi", "/proc/irq", "/proc/bus",
+	static const char *const hidden[] = { "/proc/acpi", "/proc/asound", "/proc/scsi", "/proc/irq", "/proc/bus",
 					      "/proc/kcore", "/proc/keys", "/proc/timer_list", "/proc/sched_debug",
 					      "/proc/latency_stats", "/proc/timer_stats", "/proc/interrupts",
 					      "/proc/sysrq-trigger", "/proc/kallsyms", "/proc/modules", NULL };
@@ -241,21 +267,21 @@ static int map_paths(struct json_object *list, const char *what, bool masked, st
 
 int oci_map_linux(struct json_object *lx, struct oci_config *c, struct perr *e)
 {
-	static const char *const refused[] = { "uidMappings", "gidMappings",
-					       "intelRdt", "personality", "netDevices", "timeOffsets", "mountLabel",
-					       NULL };
+	static const char *const refused[] = { "intelRdt",    "personality", "netDevices",
+					       "timeOffsets", "mountLabel",  NULL };
 	struct json_object *v;
 
 	if (lx && !json_object_is_type(lx, json_type_object))
 		return perr_setx(e, EINVAL, "linux: not an object");
-	/* Mappings: every jail has a host id range of its own, allocated by prison (jail(8)). */
 	if (refuse_set(lx, "linux", refused, e) < 0)
 		return -1;
 	if ((v = oci_get(lx, "rootfsPropagation")) && strstr(json_object_get_string(v), "shared"))
 		return perr_setx(e, EINVAL, "linux.rootfsPropagation: \"%s\": not supported (a jail's mounts are private)",
 				 json_object_get_string(v));
 	/* linux.cgroupsPath is left aside: a jail's cgroup is prison's (PRISON_CGROUP/JID). */
-	if (map_namespaces(oci_get(lx, "namespaces"), c, e) < 0 || map_resources(oci_get(lx, "resources"), c, e) < 0 ||
+	if (oci_map_idmaps(lx, c, e) < 0)
+		return -1;
+	if (map_namespaces(oci_get(lx, "namespaces"), c, e) < 0 || oci_map_resources(oci_get(lx, "resources"), c, e) < 0 ||
 	    oci_map_seccomp(oci_get(lx, "seccomp"), c, e) < 0 || oci_map_sysctl(oci_get(lx, "sysctl"), c, e) < 0 ||
 	    oci_map_devices(oci_get(oci_get(lx, "resources"), "devices"), oci_get(lx, "devices"), e) < 0)
 		return -1;

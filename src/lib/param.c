@@ -105,6 +105,12 @@ const struct param_def param_table[P__COUNT] = {
 	[P_BASE_TYPE] = S("base.type", PF_CREATE, NULL),
 	/* prison's own: the bundle an OCI container (prison-oci(8)) was created from. */
 	[P_OCI_BUNDLE] = S("oci.bundle", PF_CREATE, NULL),
+	/* prison's own: a network, IPC or UTS namespace joined by path instead of made (nsjoin.h). */
+	[P_NS_NET] = S("ns.net", PF_CREATE, NULL),
+	[P_NS_IPC] = S("ns.ipc", PF_CREATE, NULL),
+	[P_NS_UTS] = S("ns.uts", PF_CREATE, NULL),
+	/* prison's own: the first host ID of the jail's range, asked for instead of allocated (idrange.h); 0: allocated. */
+	[P_IDMAP_BASE] = I("idmap.base", PF_CREATE, "0", 0, 4294901760L - 65536L),
 	[P_DEPEND] = { "depend", PT_LIST, PF_CONFONLY | PF_CONFSKIP | PF_NOSTATE, NULL, 0, 0, NULL },
 	/* jail(8)'s: the routing table of the jail's commands (see jail.8). */
 	[P_EXEC_FIB] = I("exec.fib", PF_NOSTATE, "0", 0, 65535),

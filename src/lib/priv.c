@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 
 #include "limits.h"
+#include "nsjoin.h"
 #include "runtime.h"
 #include "sockaf.h"
 #include "util.h"
@@ -71,7 +72,8 @@ void jail_policy_from_params(struct jail_policy *p, const struct paramset *ps)
 	p->abstract_unix = param_bool(ps, P_ALLOW_ABSTRACT_UNIX);
 	p->new_userns = param_int(ps, P_CHILDREN_MAX) > 0;
 	p->vnet = param_str(ps, P_VNET) && strcmp(param_str(ps, P_VNET), "new") == 0;
-	p->host_inherit = jail_sys_of(ps, P_HOST) == JSYS_INHERIT;
+	/* ns.uts too: the names are another namespace's, as the host's are with host=inherit. */
+	p->host_inherit = jail_sys_of(ps, P_HOST) == JSYS_INHERIT || nsjoin_path(ps, P_NS_UTS);
 	mount_types(p, ps);
 	p->sysvmsg = jail_sys_of(ps, P_SYSVMSG);
 	p->sysvsem = jail_sys_of(ps, P_SYSVSEM);

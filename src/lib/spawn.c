@@ -492,6 +492,49 @@ static void close_child_fds(struct init_child *c)
 		close(c->listen);
 }
 
+/* The child killed and reaped after a failure of the creator's. */
+static void kill_child(pid_t pid, int pidfd)
+{
+	syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+	waitpid(pid, NULL, 0);
+	close(pidfd);
+}
+
+/*
+ * jailinit cloned into its cgroup, in the namespaces it joins (nsjoin.h)
+ * and with its user namespace owned by the jail's host root (userns.h);
+ * the creator is itself again, in its own namespaces, when this returns.
+ */
+static pid_t clone_init(const struct spawn_req *req, struct init_child *c, unsigned long long flags, int cgfd,
+			int *ret_pidfd, struct perr *e)
+{
+	struct ns_join saved = NS_JOIN_NONE;
+	struct userns_saved owner;
+	pid_t pid;
+	int err;
+
+	if (req->join && nsjoin_enter(req->join, &saved, e) < 0)
+		return -1;
+	pid = userns_become_owner(req->rec->uid_base, &owner) == 0 ? clone_into_cgroup(cgfd, flags, ret_pidfd) : -1;
+	if (pid == 0) {
+		close(c->sync_host);
+		nsjoin_close(&saved);
+		init_child_main(c);
+	}
+	err = errno;
+	if (userns_restore(&owner) < 0 || nsjoin_leave(&saved, e) < 0) {
+		if (pid > 0)
+			kill_child(pid, *ret_pidfd);
+		return e->err ? -1 : perr_set(e, errno, "become host root again after creating the jail's user namespace");
+	}
+	if (pid < 0) {
+		if (err == EINVAL || err == ENOSPC || err == EUSERS)
+			return perr_set(e, err, "create namespaces (are user namespaces enabled?)");
+		return perr_set(e, err, "create namespaces");
+	}
+	return pid;
+}
+
 int spawn_init(const struct spawn_req *req, struct perr *e)
 {
 	struct jail_record *rec = req->rec;
@@ -508,7 +551,6 @@ int spawn_init(const struct spawn_req *req, struct perr *e)
 				.idle = req->ret_tree != NULL };
 	_cleanup_close_ int cgfd = -1, sync_host = -1;
 	unsigned long long flags = 0;
-	struct userns_saved owner;
 	int sync[2], pidfd = -1;
 	pid_t pid;
 
@@ -524,37 +566,17 @@ int spawn_init(const struct spawn_req *req, struct perr *e)
 	}
 	c.sync = sync[1];
 	sync_host = sync[0];
-	/* Owned by the jail's host root, so that what the jail counts is charged to it (userns.h). */
-	pid = userns_become_owner(rec->uid_base, &owner) == 0 ? clone_into_cgroup(cgfd, flags, &pidfd) : -1;
-	if (pid == 0) {
-		close(sync_host);
-		init_child_main(&c);
-	}
-	if (userns_restore(&owner) < 0) {
-		int err = errno;
-		if (pid > 0) {
-			syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-			waitpid(pid, NULL, 0);
-			close(pidfd);
-		}
-		close(sync[1]);
-		close_child_fds(&c);
-		return perr_set(e, err, "become host root again after creating the jail's user namespace");
-	}
+	c.sync_host = sync_host;
+	pid = clone_init(req, &c, flags, cgfd, &pidfd, e);
 	close(sync[1]);
 	close_child_fds(&c);
-	if (pid < 0) {
-		if (errno == EINVAL || errno == ENOSPC || errno == EUSERS)
-			return perr_set(e, errno, "create namespaces (are user namespaces enabled?)");
-		return perr_set(e, errno, "create namespaces");
-	}
+	if (pid < 0)
+		return -1;
 	rec->init_pid = pid;
 	/* v1 controllers have no clone3 placement: in before it runs anything. */
 	if (cg_join(&rec->cg, pid, e) < 0 || userns_write_maps(pid, rec->uid_base, e) < 0 ||
 	    send_tree(req, &c, pid, sync_host, e) < 0 || wait_ready(sync_host, pidfd, e) < 0) {
-		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-		waitpid(pid, NULL, 0);
-		close(pidfd);
+		kill_child(pid, pidfd);
 		return -1;
 	}
 	rec->init_start = proc_start_time(pid);

@@ -12,6 +12,7 @@
 
 #include "error.h"
 #include "mount.h"
+#include "nsjoin.h"
 #include "registry.h"
 #include "watch.h"
 
@@ -37,6 +38,7 @@ struct spawn_req {
 	const struct mount_plan *mounts;
 	struct registry *reg;    /* held locked by the creator: its jails' trees are off limits to the console log */
 	int *ret_tree;       /* persist.idle: gets a detached copy of the jail's tree (mntns.h), else NULL */
+	const struct ns_join *join; /* the namespaces jailinit is cloned in (nsjoin.h), or NULL */
 };
 
 /* Build the jail's namespaces and start jailinit in them; returns its pidfd. */
@@ -45,6 +47,7 @@ int spawn_init(const struct spawn_req *req, struct perr *e);
 /* What a jailinit is started with: at creation, and when an idle jail wakes (wake.h). */
 struct init_child {
 	int sync;   /* to the starter: 'E'+text on error, 'R' just before exec */
+	int sync_host; /* the starter's end, closed in the child at creation */
 	int listen; /* control socket, becomes fd 3 of jailinit */
 	int hold;   /* the starter's hold, becomes fd 4 */
 	int parent_hold; /* a child jail's hold on its parent's jailinit, becomes PARENT_HOLD_FD, or -1 */

@@ -228,7 +228,8 @@ test_oci_errors_leave_nothing() {
 		"$OCI" create -b "$b" pterr
 	assert_no_container pterr
 	oci_bundle "$b" 'c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
-	expect_error "prison-oci: pterr: linux.uidMappings: not supported yet" "$OCI" create -b "$b" pterr
+	expect_error "prison-oci: pterr: linux.gidMappings: missing (only one entry, containerID 0 and size 65536, the same for users and groups, onto hostID a multiple of 65536 from 1073741824 on is taken)" \
+		"$OCI" create -b "$b" pterr
 	oci_bundle "$b" 'c["linux"]["namespaces"].append({"type": "time"})'
 	expect_error 'prison-oci: pterr: linux.namespaces: "time": not supported' "$OCI" create -b "$b" pterr
 	oci_bundle "$b" 'c["linux"]["maskedPaths"].append("/etc/secret")'

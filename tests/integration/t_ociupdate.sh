@@ -1,0 +1,79 @@
+# prison-oci update and events: a running container's limits changed, and its statistics.  Uses t_oci.sh's helpers.
+
+test_oci_update_limits_hold_inside() {
+	local b=$WORK/ptupd made reached st=0
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "600"]' \
+		'c["linux"]["resources"]["pids"] = {"limit": 200}'
+	"$OCI" run -d -b "$b" ptupd </dev/null
+	made=$("$JEXEC" ptupd /bin/probe forks 100)
+	[ "$made" -ge 90 ] || fail "only $made processes under pids.limit=200"
+	# runc's flags: the rules change as rctl -a changes them, and hold inside at once.
+	"$OCI" update --memory 48m --pids-limit 20 --cpu-shares 512 --cpu-quota 50000 --cpu-period 100000 --cpuset-cpus 0 ptupd
+	assert_eq "$("$RCTL" jail:ptupd | sort | tr '\n' ' ')" \
+		"jail:ptupd:maxproc:deny=20 jail:ptupd:memoryuse:deny=50331648 jail:ptupd:pcpu:deny=50 " "the rules after update"
+	assert_eq "$("$JLS" -j ptupd cpu.weight cpuset.cpus)" "20 0" "cpu.shares and cpuset.cpus after update"
+	made=$("$JEXEC" ptupd /bin/probe forks 100)
+	[ "$made" -lt 20 ] || fail "$made processes made after update --pids-limit 20"
+	"$JEXEC" ptupd /bin/probe hog 128 >"$WORK/ptupd.hog" 2>/dev/null || st=$?
+	reached=$(tail -1 "$WORK/ptupd.hog")
+	[ "$st" -ne 0 ] && [ "${reached:-0}" -lt 48 ] || fail "the hog reached ${reached:-?} MB after update --memory 48m"
+	assert_eq "$("$OCI" state ptupd | python3 -c 'import json, sys; print(json.load(sys.stdin)["status"])')" running \
+		"the container after its hog was stopped"
+	# A resources file (-r -): only what it names changes.
+	echo '{"pids": {"limit": 150}}' | "$OCI" update -r - ptupd
+	assert_eq "$("$RCTL" jail:ptupd | sort | tr '\n' ' ')" \
+		"jail:ptupd:maxproc:deny=150 jail:ptupd:memoryuse:deny=50331648 jail:ptupd:pcpu:deny=50 " "the rules after -r -"
+	made=$("$JEXEC" ptupd /bin/probe forks 100)
+	[ "$made" -ge 90 ] || fail "only $made processes after the limit was raised to 150"
+	echo '{"memory": {"limit": 134217728}}' >"$WORK/ptupd.json"
+	"$OCI" update -r "$WORK/ptupd.json" ptupd
+	assert_eq "$("$JEXEC" ptupd /bin/probe hog 96 | tail -1)" 96 "the hog under the raised memory limit"
+	# Refused, and nothing changed.
+	expect_error 'prison-oci: ptupd: linux.resources.cpu.mems: not supported yet' "$OCI" update --cpuset-mems 0 ptupd
+	expect_error 'prison-oci: update: memory.limit "lots": not a number' "$OCI" update --memory lots ptupd
+	expect_error 'prison-oci: ptupd: linux.resources.memory.swap: must be at least memory.limit' \
+		"$OCI" update --memory-swap 1m ptupd
+	expect_error 'prison-oci: update: -r "'"$WORK"'/nosuch": No such file or directory' "$OCI" update -r "$WORK/nosuch" ptupd
+	echo '[1]' | expect_error 'prison-oci: update: -r "-": not a JSON object' "$OCI" update -r - ptupd
+	expect_error 'prison-oci: container "ptnone" does not exist' "$OCI" update --memory 1g ptnone
+	assert_eq "$("$RCTL" jail:ptupd | sort | tr '\n' ' ')" \
+		"jail:ptupd:maxproc:deny=150 jail:ptupd:memoryuse:deny=134217728 jail:ptupd:pcpu:deny=50 " "the rules after refusals"
+	"$OCI" kill ptupd KILL
+	wait_until 5 "stopped" status_is ptupd stopped
+	expect_error 'prison-oci: ptupd: cannot update a container that is stopped' "$OCI" update --memory 1g ptupd
+	"$OCI" delete ptupd
+	assert_no_container ptupd
+}
+
+test_oci_events_stats_and_oom() {
+	local b=$WORK/ptev out epid
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "600"]' \
+		'c["linux"]["resources"]["pids"] = {"limit": 40}' 'c["linux"]["resources"]["memory"] = {"limit": 33554432}'
+	"$OCI" run -d -b "$b" ptev </dev/null
+	"$JEXEC" ptev /bin/sh -c 'sleep 300 </dev/null >/dev/null 2>&1 &'
+	# --stats: one event, runc's shape, the jail's counters and limits.
+	out=$("$OCI" events --stats ptev)
+	assert_eq "$(echo "$out" | wc -l)" 1 "events --stats prints one line"
+	assert_eq "$(echo "$out" | python3 -c 'import json, sys
+e = json.load(sys.stdin); d = e["data"]
+print(e["type"], e["id"], d["pids"]["current"], d["pids"]["limit"], d["memory"]["usage"]["limit"],
+      d["memory"]["usage"]["usage"] > 0, d["cpu"]["usage"]["total"] > 0, "blkio" in d)')" \
+		"stats ptev 3 40 33554432 True True True" "events --stats: type, id, pids, memory limit and usage, cpu, blkio"
+	# The stream: stats every interval, and an oom event when the memory limit kills a hog.
+	"$OCI" events --interval 300ms ptev >"$WORK/ptev.out" &
+	epid=$!
+	wait_until 5 "the first stats" test -s "$WORK/ptev.out"
+	"$JEXEC" ptev /bin/probe hog 128 >/dev/null 2>&1 && fail "the hog lived under a 32 MB limit"
+	wait_until 5 "an oom event" grep -q '"type":"oom"' "$WORK/ptev.out"
+	assert_eq "$(grep '"type":"oom"' "$WORK/ptev.out" | head -1)" '{"type":"oom","id":"ptev"}' "the oom event"
+	wait_until 5 "stats after the oom" sh -c "[ \$(sed -n '/\"oom\"/,\$p' '$WORK/ptev.out' | grep -c '\"stats\"') -ge 1 ]"
+	# It ends when the container stops.
+	"$OCI" kill ptev KILL
+	wait_until 10 "events ended with the container" pid_gone "$epid"
+	wait "$epid" || fail "events exited with $?"
+	expect_error "prison-oci: ptev: container not running" "$OCI" events --stats ptev
+	expect_error 'prison-oci: events: --interval "soon": not a duration (5s, 500ms, 1m)' "$OCI" events --interval soon ptev
+	"$OCI" delete ptev
+	assert_no_container ptev
+	expect_error 'prison-oci: container "ptev" does not exist' "$OCI" events --stats ptev
+}
