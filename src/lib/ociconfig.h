@@ -86,6 +86,8 @@ PRISON_API const char *oci_hook_name(enum oci_hook kind);
 /* The state JSON runtime-spec gives hooks (malloc'd; NULL when out of memory); pid <= 0 leaves it out. */
 PRISON_API char *oci_hook_state(const char *id, const char *status, pid_t pid, const char *bundle,
 				const char *annotations);
+
+/*
  * prison-oci update: a runtime-spec linux.resources object (JSON text) as
  * the parameters it maps onto, as create maps it: rctl (its rules),
  * cpu.weight and cpuset.cpus, each set only when the object gives it.
