@@ -37,11 +37,23 @@ static bool jail_has_dev(long long major, long long minor)
 }
 
 /*
+ * /dev/console and /dev/net/tun: the two nodes of the default list
+ * runtimes give every container (containerd's, runc's) that a jail lacks.
+ * Allowing them grants nothing here, as the jail has no such node and can
+ * make none; refusing them would refuse every container containerd makes.
+ */
+static bool default_extra(const char *type, long long major, long long minor)
+{
+	return strcmp(type, "c") == 0 && ((major == 5 && minor == 1) || (major == 10 && minor == 200));
+}
+
+/*
  * One rule of the cgroup device list.  A deny takes nothing a jail needs
  * to be safe (engines deny everything first, and other runtimes add the
- * standard nodes back after the list, as a jail has them).  An allow must
- * name one of the jail's nodes: 'm' (mknod) is then harmless, since jail
- * root can make no node whatever the list says.
+ * standard nodes back after the list, as a jail has them).  An allow of
+ * 'm' alone (mknod) is harmless, since jail root can make no node whatever
+ * the list says; any other allow must name one of the jail's nodes or one
+ * of the default list's two extras.
  */
 static int device_rule(struct json_object *r, struct perr *e)
 {
@@ -53,7 +65,7 @@ static int device_rule(struct json_object *r, struct perr *e)
 		return perr_setx(e, EINVAL, "linux.resources.devices: a rule without allow");
 	if (!access || strspn(access, "rwm") != strlen(access))
 		return perr_setx(e, EINVAL, "linux.resources.devices: access \"%s\": not of r, w and m", access ? access : "");
-	if (!json_object_get_boolean(allow))
+	if (!json_object_get_boolean(allow) || strcmp(access, "m") == 0 || default_extra(type, major, minor))
 		return 0;
 	if (strcmp(type, "c") != 0 || major < 0 || !jail_has_dev(major, minor)) {
 		char num[64];

@@ -104,7 +104,7 @@ test_ctr_runc_v2_shim_runs_prison_oci() {
 	# run --rm: the process's output and exit status, in a jail prison's jls lists while it runs.
 	ctrx run --rm $(ctr_run_args) docker.io/library/prison-test:1 ptctr1 /bin/sh -c 'echo hello; exit 3' \
 		>"$WORK/ctr1.out" 2>&1 </dev/null || rc=$?
-	assert_eq "$rc" 3 "ctr run --rm: the exit status"
+	assert_eq "$rc" 3 "ctr run --rm: the exit status (output: $(head -c 600 "$WORK/ctr1.out"))"
 	assert_eq "$(tr -d '\r' <"$WORK/ctr1.out")" hello "ctr run --rm: the output"
 	assert_not_contains "$("$JLS" -N)" " ptctr1 " "the jail after run --rm"
 	# -d, then exec, kill, delete.

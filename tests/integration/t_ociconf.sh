@@ -60,6 +60,16 @@ test_oci_devices() {
 	assert_eq "$(echo "$out" | head -1 | tr -d ' ')" 4 "/dev/null and /dev/zero inside"
 	assert_not_contains "$out" sda "no disk in the container's /dev"
 	assert_no_container ptdev
+	# The default list containerd and runc give (mknod of anything, console, tun): taken, and no such node appears.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "ls /dev /dev/net 2>&1; true"]' \
+		'c["linux"]["resources"]["devices"] = [{"allow": False, "access": "rwm"},
+			{"allow": True, "type": "c", "access": "m"}, {"allow": True, "type": "b", "access": "m"},
+			{"allow": True, "type": "c", "major": 5, "minor": 1, "access": "rwm"},
+			{"allow": True, "type": "c", "major": 10, "minor": 200, "access": "rwm"}]'
+	out=$("$OCI" run -b "$b" ptdev </dev/null)
+	assert_not_contains "$out" tun "no tun node from the default list"
+	assert_contains "$out" null "the jail's own nodes"
+	assert_no_container ptdev
 	# More than a jail's /dev: refused, nothing left.
 	oci_bundle "$b" 'c["linux"]["resources"]["devices"] = [{"allow": False, "access": "rwm"},
 			{"allow": True, "type": "b", "major": 8, "minor": 0, "access": "rw"}]'
