@@ -247,6 +247,20 @@ CapAmb:	0000000000000000" "no ambient capabilities when none are asked for"
 	assert_no_container ptamb
 }
 
+# The file systems a container gets are named as its config.json names
+# them (source proc, tmpfs, devpts, shm, mqueue), not "none".
+test_oci_mount_sources() {
+	local b=$WORK/ptsrc out
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/cat", "/proc/self/mountinfo"]'
+	out=$("$OCI" run -b "$b" ptsrc </dev/null | awk '{ for (i = 7; $i != "-"; i++); print $5, $(i + 1), $(i + 2) }')
+	assert_contains "$out" "/proc proc proc" "mountinfo of /proc"
+	assert_contains "$out" "/dev tmpfs tmpfs" "mountinfo of /dev"
+	assert_contains "$out" "/dev/pts devpts devpts" "mountinfo of /dev/pts"
+	assert_contains "$out" "/dev/shm tmpfs shm" "mountinfo of /dev/shm"
+	assert_not_contains "$out" " none" "no file system of source none"
+	assert_no_container ptsrc
+}
+
 test_oci_errors_leave_nothing() {
 	local b=$WORK/pterr
 	expect_error "prison-oci: pterr: bundle \"$WORK/nosuch\": No such file or directory" \
