@@ -245,7 +245,7 @@ static int container_setup(const struct jail_exec *x, int *errfd, struct perr *e
 	int base = fd_base(x);
 	char go;
 
-	if (x->caps_set && priv_keep_only(x->caps, e) < 0)
+	if (x->caps_set && priv_keep_only(x->caps, x->ambient, e) < 0)
 		return -1;
 	if (x->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return perr_set(e, errno, "no_new_privs");

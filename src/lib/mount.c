@@ -103,14 +103,23 @@ static int attach(int mntfd, int targetfd, const char *what, struct perr *e)
 	return 0;
 }
 
-/* A fresh file system instance from fsopen/fsconfig/fsmount. */
+/*
+ * A fresh file system instance from fsopen/fsconfig/fsmount.  Its source
+ * is its type unless opts name one: what mountinfo shows for it (not
+ * "none"), as mount(8) and the OCI runtimes' configurations name them.
+ */
 static int fs_new(const char *type, const char *const *opts, unsigned attrs, struct perr *e)
 {
 	_cleanup_close_ int fsfd = fsopen(type, FSOPEN_CLOEXEC);
+	bool source = false;
 	int mfd;
 
 	if (fsfd < 0)
 		return perr_set(e, errno, "fsopen %s", type);
+	for (const char *const *o = opts; o && o[0]; o += 2)
+		source = source || strcmp(o[0], "source") == 0;
+	if (!source && fsconfig(fsfd, FSCONFIG_SET_STRING, "source", type, 0) < 0)
+		return perr_set(e, errno, "%s option source", type);
 	for (; opts && opts[0]; opts += 2) {
 		int r = opts[1] ? fsconfig(fsfd, FSCONFIG_SET_STRING, opts[0], opts[1], 0)
 				: fsconfig(fsfd, FSCONFIG_SET_FLAG, opts[0], NULL, 0);
@@ -173,7 +182,7 @@ static int make_dev_fs(const struct mount_setup *m, struct mount_fs *fs, struct 
 {
 	static const char *const dev_opts[] = { "mode", "0755", "size", "1m", "nr_inodes", "256", NULL };
 	static const char *const pts_opts[] = { "newinstance", NULL, "ptmxmode", "0666", "mode", "0620", "gid", "5", NULL };
-	static const char *const shm_opts[] = { "mode", "1777", "size", MOUNT_TMP_SIZE, NULL };
+	static const char *const shm_opts[] = { "source", "shm", "mode", "1777", "size", MOUNT_TMP_SIZE, NULL };
 	const unsigned nosuid_nodev = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
 
 	if ((fs->fd[MFS_DEV] = fs_new("tmpfs", dev_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e)) < 0)

@@ -37,6 +37,7 @@ struct oci_config {
 	bool no_new_privs;      /* process.noNewPrivileges */
 	bool caps_set;          /* process.capabilities given: caps is what the process keeps */
 	unsigned long long caps;
+	unsigned long long ambient; /* process.capabilities.ambient, only those caps has */
 	struct oci_rlimit rlimits[OCI_MAX_RLIMITS];
 	size_t nrlimits;
 	bool umask_set;         /* process.user.umask */

@@ -293,7 +293,9 @@ static int cap_set(struct json_object *list, const char *what, unsigned long lon
 /*
  * What the process keeps is what bounding, effective and permitted all
  * name, and never more than the jail's root has: the jail's set is the
- * ceiling, the container's only takes away.
+ * ceiling, the container's only takes away.  Ambient capabilities outside
+ * that are dropped, as the kernel would refuse to raise them.  (Must run
+ * after process.user is mapped.)
  */
 int oci_map_caps(struct json_object *caps, struct oci_config *c, struct perr *e)
 {
@@ -301,8 +303,6 @@ int oci_map_caps(struct json_object *caps, struct oci_config *c, struct perr *e)
 	struct json_object *v;
 	unsigned long long keep = ~0ULL, one;
 
-	if ((v = oci_get(caps, "ambient")) && json_object_array_length(v) > 0)
-		return perr_setx(e, EINVAL, "process.capabilities.ambient: not supported");
 	for (size_t i = 0; i < ARRAY_SIZE(sets); i++) {
 		if (!(v = oci_get(caps, sets[i])))
 			continue;
@@ -310,6 +310,13 @@ int oci_map_caps(struct json_object *caps, struct oci_config *c, struct perr *e)
 			return -1;
 		keep &= one;
 	}
+	c->ambient = 0;
+	if ((v = oci_get(caps, "ambient")) && cap_set(v, "ambient", &c->ambient, e) < 0)
+		return -1;
+	c->ambient &= keep;
+	/* Another uid is taken with no capability kept through setuid: there would be none to raise. */
+	if (c->ambient && c->cred.uid != 0)
+		return perr_setx(e, EINVAL, "process.capabilities.ambient: only for uid 0 yet");
 	c->caps_set = true;
 	c->caps = keep;
 	return 0;

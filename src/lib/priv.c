@@ -626,7 +626,7 @@ int priv_trim(const struct jail_policy *p, struct perr *e)
 	return 0;
 }
 
-int priv_keep_only(unsigned long long keep, struct perr *e)
+int priv_keep_only(unsigned long long keep, unsigned long long ambient, struct perr *e)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2];
@@ -644,9 +644,14 @@ int priv_keep_only(unsigned long long keep, struct perr *e)
 		unsigned int k = (unsigned int)(keep >> (32 * i));
 		data[i].effective &= k;
 		data[i].permitted &= k;
-		data[i].inheritable &= k;
+		data[i].inheritable = (data[i].inheritable & k) | (data[i].permitted & (unsigned int)(ambient >> (32 * i)));
 	}
 	if (syscall(SYS_capset, &hdr, data) < 0)
 		return perr_set(e, errno, "capset");
+	/* Only a capability both permitted and inheritable can be ambient; the kernel checks it again. */
+	for (int c = 0; c <= last; c++)
+		if ((ambient & keep & (1ULL << c)) && (data[c / 32].permitted & (1U << (c % 32))) &&
+		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+			return perr_set(e, errno, "raise ambient capability %d", c);
 	return 0;
 }

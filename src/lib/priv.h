@@ -58,8 +58,10 @@ int priv_restrict(const struct jail_policy *p, const struct jail_filter *f, stru
 int priv_trim(const struct jail_policy *p, struct perr *e);
 /*
  * After priv_trim: keep only the capabilities in keep (an OCI process's
- * set), in every set and the bounding set.  It only ever takes away.
+ * set), in every set and the bounding set.  It only ever takes away; of
+ * what is kept and permitted, those in ambient are also made inheritable
+ * and ambient, kept across execve.
  */
-int priv_keep_only(unsigned long long keep, struct perr *e);
+int priv_keep_only(unsigned long long keep, unsigned long long ambient, struct perr *e);
 
 #endif

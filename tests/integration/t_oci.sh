@@ -218,6 +218,49 @@ on-a-terminal" "the container's terminal, through the console socket"
 	assert_no_container ptcons
 }
 
+# Ambient capabilities: raised for the container's root, kept across
+# execve; one outside what the process keeps is dropped, a bad name and
+# ambient for another uid (whose capabilities setuid took) refused.
+test_oci_ambient_caps() {
+	local b=$WORK/ptamb
+	oci_bundle "$b" \
+		'c["process"]["args"] = ["/bin/grep", "-E", "^Cap(Inh|Prm|Eff|Amb)", "/proc/self/status"]' \
+		'k = ["CAP_KILL", "CAP_NET_BIND_SERVICE"]' \
+		'c["process"]["capabilities"] = {s: list(k) for s in ("bounding", "effective", "permitted", "inheritable")}' \
+		'c["process"]["capabilities"]["ambient"] = k + ["CAP_SYS_ADMIN"]'
+	assert_eq "$("$OCI" run -b "$b" ptamb </dev/null)" "CapInh:	0000000000000420
+CapPrm:	0000000000000420
+CapEff:	0000000000000420
+CapAmb:	0000000000000420" "ambient KILL and NET_BIND_SERVICE, SYS_ADMIN dropped"
+	# Without ambient, none are ambient.
+	oci_bundle "$b" \
+		'c["process"]["args"] = ["/bin/grep", "-E", "^Cap(Eff|Amb)", "/proc/self/status"]' \
+		'c["process"]["capabilities"] = {s: ["CAP_KILL"] for s in ("bounding", "effective", "permitted")}'
+	assert_eq "$("$OCI" run -b "$b" ptamb </dev/null)" "CapEff:	0000000000000020
+CapAmb:	0000000000000000" "no ambient capabilities when none are asked for"
+	oci_bundle "$b" 'c["process"]["capabilities"]["ambient"] = ["CAP_NOSUCH"]'
+	expect_error 'prison-oci: ptamb: process.capabilities.ambient: "CAP_NOSUCH": no such capability' \
+		"$OCI" create -b "$b" ptamb
+	oci_bundle "$b" 'c["process"]["capabilities"]["ambient"] = ["CAP_KILL"]' \
+		'c["process"]["user"] = {"uid": 1001, "gid": 1001}'
+	expect_error 'prison-oci: ptamb: process.capabilities.ambient: only for uid 0 yet' "$OCI" create -b "$b" ptamb
+	assert_no_container ptamb
+}
+
+# The file systems a container gets are named as its config.json names
+# them (source proc, tmpfs, devpts, shm, mqueue), not "none".
+test_oci_mount_sources() {
+	local b=$WORK/ptsrc out
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/cat", "/proc/self/mountinfo"]'
+	out=$("$OCI" run -b "$b" ptsrc </dev/null | awk '{ for (i = 7; $i != "-"; i++); print $5, $(i + 1), $(i + 2) }')
+	assert_contains "$out" "/proc proc proc" "mountinfo of /proc"
+	assert_contains "$out" "/dev tmpfs tmpfs" "mountinfo of /dev"
+	assert_contains "$out" "/dev/pts devpts devpts" "mountinfo of /dev/pts"
+	assert_contains "$out" "/dev/shm tmpfs shm" "mountinfo of /dev/shm"
+	assert_not_contains "$out" " none" "no file system of source none"
+	assert_no_container ptsrc
+}
+
 test_oci_errors_leave_nothing() {
 	local b=$WORK/pterr
 	expect_error "prison-oci: pterr: bundle \"$WORK/nosuch\": No such file or directory" \

@@ -34,6 +34,13 @@ EOF
 	assert_eq "$("$OCI" exec --process "$WORK/ptexec.json" ptexec </dev/null)" "from-file baz
 7
 NoNewPrivs:	0" "exec --process"
+	# A process file's ambient capabilities, as create's.
+	cat >"$WORK/ptexec.json" <<'EOF'
+{"args": ["/bin/grep", "-E", "^Cap(Eff|Amb)", "/proc/self/status"], "cwd": "/", "user": {"uid": 0, "gid": 0},
+ "capabilities": {"bounding": ["CAP_KILL"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"], "ambient": ["CAP_KILL"]}}
+EOF
+	assert_eq "$("$OCI" exec --process "$WORK/ptexec.json" ptexec </dev/null)" "CapEff:	0000000000000020
+CapAmb:	0000000000000020" "exec --process with ambient capabilities"
 	echo '{"args": ' >"$WORK/ptexec.json"
 	expect_error "prison-oci: ptexec: $WORK/ptexec.json: not valid JSON (unexpected end of the text at byte 10)" \
 		"$OCI" exec --process "$WORK/ptexec.json" ptexec
