@@ -16,6 +16,7 @@ set -eu
 export LC_ALL=C
 
 BIN=${BIN:-$(dirname "$0")/../build/sbin}
+. "$(dirname "$0")/pkg.sh"
 N=${N:-30}
 WARMUP=${WARMUP:-3}
 SAVE=${SAVE:-0}
@@ -87,15 +88,7 @@ trap 'exit 143' TERM
 say() { printf '%s\n' "$*" | tee -a "$report"; }
 
 # ---------------------------------------------------------------- tools
-ensure() { # ensure COMMAND PACKAGE
-	command -v "$1" >/dev/null 2>&1 && return 0
-	echo "oci.sh: installing $2 ..." >&2
-	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y "$2" >>"$work/apt.log" 2>&1; then
-		apt-get update >>"$work/apt.log" 2>&1 || true
-		DEBIAN_FRONTEND=noninteractive apt-get install -y "$2" >>"$work/apt.log" 2>&1 || true
-	fi
-	command -v "$1" >/dev/null 2>&1
-}
+ensure() { bench_install "$1" "$2" "$work/apt.log"; } # ensure COMMAND PACKAGE
 ensure crun crun || die "crun could not be installed"
 ensure runc runc || die "runc could not be installed"
 ensure podman podman || die "podman could not be installed"

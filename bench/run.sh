@@ -12,6 +12,7 @@ set -eu
 export LC_ALL=C
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/pkg.sh"
 BIN=${BIN:-$(dirname "$0")/../build/sbin}
 N=${N:-200}
 M=${M:-1000}
@@ -146,15 +147,7 @@ say() { printf '%s\n' "$*" | tee -a "$report"; }
 # ---------------------------------------------------------------- peers
 # Install a Debian package for a missing command; never fatal.
 ensure() { # ensure COMMAND PACKAGE
-	command -v "$1" >/dev/null 2>&1 && return 0
-	echo "run.sh: installing $2 ..." >&2
-	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y "$2" >>"$work/apt.log" 2>&1; then
-		apt-get update >>"$work/apt.log" 2>&1 || true
-		DEBIAN_FRONTEND=noninteractive apt-get install -y "$2" >>"$work/apt.log" 2>&1 || true
-	fi
-	if command -v "$1" >/dev/null 2>&1; then
-		return 0
-	fi
+	bench_install "$1" "$2" "$work/apt.log" && return 0
 	notes+=("$2: could not be installed with apt-get; skipped")
 	return 1
 }

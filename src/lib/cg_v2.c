@@ -192,17 +192,6 @@ static bool v2_in_use(const struct cg_path *cg, enum cg_controller c)
 	return dir >= 0 && faccessat(dir, probe[c], F_OK, 0) == 0;
 }
 
-/* "key value" lines: the value of key, or CG_UNLIMITED. */
-static uint64_t keyed(const char *text, const char *key)
-{
-	size_t n = strlen(key);
-
-	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (strncmp(p, key, n) == 0 && p[n] == ' ')
-			return strtoull(p + n + 1, NULL, 10);
-	return CG_UNLIMITED;
-}
-
 static uint64_t add(uint64_t a, uint64_t b)
 {
 	return a == CG_UNLIMITED ? b : a + b;
@@ -234,7 +223,7 @@ static void v2_usage(const struct cg_path *cg, enum cg_controller c, struct cg_u
 		break;
 	case CGC_CPU:
 		if (read_file_at(dir, "cpu.stat", buf, sizeof(buf)) > 0)
-			u->cpu_usec = keyed(buf, "usage_usec");
+			u->cpu_usec = keyed_u64(buf, "usage_usec");
 		break;
 	case CGC_IO:
 		/* "MAJ:MIN rbytes=.. wbytes=.. rios=.. wios=.." per device. */

@@ -12,17 +12,6 @@
 #include "limits.h"
 #include "util.h"
 
-/* "key N" in a flat-keyed cgroup file, JAIL_STATS_NONE when absent. */
-static uint64_t keyed(const char *text, const char *key)
-{
-	size_t len = strlen(key);
-
-	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (strncmp(p, key, len) == 0 && p[len] == ' ')
-			return strtoull(p + len + 1, NULL, 10);
-	return JAIL_STATS_NONE;
-}
-
 /*
  * The OOM counters sit beside the memory counter, in whichever layout has
  * the jail's memory cgroup: memory.events (cgroup2) or memory.oom_control
@@ -48,10 +37,10 @@ static void oom_events(const struct cg_path *cg, struct jail_stats *s)
 	if (dir < 0)
 		return;
 	if (read_file_at(dir, "memory.events", buf, sizeof(buf)) > 0) {
-		s->oom = keyed(buf, "oom");
-		s->oom_kill = keyed(buf, "oom_kill");
+		s->oom = keyed_u64(buf, "oom");
+		s->oom_kill = keyed_u64(buf, "oom_kill");
 	} else if (read_file_at(dir, "memory.oom_control", buf, sizeof(buf)) > 0) {
-		s->oom_kill = keyed(buf, "oom_kill");
+		s->oom_kill = keyed_u64(buf, "oom_kill");
 	}
 }
 

@@ -279,3 +279,13 @@ void *array_grow(void *v, size_t n, size_t *cap, size_t elem, size_t first)
 		*cap = want;
 	return nv;
 }
+
+uint64_t keyed_u64(const char *text, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (strncmp(p, key, n) == 0 && p[n] == ' ')
+			return strtoull(p + n + 1, NULL, 10);
+	return UINT64_MAX;
+}

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -83,6 +84,8 @@ PRISON_API int ensure_std_fds(void);
 PRISON_API bool parse_long(const char *s, long min, long max, long *ret);
 /* Parse whole string as a non-negative unsigned long long. */
 bool parse_ull(const char *s, unsigned long long *ret);
+/* The number after "key " on a line of text (a flat-keyed file: cgroup.events, cpu.stat...); UINT64_MAX when absent. */
+uint64_t keyed_u64(const char *text, const char *key);
 /*
  * Append item to the comma-separated list in buf (of size len) unless the
  * list holds it already as a whole item; false when it does not fit.

@@ -31,4 +31,17 @@ static void test_csv_add_unique_full(void)
 	CHECK(csv_add_unique(buf, sizeof(buf), "::2"));
 }
 
-UNIT_MAIN(test_csv_add_unique, test_csv_add_unique_full)
+static void test_keyed_u64(void)
+{
+	const char *events = "low 0\nhigh 0\noom 2\noom_kill 1\n";
+
+	CHECK(keyed_u64(events, "oom") == 2);
+	CHECK(keyed_u64(events, "oom_kill") == 1);
+	/* A key is a whole word: "hi" is not "high". */
+	CHECK(keyed_u64(events, "hi") == UINT64_MAX);
+	CHECK(keyed_u64(events, "max") == UINT64_MAX);
+	CHECK(keyed_u64("", "oom") == UINT64_MAX);
+	CHECK(keyed_u64("usage_usec 12345", "usage_usec") == 12345);
+}
+
+UNIT_MAIN(test_csv_add_unique, test_csv_add_unique_full, test_keyed_u64)
