@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the bench scripts: bench_install COMMAND PACKAGE LOG installs
 # Debian's PACKAGE when COMMAND is missing (apt-get, refreshing the lists
 # once if the first try fails), its output appended to LOG; true when
