@@ -107,3 +107,32 @@ test_remove_of_a_jail_it_cannot_empty_fails_and_keeps_it() {
 	trap - EXIT
 	assert_nothing_left
 }
+
+test_oci_delete_force_of_a_container_it_cannot_empty_fails_and_keeps_it() {
+	local fz c b=$WORK/ptstoci p err
+	fz=$(v1_mount_of freezer)
+	if [ -z "$fz" ]; then
+		echo "this host has no v1 freezer hierarchy: not tested" >&2
+		return 0
+	fi
+	c=$fz/$CGPREFIX-frozenoci
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "300"]'
+	"$OCI" run --detach -b "$b" ptstoci </dev/null
+	p=$(oci_status ptstoci | cut -d' ' -f2)
+	mkdir "$c"
+	trap 'echo THAWED >"$c/freezer.state"; sleep 0.2; rmdir "$c"' EXIT
+	echo "$p" >"$c/cgroup.procs"
+	echo FROZEN >"$c/freezer.state"
+	wait_until 10 "process frozen" eval '[ "$(cat "$c/freezer.state")" = FROZEN ]'
+	err=$("$OCI" delete --force ptstoci 2>&1) && fail "delete --force of a container with a frozen process succeeded"
+	assert_contains "$err" "still holds processes that did not die; it is kept" "error of delete --force"
+	[ -e "/proc/$p" ] || fail "the frozen process is gone"
+	"$OCI" state ptstoci >/dev/null || fail "the container's state is gone"
+	is_dying ptstoci || fail "the container's jail is not kept, dying"
+	echo THAWED >"$c/freezer.state"
+	"$OCI" delete --force ptstoci
+	wait_until 10 "frozen process gone" eval '[ ! -e /proc/'"$p"' ]'
+	rmdir "$c"
+	trap - EXIT
+	assert_no_container ptstoci
+}
