@@ -520,6 +520,36 @@ static int v1_join(const struct cg_path *cg, pid_t pid, struct perr *e)
 	return 0;
 }
 
+/* A process in the v1 cgroup at path or in one below it (v1 has no "populated" to ask). */
+static bool tree_has_procs(const char *path, int depth)
+{
+	_cleanup_closedir_ DIR *d = opendir(path);
+	struct dirent *de;
+	char buf[16];
+
+	if (!d)
+		return false;
+	if (read_file_at(dirfd(d), "cgroup.procs", buf, sizeof(buf)) > 0)
+		return true;
+	while (depth < 16 && (de = readdir(d))) {
+		char sub[1024];
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
+		if (tree_has_procs(sub, depth + 1))
+			return true;
+	}
+	return false;
+}
+
+bool cg_v1_populated(const struct cg_path *cg, char *where, size_t len)
+{
+	for (int c = 0; c < CGC__COUNT; c++)
+		if (path_of((enum cg_controller)c, cg->dir, where, len) == 0 && tree_has_procs(where, 0))
+			return true;
+	return false;
+}
+
 static void v1_destroy(const struct cg_path *cg)
 {
 	char path[512];

@@ -135,6 +135,11 @@ static void cg_destroy(const struct cg_path *cg)
 	cg_v2.destroy(cg);
 }
 
+bool cgroup_occupied(const struct cg_path *cg, char *where, size_t len)
+{
+	return cgroup_populated(cg, where, len) || cg_v1_populated(cg, where, len);
+}
+
 int cgroup_destroy(const struct cg_path *cg, int timeout_ms, struct perr *e)
 {
 	long deadline = cgroup_deadline(timeout_ms);

@@ -83,6 +83,13 @@ void cg_usage(const struct cg_path *cg, struct cg_usage *u);
  * the jail.
  */
 int cg_open_memory_counter(const struct cg_path *cg, bool swap);
+/* Is there a process in a v1 cgroup of the jail's path, or below it?  where gets its path. */
+bool cg_v1_populated(const struct cg_path *cg, char *where, size_t len);
+/*
+ * A process in any of the cgroups of the jail's path, cgroup2's or a v1
+ * controller's, or below them; where gets the first such cgroup's path.
+ */
+bool cgroup_occupied(const struct cg_path *cg, char *where, size_t len);
 /* Wait (up to timeout_ms) until the jail's cgroups are empty, then remove them in every layout. */
 int cgroup_destroy(const struct cg_path *cg, int timeout_ms, struct perr *e);
 

@@ -143,6 +143,17 @@ static bool populated(int eventsfd)
 	return strstr(buf, "populated 1") != NULL;
 }
 
+bool cgroup_populated(const struct cg_path *cg, char *where, size_t len)
+{
+	struct perr e = { 0 };
+	_cleanup_close_ int fd = cgroup_open(cg, &e);
+	_cleanup_close_ int events = fd >= 0 ? openat(fd, "cgroup.events", O_RDONLY | O_CLOEXEC) : -1;
+
+	if (events < 0 || !populated(events))
+		return false;
+	return unified_path(cg->dir, where, len, &e) == 0;
+}
+
 int cgroup_rmdir_tree(const char *path)
 {
 	_cleanup_closedir_ DIR *d = opendir(path);

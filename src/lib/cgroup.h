@@ -25,6 +25,8 @@ int cgroup_open(const struct cg_path *cg, struct perr *e);
 /* Directory fd of the cgroup its processes live in, for CLONE_INTO_CGROUP. */
 int cgroup_open_procs(const struct cg_path *cg, struct perr *e);
 bool cgroup_exists(const struct cg_path *cg);
+/* Does the jail's cgroup2 cgroup, or one below it, hold a process?  where gets its path. */
+bool cgroup_populated(const struct cg_path *cg, char *where, size_t len);
 /* Kill every process of the jail and of the jails below it at once. */
 int cgroup_kill(const struct cg_path *cg, struct perr *e);
 /* The monotonic time in ms timeout_ms from now, for the two calls below. */

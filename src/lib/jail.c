@@ -51,6 +51,7 @@ struct create {
 	long want;   /* the jid asked for, 0 for any */
 	int hold[2]; /* [0] the creator's hold, [1] jailinit's end */
 	int pidfd;   /* jailinit, while it is being set up */
+	bool cg_made; /* its cgroup is this creation's own, to undo */
 };
 
 static int open_path(const char *path, struct perr *e)
@@ -182,7 +183,8 @@ static int fill_identity(struct create *c, int jid, struct perr *e)
 static int make_record(struct create *c, struct perr *e)
 {
 	struct jail_record *rec = c->rec;
-	int jid = jail_pick_jid(&c->reg, c->want, param_str(&rec->params, P_NAME), e);
+	int jid = jail_pick_jid(&c->reg, c->want, param_str(&rec->params, P_NAME),
+				c->parent.jid ? &c->parent.cg : NULL, e);
 
 	if (jid < 0 || fill_identity(c, jid, e) < 0)
 		return -1;
@@ -206,14 +208,10 @@ static int make_record(struct create *c, struct perr *e)
 
 static int make_cgroup(struct create *c, struct perr *e)
 {
-	/* A cgroup left by a jail whose record is gone: clear it first. */
-	if (cgroup_exists(&c->rec->cg)) {
-		struct perr ignore = { 0 };
-		(void)cgroup_kill(&c->rec->cg, &ignore);
-		(void)cgroup_destroy(&c->rec->cg, 5000, &ignore);
-	}
+	/* jail_pick_jid cleared an empty leftover; one made since is not ours, and its undo must not touch it. */
 	if (cgroup_create(&c->rec->cg, e) < 0)
 		return -1;
+	c->cg_made = true;
 	return limits_apply_cgroups(&c->rec->cg, &c->lim, e);
 }
 
@@ -333,7 +331,7 @@ static int make_phases(struct create *c, struct perr *e)
 {
 	for (int i = 0; i < PH__COUNT; i++)
 		if (make_steps[i](c, e) < 0) {
-			jail_undo(&c->reg, c->rec, (enum jail_phase)(i + 1));
+			(void)jail_undo(&c->reg, c->rec, (enum jail_phase)(i == PH_CGROUP && !c->cg_made ? i : i + 1));
 			return -1;
 		}
 	return 0;
@@ -516,6 +514,7 @@ struct stop {
 	struct jail_record *rec;
 	struct registry reg;
 	struct perr first; /* the first stop command that failed: reported, but the jail goes */
+	bool again;        /* a removal that could not empty the jail before: its stop commands ran */
 	struct perr *e;
 };
 
@@ -532,6 +531,7 @@ static int stop_mark_dying(struct stop *s)
 
 	if (jail_find_locked(&s->reg, s->key, rec, s->e) < 0)
 		return -1;
+	s->again = rec->state == JS_DYING;
 	rec->state = JS_DYING;
 	rec->creator_pid = getpid();
 	rec->creator_start = proc_start_time(getpid());
@@ -581,7 +581,7 @@ static void stop_commands(struct stop *s)
 	struct perr e = { 0 };
 
 	registry_unlock(&s->reg);
-	if (!s->hooks)
+	if (!s->hooks || s->again)
 		return;
 	if (hooks_host(s->rec, P_EXEC_PRESTOP, &e) < 0) {
 		note_failure(s, &e);
@@ -620,13 +620,26 @@ static void stop_processes(struct stop *s)
 		note_failure(s, &e);
 }
 
+/* The jail goes only once nothing of it runs: otherwise its record stays for another jail -r. */
 static int stop_clear(struct stop *s)
 {
+	char where[512];
+
 	if (registry_relock(&s->reg, s->e) < 0) {
 		record_free(s->rec);
 		return -1;
 	}
-	jail_teardown(&s->reg, s->rec);
+	if (jail_teardown(&s->reg, s->rec) < 0) {
+		char path[480];
+		if (cgroup_occupied(&s->rec->cg, path, sizeof(path)))
+			snprintf(where, sizeof(where), "cgroup %s", path);
+		else
+			snprintf(where, sizeof(where), "its cgroup");
+		perr_setx(s->e, EBUSY, "jail %d not removed: %s still holds processes that did not die; it is kept",
+			  s->rec->jid, where);
+		record_free(s->rec);
+		return -1;
+	}
 	registry_close(&s->reg);
 	return 0;
 }

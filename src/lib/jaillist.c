@@ -80,8 +80,8 @@ static int take_slot(struct registry *reg, const struct regindex_slot *s, struct
 	if (dead) {
 		if (rec.state != p.state || rec.init_pid != p.init_pid || rec.creator_pid != p.creator_pid)
 			return -1;
-		jail_teardown(reg, &rec);
-		return 0;
+		/* One that could not be emptied stays: the full pass lists it. */
+		return jail_teardown(reg, &rec) == 0 ? 0 : -1;
 	}
 	return brief_of_record(&rec, b) < 0 ? -1 : 1;
 }

@@ -149,11 +149,36 @@ static void (*const undo_steps[PH__COUNT])(struct registry *, const struct jail_
 };
 /* clang-format on */
 
-void jail_undo(struct registry *reg, const struct jail_record *rec, enum jail_phase done)
+/*
+ * A jail whose processes could not all be killed (one frozen by a freezer
+ * prison does not own, say) is not gone: its record stays, dying with no
+ * remover, so that jail -r can try again once they can die.
+ */
+static void keep_stuck(struct registry *reg, const struct jail_record *rec)
 {
-	for (int i = (int)done - 1; i >= 0; i--)
+	_cleanup_record_ struct jail_record now = { 0 };
+	struct perr ignore = { 0 };
+
+	if (!registry_read(reg, rec->jid, &now))
+		return;
+	now.state = JS_DYING;
+	now.creator_pid = 0;
+	now.creator_start = 0;
+	if (param_set(&now.params, P_DYING, "true", &ignore) == 0 && registry_write(reg, &now, NULL, &ignore) == 0)
+		(void)registry_mark_pending(reg, rec->jid, false);
+}
+
+int jail_undo(struct registry *reg, const struct jail_record *rec, enum jail_phase done)
+{
+	for (int i = (int)done - 1; i >= 0; i--) {
+		if (i == PH_RECORD && done > PH_CGROUP && cgroup_exists(&rec->cg)) {
+			keep_stuck(reg, rec);
+			return -1;
+		}
 		if (undo_steps[i])
 			undo_steps[i](reg, rec);
+	}
+	return 0;
 }
 
 /* ---- finding and repairing ---- */
@@ -166,6 +191,9 @@ static bool pids_dead(const struct jail_pids *p, bool cheap)
 		/* Its creator holds the lock until done: seen by a lock holder, it died on the way. */
 		return true;
 	case JS_DYING:
+		/* A removal that failed to empty the jail (keep_stuck) waits for jail -r: no remover to outlive. */
+		if (p->creator_pid == 0)
+			return false;
 		/* An idle jail's removal may run without any jailinit: only its remover tells. */
 		if (p->idle)
 			return !process_alive(p->creator_pid, p->creator_start);
@@ -207,8 +235,7 @@ static bool jail_clear_if_dead(struct registry *reg, const struct jail_record *r
 {
 	if (!record_dead(r))
 		return false;
-	jail_teardown(reg, r);
-	return true;
+	return jail_teardown(reg, r) == 0;
 }
 
 /* cgroups with no record, or a live jail's number elsewhere in the tree, go. */
@@ -221,6 +248,10 @@ static void sweep_cgroups(struct registry *reg, const struct jail_record *live, 
 		return;
 	for (size_t i = 0; i < ncg; i++) {
 		size_t k = registry_find_jid(live, n, cgs[i].jid);
+		char where[512];
+		/* Processes in a cgroup no live record owns are no jail's that prison knows: never killed. */
+		if ((k == n || strcmp(live[k].cg.dir, cgs[i].dir) != 0) && cgroup_occupied(&cgs[i], where, sizeof(where)))
+			continue;
 		if (k < n && strcmp(live[k].cg.dir, cgs[i].dir) != 0) {
 			/* A stale cgroup with a live jail's number elsewhere in the tree: only it goes. */
 			struct perr ignore = { 0 };
@@ -266,8 +297,8 @@ int jail_sweep(struct registry *reg, struct jail_record **ret, size_t *ret_n, st
 	for (size_t i = 0; i < n; i++) {
 		struct jail_record *r = &list[i];
 		struct jail_pids p = record_pids(r);
-		if (jail_seems_dead(&p)) {
-			jail_teardown(reg, r);
+		/* One whose processes could not be killed stays, and is listed as dying. */
+		if (jail_seems_dead(&p) && jail_teardown(reg, r) == 0) {
 			record_free(r);
 			continue;
 		}
@@ -355,9 +386,36 @@ static int finish_abandoned(struct registry *reg, struct perr *e)
 	return 0;
 }
 
-int jail_pick_jid(struct registry *reg, long want, const char *name, struct perr *e)
+/*
+ * The cgroups a free jid would get may outlive a jail, or belong to
+ * processes prison does not know (another runtime context, or a process
+ * moved in by hand): those are never killed.  An occupied one makes the jid
+ * unusable (1, why saying so); an empty one is removed, rmdir only.
+ */
+static int jid_cgroup_free(int jid, const struct cg_path *parent, char *why, size_t len)
 {
 	struct perr ignore = { 0 };
+	struct cg_path cg;
+	char path[512];
+
+	if (cg_path_make(&cg, parent, jid, false, &ignore) < 0)
+		return 0;
+	if (cgroup_occupied(&cg, path, sizeof(path))) {
+		snprintf(why, len, "cgroup %s holds processes of no jail", path);
+		return 1;
+	}
+	if (cgroup_destroy(&cg, 1000, &ignore) < 0) {
+		snprintf(why, len, "%s", ignore.msg);
+		return 1;
+	}
+	return 0;
+}
+
+int jail_pick_jid(struct registry *reg, long want, const char *name, const struct cg_path *parent, struct perr *e)
+{
+	struct perr ignore = { 0 };
+	char why[700];
+	int jid;
 
 	if (name) {
 		_cleanup_record_ struct jail_record other = { 0 };
@@ -368,9 +426,15 @@ int jail_pick_jid(struct registry *reg, long want, const char *name, struct perr
 		_cleanup_record_ struct jail_record other = { 0 };
 		if (registry_read(reg, (int)want, &other) && !jail_clear_if_dead(reg, &other))
 			return perr_setx(e, EBUSY, "jail %ld already exists", want);
+		if (jid_cgroup_free((int)want, parent, why, sizeof(why)))
+			return perr_setx(e, EBUSY, "jid %ld is not free: %s", want, why);
 		return (int)want;
 	}
 	if (finish_abandoned(reg, e) < 0)
 		return -1;
-	return registry_free_jid(reg);
+	/* A jid whose leftover cgroup is occupied is passed over, its processes left alone. */
+	for (jid = registry_free_jid(reg, 1); jid < 999999; jid = registry_free_jid(reg, jid + 1))
+		if (!jid_cgroup_free(jid, parent, why, sizeof(why)))
+			return jid;
+	return perr_setx(e, ENOSPC, "no free jid");
 }

@@ -31,12 +31,16 @@ enum jail_phase {
 	PH__COUNT,
 };
 
-/* Undo phases [0, done) of the jail of rec, the last first. */
-void jail_undo(struct registry *reg, const struct jail_record *rec, enum jail_phase done);
+/*
+ * Undo phases [0, done) of the jail of rec, the last first.  -1 when its
+ * cgroup could not be emptied: the record is kept, dying, for jail -r to
+ * finish (its processes were not all killed, so the jail is not gone).
+ */
+int jail_undo(struct registry *reg, const struct jail_record *rec, enum jail_phase done);
 /* Everything of a jail that exists: child jails, processes, cgroups, socket, record. */
-static inline void jail_teardown(struct registry *reg, const struct jail_record *rec)
+static inline int jail_teardown(struct registry *reg, const struct jail_record *rec)
 {
-	jail_undo(reg, rec, PH__COUNT);
+	return jail_undo(reg, rec, PH__COUNT);
 }
 /*
  * One jail by jid or name, checked: a record left by a dead jail is
@@ -69,7 +73,12 @@ int jail_sweep(struct registry *reg, struct jail_record **ret, size_t *ret_n, st
 int jail_count_child(struct registry *reg, int parent, int delta, struct perr *e);
 /* jids of the records whose parent is jid. */
 int jail_list_children(struct registry *reg, int jid, int **ret, size_t *ret_n, struct perr *e);
-/* The jid for a new jail: want if free (EBUSY if not), else the lowest free; EEXIST for a name in use. */
-int jail_pick_jid(struct registry *reg, long want, const char *name, struct perr *e);
+/*
+ * The jid for a new jail below parent (NULL: the host): want if free (EBUSY
+ * if not, or if its cgroup holds processes), else the lowest free one whose
+ * cgroup holds none; EEXIST for a name in use.  An empty leftover cgroup of
+ * the jid is removed.
+ */
+int jail_pick_jid(struct registry *reg, long want, const char *name, const struct cg_path *parent, struct perr *e);
 
 #endif

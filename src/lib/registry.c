@@ -504,9 +504,9 @@ static bool jid_taken(struct registry *r, int jid)
 	return faccessat(r->jailfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
-int registry_free_jid(struct registry *r)
+int registry_free_jid(struct registry *r, int from)
 {
-	int jid = read_hint(r);
+	int hint = read_hint(r), jid = from > hint ? from : hint;
 
 	/* Every jid below the hint is taken: the hint only moves down when one is freed. */
 	while (jid < 999999 && jid_taken(r, jid))

@@ -65,11 +65,11 @@ int registry_read_checked(struct registry *r, int jid, struct jail_record *ret, 
 /* The jid a name is indexed to, or -1. */
 int registry_name_jid(struct registry *r, const char *name);
 /*
- * The lowest jid with no record.  A hint file keeps where the search
+ * The lowest jid from on with no record.  A hint file keeps where the search
  * starts (lowered when a jail is removed), so finding it costs a probe or
  * two, not a look at every record.
  */
-int registry_free_jid(struct registry *r);
+int registry_free_jid(struct registry *r, int from);
 /*
  * jids marked pending in /run/prison/pending: a creation or removal under
  * way, or abandoned by a command that was killed.  The directory is empty
