@@ -182,6 +182,8 @@ test_jkill_jls_p_shows_the_jail_processes() {
 	"$JEXEC" ptkl2 sleep 62 &
 	wait_until 10 "three processes in ptkl" eval '[ "$(procs_in ptkl)" = 3 ]'
 	wait_for_process_in "$(cgroup_of ptkl2)" sleep >/dev/null
+	# jexec -U's child is in the jail before it takes jdoe's ids and execs: wait for the sleep itself.
+	wait_until 10 "jdoe's sleep in ptkl" eval '"$JLS" -p -j ptkl | grep -q " jdoe  *sleep 61$"'
 	jid=$(jid_of ptkl)
 	out=$("$JLS" -p -j ptkl)
 	# Exactly the jail's processes, the same ones rctl -u counts.
