@@ -547,6 +547,10 @@ static int dispatch(struct cmdline *cl, struct perr *e)
 	}
 	if (cl->modify && cl->remove)
 		usage();
+	/* FreeBSD's jail root may make children; prison's cannot yet: say it before any host path fails. */
+	if (!userns_is_host())
+		return perr_setx(e, EPERM, "jails cannot be created, changed or removed from inside a jail yet: "
+				 "run jail(8) on the host, where a child of jail P is named P.NAME");
 	if (cl->remove && cl->create && !names && !conf_file)
 		return restart_from_command_line(cl, e);
 	if (cl->remove && (cl->create || cl->nargs == 0 || conf_file))

@@ -38,6 +38,7 @@
 #include "../lib/ociconfig.h"
 #include "../lib/limits.h"
 #include "../lib/param.h"
+#include "../lib/userns.h"
 #include "../lib/rctl.h"
 #include "../lib/registry.h"
 #include "../lib/jailkv.h"

@@ -126,3 +126,19 @@ int userns_cap_counts(bool nested_userns, struct perr *e)
 	}
 	return 0;
 }
+
+bool userns_is_host(void)
+{
+	char buf[128];
+	unsigned long inside, outside, count;
+	ssize_t n = read_file_at(AT_FDCWD, "/proc/self/uid_map", buf, sizeof(buf));
+	const char *end;
+
+	/* Unreadable: say yes, and let the operation fail on its own terms. */
+	if (n <= 0)
+		return true;
+	end = strchr(buf, '\n');
+	/* The host's map is one line, every id onto itself. */
+	return sscanf(buf, "%lu %lu %lu", &inside, &outside, &count) == 3 && inside == 0 && outside == 0 &&
+	       count == 4294967295UL && (!end || end[1] == '\0');
+}

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "api.h"
 #include "error.h"
 
 /* How many of each namespace kind, and of inotify and fanotify objects, one user of a jail may have. */
@@ -56,5 +57,11 @@ int userns_write_maps(pid_t pid, unsigned long base, struct perr *e);
  * unless nested ones are allowed).
  */
 int userns_cap_counts(bool nested_userns, struct perr *e);
+/*
+ * Is this process in the host's own user namespace (uid_map the identity
+ * of every id)?  A jail's processes are not: jail(8) run there says so at
+ * once instead of failing on the first host path it cannot reach.
+ */
+PRISON_API bool userns_is_host(void);
 
 #endif

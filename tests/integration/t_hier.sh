@@ -38,6 +38,18 @@ test_hier_missing_parent_is_refused() {
 	assert_nothing_left
 }
 
+# jail(8) run by jail root (a path=/ jail sees the host's binaries) says at once that it cannot, and makes nothing.
+test_hier_jail_inside_a_jail_is_refused_clearly() {
+	"$JAIL" -q -c name=pthin path=/ persist children.max=2
+	expect_error 'jail: jails cannot be created, changed or removed from inside a jail yet: run jail(8) on the host, where a child of jail P is named P.NAME' \
+		"$JEXEC" pthin "$JAIL" -c name=ptkid path=/ persist
+	expect_error 'jail: jails cannot be created, changed or removed from inside a jail yet: run jail(8) on the host, where a child of jail P is named P.NAME' \
+		"$JEXEC" pthin "$JAIL" -r pthin
+	assert_eq "$("$JLS" -j pthin children.cur)" 0 "no child made"
+	"$JAIL" -q -r pthin
+	assert_nothing_left
+}
+
 test_hier_parent_memory_limit_binds_child() {
 	"$JAIL" -q -c name=pthm path="$ROOT" persist children.max=1 rctl=memoryuse:deny=64M
 	"$JAIL" -q -c name=pthm.ptc path="$ROOT" persist
