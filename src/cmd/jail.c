@@ -547,10 +547,6 @@ static int dispatch(struct cmdline *cl, struct perr *e)
 	}
 	if (cl->modify && cl->remove)
 		usage();
-	/* FreeBSD's jail root may make children; prison's cannot yet: say it before any host path fails. */
-	if (!userns_is_host())
-		return perr_setx(e, EPERM, "jails cannot be created, changed or removed from inside a jail yet: "
-				 "run jail(8) on the host, where a child of jail P is named P.NAME");
 	if (cl->remove && cl->create && !names && !conf_file)
 		return restart_from_command_line(cl, e);
 	if (cl->remove && (cl->create || cl->nargs == 0 || conf_file))
@@ -612,6 +608,10 @@ int main(int argc, char **argv)
 
 	while (ret == 0 && (c = getopt(argc, argv, "+cmrRdhilqvJ:u:U:n:s:f:e:")) != -1)
 		ret = take_flag(&cl, c, &e);
+	/* FreeBSD's jail root may make children; prison's cannot yet: say it before any host path fails. */
+	if (ret == 0 && !cl.show_sep && !userns_is_host())
+		ret = perr_setx(&e, EPERM, "jails cannot be created, changed or removed from inside a jail yet: "
+				"run jail(8) on the host, where a child of jail P is named P.NAME");
 	if (ret == 0) {
 		cl.args = argv + optind;
 		cl.nargs = argc - optind;
