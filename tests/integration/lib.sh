@@ -359,3 +359,36 @@ in_netns() {
 		trap remove_test_jails EXIT
 		"$2"' _ "$TESTDIR" "$1"
 }
+
+# An engine's end of --console-socket: console_reader SOCK OUT starts, in the
+# background, a reader that takes the terminal's master from SCM_RIGHTS and
+# copies what the terminal says to OUT until it closes; it returns once the
+# socket listens (not merely exists) and sets CONSOLE_READER to the pid.
+console_reader() {
+	local ready=$1.ready
+	rm -f "$ready"
+	python3 - "$1" "$ready" >"$2" <<'PY' &
+import array, os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1]); s.listen(1)
+open(sys.argv[2], "w").close()
+c, _ = s.accept()
+fds = array.array("i")
+msg, anc, _, _ = c.recvmsg(16, socket.CMSG_LEN(fds.itemsize))
+for level, kind, data in anc:
+    if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+        fds.frombytes(data[:fds.itemsize])
+out = b""
+while True:
+    try:
+        chunk = os.read(fds[0], 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+print(out.decode().replace("\r", ""), end="")
+PY
+	CONSOLE_READER=$!
+	wait_until 5 "the console socket listening" test -e "$ready"
+}

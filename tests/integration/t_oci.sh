@@ -187,29 +187,8 @@ test_oci_console_socket() {
 	expect_error "prison-oci: ptcons: process.terminal is true: --console-socket is needed" \
 		"$OCI" create -b "$b" ptcons
 	# The engine's side: take the master from SCM_RIGHTS and read the terminal until it closes.
-	python3 - "$sock" >"$WORK/ptcons.out" <<'PY' &
-import array, os, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind(sys.argv[1]); s.listen(1)
-c, _ = s.accept()
-fds = array.array("i")
-msg, anc, _, _ = c.recvmsg(16, socket.CMSG_LEN(fds.itemsize))
-for level, kind, data in anc:
-    if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-        fds.frombytes(data[:fds.itemsize])
-out = b""
-while True:
-    try:
-        chunk = os.read(fds[0], 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    out += chunk
-print(out.decode().replace("\r", ""), end="")
-PY
-	local rpid=$!
-	wait_until 5 "the console socket" test -S "$sock"
+	console_reader "$sock" "$WORK/ptcons.out"
+	local rpid=$CONSOLE_READER
 	"$OCI" run -b "$b" --console-socket "$sock" ptcons
 	wait "$rpid"
 	out=$(cat "$WORK/ptcons.out")

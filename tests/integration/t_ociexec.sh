@@ -79,29 +79,8 @@ test_oci_exec_console_socket() {
 		"$OCI" exec --console-socket "$sock" ptexty /bin/true
 	expect_error "prison-oci: ptexty: a terminal with --detach needs --console-socket" \
 		"$OCI" exec -t -d ptexty /bin/true
-	python3 - "$sock" >"$WORK/ptexty.out" <<'PY' &
-import array, os, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.bind(sys.argv[1]); s.listen(1)
-c, _ = s.accept()
-fds = array.array("i")
-msg, anc, _, _ = c.recvmsg(16, socket.CMSG_LEN(fds.itemsize))
-for level, kind, data in anc:
-    if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-        fds.frombytes(data[:fds.itemsize])
-out = b""
-while True:
-    try:
-        chunk = os.read(fds[0], 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    out += chunk
-print(out.decode().replace("\r", ""), end="")
-PY
-	local rpid=$!
-	wait_until 5 "the console socket" test -S "$sock"
+	console_reader "$sock" "$WORK/ptexty.out"
+	local rpid=$CONSOLE_READER
 	"$OCI" exec -t --console-socket "$sock" ptexty /bin/sh -c 'test -t 0 && echo on-a-terminal; tty'
 	wait "$rpid"
 	assert_eq "$(head -1 "$WORK/ptexty.out")" on-a-terminal "exec -t: a terminal of the jail's, through the console socket"
