@@ -1,8 +1,10 @@
 #include "userns.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/securebits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -130,15 +132,22 @@ int userns_cap_counts(bool nested_userns, struct perr *e)
 bool userns_is_host(void)
 {
 	char buf[128];
-	unsigned long inside, outside, count;
 	ssize_t n = read_file_at(AT_FDCWD, "/proc/self/uid_map", buf, sizeof(buf));
-	const char *end;
+	const char *p = buf;
+	char *end;
+	unsigned long v[3];
 
 	/* Unreadable: say yes, and let the operation fail on its own terms. */
 	if (n <= 0)
 		return true;
-	end = strchr(buf, '\n');
+	for (int i = 0; i < 3; i++) {
+		errno = 0;
+		v[i] = strtoul(p, &end, 10);
+		if (end == p || errno)
+			return false;
+		p = end;
+	}
 	/* The host's map is one line, every id onto itself. */
-	return sscanf(buf, "%lu %lu %lu", &inside, &outside, &count) == 3 && inside == 0 && outside == 0 &&
-	       count == 4294967295UL && (!end || end[1] == '\0');
+	p += strspn(p, " \t\n");
+	return v[0] == 0 && v[1] == 0 && v[2] == 4294967295UL && *p == '\0';
 }
