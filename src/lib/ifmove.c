@@ -186,6 +186,25 @@ static int move_one(struct nl *host, struct nl *jail, int netns, const char *nam
 	return 0;
 }
 
+/*
+ * Its name in the jail, by index, once it is recorded: the kernel renames
+ * on a move only when the old name is taken there, and a rename refused
+ * after the move would leave it in the jail unrecorded.
+ */
+static int rename_in(struct nl *jail, const struct moved *m, const char *inside, struct perr *e)
+{
+	int r = nl_ifindex(jail, inside, e);
+
+	if (r < 0)
+		return -1;
+	if (r == m->ifindex)
+		return 0;
+	if (r > 0)
+		return perr_setx(e, EEXIST, "vnet.interface: \"%s\": the jail has an interface \"%s\" already", m->name,
+				 inside);
+	return nl_link_rename(jail, m->ifindex, inside, e) < 0 ? perr_prefix(e, "vnet.interface: \"%s\"", m->name) : 0;
+}
+
 int ifmove_in(int jid, struct nl *host, int netns, const char *list, struct perr *e)
 {
 	_cleanup_nl_ struct nl *jail = nl_open(netns, e);
@@ -197,12 +216,18 @@ int ifmove_in(int jid, struct nl *host, int netns, const char *list, struct perr
 		return -1;
 	snprintf(buf, sizeof(buf), "%s", list);
 	for (char *t = strtok_r(buf, ",", &save_ptr); t; t = strtok_r(NULL, ",", &save_ptr)) {
+		/* HOST, or HOST:INSIDE for the name it has in the jail. */
+		char *inside = strchr(t, ':');
+		if (inside)
+			*inside++ = '\0';
 		if (n == IFMOVE_MAX)
 			return perr_setx(e, E2BIG, "vnet.interface: at most %d interfaces", IFMOVE_MAX);
 		/* Recorded as soon as it is in, so that what went in comes back whatever fails next. */
 		if (move_one(host, jail, netns, t, &m[n], e) < 0 || save(jid, m, n + 1, e) < 0)
 			return -1;
 		n++;
+		if (inside && rename_in(jail, &m[n - 1], inside, e) < 0)
+			return -1;
 	}
 	return 0;
 }

@@ -17,7 +17,11 @@
 #include "error.h"
 #include "netlink.h"
 
-/* Move each interface of list (comma-separated host names) from host into netns, recording each. */
+/*
+ * Move each interface of list from host into netns, recording each: host
+ * names, comma-separated, each as HOST or HOST:INSIDE (renamed INSIDE in
+ * the jail; it goes back under HOST).
+ */
 int ifmove_in(int jid, struct nl *host, int netns, const char *list, struct perr *e);
 /*
  * Hand every recorded interface of jail jid back from netns to the

@@ -151,9 +151,14 @@ static int check_ifnames(const struct paramset *ps, struct perr *e)
 	if ((s = given(ps, P_VNET_INTERFACE))) {
 		char buf[1024], *save = NULL;
 		snprintf(buf, sizeof(buf), "%s", s);
-		for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
-			if (ifname_check(t, e) < 0)
+		for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			/* HOST, or HOST:INSIDE for the name it has in the jail. */
+			char *inside = strchr(t, ':');
+			if (inside)
+				*inside++ = '\0';
+			if (ifname_check(t, e) < 0 || (inside && ifname_check(inside, e) < 0))
 				return perr_prefix(e, "vnet.interface");
+		}
 	}
 	return 0;
 }

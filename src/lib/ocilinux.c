@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "ifname.h"
 #include "ociconfig.h"
 #include "util.h"
 
@@ -99,6 +100,52 @@ static bool nonempty(struct json_object *o)
 	if (json_object_is_type(o, json_type_object))
 		return json_object_object_length(o) > 0;
 	return true;
+}
+
+/* One "HOST:INSIDE" entry more of vnet.interface. */
+static int add_netdevice(char *list, size_t len, const char *host, struct json_object *dev, struct perr *e)
+{
+	struct json_object *name = oci_get(dev, "name");
+	const char *inside = host;
+	size_t used = strlen(list);
+	int n;
+
+	if (!json_object_is_type(dev, json_type_object))
+		return perr_setx(e, EINVAL, "linux.netDevices: %s: not an object", host);
+	if (name && !json_object_is_type(name, json_type_string))
+		return perr_setx(e, EINVAL, "linux.netDevices: %s: name is not a string", host);
+	if (name && json_object_get_string_len(name) > 0)
+		inside = json_object_get_string(name);
+	if (ifname_check(host, e) < 0 || ifname_check(inside, e) < 0)
+		return perr_prefix(e, "linux.netDevices");
+	n = snprintf(list + used, len - used, "%s%s:%s", used ? "," : "", host, inside);
+	if (n < 0 || (size_t)n >= len - used)
+		return perr_setx(e, E2BIG, "linux.netDevices: too many devices");
+	return 0;
+}
+
+/*
+ * linux.netDevices: host devices moved into the container's own network
+ * namespace under the names given, and back under their own when it is
+ * deleted: vnet.interface's "HOST:INSIDE" entries (ifmove.h).
+ */
+static int map_netdevices(struct json_object *devs, struct oci_config *c, struct perr *e)
+{
+	char list[1024] = "";
+
+	if (!devs || (json_object_is_type(devs, json_type_object) && json_object_object_length(devs) == 0))
+		return 0;
+	if (!json_object_is_type(devs, json_type_object))
+		return perr_setx(e, EINVAL, "linux.netDevices: not an object");
+	if (!c->own_net || param_str(&c->params, P_NS_NET))
+		return perr_setx(e, EINVAL, "linux.netDevices: refused (devices move only into a network namespace of "
+					    "the container's own, not the host's or a joined one)");
+	json_object_object_foreach(devs, host, dev)
+	{
+		if (add_netdevice(list, sizeof(list), host, dev, e) < 0)
+			return -1;
+	}
+	return param_set(&c->params, P_VNET_INTERFACE, list, e) < 0 ? perr_prefix(e, "linux.netDevices") : 0;
 }
 
 /* Fields of o that are refused when set: prefix names o in the message. */
@@ -267,8 +314,7 @@ static int map_paths(struct json_object *list, const char *what, bool masked, st
 
 int oci_map_linux(struct json_object *lx, struct oci_config *c, struct perr *e)
 {
-	static const char *const refused[] = { "intelRdt",    "personality", "netDevices",
-					       "timeOffsets", "mountLabel",  NULL };
+	static const char *const refused[] = { "intelRdt", "personality", "timeOffsets", "mountLabel", NULL };
 	struct json_object *v;
 
 	if (lx && !json_object_is_type(lx, json_type_object))
@@ -281,7 +327,8 @@ int oci_map_linux(struct json_object *lx, struct oci_config *c, struct perr *e)
 	/* linux.cgroupsPath is left aside: a jail's cgroup is prison's (PRISON_CGROUP/JID). */
 	if (oci_map_idmaps(lx, c, e) < 0)
 		return -1;
-	if (map_namespaces(oci_get(lx, "namespaces"), c, e) < 0 || oci_map_resources(oci_get(lx, "resources"), c, e) < 0 ||
+	if (map_namespaces(oci_get(lx, "namespaces"), c, e) < 0 || map_netdevices(oci_get(lx, "netDevices"), c, e) < 0 ||
+	    oci_map_resources(oci_get(lx, "resources"), c, e) < 0 ||
 	    oci_map_seccomp(oci_get(lx, "seccomp"), c, e) < 0 || oci_map_sysctl(oci_get(lx, "sysctl"), c, e) < 0 ||
 	    oci_map_devices(oci_get(oci_get(lx, "resources"), "devices"), oci_get(lx, "devices"), e) < 0)
 		return -1;

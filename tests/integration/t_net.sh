@@ -268,6 +268,25 @@ net_vnet_interface() {
 }
 test_net_vnet_interface_moves_in_and_back() { in_netns net_vnet_interface; }
 
+# HOST:INSIDE: renamed in the jail, back under the host name; a name the jail has refuses and hands it back.
+net_vnet_interface_renamed() {
+	ip link add ptx0 type veth peer name ptx1
+	"$JAIL" -q -c name=ptmv path="$ROOT" persist vnet vnet.interface=ptx0:ptin0
+	assert_contains "$("$JEXEC" ptmv ip -o link)" "ptin0@" "interface moved in under its new name"
+	assert_not_contains "$("$JEXEC" ptmv ip -o link)" "ptx0" "its host name in the jail"
+	"$JAIL" -q -r ptmv
+	assert_contains "$(ip -o link)" "ptx0@" "interface back on the host under its host name"
+	expect_error 'jail: ptmv: vnet.interface: "ptx0": the jail has an interface "lo" already' \
+		"$JAIL" -c name=ptmv path="$ROOT" persist vnet vnet.interface=ptx0:lo
+	expect_error 'jail: ptmv: vnet.interface: interface name "a/b": contains '"'/'" \
+		"$JAIL" -c name=ptmv path="$ROOT" persist vnet vnet.interface=ptx0:a/b
+	! jail_exists ptmv || fail "a jail with a refused vnet.interface exists"
+	assert_contains "$(ip -o link)" "ptx0@" "interface back after the refusals"
+	assert_nothing_left
+	ip link del ptx0
+}
+test_net_vnet_interface_renamed_inside() { in_netns net_vnet_interface_renamed; }
+
 net_vnet_firewall() {
 	# path=/ for the host's nft; the firewall is the jail's own all the same.
 	# mount.hosttmp: the probe is run from the build tree, which may lie
