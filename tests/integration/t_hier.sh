@@ -40,7 +40,8 @@ test_hier_missing_parent_is_refused() {
 
 # jail(8) run by jail root (a path=/ jail sees the host's binaries) says at once that it cannot, and makes nothing.
 test_hier_jail_inside_a_jail_is_refused_clearly() {
-	"$JAIL" -q -c name=pthin path=/ persist children.max=2
+	# mount.hosttmp: the build may live under /var/tmp, which a path=/ jail has of its own otherwise.
+	"$JAIL" -q -c name=pthin path=/ persist children.max=2 mount.hosttmp
 	expect_error 'jail: jails cannot be created, changed or removed from inside a jail yet: run jail(8) on the host, where a child of jail P is named P.NAME' \
 		"$JEXEC" pthin "$JAIL" -c name=ptkid path=/ persist
 	expect_error 'jail: jails cannot be created, changed or removed from inside a jail yet: run jail(8) on the host, where a child of jail P is named P.NAME' \
