@@ -132,7 +132,8 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static bool populated(int eventsfd)
+/* Is key (populated, frozen) 1 in the cgroup.events file open at eventsfd, read afresh? */
+static bool events_set(int eventsfd, const char *key)
 {
 	char buf[256];
 	ssize_t n = pread(eventsfd, buf, sizeof(buf) - 1, 0);
@@ -140,7 +141,7 @@ static bool populated(int eventsfd)
 	if (n <= 0)
 		return false;
 	buf[n] = '\0';
-	return strstr(buf, "populated 1") != NULL;
+	return keyed_u64(buf, key) == 1;
 }
 
 bool cgroup_populated(const struct cg_path *cg, char *where, size_t len)
@@ -149,7 +150,7 @@ bool cgroup_populated(const struct cg_path *cg, char *where, size_t len)
 	_cleanup_close_ int fd = cgroup_open(cg, &e);
 	_cleanup_close_ int events = fd >= 0 ? openat(fd, "cgroup.events", O_RDONLY | O_CLOEXEC) : -1;
 
-	if (events < 0 || !populated(events))
+	if (events < 0 || !events_set(events, "populated"))
 		return false;
 	return unified_path(cg->dir, where, len, &e) == 0;
 }
@@ -175,24 +176,13 @@ long cgroup_deadline(int timeout_ms)
 	return now_ms() + timeout_ms;
 }
 
-static bool events_frozen(int eventsfd)
-{
-	char buf[256];
-	ssize_t n = pread(eventsfd, buf, sizeof(buf) - 1, 0);
-
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	return strstr(buf, "frozen 1") != NULL;
-}
-
 int cgroup_wait_frozen(int cgfd, long deadline)
 {
 	_cleanup_close_ int events = openat(cgfd, "cgroup.events", O_RDONLY | O_CLOEXEC);
 
 	if (events < 0)
 		return -1;
-	while (!events_frozen(events)) {
+	while (!events_set(events, "frozen")) {
 		long left = deadline - now_ms();
 		struct pollfd pfd = { .fd = events, .events = POLLPRI };
 		if (left <= 0) {
@@ -214,7 +204,7 @@ int cgroup_wait_empty(const struct cg_path *cg, long deadline, struct perr *e)
 	/* populated counts the whole subtree, so this waits for child jails too. */
 	events = openat(fd, "cgroup.events", O_RDONLY | O_CLOEXEC);
 	/* The kernel signals a change of cgroup.events with POLLPRI. */
-	while (events >= 0 && populated(events)) {
+	while (events >= 0 && events_set(events, "populated")) {
 		long left = deadline - now_ms();
 		struct pollfd p = { .fd = events, .events = POLLPRI };
 		if (left <= 0)
