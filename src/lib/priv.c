@@ -606,29 +606,40 @@ int priv_restrict(const struct jail_policy *p, const struct jail_filter *f, stru
 	return 0;
 }
 
-int priv_trim(const struct jail_policy *p, struct perr *e)
+/*
+ * The effective and permitted sets cut to keep; the inheritable set cut to
+ * keep too, or emptied, and given what of ambient is permitted, so that an
+ * ambient raise can follow.  data gets the sets as set.
+ */
+static int caps_cut(unsigned long long keep, unsigned long long ambient, bool keep_inheritable,
+		    struct __user_cap_data_struct data[2], struct perr *e)
 {
-	unsigned long long keep = baseline_caps(p);
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct data[2];
 
-	memset(data, 0, sizeof(data));
+	memset(data, 0, 2 * sizeof(*data));
 	if (syscall(SYS_capget, &hdr, data) < 0)
 		return perr_set(e, errno, "capget");
 	for (int i = 0; i < 2; i++) {
 		unsigned int k = (unsigned int)(keep >> (32 * i));
 		data[i].effective &= k;
 		data[i].permitted &= k;
-		data[i].inheritable = 0;
+		data[i].inheritable = (keep_inheritable ? data[i].inheritable & k : 0) |
+				      (data[i].permitted & (unsigned int)(ambient >> (32 * i)));
 	}
 	if (syscall(SYS_capset, &hdr, data) < 0)
 		return perr_set(e, errno, "capset");
 	return 0;
 }
 
+int priv_trim(const struct jail_policy *p, struct perr *e)
+{
+	struct __user_cap_data_struct data[2];
+
+	return caps_cut(baseline_caps(p), 0, false, data, e);
+}
+
 int priv_keep_only(unsigned long long keep, unsigned long long ambient, struct perr *e)
 {
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2];
 	int last = last_cap();
 
@@ -637,17 +648,8 @@ int priv_keep_only(unsigned long long keep, unsigned long long ambient, struct p
 		if (!(keep & (1ULL << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL &&
 		    errno != EPERM)
 			return perr_set(e, errno, "drop capability %d", c);
-	memset(data, 0, sizeof(data));
-	if (syscall(SYS_capget, &hdr, data) < 0)
-		return perr_set(e, errno, "capget");
-	for (int i = 0; i < 2; i++) {
-		unsigned int k = (unsigned int)(keep >> (32 * i));
-		data[i].effective &= k;
-		data[i].permitted &= k;
-		data[i].inheritable = (data[i].inheritable & k) | (data[i].permitted & (unsigned int)(ambient >> (32 * i)));
-	}
-	if (syscall(SYS_capset, &hdr, data) < 0)
-		return perr_set(e, errno, "capset");
+	if (caps_cut(keep, ambient, true, data, e) < 0)
+		return -1;
 	/* Only a capability both permitted and inheritable can be ambient; the kernel checks it again. */
 	for (int c = 0; c <= last; c++)
 		if ((ambient & keep & (1ULL << c)) && (data[c / 32].permitted & (1U << (c % 32))) &&

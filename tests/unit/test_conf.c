@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "../../src/lib/jailconf.h"
+#include "confshow.h"
 #include "unit.h"
 
 static int parse(struct conf *c, const char *text, struct perr *e)
@@ -17,29 +18,9 @@ static int parse(struct conf *c, const char *text, struct perr *e)
 	return conf_parse_string(c, text, strlen(text), "t.conf", e);
 }
 
-/* "name=value,value param ..." of one resolved jail, for compact checks. */
 static char *show(const char *text, const char *jail)
 {
-	static char out[2048];
-	struct conf c;
-	struct conf_jail j;
-	struct perr e = { 0 };
-	size_t n = 0;
-
-	out[0] = '\0';
-	if (parse(&c, text, &e) < 0 || conf_resolve(&c, jail, &j, &e) < 0) {
-		snprintf(out, sizeof(out), "ERROR %s", e.msg);
-		conf_free(&c);
-		return out;
-	}
-	for (size_t i = 0; i < j.nparams; i++) {
-		n += (size_t)snprintf(out + n, sizeof(out) - n, "%s%s", i ? " " : "", j.params[i].name);
-		for (size_t v = 0; v < j.params[i].nvalues; v++)
-			n += (size_t)snprintf(out + n, sizeof(out) - n, "%c%s", v ? ',' : '=', j.params[i].values[v]);
-	}
-	conf_jail_free(&j);
-	conf_free(&c);
-	return out;
+	return conf_show(text, jail, ',');
 }
 
 static void test_basic_section(void)
