@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "hostaddr.h"
 #include "ifmove.h"
 #include "ifname.h"
 #include "ipaddr.h"
@@ -220,66 +221,6 @@ static int cgroup_id(const struct cg_path *cg, uint64_t *id, struct perr *e)
 	return cgroup_id_of_fd(fd, id, e);
 }
 
-/*
- * The jail's addresses that go on a host interface (their own, or
- * interface=), with that interface in iface; the count, or -1.  out has
- * room for both families.
- */
-static int addresses_on_interfaces(const struct paramset *ps, struct ipaddr out[2 * SOCKADDR_MAX_ADDRS],
-				   struct perr *e)
-{
-	const char *iface = given(ps, P_INTERFACE);
-	size_t n = 0;
-
-	for (int k = 0; k < 2; k++) {
-		int got = parse_addrs(ps, k ? P_IP6_ADDR : P_IP4_ADDR, k ? AF_INET6 : AF_INET, out + n, SOCKADDR_MAX_ADDRS, e);
-		if (got < 0)
-			return -1;
-		for (int i = 0; i < got; i++) {
-			if (!out[n].iface[0] && !iface)
-				memmove(out + n, out + n + 1, (size_t)(got - i - 1) * sizeof(*out));
-			else if (!out[n].iface[0])
-				snprintf(out[n++].iface, sizeof(out->iface), "%s", iface);
-			else
-				n++;
-		}
-	}
-	return (int)n;
-}
-
-/* Add a or, with add false, remove it, ignoring errors as any teardown does. */
-static int host_address(struct nl *nl, const struct ipaddr *a, bool add, struct perr *e)
-{
-	int idx = nl_ifindex(nl, a->iface, e);
-
-	if (!add) {
-		if (idx > 0)
-			(void)nl_addr_del(nl, idx, a->family, &a->a, a->prefix, e);
-		return 0;
-	}
-	if (idx <= 0)
-		return idx == 0 ? perr_setx(e, ENOENT, "interface \"%s\" does not exist", a->iface) : -1;
-	return nl_addr_add(nl, idx, a->family, &a->a, a->prefix, e);
-}
-
-/* Add (or remove) the jail's addresses that name an interface, or all of them on interface=. */
-static int host_addresses(const struct jail_record *rec, bool add, struct perr *e)
-{
-	struct ipaddr a[2 * SOCKADDR_MAX_ADDRS];
-	_cleanup_nl_ struct nl *nl = NULL;
-	int n = addresses_on_interfaces(&rec->params, a, e);
-
-	if (n <= 0)
-		return n;
-	nl = nl_open(-1, e);
-	if (!nl)
-		return add ? -1 : 0;
-	for (int i = 0; i < n; i++)
-		if (host_address(nl, &a[i], add, e) < 0)
-			return -1;
-	return 0;
-}
-
 /* The record of the jail's sockets in the sockaddr map, from its parameters. */
 static int limits_of(const struct jail_record *rec, struct jail_addrs *lim, struct perr *e)
 {
@@ -328,12 +269,12 @@ int jailnet_setup_host(const struct jail_record *rec, struct perr *e)
 	 * a reserved port (it lacks CAP_NET_BIND_SERVICE on the host's stack).
 	 */
 	if (lim.ip4_mode == NET_INHERIT && lim.ip6_mode == NET_INHERIT && !lim.allow_reserved_ports)
-		return host_addresses(rec, true, e);
+		return hostaddr_add(&rec->params, e);
 	if (cgroup_id(&rec->cg, &id, e) < 0 || sockaddr_limit(id, &lim, e) < 0)
 		return -1;
-	if (host_addresses(rec, true, e) < 0) {
+	/* A failed add took back what it added, and only that. */
+	if (hostaddr_add(&rec->params, e) < 0) {
 		struct perr ignore = { 0 };
-		(void)host_addresses(rec, false, &ignore);
 		(void)sockaddr_unlimit(id, &ignore);
 		return -1;
 	}
@@ -351,14 +292,6 @@ int jailnet_relimit(const struct jail_record *rec, struct perr *e)
 	if (limits_of(rec, &lim, e) < 0 || cgroup_id(&rec->cg, &id, e) < 0)
 		return -1;
 	return sockaddr_limit(id, &lim, e);
-}
-
-bool jailnet_on_interface(const struct paramset *ps)
-{
-	struct ipaddr a[2 * SOCKADDR_MAX_ADDRS];
-	struct perr ignore = { 0 };
-
-	return addresses_on_interfaces(ps, a, &ignore) > 0;
 }
 
 /* An idle jail's network namespace, from its pin (pin.h). */
@@ -538,7 +471,7 @@ void jailnet_release(const struct jail_record *rec)
 		}
 		return;
 	}
-	(void)host_addresses(rec, false, &e);
+	(void)hostaddr_remove(&rec->params, &e);
 	if (cgroup_id(&rec->cg, &id, &e) == 0)
 		(void)sockaddr_unlimit(id, &e);
 }

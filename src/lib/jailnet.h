@@ -33,8 +33,6 @@ int jailnet_setup_host(const struct jail_record *rec, struct perr *e);
  * their next bind or connect.
  */
 int jailnet_relimit(const struct jail_record *rec, struct perr *e);
-/* Whether ps puts any of the jail's addresses on a host interface (a list that does not parse does not). */
-bool jailnet_on_interface(const struct paramset *ps);
 /* Once jailinit stands in the new network namespace: loopback, veth and bridge, moved interfaces. */
 int jailnet_setup_vnet(const struct jail_record *rec, struct perr *e);
 /*

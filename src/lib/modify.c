@@ -9,6 +9,7 @@
 
 #include "childmax.h"
 #include "ctl.h"
+#include "hostaddr.h"
 #include "jailkv.h"
 #include "jailnet.h"
 #include "jailproc.h"
@@ -216,8 +217,8 @@ static bool netlimit_changed(const struct jail_record *rec, const struct paramse
 
 /*
  * ip4.addr, ip6.addr or allow.reserved_ports given a new value: refused
- * where they are not the map entry's (vnet, addresses on an interface),
- * else stored, the family new with addresses and disable without.
+ * where they are not the map entry's (vnet), else stored, the family new
+ * with addresses and disable without.
  */
 static int change_netlimit(struct jail_record *rec, const struct paramset *ps, int i, struct perr *e)
 {
@@ -230,9 +231,6 @@ static int change_netlimit(struct jail_record *rec, const struct paramset *ps, i
 		return i == P_ALLOW_RESERVED_PORTS ? refuse_fixed(i, e)
 						   : perr_setx(e, EPERM, "%s cannot be changed on a running vnet jail",
 							       param_table[i].name);
-	if (i != P_ALLOW_RESERVED_PORTS && (jailnet_on_interface(&rec->params) || jailnet_on_interface(ps)))
-		return perr_setx(e, EPERM, "%s: addresses on an interface cannot be changed on a running jail",
-				 param_table[i].name);
 	if (param_copy_one(&rec->params, ps, i, e) < 0)
 		return -1;
 	if (i == P_ALLOW_RESERVED_PORTS)
@@ -240,12 +238,13 @@ static int change_netlimit(struct jail_record *rec, const struct paramset *ps, i
 	return param_set(&rec->params, i == P_IP4_ADDR ? P_IP4 : P_IP6, *v ? "new" : "disable", e);
 }
 
-/* rec's map entry as it was before: an undo, its errors ignored. */
+/* rec's map entry and addresses on interfaces as they were before: an undo, its errors ignored. */
 static void put_back_netlimit(struct jail_record *rec, const struct paramset *before)
 {
 	struct paramset now = rec->params;
 	struct perr ignore = { 0 };
 
+	(void)hostaddr_move(&now, before, &ignore);
 	rec->params = *before;
 	(void)jailnet_relimit(rec, &ignore);
 	rec->params = now;
@@ -260,9 +259,10 @@ static int apply_netlimit(struct registry *reg, struct jail_record *rec, const s
 {
 	if (jail_addrs_within_parent(reg, rec, e) < 0)
 		return -1;
-	if (jailnet_relimit(rec, e) < 0)
+	/* The interfaces first, so that an address is there by the time the map lets the jail bind it. */
+	if (hostaddr_move(before, &rec->params, e) < 0)
 		return -1;
-	if (jail_child_narrow(reg, rec, 1, e) == 0)
+	if (jailnet_relimit(rec, e) == 0 && jail_child_narrow(reg, rec, 1, e) == 0)
 		return 0;
 	put_back_netlimit(rec, before);
 	return -1;

@@ -10,6 +10,7 @@
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
+#include <string.h>
 
 static int addr_len(int family, int prefix, struct perr *e)
 {
@@ -114,4 +115,61 @@ int nl_rule_table(struct nl *nl, int family, uint32_t table, uint32_t priority, 
 	if (nl_talk(nl, nlh, NULL, NULL, e) == 0)
 		return 0;
 	return perr_prefix(e, "%s rule to table %u", family == AF_INET ? "IPv4" : "IPv6", table);
+}
+
+struct addr4_reply {
+	int ifindex;
+	struct nl_addr4 *out;
+	int max, n;
+	bool overflow;
+};
+
+struct addr4_seen {
+	struct in_addr a;
+	bool local;
+};
+
+static int on_addr4_attr(const struct nlattr *attr, void *data)
+{
+	struct addr4_seen *seen = data;
+
+	if (mnl_attr_get_type(attr) == IFA_LOCAL && mnl_attr_get_payload_len(attr) == sizeof(seen->a)) {
+		memcpy(&seen->a, mnl_attr_get_payload(attr), sizeof(seen->a));
+		seen->local = true;
+	}
+	return MNL_CB_OK;
+}
+
+static int on_addr4(const struct nlmsghdr *nlh, void *data)
+{
+	struct addr4_reply *r = data;
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	struct addr4_seen seen = { 0 };
+
+	if (nlh->nlmsg_type != RTM_NEWADDR || mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifa) ||
+	    ifa->ifa_family != AF_INET || (int)ifa->ifa_index != r->ifindex)
+		return MNL_CB_OK;
+	mnl_attr_parse(nlh, sizeof(*ifa), on_addr4_attr, &seen);
+	if (!seen.local)
+		return MNL_CB_OK;
+	if (r->n < r->max)
+		r->out[r->n++] = (struct nl_addr4){ .a = seen.a, .prefix = ifa->ifa_prefixlen };
+	else
+		r->overflow = true;
+	return MNL_CB_OK;
+}
+
+int nl_addr4_list(struct nl *nl, int ifindex, struct nl_addr4 *out, int max, struct perr *e)
+{
+	struct addr4_reply r = { .ifindex = ifindex, .out = out, .max = max };
+	struct ifaddrmsg *ifa;
+	struct nlmsghdr *nlh = nl_msg(nl, RTM_GETADDR, NLM_F_DUMP, sizeof(*ifa), (void **)&ifa);
+
+	ifa->ifa_family = AF_INET;
+	ifa->ifa_index = (unsigned int)ifindex;
+	if (nl_talk(nl, nlh, on_addr4, &r, e) < 0)
+		return perr_prefix(e, "list the IPv4 addresses of interface %d", ifindex);
+	if (r.overflow)
+		return perr_setx(e, E2BIG, "interface %d has more than %d IPv4 addresses", ifindex, max);
+	return r.n;
 }

@@ -14,6 +14,7 @@
 #define PRISON_NETLINK_H
 
 #include <net/if.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -133,6 +134,12 @@ int nl_link_return_fd(int jail_netns_fd, int host_netns_fd, const char *name, st
  */
 int nl_addr_add(struct nl *nl, int ifindex, int family, const void *addr, int prefix, struct perr *e);
 int nl_addr_del(struct nl *nl, int ifindex, int family, const void *addr, int prefix, struct perr *e);
+struct nl_addr4 {
+	struct in_addr a;
+	int prefix;
+};
+/* The IPv4 addresses of interface ifindex, at most max of them: the count, or -1 (E2BIG beyond max). */
+int nl_addr4_list(struct nl *nl, int ifindex, struct nl_addr4 *out, int max, struct perr *e);
 /* Set (create or replace) the default route of family via gateway in the main table. */
 int nl_route_default(struct nl *nl, int family, const void *gateway, struct perr *e);
 /* A policy rule at priority: every lookup of family goes to table first (what it lacks falls through). */

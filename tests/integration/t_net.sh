@@ -149,8 +149,11 @@ net_modify_addresses() {
 		"$JAIL" -m name=pta ip4.addr=198.18.0.300
 	assert_eq "$("$JLS" -j pta ip4.addr)" 198.18.0.2 "ip4.addr after a refused change"
 	assert_eq "$("$JEXEC" pta /bin/probe bind 198.18.0.2 7013)" 198.18.0.2 "the entry after a refused change"
-	expect_error 'jail: pta: ip4.addr: addresses on an interface cannot be changed on a running jail' \
+	# An address to put on an interface that holds it already (the admin's own): refused, and it stays.
+	expect_error 'jail: pta: add address 198.18.0.2/32 on interface "lo": File exists (kernel: ipv4: Address already assigned)' \
 		"$JAIL" -m name=pta ip4.addr=lo\|198.18.0.2
+	assert_contains "$(ip -o addr show dev lo)" "198.18.0.2/32" "the admin's address after a refused change"
+	assert_eq "$("$JLS" -j pta ip4.addr)" 198.18.0.2 "ip4.addr after a refused interface change"
 }
 test_net_jail_m_changes_addresses_at_once() { in_netns net_modify_addresses; }
 
@@ -165,8 +168,25 @@ net_jls_and_interface() {
 	assert_eq "$("$JLS" -v | grep -c '^        198.18.3\|^        fd00:3::1')" 3 "addresses in jls -v"
 	assert_contains "$("$JLS" --libxo json -v)" '"ipv4_addrs": [ "198.18.3.1", "198.18.3.2" ]' "json"
 	assert_contains "$("$JLS" --libxo json -v)" '"ipv6_addrs": [ "fd00:3::1" ]' "json IPv6"
+	# jail -m moves the interface's addresses with the list: the new one added, the dropped one removed.
+	"$JAIL" -q -m name=pta ip4.addr=198.18.3.2/24,198.18.3.3/24
+	assert_contains "$(ip -o addr show dev ptbr0)" "198.18.3.3/24" "the new address on the interface"
+	assert_not_contains "$(ip -o addr show dev ptbr0)" "198.18.3.1/" "the dropped address off the interface"
+	# .1 was the subnet's primary: the kernel took .2 along when it went, and it is back.
+	assert_contains "$(ip -o addr show dev ptbr0)" "198.18.3.2/24" "the kept address after its primary went"
+	assert_eq "$("$JEXEC" pta /bin/probe bind 198.18.3.3 7301)" 198.18.3.3 "the jail binds the new address"
+	assert_eq "$("$JEXEC" pta /bin/probe bind 198.18.3.1 7301)" EADDRNOTAVAIL "the dropped address"
+	# One address of the new list taken already: nothing changes, the admin's address stays.
+	ip addr add 198.18.3.9/24 dev ptbr0
+	expect_error 'jail: pta: add address 198.18.3.9/24 on interface "ptbr0": File exists (kernel: ipv4: Address already assigned)' \
+		"$JAIL" -m name=pta ip4.addr=198.18.3.4/24,198.18.3.9/24
+	assert_eq "$(ip -o -4 addr show dev ptbr0 | awk '{ print $4 }' | sort | tr '\n' ' ')" \
+		"198.18.3.2/24 198.18.3.3/24 198.18.3.9/24 " "the interface after a refused change"
+	assert_eq "$("$JLS" -j pta ip4.addr)" "198.18.3.2/24,198.18.3.3/24" "jls after a refused change"
 	"$JAIL" -q -r pta
-	assert_not_contains "$(ip -o addr show dev ptbr0)" "198.18.3" "addresses after removal"
+	assert_not_contains "$(ip -o addr show dev ptbr0)" "198.18.3.2" "addresses after removal"
+	assert_contains "$(ip -o addr show dev ptbr0)" "198.18.3.9/24" "the admin's address after removal"
+	ip addr del 198.18.3.9/24 dev ptbr0
 	# The old form takes both families in one list.
 	ip addr add 198.18.0.5/32 dev lo
 	ip -6 addr add fd00::5/128 dev lo nodad
