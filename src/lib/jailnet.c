@@ -201,12 +201,20 @@ int jailnet_settle(struct paramset *ps, struct perr *e)
 	return check_routers(ps, e);
 }
 
-static int mode_of(const struct paramset *ps, int id)
+bool jailnet_inherits_list(const struct paramset *ps, int family)
 {
-	const char *m = param_str(ps, id);
+	const char *mode = param_str(ps, family == AF_INET ? P_IP4 : P_IP6);
+
+	return mode && strcmp(mode, "inherit") == 0 && param_str(ps, family == AF_INET ? P_IP4_ADDR : P_IP6_ADDR) &&
+	       param_int(ps, P_PARENT) > 0;
+}
+
+static int mode_of(const struct paramset *ps, int family)
+{
+	const char *m = param_str(ps, family == AF_INET ? P_IP4 : P_IP6);
 
 	if (m && strcmp(m, "inherit") == 0)
-		return NET_INHERIT;
+		return jailnet_inherits_list(ps, family) ? NET_NEW : NET_INHERIT;
 	if (m && strcmp(m, "new") == 0)
 		return NET_NEW;
 	return NET_DISABLE;
@@ -229,8 +237,8 @@ static int limits_of(const struct jail_record *rec, struct jail_addrs *lim, stru
 	int n;
 
 	*lim = (struct jail_addrs){ 0 };
-	lim->ip4_mode = mode_of(ps, P_IP4);
-	lim->ip6_mode = mode_of(ps, P_IP6);
+	lim->ip4_mode = mode_of(ps, AF_INET);
+	lim->ip6_mode = mode_of(ps, AF_INET6);
 	lim->allow_reserved_ports = param_bool(ps, P_ALLOW_RESERVED_PORTS);
 	lim->ip4_saddrsel = param_bool(ps, P_IP4_SADDRSEL);
 	lim->ip6_saddrsel = param_bool(ps, P_IP6_SADDRSEL);

@@ -25,6 +25,11 @@
  */
 int jailnet_settle(struct paramset *ps, struct perr *e);
 bool jailnet_vnet(const struct paramset *ps);
+/*
+ * Whether ps is a child's ip4=inherit (family AF_INET) or ip6=inherit held
+ * to its parent's addresses: jailsub.c keeps that list in ip4.addr.
+ */
+bool jailnet_inherits_list(const struct paramset *ps, int family);
 /* Before the jail's first process: the address limits of its cgroup and the addresses on interface. */
 int jailnet_setup_host(const struct jail_record *rec, struct perr *e);
 /*

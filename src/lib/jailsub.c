@@ -40,12 +40,13 @@ static int reach_of(struct registry *reg, const struct jail_record *rec, int fam
 
 	*ret = (struct reach){ .all = true };
 	for (int depth = 0; depth < SUB_MAX_DEPTH; depth++) {
-		const char *mode = param_str(&at->params, mode_id);
-		if (vnet_of(&at->params) || !mode || strcmp(mode, "inherit") != 0) {
+		const char *mode = param_str(&at->params, mode_id), *list = param_str(&at->params, addr_id);
+		/* An inheriting child with a list holds its parent's as it is now, kept so by narrowing. */
+		bool held = mode && (strcmp(mode, "new") == 0 || jailnet_inherits_list(&at->params, family));
+		if (vnet_of(&at->params) || !mode || strcmp(mode, "inherit") != 0 || held) {
 			/* A vnet jail's addresses are on its own stack: none of the host's is its to pass on. */
 			ret->all = false;
-			if (!vnet_of(&at->params) && mode && strcmp(mode, "new") == 0) {
-				const char *list = param_str(&at->params, addr_id);
+			if (!vnet_of(&at->params) && held) {
 				ret->n = ipaddr_parse_list(list ? list : "", family, ret->a, SOCKADDR_MAX_ADDRS, e);
 				r = ret->n < 0 ? -1 : 0;
 			}
@@ -78,21 +79,24 @@ static bool reaches(const struct reach *p, const struct ipaddr *a)
 	return false;
 }
 
-/* ip4=inherit under a parent held to addresses: the parent's, as plain addresses. */
+/*
+ * ip4=inherit: the jail keeps it, and under a parent held to addresses
+ * holds the parent's list in ip4.addr (as FreeBSD's jls shows it), empty
+ * when the parent has none; under one with every address, no list.  It is
+ * rewritten whenever the parent's addresses change (jail_child_narrow).
+ */
 static int inherit_from(struct paramset *ps, int family, const struct reach *p, struct perr *e)
 {
 	char list[SOCKADDR_MAX_ADDRS * (INET6_ADDRSTRLEN + 1)] = "", one[INET6_ADDRSTRLEN];
-	int mode_id = family == AF_INET ? P_IP4 : P_IP6, addr_id = family == AF_INET ? P_IP4_ADDR : P_IP6_ADDR;
+	int addr_id = family == AF_INET ? P_IP4_ADDR : P_IP6_ADDR;
 
-	if (p->all)
+	if (p->all) {
+		param_unset(ps, addr_id);
 		return 0;
-	if (p->n == 0)
-		return param_set(ps, mode_id, "disable", e);
+	}
 	for (int i = 0; i < p->n; i++)
 		if (!inet_ntop(family, &p->a[i].a, one, sizeof(one)) || !csv_add_unique(list, sizeof(list), one))
 			return perr_setx(e, E2BIG, "%s: the parent's addresses do not fit", param_table[addr_id].name);
-	if (param_set(ps, mode_id, "new", e) < 0)
-		return -1;
 	return param_set(ps, addr_id, list, e);
 }
 

@@ -4,7 +4,8 @@
  * the parent lacks is refused; one it does not name takes the parent's
  * when the parent lacks it), and its ip4.addr / ip6.addr a subset of the
  * addresses the parent may use.  ip4=inherit in a child means the
- * parent's addresses: the child gets them, or no address of the family
+ * parent's addresses, now and after every change of them, as on FreeBSD:
+ * the child keeps ip4=inherit with the parent's list in ip4.addr, none
  * when the parent has ip4=disable.  A parent with ip4=inherit passes on
  * what its own parent may use, up to the host, which has every address.
  * A vnet parent's addresses are on its own stack, so a child of it on the
@@ -14,7 +15,7 @@
  * When a running jail's addresses change (jail -m), its own stay a subset
  * of its parent's, and its descendants are narrowed as FreeBSD's
  * prison_restrict_ip4/6 narrow them: a child that inherits gets the new
- * list, a child with addresses of its own keeps those the parent still
+ * list, more or fewer, a child with addresses of its own keeps those the parent still
  * has and is left without the family when none remains; an
  * allow.reserved_ports the parent loses goes from its descendants.
  */

@@ -562,6 +562,11 @@ int param_format(const struct paramset *ps, int id, bool quote, char *buf, size_
 	return n + param_format_value(ps, id, quote, buf + n, len - (size_t)n);
 }
 
+void param_unset(struct paramset *ps, int id)
+{
+	value_clear(&ps->v[id]);
+}
+
 void param_free(struct paramset *ps)
 {
 	for (int i = 0; i < P__COUNT; i++)

@@ -203,6 +203,8 @@ PRISON_API long param_int(const struct paramset *ps, int id);
 PRISON_API int param_format(const struct paramset *ps, int id, bool quote, char *buf, size_t len);
 /* Render only the value (jls param lists). */
 PRISON_API int param_format_value(const struct paramset *ps, int id, bool quote, char *buf, size_t len);
+/* id as if never given. */
+void param_unset(struct paramset *ps, int id);
 PRISON_API void param_free(struct paramset *ps);
 /* A parameter set freed when it goes out of scope (it must start zeroed). */
 #define _cleanup_params_ __attribute__((cleanup(param_free)))

@@ -157,6 +157,33 @@ net_modify_addresses() {
 }
 test_net_jail_m_changes_addresses_at_once() { in_netns net_modify_addresses; }
 
+# A child with ip4=inherit follows its parent's addresses as they change, as
+# on FreeBSD, where it has none of its own: it gains what the parent gains.
+net_inherit_follows_parent() {
+	shared_addrs
+	"$JAIL" -q -c name=pti path="$ROOT" persist children.max=2 ip4.addr=198.18.0.1 ip6=disable
+	"$JAIL" -q -c name=pti.ptk path="$ROOT" persist children.max=1 ip4=inherit ip6=inherit
+	"$JAIL" -q -c name=pti.ptk.ptg path="$ROOT" persist ip4=inherit
+	assert_eq "$("$JLS" -j pti.ptk ip4)" inherit "a child's ip4=inherit stays"
+	assert_eq "$("$JLS" -j pti.ptk ip4.addr)" 198.18.0.1 "its ip4.addr, the parent's"
+	assert_eq "$("$JEXEC" pti.ptk /bin/probe bind 198.18.0.9 7020)" EADDRNOTAVAIL "an address the parent lacks"
+	assert_eq "$("$JEXEC" pti.ptk /bin/probe socket tcp6)" EAFNOSUPPORT "ip6=inherit under ip6=disable"
+	"$JAIL" -q -m name=pti ip4.addr=198.18.0.1,198.18.0.9
+	assert_eq "$("$JLS" -j pti.ptk ip4.addr)" 198.18.0.1,198.18.0.9 "the child's list after the parent gained one"
+	assert_eq "$("$JEXEC" pti.ptk /bin/probe bind 198.18.0.9 7020)" 198.18.0.9 "the child binds the parent's new address"
+	assert_eq "$("$JEXEC" pti.ptk.ptg /bin/probe bind 198.18.0.9 7021)" 198.18.0.9 "and so does the grandchild"
+	# The parent's family given later reaches the child that inherits it.
+	"$JAIL" -q -m name=pti ip6.addr=fd00::9
+	assert_eq "$("$JEXEC" pti.ptk /bin/probe bind :: 7022)" fd00::9 "IPv6 in the child once the parent has it"
+	"$JAIL" -q -m name=pti ip4.addr=198.18.0.9
+	assert_eq "$("$JEXEC" pti.ptk /bin/probe bind 198.18.0.1 7020)" EADDRNOTAVAIL "the address the parent dropped"
+	assert_eq "$("$JEXEC" pti.ptk.ptg /bin/probe bind 198.18.0.1 7021)" EADDRNOTAVAIL "also in the grandchild"
+	assert_eq "$("$JLS" -j pti.ptk.ptg ip4)" inherit "the grandchild still inherits"
+	"$JAIL" -q -r pti
+	assert_nothing_left
+}
+test_net_inherit_child_follows_the_parent() { in_netns net_inherit_follows_parent; }
+
 net_jls_and_interface() {
 	ip link add ptbr0 type bridge
 	ip link set ptbr0 up
