@@ -46,9 +46,11 @@ test_bad_mount_lines() {
 test_overlay_thin_jail() {
 	mkdir -p "$WORK/lower" "$WORK/upper" "$WORK/ovwork" "$ROOT/mnt/ov"
 	echo base >"$WORK/lower/base"
-	# overlay is mounted inside the jail's user namespace: its writable layers belong to jail root.
-	chown $((1073741824 + 950 * 65536)) "$WORK/upper" "$WORK/ovwork"
-	"$JAIL" -q -c name=ptov jid=950 path="$ROOT" persist \
+	# overlay is mounted inside the jail's user namespace: its writable layers belong to jail root,
+	# whose host uid is fixed with idmap.base (the pool gives the next free range, not one per jid).
+	local base=$((4294967296 - 200 * 65536))
+	chown "$base" "$WORK/upper" "$WORK/ovwork"
+	"$JAIL" -q -c name=ptov jid=950 idmap.base="$base" path="$ROOT" persist \
 		mount="overlay $ROOT/mnt/ov overlay lowerdir=$WORK/lower,upperdir=$WORK/upper,workdir=$WORK/ovwork 0 0"
 	assert_eq "$("$JEXEC" ptov cat /mnt/ov/base)" base "overlay lower layer inside"
 	"$JEXEC" ptov /bin/sh -c 'echo mine > /mnt/ov/own'
