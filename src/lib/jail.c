@@ -293,7 +293,7 @@ static int make_init(struct create *c, struct perr *e)
 
 static int make_limits(struct create *c, struct perr *e)
 {
-	if (limits_apply_ns(&c->rec->cg, c->pidfd, (uid_t)c->rec->uid_base, &c->lim, false, e) < 0)
+	if (limits_apply_ns(&c->rec->cg, c->pidfd, (uid_t)c->rec->uid_base, &c->lim, NULL, e) < 0)
 		return -1;
 	return c->lim.nwatch ? watch_send(c->hold[0], c->rec, &c->lim, e) : 0;
 }

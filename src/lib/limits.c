@@ -357,8 +357,23 @@ static uint64_t ipc_value(const struct jail_limits *l, int k)
 	return l->ipc[k] == CG_UNLIMITED ? ipc_default[k] : l->ipc[k];
 }
 
-/* In a child that joined the jail's IPC namespace: /proc/sys shows that namespace's values. */
-static int write_ipc(const struct jail_limits *l)
+/* The IPC limits to write: l's, those that differ from was's alone when was is given. */
+struct ipc_job {
+	const struct jail_limits *l, *was;
+};
+
+static bool ipc_changed(const struct ipc_job *j, int k)
+{
+	return !j->was || ipc_value(j->was, k) != ipc_value(j->l, k);
+}
+
+/*
+ * In a child that joined the jail's IPC namespace: /proc/sys shows that
+ * namespace's values.  On a running jail only what a rule changed is
+ * written, so a value set another way (an OCI container's linux.sysctl)
+ * stays until a rule of its own names it.
+ */
+static int write_ipc(const struct ipc_job *j)
 {
 	_cleanup_close_ int sys = open("/proc/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	char v[96], sem[128];
@@ -366,27 +381,30 @@ static int write_ipc(const struct jail_limits *l)
 	if (sys < 0)
 		return -1;
 	for (int k = 0; k < IPC__COUNT; k++) {
-		if (k == IPC_SEMMNS || k == IPC_SEMOPM)
+		if (k == IPC_SEMMNS || k == IPC_SEMOPM || !ipc_changed(j, k))
 			continue;
-		snprintf(v, sizeof(v), "%llu", (unsigned long long)ipc_value(l, k));
+		snprintf(v, sizeof(v), "%llu", (unsigned long long)ipc_value(j->l, k));
 		if (write_file_at(sys, ipc_files[k], v) < 0)
 			return -1;
 	}
-	/* SEMMSL SEMMNS SEMOPM SEMMNI: keep the other two as they are. */
-	unsigned long long msl = 32000, mni = 32000;
+	if (!ipc_changed(j, IPC_SEMMNS) && !ipc_changed(j, IPC_SEMOPM))
+		return 0;
+	/* SEMMSL SEMMNS SEMOPM SEMMNI: the two no rule names, and one that did not change, stay as they are. */
+	unsigned long long f[4] = { 32000, 0, 0, 32000 };
 	if (read_file_at(sys, "kernel/sem", sem, sizeof(sem)) > 0) {
-		unsigned long long f[4];
+		unsigned long long got[4];
 		int k = 0;
 		for (char *save = NULL, *t = strtok_r(sem, " \t\n", &save); t && k < 4; t = strtok_r(NULL, " \t\n", &save))
-			if (parse_ull(t, &f[k]))
+			if (parse_ull(t, &got[k]))
 				k++;
-		if (k == 4) {
-			msl = f[0];
-			mni = f[3];
-		}
+		if (k == 4)
+			memcpy(f, got, sizeof(f));
 	}
-	snprintf(sem, sizeof(sem), "%llu %llu %llu %llu", msl, (unsigned long long)ipc_value(l, IPC_SEMMNS),
-		 (unsigned long long)ipc_value(l, IPC_SEMOPM), mni);
+	if (ipc_changed(j, IPC_SEMMNS) || !f[1])
+		f[1] = ipc_value(j->l, IPC_SEMMNS);
+	if (ipc_changed(j, IPC_SEMOPM) || !f[2])
+		f[2] = ipc_value(j->l, IPC_SEMOPM);
+	snprintf(sem, sizeof(sem), "%llu %llu %llu %llu", f[0], f[1], f[2], f[3]);
 	return write_file_at(sys, "kernel/sem", sem);
 }
 
@@ -430,22 +448,25 @@ static int pty_in_ns(void *arg, struct ns_reply *out, struct perr *e)
  * in its mount namespace.
  */
 static int in_jail_ns(int pidfd, int ns, uid_t as, int (*fn)(void *, struct ns_reply *, struct perr *),
-		      const struct jail_limits *l, const char *what, struct perr *e)
+		      const void *arg, const char *what, struct perr *e)
 {
 	struct ns_task t = { .nsfd = pidfd, .nstypes = ns, .euid = as ? as : (uid_t)-1, .what = what, .fn = fn,
-			     .arg = (void *)l };
+			     .arg = (void *)arg };
 
 	return ns_run(&t, NULL, e);
 }
 
-int limits_apply_ns(const struct cg_path *cg, int pidfd, uid_t root_uid, const struct jail_limits *l, bool running, struct perr *e)
+int limits_apply_ns(const struct cg_path *cg, int pidfd, uid_t root_uid, const struct jail_limits *l,
+		    const struct jail_limits *was, struct perr *e)
 {
-	bool ipc = false;
+	struct ipc_job job = { .l = l, .was = was };
+	bool running = was != NULL, ipc = false;
 
 	for (int i = 0; i < IPC__COUNT; i++)
-		ipc |= l->ipc[i] != CG_UNLIMITED;
-	/* A running jail may have had a rule removed: restore the defaults then too. */
-	if (l->own_ipc && (ipc || running) && in_jail_ns(pidfd, CLONE_NEWIPC, root_uid, ipc_in_ns, l, "SysV IPC limits of the jail", e) < 0)
+		ipc |= running ? ipc_changed(&job, i) : l->ipc[i] != CG_UNLIMITED;
+	/* A running jail may have had a rule removed: its default comes back then. */
+	if (l->own_ipc && ipc &&
+	    in_jail_ns(pidfd, CLONE_NEWIPC, root_uid, ipc_in_ns, &job, "SysV IPC limits of the jail", e) < 0)
 		return -1;
 	if ((l->pty_max != CG_UNLIMITED || running) &&
 	    in_jail_ns(pidfd, CLONE_NEWNS, 0, pty_in_ns, l, "pseudoterminals: the jail's devpts", e) < 0)

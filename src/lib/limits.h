@@ -50,11 +50,12 @@ static inline int limits_apply_cgroups(const struct cg_path *cg, const struct ja
 }
 /*
  * The namespace part, through the pidfd of the jail's jailinit (root_uid:
- * the host uid of the jail's root): the IPC
- * sysctls, the devpts maximum and, for a running jail, the rlimits of every
- * process already in it.
+ * the host uid of the jail's root): the IPC sysctls, the devpts maximum
+ * and, for a running jail (was: the limits it had), the rlimits of every
+ * process already in it; there only the IPC values that changed from was
+ * are written.
  */
-int limits_apply_ns(const struct cg_path *cg, int pidfd, uid_t root_uid, const struct jail_limits *l, bool running,
-		    struct perr *e);
+int limits_apply_ns(const struct cg_path *cg, int pidfd, uid_t root_uid, const struct jail_limits *l,
+		    const struct jail_limits *was, struct perr *e);
 
 #endif

@@ -128,12 +128,12 @@ static int apply_limits_with(struct registry *reg, struct jail_record *rec, cons
 	struct perr ignore = { 0 };
 
 	if (limits_apply_cgroups(&rec->cg, now, e) == 0 &&
-	    (pidfd < 0 || limits_apply_ns(&rec->cg, pidfd, (uid_t)rec->uid_base, now, true, e) == 0) &&
+	    (pidfd < 0 || limits_apply_ns(&rec->cg, pidfd, (uid_t)rec->uid_base, now, old, e) == 0) &&
 	    apply_watch(reg, rec, now, old, e) == 0)
 		return 0;
 	/* Put the old ones back, as far as they go. */
 	if (old_ok && limits_apply_cgroups(&rec->cg, old, &ignore) == 0 && pidfd >= 0) {
-		(void)limits_apply_ns(&rec->cg, pidfd, (uid_t)rec->uid_base, old, true, &ignore);
+		(void)limits_apply_ns(&rec->cg, pidfd, (uid_t)rec->uid_base, old, now, &ignore);
 		(void)watch_update(rec, old, &ignore);
 	}
 	return -1;

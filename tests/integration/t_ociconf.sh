@@ -84,6 +84,26 @@ test_oci_devices() {
 	assert_no_container ptdev
 }
 
+# linux.sysctl's IPC values outlive a later rctl: only what a rule names is written.
+test_oci_sysctl_survives_rctl() {
+	local b=$WORK/ptsysr
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "600"]' \
+		'c["linux"]["sysctl"] = {"kernel.shmmni": "1234", "kernel.sem": "250 64000 77 128"}'
+	"$OCI" run -d -b "$b" ptsysr </dev/null
+	ipc() { "$JEXEC" ptsysr cat /proc/sys/kernel/shmmni /proc/sys/kernel/msgmni /proc/sys/kernel/sem | tr '\t\n' '  '; }
+	assert_eq "$(ipc)" "1234 32000 250 64000 77 128 " "linux.sysctl inside"
+	"$RCTL" -a jail:ptsysr:nmsgq:deny=7
+	assert_eq "$(ipc)" "1234 7 250 64000 77 128 " "after an nmsgq rule: only msgmni changed"
+	"$RCTL" -a jail:ptsysr:nsemop:deny=40
+	assert_eq "$(ipc)" "1234 7 250 64000 40 128 " "after an nsemop rule: only SEMOPM changed"
+	"$RCTL" -r jail:ptsysr:nmsgq
+	assert_eq "$(ipc)" "1234 32000 250 64000 40 128 " "the rule removed: msgmni back to its default"
+	"$OCI" kill ptsysr KILL
+	wait_until 5 "stopped" status_is ptsysr stopped
+	"$OCI" delete ptsysr
+	assert_no_container ptsysr
+}
+
 test_oci_sysctl() {
 	local b=$WORK/ptsys out host_fwd host_shm
 	host_fwd=$(cat /proc/sys/net/ipv4/ip_forward) host_shm=$(cat /proc/sys/kernel/shmmni)
