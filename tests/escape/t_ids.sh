@@ -37,6 +37,12 @@ test_escape_root_jid_49152_is_not_host_root() {
 	[ $status = 0 ] || fail "the jail named 49152"
 }
 
+# Whether the range at base $1 is held by jid $2 of the context whose run directory is $3.
+range_held_by() {
+	[ -e "/run/prison-ids/$1" ] &&
+		awk -v j="$2" -v c="$(realpath "$3")" '$6 == j && $7 == c { f = 1 } END { exit !f }' "/run/prison-ids/$1"
+}
+
 test_escape_root_ranges_never_shared_between_contexts() {
 	local dir=$WORK/ctx-ids cg=prison-test-ids$$ a b
 	mkdir -p "$dir"
@@ -52,12 +58,13 @@ test_escape_root_ranges_never_shared_between_contexts() {
 	# The other context's jail root is another host user.
 	opid=$(RUNDIR=$dir/run init_pid_of 77)
 	assert_eq "$(awk '/^Uid:/ { print $2 }' "/proc/$opid/status")" "$b" "host uid of the other context's jail"
-	# Removing one frees only its own range.
+	# Removing one frees only its own range (a jail made meanwhile, anywhere, may take it at once).
+	range_held_by "$a" 77 "$RUNDIR" || fail "the range of jail 77 is not recorded as its own"
 	"$JAIL" -q -r ptida
-	[ ! -e "/run/prison-ids/$a" ] || fail "the range of a removed jail is still allocated"
-	[ -e "/run/prison-ids/$b" ] || fail "the other context's range went with this context's jail"
+	range_held_by "$a" 77 "$RUNDIR" && fail "the range of a removed jail is still allocated"
+	range_held_by "$b" 77 "$dir/run" || fail "the other context's range went with this context's jail"
 	PRISON_RUNDIR=$dir/run PRISON_CGROUP=$cg PRISON_LOGDIR=$dir/log "$JAIL" -q -r ptidb
-	[ ! -e "/run/prison-ids/$b" ] || fail "the range of the other context's removed jail is still allocated"
+	range_held_by "$b" 77 "$dir/run" && fail "the range of the other context's removed jail is still allocated"
 	trap - EXIT
 	context_cleanup "$dir/run" "$cg" "$dir/log" || fail "clean-up of the other context"
 	rm -rf "$dir"
