@@ -69,10 +69,12 @@ test_cpu_fair_share_between_pinned_jails() {
 	wait $p1 $p2
 	wall=$(( (t1 - t0) / 1000 ))
 	s1=$(( (b1 - a1) * 100 / wall )); s2=$(( (b2 - a2) * 100 / wall ))
-	# Both on CPU 0 only: together at most one CPU, each about half of it.
-	[ $((s1 + s2)) -le 110 ] || fail "pinned jails used $((s1 + s2)) % of one CPU"
-	[ "$s1" -ge 40 ] && [ "$s1" -le 60 ] || fail "8 threads got $s1 %, 1 thread $s2 %"
-	[ "$s2" -ge 40 ] && [ "$s2" -le 60 ] || fail "1 thread got $s2 %, 8 threads $s1 %"
+	# Both on CPU 0 only: together at most one CPU, and each about half of what the two got.
+	# Half of what they got, not of CPU 0: whatever else runs on the machine takes its part from both.
+	tot=$((s1 + s2))
+	[ "$tot" -le 110 ] || fail "pinned jails used $tot % of one CPU"
+	[ "$tot" -ge 20 ] || fail "the pinned jails got only $tot % of CPU 0 between them"
+	[ $((s1 * 100 / tot)) -ge 40 ] && [ $((s1 * 100 / tot)) -le 60 ] || fail "8 threads got $s1 %, 1 thread $s2 %"
 	# Pinning holds from inside: jail root cannot widen it.
 	assert_eq "$("$JEXEC" ptone taskset -p 1 2>&1 | awk '{ print $NF }')" 1 "affinity seen inside"
 }
