@@ -91,11 +91,20 @@ unsigned long idrange_preferred(long jid)
 unsigned long idrange_pick(unsigned long preferred, const struct id_spans *taken,
 			   bool (*held)(unsigned long base, void *arg), void *arg)
 {
-	if (preferred && !id_spans_overlap(taken, preferred) && !held(preferred, arg))
-		return preferred;
-	for (unsigned long base = IDRANGE_POOL_FIRST; base < IDRANGE_POOL_END; base += IDRANGE_SIZE)
-		if (base != preferred && !id_spans_overlap(taken, base) && !held(base, arg))
+	const unsigned long n = (IDRANGE_POOL_END - IDRANGE_POOL_FIRST) / IDRANGE_SIZE;
+	unsigned long start = preferred ? (preferred - IDRANGE_POOL_FIRST) / IDRANGE_SIZE : 0;
+
+	/*
+	 * From the preferred range on, wrapping round: the ranges below it are
+	 * the preferred ones of lower jids, mostly held by live jails (jids are
+	 * the lowest free), so a walk from the pool's start would read the
+	 * entry of every jail there is.
+	 */
+	for (unsigned long i = 0; i < n; i++) {
+		unsigned long base = IDRANGE_POOL_FIRST + ((start + i) % n) * IDRANGE_SIZE;
+		if (!id_spans_overlap(taken, base) && !held(base, arg))
 			return base;
+	}
 	return 0;
 }
 

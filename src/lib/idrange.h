@@ -53,8 +53,9 @@ int id_spans_add_subid_line(struct id_spans *s, const char *line);
 /* The range offered to jail jid first: 2^30 + jid * 65536, or 0 when it leaves the pool. */
 unsigned long idrange_preferred(long jid);
 /*
- * The range for a jail: preferred when it is free, else the lowest free one
- * of the pool; 0 when none is.  A range is free when it meets no span of
+ * The range for a jail: preferred when it is free, else the first free one
+ * after it, wrapping round to the pool's start (from the start when there
+ * is no preference); 0 when none is.  A range is free when it meets no span of
  * taken and held(base, arg) says no jail holds it.
  */
 unsigned long idrange_pick(unsigned long preferred, const struct id_spans *taken,

@@ -42,18 +42,51 @@ static void test_preferred_never_wraps(void)
 	CHECK(idrange_preferred(999999) == 0);
 }
 
-static void test_pick_preferred_or_lowest_free(void)
+/* Every range but free_base is held: the walk's wrap-around. */
+static unsigned long free_base;
+
+static bool all_but_one_held(unsigned long base, void *arg)
+{
+	(void)arg;
+	return base != free_base;
+}
+
+/* Counts how often held is asked: a walk that reads every jail's entry is what the pick avoids. */
+static unsigned long asked;
+
+static bool counting_held(unsigned long base, void *arg)
+{
+	asked++;
+	return held(base, arg);
+}
+
+static void test_pick_preferred_or_next_free(void)
 {
 	struct id_spans none = { 0 };
 
 	CHECK(idrange_pick(idrange_preferred(3), &none, none_held, NULL) == IDRANGE_POOL_FIRST + 3 * IDRANGE_SIZE);
-	nheld = 2;
+	nheld = 3;
 	held_list[0] = IDRANGE_POOL_FIRST + 3 * IDRANGE_SIZE;
 	held_list[1] = IDRANGE_POOL_FIRST;
-	CHECK(idrange_pick(idrange_preferred(3), &none, held, NULL) == IDRANGE_POOL_FIRST + IDRANGE_SIZE);
+	held_list[2] = IDRANGE_POOL_FIRST + 4 * IDRANGE_SIZE;
+	/* The preferred range held: the first free after it, not the lowest. */
+	CHECK(idrange_pick(idrange_preferred(3), &none, held, NULL) == IDRANGE_POOL_FIRST + 5 * IDRANGE_SIZE);
 	/* No preference (a jid whose range would leave the pool): the lowest free one. */
 	CHECK(idrange_pick(0, &none, held, NULL) == IDRANGE_POOL_FIRST + IDRANGE_SIZE);
 	CHECK(idrange_pick(0, &none, all_held, NULL) == 0);
+	/* Past the pool's last range the walk goes on from its first. */
+	free_base = IDRANGE_POOL_FIRST + IDRANGE_SIZE;
+	CHECK(idrange_pick(idrange_preferred(49150), &none, all_but_one_held, NULL) == free_base);
+	free_base = IDRANGE_POOL_END - IDRANGE_SIZE;
+	CHECK(idrange_pick(idrange_preferred(7), &none, all_but_one_held, NULL) == free_base);
+	/* Three ranges held from the preferred one on: three asked, then the fourth taken. */
+	nheld = 3;
+	held_list[0] = IDRANGE_POOL_FIRST + 9000 * IDRANGE_SIZE;
+	held_list[1] = IDRANGE_POOL_FIRST + 9001 * IDRANGE_SIZE;
+	held_list[2] = IDRANGE_POOL_FIRST + 9002 * IDRANGE_SIZE;
+	asked = 0;
+	CHECK(idrange_pick(idrange_preferred(9000), &none, counting_held, NULL) == IDRANGE_POOL_FIRST + 9003 * IDRANGE_SIZE);
+	CHECK(asked == 4);
 	nheld = 0;
 }
 
@@ -70,10 +103,10 @@ static void test_spans_are_avoided(void)
 	CHECK(!id_spans_overlap(&s, IDRANGE_POOL_FIRST + 4 * IDRANGE_SIZE));
 	CHECK(!id_spans_overlap(&s, IDRANGE_POOL_FIRST + IDRANGE_SIZE));
 	b = idrange_pick(idrange_preferred(2), &s, none_held, NULL);
-	CHECK(b == IDRANGE_POOL_FIRST);
+	CHECK(b == IDRANGE_POOL_FIRST + 4 * IDRANGE_SIZE);
 	/* One user's uid inside a range makes all of it taken. */
-	CHECK(id_spans_add(&s, IDRANGE_POOL_FIRST + 17, 1) == 0);
-	CHECK(idrange_pick(idrange_preferred(2), &s, none_held, NULL) == IDRANGE_POOL_FIRST + IDRANGE_SIZE);
+	CHECK(id_spans_add(&s, IDRANGE_POOL_FIRST + 4 * IDRANGE_SIZE + 17, 1) == 0);
+	CHECK(idrange_pick(idrange_preferred(2), &s, none_held, NULL) == IDRANGE_POOL_FIRST + 5 * IDRANGE_SIZE);
 	/* A span running to the top of the 32 bits does not wrap round to meet the bottom. */
 	CHECK(id_spans_add_subid_line(&s, "big:4294901760:999999999") == 0);
 	CHECK(s.v[s.n - 1].count == 65536);
@@ -108,5 +141,5 @@ static void test_pool_exhausted_by_spans(void)
 	id_spans_free(&s);
 }
 
-UNIT_MAIN(test_preferred_never_wraps, test_pick_preferred_or_lowest_free, test_spans_are_avoided, test_subid_lines,
+UNIT_MAIN(test_preferred_never_wraps, test_pick_preferred_or_next_free, test_spans_are_avoided, test_subid_lines,
 	  test_pool_exhausted_by_spans)
