@@ -1,9 +1,7 @@
 #include "idrange.h"
 
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +11,7 @@
 
 #include "runtime.h"
 #include "jailstate.h"
+#include "hostids.h"
 #include "pin.h"
 #include "util.h"
 
@@ -123,37 +122,6 @@ static int add_subid_file(struct id_spans *s, const char *path, struct perr *e)
 	return 0;
 }
 
-/* Users and groups in the pool (an ID below it can meet no range). */
-static int add_users_and_groups(struct id_spans *s, struct perr *e)
-{
-	struct passwd *pw;
-	struct group *gr;
-	int r = 0;
-
-	setpwent();
-	while (r == 0 && (pw = getpwent()))
-		if (pw->pw_uid >= IDRANGE_POOL_FIRST)
-			r = id_spans_add(s, pw->pw_uid, 1);
-	endpwent();
-	setgrent();
-	while (r == 0 && (gr = getgrent()))
-		if (gr->gr_gid >= IDRANGE_POOL_FIRST)
-			r = id_spans_add(s, gr->gr_gid, 1);
-	endgrent();
-	return r < 0 ? perr_set(e, ENOMEM, "users and groups") : 0;
-}
-
-/* One list for users and groups alike: a jail's range is the same numbers in both. */
-static int host_taken(struct id_spans *s, struct perr *e)
-{
-	if (add_subid_file(s, "/etc/subuid", e) < 0 || add_subid_file(s, "/etc/subgid", e) < 0 ||
-	    add_users_and_groups(s, e) < 0) {
-		id_spans_free(s);
-		return -1;
-	}
-	return 0;
-}
-
 /* ---- the allocation directory ---- */
 
 struct entry {
@@ -172,6 +140,22 @@ static void ids_close(struct ids *d)
 {
 	closep(&d->lockfd);
 	closep(&d->dirfd);
+}
+
+static int add_one_id(unsigned long id, void *arg)
+{
+	return id_spans_add(arg, id, 1);
+}
+
+/* One list for users and groups alike: a jail's range is the same numbers in both. */
+static int host_taken(const struct ids *d, struct id_spans *s, struct perr *e)
+{
+	if (add_subid_file(s, "/etc/subuid", e) < 0 || add_subid_file(s, "/etc/subgid", e) < 0 ||
+	    hostids_add(d->dirfd, IDRANGE_POOL_FIRST, add_one_id, s, e) < 0) {
+		id_spans_free(s);
+		return -1;
+	}
+	return 0;
 }
 
 /* This boot's id: an entry from an earlier boot names processes that are long gone. */
@@ -301,10 +285,10 @@ int idrange_alloc(struct jail_record *rec, struct perr *e)
 	unsigned long base;
 	int r;
 
-	if (host_taken(&taken, e) < 0)
+	if (ids_open(&d, e) < 0)
 		return -1;
-	if (ids_open(&d, e) < 0) {
-		id_spans_free(&taken);
+	if (host_taken(&d, &taken, e) < 0) {
+		ids_close(&d);
 		return -1;
 	}
 	if (param_str(&rec->params, P_IDMAP_BASE) && param_int(&rec->params, P_IDMAP_BASE) > 0) {

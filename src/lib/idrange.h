@@ -17,8 +17,9 @@
  *
  * A jail is offered the range 2^30 + jid * 65536 first, when that lies in
  * the pool and is free, so that a host path prepared for jail JID (an
- * overlay's upper directory) can be given to its root beforehand; any
- * other free range of the pool, the lowest first, otherwise.
+ * overlay's upper directory) can be given to its root beforehand; the
+ * first free range after that one otherwise.  The users and groups the
+ * host knows come from hostids.h.
  */
 #ifndef PRISON_IDRANGE_H
 #define PRISON_IDRANGE_H

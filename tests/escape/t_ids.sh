@@ -109,6 +109,32 @@ test_escape_root_range_never_meets_subuid_subgid_or_users() {
 	trap - EXIT
 }
 
+# A user and a group in the pool, added after a jail was made (when the
+# host's users are already known, and kept): the next jails' ranges avoid them.
+test_escape_root_range_never_meets_a_user_added_since() {
+	local uid=$((1073741824 + 95 * 65536 + 7)) gid=$((1073741824 + 96 * 65536 + 9)) base
+	"$JAIL" -q -c name=ptusr0 path="$ROOT" command=/bin/true
+	trap 'userdel ptids-user 2>/dev/null; groupdel ptids-group 2>/dev/null' EXIT
+	groupadd -g "$gid" ptids-group
+	useradd -u "$uid" -g "$gid" -M -N -s /usr/sbin/nologin ptids-user
+	"$JAIL" -q -c name=ptusr1 jid=95 path="$ROOT" persist
+	"$JAIL" -q -c name=ptusr2 jid=96 path="$ROOT" persist
+	for j in 95 96; do
+		base=$(uid_base_of $j)
+		if [ "$base" -le "$uid" ] && [ "$uid" -lt $((base + 65536)) ]; then
+			fail "jail $j got range $base, which holds user ptids-user ($uid)"
+		fi
+		if [ "$base" -le "$gid" ] && [ "$gid" -lt $((base + 65536)) ]; then
+			fail "jail $j got range $base, which holds group ptids-group ($gid)"
+		fi
+	done
+	"$JAIL" -q -r ptusr1
+	"$JAIL" -q -r ptusr2
+	userdel ptids-user
+	groupdel ptids-group
+	trap - EXIT
+}
+
 test_escape_kernel_counts_charged_to_the_jails_own_uid() {
 	local base out
 	"$JAIL" -q -c name=ptcnt1 path="$ROOT" persist

@@ -1,7 +1,11 @@
 /* The choice of a jail's host ID range, against fake spans and allocations. */
+#include "../../src/lib/hostids.h"
 #include "../../src/lib/idrange.h"
 
 #include "unit.h"
+
+#include <stdio.h>
+#include <string.h>
 
 /* Ranges held by other jails: the bases in held_list. */
 static unsigned long held_list[8];
@@ -141,5 +145,44 @@ static void test_pool_exhausted_by_spans(void)
 	id_spans_free(&s);
 }
 
-UNIT_MAIN(test_preferred_never_wraps, test_pick_preferred_or_next_free, test_spans_are_avoided, test_subid_lines,
+static int add_span(unsigned long id, void *arg)
+{
+	return id_spans_add(arg, id, 1);
+}
+
+/* The kept enumeration is used only for the files it was made of, and only whole. */
+static void test_hostids_cache(void)
+{
+	struct id_spans s = { 0 };
+	char fp[512], other[512];
+
+	hostids_fingerprint(fp, sizeof(fp));
+	CHECK(fp[0] != '\0' && strchr(fp, '\n') == NULL);
+	snprintf(other, sizeof(other), "%s", fp);
+	other[0] = other[0] == 'x' ? 'y' : 'x';
+	{
+		char text[600];
+		snprintf(text, sizeof(text), "%s\n1073741825\n4294967295\n", fp);
+		CHECK(hostids_parse(text, fp, add_span, &s) == 0);
+		CHECK(s.n == 2 && s.v[0].first == 1073741825 && s.v[1].first == 4294967295UL);
+		CHECK(id_spans_overlap(&s, IDRANGE_POOL_FIRST));
+		s.n = 0;
+		/* Another host's files: not used. */
+		CHECK(hostids_parse(text, other, add_span, &s) == -1);
+		/* No user in the pool: the fingerprint alone. */
+		snprintf(text, sizeof(text), "%s\n", fp);
+		CHECK(hostids_parse(text, fp, add_span, &s) == 0 && s.n == 0);
+	}
+	static const char *const broken[] = { "\n1\n", "1073741825\n", "x\n", "\n\n", "\n4294967296\n",
+					      "\n12a\n", "\n-5\n", "\n123" };
+	for (size_t i = 0; i < sizeof(broken) / sizeof(broken[0]); i++) {
+		char text[600];
+		snprintf(text, sizeof(text), "%s%s", i < 2 ? "" : fp, broken[i]);
+		s.n = 0;
+		CHECK(hostids_parse(text, fp, add_span, &s) == -1);
+	}
+	id_spans_free(&s);
+}
+
+UNIT_MAIN(test_hostids_cache, test_preferred_never_wraps, test_pick_preferred_or_next_free, test_spans_are_avoided, test_subid_lines,
 	  test_pool_exhausted_by_spans)
