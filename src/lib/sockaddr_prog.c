@@ -70,8 +70,13 @@ static int open_parent(bool create, struct perr *e)
 	return fd;
 }
 
-/* The id of this version's map if prog_id is one of our programs named name, else 0. */
-static __u32 our_map_of(__u32 prog_id, const char *name)
+/*
+ * The id of this version's map if prog_id is one of our programs named
+ * name, else 0.  known, when not 0, is a map already found to be ours: a
+ * program using it needs no look at its maps (each one a descriptor and
+ * an info call), which made up most of a jail's BPF calls.
+ */
+static __u32 our_map_of(__u32 prog_id, const char *name, __u32 known)
 {
 	_cleanup_close_ int pfd = bpf_prog_get_fd_by_id(prog_id);
 	struct bpf_prog_info info;
@@ -84,6 +89,9 @@ static __u32 our_map_of(__u32 prog_id, const char *name)
 	info.map_ids = (__u64)(unsigned long)map_ids;
 	if (bpf_obj_get_info_by_fd(pfd, &info, &len) < 0 || strcmp(info.name, name) != 0)
 		return 0;
+	for (__u32 i = 0; known && i < info.nr_map_ids && i < ARRAY_SIZE(map_ids); i++)
+		if (map_ids[i] == known)
+			return known;
 	for (__u32 i = 0; i < info.nr_map_ids && i < ARRAY_SIZE(map_ids); i++) {
 		_cleanup_close_ int mfd = bpf_map_get_fd_by_id(map_ids[i]);
 		struct bpf_map_info minfo;
@@ -103,6 +111,8 @@ static __u32 our_map_of(__u32 prog_id, const char *name)
  */
 static int query(int cgfd, __u32 map_of[NHOOKS], __u32 *prog_ids, struct perr *e)
 {
+	__u32 known = 0;
+
 	for (size_t h = 0; h < NHOOKS; h++) {
 		__u32 ids[64], cnt = ARRAY_SIZE(ids), flags = 0;
 
@@ -112,8 +122,9 @@ static int query(int cgfd, __u32 map_of[NHOOKS], __u32 *prog_ids, struct perr *e
 		if (bpf_prog_query(cgfd, hooks[h].type, 0, &flags, ids, &cnt) < 0)
 			return perr_set(e, errno, "query the BPF programs of the jails' cgroup");
 		for (__u32 i = 0; i < cnt && i < ARRAY_SIZE(ids); i++) {
-			__u32 m = our_map_of(ids[i], hooks[h].prog);
+			__u32 m = our_map_of(ids[i], hooks[h].prog, known);
 			if (m) {
+				known = m;
 				map_of[h] = m;
 				if (prog_ids)
 					prog_ids[h] = ids[i];
