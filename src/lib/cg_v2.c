@@ -56,13 +56,35 @@ static bool word_in(const char *list, const char *word)
 	return false;
 }
 
+/*
+ * The root's controllers are read once a process (per root, which unit
+ * tests move): which controllers a host gives cgroup2 changes only when
+ * a v1 hierarchy is unmounted, and a jail's creation asked about a dozen
+ * times, four system calls each.
+ */
 static bool v2_has(enum cg_controller c)
 {
+	static char known_root[sizeof(cg_v2.root)];
+	static unsigned known_mask;
+	static bool known;
 	const char *root = v2_root();
-	char buf[512];
-	_cleanup_close_ int fd = root ? open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 
-	return fd >= 0 && read_file_at(fd, "cgroup.controllers", buf, sizeof(buf)) > 0 && word_in(buf, v2_names[c]);
+	if (!root)
+		return false;
+	if (!known || strcmp(known_root, root) != 0) {
+		char buf[512];
+		_cleanup_close_ int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd < 0 || read_file_at(fd, "cgroup.controllers", buf, sizeof(buf)) <= 0)
+			return false;
+		known_mask = 0;
+		for (int i = 0; i < CGC__COUNT; i++)
+			if (word_in(buf, v2_names[i]))
+				known_mask |= 1U << i;
+		snprintf(known_root, sizeof(known_root), "%s", root);
+		known = true;
+	}
+	return known_mask & (1U << c);
 }
 
 /* +c in dir's subtree_control unless it is there. */
