@@ -46,7 +46,11 @@
  *   tree arrives detached (open_tree of the builder's root, recursive) and
  *   is moved in the same way.
  * - A mount namespace holds at most fs.mount-max mounts (100,000 by
- *   default): an idle jail costs about a dozen there.
+ *   default) and an idle jail costs some thirty there on a small root, so
+ *   one pin namespace holds about 3,000 jails.  When the kernel refuses a pin with
+ *   ENOSPC the pin goes to the next pin namespace, RUNDIR/pinns.1 and on
+ *   (one more host mount each), made when all are full; the jail's
+ *   directory names its namespace in a file "ns".
  */
 #include "pin.h"
 
@@ -115,13 +119,22 @@ bool pin_exists(int jid)
 	return pin_exists_in(runtime_rundir(), jid);
 }
 
-/* The pin namespace, if RUNDIR/pinns holds one. */
-static int pinns_open(void)
+/* RUNDIR/pinns for the first pin namespace, RUNDIR/pinns.K for the others. */
+static void pinns_path(int k, char *buf, size_t len)
+{
+	if (k == 0)
+		rundir_path(runtime_rundir(), "pinns", buf, len);
+	else
+		snprintf(buf, len, "%s/pinns.%d", runtime_rundir(), k);
+}
+
+/* Pin namespace k, if RUNDIR holds one. */
+static int pinns_open(int k)
 {
 	char path[PATH_MAX];
 	int fd;
 
-	rundir_path(runtime_rundir(), "pinns", path, sizeof(path));
+	pinns_path(k, path, sizeof(path));
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd >= 0 && ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNS) {
 		close(fd);
@@ -169,15 +182,15 @@ static __attribute__((noreturn)) void pinns_child(int sock)
 	_exit(0);
 }
 
-/* Make the pin namespace and pin it at RUNDIR/pinns; the caller holds the registry lock. */
-static int pinns_make(struct perr *e)
+/* Make pin namespace k and pin it at its path; the caller holds the registry lock. */
+static int pinns_make(int k, struct perr *e)
 {
 	char path[PATH_MAX], src[64], ready = 0;
 	_cleanup_close_ int file = -1;
 	int sv[2], status;
 	pid_t pid;
 
-	rundir_path(runtime_rundir(), "pinns", path, sizeof(path));
+	pinns_path(k, path, sizeof(path));
 	file = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (file < 0)
 		return perr_set(e, errno, "%s", path);
@@ -360,30 +373,124 @@ static int make_dir(int pins, int jid, struct perr *e)
 	return 0;
 }
 
+/* Pin namespace k, made if there is none yet. */
+static int pinns_get(int k, struct perr *e)
+{
+	int ns = pinns_open(k);
+
+	if (ns >= 0)
+		return ns;
+	if (pinns_make(k, e) < 0)
+		return -1;
+	ns = pinns_open(k);
+	return ns >= 0 ? ns : perr_setx(e, EIO, "the pin namespace is not there");
+}
+
 int pin_prepare(struct perr *e)
 {
 	_cleanup_close_ int pins = pins_dir(true, e), ns = -1;
 
 	if (pins < 0)
 		return -1;
-	ns = pinns_open();
-	if (ns >= 0)
+	ns = pinns_get(0, e);
+	return ns < 0 ? -1 : 0;
+}
+
+/*
+ * Which pin namespace holds jid: the number in its directory's "ns" file,
+ * or the first one where there is none (a pin made before there were more).
+ */
+static int shard_of(int pins, int jid)
+{
+	char name[32], text[16];
+	long k;
+
+	snprintf(name, sizeof(name), "%d/ns", jid);
+	if (read_file_at(pins, name, text, sizeof(text)) <= 0)
 		return 0;
-	if (pinns_make(e) < 0)
+	text[strcspn(text, "\n")] = '\0';
+	return parse_long(text, 0, PIN_SHARDS - 1, &k) ? (int)k : 0;
+}
+
+/* A small file below pins, made or replaced whole. */
+static int put_file(int pins, const char *name, const char *text)
+{
+	_cleanup_close_ int fd = openat(pins, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	return fd < 0 ? -1 : write_all(fd, text, strlen(text));
+}
+
+static int note_shard(int pins, int jid, int k, struct perr *e)
+{
+	char name[32], text[16];
+
+	snprintf(name, sizeof(name), "%d/ns", jid);
+	snprintf(text, sizeof(text), "%d\n", k);
+	if (put_file(pins, name, text) < 0)
+		return perr_set(e, errno, "pins/%s", name);
+	return 0;
+}
+
+/* The pin namespace the last pin went to, where the next one is tried first. */
+static int last_shard(int pins)
+{
+	char text[16];
+	long k;
+
+	if (read_file_at(pins, ".last", text, sizeof(text)) <= 0)
+		return 0;
+	text[strcspn(text, "\n")] = '\0';
+	return parse_long(text, 0, PIN_SHARDS - 1, &k) ? (int)k : 0;
+}
+
+/* Pin jid into namespace k: 0, -1 with e set, or ENOSPC (e untouched) when that namespace is full. */
+static int pin_into(int pins, int k, int jid, const struct pin_set *s, struct perr *e)
+{
+	struct perr full = { 0 };
+	_cleanup_close_ int ns = pinns_get(k, e);
+
+	if (ns < 0 || note_shard(pins, jid, k, e) < 0)
 		return -1;
-	ns = pinns_open();
-	return ns >= 0 ? 0 : perr_setx(e, EIO, "the pin namespace is not there");
+	if (in_pinns(ns, bind_task, jid, s, NULL, &full) == 0)
+		return 0;
+	/* What went in before the namespace was full comes out again. */
+	(void)in_pinns(ns, unbind_task, jid, NULL, NULL, &(struct perr){ 0 });
+	if (full.err == ENOSPC)
+		return ENOSPC;
+	*e = full;
+	return -1;
 }
 
 int pin_add(int jid, const struct pin_set *s, struct perr *e)
 {
-	_cleanup_close_ int pins = pins_dir(false, e), ns = pinns_open();
+	_cleanup_close_ int pins = pins_dir(false, e);
+	int first, r = ENOSPC;
 
 	if (pins < 0)
 		return -1;
-	if (ns < 0)
-		return perr_setx(e, ENOENT, "jail %d: pin: the pin namespace is not there", jid);
-	if (make_dir(pins, jid, e) < 0 || in_pinns(ns, bind_task, jid, s, NULL, e) < 0) {
+	if (make_dir(pins, jid, e) < 0) {
+		pin_remove(jid);
+		return -1;
+	}
+	/*
+	 * A mount namespace holds at most fs.mount-max mounts, and an idle
+	 * jail takes some thirty: when one is full (the kernel says ENOSPC)
+	 * the pin goes to the next, made when none has room.  The one that
+	 * took the last pin is tried first, so a full one costs nothing.
+	 */
+	first = last_shard(pins);
+	for (int i = 0; i < PIN_SHARDS && r == ENOSPC; i++) {
+		int k = i == 0 ? first : i <= first ? i - 1 : i;
+		r = pin_into(pins, k, jid, s, e);
+		if (r == 0 && k != first) {
+			char text[16];
+			snprintf(text, sizeof(text), "%d\n", k);
+			(void)put_file(pins, ".last", text);
+		}
+	}
+	if (r == ENOSPC)
+		perr_setx(e, ENOSPC, "jail %d: pin: every pin namespace is full (fs.mount-max mounts each)", jid);
+	if (r != 0) {
 		pin_remove(jid);
 		return -1;
 	}
@@ -449,9 +556,12 @@ static int template_of(int *tree, struct perr *e)
 
 int pin_open(int jid, struct pin_set *ret, struct perr *e)
 {
-	_cleanup_close_ int ns = pinns_open();
+	struct perr none = { 0 };
+	_cleanup_close_ int pins = pins_dir(false, &none), ns = -1;
 
 	pin_set_init(ret);
+	if (pins >= 0)
+		ns = pinns_open(shard_of(pins, jid));
 	if (ns < 0 || !pin_exists(jid))
 		return perr_setx(e, ENOENT, "jail %d: its namespaces are not pinned", jid);
 	if (in_pinns(ns, open_task, jid, NULL, ret, e) < 0 || template_of(&ret->fd[PIN_MNT], e) < 0)
@@ -478,13 +588,15 @@ void pin_remove(int jid)
 	pins = pins_dir(false, &ignore);
 	if (pins < 0)
 		return;
-	ns = pinns_open();
+	ns = pinns_open(shard_of(pins, jid));
 	if (ns >= 0)
 		(void)in_pinns(ns, unbind_task, jid, NULL, NULL, &ignore);
 	snprintf(name, sizeof(name), "%d", jid);
 	d = openat(pins, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	for (int i = 0; d >= 0 && i < PIN__COUNT; i++)
 		(void)unlinkat(d, pin_names[i], i == PIN_MNT ? AT_REMOVEDIR : 0);
+	if (d >= 0)
+		(void)unlinkat(d, "ns", 0);
 	(void)unlinkat(pins, name, AT_REMOVEDIR);
 }
 

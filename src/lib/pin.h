@@ -26,6 +26,9 @@ struct pin_set {
 	int fd[PIN__COUNT]; /* namespace descriptors, -1 where none */
 };
 
+/* At most this many pin namespaces, each of fs.mount-max mounts (pin.c). */
+#define PIN_SHARDS 64
+
 void pin_set_init(struct pin_set *s);
 void pin_set_close(struct pin_set *s);
 /* The CLONE_NEW* flag of each slot. */

@@ -231,3 +231,40 @@ persist_idle_vnet() {
 	assert_eq "$(ip -o link | grep -c 'pj[0-9]*a' || true)" 0 "veth pairs after removal"
 }
 test_persist_idle_vnet() { in_netns persist_idle_vnet; }
+
+# The machine's limit of mounts per mount namespace, lowered for a moment
+# and put back.
+restore_mount_max() {
+	[ -n "${saved_mount_max:-}" ] && sysctl -q fs.mount-max="$saved_mount_max"
+	saved_mount_max=
+}
+
+# serial: lowers fs.mount-max, the limit of every mount namespace on the machine
+test_persist_idle_pins_spread_over_pin_namespaces() {
+	local i jid host limit shards
+	saved_mount_max=$(sysctl -n fs.mount-max)
+	trap restore_mount_max EXIT
+	host=$(wc -l </proc/self/mountinfo)
+	limit=$((host + 175))
+	# A few idle jails fill a pin namespace of that many mounts: the next ones go to new ones.
+	sysctl -q fs.mount-max=$limit
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		"$JAIL" -q -c name=ptsh$i path="$ROOT" persist persist.idle host.hostname=shard$i ||
+			{ restore_mount_max; fail "idle jail $i with fs.mount-max=$limit"; }
+	done
+	restore_mount_max
+	trap - EXIT
+	[ -e "$RUNDIR/pinns.1" ] || fail "one pin namespace for ten idle jails at fs.mount-max=$limit"
+	shards=$(for i in 1 2 3 4 5 6 7 8 9 10; do cat "$RUNDIR/pins/$(jid_of ptsh$i)/ns"; done | sort -u | wc -l)
+	[ "$shards" -ge 2 ] || fail "the pins of ten idle jails in $shards pin namespace"
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		wait_idle ptsh$i
+		assert_eq "$("$JEXEC" ptsh$i hostname)" "shard$i" "jail ptsh$i, pinned in namespace $(cat "$RUNDIR/pins/$(jid_of ptsh$i)/ns")"
+	done
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		jid=$(jid_of ptsh$i)
+		"$JAIL" -q -r ptsh$i
+		[ ! -e "$RUNDIR/pins/$jid" ] || fail "the pin of ptsh$i after jail -r"
+	done
+	assert_eq "$(pins)" "" "pins after jail -r"
+}
