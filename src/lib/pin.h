@@ -35,9 +35,10 @@ void pin_set_close(struct pin_set *s);
 int pin_nstype(enum pin_ns i);
 
 /*
- * Make the pin namespace if there is none yet, under the registry's
- * exclusive lock: before the namespaces it will pin are made, since it
- * must be older than they are (pin.c).
+ * Make the first pin namespace if there is none yet, under the registry's
+ * exclusive lock, so that a jail's creation fails early when none can be
+ * made.  Further ones are made by pin_add as they are needed: only a mount
+ * namespace's own nsfs file has an order rule (pin.c), and none is pinned.
  */
 int pin_prepare(struct perr *e);
 /* Pin jail jid's namespaces s (every slot set); after pin_prepare, under the registry's lock. */
