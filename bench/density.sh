@@ -1,8 +1,8 @@
 #!/bin/bash
 # bench/density.sh - many idle jails on one machine: C classic jails, I
 # classic jails with persist.idle (no process of their own once idle), then
-# V vnet jails spread over bridges of at most 1,024 ports each (a Linux
-# bridge takes no more); memory per jail, the creation time of the first and
+# V vnet jails spread over bridges of 1,000 ports each (a Linux bridge takes
+# at most 1,023); memory per jail, the creation time of the first and
 # the last hundred, jls over all of them, jail -r '*', and what is left after.
 #
 #   sudo bench/density.sh                 C=10000 I=10000 V=2000
@@ -18,7 +18,7 @@ C=${C:-10000}
 I=${I:-$C}
 V=${V:-2000}
 BIN=${BIN:-$(cd "$(dirname "$0")/../build/sbin" && pwd)}
-PORTS=1024
+PORTS=1000
 die() { echo "density.sh: $*" >&2; exit 1; }
 case $C$I$V in *[!0-9]*) die "C, I and V must be numbers" ;; esac
 [ "$V" -le 60000 ] || die "V at most 60000 (one /16 of addresses)"

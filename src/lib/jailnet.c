@@ -368,8 +368,15 @@ static int bridge_link(const struct jail_record *rec, int netns, struct nl *host
 	br = nl_bridge_ensure(host, bridge, &created, e);
 	if (br < 0)
 		return -1;
-	if (nl_veth_create_on(host, hname, jname, netns, br, e) < 0)
+	if (nl_veth_create_on(host, hname, jname, netns, br, e) < 0) {
+		/* A Linux bridge numbers its ports in 10 bits, 0 unused. */
+		if (e->err == EXFULL)
+			return perr_setx(e, EXFULL,
+					 "vnet.bridge %s: its 1023 ports are all taken (a Linux bridge has no more): "
+					 "put further jails on another bridge",
+					 bridge);
 		return -1;
+	}
 	idx = nl_ifindex(jail, jname, e);
 	if (idx <= 0)
 		return idx == 0 ? perr_setx(e, ENOENT, "veth \"%s\" did not reach the jail", jname) : -1;

@@ -246,6 +246,29 @@ test_net_bad_parameters_create_nothing() { in_netns net_bad_input; }
 
 # ---- vnet ----
 
+# A bridge whose ports are all taken (1023, what a Linux bridge numbers):
+# the jail is refused saying so, and leaves no veth behind.
+net_vnet_bridge_full() {
+	local i
+	ip link add ptbrfull type bridge
+	for i in $(seq 1 1023); do
+		echo "link add ptf$i type veth peer name ptg$i"
+		echo "link set ptf$i master ptbrfull"
+	done >"$WORK/fill.batch"
+	ip -batch "$WORK/fill.batch"
+	rm -f "$WORK/fill.batch"
+	expect_error 'jail: ptfull: vnet.bridge ptbrfull: its 1023 ports are all taken (a Linux bridge has no more): put further jails on another bridge' \
+		"$JAIL" -c name=ptfull path="$ROOT" persist vnet vnet.bridge=ptbrfull ip4.addr=198.18.8.2/24
+	jail_exists ptfull && fail "a jail on a full bridge exists"
+	assert_eq "$(ip -o link show master ptbrfull | grep -vc ' ptf[0-9]*@')" 0 "ports of the full bridge that the test did not make"
+	assert_eq "$(ip -o link show | grep -c ' pj[0-9]*a@')" 0 "host ends of jail veths left"
+	# Another bridge takes the jail.
+	"$JAIL" -q -c name=ptfull path="$ROOT" persist vnet vnet.bridge=ptbrmore ip4.addr=198.18.8.2/24
+	"$JAIL" -q -r ptfull
+	assert_nothing_left
+}
+test_net_vnet_full_bridge_is_refused_clearly() { in_netns net_vnet_bridge_full; }
+
 # exec.fib in a vnet jail: a rule of the jail's own stack sends its lookups
 # to table N first; the test's stack and a jail without exec.fib have none.
 net_vnet_fib() {
