@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fstab.h"
 #include "ifname.h"
 #include "ociconfig.h"
 #include "util.h"
@@ -312,18 +313,34 @@ static int map_paths(struct json_object *list, const char *what, bool masked, st
 	return 0;
 }
 
+/*
+ * linux.rootfsPropagation onto path.propagation: private (the default) or
+ * slave, as runc makes them; shared is refused, since the root's peers
+ * would be the host's and every mount of the jail's would reach them.
+ */
+static int map_root_propagation(struct json_object *v, struct oci_config *c, struct perr *e)
+{
+	const char *p = v ? json_object_get_string(v) : NULL;
+	unsigned long flag;
+
+	if (!p)
+		return 0;
+	if (fstab_propagation(p, &flag) <= 0)
+		return perr_setx(e, EINVAL, "linux.rootfsPropagation: \"%s\": not supported (a jail's mounts are never "
+				 "the host's peers: private, slave or unbindable)", p);
+	return param_set(&c->params, P_PATH_PROPAGATION, p, e) < 0 ? perr_prefix(e, "linux.rootfsPropagation") : 0;
+}
+
 int oci_map_linux(struct json_object *lx, struct oci_config *c, struct perr *e)
 {
 	static const char *const refused[] = { "intelRdt", "personality", "timeOffsets", "mountLabel", NULL };
-	struct json_object *v;
 
 	if (lx && !json_object_is_type(lx, json_type_object))
 		return perr_setx(e, EINVAL, "linux: not an object");
 	if (refuse_set(lx, "linux", refused, e) < 0)
 		return -1;
-	if ((v = oci_get(lx, "rootfsPropagation")) && strstr(json_object_get_string(v), "shared"))
-		return perr_setx(e, EINVAL, "linux.rootfsPropagation: \"%s\": not supported (a jail's mounts are private)",
-				 json_object_get_string(v));
+	if (map_root_propagation(oci_get(lx, "rootfsPropagation"), c, e) < 0)
+		return -1;
 	/* linux.cgroupsPath is left aside: a jail's cgroup is prison's (PRISON_CGROUP/JID). */
 	if (oci_map_idmaps(lx, c, e) < 0)
 		return -1;

@@ -154,32 +154,41 @@ static bool put_field(char *buf, size_t len, const char *s)
 	return true;
 }
 
-/* The options fstab(5) takes from an OCI mount's; what only tunes behaviour (atime, propagation) is left. */
+/*
+ * One option fstab(5) takes from an OCI mount's, added to ret: true if it is
+ * one, or one that only tunes atime and is left.  Propagation goes on as
+ * fstab's words (fstab_propagation): private and slave as asked.
+ */
+static bool take_option(const char *o, char *ret, size_t len)
+{
+	static const char *const kept[] = { "ro", "nosuid", "nodev", "noexec", "private", "rprivate", "slave",
+					    "rslave", "unbindable", "runbindable" };
+	static const char *const dropped[] = { "rw", "relatime", "noatime", "strictatime", "nodiratime", "norelatime" };
+
+	for (size_t k = 0; k < ARRAY_SIZE(dropped); k++)
+		if (strcmp(o, dropped[k]) == 0)
+			return true;
+	for (size_t k = 0; k < ARRAY_SIZE(kept); k++)
+		if (strcmp(o, kept[k]) == 0)
+			return csv_add_unique(ret, len, o);
+	return (strncmp(o, "size=", 5) == 0 || strncmp(o, "mode=", 5) == 0) && csv_add_unique(ret, len, o);
+}
+
+/* The options fstab(5) takes from an OCI mount's; shared is refused, since a jail's mount is never a host's peer. */
 static int mount_options(struct json_object *opts, bool *bind, char *ret, size_t len, struct perr *e)
 {
-	static const char *const kept[] = { "ro", "nosuid", "nodev", "noexec" };
-	static const char *const dropped[] = { "rw", "private", "rprivate", "slave", "rslave", "relatime",
-					       "noatime", "strictatime", "nodiratime", "norelatime" };
-
 	*bind = false;
 	ret[0] = '\0';
 	for (size_t i = 0; opts && i < json_object_array_length(opts); i++) {
 		const char *o = json_object_get_string(json_object_array_get_idx(opts, i));
-		bool known = false;
 		if (!o)
 			continue;
-		if (strcmp(o, "bind") == 0 || strcmp(o, "rbind") == 0) {
+		if (strcmp(o, "shared") == 0 || strcmp(o, "rshared") == 0)
+			return perr_setx(e, EPERM, "option \"%s\": not supported (a jail's mounts are never the host's "
+					 "peers: private, slave or unbindable)", o);
+		if (strcmp(o, "bind") == 0 || strcmp(o, "rbind") == 0)
 			*bind = true;
-			continue;
-		}
-		for (size_t k = 0; k < ARRAY_SIZE(dropped); k++)
-			known |= strcmp(o, dropped[k]) == 0;
-		for (size_t k = 0; !known && k < ARRAY_SIZE(kept); k++)
-			if (strcmp(o, kept[k]) == 0 && csv_add_unique(ret, len, o))
-				known = true;
-		if (!known && (strncmp(o, "size=", 5) == 0 || strncmp(o, "mode=", 5) == 0) && csv_add_unique(ret, len, o))
-			known = true;
-		if (!known)
+		else if (!take_option(o, ret, len))
 			return perr_setx(e, EINVAL, "option \"%s\": not supported", o);
 	}
 	if (!ret[0])

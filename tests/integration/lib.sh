@@ -316,6 +316,16 @@ remove_test_jails() {
 	done
 }
 
+# Run function $1 in a mount namespace of its own whose every mount is shared,
+# as on a host whose init makes / shared (systemd does): for the tests of
+# mount propagation, with this host's own mounts untouched.  The jails
+# it makes are removed there too, whatever happens.
+in_shared_mntns() {
+	unshare -m --propagation shared bash -c 'set -eu; . "$1/lib.sh"; for f in $(test_files); do . "$f"; done
+		trap remove_test_jails EXIT
+		"$2"' _ "$TESTDIR" "$1"
+}
+
 # A small root from Debian's busybox-static, with the probe and a few users.
 make_root() {
 	local root=$1 a

@@ -222,3 +222,46 @@ createContainer creating 1 $cont_mnt hook.example createContainer-env" "create: 
 	assert_no_container pthook
 	rm -f "$log"
 }
+
+ociprop_cases() {
+	local b=$WORK/ptociprop src=$WORK/ptociprop.src out
+	mkdir -p "$src/a/hsub" "$src/b/hsub" "$ROOT/mnt" "$ROOT/var/empty"
+	mount -t tmpfs ptociprop "$src"
+	mount --make-shared "$src"
+	mkdir -p "$src/a/hsub" "$src/b/hsub"
+	# runc's rslave, asked for on the root and on one bind mount; the other bind mount private.
+	oci_bundle "$b" 'c["linux"]["rootfsPropagation"] = "rslave"' \
+		'c["process"]["args"] = ["/bin/sleep", "60"]' \
+		'c["mounts"].append({"destination": "/mnt/a", "type": "bind", "source": "'"$src/a"'", "options": ["rbind", "rslave"]})' \
+		'c["mounts"].append({"destination": "/mnt/b", "type": "bind", "source": "'"$src/b"'", "options": ["rbind", "rprivate"]})'
+	"$OCI" create -b "$b" ptociprop </dev/null
+	assert_eq "$("$JLS" -j ptociprop path.propagation)" slave "jls: path.propagation of rootfsPropagation rslave"
+	mount -t tmpfs ptocihost "$src/a/hsub"
+	mount -t tmpfs ptocihost "$src/b/hsub"
+	mount -t tmpfs ptocihost "$ROOT/var/empty"
+	out=$("$JEXEC" ptociprop cat /proc/self/mountinfo)
+	assert_contains "$out" " /mnt/a/hsub " "the host's new mount in an rslave bind mount"
+	assert_not_contains "$out" " /mnt/b/hsub " "the host's new mount in an rprivate bind mount"
+	assert_contains "$out" " /var/empty " "the host's new mount below an rslave root"
+	assert_not_contains "$out" "shared:" "a mount of the container's shared"
+	# A slave follows its master's unmounts too.
+	umount "$src/a/hsub" "$src/b/hsub" "$ROOT/var/empty"
+	assert_not_contains "$("$JEXEC" ptociprop cat /proc/self/mountinfo)" " /mnt/a/hsub " \
+		"the host's mount in an rslave bind mount, after the host unmounted it"
+	"$OCI" delete --force ptociprop
+	assert_no_container ptociprop
+	# shared, on the root or on a mount, is refused by name.
+	oci_bundle "$b" 'c["linux"]["rootfsPropagation"] = "rshared"'
+	expect_error "prison-oci: ptociprop: linux.rootfsPropagation: \"rshared\": not supported (a jail's mounts are never the host's peers: private, slave or unbindable)" \
+		"$OCI" create -b "$b" ptociprop
+	oci_bundle "$b" 'c["mounts"].append({"destination": "/mnt/a", "type": "bind", "source": "'"$src/a"'", "options": ["rbind", "shared"]})'
+	expect_error "prison-oci: ptociprop: mounts: /mnt/a: option \"shared\": not supported (a jail's mounts are never the host's peers: private, slave or unbindable)" \
+		"$OCI" create -b "$b" ptociprop
+	assert_no_container ptociprop
+	umount "$src"
+}
+
+# linux.rootfsPropagation and a mount's propagation options, on a host whose mounts are shared.
+test_oci_mount_propagation() {
+	in_shared_mntns ociprop_cases
+}
