@@ -51,6 +51,12 @@ struct oci_config {
 	char *sysctl[OCI_MAX_SYSCTL]; /* linux.sysctl to write (ocisysctl.c) */
 	char *hooks;                /* the hooks object as JSON text, checked (ocihooks.c); NULL for none */
 	size_t nsysctl;
+	/*
+	 * The rctl resources linux.resources lifts with -1 (runc's "no
+	 * limit"), comma-separated: update removes their rules; create has
+	 * none to remove.
+	 */
+	char lift[128];
 };
 
 /*
@@ -91,10 +97,13 @@ PRISON_API char *oci_hook_state(const char *id, const char *status, pid_t pid, c
 /*
  * prison-oci update: a runtime-spec linux.resources object (JSON text) as
  * the parameters it maps onto, as create maps it: rctl (its rules),
- * cpu.weight and cpuset.cpus, each set only when the object gives it.
- * *ret is zeroed by this and freed with param_free() whatever the result.
+ * cpu.weight and cpuset.cpus, each set only when the object gives it;
+ * in ret_lift (of len bytes) the rctl resources whose limit -1 lifts, as
+ * oci_config's lift.  *ret is zeroed by this and freed with param_free()
+ * whatever the result.
  */
-PRISON_API int oci_resources_load(const char *text, struct paramset *ret, struct perr *e);
+PRISON_API int oci_resources_load(const char *text, struct paramset *ret, char *ret_lift, size_t len,
+				  struct perr *e);
 
 /* Pieces of the mapping, for ociconfig.c (ocilinux.c, ocimisc.c). */
 struct json_object;

@@ -169,21 +169,54 @@ static int add_rule(char *rules, size_t len, const char *resource, long long v, 
 	return 0;
 }
 
-static int map_memory(struct json_object *m, char *rules, size_t len, struct perr *e)
+/*
+ * A limit of linux.resources: 1 with *ret for a limit, 0 for none given
+ * (missing, or 0, which runc leaves as it is), 2 for -1, runc's "no limit",
+ * whose resource goes on lift for update to remove its rule.
+ */
+static int limit_of(struct json_object *o, const char *key, const char *what, long long *ret, struct perr *e)
+{
+	struct json_object *v = oci_get(o, key);
+
+	*ret = v ? json_object_get_int64(v) : 0;
+	if (!v || *ret == 0)
+		return 0;
+	if (*ret == -1)
+		return 2;
+	if (*ret < 0)
+		return perr_setx(e, EINVAL, "linux.resources.%s.%s: %lld: expected -1 (no limit) or a limit", what, key,
+				 *ret);
+	return 1;
+}
+
+static int lift(struct oci_config *c, const char *resource, struct perr *e)
+{
+	if (!csv_add_unique(c->lift, sizeof(c->lift), resource))
+		return perr_setx(e, E2BIG, "linux.resources: too many limits lifted");
+	return 0;
+}
+
+static int map_memory(struct json_object *m, struct oci_config *c, char *rules, size_t len, struct perr *e)
 {
 	static const char *const refused[] = { "reservation", "kernel", "kernelTCP", "swappiness", "disableOOMKiller",
 					       "checkBeforeUpdate", NULL };
-	struct json_object *v;
-	long long limit = 0, swap;
+	long long limit, swap;
+	int rl, rs;
 
 	if (refuse_set(m, "linux.resources.memory", refused, e) < 0)
 		return -1;
-	if ((v = oci_get(m, "limit")) && (limit = json_object_get_int64(v)) > 0 &&
-	    add_rule(rules, len, "memoryuse", limit, e) < 0)
+	if ((rl = limit_of(m, "limit", "memory", &limit, e)) < 0 || (rs = limit_of(m, "swap", "memory", &swap, e)) < 0)
+		return -1;
+	if (rl == 1 && add_rule(rules, len, "memoryuse", limit, e) < 0)
+		return -1;
+	/* No memory limit: OCI's swap (memory and swap together) has nothing to be counted above. */
+	if (rl == 2 && (lift(c, "memoryuse", e) < 0 || (rs != 1 && lift(c, "swapuse", e) < 0)))
+		return -1;
+	if (rs == 2 && lift(c, "swapuse", e) < 0)
 		return -1;
 	/* OCI's swap is memory and swap together; rctl's swapuse is the swap alone. */
-	if ((v = oci_get(m, "swap")) && (swap = json_object_get_int64(v)) > 0) {
-		if (limit <= 0 || swap < limit)
+	if (rs == 1) {
+		if (rl != 1 || swap < limit)
 			return perr_setx(e, EINVAL, "linux.resources.memory.swap: must be at least memory.limit");
 		if (add_rule(rules, len, "swapuse", swap - limit, e) < 0)
 			return -1;
@@ -197,6 +230,7 @@ static int map_cpu(struct json_object *cpu, struct oci_config *c, char *rules, s
 	struct json_object *v;
 	long long quota = 0, period = 100000;
 	char num[32];
+	int rq;
 
 	if (refuse_set(cpu, "linux.resources.cpu", refused, e) < 0)
 		return -1;
@@ -210,7 +244,9 @@ static int map_cpu(struct json_object *cpu, struct oci_config *c, char *rules, s
 	}
 	if ((v = oci_get(cpu, "period")) && json_object_get_int64(v) > 0)
 		period = json_object_get_int64(v);
-	if ((v = oci_get(cpu, "quota")) && (quota = json_object_get_int64(v)) > 0) {
+	if ((rq = limit_of(cpu, "quota", "cpu", &quota, e)) < 0 || (rq == 2 && lift(c, "pcpu", e) < 0))
+		return -1;
+	if (rq == 1) {
 		long long pct = (quota * 100 + period - 1) / period;
 		if (add_rule(rules, len, "pcpu", pct, e) < 0)
 			return -1;
@@ -224,19 +260,21 @@ static int map_cpu(struct json_object *cpu, struct oci_config *c, char *rules, s
 int oci_map_resources(struct json_object *res, struct oci_config *c, struct perr *e)
 {
 	static const char *const refused[] = { "blockIO", "hugepageLimits", "network", "rdma", "unified", NULL };
-	struct json_object *pids = oci_get(res, "pids"), *v;
 	char rules[512] = "";
+	long long pids;
+	int rp;
 
 	if (!res)
 		return 0;
 	if (refuse_set(res, "linux.resources", refused, e) < 0)
 		return -1;
-	if (oci_get(res, "memory") && map_memory(oci_get(res, "memory"), rules, sizeof(rules), e) < 0)
+	if (oci_get(res, "memory") && map_memory(oci_get(res, "memory"), c, rules, sizeof(rules), e) < 0)
 		return -1;
 	if (oci_get(res, "cpu") && map_cpu(oci_get(res, "cpu"), c, rules, sizeof(rules), e) < 0)
 		return -1;
-	if ((v = oci_get(pids, "limit")) && json_object_get_int64(v) > 0 &&
-	    add_rule(rules, sizeof(rules), "maxproc", json_object_get_int64(v), e) < 0)
+	if ((rp = limit_of(oci_get(res, "pids"), "limit", "pids", &pids, e)) < 0 || (rp == 2 && lift(c, "maxproc", e) < 0))
+		return -1;
+	if (rp == 1 && add_rule(rules, sizeof(rules), "maxproc", pids, e) < 0)
 		return -1;
 	return rules[0] ? param_set(&c->params, P_RCTL, rules, e) : 0;
 }
