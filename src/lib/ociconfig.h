@@ -37,7 +37,8 @@ struct oci_config {
 	bool no_new_privs;      /* process.noNewPrivileges */
 	bool caps_set;          /* process.capabilities given: caps is what the process keeps */
 	unsigned long long caps;
-	unsigned long long ambient; /* process.capabilities.ambient, only those caps has */
+	unsigned long long inheritable; /* process.capabilities.inheritable, only those caps has */
+	unsigned long long ambient; /* process.capabilities.ambient, only those caps has, for any uid */
 	struct oci_rlimit rlimits[OCI_MAX_RLIMITS];
 	size_t nrlimits;
 	bool umask_set;         /* process.user.umask */
@@ -111,6 +112,11 @@ int oci_map_linux(struct json_object *linux_obj, struct oci_config *c, struct pe
 int oci_map_freebsd(struct json_object *freebsd_obj, struct oci_config *c, struct perr *e);
 int oci_map_mounts(struct json_object *mounts, struct oci_config *c, struct perr *e);
 int oci_map_caps(struct json_object *caps, struct oci_config *c, struct perr *e);
+/*
+ * Once the jail's parameters are mapped: an ambient capability the jail's
+ * root does not hold is refused by name, with the parameter that gives it.
+ */
+int oci_check_caps(const struct oci_config *c, struct perr *e);
 int oci_map_rlimits(struct json_object *rlimits, struct oci_config *c, struct perr *e);
 /* linux.resources.devices and linux.devices against a jail's /dev (ocidevices.c). */
 int oci_map_devices(struct json_object *rules, struct json_object *nodes, struct perr *e);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ociconfig.h"
+#include "priv.h"
 #include "util.h"
 
 /* ---- freebsd.jail ---- */
@@ -302,9 +303,14 @@ static int cap_set(struct json_object *list, const char *what, unsigned long lon
 /*
  * What the process keeps is what bounding, effective and permitted all
  * name, and never more than the jail's root has: the jail's set is the
- * ceiling, the container's only takes away.  Ambient capabilities outside
- * that are dropped, as the kernel would refuse to raise them.  (Must run
- * after process.user is mapped.)
+ * ceiling, the container's only takes away (an engine's default list names
+ * capabilities a jail may not give, such as CAP_NET_RAW without
+ * allow.raw_sockets; those are dropped, as runc drops what its bounding set
+ * lacks).  Of those, the ones inheritable names stay inheritable.  Ambient
+ * capabilities outside that are dropped, as the kernel would refuse to
+ * raise them; for any uid, since the permitted set is kept through setuid
+ * for them (cred.h).  One the jail does not give is refused by
+ * oci_check_caps, once the jail's parameters are known.
  */
 int oci_map_caps(struct json_object *caps, struct oci_config *c, struct perr *e)
 {
@@ -319,15 +325,54 @@ int oci_map_caps(struct json_object *caps, struct oci_config *c, struct perr *e)
 			return -1;
 		keep &= one;
 	}
-	c->ambient = 0;
+	c->inheritable = c->ambient = 0;
+	if ((v = oci_get(caps, "inheritable")) && cap_set(v, "inheritable", &c->inheritable, e) < 0)
+		return -1;
 	if ((v = oci_get(caps, "ambient")) && cap_set(v, "ambient", &c->ambient, e) < 0)
 		return -1;
+	c->inheritable &= keep;
 	c->ambient &= keep;
-	/* Another uid is taken with no capability kept through setuid: there would be none to raise. */
-	if (c->ambient && c->cred.uid != 0)
-		return perr_setx(e, EINVAL, "process.capabilities.ambient: only for uid 0 yet");
 	c->caps_set = true;
 	c->caps = keep;
+	return 0;
+}
+
+/* The jail parameter that gives capability n to a jail's root, or NULL for one no jail is given. */
+static const char *cap_param(int n)
+{
+	switch (n) {
+	case CAP_NET_BIND_SERVICE: return "allow.reserved_ports";
+	case CAP_NET_RAW: return "allow.raw_sockets";
+	case CAP_NET_ADMIN: return "a network namespace of the container's own";
+	case CAP_IPC_LOCK: return "allow.mlock";
+	case CAP_LINUX_IMMUTABLE: return "allow.chflags";
+	default: return NULL;
+	}
+}
+
+int oci_check_caps(const struct oci_config *c, struct perr *e)
+{
+	struct jail_policy pol;
+	unsigned long long held, over;
+
+	if (!c->caps_set || !c->ambient)
+		return 0;
+	jail_policy_from_params(&pol, &c->params);
+	held = priv_jail_caps(&pol);
+	over = c->ambient & ~held;
+	for (int n = 0; n < (int)ARRAY_SIZE(cap_names); n++) {
+		const char *why = cap_param(n);
+		if (!(over & (1ULL << n)))
+			continue;
+		if (!pol.suser)
+			return perr_setx(e, EPERM, "process.capabilities.ambient: \"CAP_%s\": the jail gives no "
+					 "capability (allow.suser is off)", cap_names[n]);
+		if (why)
+			return perr_setx(e, EPERM, "process.capabilities.ambient: \"CAP_%s\": the jail does not give it "
+					 "(it takes %s)", cap_names[n], why);
+		return perr_setx(e, EPERM, "process.capabilities.ambient: \"CAP_%s\": no jail's root has it",
+				 cap_names[n]);
+	}
 	return 0;
 }
 
