@@ -3,8 +3,8 @@
  * runtime-spec linux.resources object (-r file, or - for standard input)
  * and runc's flags on top of it.  The object is mapped as create maps it
  * (oci_resources_load), and the result is stored as rctl -a and jail -m
- * store theirs: the rules through jail_modify_rules, cpu.weight and
- * cpuset.cpus through jail_modify, so the kernel's limits change with
+ * store theirs: the rules through jail_modify_rules, cpu.weight,
+ * cpuset.cpus and io.device through jail_modify, so the kernel's limits change with
  * the jail's record, under its lock.
  */
 #include <errno.h>
@@ -226,10 +226,10 @@ static int apply(const char *id, const struct paramset *ps, const char *lift, st
 			record_free(&rec);
 		audit_event("modify", id, 0, &rules, NULL, r < 0 ? e->msg : NULL);
 	}
-	for (int p = P_CPU_WEIGHT; r >= 0 && p <= P_CPUSET_CPUS; p++)
+	for (int p = P_CPU_WEIGHT; r >= 0 && p <= P_IO_DEVICE; p++)
 		if (ps->v[p].set && param_copy_one(&rest, ps, p, e) < 0)
 			r = -1;
-	if (r >= 0 && (rest.v[P_CPU_WEIGHT].set || rest.v[P_CPUSET_CPUS].set)) {
+	if (r >= 0 && (rest.v[P_CPU_WEIGHT].set || rest.v[P_CPUSET_CPUS].set || rest.v[P_IO_DEVICE].set)) {
 		r = jail_modify(id, &rest, &rec, e);
 		if (r >= 0)
 			record_free(&rec);

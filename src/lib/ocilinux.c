@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cglimit.h"
 #include "fstab.h"
 #include "ifname.h"
 #include "ociconfig.h"
@@ -257,9 +258,83 @@ static int map_cpu(struct json_object *cpu, struct oci_config *c, char *rules, s
 	return 0;
 }
 
+/* The entry of device maj:min in io.device's text (cg_parse_iodev), made if missing; NULL when full. */
+static char *iodev_entry_of(char (*ent)[160], size_t *n, long long maj, long long min)
+{
+	char dev[48];
+
+	snprintf(dev, sizeof(dev), "%lld:%lld", maj, min);
+	for (size_t i = 0; i < *n; i++)
+		if (strncmp(ent[i], dev, strlen(dev)) == 0 && ent[i][strlen(dev)] == ' ')
+			return ent[i];
+	if (*n == CG_MAX_IODEV)
+		return NULL;
+	snprintf(ent[*n], sizeof(ent[*n]), "%s", dev);
+	return ent[(*n)++];
+}
+
+/* One list of blockIO (weightDevice or a throttle*Device) into the entries, as key=value of each device. */
+static int iodev_list(struct json_object *list, const char *what, const char *key, const char *field,
+		      char (*ent)[160], size_t *n, struct perr *e)
+{
+	if (!list)
+		return 0;
+	if (!json_object_is_type(list, json_type_array))
+		return perr_setx(e, EINVAL, "linux.resources.blockIO.%s: not an array", what);
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		struct json_object *d = json_object_array_get_idx(list, i), *v = oci_get(d, field);
+		struct json_object *ma = oci_get(d, "major"), *mi = oci_get(d, "minor");
+		char *entry;
+		if (!ma || !mi || !v)
+			return perr_setx(e, EINVAL, "linux.resources.blockIO.%s: an entry without major, minor and %s",
+					 what, field);
+		if (oci_get(d, "leafWeight"))
+			return perr_setx(e, EINVAL, "linux.resources.blockIO.%s.leafWeight: not supported (cgroup v1's "
+					 "CFQ only)", what);
+		entry = iodev_entry_of(ent, n, json_object_get_int64(ma), json_object_get_int64(mi));
+		if (!entry)
+			return perr_setx(e, E2BIG, "linux.resources.blockIO: more than %d devices", CG_MAX_IODEV);
+		size_t len = strlen(entry);
+		snprintf(entry + len, 160 - len, " %s=%lld", key, (long long)json_object_get_int64(v));
+	}
+	return 0;
+}
+
+/*
+ * linux.resources.blockIO's per-device lists as the jail's io.device
+ * (cglimit.h): weightDevice's weight, and the four throttle lists' rates.
+ * The device-less weight and leafWeight are refused.
+ */
+static int map_blockio(struct json_object *bio, struct oci_config *c, struct perr *e)
+{
+	static const char *const refused[] = { "weight", "leafWeight", NULL };
+	static const struct { const char *list, *key; } throttle[] = {
+		{ "throttleReadBpsDevice", "rbps" }, { "throttleWriteBpsDevice", "wbps" },
+		{ "throttleReadIOPSDevice", "riops" }, { "throttleWriteIOPSDevice", "wiops" },
+	};
+	char ent[CG_MAX_IODEV][160], text[CG_MAX_IODEV * 162] = "";
+	size_t n = 0, len = 0;
+
+	if (refuse_set(bio, "linux.resources.blockIO", refused, e) < 0 ||
+	    iodev_list(oci_get(bio, "weightDevice"), "weightDevice", "weight", "weight", ent, &n, e) < 0)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(throttle); i++)
+		if (iodev_list(oci_get(bio, throttle[i].list), throttle[i].list, throttle[i].key, "rate", ent, &n, e) < 0)
+			return -1;
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s", i ? ", " : "", ent[i]);
+	/* Checked here, so that the field is named; the jail checks it again when its limits are made. */
+	struct cg_limits l;
+	if (cg_parse_iodev(text, &l, e) < 0)
+		return perr_prefix(e, "linux.resources.blockIO");
+	return param_set(&c->params, P_IO_DEVICE, text, e);
+}
+
 int oci_map_resources(struct json_object *res, struct oci_config *c, struct perr *e)
 {
-	static const char *const refused[] = { "blockIO", "hugepageLimits", "network", "rdma", "unified", NULL };
+	static const char *const refused[] = { "hugepageLimits", "network", "rdma", "unified", NULL };
 	char rules[512] = "";
 	long long pids;
 	int rp;
@@ -271,6 +346,8 @@ int oci_map_resources(struct json_object *res, struct oci_config *c, struct perr
 	if (oci_get(res, "memory") && map_memory(oci_get(res, "memory"), c, rules, sizeof(rules), e) < 0)
 		return -1;
 	if (oci_get(res, "cpu") && map_cpu(oci_get(res, "cpu"), c, rules, sizeof(rules), e) < 0)
+		return -1;
+	if (oci_get(res, "blockIO") && map_blockio(oci_get(res, "blockIO"), c, e) < 0)
 		return -1;
 	if ((rp = limit_of(oci_get(res, "pids"), "limit", "pids", &pids, e)) < 0 || (rp == 2 && lift(c, "maxproc", e) < 0))
 		return -1;

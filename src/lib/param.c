@@ -85,6 +85,8 @@ const struct param_def param_table[P__COUNT] = {
 	[P_RCTL] = { "rctl", PT_LIST, 0, NULL, 0, 0, NULL },
 	[P_CPU_WEIGHT] = I("cpu.weight", 0, "100", 1, 10000),
 	[P_CPUSET_CPUS] = S("cpuset.cpus", 0, NULL),
+	/* prison's own: I/O limits and weights of single block devices (cglimit.h), changeable with jail -m. */
+	[P_IO_DEVICE] = S("io.device", 0, NULL),
 	[P_IP4] = J("ip4", PF_CREATE, NULL),
 	[P_IP4_ADDR] = S("ip4.addr", 0, NULL),
 	[P_IP4_SADDRSEL] = B("ip4.saddrsel", PF_CREATE, "true"),

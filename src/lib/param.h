@@ -90,6 +90,7 @@ enum param_id {
 	P_RCTL,
 	P_CPU_WEIGHT,
 	P_CPUSET_CPUS,
+	P_IO_DEVICE,
 	P_IP4,
 	P_IP4_ADDR,
 	P_IP4_SADDRSEL,
