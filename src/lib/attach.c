@@ -351,7 +351,7 @@ static __attribute__((noreturn)) void exec_child(struct exec_child_args *a)
 		exec_fail(errfd, &e);
 	if (place_fds(a->x, base, &errfd, &e) < 0)
 		exec_fail(errfd, &e);
-	cred.keep_caps = a->x->caps_set && (a->x->ambient & a->x->caps) != 0;
+	cred.keep_caps = a->x->caps_set;
 	if (jail_make_process(a->pol, a->filter, a->x->seccomp, a->x->seccomp_flags, &cred, base + a->x->preserve_fds,
 			      &e) < 0)
 		exec_fail(errfd, &e);

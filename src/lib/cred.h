@@ -20,9 +20,11 @@ struct jail_cred {
 	char home[256];
 	char shell[256];
 	/*
-	 * An OCI process of a uid other than 0 with ambient capabilities: jail
+	 * An OCI process of a uid other than 0 with process.capabilities: jail
 	 * root's permitted set is kept through setuid (PR_SET_KEEPCAPS), for
-	 * priv_keep_only to cut and raise; execve then leaves it only those.
+	 * priv_keep_only to cut the bounding set to the container's and raise
+	 * the ambient ones; execve then leaves it only those ambient ones (and
+	 * what a file's capabilities give, within the container's bounding set).
 	 */
 	bool keep_caps;
 };

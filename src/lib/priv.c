@@ -644,13 +644,37 @@ int priv_trim(const struct jail_policy *p, struct perr *e)
 	return caps_cut(baseline_caps(p), 0, 0, data, e);
 }
 
+/*
+ * CAP_SETPCAP effective again where it is permitted: a uid other than 0
+ * keeps its permitted set through setuid (cred.h) but not its effective
+ * one, and dropping from the bounding set takes CAP_SETPCAP.
+ */
+static int setpcap_effective(struct perr *e)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+	const unsigned bit = 1U << (CAP_SETPCAP % 32);
+
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return perr_set(e, errno, "capget");
+	if (!(data[CAP_SETPCAP / 32].permitted & bit) || (data[CAP_SETPCAP / 32].effective & bit))
+		return 0;
+	data[CAP_SETPCAP / 32].effective |= bit;
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return perr_set(e, errno, "capset");
+	return 0;
+}
+
 int priv_keep_only(unsigned long long keep, unsigned long long inheritable, unsigned long long ambient,
 		   struct perr *e)
 {
 	struct __user_cap_data_struct data[2];
 	int last = last_cap();
 
-	/* The bounding set first, while CAP_SETPCAP may still be effective; without it the set stays the jail's. */
+	if (setpcap_effective(e) < 0)
+		return -1;
+	/* The bounding set first, while CAP_SETPCAP is effective; without it the set stays the jail's. */
 	for (int c = 0; c <= last; c++)
 		if (!(keep & (1ULL << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL &&
 		    errno != EPERM)

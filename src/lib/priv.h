@@ -67,7 +67,8 @@ unsigned long long priv_jail_caps(const struct jail_policy *p);
  * what is kept and permitted, those in inheritable stay inheritable, and
  * those in ambient are made inheritable and ambient, kept across execve
  * (for a uid other than 0 too, whose permitted set jail_make_process kept
- * through setuid when its credentials asked, cred.h).
+ * through setuid when its credentials asked, cred.h, and which gets
+ * CAP_SETPCAP effective again from it for the bounding set).
  */
 int priv_keep_only(unsigned long long keep, unsigned long long inheritable, unsigned long long ambient,
 		   struct perr *e);

@@ -239,11 +239,13 @@ CapEff:	0000000000000400
 CapAmb:	0000000000000400
 0.0.0.0" "uid 1001 with ambient CAP_NET_BIND_SERVICE binds port 80"
 	assert_no_container ptambu
-	# The same user without it: nothing at all, and port 80 refused.
+	# The same user without it: nothing at all, and port 80 refused; its bounding set is the container's.
 	oci_bundle "$b" 'c["process"]["user"] = {"uid": 1001, "gid": 1001}' \
-		'c["process"]["args"] = ["/bin/sh", "-c", "grep -E \"^Cap(Prm|Eff|Amb)\" /proc/self/status; exec /bin/probe bind 0.0.0.0 80"]'
+		'c["process"]["args"] = ["/bin/sh", "-c", "grep -E \"^Cap(Prm|Eff|Bnd|Amb)\" /proc/self/status; exec /bin/probe bind 0.0.0.0 80"]' \
+		'c["process"]["capabilities"] = {s: ["CAP_KILL", "CAP_NET_BIND_SERVICE"] for s in ("bounding", "effective", "permitted")}'
 	assert_eq "$("$OCI" run -b "$b" ptambu </dev/null)" "CapPrm:	0000000000000000
 CapEff:	0000000000000000
+CapBnd:	0000000000000420
 CapAmb:	0000000000000000
 EACCES" "uid 1001 without ambient capabilities binds port 80"
 	assert_no_container ptambu
