@@ -163,7 +163,7 @@ static pid_t spawn_process(struct made *m, int preserve_fds, struct perr *e)
 		.argv = m->cfg.argv, .envp = m->cfg.envp, .cwd = m->cfg.cwd, .cred = &m->cfg.cred,
 		.gate_fd = m->gate, .own_stdio = !m->cfg.terminal, .terminal = m->cfg.terminal,
 		.no_new_privs = m->cfg.no_new_privs, .caps_set = m->cfg.caps_set, .caps = m->cfg.caps,
-		.ambient = m->cfg.ambient,
+		.inheritable = m->cfg.inheritable, .ambient = m->cfg.ambient,
 		.seccomp = m->cfg.seccomp.len ? &m->cfg.seccomp : NULL, .seccomp_flags = m->cfg.seccomp_flags,
 	};
 

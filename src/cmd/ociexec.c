@@ -245,7 +245,8 @@ static int exec_run(const struct oci_state *st, const struct exec_opts *o, struc
 	struct jail_exec x = {
 		.argv = c->argv, .envp = c->envp, .cwd = c->cwd, .cred = &c->cred,
 		.own_stdio = !c->terminal, .terminal = c->terminal,
-		.no_new_privs = c->no_new_privs, .caps_set = c->caps_set, .caps = c->caps, .ambient = c->ambient,
+		.no_new_privs = c->no_new_privs, .caps_set = c->caps_set, .caps = c->caps,
+		.inheritable = c->inheritable, .ambient = c->ambient,
 		.seccomp = c->seccomp.len ? &c->seccomp : NULL, .seccomp_flags = c->seccomp_flags,
 	};
 	struct jail_record rec = { 0 };

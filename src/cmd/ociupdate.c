@@ -3,8 +3,8 @@
  * runtime-spec linux.resources object (-r file, or - for standard input)
  * and runc's flags on top of it.  The object is mapped as create maps it
  * (oci_resources_load), and the result is stored as rctl -a and jail -m
- * store theirs: the rules through jail_modify_rules, cpu.weight and
- * cpuset.cpus through jail_modify, so the kernel's limits change with
+ * store theirs: the rules through jail_modify_rules, cpu.weight,
+ * cpuset.cpus and io.device through jail_modify, so the kernel's limits change with
  * the jail's record, under its lock.
  */
 #include <errno.h>
@@ -158,15 +158,44 @@ static struct json_object *parse_update(int argc, char **argv, const char **ret_
 	return o;
 }
 
-/* As rctl -a: a rule for the same resource and action replaces the old one. */
+/* What update changes: the mapped parameters, and the resources -1 lifts. */
+struct update {
+	const struct paramset *ps;
+	const char *lift; /* rctl resources, comma-separated */
+};
+
+/* Without the deny rules of each resource lifted: their limits go as with rctl -r (only limits; log rules stay). */
+static int lift_rules(const struct jail_record *rec, const char *lift, struct rctl_rule *rules, size_t *n,
+		      struct perr *e)
+{
+	char list[128], filter[RCTL_NAME_MAX + 192];
+
+	snprintf(list, sizeof(list), "%s", lift);
+	for (char *save = NULL, *res = strtok_r(list, ",", &save); res; res = strtok_r(NULL, ",", &save)) {
+		struct rctl_rule f;
+		size_t k = 0;
+		snprintf(filter, sizeof(filter), "jail:%s:%s:deny", rec->name, res);
+		if (rctl_parse_filter(filter, &f, e) < 0)
+			return -1;
+		for (size_t i = 0; i < *n; i++)
+			if (!rctl_match(&f, &rules[i]))
+				rules[k++] = rules[i];
+		*n = k;
+	}
+	return 0;
+}
+
+/* As rctl -a: a rule for the same resource and action replaces the old one; a lifted resource loses its rules. */
 static int put_rules(const struct jail_record *rec, struct rctl_rule *rules, size_t *n, size_t max, void *arg,
 		     struct perr *e)
 {
-	const struct paramset *ps = arg;
+	const struct update *u = arg;
 	struct rctl_rule add[LIMITS_MAX_RULES];
-	size_t nadd = 0;
+	size_t nadd = 0, before = *n;
 
-	if (limits_rules(ps, rec->name, add, LIMITS_MAX_RULES, &nadd, e) < 0)
+	if (u->ps->v[P_RCTL].set && limits_rules(u->ps, rec->name, add, LIMITS_MAX_RULES, &nadd, e) < 0)
+		return -1;
+	if (lift_rules(rec, u->lift, rules, n, e) < 0)
 		return -1;
 	for (size_t a = 0; a < nadd; a++) {
 		struct rctl_rule same = add[a];
@@ -180,26 +209,27 @@ static int put_rules(const struct jail_record *rec, struct rctl_rule *rules, siz
 		rules[k++] = add[a];
 		*n = k;
 	}
-	return nadd ? 0 : 1;
+	return nadd || *n != before ? 0 : 1;
 }
 
 /* The mapped parameters onto the container's jail; every change is in the audit trail. */
-static int apply(const char *id, const struct paramset *ps, struct perr *e)
+static int apply(const char *id, const struct paramset *ps, const char *lift, struct perr *e)
 {
 	struct paramset rules = { 0 }, rest = { 0 };
+	struct update u = { .ps = ps, .lift = lift };
 	struct jail_record rec;
 	int r = 0;
 
-	if (ps->v[P_RCTL].set) {
-		r = jail_modify_rules(id, put_rules, (void *)ps, &rules, &rec, e);
+	if (ps->v[P_RCTL].set || lift[0]) {
+		r = jail_modify_rules(id, put_rules, &u, &rules, &rec, e);
 		if (r >= 0)
 			record_free(&rec);
 		audit_event("modify", id, 0, &rules, NULL, r < 0 ? e->msg : NULL);
 	}
-	for (int p = P_CPU_WEIGHT; r >= 0 && p <= P_CPUSET_CPUS; p++)
+	for (int p = P_CPU_WEIGHT; r >= 0 && p <= P_IO_DEVICE; p++)
 		if (ps->v[p].set && param_copy_one(&rest, ps, p, e) < 0)
 			r = -1;
-	if (r >= 0 && (rest.v[P_CPU_WEIGHT].set || rest.v[P_CPUSET_CPUS].set)) {
+	if (r >= 0 && (rest.v[P_CPU_WEIGHT].set || rest.v[P_CPUSET_CPUS].set || rest.v[P_IO_DEVICE].set)) {
 		r = jail_modify(id, &rest, &rec, e);
 		if (r >= 0)
 			record_free(&rec);
@@ -216,6 +246,7 @@ int oci_cmd_update(int argc, char **argv)
 	struct perr e = { 0 };
 	struct oci_state st;
 	const char *id = NULL;
+	char lift[128];
 	struct json_object *o = parse_update(argc, argv, &id);
 	enum oci_status s;
 	int r;
@@ -232,9 +263,9 @@ int oci_cmd_update(int argc, char **argv)
 		json_object_put(o);
 		return ocilog_error("%s: cannot update a container that is stopped", id);
 	}
-	r = oci_resources_load(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), &ps, &e);
+	r = oci_resources_load(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), &ps, lift, sizeof(lift), &e);
 	json_object_put(o);
-	if (r < 0 || apply(id, &ps, &e) < 0)
+	if (r < 0 || apply(id, &ps, lift, &e) < 0)
 		r = ocilog_error("%s: %s", id, e.msg);
 	else
 		ocilog_debug("updated %s", id);

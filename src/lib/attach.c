@@ -245,7 +245,7 @@ static int container_setup(const struct jail_exec *x, int *errfd, struct perr *e
 	int base = fd_base(x);
 	char go;
 
-	if (x->caps_set && priv_keep_only(x->caps, x->ambient, e) < 0)
+	if (x->caps_set && priv_keep_only(x->caps, x->inheritable, x->ambient, e) < 0)
 		return -1;
 	if (x->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return perr_set(e, errno, "no_new_privs");
@@ -351,6 +351,7 @@ static __attribute__((noreturn)) void exec_child(struct exec_child_args *a)
 		exec_fail(errfd, &e);
 	if (place_fds(a->x, base, &errfd, &e) < 0)
 		exec_fail(errfd, &e);
+	cred.keep_caps = a->x->caps_set;
 	if (jail_make_process(a->pol, a->filter, a->x->seccomp, a->x->seccomp_flags, &cred, base + a->x->preserve_fds,
 			      &e) < 0)
 		exec_fail(errfd, &e);

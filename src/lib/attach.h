@@ -34,7 +34,8 @@ struct jail_exec {
 	bool no_new_privs;            /* PR_SET_NO_NEW_PRIVS before the exec */
 	bool caps_set;                /* keep only caps of the capabilities the jail's root has */
 	unsigned long long caps;
-	unsigned long long ambient;   /* with caps_set: of caps, those raised as ambient (kept across execve) */
+	unsigned long long inheritable; /* with caps_set: of caps, those left inheritable */
+	unsigned long long ambient;   /* with caps_set: of caps, those raised as ambient (kept across execve), any uid */
 	int exec_fd;                  /* > 0: the program to run, opened on the host (O_PATH); argv[0] only names it */
 	const struct jail_filter *seccomp; /* a filter more on top of the jail's (priv.h), or NULL */
 	unsigned seccomp_flags;            /* seccomp(2) flags for it */

@@ -237,22 +237,47 @@ static int apply_memory(int dir, const struct cg_limits *l, struct perr *e)
 	return 0;
 }
 
+/* A device's weight: BFQ's file where the device has that scheduler, else CFQ's of older kernels. */
+static int apply_weight(int dir, const char *dev, unsigned w, struct perr *e)
+{
+	char line[64];
+
+	snprintf(line, sizeof(line), "%s %u", dev, w);
+	if (write_file_at(dir, "blkio.bfq.weight_device", line) == 0)
+		return 0;
+	if (errno == ENOENT && write_file_at(dir, "blkio.weight_device", line) == 0)
+		return 0;
+	/* No such file, or BFQ's file for a device BFQ does not schedule. */
+	if (errno == ENOENT || errno == EINVAL || errno == EOPNOTSUPP)
+		return perr_setx(e, ENOTSUP, "io.device: weight of %s: the kernel has no per-device I/O weight for it "
+				 "(blkio.bfq.weight_device needs BFQ as the device's scheduler)", dev);
+	return perr_set(e, errno, "io.device: weight of %s", dev);
+}
+
 static int apply_io(int dir, const struct cg_limits *l, struct perr *e)
 {
 	static const char *const files[] = { "blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device",
 					     "blkio.throttle.read_iops_device", "blkio.throttle.write_iops_device" };
-	const uint64_t v[] = { l->rbps, l->wbps, l->riops, l->wiops };
 	char devs[64][16], line[64];
-	int n = cg_list_disks(devs, 64);
+	int n = cg_io_devices(dir, files, ARRAY_SIZE(files), l, devs, 64);
 
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		unsigned maj = 0, min = 0, w;
+		uint64_t v[4];
+		if (!cg_parse_dev(devs[i], &maj, &min))
+			continue;
+		w = cg_iodev_limits(l, maj, min, v);
 		for (size_t k = 0; k < ARRAY_SIZE(files); k++) {
 			/* 0 removes a device's limit. */
 			snprintf(line, sizeof(line), "%s %llu", devs[i],
 				 v[k] == CG_UNLIMITED ? 0ULL : (unsigned long long)v[k]);
-			if (write_file_at(dir, files[k], line) < 0 && errno != ENODEV && errno != EINVAL)
+			if (write_file_at(dir, files[k], line) < 0 &&
+			    ((errno != ENODEV && errno != EINVAL) || cg_iodev_named(l, devs[i])))
 				return perr_set(e, errno, "cgroup %s %s", files[k], line);
 		}
+		if (w && apply_weight(dir, devs[i], w, e) < 0)
+			return -1;
+	}
 	return 0;
 }
 

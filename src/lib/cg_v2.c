@@ -143,20 +143,46 @@ static int knob(int dir, const char *name, const char *value, struct perr *e)
 	return 0;
 }
 
+/* A device's weight: BFQ's file where the kernel has it, else io.cost's (whose scale is ten times BFQ's). */
+static int apply_weight(int dir, const char *dev, unsigned w, struct perr *e)
+{
+	char line[64];
+
+	snprintf(line, sizeof(line), "%s %u", dev, w);
+	if (write_file_at(dir, "io.bfq.weight", line) == 0)
+		return 0;
+	if (errno == ENOENT || errno == EOPNOTSUPP) {
+		snprintf(line, sizeof(line), "%s %u", dev, w * 10);
+		if (write_file_at(dir, "io.weight", line) == 0)
+			return 0;
+	}
+	if (errno == ENOENT || errno == EOPNOTSUPP)
+		return perr_setx(e, ENOTSUP, "io.device: weight of %s: the kernel has no per-device I/O weight here "
+				 "(io.bfq.weight needs BFQ as the device's scheduler, io.weight the io.cost controller)", dev);
+	return perr_set(e, errno, "io.device: weight of %s", dev);
+}
+
 static int apply_io(int dir, const struct cg_limits *l, struct perr *e)
 {
-	char devs[64][16], r[24], w[24], ri[24], wi[24], line[160];
-	int n = cg_list_disks(devs, 64);
+	static const char *const files[] = { "io.max" };
+	char devs[64][16], v[4][24], line[160];
+	int n = cg_io_devices(dir, files, ARRAY_SIZE(files), l, devs, 64);
 
-	fmt_max(r, sizeof(r), l->rbps);
-	fmt_max(w, sizeof(w), l->wbps);
-	fmt_max(ri, sizeof(ri), l->riops);
-	fmt_max(wi, sizeof(wi), l->wiops);
 	for (int i = 0; i < n; i++) {
-		snprintf(line, sizeof(line), "%s rbps=%s wbps=%s riops=%s wiops=%s", devs[i], r, w, ri, wi);
-		/* A device the io controller does not handle (no request queue) is skipped. */
-		if (write_file_at(dir, "io.max", line) < 0 && errno != ENODEV && errno != EINVAL)
+		unsigned maj = 0, min = 0, w;
+		uint64_t lim[4];
+		if (!cg_parse_dev(devs[i], &maj, &min))
+			continue;
+		w = cg_iodev_limits(l, maj, min, lim);
+		for (int k = 0; k < 4; k++)
+			fmt_max(v[k], sizeof(v[k]), lim[k]);
+		snprintf(line, sizeof(line), "%s rbps=%s wbps=%s riops=%s wiops=%s", devs[i], v[0], v[1], v[2], v[3]);
+		/* A device the io controller does not handle (no request queue) is skipped, unless io.device names it. */
+		if (write_file_at(dir, "io.max", line) < 0 &&
+		    ((errno != ENODEV && errno != EINVAL) || cg_iodev_named(l, devs[i])))
 			return perr_set(e, errno, "cgroup io.max %s", line);
+		if (w && apply_weight(dir, devs[i], w, e) < 0)
+			return -1;
 	}
 	return 0;
 }

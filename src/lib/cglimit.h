@@ -23,6 +23,16 @@ enum cg_controller { CGC_MEMORY, CGC_PIDS, CGC_CPU, CGC_CPUSET, CGC_IO, CGC__COU
 #define CG_CPU_PERIOD_US 100000ULL
 #define CG_WEIGHT_DEFAULT 100
 
+#define CG_MAX_IODEV 16
+#define CG_IOWEIGHT_MAX 1000
+
+/* The limits of one block device (io.device), over the jail-wide ones; CG_UNLIMITED or 0 where none. */
+struct cg_iodev {
+	unsigned major, minor;
+	uint64_t rbps, wbps, riops, wiops;
+	unsigned weight; /* 1..CG_IOWEIGHT_MAX, BFQ's scale; 0: none */
+};
+
 /* What a jail's cgroups hold; CG_UNLIMITED where there is no limit. */
 struct cg_limits {
 	uint64_t memory_max, swap_max, pids_max;
@@ -30,6 +40,8 @@ struct cg_limits {
 	unsigned cpu_weight;    /* 1..10000, cgroup2's scale */
 	char cpus[256];         /* cpuset.cpus, "" for every CPU */
 	uint64_t rbps, wbps, riops, wiops; /* on every disk */
+	struct cg_iodev dev[CG_MAX_IODEV]; /* io.device: per block device, the lower of its and the above */
+	size_t ndev;
 };
 
 /* Counters for rctl -u; CG_UNLIMITED where unknown. */
@@ -93,6 +105,29 @@ bool cgroup_occupied(const struct cg_path *cg, char *where, size_t len);
 /* Wait (up to timeout_ms) until the jail's cgroups are empty, then remove them in every layout. */
 int cgroup_destroy(const struct cg_path *cg, int timeout_ms, struct perr *e);
 
+/*
+ * io.device: "MAJ:MIN key=N ..." for each device, devices separated by
+ * commas; keys rbps, wbps, riops, wiops (bytes or operations a second) and
+ * weight (1..1000).  Into l->dev; each device at most once.
+ */
+int cg_parse_iodev(const char *text, struct cg_limits *l, struct perr *e);
+/*
+ * The I/O limits device maj:min is to get: the lower of the jail-wide
+ * ones and its io.device entry's, in v (rbps, wbps, riops, wiops); its
+ * weight (0 for none) returned.
+ */
+unsigned cg_iodev_limits(const struct cg_limits *l, unsigned maj, unsigned min, uint64_t v[4]);
+/*
+ * The devices whose I/O limits a back end writes: every whole disk, every
+ * device of io.device, and every device one of files (in the jail's cgroup
+ * dir) lists already, so that a limit io.device no longer names is lifted.
+ */
+int cg_io_devices(int dir, const char *const *files, size_t nfiles, const struct cg_limits *l, char (*devs)[16],
+		  int max);
+/* "MAJ:MIN" as its numbers; false for anything else. */
+bool cg_parse_dev(const char *dev, unsigned *ret_major, unsigned *ret_minor);
+/* Does io.device name "MAJ:MIN" dev (so that the kernel's refusal of it is an error, not a skip)? */
+bool cg_iodev_named(const struct cg_limits *l, const char *dev);
 /* "MAJ:MIN" of every whole disk, for I/O limits; count returned, at most max. */
 int cg_list_disks(char (*devs)[16], int max);
 /* Validate a CPU list such as "0-3,6" against the CPUs the host has. */

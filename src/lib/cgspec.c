@@ -7,8 +7,10 @@
 #include "cglimit.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -43,7 +45,7 @@ bool cg_needs(const struct cg_limits *l, enum cg_controller c)
 		return l->cpus[0] != '\0';
 	case CGC_IO:
 		return l->rbps != CG_UNLIMITED || l->wbps != CG_UNLIMITED || l->riops != CG_UNLIMITED ||
-		       l->wiops != CG_UNLIMITED;
+		       l->wiops != CG_UNLIMITED || l->ndev > 0;
 	case CGC__COUNT:
 		break;
 	}
@@ -107,4 +109,161 @@ int cg_check_cpus(const char *list, struct perr *e)
 	if (!list[0])
 		return perr_setx(e, EINVAL, "cpuset.cpus: empty list");
 	return 0;
+}
+
+/* One "key=N" of a device's entry into d. */
+static int iodev_field(struct cg_iodev *d, const char *f, struct perr *e)
+{
+	static const char *const keys[] = { "rbps", "wbps", "riops", "wiops" };
+	uint64_t *v[] = { &d->rbps, &d->wbps, &d->riops, &d->wiops };
+	const char *eq = strchr(f, '=');
+	long long n;
+	char *end;
+
+	errno = 0;
+	n = eq ? strtoll(eq + 1, &end, 10) : 0;
+	if (!eq || errno || end == eq + 1 || *end || n < 1)
+		return perr_setx(e, EINVAL, "io.device: \"%s\": expected key=number, the number 1 or more", f);
+	if (strncmp(f, "weight=", 7) == 0) {
+		if (n > CG_IOWEIGHT_MAX)
+			return perr_setx(e, EINVAL, "io.device: \"%s\": a weight is 1 to %d", f, CG_IOWEIGHT_MAX);
+		d->weight = (unsigned)n;
+		return 0;
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(keys); k++)
+		if (strncmp(f, keys[k], strlen(keys[k])) == 0 && f[strlen(keys[k])] == '=') {
+			*v[k] = (uint64_t)n;
+			return 0;
+		}
+	return perr_setx(e, EINVAL, "io.device: \"%s\": expected rbps, wbps, riops, wiops or weight", f);
+}
+
+/* One device's entry, "MAJ:MIN key=N ...", into d. */
+static int iodev_entry(char *entry, struct cg_iodev *d, struct perr *e)
+{
+	char *save = NULL, *dev = strtok_r(entry, " \t", &save), *colon;
+	long maj, min;
+	bool any = false;
+
+	d->rbps = d->wbps = d->riops = d->wiops = CG_UNLIMITED;
+	d->weight = 0;
+	colon = dev ? strchr(dev, ':') : NULL;
+	if (colon)
+		*colon = '\0';
+	if (!colon || !parse_long(dev, 0, (1L << 20) - 1, &maj) || !parse_long(colon + 1, 0, (1L << 20) - 1, &min))
+		return perr_setx(e, EINVAL, "io.device: \"%s\": expected a device as MAJOR:MINOR", dev ? dev : "");
+	d->major = (unsigned)maj;
+	d->minor = (unsigned)min;
+	for (char *f = strtok_r(NULL, " \t", &save); f; f = strtok_r(NULL, " \t", &save), any = true)
+		if (iodev_field(d, f, e) < 0)
+			return -1;
+	if (!any)
+		return perr_setx(e, EINVAL, "io.device: %ld:%ld: no limit given", maj, min);
+	return 0;
+}
+
+int cg_parse_iodev(const char *text, struct cg_limits *l, struct perr *e)
+{
+	char buf[1024], *save = NULL;
+
+	l->ndev = 0;
+	if (snprintf(buf, sizeof(buf), "%s", text) >= (int)sizeof(buf))
+		return perr_setx(e, EOVERFLOW, "io.device: too long");
+	for (char *entry = strtok_r(buf, ",", &save); entry; entry = strtok_r(NULL, ",", &save)) {
+		struct cg_iodev d = { 0 };
+		if (entry[strspn(entry, " \t")] == '\0')
+			continue;
+		if (l->ndev == CG_MAX_IODEV)
+			return perr_setx(e, E2BIG, "io.device: more than %d devices", CG_MAX_IODEV);
+		if (iodev_entry(entry, &d, e) < 0)
+			return -1;
+		for (size_t i = 0; i < l->ndev; i++)
+			if (l->dev[i].major == d.major && l->dev[i].minor == d.minor)
+				return perr_setx(e, EINVAL, "io.device: %u:%u: given twice", d.major, d.minor);
+		l->dev[l->ndev++] = d;
+	}
+	return 0;
+}
+
+static uint64_t lower_of(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+unsigned cg_iodev_limits(const struct cg_limits *l, unsigned maj, unsigned min, uint64_t v[4])
+{
+	v[0] = l->rbps;
+	v[1] = l->wbps;
+	v[2] = l->riops;
+	v[3] = l->wiops;
+	for (size_t i = 0; i < l->ndev; i++) {
+		const struct cg_iodev *d = &l->dev[i];
+		if (d->major != maj || d->minor != min)
+			continue;
+		v[0] = lower_of(v[0], d->rbps);
+		v[1] = lower_of(v[1], d->wbps);
+		v[2] = lower_of(v[2], d->riops);
+		v[3] = lower_of(v[3], d->wiops);
+		return d->weight;
+	}
+	return 0;
+}
+
+static int add_dev(char (*devs)[16], int n, int max, const char *dev)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(devs[i], dev) == 0)
+			return n;
+	if (n < max)
+		snprintf(devs[n++], 16, "%s", dev);
+	return n;
+}
+
+int cg_io_devices(int dir, const char *const *files, size_t nfiles, const struct cg_limits *l, char (*devs)[16],
+		  int max)
+{
+	int n = cg_list_disks(devs, max);
+	char buf[8192], dev[16];
+
+	for (size_t i = 0; i < l->ndev; i++) {
+		snprintf(dev, sizeof(dev), "%u:%u", l->dev[i].major, l->dev[i].minor);
+		n = add_dev(devs, n, max, dev);
+	}
+	for (size_t f = 0; f < nfiles; f++) {
+		if (read_file_at(dir, files[f], buf, sizeof(buf)) <= 0)
+			continue;
+		for (char *save = NULL, *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			line[strcspn(line, " ")] = '\0';
+			if (strchr(line, ':') && strlen(line) < sizeof(dev))
+				n = add_dev(devs, n, max, line);
+		}
+	}
+	return n;
+}
+
+bool cg_iodev_named(const struct cg_limits *l, const char *dev)
+{
+	char d[16];
+
+	for (size_t i = 0; i < l->ndev; i++) {
+		snprintf(d, sizeof(d), "%u:%u", l->dev[i].major, l->dev[i].minor);
+		if (strcmp(d, dev) == 0)
+			return true;
+	}
+	return false;
+}
+
+bool cg_parse_dev(const char *dev, unsigned *ret_major, unsigned *ret_minor)
+{
+	char buf[16], *colon;
+	long maj, min;
+
+	if (snprintf(buf, sizeof(buf), "%s", dev) >= (int)sizeof(buf) || !(colon = strchr(buf, ':')))
+		return false;
+	*colon = '\0';
+	if (!parse_long(buf, 0, (1L << 20) - 1, &maj) || !parse_long(colon + 1, 0, (1L << 20) - 1, &min))
+		return false;
+	*ret_major = (unsigned)maj;
+	*ret_minor = (unsigned)min;
+	return true;
 }

@@ -2,6 +2,7 @@
 #ifndef PRISON_CRED_H
 #define PRISON_CRED_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -18,6 +19,14 @@ struct jail_cred {
 	char name[64];
 	char home[256];
 	char shell[256];
+	/*
+	 * An OCI process of a uid other than 0 with process.capabilities: jail
+	 * root's permitted set is kept through setuid (PR_SET_KEEPCAPS), for
+	 * priv_keep_only to cut the bounding set to the container's and raise
+	 * the ambient ones; execve then leaves it only those ambient ones (and
+	 * what a file's capabilities give, within the container's bounding set).
+	 */
+	bool keep_caps;
 };
 
 /* root of the jail, with the defaults of a missing passwd entry. */

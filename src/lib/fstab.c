@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 
 #include "util.h"
 
@@ -39,6 +40,41 @@ static bool has_option(const char *opts, const char *name)
 	return false;
 }
 
+int fstab_propagation(const char *word, unsigned long *ret)
+{
+	static const struct { const char *name; unsigned long flag; } words[] = {
+		{ "private", MS_PRIVATE }, { "rprivate", MS_PRIVATE }, { "slave", MS_SLAVE },
+		{ "rslave", MS_SLAVE }, { "unbindable", MS_UNBINDABLE }, { "runbindable", MS_UNBINDABLE },
+		{ "shared", MS_SHARED }, { "rshared", MS_SHARED },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (strcmp(word, words[i].name) == 0) {
+			*ret = words[i].flag;
+			return words[i].flag == MS_SHARED ? -1 : 1;
+		}
+	return 0;
+}
+
+/* The propagation the options ask for; the last word wins, as with mount(8). */
+static int parse_propagation(struct fstab_entry *f, struct perr *e)
+{
+	char opts[sizeof(f->options)];
+
+	f->propagation = MS_PRIVATE;
+	snprintf(opts, sizeof(opts), "%s", f->options);
+	for (char *save = NULL, *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		unsigned long flag;
+		int r = fstab_propagation(o, &flag);
+		if (r < 0)
+			return perr_setx(e, EPERM, "mount %s: option \"%s\": a jail's mounts are never the host's peers "
+					 "(private, slave or unbindable)", f->target, o);
+		if (r > 0)
+			f->propagation = flag;
+	}
+	return 0;
+}
+
 int fstab_parse_line(const char *line, struct fstab_entry *ret, struct perr *e)
 {
 	const char *p = line;
@@ -70,7 +106,7 @@ int fstab_parse_line(const char *line, struct fstab_entry *ret, struct perr *e)
 				"(nullfs, tmpfs, procfs, overlay)", ret->target, ret->type);
 	if (ret->kind == FS_BIND && ret->source[0] != '/')
 		return perr_setx(e, EINVAL, "mount %s: source \"%s\" is not an absolute path", ret->target, ret->source);
-	return 1;
+	return parse_propagation(ret, e) < 0 ? -1 : 1;
 }
 
 int fstab_relative_target(const char *jail_path, const char *target, char *ret, size_t len, struct perr *e)

@@ -21,7 +21,16 @@ struct fstab_entry {
 	char options[1024];
 	enum fstab_kind kind;
 	bool readonly;
+	unsigned long propagation; /* MS_PRIVATE (the default), MS_SLAVE or MS_UNBINDABLE: fstab_propagation */
 };
+
+/*
+ * A propagation word of mount(8)'s (private, slave, unbindable, shared,
+ * each also with an r for recursive; a jail's trees are always taken
+ * whole): 1 with *ret its MS_ flag, 0 for any other word, -1 for shared
+ * and rshared, which would make the jail's mounts the host's peers.
+ */
+int fstab_propagation(const char *word, unsigned long *ret);
 
 /* 1 with *ret filled, 0 for a blank or comment line, -1 with e set. */
 int fstab_parse_line(const char *line, struct fstab_entry *ret, struct perr *e);

@@ -69,8 +69,13 @@ int jail_make_process(const struct jail_policy *p, const struct jail_filter *f, 
 		return perr_set(e, errno, "setgroups");
 	if (setresgid(c->gid, c->gid, c->gid) < 0)
 		return perr_set(e, errno, "setgid %u", c->gid);
+	/* Kept only through this setuid: the kernel clears the flag again at execve. */
+	if (c->keep_caps && c->uid != 0 && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return perr_set(e, errno, "keep capabilities for uid %u", c->uid);
 	if (setresuid(c->uid, c->uid, c->uid) < 0)
 		return perr_set(e, errno, "setuid %u", c->uid);
+	if (c->keep_caps && c->uid != 0 && prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+		return perr_set(e, errno, "keep capabilities for uid %u", c->uid);
 	return priv_trim(p, e);
 }
 

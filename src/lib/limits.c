@@ -233,6 +233,8 @@ int limits_from_params(const struct paramset *ps, const char *name, struct jail_
 		fold(l, &rules[i]);
 	if (param_str(ps, P_CPU_WEIGHT))
 		l->cg.cpu_weight = (unsigned)param_int(ps, P_CPU_WEIGHT);
+	if (param_str(ps, P_IO_DEVICE) && cg_parse_iodev(param_str(ps, P_IO_DEVICE), &l->cg, e) < 0)
+		return -1;
 	if (cpus && *cpus) {
 		if (cg_check_cpus(cpus, e) < 0)
 			return -1;

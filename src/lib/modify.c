@@ -92,7 +92,7 @@ static int set_persist(const struct jail_record *rec, bool on, struct perr *e)
 
 static bool limits_changed(const struct paramset *ps)
 {
-	return ps->v[P_RCTL].set || ps->v[P_CPU_WEIGHT].set || ps->v[P_CPUSET_CPUS].set;
+	return ps->v[P_RCTL].set || ps->v[P_CPU_WEIGHT].set || ps->v[P_CPUSET_CPUS].set || ps->v[P_IO_DEVICE].set;
 }
 
 /*

@@ -36,14 +36,18 @@ int open_beneath(int dirfd, const char *rel, int flags, struct perr *e)
 	return fd;
 }
 
-int mount_clone_root(int pathfd, int userns_fd, struct perr *e)
+int mount_clone_root(int pathfd, int userns_fd, unsigned long propagation, struct perr *e)
 {
+	struct mount_attr attr = { .propagation = propagation };
 	_cleanup_close_ int fd = open_tree(pathfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
 
 	if (fd < 0)
 		return perr_set(e, errno, "clone the jail's root");
+	/* Cut from the host's peers before anything is mounted on the copy (mount.h). */
+	if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		return perr_set(e, errno, "propagation of the jail's root");
 	if (userns_fd >= 0) {
-		struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (unsigned long long)userns_fd };
+		attr = (struct mount_attr){ .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (unsigned long long)userns_fd };
 		if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
 			if (errno == EINVAL || errno == EOPNOTSUPP)
 				return perr_setx(e, ENOTSUP, "the file system of path does not support idmapped mounts");
@@ -53,9 +57,10 @@ int mount_clone_root(int pathfd, int userns_fd, struct perr *e)
 	return TAKE_FD(fd);
 }
 
-int mount_clone_bind(int srcfd, const char *source, int userns_fd, bool readonly, struct perr *e)
+int mount_clone_bind(int srcfd, const char *source, int userns_fd, bool readonly, unsigned long propagation,
+		     struct perr *e)
 {
-	struct mount_attr attr = { .attr_set = readonly ? MOUNT_ATTR_RDONLY : 0 };
+	struct mount_attr attr = { .attr_set = readonly ? MOUNT_ATTR_RDONLY : 0, .propagation = propagation };
 	_cleanup_close_ int fd = open_tree(srcfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
 
 	if (fd < 0)
@@ -64,7 +69,8 @@ int mount_clone_bind(int srcfd, const char *source, int userns_fd, bool readonly
 		attr.attr_set |= MOUNT_ATTR_IDMAP;
 		attr.userns_fd = (unsigned long long)userns_fd;
 	}
-	if (attr.attr_set && mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
+	/* Always: the propagation is set with the rest, before the copy is mounted anywhere (mount.h). */
+	if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
 		if (errno == EINVAL && userns_fd >= 0)
 			return perr_setx(e, ENOTSUP, "%s: the file system does not support idmapped mounts", source);
 		return perr_set(e, errno, "%s", source);
@@ -408,7 +414,8 @@ static int fs_options(const char *opts, const char **pairs, size_t max, char *st
 
 	snprintf(store, slen, "%s", opts);
 	for (char *save = NULL, *o = strtok_r(store, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
-		bool flag = false;
+		unsigned long propagation;
+		bool flag = fstab_propagation(o, &propagation) != 0; /* a new file system has no peers: nothing to do */
 		for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
 			if (strcmp(o, flags[i].name) == 0) {
 				*attrs |= flags[i].attr;

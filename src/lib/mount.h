@@ -18,9 +18,12 @@
 /*
  * Host side: a detached copy of path to become the jail's root.  userns_fd
  * >= 0 makes it idmapped through the jail's user namespace, so on-disk
- * owners appear unshifted inside.
+ * owners appear unshifted inside.  propagation (MS_PRIVATE, MS_SLAVE or
+ * MS_UNBINDABLE) is set on the whole copy at once: the kernel makes the
+ * copy of a shared mount one of its source's peers, and a peer would carry
+ * every mount of the jail's to the host and the host's into the jail.
  */
-int mount_clone_root(int pathfd, int userns_fd, struct perr *e);
+int mount_clone_root(int pathfd, int userns_fd, unsigned long propagation, struct perr *e);
 
 #define MOUNT_MAX_LOWER 8
 
@@ -33,13 +36,15 @@ struct mount_extra {
 	char layer[MOUNT_MAX_LOWER + 2][512]; /* their paths: lower..., upper, work */
 	int kind;          /* enum fstab_kind */
 	bool readonly;
+	unsigned long propagation; /* nullfs: as mount_clone_root's */
 	char rel[1024];    /* target below the jail's root */
 	char options[1024]; /* overlay: without lowerdir, upperdir and workdir */
 	char source[1024];
 };
 
-/* Host side: a detached copy of srcfd for a nullfs mount, idmapped when userns_fd >= 0. */
-int mount_clone_bind(int srcfd, const char *source, int userns_fd, bool readonly, struct perr *e);
+/* Host side: a detached copy of srcfd for a nullfs mount, idmapped when userns_fd >= 0, propagation as above. */
+int mount_clone_bind(int srcfd, const char *source, int userns_fd, bool readonly, unsigned long propagation,
+		     struct perr *e);
 
 /* What a path=/ jail's own /tmp, /var/tmp, /dev/shm and /run may hold (of the host's memory). */
 #define MOUNT_TMP_SIZE "25%"

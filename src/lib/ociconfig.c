@@ -189,7 +189,7 @@ static int map_config(struct json_object *cfg, const char *bundle, const char *i
 	if (oci_map_hooks(oci_get(cfg, "hooks"), c, e) < 0)
 		return -1;
 	if (oci_map_linux(oci_get(cfg, "linux"), c, e) < 0 || oci_map_freebsd(oci_get(cfg, "freebsd"), c, e) < 0 ||
-	    oci_map_mounts(oci_get(cfg, "mounts"), c, e) < 0)
+	    oci_map_mounts(oci_get(cfg, "mounts"), c, e) < 0 || oci_check_caps(c, e) < 0)
 		return -1;
 	v = oci_get(cfg, "annotations");
 	if (v && !json_object_is_type(v, json_type_object))
@@ -289,6 +289,8 @@ int oci_process_load(const char *file, struct oci_config *c, struct perr *e)
 	process_free(c);
 	r = json_object_is_type(p, json_type_object) ? map_process(p, c, e)
 						      : perr_setx(e, EINVAL, "%s: not a JSON object", file);
+	if (r == 0)
+		r = oci_check_caps(c, e);
 	json_object_put(p);
 	return r;
 }

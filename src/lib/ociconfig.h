@@ -37,7 +37,8 @@ struct oci_config {
 	bool no_new_privs;      /* process.noNewPrivileges */
 	bool caps_set;          /* process.capabilities given: caps is what the process keeps */
 	unsigned long long caps;
-	unsigned long long ambient; /* process.capabilities.ambient, only those caps has */
+	unsigned long long inheritable; /* process.capabilities.inheritable, only those caps has */
+	unsigned long long ambient; /* process.capabilities.ambient, only those caps has, for any uid */
 	struct oci_rlimit rlimits[OCI_MAX_RLIMITS];
 	size_t nrlimits;
 	bool umask_set;         /* process.user.umask */
@@ -51,6 +52,12 @@ struct oci_config {
 	char *sysctl[OCI_MAX_SYSCTL]; /* linux.sysctl to write (ocisysctl.c) */
 	char *hooks;                /* the hooks object as JSON text, checked (ocihooks.c); NULL for none */
 	size_t nsysctl;
+	/*
+	 * The rctl resources linux.resources lifts with -1 (runc's "no
+	 * limit"), comma-separated: update removes their rules; create has
+	 * none to remove.
+	 */
+	char lift[128];
 };
 
 /*
@@ -91,10 +98,13 @@ PRISON_API char *oci_hook_state(const char *id, const char *status, pid_t pid, c
 /*
  * prison-oci update: a runtime-spec linux.resources object (JSON text) as
  * the parameters it maps onto, as create maps it: rctl (its rules),
- * cpu.weight and cpuset.cpus, each set only when the object gives it.
- * *ret is zeroed by this and freed with param_free() whatever the result.
+ * cpu.weight and cpuset.cpus, each set only when the object gives it;
+ * in ret_lift (of len bytes) the rctl resources whose limit -1 lifts, as
+ * oci_config's lift.  *ret is zeroed by this and freed with param_free()
+ * whatever the result.
  */
-PRISON_API int oci_resources_load(const char *text, struct paramset *ret, struct perr *e);
+PRISON_API int oci_resources_load(const char *text, struct paramset *ret, char *ret_lift, size_t len,
+				  struct perr *e);
 
 /* Pieces of the mapping, for ociconfig.c (ocilinux.c, ocimisc.c). */
 struct json_object;
@@ -102,6 +112,11 @@ int oci_map_linux(struct json_object *linux_obj, struct oci_config *c, struct pe
 int oci_map_freebsd(struct json_object *freebsd_obj, struct oci_config *c, struct perr *e);
 int oci_map_mounts(struct json_object *mounts, struct oci_config *c, struct perr *e);
 int oci_map_caps(struct json_object *caps, struct oci_config *c, struct perr *e);
+/*
+ * Once the jail's parameters are mapped: an ambient capability the jail's
+ * root does not hold is refused by name, with the parameter that gives it.
+ */
+int oci_check_caps(const struct oci_config *c, struct perr *e);
 int oci_map_rlimits(struct json_object *rlimits, struct oci_config *c, struct perr *e);
 /* linux.resources.devices and linux.devices against a jail's /dev (ocidevices.c). */
 int oci_map_devices(struct json_object *rules, struct json_object *nodes, struct perr *e);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cglimit.h"
+#include "fstab.h"
 #include "ifname.h"
 #include "ociconfig.h"
 #include "util.h"
@@ -168,21 +170,54 @@ static int add_rule(char *rules, size_t len, const char *resource, long long v, 
 	return 0;
 }
 
-static int map_memory(struct json_object *m, char *rules, size_t len, struct perr *e)
+/*
+ * A limit of linux.resources: 1 with *ret for a limit, 0 for none given
+ * (missing, or 0, which runc leaves as it is), 2 for -1, runc's "no limit",
+ * whose resource goes on lift for update to remove its rule.
+ */
+static int limit_of(struct json_object *o, const char *key, const char *what, long long *ret, struct perr *e)
+{
+	struct json_object *v = oci_get(o, key);
+
+	*ret = v ? json_object_get_int64(v) : 0;
+	if (!v || *ret == 0)
+		return 0;
+	if (*ret == -1)
+		return 2;
+	if (*ret < 0)
+		return perr_setx(e, EINVAL, "linux.resources.%s.%s: %lld: expected -1 (no limit) or a limit", what, key,
+				 *ret);
+	return 1;
+}
+
+static int lift(struct oci_config *c, const char *resource, struct perr *e)
+{
+	if (!csv_add_unique(c->lift, sizeof(c->lift), resource))
+		return perr_setx(e, E2BIG, "linux.resources: too many limits lifted");
+	return 0;
+}
+
+static int map_memory(struct json_object *m, struct oci_config *c, char *rules, size_t len, struct perr *e)
 {
 	static const char *const refused[] = { "reservation", "kernel", "kernelTCP", "swappiness", "disableOOMKiller",
 					       "checkBeforeUpdate", NULL };
-	struct json_object *v;
-	long long limit = 0, swap;
+	long long limit, swap;
+	int rl, rs;
 
 	if (refuse_set(m, "linux.resources.memory", refused, e) < 0)
 		return -1;
-	if ((v = oci_get(m, "limit")) && (limit = json_object_get_int64(v)) > 0 &&
-	    add_rule(rules, len, "memoryuse", limit, e) < 0)
+	if ((rl = limit_of(m, "limit", "memory", &limit, e)) < 0 || (rs = limit_of(m, "swap", "memory", &swap, e)) < 0)
+		return -1;
+	if (rl == 1 && add_rule(rules, len, "memoryuse", limit, e) < 0)
+		return -1;
+	/* No memory limit: OCI's swap (memory and swap together) has nothing to be counted above. */
+	if (rl == 2 && (lift(c, "memoryuse", e) < 0 || (rs != 1 && lift(c, "swapuse", e) < 0)))
+		return -1;
+	if (rs == 2 && lift(c, "swapuse", e) < 0)
 		return -1;
 	/* OCI's swap is memory and swap together; rctl's swapuse is the swap alone. */
-	if ((v = oci_get(m, "swap")) && (swap = json_object_get_int64(v)) > 0) {
-		if (limit <= 0 || swap < limit)
+	if (rs == 1) {
+		if (rl != 1 || swap < limit)
 			return perr_setx(e, EINVAL, "linux.resources.memory.swap: must be at least memory.limit");
 		if (add_rule(rules, len, "swapuse", swap - limit, e) < 0)
 			return -1;
@@ -196,6 +231,7 @@ static int map_cpu(struct json_object *cpu, struct oci_config *c, char *rules, s
 	struct json_object *v;
 	long long quota = 0, period = 100000;
 	char num[32];
+	int rq;
 
 	if (refuse_set(cpu, "linux.resources.cpu", refused, e) < 0)
 		return -1;
@@ -209,7 +245,9 @@ static int map_cpu(struct json_object *cpu, struct oci_config *c, char *rules, s
 	}
 	if ((v = oci_get(cpu, "period")) && json_object_get_int64(v) > 0)
 		period = json_object_get_int64(v);
-	if ((v = oci_get(cpu, "quota")) && (quota = json_object_get_int64(v)) > 0) {
+	if ((rq = limit_of(cpu, "quota", "cpu", &quota, e)) < 0 || (rq == 2 && lift(c, "pcpu", e) < 0))
+		return -1;
+	if (rq == 1) {
 		long long pct = (quota * 100 + period - 1) / period;
 		if (add_rule(rules, len, "pcpu", pct, e) < 0)
 			return -1;
@@ -220,22 +258,100 @@ static int map_cpu(struct json_object *cpu, struct oci_config *c, char *rules, s
 	return 0;
 }
 
+/* The entry of device maj:min in io.device's text (cg_parse_iodev), made if missing; NULL when full. */
+static char *iodev_entry_of(char (*ent)[160], size_t *n, long long maj, long long min)
+{
+	char dev[48];
+
+	snprintf(dev, sizeof(dev), "%lld:%lld", maj, min);
+	for (size_t i = 0; i < *n; i++)
+		if (strncmp(ent[i], dev, strlen(dev)) == 0 && ent[i][strlen(dev)] == ' ')
+			return ent[i];
+	if (*n == CG_MAX_IODEV)
+		return NULL;
+	snprintf(ent[*n], sizeof(ent[*n]), "%s", dev);
+	return ent[(*n)++];
+}
+
+/* One list of blockIO (weightDevice or a throttle*Device) into the entries, as key=value of each device. */
+static int iodev_list(struct json_object *list, const char *what, const char *key, const char *field,
+		      char (*ent)[160], size_t *n, struct perr *e)
+{
+	if (!list)
+		return 0;
+	if (!json_object_is_type(list, json_type_array))
+		return perr_setx(e, EINVAL, "linux.resources.blockIO.%s: not an array", what);
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		struct json_object *d = json_object_array_get_idx(list, i), *v = oci_get(d, field);
+		struct json_object *ma = oci_get(d, "major"), *mi = oci_get(d, "minor");
+		char *entry;
+		if (!ma || !mi || !v)
+			return perr_setx(e, EINVAL, "linux.resources.blockIO.%s: an entry without major, minor and %s",
+					 what, field);
+		if (oci_get(d, "leafWeight"))
+			return perr_setx(e, EINVAL, "linux.resources.blockIO.%s.leafWeight: not supported (cgroup v1's "
+					 "CFQ only)", what);
+		entry = iodev_entry_of(ent, n, json_object_get_int64(ma), json_object_get_int64(mi));
+		if (!entry)
+			return perr_setx(e, E2BIG, "linux.resources.blockIO: more than %d devices", CG_MAX_IODEV);
+		size_t len = strlen(entry);
+		snprintf(entry + len, 160 - len, " %s=%lld", key, (long long)json_object_get_int64(v));
+	}
+	return 0;
+}
+
+/*
+ * linux.resources.blockIO's per-device lists as the jail's io.device
+ * (cglimit.h): weightDevice's weight, and the four throttle lists' rates.
+ * The device-less weight and leafWeight are refused.
+ */
+static int map_blockio(struct json_object *bio, struct oci_config *c, struct perr *e)
+{
+	static const char *const refused[] = { "weight", "leafWeight", NULL };
+	static const struct { const char *list, *key; } throttle[] = {
+		{ "throttleReadBpsDevice", "rbps" }, { "throttleWriteBpsDevice", "wbps" },
+		{ "throttleReadIOPSDevice", "riops" }, { "throttleWriteIOPSDevice", "wiops" },
+	};
+	char ent[CG_MAX_IODEV][160], text[CG_MAX_IODEV * 162] = "";
+	size_t n = 0, len = 0;
+
+	if (refuse_set(bio, "linux.resources.blockIO", refused, e) < 0 ||
+	    iodev_list(oci_get(bio, "weightDevice"), "weightDevice", "weight", "weight", ent, &n, e) < 0)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(throttle); i++)
+		if (iodev_list(oci_get(bio, throttle[i].list), throttle[i].list, throttle[i].key, "rate", ent, &n, e) < 0)
+			return -1;
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s", i ? ", " : "", ent[i]);
+	/* Checked here, so that the field is named; the jail checks it again when its limits are made. */
+	struct cg_limits l;
+	if (cg_parse_iodev(text, &l, e) < 0)
+		return perr_prefix(e, "linux.resources.blockIO");
+	return param_set(&c->params, P_IO_DEVICE, text, e);
+}
+
 int oci_map_resources(struct json_object *res, struct oci_config *c, struct perr *e)
 {
-	static const char *const refused[] = { "blockIO", "hugepageLimits", "network", "rdma", "unified", NULL };
-	struct json_object *pids = oci_get(res, "pids"), *v;
+	static const char *const refused[] = { "hugepageLimits", "network", "rdma", "unified", NULL };
 	char rules[512] = "";
+	long long pids;
+	int rp;
 
 	if (!res)
 		return 0;
 	if (refuse_set(res, "linux.resources", refused, e) < 0)
 		return -1;
-	if (oci_get(res, "memory") && map_memory(oci_get(res, "memory"), rules, sizeof(rules), e) < 0)
+	if (oci_get(res, "memory") && map_memory(oci_get(res, "memory"), c, rules, sizeof(rules), e) < 0)
 		return -1;
 	if (oci_get(res, "cpu") && map_cpu(oci_get(res, "cpu"), c, rules, sizeof(rules), e) < 0)
 		return -1;
-	if ((v = oci_get(pids, "limit")) && json_object_get_int64(v) > 0 &&
-	    add_rule(rules, sizeof(rules), "maxproc", json_object_get_int64(v), e) < 0)
+	if (oci_get(res, "blockIO") && map_blockio(oci_get(res, "blockIO"), c, e) < 0)
+		return -1;
+	if ((rp = limit_of(oci_get(res, "pids"), "limit", "pids", &pids, e)) < 0 || (rp == 2 && lift(c, "maxproc", e) < 0))
+		return -1;
+	if (rp == 1 && add_rule(rules, sizeof(rules), "maxproc", pids, e) < 0)
 		return -1;
 	return rules[0] ? param_set(&c->params, P_RCTL, rules, e) : 0;
 }
@@ -312,18 +428,34 @@ static int map_paths(struct json_object *list, const char *what, bool masked, st
 	return 0;
 }
 
+/*
+ * linux.rootfsPropagation onto path.propagation: private (the default) or
+ * slave, as runc makes them; shared is refused, since the root's peers
+ * would be the host's and every mount of the jail's would reach them.
+ */
+static int map_root_propagation(struct json_object *v, struct oci_config *c, struct perr *e)
+{
+	const char *p = v ? json_object_get_string(v) : NULL;
+	unsigned long flag;
+
+	if (!p)
+		return 0;
+	if (fstab_propagation(p, &flag) <= 0)
+		return perr_setx(e, EINVAL, "linux.rootfsPropagation: \"%s\": not supported (a jail's mounts are never "
+				 "the host's peers: private, slave or unbindable)", p);
+	return param_set(&c->params, P_PATH_PROPAGATION, p, e) < 0 ? perr_prefix(e, "linux.rootfsPropagation") : 0;
+}
+
 int oci_map_linux(struct json_object *lx, struct oci_config *c, struct perr *e)
 {
 	static const char *const refused[] = { "intelRdt", "personality", "timeOffsets", "mountLabel", NULL };
-	struct json_object *v;
 
 	if (lx && !json_object_is_type(lx, json_type_object))
 		return perr_setx(e, EINVAL, "linux: not an object");
 	if (refuse_set(lx, "linux", refused, e) < 0)
 		return -1;
-	if ((v = oci_get(lx, "rootfsPropagation")) && strstr(json_object_get_string(v), "shared"))
-		return perr_setx(e, EINVAL, "linux.rootfsPropagation: \"%s\": not supported (a jail's mounts are private)",
-				 json_object_get_string(v));
+	if (map_root_propagation(oci_get(lx, "rootfsPropagation"), c, e) < 0)
+		return -1;
 	/* linux.cgroupsPath is left aside: a jail's cgroup is prison's (PRISON_CGROUP/JID). */
 	if (oci_map_idmaps(lx, c, e) < 0)
 		return -1;

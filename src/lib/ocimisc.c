@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ociconfig.h"
+#include "priv.h"
 #include "util.h"
 
 /* ---- freebsd.jail ---- */
@@ -154,32 +155,41 @@ static bool put_field(char *buf, size_t len, const char *s)
 	return true;
 }
 
-/* The options fstab(5) takes from an OCI mount's; what only tunes behaviour (atime, propagation) is left. */
+/*
+ * One option fstab(5) takes from an OCI mount's, added to ret: true if it is
+ * one, or one that only tunes atime and is left.  Propagation goes on as
+ * fstab's words (fstab_propagation): private and slave as asked.
+ */
+static bool take_option(const char *o, char *ret, size_t len)
+{
+	static const char *const kept[] = { "ro", "nosuid", "nodev", "noexec", "private", "rprivate", "slave",
+					    "rslave", "unbindable", "runbindable" };
+	static const char *const dropped[] = { "rw", "relatime", "noatime", "strictatime", "nodiratime", "norelatime" };
+
+	for (size_t k = 0; k < ARRAY_SIZE(dropped); k++)
+		if (strcmp(o, dropped[k]) == 0)
+			return true;
+	for (size_t k = 0; k < ARRAY_SIZE(kept); k++)
+		if (strcmp(o, kept[k]) == 0)
+			return csv_add_unique(ret, len, o);
+	return (strncmp(o, "size=", 5) == 0 || strncmp(o, "mode=", 5) == 0) && csv_add_unique(ret, len, o);
+}
+
+/* The options fstab(5) takes from an OCI mount's; shared is refused, since a jail's mount is never a host's peer. */
 static int mount_options(struct json_object *opts, bool *bind, char *ret, size_t len, struct perr *e)
 {
-	static const char *const kept[] = { "ro", "nosuid", "nodev", "noexec" };
-	static const char *const dropped[] = { "rw", "private", "rprivate", "slave", "rslave", "relatime",
-					       "noatime", "strictatime", "nodiratime", "norelatime" };
-
 	*bind = false;
 	ret[0] = '\0';
 	for (size_t i = 0; opts && i < json_object_array_length(opts); i++) {
 		const char *o = json_object_get_string(json_object_array_get_idx(opts, i));
-		bool known = false;
 		if (!o)
 			continue;
-		if (strcmp(o, "bind") == 0 || strcmp(o, "rbind") == 0) {
+		if (strcmp(o, "shared") == 0 || strcmp(o, "rshared") == 0)
+			return perr_setx(e, EPERM, "option \"%s\": not supported (a jail's mounts are never the host's "
+					 "peers: private, slave or unbindable)", o);
+		if (strcmp(o, "bind") == 0 || strcmp(o, "rbind") == 0)
 			*bind = true;
-			continue;
-		}
-		for (size_t k = 0; k < ARRAY_SIZE(dropped); k++)
-			known |= strcmp(o, dropped[k]) == 0;
-		for (size_t k = 0; !known && k < ARRAY_SIZE(kept); k++)
-			if (strcmp(o, kept[k]) == 0 && csv_add_unique(ret, len, o))
-				known = true;
-		if (!known && (strncmp(o, "size=", 5) == 0 || strncmp(o, "mode=", 5) == 0) && csv_add_unique(ret, len, o))
-			known = true;
-		if (!known)
+		else if (!take_option(o, ret, len))
 			return perr_setx(e, EINVAL, "option \"%s\": not supported", o);
 	}
 	if (!ret[0])
@@ -293,9 +303,14 @@ static int cap_set(struct json_object *list, const char *what, unsigned long lon
 /*
  * What the process keeps is what bounding, effective and permitted all
  * name, and never more than the jail's root has: the jail's set is the
- * ceiling, the container's only takes away.  Ambient capabilities outside
- * that are dropped, as the kernel would refuse to raise them.  (Must run
- * after process.user is mapped.)
+ * ceiling, the container's only takes away (an engine's default list names
+ * capabilities a jail may not give, such as CAP_NET_RAW without
+ * allow.raw_sockets; those are dropped, as runc drops what its bounding set
+ * lacks).  Of those, the ones inheritable names stay inheritable.  Ambient
+ * capabilities outside that are dropped, as the kernel would refuse to
+ * raise them; for any uid, since the permitted set is kept through setuid
+ * for them (cred.h).  One the jail does not give is refused by
+ * oci_check_caps, once the jail's parameters are known.
  */
 int oci_map_caps(struct json_object *caps, struct oci_config *c, struct perr *e)
 {
@@ -310,15 +325,54 @@ int oci_map_caps(struct json_object *caps, struct oci_config *c, struct perr *e)
 			return -1;
 		keep &= one;
 	}
-	c->ambient = 0;
+	c->inheritable = c->ambient = 0;
+	if ((v = oci_get(caps, "inheritable")) && cap_set(v, "inheritable", &c->inheritable, e) < 0)
+		return -1;
 	if ((v = oci_get(caps, "ambient")) && cap_set(v, "ambient", &c->ambient, e) < 0)
 		return -1;
+	c->inheritable &= keep;
 	c->ambient &= keep;
-	/* Another uid is taken with no capability kept through setuid: there would be none to raise. */
-	if (c->ambient && c->cred.uid != 0)
-		return perr_setx(e, EINVAL, "process.capabilities.ambient: only for uid 0 yet");
 	c->caps_set = true;
 	c->caps = keep;
+	return 0;
+}
+
+/* The jail parameter that gives capability n to a jail's root, or NULL for one no jail is given. */
+static const char *cap_param(int n)
+{
+	switch (n) {
+	case CAP_NET_BIND_SERVICE: return "allow.reserved_ports";
+	case CAP_NET_RAW: return "allow.raw_sockets";
+	case CAP_NET_ADMIN: return "a network namespace of the container's own";
+	case CAP_IPC_LOCK: return "allow.mlock";
+	case CAP_LINUX_IMMUTABLE: return "allow.chflags";
+	default: return NULL;
+	}
+}
+
+int oci_check_caps(const struct oci_config *c, struct perr *e)
+{
+	struct jail_policy pol;
+	unsigned long long held, over;
+
+	if (!c->caps_set || !c->ambient)
+		return 0;
+	jail_policy_from_params(&pol, &c->params);
+	held = priv_jail_caps(&pol);
+	over = c->ambient & ~held;
+	for (int n = 0; n < (int)ARRAY_SIZE(cap_names); n++) {
+		const char *why = cap_param(n);
+		if (!(over & (1ULL << n)))
+			continue;
+		if (!pol.suser)
+			return perr_setx(e, EPERM, "process.capabilities.ambient: \"CAP_%s\": the jail gives no "
+					 "capability (allow.suser is off)", cap_names[n]);
+		if (why)
+			return perr_setx(e, EPERM, "process.capabilities.ambient: \"CAP_%s\": the jail does not give it "
+					 "(it takes %s)", cap_names[n], why);
+		return perr_setx(e, EPERM, "process.capabilities.ambient: \"CAP_%s\": no jail's root has it",
+				 cap_names[n]);
+	}
 	return 0;
 }
 

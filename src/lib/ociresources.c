@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <json-c/json.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ociconfig.h"
@@ -12,7 +13,7 @@
 /* An update is input like a config.json, and smaller. */
 #define OCI_MAX_RESOURCES (1 << 20)
 
-int oci_resources_load(const char *text, struct paramset *ret, struct perr *e)
+int oci_resources_load(const char *text, struct paramset *ret, char *ret_lift, size_t lift_len, struct perr *e)
 {
 	struct oci_config c = { 0 };
 	struct json_tokener *tok;
@@ -35,8 +36,9 @@ int oci_resources_load(const char *text, struct paramset *ret, struct perr *e)
 		json_object_put(o);
 	}
 	json_tokener_free(tok);
-	/* Only the parameters: c has no process. */
+	/* Only the parameters and the lifts: c has no process. */
 	*ret = c.params;
+	snprintf(ret_lift, lift_len, "%s", r < 0 ? "" : c.lift);
 	if (r < 0) {
 		param_free(ret);
 		memset(ret, 0, sizeof(*ret));

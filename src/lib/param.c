@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mount.h>
 
+#include "fstab.h"
 #include "jailkv.h"
 #include "util.h"
 
@@ -74,6 +76,8 @@ const struct param_def param_table[P__COUNT] = {
 	[P_MOUNT_HOSTTMP] = B("mount.hosttmp", PF_NOSTATE | PF_CREATE, "false"),
 	/* prison's own: the jail's root mounted read-only, what is mounted on it as it is (prison-oci's root.readonly). */
 	[P_PATH_READONLY] = B("path.readonly", PF_CREATE, "false"),
+	/* prison's own: whether host mounts below path reach the jail (slave) or not (private); never shared. */
+	[P_PATH_PROPAGATION] = S("path.propagation", PF_CREATE, "private"),
 	[P_EXEC_SYSTEM_JAIL_USER] = B("exec.system_jail_user", PF_NOSTATE, "false"),
 	[P_EXEC_CLEAN] = B("exec.clean", PF_NOSTATE, "false"),
 	[P_EXEC_TIMEOUT] = I("exec.timeout", PF_NOSTATE, "0", 0, 86400),
@@ -81,6 +85,8 @@ const struct param_def param_table[P__COUNT] = {
 	[P_RCTL] = { "rctl", PT_LIST, 0, NULL, 0, 0, NULL },
 	[P_CPU_WEIGHT] = I("cpu.weight", 0, "100", 1, 10000),
 	[P_CPUSET_CPUS] = S("cpuset.cpus", 0, NULL),
+	/* prison's own: I/O limits and weights of single block devices (cglimit.h), changeable with jail -m. */
+	[P_IO_DEVICE] = S("io.device", 0, NULL),
 	[P_IP4] = J("ip4", PF_CREATE, NULL),
 	[P_IP4_ADDR] = S("ip4.addr", 0, NULL),
 	[P_IP4_SADDRSEL] = B("ip4.saddrsel", PF_CREATE, "true"),
@@ -205,6 +211,32 @@ static void value_clear(struct param_value *v)
 	v->keyed = false;
 }
 
+/* path.propagation's canonical word (a jail's trees are always whole: rslave is slave), NULL if none. */
+static const char *propagation_word(const char *value)
+{
+	unsigned long flag;
+
+	if (fstab_propagation(value, &flag) <= 0)
+		return NULL;
+	return flag == MS_SLAVE ? "slave" : flag == MS_UNBINDABLE ? "unbindable" : "private";
+}
+
+/* A string parameter's bound, and the words of those that take only some; *canon as it is stored. */
+static int check_string(int id, const char *value, const char **canon, struct perr *e)
+{
+	const char *name = param_table[id].name;
+
+	/* FreeBSD's bound for meta and env counts the terminating NUL: 4095 bytes of text. */
+	if ((id == P_META || id == P_ENV) && strlen(value) >= PARAM_META_MAX)
+		return perr_setx(e, EOVERFLOW, "%s: too large (at most %d bytes)", name, PARAM_META_MAX - 1);
+	if (id != P_META && id != P_ENV && strlen(value) > 1023)
+		return perr_setx(e, EOVERFLOW, "%s: value too long", name);
+	if (id == P_PATH_PROPAGATION && (*canon = propagation_word(value)) == NULL)
+		return perr_setx(e, EINVAL, "%s: \"%s\": expected private, slave or unbindable (a jail's "
+				 "mounts are never the host's peers)", name, value);
+	return 0;
+}
+
 int param_set(struct paramset *ps, int id, const char *value, struct perr *e)
 {
 	const struct param_def *d = &param_table[id];
@@ -242,11 +274,8 @@ int param_set(struct paramset *ps, int id, const char *value, struct perr *e)
 					d->name, value);
 		break;
 	case PT_STRING:
-		/* FreeBSD's bound for meta and env counts the terminating NUL: 4095 bytes of text. */
-		if ((id == P_META || id == P_ENV) && strlen(value) >= PARAM_META_MAX)
-			return perr_setx(e, EOVERFLOW, "%s: too large (at most %d bytes)", d->name, PARAM_META_MAX - 1);
-		if (id != P_META && id != P_ENV && strlen(value) > 1023)
-			return perr_setx(e, EOVERFLOW, "%s: value too long", d->name);
+		if (check_string(id, value, &canon, e) < 0)
+			return -1;
 		break;
 	case PT_ARGV:
 	case PT_LIST:

@@ -127,6 +127,11 @@ static unsigned long long baseline_caps(const struct jail_policy *p)
 	return c;
 }
 
+unsigned long long priv_jail_caps(const struct jail_policy *p)
+{
+	return baseline_caps(p);
+}
+
 static int last_cap(void)
 {
 	char buf[16];
@@ -607,11 +612,13 @@ int priv_restrict(const struct jail_policy *p, const struct jail_filter *f, stru
 }
 
 /*
- * The effective and permitted sets cut to keep; the inheritable set cut to
- * keep too, or emptied, and given what of ambient is permitted, so that an
- * ambient raise can follow.  data gets the sets as set.
+ * The effective and permitted sets cut to keep; the inheritable set made
+ * what of inheritable and of ambient is kept and permitted, so that an
+ * ambient raise can follow (and no capability outside the permitted set is
+ * asked for, which capset refuses a process without CAP_SETPCAP: one of a
+ * uid other than 0 has none effective).  data gets the sets as set.
  */
-static int caps_cut(unsigned long long keep, unsigned long long ambient, bool keep_inheritable,
+static int caps_cut(unsigned long long keep, unsigned long long inheritable, unsigned long long ambient,
 		    struct __user_cap_data_struct data[2], struct perr *e)
 {
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
@@ -623,8 +630,7 @@ static int caps_cut(unsigned long long keep, unsigned long long ambient, bool ke
 		unsigned int k = (unsigned int)(keep >> (32 * i));
 		data[i].effective &= k;
 		data[i].permitted &= k;
-		data[i].inheritable = (keep_inheritable ? data[i].inheritable & k : 0) |
-				      (data[i].permitted & (unsigned int)(ambient >> (32 * i)));
+		data[i].inheritable = data[i].permitted & (unsigned int)((inheritable | ambient) >> (32 * i));
 	}
 	if (syscall(SYS_capset, &hdr, data) < 0)
 		return perr_set(e, errno, "capset");
@@ -635,20 +641,45 @@ int priv_trim(const struct jail_policy *p, struct perr *e)
 {
 	struct __user_cap_data_struct data[2];
 
-	return caps_cut(baseline_caps(p), 0, false, data, e);
+	return caps_cut(baseline_caps(p), 0, 0, data, e);
 }
 
-int priv_keep_only(unsigned long long keep, unsigned long long ambient, struct perr *e)
+/*
+ * CAP_SETPCAP effective again where it is permitted: a uid other than 0
+ * keeps its permitted set through setuid (cred.h) but not its effective
+ * one, and dropping from the bounding set takes CAP_SETPCAP.
+ */
+static int setpcap_effective(struct perr *e)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[2];
+	const unsigned bit = 1U << (CAP_SETPCAP % 32);
+
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return perr_set(e, errno, "capget");
+	if (!(data[CAP_SETPCAP / 32].permitted & bit) || (data[CAP_SETPCAP / 32].effective & bit))
+		return 0;
+	data[CAP_SETPCAP / 32].effective |= bit;
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return perr_set(e, errno, "capset");
+	return 0;
+}
+
+int priv_keep_only(unsigned long long keep, unsigned long long inheritable, unsigned long long ambient,
+		   struct perr *e)
 {
 	struct __user_cap_data_struct data[2];
 	int last = last_cap();
 
-	/* The bounding set first, while CAP_SETPCAP may still be effective; without it the set stays the jail's. */
+	if (setpcap_effective(e) < 0)
+		return -1;
+	/* The bounding set first, while CAP_SETPCAP is effective; without it the set stays the jail's. */
 	for (int c = 0; c <= last; c++)
 		if (!(keep & (1ULL << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL &&
 		    errno != EPERM)
 			return perr_set(e, errno, "drop capability %d", c);
-	if (caps_cut(keep, ambient, true, data, e) < 0)
+	if (caps_cut(keep, inheritable, ambient, data, e) < 0)
 		return -1;
 	/* Only a capability both permitted and inheritable can be ambient; the kernel checks it again. */
 	for (int c = 0; c <= last; c++)

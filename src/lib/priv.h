@@ -57,11 +57,20 @@ int priv_restrict(const struct jail_policy *p, const struct jail_filter *f, stru
 /* After credentials changed: keep only the policy's capabilities. */
 int priv_trim(const struct jail_policy *p, struct perr *e);
 /*
+ * The capabilities root of a jail of policy p holds (bit n for capability
+ * n): a fixed set, and those its allow.* parameters and vnet give.
+ */
+unsigned long long priv_jail_caps(const struct jail_policy *p);
+/*
  * After priv_trim: keep only the capabilities in keep (an OCI process's
  * set), in every set and the bounding set.  It only ever takes away; of
- * what is kept and permitted, those in ambient are also made inheritable
- * and ambient, kept across execve.
+ * what is kept and permitted, those in inheritable stay inheritable, and
+ * those in ambient are made inheritable and ambient, kept across execve
+ * (for a uid other than 0 too, whose permitted set jail_make_process kept
+ * through setuid when its credentials asked, cred.h, and which gets
+ * CAP_SETPCAP effective again from it for the bounding set).
  */
-int priv_keep_only(unsigned long long keep, unsigned long long ambient, struct perr *e);
+int priv_keep_only(unsigned long long keep, unsigned long long inheritable, unsigned long long ambient,
+		   struct perr *e);
 
 #endif

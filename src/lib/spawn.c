@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -47,6 +48,7 @@ static int plan_line(const char *path, const char *line, struct mount_plan *p, s
 	x->nlower = 0;
 	x->kind = (int)f.kind;
 	x->readonly = f.readonly;
+	x->propagation = f.propagation;
 	snprintf(x->options, sizeof(x->options), "%s", f.options);
 	snprintf(x->source, sizeof(x->source), "%s", f.source);
 	p->n++;
@@ -384,6 +386,15 @@ static int receive_fs(const struct spawn_req *req, int sync, struct mount_fs *fs
 	}
 }
 
+/* path.propagation as its MS_ flag; param_set took only the words fstab_propagation knows. */
+static unsigned long root_propagation(const struct paramset *ps)
+{
+	unsigned long flag = MS_PRIVATE;
+
+	(void)fstab_propagation(param_str(ps, P_PATH_PROPAGATION), &flag);
+	return flag;
+}
+
 /* The root and every nullfs tree, idmapped through the jail's user namespace now that it exists. */
 static int make_trees(const struct spawn_req *req, int usernsfd, struct perr *e)
 {
@@ -394,7 +405,7 @@ static int make_trees(const struct spawn_req *req, int usernsfd, struct perr *e)
 		struct mount_extra *x = &req->mounts->m[i];
 		if (x->kind != FS_BIND)
 			continue;
-		x->fd = mount_clone_bind(x->srcfd, x->source, idmap, x->readonly, e);
+		x->fd = mount_clone_bind(x->srcfd, x->source, idmap, x->readonly, x->propagation, e);
 		if (x->fd < 0)
 			return perr_prefix(e, "mount %s", req->mounts->target[i]);
 	}
@@ -402,7 +413,7 @@ static int make_trees(const struct spawn_req *req, int usernsfd, struct perr *e)
 	if (thin_jail(&req->rec->params))
 		return thin_root(&req->rec->params, usernsfd, req->rec->uid_base, e);
 	/* path=/ shares the host's tree: no idmap, so the host's files stay out of jail root's reach. */
-	return mount_clone_root(req->pathfd, idmap, e);
+	return mount_clone_root(req->pathfd, idmap, root_propagation(&req->rec->params), e);
 }
 
 /*

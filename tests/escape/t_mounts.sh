@@ -122,3 +122,74 @@ test_escape_kernel_own_cgroup_and_masked_proc() {
 	done
 	"$JAIL" -q -r ptleak
 }
+
+# The mounts strictly below directory $1 in this mount namespace, as "point type".
+mounts_below_only() {
+	mounts_at_or_below "$1" | awk -v d="$1" '$1 != d'
+}
+
+propagation_cases() {
+	local src=$WORK/prsrc out
+	mkdir -p "$src" "$ROOT/mnt" "$ROOT/var/empty"
+	mount -t tmpfs prsrc "$src"
+	mount --make-shared "$src"
+	mkdir -p "$src/jsub" "$src/hsub"
+	# A jail's tree is built on a shared root and a shared bind source: none of it reaches the host.
+	"$JAIL" -q -c name=ptprop path="$ROOT" persist allow.mount mount="$src $ROOT/mnt nullfs rw 0 0"
+	assert_eq "$(mounts_below_only "$ROOT")" "" "the jail's tree seen from the host"
+	# jail root's own mounts, on its root and in the bind mount, stay inside.
+	assert_eq "$("$JEXEC" ptprop /bin/probe mount /tmp)" ok "a tmpfs of jail root's on /tmp"
+	assert_eq "$("$JEXEC" ptprop /bin/probe mount /mnt/jsub)" ok "a tmpfs of jail root's in the bind mount"
+	assert_eq "$(mounts_below_only "$ROOT")" "" "jail root's mount on its root, seen from the host"
+	assert_eq "$(mounts_below_only "$src")" "" "jail root's mount in the bind mount, seen from the host"
+	# The host's mounts below the bind source and below the jail's path stay outside.
+	mount -t tmpfs prhost "$src/hsub"
+	mount -t tmpfs prhost "$ROOT/var/empty"
+	out=$("$JEXEC" ptprop cat /proc/self/mountinfo)
+	assert_not_contains "$out" " /mnt/hsub " "the host's mount below the bind source, inside"
+	assert_not_contains "$out" " /var/empty " "the host's mount below the jail's path, inside"
+	assert_not_contains "$out" "shared:" "a mount of the jail's shared with another namespace"
+	umount "$src/hsub" "$ROOT/var/empty"
+	"$JAIL" -q -r ptprop
+	# A path=/ jail: the host's whole tree under it, shared; the host's /var/tmp too, on purpose.
+	"$JAIL" -q -c name=ptpropr path=/ persist allow.mount mount.hosttmp
+	assert_eq "$("$JEXEC" ptpropr "$PROBE" mount /mnt)" ok "a tmpfs of jail root's on the host's /mnt"
+	assert_eq "$(mounts_at_or_below /mnt | grep -c '^/mnt tmpfs$')" 0 "jail root's mount on /mnt, seen from the host"
+	assert_eq "$("$JEXEC" ptpropr "$PROBE" mount "$src/jsub")" ok "a tmpfs of jail root's in the host's /var/tmp"
+	assert_eq "$(mounts_below_only "$src")" "" "jail root's mount in the host's /var/tmp, seen from the host"
+	mount -t tmpfs prhost "$src/hsub"
+	assert_not_contains "$("$JEXEC" ptpropr cat /proc/self/mountinfo)" " $src/hsub " \
+		"the host's new mount, inside a path=/ jail"
+	umount "$src/hsub"
+	"$JAIL" -q -r ptpropr
+	# slave, asked for: the host's new mounts reach the jail, the jail's never the host.
+	"$JAIL" -q -c name=ptprops path="$ROOT" persist allow.mount path.propagation=slave \
+		mount="$src $ROOT/mnt nullfs rw,rslave 0 0"
+	assert_eq "$("$JLS" -j ptprops path.propagation)" slave "jls: path.propagation"
+	assert_eq "$("$JEXEC" ptprops /bin/probe mount /mnt/jsub)" ok "a tmpfs of jail root's in a slave bind mount"
+	assert_eq "$("$JEXEC" ptprops /bin/probe mount /tmp)" ok "a tmpfs of jail root's on a slave root"
+	assert_eq "$(mounts_below_only "$src")" "" "jail root's mount in a slave bind mount, seen from the host"
+	assert_eq "$(mounts_below_only "$ROOT")" "" "jail root's mount on a slave root, seen from the host"
+	mount -t tmpfs prhost "$src/hsub"
+	mount -t tmpfs prhost "$ROOT/var/empty"
+	out=$("$JEXEC" ptprops cat /proc/self/mountinfo)
+	assert_contains "$out" " /mnt/hsub " "the host's new mount in a slave bind mount"
+	assert_contains "$out" " /var/empty " "the host's new mount below a slave root"
+	assert_not_contains "$out" "shared:" "a mount of a slave jail's shared"
+	umount "$src/hsub" "$ROOT/var/empty"
+	"$JAIL" -q -r ptprops
+	# shared is never given.
+	expect_error "jail: ptpropx: mount $ROOT/mnt: option \"rshared\": a jail's mounts are never the host's peers (private, slave or unbindable)" \
+		"$JAIL" -c name=ptpropx path="$ROOT" persist mount="$src $ROOT/mnt nullfs rw,rshared 0 0"
+	expect_error "jail: ptpropx: path.propagation: \"shared\": expected private, slave or unbindable (a jail's mounts are never the host's peers)" \
+		"$JAIL" -c name=ptpropx path="$ROOT" persist path.propagation=shared
+	jail_exists ptpropx && fail "a refused jail exists"
+	umount "$src"
+}
+
+# Class "root": the kernel puts a copy of a shared mount among its source's
+# peers.  A jail's tree must be cut from them, so that no mount jail root
+# makes with allow.mount reaches the host, and no host mount reaches it.
+test_escape_root_mount_propagation() {
+	in_shared_mntns propagation_cases
+}

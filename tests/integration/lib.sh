@@ -316,6 +316,27 @@ remove_test_jails() {
 	done
 }
 
+# Run function $1 in a network namespace (loopback up) and a mount namespace
+# of its own: for an engine that changes the firewall and bind-mounts the
+# network namespaces it makes (podman's netavark), none of which may touch
+# the host's stack or mount table.
+in_netns_mntns() {
+	unshare -n -m bash -c 'set -eu; . "$1/lib.sh"; for f in $(test_files); do . "$f"; done
+		ip link set lo up
+		trap remove_test_jails EXIT
+		"$2"' _ "$TESTDIR" "$1"
+}
+
+# Run function $1 in a mount namespace of its own whose every mount is shared,
+# as on a host whose init makes / shared (systemd does): for the tests of
+# mount propagation, with this host's own mounts untouched.  The jails
+# it makes are removed there too, whatever happens.
+in_shared_mntns() {
+	unshare -m --propagation shared bash -c 'set -eu; . "$1/lib.sh"; for f in $(test_files); do . "$f"; done
+		trap remove_test_jails EXIT
+		"$2"' _ "$TESTDIR" "$1"
+}
+
 # A small root from Debian's busybox-static, with the probe and a few users.
 make_root() {
 	local root=$1 a

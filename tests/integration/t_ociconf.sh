@@ -222,3 +222,126 @@ createContainer creating 1 $cont_mnt hook.example createContainer-env" "create: 
 	assert_no_container pthook
 	rm -f "$log"
 }
+
+ociprop_cases() {
+	local b=$WORK/ptociprop src=$WORK/ptociprop.src out
+	mkdir -p "$src/a/hsub" "$src/b/hsub" "$ROOT/mnt" "$ROOT/var/empty"
+	mount -t tmpfs ptociprop "$src"
+	mount --make-shared "$src"
+	mkdir -p "$src/a/hsub" "$src/b/hsub"
+	# runc's rslave, asked for on the root and on one bind mount; the other bind mount private.
+	oci_bundle "$b" 'c["linux"]["rootfsPropagation"] = "rslave"' \
+		'c["process"]["args"] = ["/bin/sleep", "60"]' \
+		'c["mounts"].append({"destination": "/mnt/a", "type": "bind", "source": "'"$src/a"'", "options": ["rbind", "rslave"]})' \
+		'c["mounts"].append({"destination": "/mnt/b", "type": "bind", "source": "'"$src/b"'", "options": ["rbind", "rprivate"]})'
+	"$OCI" create -b "$b" ptociprop </dev/null
+	assert_eq "$("$JLS" -j ptociprop path.propagation)" slave "jls: path.propagation of rootfsPropagation rslave"
+	mount -t tmpfs ptocihost "$src/a/hsub"
+	mount -t tmpfs ptocihost "$src/b/hsub"
+	mount -t tmpfs ptocihost "$ROOT/var/empty"
+	out=$("$JEXEC" ptociprop cat /proc/self/mountinfo)
+	assert_contains "$out" " /mnt/a/hsub " "the host's new mount in an rslave bind mount"
+	assert_not_contains "$out" " /mnt/b/hsub " "the host's new mount in an rprivate bind mount"
+	assert_contains "$out" " /var/empty " "the host's new mount below an rslave root"
+	assert_not_contains "$out" "shared:" "a mount of the container's shared"
+	# A slave follows its master's unmounts too.
+	umount "$src/a/hsub" "$src/b/hsub" "$ROOT/var/empty"
+	assert_not_contains "$("$JEXEC" ptociprop cat /proc/self/mountinfo)" " /mnt/a/hsub " \
+		"the host's mount in an rslave bind mount, after the host unmounted it"
+	"$OCI" delete --force ptociprop
+	assert_no_container ptociprop
+	# shared, on the root or on a mount, is refused by name.
+	oci_bundle "$b" 'c["linux"]["rootfsPropagation"] = "rshared"'
+	expect_error "prison-oci: ptociprop: linux.rootfsPropagation: \"rshared\": not supported (a jail's mounts are never the host's peers: private, slave or unbindable)" \
+		"$OCI" create -b "$b" ptociprop
+	oci_bundle "$b" 'c["mounts"].append({"destination": "/mnt/a", "type": "bind", "source": "'"$src/a"'", "options": ["rbind", "shared"]})'
+	expect_error "prison-oci: ptociprop: mounts: /mnt/a: option \"shared\": not supported (a jail's mounts are never the host's peers: private, slave or unbindable)" \
+		"$OCI" create -b "$b" ptociprop
+	assert_no_container ptociprop
+	umount "$src"
+}
+
+# linux.rootfsPropagation and a mount's propagation options, on a host whose mounts are shared.
+test_oci_mount_propagation() {
+	in_shared_mntns ociprop_cases
+}
+
+# The jail's blkio (v1) or io (cgroup2) file $2 of jail $1: the lines of device $3.
+ociblk_knob() {
+	local v1 f
+	v1=$(awk '$3 == "cgroup" && $4 ~ /(^|,)blkio(,|$)/ { print $2; exit }' /proc/self/mounts)
+	if [ -n "$v1" ]; then f=$v1/$CGPREFIX/$(jid_of "$1")/$2; else f=$(cgroup_of "$1")/$3; fi
+	grep "^$4 " "$f" 2>/dev/null || true
+}
+
+# ms to read 3 MiB of device node $2 inside jail $1, past the page cache.
+ociblk_read_ms() {
+	local start
+	start=$(date +%s%N)
+	"$JEXEC" "$1" dd if="$2" of=/dev/null bs=64k count=48 iflag=direct 2>/dev/null
+	echo $(( ($(date +%s%N) - start) / 1000000 ))
+}
+
+# linux.resources.blockIO's per-device lists, on two loop devices the test
+# makes: the throttled one is slow inside, the other not; update moves the
+# limit; a weight lands in the kernel's file where BFQ schedules the device.
+test_oci_blockio_per_device() {
+	local b=$WORK/ptblk l1 l2 d1 d2 ms
+	truncate -s 16M "$WORK/ptblk1.img" "$WORK/ptblk2.img"
+	l1=$(losetup -f --show "$WORK/ptblk1.img")
+	l2=$(losetup -f --show "$WORK/ptblk2.img")
+	trap 'losetup -d "'"$l1"'" "'"$l2"'" 2>/dev/null; rm -f "$ROOT/ptblk1" "$ROOT/ptblk2" "$WORK"/ptblk?.img' EXIT
+	d1=$(cat "/sys/block/${l1#/dev/}/dev")
+	d2=$(cat "/sys/block/${l2#/dev/}/dev")
+	echo bfq >"/sys/block/${l1#/dev/}/queue/scheduler"
+	# Nodes in the container's own tree: its root owns them through the idmapped root.
+	mknod -m 0600 "$ROOT/ptblk1" b "${d1%:*}" "${d1#*:}"
+	mknod -m 0600 "$ROOT/ptblk2" b "${d2%:*}" "${d2#*:}"
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "60"]' \
+		'c["linux"]["resources"]["blockIO"] = {"throttleReadBpsDevice": [{"major": '"${d1%:*}"', "minor": '"${d1#*:}"', "rate": 1048576}],
+			"weightDevice": [{"major": '"${d1%:*}"', "minor": '"${d1#*:}"', "weight": 300}]}'
+	"$OCI" create -b "$b" ptblk </dev/null
+	assert_eq "$("$JLS" -j ptblk io.device)" "$d1 weight=300 rbps=1048576" "jls: io.device of blockIO"
+	assert_eq "$(ociblk_knob ptblk blkio.throttle.read_bps_device io.max "$d1")" "$d1 1048576" \
+		"the kernel's read limit of the throttled device"
+	assert_eq "$(ociblk_knob ptblk blkio.bfq.weight_device io.bfq.weight "$d1")" "$d1 300" "the kernel's weight of the device"
+	ms=$(ociblk_read_ms ptblk /ptblk1)
+	# 3 MiB at 1 MiB/s: about three seconds.
+	[ "$ms" -ge 1800 ] || fail "3 MiB of the throttled device read in $ms ms"
+	ms=$(ociblk_read_ms ptblk /ptblk2)
+	[ "$ms" -lt 1000 ] || fail "3 MiB of the other device took $ms ms"
+	# update: the limit moves to the other device, and the first one's is lifted.
+	echo '{"blockIO": {"throttleReadBpsDevice": [{"major": '"${d2%:*}"', "minor": '"${d2#*:}"', "rate": 1048576}]}}' |
+		"$OCI" update -r - ptblk
+	assert_eq "$("$JLS" -j ptblk io.device)" "$d2 rbps=1048576" "jls: io.device after update"
+	ms=$(ociblk_read_ms ptblk /ptblk1)
+	[ "$ms" -lt 1000 ] || fail "3 MiB of the device whose limit update lifted took $ms ms"
+	ms=$(ociblk_read_ms ptblk /ptblk2)
+	[ "$ms" -ge 1800 ] || fail "3 MiB of the device update throttled read in $ms ms"
+	"$OCI" delete --force ptblk
+	assert_no_container ptblk
+	# What a jail cannot do is refused by name, and leaves nothing.
+	oci_bundle "$b" 'c["linux"]["resources"]["blockIO"] = {"weight": 500}'
+	expect_error 'prison-oci: ptblk: linux.resources.blockIO.weight: not supported yet' "$OCI" create -b "$b" ptblk
+	oci_bundle "$b" 'c["linux"]["resources"]["blockIO"] = {"weightDevice": [{"major": 7, "minor": 0, "weight": 300, "leafWeight": 300}]}'
+	expect_error "prison-oci: ptblk: linux.resources.blockIO.weightDevice.leafWeight: not supported (cgroup v1's CFQ only)" \
+		"$OCI" create -b "$b" ptblk
+	oci_bundle "$b" 'c["linux"]["resources"]["blockIO"] = {"throttleWriteIOPSDevice": [{"major": 7, "minor": 0, "rate": -3}]}'
+	expect_error 'prison-oci: ptblk: linux.resources.blockIO: io.device: "wiops=-3": expected key=number, the number 1 or more' \
+		"$OCI" create -b "$b" ptblk
+	# A weight where the device's scheduler has none.
+	oci_bundle "$b" 'c["linux"]["resources"]["blockIO"] = {"weightDevice": [{"major": '"${d2%:*}"', "minor": '"${d2#*:}"', "weight": 300}]}'
+	echo none >"/sys/block/${l2#/dev/}/queue/scheduler"
+	out=$("$OCI" create -b "$b" ptblk 2>&1 </dev/null) && fail "a weight for a device without BFQ was taken"
+	assert_contains "$out" "io.device: weight of $d2: the kernel has no per-device I/O weight" "a weight without BFQ"
+	assert_no_container ptblk
+	# The jail parameter by itself, changed with jail -m.
+	"$JAIL" -q -c name=ptblkj path="$ROOT" persist io.device="$d2 rbps=1048576"
+	ms=$(ociblk_read_ms ptblkj /ptblk2)
+	[ "$ms" -ge 1800 ] || fail "3 MiB of the device io.device throttles read in $ms ms"
+	"$JAIL" -q -m name=ptblkj io.device="$d1 rbps=1048576"
+	ms=$(ociblk_read_ms ptblkj /ptblk2)
+	[ "$ms" -lt 1000 ] || fail "3 MiB of the device jail -m lifted took $ms ms"
+	expect_error "jail: ptblkj: io.device: \"7\": expected a device as MAJOR:MINOR" "$JAIL" -m name=ptblkj io.device="7 rbps=1"
+	"$JAIL" -q -r ptblkj
+}

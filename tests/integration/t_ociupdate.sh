@@ -45,6 +45,62 @@ test_oci_update_limits_hold_inside() {
 	assert_no_container ptupd
 }
 
+# The CPU quota the kernel holds for jail $1: v2's cpu.max, or v1's cpu.cfs_quota_us where the cpu controller is there.
+cpu_quota_of() {
+	local v1
+	v1=$(awk '$3 == "cgroup" && $4 ~ /(^|,)cpu(,|$)/ { print $2; exit }' /proc/self/mounts)
+	if [ -n "$v1" ] && [ -e "$v1/$CGPREFIX/$(jid_of "$1")/cpu.cfs_quota_us" ]; then
+		cat "$v1/$CGPREFIX/$(jid_of "$1")/cpu.cfs_quota_us"
+	else
+		cut -d' ' -f1 "$(cgroup_of "$1")/cpu.max"
+	fi
+}
+
+# runc's -1: the limit lifted, in the rules and in the kernel, as rctl -r lifts it.
+test_oci_update_minus_one_lifts_limits() {
+	local b=$WORK/ptupdm made
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "600"]' \
+		'c["linux"]["resources"]["pids"] = {"limit": 20}' \
+		'c["linux"]["resources"]["memory"] = {"limit": 33554432, "swap": 67108864}' \
+		'c["linux"]["resources"]["cpu"] = {"quota": 50000, "period": 100000}'
+	"$OCI" run -d -b "$b" ptupdm </dev/null
+	assert_eq "$("$RCTL" jail:ptupdm | sort | tr '\n' ' ')" \
+		"jail:ptupdm:maxproc:deny=20 jail:ptupdm:memoryuse:deny=33554432 jail:ptupdm:pcpu:deny=50 jail:ptupdm:swapuse:deny=33554432 " \
+		"the rules of create"
+	case $(cpu_quota_of ptupdm) in '' | max | -1) fail "no CPU quota in the kernel after create: '$(cpu_quota_of ptupdm)'" ;; esac
+	# A -1 lifts only its own limit.
+	"$OCI" update --pids-limit -1 ptupdm
+	assert_eq "$("$RCTL" jail:ptupdm | sort | tr '\n' ' ')" \
+		"jail:ptupdm:memoryuse:deny=33554432 jail:ptupdm:pcpu:deny=50 jail:ptupdm:swapuse:deny=33554432 " \
+		"the rules after --pids-limit -1"
+	made=$("$JEXEC" ptupdm /bin/probe forks 100)
+	[ "$made" -ge 90 ] || fail "only $made processes after --pids-limit -1"
+	"$OCI" update --memory-swap -1 ptupdm
+	assert_eq "$("$RCTL" jail:ptupdm | sort | tr '\n' ' ')" \
+		"jail:ptupdm:memoryuse:deny=33554432 jail:ptupdm:pcpu:deny=50 " "the rules after --memory-swap -1"
+	# memory -1 takes swap with it (OCI's swap counts memory too); the hog that 32 MB stopped lives.
+	"$JEXEC" ptupdm /bin/probe hog 64 >/dev/null 2>&1 && fail "the hog lived under a 32 MB limit"
+	echo '{"memory": {"limit": -1}, "cpu": {"quota": -1}}' | "$OCI" update -r - ptupdm
+	assert_eq "$("$RCTL" jail:ptupdm)" "" "the rules after memory.limit and cpu.quota -1"
+	assert_eq "$("$JEXEC" ptupdm /bin/probe hog 64 | tail -1)" 64 "the hog after memory.limit -1"
+	case $(cpu_quota_of ptupdm) in max | -1) ;; *) fail "the kernel's CPU quota after cpu.quota -1: '$(cpu_quota_of ptupdm)'" ;; esac
+	# Limits again after -1, and -1 once more with nothing left to lift.
+	"$OCI" update --memory 48m --memory-swap 64m ptupdm
+	assert_eq "$("$RCTL" jail:ptupdm | sort | tr '\n' ' ')" \
+		"jail:ptupdm:memoryuse:deny=50331648 jail:ptupdm:swapuse:deny=16777216 " "the rules set again after -1"
+	"$OCI" update --memory -1 --memory-swap -1 --pids-limit -1 --cpu-quota -1 ptupdm
+	"$OCI" update --pids-limit -1 ptupdm
+	assert_eq "$("$RCTL" jail:ptupdm)" "" "the rules after -1 everywhere"
+	# Below -1 is no amount at all; a swap limit needs a memory limit.
+	expect_error 'prison-oci: update: pids.limit "-2": not a number' "$OCI" update --pids-limit -2 ptupdm
+	echo '{"cpu": {"quota": -5}}' | expect_error 'prison-oci: ptupdm: linux.resources.cpu.quota: -5: expected -1 (no limit) or a limit' \
+		"$OCI" update -r - ptupdm
+	expect_error 'prison-oci: ptupdm: linux.resources.memory.swap: must be at least memory.limit' \
+		"$OCI" update --memory -1 --memory-swap 64m ptupdm
+	"$OCI" delete --force ptupdm
+	assert_no_container ptupdm
+}
+
 test_oci_events_stats_and_oom() {
 	local b=$WORK/ptev out epid
 	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "600"]' \

@@ -153,3 +153,46 @@ test_podman_create_fails_clean() {
 	pod rm pterr >/dev/null
 	assert_no_pod none
 }
+
+# GET url, its body or the error, from this network namespace.
+pod_get() {
+	python3 -c 'import sys, urllib.request
+try:
+    print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode().strip())
+except Exception as e:
+    print("error", e)' "$1"
+}
+
+# Does a TCP connection to $1 port $2 succeed from this network namespace?
+pod_connects() {
+	python3 -c 'import socket, sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), 1)' "$1" "$2" 2>/dev/null
+}
+
+podman_publish_cases() {
+	local id ns out
+	podman_setup publish
+	# -p on podman's bridge network: netavark makes the bridge, the veth and the
+	# DNAT rules (in this test's own network namespace), and hands the runtime
+	# the container's network namespace by path.
+	id=$(pod run -d -p 127.0.0.1:8080:80 --name ptpub localhost/ptbusybox httpd -f -p 80 -h / </dev/null)
+	assert_eq "$("$JLS" -j "$id" name)" "$id" "jls: the podman container is a jail"
+	ns=$("$JLS" -j "$id" ns.net)
+	assert_contains "$ns" "/netns/" "the jail joined podman's network namespace by path"
+	out=$("$JEXEC" "$id" cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' ' | sort | tr '\n' ' ')
+	assert_eq "$out" "eth0 lo " "the container's interfaces: podman's veth end and loopback"
+	assert_contains "$("$JEXEC" "$id" cat /proc/net/fib_trie)" "198.18.9." "the container's address on podman's subnet"
+	wait_until 10 "the container's httpd on published port 8080" pod_connects 127.0.0.1 8080
+	assert_eq "$(pod_get http://127.0.0.1:8080/etc/hostname)" "${id:0:12}" "the published port reaches the container"
+	assert_eq "$(pod port ptpub)" "80/tcp -> 127.0.0.1:8080" "podman port"
+	pod stop -t 1 ptpub >/dev/null
+	pod rm ptpub >/dev/null
+	assert_no_pod "$id"
+	assert_contains "$(pod_get http://127.0.0.1:8080/etc/hostname)" "error" "the published port after rm"
+	[ ! -e "$ns" ] || fail "podman's network namespace $ns is left"
+}
+
+# podman run -p, in a network and mount namespace the test made: netavark's
+# bridge, veth and firewall rules never touch the host's.
+test_podman_publish_port() {
+	in_netns_mntns podman_publish_cases
+}

@@ -161,6 +161,52 @@ static void test_no_io_limit_lifts_an_io_limit_to_max(void)
 	teardown();
 }
 
+/* io.device: parsed strictly, and each device gets the lower of its own limits and the jail-wide ones. */
+static void test_iodev_parse_and_limits(void)
+{
+	struct perr e = { 0 };
+	struct cg_limits l;
+	uint64_t v[4];
+
+	cg_limits_init(&l);
+	CHECK(cg_parse_iodev("7:3 rbps=1048576 weight=300, 8:16 wiops=50", &l, &e) == 0);
+	CHECK(l.ndev == 2 && l.dev[0].major == 7 && l.dev[0].minor == 3 && l.dev[0].weight == 300);
+	CHECK(l.dev[1].wiops == 50 && l.dev[1].rbps == CG_UNLIMITED && l.dev[1].weight == 0);
+	l.rbps = 4096;
+	l.wbps = 2048;
+	CHECK(cg_iodev_limits(&l, 7, 3, v) == 300);
+	CHECK(v[0] == 4096 && v[1] == 2048 && v[2] == CG_UNLIMITED);
+	CHECK(cg_iodev_limits(&l, 8, 16, v) == 0 && v[3] == 50 && v[0] == 4096);
+	CHECK(cg_iodev_limits(&l, 1, 1, v) == 0 && v[0] == 4096 && v[3] == CG_UNLIMITED);
+	CHECK(cg_parse_iodev("7:3 rbps=1, 7:3 wbps=2", &l, &e) < 0);
+	CHECK_STR(e.msg, "io.device: 7:3: given twice");
+	CHECK(cg_parse_iodev("7:3", &l, &e) < 0);
+	CHECK_STR(e.msg, "io.device: 7:3: no limit given");
+	CHECK(cg_parse_iodev("7:3 weight=1001", &l, &e) < 0);
+	CHECK_STR(e.msg, "io.device: \"weight=1001\": a weight is 1 to 1000");
+	CHECK(cg_parse_iodev("7:3 speed=1", &l, &e) < 0);
+	CHECK_STR(e.msg, "io.device: \"speed=1\": expected rbps, wbps, riops, wiops or weight");
+	CHECK(cg_parse_iodev("sda rbps=1", &l, &e) < 0);
+	CHECK(cg_parse_iodev("", &l, &e) == 0 && l.ndev == 0);
+}
+
+/* A device of io.device gets its line in io.max and its weight in BFQ's file. */
+static void test_iodev_is_written(void)
+{
+	struct perr e = { 0 };
+	struct cg_limits l;
+
+	setup();
+	cg_limits_init(&l);
+	put("prison/7/io.max", "");
+	put("prison/7/io.bfq.weight", "");
+	CHECK(cg_parse_iodev("7:250 rbps=1048576 weight=300", &l, &e) == 0);
+	CHECK(cg_apply_all(&jail7, &l, &e) == 0);
+	CHECK_STR(get("prison/7/io.bfq.weight"), "7:250 300");
+	CHECK(strstr(get("prison/7/io.max"), "7:250 rbps=1048576 wbps=max riops=max wiops=max") == get("prison/7/io.max"));
+	teardown();
+}
+
 static void test_usage_reads_the_counters(void)
 {
 	struct cg_usage u;
@@ -199,4 +245,5 @@ static void test_child_limits_go_below_the_parent(void)
 }
 
 UNIT_MAIN(test_every_controller_goes_to_v2_when_it_has_it, test_limits_are_written_to_the_jail_cgroup,
-	  test_no_io_limit_touches_no_io_knob, test_no_io_limit_lifts_an_io_limit_to_max, test_usage_reads_the_counters, test_child_limits_go_below_the_parent)
+	  test_no_io_limit_touches_no_io_knob, test_no_io_limit_lifts_an_io_limit_to_max, test_iodev_parse_and_limits, test_iodev_is_written,
+	  test_usage_reads_the_counters, test_child_limits_go_below_the_parent)

@@ -1,6 +1,8 @@
 /* Unit tests of fstab(5) lines and mount points for mount and mount.fstab. */
 #include "../../src/lib/fstab.h"
 
+#include <sys/mount.h>
+
 #include "unit.h"
 
 static void test_lines(void)
@@ -25,6 +27,15 @@ static void test_lines(void)
 	CHECK_STR(f.options, "rw");
 	CHECK(fstab_parse_line("overlay /j/u overlay lowerdir=/base,upperdir=/up,workdir=/w 0 0", &f, &e) == 1);
 	CHECK(f.kind == FS_OVERLAY);
+	/* Private unless asked, the last propagation word winning, as with mount(8). */
+	CHECK(fstab_parse_line("/a /j/b nullfs ro 0 0", &f, &e) == 1);
+	CHECK(f.propagation == MS_PRIVATE);
+	CHECK(fstab_parse_line("/a /j/b nullfs rw,rslave 0 0", &f, &e) == 1);
+	CHECK(f.propagation == MS_SLAVE && !f.readonly);
+	CHECK(fstab_parse_line("/a /j/b nullfs slave,runbindable 0 0", &f, &e) == 1);
+	CHECK(f.propagation == MS_UNBINDABLE);
+	CHECK(fstab_parse_line("tmpfs /j/t tmpfs rprivate,size=1m 0 0", &f, &e) == 1);
+	CHECK(f.propagation == MS_PRIVATE);
 	CHECK(fstab_parse_line("   # a comment", &f, &e) == 0);
 	CHECK(fstab_parse_line("", &f, &e) == 0);
 }
@@ -39,6 +50,9 @@ static void test_bad_lines(void)
 	CHECK(fstab_parse_line("/only /two", &f, &e) < 0);
 	CHECK(fstab_parse_line("relative /j/x nullfs ro", &f, &e) < 0);
 	CHECK_STR(e.msg, "mount /j/x: source \"relative\" is not an absolute path");
+	CHECK(fstab_parse_line("/a /j/b nullfs rw,rshared 0 0", &f, &e) < 0);
+	CHECK_STR(e.msg, "mount /j/b: option \"rshared\": a jail's mounts are never the host's peers (private, slave or unbindable)");
+	CHECK(fstab_parse_line("/a /j/b nullfs shared", &f, &e) < 0);
 }
 
 static void test_targets(void)
