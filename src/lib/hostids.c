@@ -30,13 +30,7 @@
 #define CACHE_NAME "hostids"
 #define CACHE_MAX 65536
 
-/* The IDs found, as written to the cache. */
-struct id_list {
-	unsigned long *v;
-	size_t n, cap;
-};
-
-static int id_list_add(struct id_list *l, unsigned long id)
+static int ids_add(struct hostids *l, unsigned long id)
 {
 	unsigned long *v = array_grow(l->v, l->n, &l->cap, sizeof(*v), 16);
 
@@ -47,11 +41,11 @@ static int id_list_add(struct id_list *l, unsigned long id)
 	return 0;
 }
 
-static int count_only(unsigned long id, void *arg)
+void hostids_free(struct hostids *l)
 {
-	(void)id;
-	(void)arg;
-	return 0;
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
 }
 
 static const char *const watched[] = { "/etc/passwd", "/etc/group", "/etc/nsswitch.conf" };
@@ -75,7 +69,7 @@ void hostids_fingerprint(char *buf, size_t len)
 	}
 }
 
-int hostids_parse(const char *text, const char *fingerprint, hostids_fn add, void *arg)
+int hostids_parse(const char *text, const char *fingerprint, struct hostids *ret)
 {
 	const char *nl = strchr(text, '\n'), *p;
 	size_t flen = strlen(fingerprint);
@@ -83,24 +77,29 @@ int hostids_parse(const char *text, const char *fingerprint, hostids_fn add, voi
 	/* "FINGERPRINT\n" then one ID a line; anything else is not the cache. */
 	if (!nl || (size_t)(nl - text) != flen || memcmp(text, fingerprint, flen) != 0)
 		return -1;
+	/* Whole or nothing: a broken cache gives no ID. */
 	for (p = nl + 1; *p;) {
 		char id[16];
 		unsigned long long v;
 		size_t n = strcspn(p, "\n");
 
-		if (p[n] != '\n' || n == 0 || n >= sizeof(id))
+		if (p[n] != '\n' || n == 0 || n >= sizeof(id)) {
+			hostids_free(ret);
 			return -1;
+		}
 		memcpy(id, p, n);
 		id[n] = '\0';
-		if (!parse_ull(id, &v) || v > UINT32_MAX || add((unsigned long)v, arg) < 0)
+		if (!parse_ull(id, &v) || v > UINT32_MAX || ids_add(ret, (unsigned long)v) < 0) {
+			hostids_free(ret);
 			return -1;
+		}
 		p += n + 1;
 	}
 	return 0;
 }
 
-/* The users and groups from first on, from the name service: each ID to add and to ids (the cache's copy). */
-static int enumerate(unsigned long first, hostids_fn add, void *arg, struct id_list *ids)
+/* The users and groups from first on, from the name service (an ID below it can meet no range). */
+static int enumerate(unsigned long first, struct hostids *ret)
 {
 	struct passwd *pw;
 	struct group *gr;
@@ -109,18 +108,18 @@ static int enumerate(unsigned long first, hostids_fn add, void *arg, struct id_l
 	setpwent();
 	while (r == 0 && (pw = getpwent()))
 		if (pw->pw_uid >= first)
-			r = add(pw->pw_uid, arg) < 0 || id_list_add(ids, pw->pw_uid) < 0 ? -1 : 0;
+			r = ids_add(ret, pw->pw_uid);
 	endpwent();
 	setgrent();
 	while (r == 0 && (gr = getgrent()))
 		if (gr->gr_gid >= first)
-			r = add(gr->gr_gid, arg) < 0 || id_list_add(ids, gr->gr_gid) < 0 ? -1 : 0;
+			r = ids_add(ret, gr->gr_gid);
 	endgrent();
 	return r;
 }
 
-/* The cache, if it is fresh and of these files: 0 with its IDs given to add, else -1 and none given. */
-static int cache_read(int dirfd, const char *fingerprint, hostids_fn add, void *arg)
+/* The cache, if it is fresh and of these files: 0 with its IDs in ret, else -1 and none. */
+static int cache_read(int dirfd, const char *fingerprint, struct hostids *ret)
 {
 	_cleanup_close_ int fd = openat(dirfd, CACHE_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
@@ -140,16 +139,13 @@ static int cache_read(int dirfd, const char *fingerprint, hostids_fn add, void *
 		return -1;
 	n = read_all(fd, text, (size_t)st.st_size);
 	text[n < 0 ? 0 : n] = '\0';
-	/* Checked whole before any ID is given, so that a broken cache gives none. */
-	r = n == st.st_size ? hostids_parse(text, fingerprint, count_only, NULL) : -1;
-	if (r == 0)
-		r = hostids_parse(text, fingerprint, add, arg);
+	r = n == st.st_size ? hostids_parse(text, fingerprint, ret) : -1;
 	free(text);
 	return r;
 }
 
 /* Best effort: a cache that cannot be written only costs the next creation an enumeration. */
-static void cache_write(int dirfd, const char *fingerprint, const struct id_list *ids)
+static void cache_write(int dirfd, const char *fingerprint, const struct hostids *ids)
 {
 	int fd = openat(dirfd, CACHE_NAME ".new", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	_cleanup_fclose_ FILE *f = NULL;
@@ -171,21 +167,19 @@ static void cache_write(int dirfd, const char *fingerprint, const struct id_list
 		(void)unlinkat(dirfd, CACHE_NAME ".new", 0);
 }
 
-int hostids_add(int dirfd, unsigned long first, hostids_fn add, void *arg, struct perr *e)
+int hostids_get(int dirfd, unsigned long first, struct hostids *ret, struct perr *e)
 {
-	struct id_list ids = { 0 };
 	char fingerprint[512];
 	int n;
 
 	n = snprintf(fingerprint, sizeof(fingerprint), "from %lu ", first);
 	hostids_fingerprint(fingerprint + n, sizeof(fingerprint) - (size_t)n);
-	if (cache_read(dirfd, fingerprint, add, arg) == 0)
+	if (cache_read(dirfd, fingerprint, ret) == 0)
 		return 0;
-	if (enumerate(first, add, arg, &ids) < 0) {
-		free(ids.v);
+	if (enumerate(first, ret) < 0) {
+		hostids_free(ret);
 		return perr_set(e, ENOMEM, "users and groups");
 	}
-	cache_write(dirfd, fingerprint, &ids);
-	free(ids.v);
+	cache_write(dirfd, fingerprint, ret);
 	return 0;
 }

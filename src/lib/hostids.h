@@ -12,19 +12,23 @@
 /* How long an enumeration is used again while the files it depends on stay the same. */
 #define HOSTIDS_MAX_AGE 10
 
-/* Takes one user or group ID; -1 stops the enumeration (no memory). */
-typedef int (*hostids_fn)(unsigned long id, void *arg);
+/* User and group IDs, one entry each. */
+struct hostids {
+	unsigned long *v;
+	size_t n, cap;
+};
 
+void hostids_free(struct hostids *l);
 /*
- * Give add each user and group ID from first on, from the cache in dirfd
- * (IDRANGE_DIR, whose lock the caller holds) when it is fresh, else from
- * the name service, then kept there.
+ * Every user and group ID from first on, into ret (empty on entry): from
+ * the cache in dirfd (IDRANGE_DIR, whose lock the caller holds) when it is
+ * fresh, else from the name service, then kept there.
  */
-int hostids_add(int dirfd, unsigned long first, hostids_fn add, void *arg, struct perr *e);
+int hostids_get(int dirfd, unsigned long first, struct hostids *ret, struct perr *e);
 
 /* What the cache must name to be used: the identity and time of each file the name service reads. */
 void hostids_fingerprint(char *buf, size_t len);
-/* A cache's text for that fingerprint: each of its IDs given to add, or -1 (another fingerprint, or not a cache). */
-int hostids_parse(const char *text, const char *fingerprint, hostids_fn add, void *arg);
+/* A cache's text for that fingerprint: its IDs appended to ret, or -1 and ret empty (another fingerprint, or not a cache). */
+int hostids_parse(const char *text, const char *fingerprint, struct hostids *ret);
 
 #endif

@@ -142,18 +142,23 @@ static void ids_close(struct ids *d)
 	closep(&d->dirfd);
 }
 
-static int add_one_id(unsigned long id, void *arg)
-{
-	return id_spans_add(arg, id, 1);
-}
-
 /* One list for users and groups alike: a jail's range is the same numbers in both. */
 static int host_taken(const struct ids *d, struct id_spans *s, struct perr *e)
 {
+	struct hostids ids = { 0 };
+	int r = 0;
+
 	if (add_subid_file(s, "/etc/subuid", e) < 0 || add_subid_file(s, "/etc/subgid", e) < 0 ||
-	    hostids_add(d->dirfd, IDRANGE_POOL_FIRST, add_one_id, s, e) < 0) {
+	    hostids_get(d->dirfd, IDRANGE_POOL_FIRST, &ids, e) < 0) {
 		id_spans_free(s);
 		return -1;
+	}
+	for (size_t i = 0; r == 0 && i < ids.n; i++)
+		r = id_spans_add(s, ids.v[i], 1);
+	hostids_free(&ids);
+	if (r < 0) {
+		id_spans_free(s);
+		return perr_set(e, ENOMEM, "users and groups");
 	}
 	return 0;
 }

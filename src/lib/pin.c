@@ -46,11 +46,11 @@
  *   tree arrives detached (open_tree of the builder's root, recursive) and
  *   is moved in the same way.
  * - A mount namespace holds at most fs.mount-max mounts (100,000 by
- *   default) and an idle jail costs some thirty there on a small root, so
- *   one pin namespace holds about 3,000 jails.  When the kernel refuses a pin with
- *   ENOSPC the pin goes to the next pin namespace, RUNDIR/pinns.1 and on
- *   (one more host mount each), made when all are full; the jail's
- *   directory names its namespace in a file "ns".
+ *   default) and an idle jail costs some thirty there on a small root,
+ *   so one pin namespace holds about 3,000 jails.  When the kernel
+ *   refuses a pin with ENOSPC the pin goes to the next pin namespace,
+ *   RUNDIR/pinns.1 and on (one more host mount each), made when all are
+ *   full; the jail's directory names its namespace in a file "ns".
  */
 #include "pin.h"
 
@@ -396,51 +396,48 @@ int pin_prepare(struct perr *e)
 	return ns < 0 ? -1 : 0;
 }
 
-/*
- * Which pin namespace holds jid: the number in its directory's "ns" file,
- * or the first one where there is none (a pin made before there were more).
- */
-static int shard_of(int pins, int jid)
+/* The number of a pin namespace in file name below pins; 0 when there is none. */
+static int read_shard(int pins, const char *name)
 {
-	char name[32], text[16];
+	char text[16];
 	long k;
 
-	snprintf(name, sizeof(name), "%d/ns", jid);
 	if (read_file_at(pins, name, text, sizeof(text)) <= 0)
 		return 0;
 	text[strcspn(text, "\n")] = '\0';
 	return parse_long(text, 0, PIN_SHARDS - 1, &k) ? (int)k : 0;
 }
 
-/* A small file below pins, made or replaced whole. */
-static int put_file(int pins, const char *name, const char *text)
+/* File name below pins made or replaced, holding the number k. */
+static int write_shard(int pins, const char *name, int k)
 {
+	char text[16];
 	_cleanup_close_ int fd = openat(pins, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 
+	snprintf(text, sizeof(text), "%d\n", k);
 	return fd < 0 ? -1 : write_all(fd, text, strlen(text));
+}
+
+/*
+ * Which pin namespace holds jid: the number in its directory's "ns" file,
+ * or the first one where there is none (a pin made before there were more).
+ */
+static int shard_of(int pins, int jid)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "%d/ns", jid);
+	return read_shard(pins, name);
 }
 
 static int note_shard(int pins, int jid, int k, struct perr *e)
 {
-	char name[32], text[16];
+	char name[32];
 
 	snprintf(name, sizeof(name), "%d/ns", jid);
-	snprintf(text, sizeof(text), "%d\n", k);
-	if (put_file(pins, name, text) < 0)
+	if (write_shard(pins, name, k) < 0)
 		return perr_set(e, errno, "pins/%s", name);
 	return 0;
-}
-
-/* The pin namespace the last pin went to, where the next one is tried first. */
-static int last_shard(int pins)
-{
-	char text[16];
-	long k;
-
-	if (read_file_at(pins, ".last", text, sizeof(text)) <= 0)
-		return 0;
-	text[strcspn(text, "\n")] = '\0';
-	return parse_long(text, 0, PIN_SHARDS - 1, &k) ? (int)k : 0;
 }
 
 /* Pin jid into namespace k: 0, -1 with e set, or ENOSPC (e untouched) when that namespace is full. */
@@ -478,15 +475,13 @@ int pin_add(int jid, const struct pin_set *s, struct perr *e)
 	 * the pin goes to the next, made when none has room.  The one that
 	 * took the last pin is tried first, so a full one costs nothing.
 	 */
-	first = last_shard(pins);
+	/* ".last": the pin namespace the last pin went to. */
+	first = read_shard(pins, ".last");
 	for (int i = 0; i < PIN_SHARDS && r == ENOSPC; i++) {
 		int k = i == 0 ? first : i <= first ? i - 1 : i;
 		r = pin_into(pins, k, jid, s, e);
-		if (r == 0 && k != first) {
-			char text[16];
-			snprintf(text, sizeof(text), "%d\n", k);
-			(void)put_file(pins, ".last", text);
-		}
+		if (r == 0 && k != first)
+			(void)write_shard(pins, ".last", k);
 	}
 	if (r == ENOSPC)
 		perr_setx(e, ENOSPC, "jail %d: pin: every pin namespace is full (fs.mount-max mounts each)", jid);

@@ -145,14 +145,10 @@ static void test_pool_exhausted_by_spans(void)
 	id_spans_free(&s);
 }
 
-static int add_span(unsigned long id, void *arg)
-{
-	return id_spans_add(arg, id, 1);
-}
-
 /* The kept enumeration is used only for the files it was made of, and only whole. */
 static void test_hostids_cache(void)
 {
+	struct hostids ids = { 0 };
 	struct id_spans s = { 0 };
 	char fp[512], other[512];
 
@@ -163,24 +159,26 @@ static void test_hostids_cache(void)
 	{
 		char text[600];
 		snprintf(text, sizeof(text), "%s\n1073741825\n4294967295\n", fp);
-		CHECK(hostids_parse(text, fp, add_span, &s) == 0);
-		CHECK(s.n == 2 && s.v[0].first == 1073741825 && s.v[1].first == 4294967295UL);
+		CHECK(hostids_parse(text, fp, &ids) == 0);
+		CHECK(ids.n == 2 && ids.v[0] == 1073741825 && ids.v[1] == 4294967295UL);
+		for (size_t i = 0; i < ids.n; i++)
+			CHECK(id_spans_add(&s, ids.v[i], 1) == 0);
 		CHECK(id_spans_overlap(&s, IDRANGE_POOL_FIRST));
-		s.n = 0;
+		hostids_free(&ids);
 		/* Another host's files: not used. */
-		CHECK(hostids_parse(text, other, add_span, &s) == -1);
+		CHECK(hostids_parse(text, other, &ids) == -1 && ids.n == 0);
 		/* No user in the pool: the fingerprint alone. */
 		snprintf(text, sizeof(text), "%s\n", fp);
-		CHECK(hostids_parse(text, fp, add_span, &s) == 0 && s.n == 0);
+		CHECK(hostids_parse(text, fp, &ids) == 0 && ids.n == 0);
 	}
 	static const char *const broken[] = { "\n1\n", "1073741825\n", "x\n", "\n\n", "\n4294967296\n",
-					      "\n12a\n", "\n-5\n", "\n123" };
+					      "\n12a\n", "\n-5\n", "\n123", "\n1073741825\nx\n" };
 	for (size_t i = 0; i < sizeof(broken) / sizeof(broken[0]); i++) {
 		char text[600];
 		snprintf(text, sizeof(text), "%s%s", i < 2 ? "" : fp, broken[i]);
-		s.n = 0;
-		CHECK(hostids_parse(text, fp, add_span, &s) == -1);
+		CHECK(hostids_parse(text, fp, &ids) == -1 && ids.n == 0);
 	}
+	hostids_free(&ids);
 	id_spans_free(&s);
 }
 
