@@ -567,6 +567,73 @@ static int dispatch(struct cmdline *cl, struct perr *e)
 	return from_command_line(cl, e);
 }
 
+/* A line of the host's answer to a request from inside a jail. */
+static void inner_line(char kind, const char *text, void *arg)
+{
+	(void)arg;
+	if (kind == 'e')
+		fprintf(stderr, "%s\n", text);
+	else if (kind == 'o' && !quiet)
+		printf("%s\n", text);
+	else if (kind == 'j' && print_jid)
+		printf("%s\n", text);
+}
+
+/* The value of word "name=VALUE" among args, for a message; NULL when none. */
+static const char *inner_name(char **args, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (strncmp(args[i], "name=", 5) == 0)
+			return args[i] + 5;
+	return NULL;
+}
+
+/*
+ * jail(8) inside a jail: -c, -m and -r with param=value words or names,
+ * as FreeBSD's jail root uses them, sent to the host (nestcli.h).  The
+ * flags that set parameters (-n, -s, -h) go as the words they stand for.
+ * A jail with no socket may have no children: FreeBSD's "prison limit
+ * exceeded" for -c, and no jail to find for -m and -r.
+ */
+static int inner_dispatch(struct cmdline *cl, struct perr *e)
+{
+	const char *words[CTL_NEST_WORDS];
+	char flagged[3][300];
+	size_t n = 0, nf = 0;
+	enum ctl_nest_verb verb;
+	int r;
+
+	if (cl->x.host_user || cl->x.jail_user || cl->x.login || jid_file || conf_file ||
+	    (cl->create && cl->modify) || (cl->create && cl->remove) || cl->nargs == 0 ||
+	    (cl->create && names_only(cl->args, cl->nargs)) || (!cl->create && !cl->modify && !cl->remove))
+		return perr_setx(e, EINVAL, "inside a jail, jail takes -c param=value ..., -m jail param=value ... "
+				 "or -r jail ... (no jail.conf, -u, -U, -l or -J)");
+	verb = cl->create ? CTL_NEST_CREATE : cl->modify ? CTL_NEST_MODIFY : CTL_NEST_REMOVE;
+	if (verb == CTL_NEST_REMOVE)
+		words[n++] = cl->hooks ? "-r" : "-R";
+	for (int id = 0; id < P__COUNT && verb == CTL_NEST_CREATE; id++)
+		if (param_str(&cl->ps, id) && nf < 3 &&
+		    param_format(&cl->ps, id, false, flagged[nf], sizeof(flagged[nf])) == 0)
+			words[n++] = flagged[nf++];
+	for (int i = 0; i < cl->nargs; i++) {
+		if (n == CTL_NEST_WORDS)
+			return perr_setx(e, E2BIG, "more than %d words", CTL_NEST_WORDS);
+		words[n++] = cl->args[i];
+	}
+	r = nest_call(verb, words, n, inner_line, NULL, e);
+	if (r >= 0 || e->err != ENOENT)
+		return r;
+	if (verb == CTL_NEST_CREATE) {
+		const char *name = inner_name(cl->args, cl->nargs);
+		fprintf(stderr, name ? "jail: %s: prison limit exceeded\n" : "jail: prison limit exceeded\n", name);
+		return 1;
+	}
+	for (int i = verb == CTL_NEST_REMOVE ? 0 : 0; i < (verb == CTL_NEST_REMOVE ? cl->nargs : 1); i++)
+		fprintf(stderr, "jail: \"%s\" not found\n",
+			verb == CTL_NEST_MODIFY && strchr(cl->args[0], '=') ? strchr(cl->args[0], '=') + 1 : cl->args[i]);
+	return 1;
+}
+
 /* One flag into cl; -1 with e set for a flag's parameter that does not parse. */
 static int take_flag(struct cmdline *cl, int c, struct perr *e)
 {
@@ -608,14 +675,11 @@ int main(int argc, char **argv)
 
 	while (ret == 0 && (c = getopt(argc, argv, "+cmrRdhilqvJ:u:U:n:s:f:e:")) != -1)
 		ret = take_flag(&cl, c, &e);
-	/* FreeBSD's jail root may make children; prison's cannot yet: say it before any host path fails. */
-	if (ret == 0 && !cl.show_sep && !userns_is_host())
-		ret = perr_setx(&e, EPERM, "jails cannot be created, changed or removed from inside a jail yet: "
-				"run jail(8) on the host, where a child of jail P is named P.NAME");
 	if (ret == 0) {
 		cl.args = argv + optind;
 		cl.nargs = argc - optind;
-		ret = dispatch(&cl, &e);
+		/* Root in a jail makes, changes and removes its own descendants through the host (nested.h). */
+		ret = !cl.show_sep && nest_inside() ? inner_dispatch(&cl, &e) : dispatch(&cl, &e);
 	}
 	if (ret < 0) {
 		fail(param_str(&cl.ps, P_NAME), &e);
