@@ -87,7 +87,9 @@ static int find_descendant(const struct jail_record *me, const char *key, struct
 	if (parse_long(key, 1, 999999, &jid)) {
 		if (jail_find(key, ret, e) == 0 && descends(me, ret))
 			return 0;
+		/* Nothing of a jail that is not the requester's stays behind, not even its name. */
 		record_free(ret);
+		memset(ret, 0, sizeof(*ret));
 	} else if (key[0] && key[0] != '.' && !strchr(key, '/') &&
 		   (size_t)snprintf(full, sizeof(full), "%s.%s", me->name, key) < sizeof(full) &&
 		   jail_find(full, ret, e) == 0) {
@@ -105,7 +107,7 @@ static int check_inner(const struct paramset *ps, struct perr *e)
 	return 0;
 }
 
-static int parse_words(struct paramset *ps, char **w, int n, struct perr *e)
+static int parse_words(struct paramset *ps, char **w, int n, bool check, struct perr *e)
 {
 	for (int i = 0; i < n; i++) {
 		int used = 0;
@@ -113,7 +115,7 @@ static int parse_words(struct paramset *ps, char **w, int n, struct perr *e)
 			return -1;
 		i += used;
 	}
-	return check_inner(ps, e);
+	return check ? check_inner(ps, e) : 0;
 }
 
 /* path, made canonical: absolute, no "." or empty part, and no ".." (which would leave the string's meaning). */
@@ -200,7 +202,7 @@ static int do_create(int conn, const struct jail_record *me, const struct nest_s
 	char full[512], rel[256] = "";
 	_cleanup_close_ int root = -1;
 
-	if (parse_words(&ps, w, n, &e) < 0) {
+	if (parse_words(&ps, w, n, true, &e) < 0) {
 		if (param_str(&ps, P_NAME))
 			snprintf(rel, sizeof(rel), "%s", param_str(&ps, P_NAME));
 		goto fail;
@@ -244,7 +246,8 @@ static int do_modify(int conn, const struct jail_record *me, char **w, int n)
 		w++;
 		n--;
 	}
-	if (parse_words(&ps, w, n, &e) < 0)
+	/* jid= and name= say which jail; the rest must be the jail's to set. */
+	if (parse_words(&ps, w, n, false, &e) < 0)
 		goto fail;
 	if (key && param_str(&ps, P_NAME)) {
 		perr_setx(&e, EPERM, "name: a jail is not renamed from inside a jail");
@@ -264,7 +267,7 @@ static int do_modify(int conn, const struct jail_record *me, char **w, int n)
 		goto fail;
 	param_unset(&ps, P_NAME);
 	param_unset(&ps, P_JID);
-	if (jail_modify(now.name, &ps, &rec, &e) < 0)
+	if (check_inner(&ps, &e) < 0 || jail_modify(now.name, &ps, &rec, &e) < 0)
 		goto fail;
 	audit_event("modify", rec.name, rec.jid, &ps, NULL, NULL);
 	say(conn, 'o', "%s: updated", relative(me, rec.name));

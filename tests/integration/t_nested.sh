@@ -65,6 +65,7 @@ test_nested_create_list_and_enter_from_inside() {
 	assert_eq "$(inj ptn /sbin/jexec ptc cat /marker)" kid "jexec from inside"
 	assert_eq "$(inj ptn /sbin/jexec ptc sh -c 'exit 7'; echo $?)" 7 "the command's status through jexec inside"
 	assert_eq "$("$JEXEC" ptn.ptc cat /marker)" kid "jexec from the host"
+	expect_error 'jail: "ptc" already exists' inj ptn /sbin/jail -c name=ptc path=/srv/plain persist
 	# -i prints the jid, -q nothing.
 	assert_eq "$(inj ptn /sbin/jail -i -c name=ptd path=/srv/plain persist)" "$(jid_of ptn.ptd)" "jail -i inside"
 	assert_eq "$(inj ptn /sbin/jail -q -m ptd host.hostname=ptd.test)" "" "jail -q -m inside"
@@ -127,8 +128,14 @@ nested_no_more() {
 	expect_error 'jail: ptc: path "/srv/ptnlink": contains a symbolic link' \
 		inj ptn /sbin/jail -c name=ptc path=/srv/ptnlink persist
 	rm -f "$NR/srv/ptnlink"
-	expect_error 'jail: ptc: path "/proc": crosses a mount point' \
-		inj ptn /sbin/jail -c name=ptc path=/proc persist
+	# A mount the host made in the parent's tree is the host's: not the parent's to hand on.
+	mkdir -p "$NR/srv/ptmnt"
+	mount -t tmpfs ptnmnt "$NR/srv/ptmnt"
+	set +e
+	err=$(inj ptn /sbin/jail -c name=ptc path=/srv/ptmnt persist 2>&1 >/dev/null)
+	set -e
+	umount "$NR/srv/ptmnt"
+	assert_eq "$err" 'jail: ptc: path "/srv/ptmnt": crosses a mount point' "a child rooted across a mount"
 	expect_error 'jail: ptc: path "/nonexistent": No such file or directory' \
 		inj ptn /sbin/jail -c name=ptc path=/nonexistent persist
 	# A child it made cannot be given more later, nor more room than its parent's.
@@ -160,7 +167,6 @@ test_nested_children_max_is_the_limit() {
 	"$JAIL" -q -c name=ptn path="$NR" persist children.max=1
 	inj ptn /sbin/jail -q -c name=ptc path=/srv/kid persist
 	expect_error 'jail: ptd: prison limit exceeded' inj ptn /sbin/jail -c name=ptd path=/srv/plain persist
-	expect_error 'jail: "ptc" already exists' inj ptn /sbin/jail -c name=ptc path=/srv/plain persist
 	# The child, made with no children.max, has no room of its own.
 	expect_error 'jail: ptg: prison limit exceeded' inj ptn.ptc /sbin/jail -c name=ptg path=/ persist
 	assert_eq "$("$JLS" -j ptn children.cur)" 1 "children.cur"
