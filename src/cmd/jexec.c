@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "../include/prison.h"
 
@@ -45,6 +46,20 @@ static int inner_exec(const struct jail_exec *x, int argc, char **argv)
 	if (x->jail_user) {
 		snprintf(user, sizeof(user), "-U%s", x->jail_user);
 		words[n++] = user;
+	}
+	/* The command gets this environment, as jexec's on the host gets its caller's. */
+	for (char **v = environ; *v && !x->login; v++) {
+		if (n + argc + 1 >= CTL_NEST_WORDS) {
+			fprintf(stderr, "jexec: more than %d words with the environment\n", CTL_NEST_WORDS);
+			return 1;
+		}
+		char *word;
+		if (asprintf(&word, "-e%s", *v) < 0) {
+			fprintf(stderr, "jexec: out of memory\n");
+			return 1;
+		}
+		/* Freed at exit: jexec ends with the request. */
+		words[n++] = word;
 	}
 	words[n++] = "--";
 	for (int i = 0; i < argc; i++) {

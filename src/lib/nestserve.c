@@ -414,18 +414,26 @@ static int do_list(int conn, const struct jail_record *me)
 	return 0;
 }
 
-/* -l, -dDIR, -UUSER, then "--", the jail and the command (none: the user's shell). */
+/*
+ * -l, -dDIR, -UUSER, -eNAME=VALUE (the requester's environment, which the
+ * command gets as jexec's would on the host), then "--", the jail and the
+ * command (none: the user's shell).
+ */
 static int do_exec(int conn, const struct jail_record *me, char **w, int n)
 {
 	struct jail_exec x = { 0 };
 	struct jail_record rec;
 	struct perr e = { 0 };
 	const char *user = NULL, *dir = NULL;
+	char *envp[CTL_NEST_WORDS + 1];
+	size_t nenv = 0;
 	bool login = false;
 	int i, status = 0;
 
 	for (i = 0; i < n && strcmp(w[i], "--") != 0; i++) {
-		if (strcmp(w[i], "-l") == 0)
+		if (strncmp(w[i], "-e", 2) == 0 && strchr(w[i] + 2, '=') && w[i][2] != '=')
+			envp[nenv++] = w[i] + 2;
+		else if (strcmp(w[i], "-l") == 0)
 			login = true;
 		else if (strncmp(w[i], "-d", 2) == 0 && w[i][2])
 			dir = w[i] + 2;
@@ -449,6 +457,8 @@ static int do_exec(int conn, const struct jail_record *me, char **w, int n)
 		x.jail_user = user;
 	/* A user of the host's passwd (exec.system_jail_user) is never looked up for a request from inside. */
 	x.host_user = NULL;
+	envp[nenv] = NULL;
+	x.envp = envp;
 	x.login = login;
 	x.workdir = dir;
 	x.argv = i + 1 < n ? w + i + 1 : NULL;
@@ -461,6 +471,30 @@ static int do_exec(int conn, const struct jail_record *me, char **w, int n)
 	audit_event("jexec", rec.name, rec.jid, NULL, x.argv, NULL);
 	record_free(&rec);
 	return status;
+}
+
+/*
+ * Nothing of the environment jail -c had on the host reaches a command run
+ * for the jail (exec.start, exec.stop, command=): a PATH, and the runtime
+ * context's settings, which host commands pass on to jails too.
+ */
+static void clean_environment(void)
+{
+	static const char *const keep[] = { "PRISON_RUNDIR", "PRISON_CGROUP", "PRISON_LOGDIR", "PRISON_STATEDIR",
+					     "PRISON_RCTL_CONF" };
+	char *saved[ARRAY_SIZE(keep)];
+
+	for (size_t i = 0; i < ARRAY_SIZE(keep); i++) {
+		const char *v = getenv(keep[i]);
+		saved[i] = v ? strdup(v) : NULL;
+	}
+	clearenv();
+	setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
+	for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
+		if (saved[i]) {
+			setenv(keep[i], saved[i], 1);
+			free(saved[i]);
+		}
 }
 
 int nest_serve(int conn, const struct nest_self *self)
@@ -488,6 +522,7 @@ int nest_serve(int conn, const struct nest_self *self)
 		say(conn, 'x', "1");
 		return 1;
 	}
+	clean_environment();
 	for (size_t i = 0; i < req.nwords; i++)
 		w[i] = (char *)req.words[i];
 	w[req.nwords] = NULL;

@@ -65,6 +65,10 @@ test_nested_create_list_and_enter_from_inside() {
 	assert_eq "$(inj ptn /sbin/jexec ptc cat /marker)" kid "jexec from inside"
 	assert_eq "$(inj ptn /sbin/jexec ptc sh -c 'exit 7'; echo $?)" 7 "the command's status through jexec inside"
 	assert_eq "$("$JEXEC" ptn.ptc cat /marker)" kid "jexec from the host"
+	# jexec's command gets its caller's environment; what the host's jail -c had never reaches a child.
+	assert_eq "$(inj ptn env PTNVAR=x /sbin/jexec ptc sh -c 'echo $PTNVAR')" x "the environment through jexec inside"
+	assert_eq "$(PTNHOST=secret inj ptn /sbin/jail -q -c name=pte path=/srv/plain \
+		command=/bin/sh -c 'echo ${PTNHOST:-none} ${HOME:-none}')" "none none" "command='s environment"
 	expect_error 'jail: "ptc" already exists' inj ptn /sbin/jail -c name=ptc path=/srv/plain persist
 	# -i prints the jid, -q nothing.
 	assert_eq "$(inj ptn /sbin/jail -i -c name=ptd path=/srv/plain persist)" "$(jid_of ptn.ptd)" "jail -i inside"
