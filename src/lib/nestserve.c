@@ -20,6 +20,7 @@
 #include "audit.h"
 #include "ctlmsg.h"
 #include "jail.h"
+#include "nestpath.h"
 #include "nestpeer.h"
 #include "util.h"
 
@@ -40,22 +41,11 @@ static void say(int conn, char kind, const char *fmt, ...)
 	(void)send_packet(conn, buf, strlen(buf), -1);
 }
 
-/* A message with the requester's descendants named as it names them: "web.php" is "php" to web. */
 static void say_error(int conn, const struct jail_record *me, const char *prog, const char *name, const char *msg)
 {
-	char out[2048], pat[300];
-	size_t o = 0, pl;
+	char out[2048];
 
-	pl = (size_t)snprintf(pat, sizeof(pat), "\"%s.", me->name);
-	for (const char *m = msg; *m && o < sizeof(out) - 1;) {
-		if (strncmp(m, pat, pl) == 0) {
-			out[o++] = '"';
-			m += pl;
-		} else {
-			out[o++] = *m++;
-		}
-	}
-	out[o] = '\0';
+	nest_rewrite(me->name, msg, out, sizeof(out));
 	if (name)
 		say(conn, 'e', "%s: %s: %s", prog, name, out);
 	else
@@ -64,9 +54,7 @@ static void say_error(int conn, const struct jail_record *me, const char *prog, 
 
 static const char *relative(const struct jail_record *me, const char *full)
 {
-	size_t n = strlen(me->name);
-
-	return strncmp(full, me->name, n) == 0 && full[n] == '.' ? full + n + 1 : full;
+	return nest_relative(me->name, full);
 }
 
 static bool descends(const struct jail_record *me, const struct jail_record *rec)
@@ -118,37 +106,6 @@ static int parse_words(struct paramset *ps, char **w, int n, bool check, struct 
 	return check ? check_inner(ps, e) : 0;
 }
 
-/* path, made canonical: absolute, no "." or empty part, and no ".." (which would leave the string's meaning). */
-static int canonical_path(const char *path, char *out, size_t len, struct perr *e)
-{
-	size_t o = 0;
-
-	if (path[0] != '/')
-		return perr_setx(e, EINVAL, "path \"%s\": not an absolute path", path);
-	for (const char *p = path; *p;) {
-		const char *end;
-		while (*p == '/')
-			p++;
-		end = strchrnul(p, '/');
-		if (end == p)
-			break;
-		if (end - p == 2 && p[0] == '.' && p[1] == '.')
-			return perr_setx(e, EINVAL, "path \"%s\": \"..\" is not taken inside a jail", path);
-		if (!(end - p == 1 && p[0] == '.')) {
-			if (o + (size_t)(end - p) + 2 > len)
-				return perr_setx(e, ENAMETOOLONG, "path \"%s\": too long", path);
-			out[o++] = '/';
-			memcpy(out + o, p, (size_t)(end - p));
-			o += (size_t)(end - p);
-		}
-		p = end;
-	}
-	if (o == 0)
-		out[o++] = '/';
-	out[o] = '\0';
-	return 0;
-}
-
 /*
  * The child's root, resolved beneath the parent's as the host opened it:
  * no link followed, no mount crossed (a mount there is the host's, not
@@ -164,7 +121,7 @@ static int child_root(const struct jail_record *me, const struct nest_self *self
 	char rel[PATH_MAX], host[PATH_MAX];
 	int fd;
 
-	if (canonical_path(given, rel, sizeof(rel), e) < 0)
+	if (nest_path_canonical(given, rel, sizeof(rel), e) < 0)
 		return -1;
 	/*
 	 * A jail with path=/ sees the host's files with its own host uids: a
