@@ -573,9 +573,7 @@ static void inner_line(char kind, const char *text, void *arg)
 	(void)arg;
 	if (kind == 'e')
 		fprintf(stderr, "%s\n", text);
-	else if (kind == 'o' && !quiet)
-		printf("%s\n", text);
-	else if (kind == 'j' && print_jid)
+	else if ((kind == 'o' && !quiet) || (kind == 'j' && print_jid))
 		printf("%s\n", text);
 }
 
@@ -586,6 +584,48 @@ static const char *inner_name(char **args, int n)
 		if (strncmp(args[i], "name=", 5) == 0)
 			return args[i] + 5;
 	return NULL;
+}
+
+/* What inside a jail can be asked of the host, and which verb it is. */
+static int inner_verb(const struct cmdline *cl, enum ctl_nest_verb *ret, struct perr *e)
+{
+	bool plain = !cl->x.host_user && !cl->x.jail_user && !cl->x.login && !jid_file && !conf_file;
+
+	if (plain && cl->nargs > 0 && cl->create && !cl->modify && !cl->remove && !names_only(cl->args, cl->nargs))
+		*ret = CTL_NEST_CREATE;
+	else if (plain && cl->nargs > 0 && cl->modify && !cl->create)
+		*ret = CTL_NEST_MODIFY;
+	else if (plain && cl->nargs > 0 && cl->remove && !cl->create)
+		*ret = CTL_NEST_REMOVE;
+	else
+		return perr_setx(e, EINVAL, "inside a jail, jail takes -c param=value ..., -m jail param=value ... "
+				 "or -r jail ... (no jail.conf, -u, -U, -l or -J)");
+	return 0;
+}
+
+/* The words of the request: -r or -R, the parameters -n, -s and -h set, then the operands. */
+static int inner_words(const struct cmdline *cl, enum ctl_nest_verb verb, const char **words, size_t *ret_n,
+		       char (*flagged)[300], struct perr *e)
+{
+	size_t n = 0, nf = 0;
+
+	if (verb == CTL_NEST_REMOVE)
+		words[n++] = cl->hooks ? "-r" : "-R";
+	for (int id = 0; id < P__COUNT && verb == CTL_NEST_CREATE; id++) {
+		if (!param_str(&cl->ps, id) || nf == 3)
+			continue;
+		int len = param_format(&cl->ps, id, false, flagged[nf], sizeof(flagged[nf]));
+		if (len < 0 || (size_t)len >= sizeof(flagged[nf]))
+			return perr_setx(e, E2BIG, "%s: too long", param_table[id].name);
+		words[n++] = flagged[nf++];
+	}
+	for (int i = 0; i < cl->nargs; i++) {
+		if (n == CTL_NEST_WORDS)
+			return perr_setx(e, E2BIG, "more than %d words", CTL_NEST_WORDS);
+		words[n++] = cl->args[i];
+	}
+	*ret_n = n;
+	return 0;
 }
 
 /*
@@ -599,38 +639,28 @@ static int inner_dispatch(struct cmdline *cl, struct perr *e)
 {
 	const char *words[CTL_NEST_WORDS];
 	char flagged[3][300];
-	size_t n = 0, nf = 0;
-	enum ctl_nest_verb verb;
+	size_t n = 0;
+	enum ctl_nest_verb verb = CTL_NEST_BAD;
 	int r;
 
-	if (cl->x.host_user || cl->x.jail_user || cl->x.login || jid_file || conf_file ||
-	    (cl->create && cl->modify) || (cl->create && cl->remove) || cl->nargs == 0 ||
-	    (cl->create && names_only(cl->args, cl->nargs)) || (!cl->create && !cl->modify && !cl->remove))
-		return perr_setx(e, EINVAL, "inside a jail, jail takes -c param=value ..., -m jail param=value ... "
-				 "or -r jail ... (no jail.conf, -u, -U, -l or -J)");
-	verb = cl->create ? CTL_NEST_CREATE : cl->modify ? CTL_NEST_MODIFY : CTL_NEST_REMOVE;
-	if (verb == CTL_NEST_REMOVE)
-		words[n++] = cl->hooks ? "-r" : "-R";
-	for (int id = 0; id < P__COUNT && verb == CTL_NEST_CREATE; id++)
-		if (param_str(&cl->ps, id) && nf < 3 &&
-		    param_format(&cl->ps, id, false, flagged[nf], sizeof(flagged[nf])) == 0)
-			words[n++] = flagged[nf++];
-	for (int i = 0; i < cl->nargs; i++) {
-		if (n == CTL_NEST_WORDS)
-			return perr_setx(e, E2BIG, "more than %d words", CTL_NEST_WORDS);
-		words[n++] = cl->args[i];
-	}
+	if (inner_verb(cl, &verb, e) < 0 || inner_words(cl, verb, words, &n, flagged, e) < 0)
+		return -1;
 	r = nest_call(verb, words, n, inner_line, NULL, e);
 	if (r >= 0 || e->err != ENOENT)
 		return r;
 	if (verb == CTL_NEST_CREATE) {
-		const char *name = inner_name(cl->args, cl->nargs);
-		fprintf(stderr, name ? "jail: %s: prison limit exceeded\n" : "jail: prison limit exceeded\n", name);
-		return 1;
+		const char *name = param_str(&cl->ps, P_NAME) ? param_str(&cl->ps, P_NAME) : inner_name(cl->args, cl->nargs);
+		if (name)
+			fprintf(stderr, "jail: %s: prison limit exceeded\n", name);
+		else
+			fprintf(stderr, "jail: prison limit exceeded\n");
+	} else if (verb == CTL_NEST_MODIFY) {
+		const char *eq = strchr(cl->args[0], '=');
+		fprintf(stderr, "jail: \"%s\" not found\n", eq ? eq + 1 : cl->args[0]);
+	} else {
+		for (int i = 0; i < cl->nargs; i++)
+			fprintf(stderr, "jail: \"%s\" not found\n", cl->args[i]);
 	}
-	for (int i = verb == CTL_NEST_REMOVE ? 0 : 0; i < (verb == CTL_NEST_REMOVE ? cl->nargs : 1); i++)
-		fprintf(stderr, "jail: \"%s\" not found\n",
-			verb == CTL_NEST_MODIFY && strchr(cl->args[0], '=') ? strchr(cl->args[0], '=') + 1 : cl->args[i]);
 	return 1;
 }
 

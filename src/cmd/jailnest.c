@@ -10,7 +10,9 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/socket.h>
@@ -52,16 +54,71 @@ static void busy(int conn)
 	(void)send(conn, "x1", 2, MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
+/* A decimal number, the whole of s. */
+static bool number(const char *s, unsigned long long *ret)
+{
+	char *end;
+
+	if (s[0] < '0' || s[0] > '9')
+		return false;
+	errno = 0;
+	*ret = strtoull(s, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
+/* One connection: served by a process of its own, or refused when there are as many as there may be. */
+static void take(int ifd, const struct nest_self *self, int *workers)
+{
+	int conn = accept4(3, NULL, NULL, SOCK_CLOEXEC);
+	pid_t pid;
+
+	if (conn < 0)
+		return;
+	if (*workers >= NEST_WORKERS) {
+		busy(conn);
+	} else {
+		pid = fork();
+		if (pid == 0)
+			worker(conn, ifd, self);
+		if (pid > 0)
+			(*workers)++;
+	}
+	close(conn);
+}
+
+/* Until the socket file is gone: connections served, workers reaped, the directory watched. */
+static int serve(int ifd, const struct nest_self *self)
+{
+	int workers = 0;
+
+	/* Watched from here on: gone already, it is gone for good. */
+	while (still_ours()) {
+		struct pollfd p[2] = { { .fd = 3, .events = POLLIN }, { .fd = ifd, .events = POLLIN } };
+		int r = poll(p, 2, 1000);
+		char ev[4096];
+
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			workers--;
+		if (r < 0 && errno != EINTR)
+			return 1;
+		if (r > 0 && p[1].revents)
+			while (read(ifd, ev, sizeof(ev)) > 0)
+				;
+		else if (r > 0 && (p[0].revents & POLLIN))
+			take(ifd, self, &workers);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct nest_self self = { .usernsfd = 4, .rootfd = 5 };
-	long jid;
-	unsigned long long base, ino;
-	int ifd, workers = 0;
+	unsigned long long jid, base, ino;
 	char dir[512];
+	int ifd;
 
-	if (argc != 4 || !parse_long(argv[1], 1, 999999, &jid) || sscanf(argv[2], "%llu", &base) != 1 ||
-	    sscanf(argv[3], "%llu", &ino) != 1) {
+	if (argc != 4 || !number(argv[1], &jid) || jid < 1 || jid > 999999 || !number(argv[2], &base) ||
+	    !number(argv[3], &ino)) {
 		fprintf(stderr, "usage: jailnest jid uid_base inode\n");
 		return 2;
 	}
@@ -76,37 +133,5 @@ int main(int argc, char **argv)
 	ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 	if (ifd < 0 || inotify_add_watch(ifd, dir, IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF) < 0)
 		return 1;
-	/* Watched from here on: gone already, it is gone for good. */
-	while (still_ours()) {
-		struct pollfd p[2] = { { .fd = 3, .events = POLLIN }, { .fd = ifd, .events = POLLIN } };
-		int r = poll(p, 2, 1000);
-		while (waitpid(-1, NULL, WNOHANG) > 0)
-			workers--;
-		if (r < 0 && errno != EINTR)
-			return 1;
-		if (r <= 0)
-			continue;
-		if (p[1].revents) {
-			char ev[4096];
-			while (read(ifd, ev, sizeof(ev)) > 0)
-				;
-			continue;
-		}
-		if (!(p[0].revents & POLLIN))
-			continue;
-		int conn = accept4(3, NULL, NULL, SOCK_CLOEXEC);
-		if (conn < 0)
-			continue;
-		if (workers >= NEST_WORKERS) {
-			busy(conn);
-		} else {
-			pid_t pid = fork();
-			if (pid == 0)
-				worker(conn, ifd, &self);
-			if (pid > 0)
-				workers++;
-		}
-		close(conn);
-	}
-	return 0;
+	return serve(ifd, &self);
 }

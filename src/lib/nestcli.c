@@ -12,7 +12,7 @@
 #include "util.h"
 
 /* An answer packet: a record is the longest (MAX_RECORD_SIZE in registry.c is 64 KiB). */
-#define NEST_ANSWER_MAX (256 * 1024)
+#define NEST_ANSWER_MAX ((size_t)256 * 1024)
 
 bool nest_inside(void)
 {

@@ -338,14 +338,15 @@ static int send_record(int conn, const struct jail_record *me, const struct jail
 	if (!text)
 		return -1;
 	/* The kind letter in front: the text is copied after it. */
-	char *pkt = malloc(strlen(text) + 2);
+	size_t tl = strlen(text);
+	char *pkt = malloc(tl + 2);
 	if (!pkt) {
 		free(text);
 		return -1;
 	}
 	pkt[0] = 'r';
-	strcpy(pkt + 1, text);
-	ret = send_packet(conn, pkt, strlen(pkt), -1);
+	memcpy(pkt + 1, text, tl + 1);
+	ret = send_packet(conn, pkt, tl + 1, -1);
 	free(pkt);
 	free(text);
 	return ret;
