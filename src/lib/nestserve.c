@@ -330,7 +330,19 @@ static int send_record(int conn, const struct jail_record *me, const struct jail
 	if (path && strcmp(ppath, "/") != 0 && strncmp(path, ppath, pl) == 0 && (path[pl] == '/' || !path[pl]) &&
 	    param_set(&r.params, P_PATH, path[pl] ? path + pl : "/", &e) < 0)
 		return -1;
-	/* What the host keeps of it (its host uids, cgroup, jailinit) is not the jail's to see. */
+	/*
+	 * What names the host's side of it (mounts, host commands and files,
+	 * interfaces, NAT, namespaces joined, its host IDs and jailinit) is not
+	 * the jail's to see.
+	 */
+	static const int host_side[] = {
+		P_EXEC_PREPARE, P_EXEC_PRESTART, P_EXEC_CREATED, P_EXEC_POSTSTART, P_EXEC_PRESTOP, P_EXEC_POSTSTOP,
+		P_EXEC_RELEASE, P_EXEC_CONSOLELOG, P_EXEC_SYSTEM_USER, P_MOUNT, P_MOUNT_FSTAB, P_INTERFACE,
+		P_VNET_INTERFACE, P_VNET_BRIDGE, P_IP4_NAT, P_IP6_NAT, P_EXPOSE, P_BASE, P_OCI_BUNDLE, P_NS_NET,
+		P_NS_IPC, P_NS_UTS, P_IDMAP_BASE,
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(host_side); i++)
+		param_unset(&r.params, host_side[i]);
 	r.init_pid = 0;
 	r.creator_pid = 0;
 	r.uid_base = 0;
