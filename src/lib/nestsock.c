@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <linux/mount.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,18 +100,23 @@ void nest_remove(int jid)
 static __attribute__((noreturn)) void exec_server(const struct jail_record *rec, const struct nest_sock *s,
 						   int usernsfd, int rootfd, int exefd, int ready)
 {
-	int fds[] = { s->listen, usernsfd, rootfd, exefd, ready };
+	int fds[] = { s->listen, usernsfd, rootfd, exefd, ready, open("/dev/null", O_RDWR | O_CLOEXEC) };
 	char jid[16], base[24], ino[24];
 	char *argv[] = { NEST_SERVER, jid, base, ino, NULL };
 	extern char **environ;
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC), err;
+	sigset_t none;
+	int err;
 
+	/* Nothing of the command that started it: no blocked signal, no working directory in a jail's tree. */
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0 || chdir("/") < 0 || fds[5] < 0)
+		goto fail;
 	/* Every one lifted above the fixed numbers first, so that placing one cannot close another. */
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		if ((fds[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, NEST_FD__END + 8)) < 0)
 			goto fail;
 	for (int i = 0; i < 3; i++)
-		if (null < 0 || dup2(null, i) < 0 || dup2(fds[i], NEST_FD_LISTEN + i) < 0)
+		if (dup2(fds[5], i) < 0 || dup2(fds[i], NEST_FD_LISTEN + i) < 0)
 			goto fail;
 	if (dup2(fds[3], NEST_FD__END) < 0 || dup3(fds[4], NEST_FD__END + 1, O_CLOEXEC) < 0 ||
 	    close_range(NEST_FD__END + 2, ~0U, 0) < 0)
