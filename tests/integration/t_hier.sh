@@ -47,6 +47,9 @@ test_hier_jail_inside_a_jail_makes_children_within_children_max() {
 	assert_eq "$("$JEXEC" pthin "$JAIL" -c name=ptkid path=/ persist)" "ptkid: created" "jail -c inside"
 	assert_eq "$("$JLS" -j pthin.ptkid parent)" "$(jid_of pthin)" "the child's parent"
 	assert_eq "$("$JLS" -j pthin children.cur)" 1 "children.cur"
+	# It sees the host's files with its own host uids: a child rooted elsewhere would be idmapped and own them.
+	expect_error 'jail: ptkie: path "/srv": a jail whose path is / can only make children with path=/' \
+		"$JEXEC" pthin "$JAIL" -c name=ptkie path=/srv persist
 	# A jail cannot remove itself from inside: it is not among its descendants.
 	expect_error 'jail: "pthin" not found' "$JEXEC" pthin "$JAIL" -r pthin
 	assert_eq "$("$JEXEC" pthin "$JAIL" -r ptkid)" "ptkid: removed" "jail -r inside"

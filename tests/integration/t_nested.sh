@@ -174,6 +174,20 @@ test_nested_children_max_is_the_limit() {
 	# The child, made with no children.max, has no room of its own.
 	expect_error 'jail: ptg: prison limit exceeded' inj ptn.ptc /sbin/jail -c name=ptg path=/ persist
 	assert_eq "$("$JLS" -j ptn children.cur)" 1 "children.cur"
+	# -R from inside: removed without its stop commands.
+	assert_eq "$(inj ptn /sbin/jail -R ptc)" "ptc: removed" "jail -R inside"
+	"$JAIL" -q -r ptn
+	assert_nothing_left
+}
+
+# A read-only root makes read-only children: a child cannot write what its parent cannot.
+test_nested_read_only_parent_makes_read_only_children() {
+	nested_roots
+	"$JAIL" -q -c name=ptn path="$NR" persist children.max=1 path.readonly
+	inj ptn /sbin/jail -q -c name=ptc path=/srv/kid persist
+	assert_eq "$("$JLS" -j ptn.ptc path.readonly)" true "the child's path.readonly"
+	"$JEXEC" ptn.ptc touch /ptnwrite 2>/dev/null && fail "the child wrote to its read-only root"
+	[ -e "$NR/srv/kid/ptnwrite" ] && fail "a file made through the child"
 	"$JAIL" -q -r ptn
 	assert_nothing_left
 }
