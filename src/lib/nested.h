@@ -32,7 +32,8 @@
  * (PIDFD_GET_USER_NAMESPACE, or /proc checked against the live pidfd),
  * which must be the jail's own, the one the server was started with: a
  * user namespace made inside the jail is refused, and so is any process of
- * the host.  SO_PEERCRED's uid must be jail root's host uid for anything
+ * the host.  Its cgroup, read while the pidfd shows the pid is still the
+ * peer, must be the jail's own too, not a child jail's nor none.  SO_PEERCRED's uid must be jail root's host uid for anything
  * but a listing.  The jail's record must still be active with the range of
  * host IDs the server was started with, so a jid freed and taken again is
  * not the same jail.  Descriptors the request passes (the requester's 0, 1

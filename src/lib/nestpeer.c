@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "jail.h"
 #include "util.h"
 
@@ -78,6 +79,17 @@ int nest_peer_jail(int conn, const struct nest_self *self, bool need_root, struc
 	 */
 	if (!same_file(ns, self->usernsfd))
 		return perr_setx(e, EPERM, "not a process of this jail's own user namespace");
+	/*
+	 * The second wall: its cgroup is the jail's own, not a child jail's
+	 * nor none, read while the pidfd shows the pid is still the peer.
+	 */
+	int jids[32], n = cgroup_jails_of_pid(uc.pid, jids, (int)ARRAY_SIZE(jids), e);
+	if (n < 0)
+		return -1;
+	if (syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0)
+		return perr_setx(e, ESRCH, "the requesting process is gone");
+	if (n == 0 || n > (int)ARRAY_SIZE(jids) || jids[n - 1] != self->jid)
+		return perr_setx(e, EPERM, "not a process of this jail's own cgroup");
 	if (need_root && uc.uid != (uid_t)self->uid_base)
 		return perr_setx(e, EPERM, "Operation not permitted: only root of the jail may do that");
 	snprintf(key, sizeof(key), "%d", self->jid);

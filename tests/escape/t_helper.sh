@@ -59,6 +59,15 @@ s.send(b"create\0name=ptx\0path=/\0persist\0")
 print("|".join(s.recv(65536).decode() for _ in range(2)))
 PY
 )" "ejail: not a process of this jail's own user namespace|x1" "a request from the jail's PID namespace"
+	# Host root that joined the jail's user namespace is still not in the jail's cgroup.
+	assert_eq "$(nsenter -t "$init" -U --preserve-credentials -- python3 - "$sock" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(sys.argv[1])
+s.send(b"create\0name=ptx\0path=/\0persist\0")
+print("|".join(s.recv(65536).decode() for _ in range(2)))
+PY
+)" "ejail: not a process of this jail's own cgroup|x1" "a request from the jail's user namespace outside its cgroup"
 	assert_eq "$("$JLS" -j ptesn children.cur)" 0 "children made"
 	# A jail with children.max=0 has no socket at all.
 	"$JAIL" -q -c name=ptesz path="$ROOT" persist
