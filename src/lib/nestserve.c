@@ -41,6 +41,7 @@ static void say(int conn, char kind, const char *fmt, ...)
 	(void)send_packet(conn, buf, strlen(buf), -1);
 }
 
+/* A FreeBSD-style error line, with the requester's descendants named as it names them. */
 static void say_error(int conn, const struct jail_record *me, const char *prog, const char *name, const char *msg)
 {
 	char out[2048];
