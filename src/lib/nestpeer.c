@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -132,7 +133,12 @@ ssize_t nest_recv_request(int conn, char *buf, size_t len, int fds[3], struct pe
 	ssize_t n;
 	bool bad = false;
 
+	struct timeval wait = { .tv_sec = 10 };
+
 	fds[0] = fds[1] = fds[2] = -1;
+	/* A connection that never sends does not keep one of the jail's few workers for good. */
+	if (setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait)) < 0)
+		return perr_set(e, errno, "request");
 	do
 		n = recvmsg(conn, &mh, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
