@@ -40,6 +40,8 @@ UNIT_ASAN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/asan-%)
 # Unit tests cover the pure logic; they link only the modules they test.
 UNIT_LIB = src/lib/runtime.c src/lib/jailenv.c src/lib/idrange.c src/lib/hostids.c src/lib/pin.c src/lib/signame.c src/lib/policy.c src/lib/cgpath.c src/lib/jailname.c src/lib/param.c src/lib/jailkv.c src/lib/util.c src/lib/error.c src/lib/cred.c src/lib/hostpath.c src/lib/conf.c src/lib/confresolve.c src/lib/conflex.c src/lib/jailconf.c src/lib/registry.c src/lib/regindex.c src/lib/fstab.c src/lib/rctl.c src/lib/cglimit.c src/lib/cgspec.c src/lib/cg_v1.c src/lib/cg_v2.c src/lib/cgroup.c \
 	src/lib/ipaddr.c src/lib/ifname.c src/lib/expose.c src/lib/natrules.c src/lib/ctlmsg.c src/cmd/initwatch.c
+# The names and paths of jails made inside a jail (nested.h).
+UNIT_LIB += src/lib/nestpath.c
 
 .SECONDARY:
 .PHONY: all install uninstall check unit integration demo deps clean lint fuzz conf nettest netbench
@@ -47,7 +49,7 @@ UNIT_LIB = src/lib/runtime.c src/lib/jailenv.c src/lib/idrange.c src/lib/hostids
 SYSTEMDDIR ?= /lib/systemd/system
 DEFAULTDIR ?= /etc/default
 
-all: $(CMDS:%=$(B)/sbin/%) $(B)/libexec/prison/jailinit $(B)/libexec/prison/prison-rc $(B)/etc/prison.service
+all: $(CMDS:%=$(B)/sbin/%) $(B)/libexec/prison/jailinit $(B)/libexec/prison/jailnest $(B)/libexec/prison/prison-rc $(B)/etc/prison.service
 
 # The boot script and unit name where the commands are installed.
 $(B)/libexec/prison/prison-rc: etc/prison-rc.in
@@ -108,6 +110,11 @@ $(B)/sbin/prison-oci: $(OCI_OBJ) $(B)/libprison.a
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDHARDEN) -o $@ $(OCI_OBJ) $(B)/libprison.a $(CMD_LIBS)
 
+# The server of a jail's socket for jails made inside it runs on the host, with the library.
+$(B)/libexec/prison/jailnest: $(B)/obj/cmd/jailnest.o $(B)/libprison.a
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDHARDEN) -o $@ $< $(B)/libprison.a $(CMD_LIBS)
+
 # jailinit runs inside roots that need not have a C library: static, libc only.
 $(B)/libexec/prison/jailinit: $(B)/obj/cmd/jailinit.o $(B)/obj/cmd/initwatch.o $(B)/obj/lib/ctlmsg.o
 	@mkdir -p $(@D)
@@ -165,7 +172,7 @@ netbench: $(B)/tests/netlink_bench
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
 	install -m 0755 $(CMDS:%=$(B)/sbin/%) $(DESTDIR)$(SBINDIR)/
-	install -m 0755 $(B)/libexec/prison/jailinit $(DESTDIR)$(LIBEXECDIR)/
+	install -m 0755 $(B)/libexec/prison/jailinit $(B)/libexec/prison/jailnest $(DESTDIR)$(LIBEXECDIR)/
 	install -m 0644 man/jail.8 man/jls.8 man/jexec.8 man/rctl.8 man/jkill.8 man/jbase.8 man/jexport.8 man/prison-oci.8 $(DESTDIR)$(MANDIR)/man8/
 	ln -sf jexport.8 $(DESTDIR)$(MANDIR)/man8/jimport.8
 	install -m 0644 man/jail.conf.5 $(DESTDIR)$(MANDIR)/man5/
@@ -175,7 +182,7 @@ install: all
 	[ -e $(DESTDIR)$(DEFAULTDIR)/prison ] || install -m 0644 etc/default-prison $(DESTDIR)$(DEFAULTDIR)/prison
 
 uninstall:
-	rm -f $(CMDS:%=$(DESTDIR)$(SBINDIR)/%) $(DESTDIR)$(LIBEXECDIR)/jailinit
+	rm -f $(CMDS:%=$(DESTDIR)$(SBINDIR)/%) $(DESTDIR)$(LIBEXECDIR)/jailinit $(DESTDIR)$(LIBEXECDIR)/jailnest
 	rm -f $(DESTDIR)$(MANDIR)/man8/jail.8 $(DESTDIR)$(MANDIR)/man8/jls.8 $(DESTDIR)$(MANDIR)/man8/jexec.8 $(DESTDIR)$(MANDIR)/man8/rctl.8 $(DESTDIR)$(MANDIR)/man8/jkill.8 $(DESTDIR)$(MANDIR)/man8/jbase.8 $(DESTDIR)$(MANDIR)/man8/jexport.8 $(DESTDIR)$(MANDIR)/man8/jimport.8
 	rm -f $(DESTDIR)$(MANDIR)/man5/jail.conf.5
 	rm -f $(DESTDIR)$(LIBEXECDIR)/prison-rc $(DESTDIR)$(SYSTEMDDIR)/prison.service

@@ -567,6 +567,103 @@ static int dispatch(struct cmdline *cl, struct perr *e)
 	return from_command_line(cl, e);
 }
 
+/* A line of the host's answer to a request from inside a jail. */
+static void inner_line(char kind, const char *text, void *arg)
+{
+	(void)arg;
+	if (kind == 'e')
+		fprintf(stderr, "%s\n", text);
+	else if ((kind == 'o' && !quiet) || (kind == 'j' && print_jid))
+		printf("%s\n", text);
+}
+
+/* The value of word "name=VALUE" among args, for a message; NULL when none. */
+static const char *inner_name(char **args, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (strncmp(args[i], "name=", 5) == 0)
+			return args[i] + 5;
+	return NULL;
+}
+
+/* What inside a jail can be asked of the host, and which verb it is. */
+static int inner_verb(const struct cmdline *cl, enum ctl_nest_verb *ret, struct perr *e)
+{
+	bool plain = !cl->x.host_user && !cl->x.jail_user && !cl->x.login && !jid_file && !conf_file;
+
+	if (plain && cl->nargs > 0 && cl->create && !cl->modify && !cl->remove && !names_only(cl->args, cl->nargs))
+		*ret = CTL_NEST_CREATE;
+	else if (plain && cl->nargs > 0 && cl->modify && !cl->create)
+		*ret = CTL_NEST_MODIFY;
+	else if (plain && cl->nargs > 0 && cl->remove && !cl->create)
+		*ret = CTL_NEST_REMOVE;
+	else
+		return perr_setx(e, EINVAL, "inside a jail, jail takes -c param=value ..., -m jail param=value ... "
+				 "or -r jail ... (no jail.conf, -u, -U, -l or -J)");
+	return 0;
+}
+
+/* The words of the request: -r or -R, the parameters -n, -s and -h set, then the operands. */
+static int inner_words(const struct cmdline *cl, enum ctl_nest_verb verb, const char **words, size_t *ret_n,
+		       char (*flagged)[300], struct perr *e)
+{
+	size_t n = 0, nf = 0;
+
+	if (verb == CTL_NEST_REMOVE)
+		words[n++] = cl->hooks ? "-r" : "-R";
+	for (int id = 0; id < P__COUNT && verb == CTL_NEST_CREATE; id++) {
+		if (!param_str(&cl->ps, id) || nf == 3)
+			continue;
+		int len = param_format(&cl->ps, id, false, flagged[nf], sizeof(flagged[nf]));
+		if (len < 0 || (size_t)len >= sizeof(flagged[nf]))
+			return perr_setx(e, E2BIG, "%s: too long", param_table[id].name);
+		words[n++] = flagged[nf++];
+	}
+	for (int i = 0; i < cl->nargs; i++) {
+		if (n == CTL_NEST_WORDS)
+			return perr_setx(e, E2BIG, "more than %d words", CTL_NEST_WORDS);
+		words[n++] = cl->args[i];
+	}
+	*ret_n = n;
+	return 0;
+}
+
+/*
+ * jail(8) inside a jail: -c, -m and -r with param=value words or names,
+ * as FreeBSD's jail root uses them, sent to the host (nestcli.h).  The
+ * flags that set parameters (-n, -s, -h) go as the words they stand for.
+ * A jail with no socket may have no children: FreeBSD's "prison limit
+ * exceeded" for -c, and no jail to find for -m and -r.
+ */
+static int inner_dispatch(struct cmdline *cl, struct perr *e)
+{
+	const char *words[CTL_NEST_WORDS];
+	char flagged[3][300];
+	size_t n = 0;
+	enum ctl_nest_verb verb = CTL_NEST_BAD;
+	int r;
+
+	if (inner_verb(cl, &verb, e) < 0 || inner_words(cl, verb, words, &n, flagged, e) < 0)
+		return -1;
+	r = nest_call(verb, words, n, inner_line, NULL, e);
+	if (r >= 0 || e->err != ENOENT)
+		return r;
+	if (verb == CTL_NEST_CREATE) {
+		const char *name = param_str(&cl->ps, P_NAME) ? param_str(&cl->ps, P_NAME) : inner_name(cl->args, cl->nargs);
+		if (name)
+			fprintf(stderr, "jail: %s: prison limit exceeded\n", name);
+		else
+			fprintf(stderr, "jail: prison limit exceeded\n");
+	} else if (verb == CTL_NEST_MODIFY) {
+		const char *eq = strchr(cl->args[0], '=');
+		fprintf(stderr, "jail: \"%s\" not found\n", eq ? eq + 1 : cl->args[0]);
+	} else {
+		for (int i = 0; i < cl->nargs; i++)
+			fprintf(stderr, "jail: \"%s\" not found\n", cl->args[i]);
+	}
+	return 1;
+}
+
 /* One flag into cl; -1 with e set for a flag's parameter that does not parse. */
 static int take_flag(struct cmdline *cl, int c, struct perr *e)
 {
@@ -608,14 +705,11 @@ int main(int argc, char **argv)
 
 	while (ret == 0 && (c = getopt(argc, argv, "+cmrRdhilqvJ:u:U:n:s:f:e:")) != -1)
 		ret = take_flag(&cl, c, &e);
-	/* FreeBSD's jail root may make children; prison's cannot yet: say it before any host path fails. */
-	if (ret == 0 && !cl.show_sep && !userns_is_host())
-		ret = perr_setx(&e, EPERM, "jails cannot be created, changed or removed from inside a jail yet: "
-				"run jail(8) on the host, where a child of jail P is named P.NAME");
 	if (ret == 0) {
 		cl.args = argv + optind;
 		cl.nargs = argc - optind;
-		ret = dispatch(&cl, &e);
+		/* Root in a jail makes, changes and removes its own descendants through the host (nested.h). */
+		ret = !cl.show_sep && nest_inside() ? inner_dispatch(&cl, &e) : dispatch(&cl, &e);
 	}
 	if (ret < 0) {
 		fail(param_str(&cl.ps, P_NAME), &e);

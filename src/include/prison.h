@@ -37,6 +37,7 @@
 #include "../lib/jkill.h"
 #include "../lib/ociconfig.h"
 #include "../lib/limits.h"
+#include "../lib/nestcli.h"
 #include "../lib/param.h"
 #include "../lib/userns.h"
 #include "../lib/rctl.h"

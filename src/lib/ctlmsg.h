@@ -31,4 +31,35 @@ struct ctl_msg {
 /* The request in the n bytes of a packet (a NUL inside makes it bad). */
 enum ctl_msg_kind ctl_msg_decode(const char *msg, size_t n, struct ctl_msg *ret);
 
+/*
+ * The requests a jail sends about its own descendants on its jail socket
+ * (nested.h): the verb, then words, each ended by a NUL, the verb's too.
+ * The words are the command line's own (param=value, jail names, a
+ * command's arguments), parsed on the host by the parser the command line
+ * uses; only their count and size are bounded here.
+ */
+#define CTL_NEST_MAX 65536   /* a request packet, every NUL counted */
+#define CTL_NEST_WORDS 256   /* words after the verb */
+
+enum ctl_nest_verb {
+	CTL_NEST_BAD,
+	CTL_NEST_CREATE, /* "create": param=value ... [command=cmd args ...] */
+	CTL_NEST_MODIFY, /* "modify": [jail] param=value ... */
+	CTL_NEST_REMOVE, /* "remove": "-r" or "-R", then jail ... */
+	CTL_NEST_LIST,   /* "list": no words */
+	CTL_NEST_EXEC,   /* "exec": options (-l, -dDIR, -UUSER), "--", jail, command ... */
+	CTL_NEST__COUNT,
+};
+
+struct ctl_nest {
+	enum ctl_nest_verb verb;
+	size_t nwords;
+	const char *words[CTL_NEST_WORDS]; /* into the packet, each NUL-ended */
+};
+
+/* The request in the n bytes of a packet; CTL_NEST_BAD (nwords 0) for anything else. */
+enum ctl_nest_verb ctl_nest_decode(const char *msg, size_t n, struct ctl_nest *ret);
+/* The packet of verb and words into buf; its length, or 0 when it does not fit the bounds or buf. */
+size_t ctl_nest_encode(enum ctl_nest_verb verb, const char *const *words, size_t nwords, char *buf, size_t len);
+
 #endif

@@ -29,6 +29,7 @@
 #include "jailstate.h"
 #include "limits.h"
 #include "mntsrc.h"
+#include "nestsock.h"
 #include "nftjail.h"
 #include "pin.h"
 #include "nsjoin.h"
@@ -48,6 +49,8 @@ struct create {
 	struct registry reg;
 	struct ns_join join; /* the namespaces it joins (ns.*), opened once */
 	int pathfd, exefd;
+	int given_pathfd; /* the root, opened by the caller (beneath its parent's: nested.h), or -1 */
+	struct nest_sock nest; /* the socket of a jail that may have children */
 	long want;   /* the jid asked for, 0 for any */
 	int hold[2]; /* [0] the creator's hold, [1] jailinit's end */
 	int pidfd;   /* jailinit, while it is being set up */
@@ -76,7 +79,12 @@ static int open_path(const char *path, struct perr *e)
 /* The jail's root and jailinit, opened once; everything after uses the fds. */
 static int open_files(struct create *c, struct perr *e)
 {
-	c->pathfd = open_path(param_str(&c->rec->params, P_PATH), e);
+	if (c->given_pathfd >= 0)
+		c->pathfd = fcntl(c->given_pathfd, F_DUPFD_CLOEXEC, 3);
+	else
+		c->pathfd = open_path(param_str(&c->rec->params, P_PATH), e);
+	if (c->pathfd < 0 && c->given_pathfd >= 0)
+		return perr_set(e, errno, "path");
 	if (c->pathfd < 0)
 		return -1;
 	c->exefd = jail_open_init_binary(e);
@@ -259,7 +267,8 @@ static int make_init(struct create *c, struct perr *e)
 	_cleanup_close_ int tree = -1;
 	bool idle = param_bool(&c->rec->params, P_PERSIST_IDLE);
 	struct spawn_req req = { .rec = c->rec, .pathfd = c->pathfd, .exefd = c->exefd, .mounts = &c->mounts,
-				 .reg = &c->reg, .ret_tree = idle ? &tree : NULL, .parent_hold = -1, .join = &c->join };
+				 .reg = &c->reg, .ret_tree = idle ? &tree : NULL, .parent_hold = -1, .join = &c->join,
+				 .nestfd = -1 };
 	struct jail_hold parent = JAIL_HOLD_NONE;
 
 	/* Under the lock: the trees of the jails there are now are off limits as mount sources. */
@@ -269,6 +278,12 @@ static int make_init(struct create *c, struct perr *e)
 	/* The pin namespace, made once, before the first jail that needs it. */
 	if (idle && pin_prepare(e) < 0)
 		return -1;
+	/* A jail that may have children gets its socket, bound before its /dev is made (nested.h). */
+	if (param_int(&c->rec->params, P_CHILDREN_MAX) > 0) {
+		if (nest_listen(c->rec->jid, &c->nest, e) < 0)
+			return -1;
+		req.nestfd = c->nest.tree;
+	}
 	/* The child's jailinit keeps its parent (spawn.c): FreeBSD's child holds a reference on it. */
 	if (c->parent.jid > 0 && ctl_hold(&c->parent, &parent, e) < 0)
 		return -1;
@@ -287,6 +302,8 @@ static int make_init(struct create *c, struct perr *e)
 	c->hold[1] = -1;
 	/* From now on jailinit holds the ID range, whatever becomes of this command. */
 	if (c->pidfd < 0 || idrange_note_init(c->rec, e) < 0)
+		return -1;
+	if (c->nest.listen >= 0 && nest_start(c->rec, &c->nest, c->pathfd, e) < 0)
 		return -1;
 	return idle ? pin_jail(c->rec, tree, e) : 0;
 }
@@ -345,11 +362,13 @@ static void create_done(struct create *c)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	mount_plan_free(&c->mounts);
+	nest_sock_close(&c->nest);
 	nsjoin_close(&c->join);
 	record_free(&c->parent);
 }
 
-int jail_create(const struct paramset *ps, struct jail_record *rec, struct jail_hold *ret_hold, struct perr *e)
+static int create_at(const struct paramset *ps, int pathfd, struct jail_record *rec, struct jail_hold *ret_hold,
+		     struct perr *e)
 {
 	struct create *c = calloc(1, sizeof(*c));
 	int r = -1;
@@ -360,6 +379,8 @@ int jail_create(const struct paramset *ps, struct jail_record *rec, struct jail_
 		return perr_set(e, ENOMEM, "jail");
 	c->rec = rec;
 	c->pathfd = c->exefd = c->hold[0] = c->hold[1] = c->pidfd = -1;
+	c->given_pathfd = pathfd;
+	c->nest = NEST_SOCK_NONE;
 	c->join = NS_JOIN_NONE;
 	if (param_copy(&rec->params, ps) < 0) {
 		perr_set(e, ENOMEM, "parameters");
@@ -379,6 +400,11 @@ int jail_create(const struct paramset *ps, struct jail_record *rec, struct jail_
 	return r;
 }
 
+int jail_create(const struct paramset *ps, struct jail_record *rec, struct jail_hold *ret_hold, struct perr *e)
+{
+	return create_at(ps, -1, rec, ret_hold, e);
+}
+
 /* ---- start: FreeBSD's order, walked back from a failing step ---- */
 
 struct start {
@@ -386,6 +412,7 @@ struct start {
 	struct jail_exec run;
 	struct jail_record pre;  /* before the jail exists: its name and path, no JID */
 	struct jail_record *rec; /* once created */
+	int pathfd;              /* the root the caller opened, or -1 */
 	bool created;
 	struct jail_hold hold;
 };
@@ -412,7 +439,7 @@ static int step_prestart(struct start *s, struct perr *e)
 
 static int step_create(struct start *s, struct perr *e)
 {
-	if (jail_create(s->ps, s->rec, &s->hold, e) < 0)
+	if (create_at(s->ps, s->pathfd, s->rec, &s->hold, e) < 0)
 		return -1;
 	s->created = true;
 	if (!s->run.jail_user && !s->run.host_user)
@@ -480,9 +507,10 @@ static const struct start_step {
 };
 /* clang-format on */
 
-int jail_start(const struct paramset *ps, const struct jail_exec *x, struct jail_record *rec, struct perr *e)
+int jail_start_at(const struct paramset *ps, const struct jail_exec *x, int pathfd, struct jail_record *rec,
+		  struct perr *e)
 {
-	struct start s = { .ps = ps, .run = *x, .rec = rec, .hold = JAIL_HOLD_NONE };
+	struct start s = { .ps = ps, .run = *x, .rec = rec, .pathfd = pathfd, .hold = JAIL_HOLD_NONE };
 	size_t i;
 
 	/* Before the jail exists, the hooks see its name and path but no JID. */
@@ -504,6 +532,11 @@ int jail_start(const struct paramset *ps, const struct jail_exec *x, struct jail
 	if (s.created)
 		record_free(rec);
 	return -1;
+}
+
+int jail_start(const struct paramset *ps, const struct jail_exec *x, struct jail_record *rec, struct perr *e)
+{
+	return jail_start_at(ps, x, -1, rec, e);
 }
 
 /* ---- removal: the stop steps, in FreeBSD's order ---- */

@@ -35,6 +35,9 @@ PRISON_API int jail_remove(const char *key, bool hooks, struct jail_record *ret,
  * A failure after creation removes the jail again.
  */
 PRISON_API int jail_start(const struct paramset *ps, const struct jail_exec *x, struct jail_record *ret, struct perr *e);
+/* The same with the jail's root opened by the caller (pathfd, O_PATH), which path then only names (nested.h). */
+int jail_start_at(const struct paramset *ps, const struct jail_exec *x, int pathfd, struct jail_record *ret,
+		  struct perr *e);
 PRISON_API int jail_modify(const char *key, const struct paramset *ps, struct jail_record *ret, struct perr *e);
 /*
  * Edit a jail's rctl rules in place: edit gets the jail's rules (*n of at

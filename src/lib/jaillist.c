@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "jailstate.h"
+#include "nestcli.h"
 #include "regindex.h"
 #include "util.h"
 
@@ -131,6 +132,27 @@ static int list_from_records(struct registry *reg, struct jail_brief **ret, size
 	return 0;
 }
 
+/* Inside a jail: the briefs of its descendants, from the records the host sends (nested.h). */
+static int briefs_from_host(struct jail_brief **ret, size_t *ret_n, struct perr *e)
+{
+	struct jail_record *recs;
+	size_t n;
+
+	if (nest_list(&recs, &n, e) < 0)
+		return -1;
+	*ret = calloc(n ? n : 1, sizeof(**ret));
+	for (size_t i = 0; *ret && i < n; i++)
+		if (brief_of_record(&recs[i], &(*ret)[i]) < 0) {
+			jail_brief_free(*ret, i);
+			*ret = NULL;
+		}
+	registry_free_list(recs, n);
+	if (!*ret)
+		return perr_set(e, ENOMEM, "jls");
+	*ret_n = n;
+	return 0;
+}
+
 int jail_list_brief(struct jail_brief **ret, size_t *ret_n, struct perr *e)
 {
 	struct registry reg;
@@ -140,6 +162,8 @@ int jail_list_brief(struct jail_brief **ret, size_t *ret_n, struct perr *e)
 
 	*ret = NULL;
 	*ret_n = 0;
+	if (nest_inside())
+		return briefs_from_host(ret, ret_n, e);
 	if (registry_open(&reg, true, e) < 0)
 		return -1;
 	if (regindex_load(&reg, &slots, &n) < 0 || list_from_index(&reg, slots, n, ret, ret_n) < 0)

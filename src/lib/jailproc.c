@@ -145,33 +145,45 @@ bool host_pidns_ok(void)
 	       own.st_ino == children.st_ino && own.st_dev == children.st_dev;
 }
 
-#define JAILINIT_REL "../libexec/prison/jailinit"
-
-/* Path of the jailinit binary next to the running command. */
-static int init_binary_path(char *buf, size_t len, struct perr *e)
+/*
+ * A program of prison's libexec directory, next to the running command: a
+ * command in sbin finds it in ../libexec/prison, a program of that
+ * directory (the jail socket's server) beside itself.
+ */
+static int libexec_path(const char *name, char *buf, size_t len, struct perr *e)
 {
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	char *slash;
+	size_t sl;
 
 	if (n < 0)
 		return perr_set(e, errno, "/proc/self/exe");
 	self[n] = '\0';
 	slash = strrchr(self, '/');
 	if (!slash)
-		return perr_setx(e, ENOENT, "cannot locate jailinit");
+		return perr_setx(e, ENOENT, "cannot locate %s", name);
 	*slash = '\0';
-	snprintf(buf, len, "%s/" JAILINIT_REL, self);
+	sl = strlen(self);
+	if (sl >= 15 && strcmp(self + sl - 15, "/libexec/prison") == 0)
+		snprintf(buf, len, "%s/%s", self, name);
+	else
+		snprintf(buf, len, "%s/../libexec/prison/%s", self, name);
 	return 0;
 }
 
-int jail_open_init_binary(struct perr *e)
+int jail_open_libexec(const char *name, struct perr *e)
 {
 	char exe[PATH_MAX];
 	int fd;
 
-	if (init_binary_path(exe, sizeof(exe), e) < 0)
+	if (libexec_path(name, exe, sizeof(exe), e) < 0)
 		return -1;
 	fd = open(exe, O_PATH | O_CLOEXEC);
 	return fd < 0 ? perr_set(e, errno, "%s", exe) : fd;
+}
+
+int jail_open_init_binary(struct perr *e)
+{
+	return jail_open_libexec("jailinit", e);
 }

@@ -31,6 +31,8 @@ int jail_make_process(const struct jail_policy *p, const struct jail_filter *f, 
 pid_t clone_into_cgroup(int cgroup_fd, unsigned long long flags, int *ret_pidfd);
 /* The jailinit binary installed beside the running command, O_PATH. */
 int jail_open_init_binary(struct perr *e);
+/* A program of prison's libexec directory (jailinit's), O_PATH. */
+int jail_open_libexec(const char *name, struct perr *e);
 /* A pidfd for the record's jailinit, or -1 when that process is gone. */
 int jail_open_init(const struct jail_record *rec);
 /* Wait for the process of pidfd to exit, up to timeout_ms; 1 if it did. */

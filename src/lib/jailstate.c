@@ -13,6 +13,8 @@
 #include "jail.h"
 #include "jailnet.h"
 #include "jailproc.h"
+#include "nestcli.h"
+#include "nestsock.h"
 #include "nftjail.h"
 #include "pin.h"
 #include "regindex.h"
@@ -108,6 +110,8 @@ static void undo_init(struct registry *reg, const struct jail_record *rec)
 	}
 	registry_ctl_path(rec->jid, path, sizeof(path));
 	unlink(path);
+	/* Its socket for jails made inside it goes, and with it the socket's server. */
+	nest_remove(rec->jid);
 	/* An idle jail's namespaces go with their pins, now that none of its processes is left. */
 	pin_remove(rec->jid);
 }
@@ -324,6 +328,9 @@ int jail_list(struct jail_record **ret, size_t *ret_n, struct perr *e)
 	struct registry reg;
 	int r;
 
+	/* Inside a jail, its descendants are the jails there are, and the host knows them (nested.h). */
+	if (nest_inside())
+		return nest_list(ret, ret_n, e);
 	if (registry_open(&reg, true, e) < 0)
 		return -1;
 	r = jail_sweep(&reg, ret, ret_n, e);

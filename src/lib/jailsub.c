@@ -126,13 +126,18 @@ static int check_family(struct registry *reg, const struct jail_record *parent, 
 	return 0;
 }
 
-/* allow.*: only what the parent has; what the child does not name follows the parent down. */
+/*
+ * allow.*: only what the parent has; what the child does not name follows
+ * the parent down.  Those FreeBSD has and Linux gives no meaning (stored
+ * only) are held to the parent's too, as kern_jail.c holds them.
+ */
 static int check_allow(const struct jail_record *parent, struct paramset *ps, struct perr *e)
 {
-	for (int i = P_ALLOW_SET_HOSTNAME; i <= P_ALLOW_ABSTRACT_UNIX; i++) {
-		if (param_bool(&parent->params, i))
+	for (int i = 0; i < P__COUNT; i++) {
+		if (param_table[i].type != PT_BOOL || strncmp(param_table[i].name, "allow.", 6) != 0 ||
+		    param_bool(&parent->params, i))
 			continue;
-		if (!param_str(ps, i)) {
+		if (!param_str(ps, i) && i >= P_ALLOW_SET_HOSTNAME && i <= P_ALLOW_ABSTRACT_UNIX) {
 			if (param_set(ps, i, "false", e) < 0)
 				return -1;
 		} else if (param_bool(ps, i)) {

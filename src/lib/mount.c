@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 
 #include "fstab.h"
+#include "nestsock.h"
 #include "util.h"
 
 #ifndef PROC_SUPER_MAGIC
@@ -220,8 +221,28 @@ static int build_pts(int rootfd, int ptsfd, struct perr *e)
 	return 0;
 }
 
+/*
+ * The jail's socket for jails made inside it (nestsock.h), on an empty file
+ * of the /dev just made: a tmpfs of prison's, so nothing of the jail's is
+ * there to follow.  Read-only, so jail root cannot rebind it in place.
+ */
+static int bind_socket(int devfd, int nestfd, struct perr *e)
+{
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC };
+	int f = openat(devfd, NEST_DEV_NAME, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+
+	if (f < 0)
+		return perr_set(e, errno, "/dev/%s", NEST_DEV_NAME);
+	close(f);
+	if (mount_setattr(nestfd, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
+		return perr_set(e, errno, "/dev/%s", NEST_DEV_NAME);
+	if (move_mount(nestfd, "", devfd, NEST_DEV_NAME, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return perr_set(e, errno, "/dev/%s", NEST_DEV_NAME);
+	return 0;
+}
+
 /* Builder side: /dev in place, the host's device nodes bound into it. */
-static int build_dev(int rootfd, int ruleset, const struct mount_fs *fs, struct perr *e)
+static int build_dev(int rootfd, int ruleset, int nestfd, const struct mount_fs *fs, struct perr *e)
 {
 	static const char *const devices[] = { "null", "zero", "full", "random", "urandom", "tty" };
 	static const char *const links[][2] = {
@@ -235,6 +256,8 @@ static int build_dev(int rootfd, int ruleset, const struct mount_fs *fs, struct 
 		return -1;
 	devfd = open_beneath(rootfd, "dev", O_RDONLY | O_DIRECTORY, e);
 	if (devfd < 0)
+		return -1;
+	if (nestfd >= 0 && bind_socket(devfd, nestfd, e) < 0)
 		return -1;
 	if (!dev_basic(ruleset))
 		return 0;
@@ -647,7 +670,7 @@ int mount_build_tree(const struct mount_setup *m, const struct mount_fs *fs, str
 		return perr_set(e, errno, "attach the jail's root");
 	if (attach_at(m->rootfd, "proc", fs->fd[MFS_PROC], e) < 0)
 		return perr_prefix(e, "proc");
-	if (build_dev(m->rootfd, m->devfs_ruleset, fs, e) < 0 || mask_proc(m->rootfd, m->own_net, e) < 0 ||
+	if (build_dev(m->rootfd, m->devfs_ruleset, m->nestfd, fs, e) < 0 || mask_proc(m->rootfd, m->own_net, e) < 0 ||
 	    bind_sys(m->rootfd, fs->fd[MFS_CGROUP], e) < 0 || build_private_tmp(m->rootfd, fs, e) < 0)
 		return -1;
 	/* mount and mount.fstab last, over what the jail's root holds. */

@@ -1,56 +1,71 @@
 /*
- * Jails made from inside a jail: the design, not built yet.
+ * Jails made from inside a jail: how it is built.
  *
  * On FreeBSD, root in a jail whose children.max leaves room runs jail -c
  * and the kernel makes the child (kern_jail.c: PRIV_JAIL_SET works on
  * child jails).  On Linux, jail root is an unprivileged host uid: it can
  * make no cgroup, BPF program, id range or nftables rule on the host, and
- * prison has no daemon.  So a host-side component must do the work, and
- * it must trust nothing the jail controls.
+ * prison has no daemon.  So the host does the work, for one jail at a
+ * time, and trusts nothing the jail controls.
  *
- * Who serves the request.  The jail's own jailinit already runs on the
- * host's side of the jail's namespaces with a control socket the host made
- * (ctl.c); it is not the server, since it runs as the jail's uids.  The
- * server is a one-shot "prison-nest" process that jailinit's socket wakes
- * the way a socket-activated service is woken: the host's systemd (or, with
- * no systemd, a listener the host's jail -c left bound) accepts on a
- * per-jail socket bound in a directory the jail cannot reach, and starts
- * the helper as host root for one request.  Inside the jail, jail(8), jls
- * and jexec see that socket mounted read-only at /run/prison.sock (the one
- * path the host opened beneath the jail's root fd, RESOLVE_IN_ROOT) and
- * speak ctlmsg (ctlmsg.c, bounded, fuzzed) over it instead of acting
- * themselves.
+ * The socket (nestsock.c).  A jail created with children.max above 0 gets
+ * a SOCK_SEQPACKET socket bound at RUNDIR/nest/JID.sock, in a directory of
+ * host root's alone.  Before the jail's tree is built, a detached mount of
+ * that socket file (open_tree) is bound read-only onto an empty file of the
+ * jail's /dev, /dev/prison.sock: that /dev is a tmpfs prison makes for
+ * every jail, so the host follows nothing of the jail's to put it there,
+ * and the kernel locks the mount with the rest of the tree (mntns.h).  A
+ * jail with children.max=0 has no socket: its jail(8) says "prison limit
+ * exceeded" as FreeBSD's does.
  *
- * How the requester is known.  Never by a name, jid, path or pid the jail
- * writes.  The helper takes SO_PEERCRED and SO_PEERPIDFD of the connection,
- * reads the peer's cgroup from the pidfd (/proc/self/fdinfo, pidfd_open)
- * and requires it to lie below exactly one live jail's cgroup in the
- * registry; it compares the peer's user and pid namespaces (opened from
- * /proc/PID/ns, then checked against the pidfd that the pid is still the
- * peer) with that jail's recorded ones, and that the peer's uid maps to
- * the jail's root.  A request from a grandchild resolves to the grandchild,
- * so a jail can only ever act on its own descendants.  The per-jail socket
- * already names the jail; the credentials must agree with it, or the
- * request is refused and audited.
+ * The server (src/cmd/jailnest.c).  jail -c starts jailnest, host root,
+ * not its child, in a session of its own, with /dev/null for 0-2, the
+ * listening socket, the jail's user namespace (opened from the jailinit
+ * jail -c has just made and not yet waited for) and the jail's root as jail
+ * -c opened it.  It serves each connection in a process of its own (at most
+ * 64 at once) and ends once its socket file is gone: the jail's removal,
+ * and every other way a jail goes, unlinks it (jail_undo, jailstate.c),
+ * and the server watches the directory with inotify.
  *
- * How the child is bounded by its parent.  The helper builds the child with
- * the same jail_start() the host uses, with the parent fixed to the
- * requesting jail, so every rule of jailsub.c and childmax.c holds: allow.*
- * a subset of the parent's, addresses a subset of the parent's (or
- * inherit), children.max below the parent's, the child's cgroup inside the
- * parent's (so the parent's rctl limits bind it), its id range carved from
- * the parent's own range, never from the host's pool, and its path resolved
- * beneath the parent's root fd.  Names are relative: "php" inside web is
- * web.php on the host; jls inside lists only the requester's descendants
- * (jail_list filtered by the resolved jid), and jexec php reaches web.php.
- * A jail cannot raise its own children.max, as no request names the
- * requester itself.
+ * Who asks (nestpeer.c).  Never a name, jid, path or pid the request
+ * carries: the peer's pidfd (SO_PEERPIDFD) gives its user namespace
+ * (PIDFD_GET_USER_NAMESPACE, or /proc checked against the live pidfd),
+ * which must be the jail's own, the one the server was started with: a
+ * user namespace made inside the jail is refused, and so is any process of
+ * the host.  Its cgroup, read while the pidfd shows the pid is still the
+ * peer, must be the jail's own too, not a child jail's nor none.  SO_PEERCRED's uid must be jail root's host uid for anything
+ * but a listing.  The jail's record must still be active with the range of
+ * host IDs the server was started with, so a jid freed and taken again is
+ * not the same jail.  Descriptors the request passes (the requester's 0, 1
+ * and 2, which the worker takes as its own so that output goes where the
+ * command's would) must be pipes, sockets, character devices or regular
+ * files on no kernel interface file system.
  *
- * What is missing for it.  The seccomp filter of a jail with children.max
- * above 0 already lets it make user namespaces; the helper, its socket
- * activation, the read-only socket mount, and ctlmsg verbs for create,
- * remove, list and exec.  Until then jail -c inside a jail fails: jail
- * root cannot make the host's cgroups.
+ * What it may ask (nestserve.c).  The request is ctlmsg.h's verb and
+ * words, bounded and fuzzed (tests/fuzz/fuzz_ctlmsg.c); the words are
+ * parsed by the command line's own parser (param_parse_word).  A jail
+ * names its descendants relative to itself: "php" from web is web.php,
+ * a jid counts only when it is a descendant's, so a jail can act neither on
+ * itself (it cannot raise its own children.max) nor on its parent, a
+ * sibling or anyone else's jails.  Only parameters marked PF_INNER in the
+ * table may be set: none that names something of the host (mount,
+ * mount.fstab, exec.prestart and the other host commands, exec.consolelog,
+ * vnet.interface, NAT, ns.*, idmap.base, jid).  The child is made by
+ * jail_start_at, the same start as the host's with the root opened by the
+ * caller, so every rule of jailsub.c, childmax.c and idrange.c holds: allow.*
+ * a subset of the parent's, addresses a subset (or inherit), children.max
+ * below the parent's, the cgroup inside the parent's.  Its path is resolved
+ * beneath the parent's root fd with RESOLVE_IN_ROOT, no symbolic link, no
+ * magic link and no mount crossed (a host mount in the parent's tree is not
+ * the parent's to hand on), and ".." refused so that the string recorded
+ * (the parent's path joined with it) names what the fd is.  A parent with
+ * path=/ sees the host's files with its own host uids, so its children get
+ * path=/ only: a root of their own would be idmapped and give them what
+ * their parent only sees.  A read-only parent root makes a read-only child
+ * root; a thin parent (base=) has no children yet.  Commands the child
+ * runs get a clean environment; jexec's get the requester's.  The listing
+ * a jail gets shows its descendants with names and paths relative to it
+ * and without what names the host's side of them.
  */
 #ifndef PRISON_NESTED_H
 #define PRISON_NESTED_H

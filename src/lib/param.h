@@ -29,6 +29,7 @@ enum param_flag {
 	PF_CONFONLY = 1 << 3, /* a word of jail.conf only: param_lookup, the command line and jls do not know it */
 	PF_CONFSKIP = 1 << 4, /* in jail.conf, no value of the jail's (name is the section's; depend orders jails) */
 	PF_LATER = 1 << 5,    /* FreeBSD's, not carried out yet: jail.conf refuses it by name */
+	PF_INNER = 1 << 6,    /* a jail may set it on its own descendants: it names nothing of the host's (nested.h) */
 };
 
 enum param_id {

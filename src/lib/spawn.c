@@ -128,6 +128,7 @@ static void setup_of(const struct init_child *c, struct mount_setup *ret)
 	const struct paramset *ps = &c->rec->params;
 
 	*ret = (struct mount_setup){ .rootfd = -1,
+				     .nestfd = -1,
 				     .mqueue = jail_policy_private_ipc(&c->policy),
 				     .own_net = jailnet_vnet(ps),
 				     .private_tmp = strcmp(param_str(ps, P_PATH), "/") == 0 && !param_bool(ps, P_MOUNT_HOSTTMP),
@@ -444,6 +445,7 @@ static int send_tree(const struct spawn_req *req, const struct init_child *c, pi
 		goto out;
 	setup_of(c, &ms);
 	ms.rootfd = rootfd;
+	ms.nestfd = req->nestfd;
 	nsfd = mntns_build_locked(&ms, &fs, (uid_t)req->rec->uid_base, usernsfd, req->ret_tree, e);
 	if (nsfd >= 0 && send_msg_fd(sync, "N", nsfd) < 0)
 		perr_set(e, errno, "start jail");

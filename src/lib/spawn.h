@@ -39,6 +39,7 @@ struct spawn_req {
 	struct registry *reg;    /* held locked by the creator: its jails' trees are off limits to the console log */
 	int *ret_tree;       /* persist.idle: gets a detached copy of the jail's tree (mntns.h), else NULL */
 	const struct ns_join *join; /* the namespaces jailinit is cloned in (nsjoin.h), or NULL */
+	int nestfd;              /* a detached mount of the jail's socket for its /dev (nestsock.h), or -1 */
 };
 
 /* Build the jail's namespaces and start jailinit in them; returns its pidfd. */

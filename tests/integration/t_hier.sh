@@ -38,14 +38,25 @@ test_hier_missing_parent_is_refused() {
 	assert_nothing_left
 }
 
-# jail(8) run by jail root (a path=/ jail sees the host's binaries) says at once that it cannot, and makes nothing.
-test_hier_jail_inside_a_jail_is_refused_clearly() {
+# jail(8) run by jail root (a path=/ jail sees the host's binaries) makes the
+# jail's own children through the host (t_nested.sh has the rest); where
+# children.max leaves no room it says so as FreeBSD does, and makes nothing.
+test_hier_jail_inside_a_jail_makes_children_within_children_max() {
 	# mount.hosttmp: the build may live under /var/tmp, which a path=/ jail has of its own otherwise.
 	"$JAIL" -q -c name=pthin path=/ persist children.max=2 mount.hosttmp
-	expect_error 'jail: jails cannot be created, changed or removed from inside a jail yet: run jail(8) on the host, where a child of jail P is named P.NAME' \
-		"$JEXEC" pthin "$JAIL" -c name=ptkid path=/ persist
-	expect_error 'jail: jails cannot be created, changed or removed from inside a jail yet: run jail(8) on the host, where a child of jail P is named P.NAME' \
-		"$JEXEC" pthin "$JAIL" -r pthin
+	assert_eq "$("$JEXEC" pthin "$JAIL" -c name=ptkid path=/ persist)" "ptkid: created" "jail -c inside"
+	assert_eq "$("$JLS" -j pthin.ptkid parent)" "$(jid_of pthin)" "the child's parent"
+	assert_eq "$("$JLS" -j pthin children.cur)" 1 "children.cur"
+	# It sees the host's files with its own host uids: a child rooted elsewhere would be idmapped and own them.
+	expect_error 'jail: ptkie: path "/srv": a jail whose path is / can only make children with path=/' \
+		"$JEXEC" pthin "$JAIL" -c name=ptkie path=/srv persist
+	# A jail cannot remove itself from inside: it is not among its descendants.
+	expect_error 'jail: "pthin" not found' "$JEXEC" pthin "$JAIL" -r pthin
+	assert_eq "$("$JEXEC" pthin "$JAIL" -r ptkid)" "ptkid: removed" "jail -r inside"
+	"$JAIL" -q -r pthin
+	"$JAIL" -q -c name=pthin path=/ persist mount.hosttmp
+	expect_error 'jail: ptkid: prison limit exceeded' "$JEXEC" pthin "$JAIL" -c name=ptkid path=/ persist
+	expect_error 'jail: "pthin" not found' "$JEXEC" pthin "$JAIL" -r pthin
 	assert_eq "$("$JLS" -j pthin children.cur)" 0 "no child made"
 	"$JAIL" -q -r pthin
 	assert_nothing_left

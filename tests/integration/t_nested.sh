@@ -1,0 +1,271 @@
+# Jails made from inside a jail: root in jail ptn runs jail(8), jls and jexec,
+# and the host makes, lists, enters and removes ptn's own descendants, never
+# more than ptn has, never anyone else's.
+
+# cmd_root DIR: the test root at DIR with jail, jls and jexec in /sbin and the
+# libraries they load, so that a jail rooted there can run them.
+cmd_root() {
+	local r=$1 f lib
+	mkdir -p "$r"
+	cp -a "$ROOT"/. "$r"/
+	mkdir -p "$r/sbin" "$r/srv"
+	for f in "$JAIL" "$JLS" "$JEXEC"; do
+		cp "$f" "$r/sbin/"
+		for lib in $(ldd "$f" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+			mkdir -p "$r$(dirname "$lib")"
+			cp -L "$lib" "$r$lib"
+		done
+	done
+}
+
+# The parent's root, $NR, with a child root in it at /srv/kid (the same
+# commands, for a grandchild) and a plain one at /srv/plain.
+nested_roots() {
+	NR=$WORK/ptnroot
+	if [ ! -x "$NR/srv/kid/sbin/jail" ]; then
+		cmd_root "$NR"
+		cmd_root "$NR/srv/kid"
+		mkdir -p "$NR/srv/plain"
+		cp -a "$ROOT"/. "$NR/srv/plain"/
+		echo kid >"$NR/srv/kid/marker"
+	fi
+}
+
+# inj JAIL COMMAND...: run a command of the parent's root inside jail JAIL.
+inj() {
+	local j=$1
+	shift
+	"$JEXEC" "$j" "$@"
+}
+
+# The server of jail $1's socket is running (its command line names its jid and host uid).
+server_running() { # jid uid_base
+	pgrep -f "^jailnest $1 $2 " >/dev/null
+}
+
+server_gone() {
+	! server_running "$1" "$2"
+}
+
+test_nested_create_list_and_enter_from_inside() {
+	nested_roots
+	"$JAIL" -q -c name=ptn path="$NR" persist children.max=2
+	assert_eq "$(inj ptn /sbin/jail -c name=ptc path=/srv/kid persist)" "ptc: created" "jail -c inside"
+	parent=$(jid_of ptn)
+	child=$(jid_of ptn.ptc)
+	# The host sees it as ptn.ptc, below ptn, rooted in ptn's tree.
+	assert_eq "$("$JLS" -j ptn.ptc parent path)" "$parent $NR/srv/kid" "the child on the host"
+	assert_eq "$("$JLS" -j ptn children.cur)" 1 "children.cur"
+	[ -d "$CGROUP2/$CGPREFIX/$parent/$child" ] || fail "no cgroup $parent/$child inside the parent's"
+	# Inside, jls lists its descendants only, named and rooted as ptn sees them.
+	assert_eq "$(inj ptn /sbin/jls name parent path)" "ptc 0 /srv/kid" "jls inside"
+	assert_eq "$(inj ptn /sbin/jls -j ptc jid)" "$child" "jls -j inside"
+	assert_contains "$(inj ptn /sbin/jls)" "/srv/kid" "jls's table inside"
+	# jexec both ways: php from inside, web.php from the host; the child's root is /srv/kid.
+	assert_eq "$(inj ptn /sbin/jexec ptc cat /marker)" kid "jexec from inside"
+	assert_eq "$(inj ptn /sbin/jexec ptc sh -c 'exit 7'; echo $?)" 7 "the command's status through jexec inside"
+	assert_eq "$("$JEXEC" ptn.ptc cat /marker)" kid "jexec from the host"
+	# jexec's command gets its caller's environment; what the host's jail -c had never reaches a child.
+	assert_eq "$(inj ptn env PTNVAR=x /sbin/jexec ptc sh -c 'echo $PTNVAR')" x "the environment through jexec inside"
+	assert_eq "$(PTNHOST=secret inj ptn /sbin/jail -q -c name=pte path=/srv/plain \
+		command=/bin/sh -c 'echo ${PTNHOST:-none} ${HOME:-none}')" "none none" "command='s environment"
+	expect_error 'jail: "ptc" already exists' inj ptn /sbin/jail -c name=ptc path=/srv/plain persist
+	# -i prints the jid, -q nothing.
+	assert_eq "$(inj ptn /sbin/jail -i -c name=ptd path=/srv/plain persist)" "$(jid_of ptn.ptd)" "jail -i inside"
+	assert_eq "$(inj ptn /sbin/jail -q -m ptd host.hostname=ptd.test)" "" "jail -q -m inside"
+	assert_eq "$("$JLS" -j ptn.ptd host.hostname)" ptd.test "host.hostname changed from inside"
+	assert_eq "$(inj ptn /sbin/jail -m name=ptd nopersist)" "ptd: updated" "jail -m name= inside"
+	"$JAIL" -q -r ptn
+	assert_nothing_left
+}
+
+test_nested_remove_from_inside_and_with_the_parent() {
+	nested_roots
+	"$JAIL" -q -c name=ptn path="$NR" persist children.max=3
+	inj ptn /sbin/jail -q -c name=ptc path=/srv/kid persist children.max=1
+	inj ptn /sbin/jail -q -c name=ptd path=/srv/plain persist
+	# A grandchild, made from inside the child: the child has a socket of its own.
+	assert_eq "$(inj ptn.ptc /sbin/jail -c name=ptg path=/ persist)" "ptg: created" "jail -c inside the child"
+	assert_eq "$(inj ptn /sbin/jls name | tr '\n' ' ')" "ptc ptd ptc.ptg " "the parent lists its grandchild too"
+	assert_eq "$(inj ptn.ptc /sbin/jls name)" ptg "the child lists its own only"
+	assert_eq "$(inj ptn /sbin/jail -r ptd)" "ptd: removed" "jail -r inside"
+	jail_exists ptn.ptd && fail "ptn.ptd still there"
+	assert_eq "$("$JLS" -j ptn children.cur)" 1 "children.cur after removal inside"
+	# The parent's removal takes its children, and their sockets' servers end.
+	p=$(jid_of ptn) pb=$(uid_base_of "$(jid_of ptn)")
+	c=$(jid_of ptn.ptc) cb=$(uid_base_of "$(jid_of ptn.ptc)")
+	server_running "$p" "$pb" || fail "no server for ptn's socket"
+	server_running "$c" "$cb" || fail "no server for ptn.ptc's socket"
+	"$JAIL" -q -r ptn
+	for n in ptn ptn.ptc ptn.ptc.ptg; do
+		jail_exists "$n" && fail "$n still there"
+	done
+	wait_until 5 "ptn's server gone" server_gone "$p" "$pb"
+	wait_until 5 "ptn.ptc's server gone" server_gone "$c" "$cb"
+	assert_nothing_left
+}
+
+# In a network namespace of the test's own, with 198.18.0.1-3 on its loopback.
+nested_no_more() {
+	for a in 198.18.0.1 198.18.0.2 198.18.0.3; do ip addr add "$a/32" dev lo; done
+	nested_roots
+	"$JAIL" -q -c name=ptn path="$NR" persist children.max=2 ip4.addr=198.18.0.1
+	expect_error 'jail: ptc: allow.mount: the parent jail "ptn" does not have it' \
+		inj ptn /sbin/jail -c name=ptc path=/srv/kid persist allow.mount
+	expect_error 'jail: ptc: ip4.addr: 198.18.0.2 is not an address of the parent jail "ptn"' \
+		inj ptn /sbin/jail -c name=ptc path=/srv/kid persist ip4.addr=198.18.0.2
+	expect_error "jail: ptc: children.max: 2 is not below 2, the parent jail \"ptn\"'s" \
+		inj ptn /sbin/jail -c name=ptc path=/srv/kid persist children.max=2
+	# What names something of the host's is not the jail's to give.
+	expect_error 'jail: ptc: mount.fstab: cannot be set from inside a jail' \
+		inj ptn /sbin/jail -c name=ptc path=/srv/kid persist mount.fstab=/etc/fstab
+	expect_error 'jail: ptc: exec.prestart: cannot be set from inside a jail' \
+		inj ptn /sbin/jail -c name=ptc path=/srv/kid persist exec.prestart="touch /tmp/ptnhost"
+	expect_error 'jail: ptc: idmap.base: cannot be set from inside a jail' \
+		inj ptn /sbin/jail -c name=ptc path=/srv/kid persist idmap.base=1073741824
+	expect_error 'jail: ptc: vnet.interface: cannot be set from inside a jail' \
+		inj ptn /sbin/jail -c name=ptc path=/srv/kid persist vnet.interface=lo
+	# The path is the parent's: beneath its root, no way out, no link, no mount crossed.
+	expect_error 'jail: ptc: path "/srv/../..": ".." is not taken inside a jail' \
+		inj ptn /sbin/jail -c name=ptc path=/srv/../.. persist
+	ln -sfn / "$NR/srv/ptnlink"
+	expect_error 'jail: ptc: path "/srv/ptnlink": contains a symbolic link' \
+		inj ptn /sbin/jail -c name=ptc path=/srv/ptnlink persist
+	rm -f "$NR/srv/ptnlink"
+	# A mount the host made in the parent's tree is the host's: not the parent's to hand on.
+	mkdir -p "$NR/srv/ptmnt"
+	mount -t tmpfs ptnmnt "$NR/srv/ptmnt"
+	set +e
+	err=$(inj ptn /sbin/jail -c name=ptc path=/srv/ptmnt persist 2>&1 >/dev/null)
+	set -e
+	umount "$NR/srv/ptmnt"
+	assert_eq "$err" 'jail: ptc: path "/srv/ptmnt": crosses a mount point' "a child rooted across a mount"
+	expect_error 'jail: ptc: path "/nonexistent": No such file or directory' \
+		inj ptn /sbin/jail -c name=ptc path=/nonexistent persist
+	# A child it made cannot be given more later, nor more room than its parent's.
+	inj ptn /sbin/jail -q -c name=ptc path=/srv/kid persist children.max=1 ip4.addr=198.18.0.1
+	expect_error "jail: ptc: children.max: 5 is not below 2, the parent jail \"ptn\"'s" \
+		inj ptn /sbin/jail -m ptc children.max=5
+	expect_error 'jail: ptc: ip4.addr: 198.18.0.3 is not an address of the parent jail "ptn"' \
+		inj ptn /sbin/jail -m ptc ip4.addr=198.18.0.3
+	expect_error 'jail: ptc: name: a jail is not renamed from inside a jail' \
+		inj ptn /sbin/jail -m ptc name=ptx
+	assert_eq "$("$JLS" -j ptn.ptc children.max ip4.addr)" "1 198.18.0.1" "the child after refusals"
+	assert_eq "$("$JLS" -j ptn children.cur)" 1 "children.cur after refusals"
+	[ -e /tmp/ptnhost ] && fail "a host command ran"
+	"$JAIL" -q -r ptn
+	assert_nothing_left
+}
+test_nested_child_gets_no_more_than_its_parent() { in_netns nested_no_more; }
+
+test_nested_children_max_is_the_limit() {
+	nested_roots
+	# No room at all: FreeBSD's words, and nothing made.
+	"$JAIL" -q -c name=ptn path="$NR" persist
+	expect_error 'jail: ptc: prison limit exceeded' inj ptn /sbin/jail -c name=ptc path=/srv/kid persist
+	assert_eq "$(inj ptn /sbin/jls name)" "" "jls inside a jail with no children"
+	expect_error 'jexec: jail "ptc" not found' inj ptn /sbin/jexec ptc true
+	expect_error 'jail: "ptc" not found' inj ptn /sbin/jail -r ptc
+	"$JAIL" -q -r ptn
+	# Room for one: the second is refused.
+	"$JAIL" -q -c name=ptn path="$NR" persist children.max=1
+	inj ptn /sbin/jail -q -c name=ptc path=/srv/kid persist
+	expect_error 'jail: ptd: prison limit exceeded' inj ptn /sbin/jail -c name=ptd path=/srv/plain persist
+	# The child, made with no children.max, has no room of its own.
+	expect_error 'jail: ptg: prison limit exceeded' inj ptn.ptc /sbin/jail -c name=ptg path=/ persist
+	assert_eq "$("$JLS" -j ptn children.cur)" 1 "children.cur"
+	# -R from inside: removed without its stop commands.
+	assert_eq "$(inj ptn /sbin/jail -R ptc)" "ptc: removed" "jail -R inside"
+	"$JAIL" -q -r ptn
+	assert_nothing_left
+}
+
+# A read-only root makes read-only children: a child cannot write what its parent cannot.
+test_nested_read_only_parent_makes_read_only_children() {
+	nested_roots
+	"$JAIL" -q -c name=ptn path="$NR" persist children.max=1 path.readonly
+	inj ptn /sbin/jail -q -c name=ptc path=/srv/kid persist
+	assert_eq "$("$JLS" -j ptn.ptc path.readonly)" true "the child's path.readonly"
+	"$JEXEC" ptn.ptc touch /ptnwrite 2>/dev/null && fail "the child wrote to its read-only root"
+	[ -e "$NR/srv/kid/ptnwrite" ] && fail "a file made through the child"
+	"$JAIL" -q -r ptn
+	assert_nothing_left
+}
+
+test_nested_cannot_act_on_itself_its_parent_or_a_sibling() {
+	nested_roots
+	"$JAIL" -q -c name=ptn path="$NR" persist children.max=2
+	"$JAIL" -q -c name=pts path="$ROOT" persist children.max=1
+	"$JAIL" -q -c name=pts.ptk path="$ROOT" persist
+	inj ptn /sbin/jail -q -c name=ptc path=/srv/kid persist children.max=1
+	self=$(jid_of ptn) sib=$(jid_of pts) sibkid=$(jid_of pts.ptk)
+	# A sibling and its child, by name or jid, are not there for ptn.
+	expect_error 'jail: "pts.ptk" not found' inj ptn /sbin/jail -r pts.ptk
+	expect_error "jail: \"$sibkid\" not found" inj ptn /sbin/jail -r "$sibkid"
+	expect_error "jexec: jail \"$sib\" not found" inj ptn /sbin/jexec "$sib" true
+	expect_error "jail: \"$sib\" not found" inj ptn /sbin/jail -m jid="$sib" children.max=0
+	# Nor is ptn itself: it cannot raise its own children.max.
+	expect_error 'jail: "ptn" not found' inj ptn /sbin/jail -m name=ptn children.max=5
+	expect_error "jail: \"$self\" not found" inj ptn /sbin/jail -m jid="$self" children.max=5
+	expect_error "jail: \"$self\" not found" inj ptn /sbin/jail -r "$self"
+	# From the child, its parent is out of reach as well.
+	expect_error "jail: \"$self\" not found" inj ptn.ptc /sbin/jail -r "$self"
+	expect_error 'jail: "ptn" not found' inj ptn.ptc /sbin/jail -r ptn
+	assert_eq "$(inj ptn.ptc /sbin/jls name)" "" "the child's listing"
+	# jail -r '*' inside takes the jail's own descendants and nothing else.
+	assert_eq "$(inj ptn /sbin/jail -r '*')" "ptc: removed" "jail -r '*' inside"
+	assert_eq "$("$JLS" -j ptn children.max)" 2 "ptn's children.max"
+	for n in ptn pts pts.ptk; do
+		jail_exists "$n" || fail "$n is gone"
+	done
+	"$JAIL" -q -r ptn pts
+	assert_nothing_left
+}
+
+# A request from anyone but root of the jail itself is refused, and makes nothing.
+test_nested_forged_requests_are_refused() {
+	nested_roots
+	"$JAIL" -q -c name=ptn path="$NR" persist children.max=2
+	jid=$(jid_of ptn)
+	# Another user of the jail.
+	expect_error 'jail: Operation not permitted: only root of the jail may do that' \
+		"$JEXEC" -U jdoe ptn /sbin/jail -c name=ptc path=/srv/kid persist
+	# Root of a user namespace made inside the jail is not jail root.
+	expect_error 'jail: not a process of this jail'"'"'s own user namespace' \
+		inj ptn /bin/unshare -U -r /sbin/jail -c name=ptc path=/srv/kid persist
+	# A host process that speaks the protocol on the jail's socket is no process of the jail.
+	reply=$(python3 - "$RUNDIR/nest/$jid.sock" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(sys.argv[1])
+s.send(b"create\0name=ptc\0path=/srv/kid\0persist\0")
+out = []
+while True:
+    m = s.recv(65536)
+    if not m:
+        break
+    out.append(m.decode())
+    if m.startswith(b"x"):
+        break
+print("|".join(out))
+PY
+)
+	assert_eq "$reply" "ejail: not a process of this jail's own user namespace|x1" "a host process's request"
+	# A malformed packet is refused as such.
+	reply=$(python3 - "$RUNDIR/nest/$jid.sock" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(sys.argv[1])
+s.send(b"create name=ptc")
+print("|".join(s.recv(65536).decode() for _ in range(2)))
+PY
+)
+	assert_eq "$reply" "ejail: a malformed request|x1" "a malformed request"
+	# Parameters the jail may not set, jid among them, by root of the jail itself.
+	expect_error 'jail: ptc: jid: cannot be set from inside a jail' \
+		inj ptn /sbin/jail -c name=ptc jid=900 path=/srv/kid persist
+	assert_eq "$("$JLS" -j ptn children.cur)" 0 "children.cur after forged requests"
+	assert_eq "$(jail_names | grep -c '^ptn\.')" 0 "children made"
+	"$JAIL" -q -r ptn
+	assert_nothing_left
+}
