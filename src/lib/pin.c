@@ -12,12 +12,14 @@
  * the jail's tree as its builder made it (mntns.h), without its /proc.
  * The host's mount table holds two mounts for all jails together:
  *
- *   RUNDIR/pinns  an nsfs bind mount of the pin namespace itself, which
- *                 keeps it (and so every pin) while no process is in it;
- *   RUNDIR/pins   the same tmpfs, mounted in the host too: the host sees
- *                 each jail's directory and its empty files, never the
- *                 mounts over them, which live in the pin namespace alone.
- *                 Whether a jail is pinned is one stat there.
+ *   RUNDIR/pins      the same tmpfs, mounted in the host too: the host
+ *                    sees each jail's directory and its empty files, never
+ *                    the mounts over them, which live in the pin namespace
+ *                    alone.  Whether a jail is pinned is one stat there.
+ *   RUNDIR/pins/.ns  an nsfs bind mount of the pin namespace itself, over
+ *                    a file of that tmpfs, in the host's namespace only: it
+ *                    keeps the pin namespace (and so every pin) while no
+ *                    process is in it.
  *
  * What the kernel requires, and how this meets it:
  * - A mount namespace's nsfs file may be bind-mounted only into a mount
@@ -30,11 +32,12 @@
  *   of all and pins the pin namespace.
  * - Copying a mount namespace (unshare, clone) leaves out mounts of mount
  *   namespace files, so a builder that copies the host's namespace later
- *   does not drag RUNDIR/pinns along; a recursive copy of a tree
+ *   does not drag RUNDIR/pins/.ns along; a recursive copy of a tree
  *   (open_tree, the root of a path=/ jail) would, and then be refused for
- *   the loop it would make: both mounts are unbindable, which such a copy
- *   leaves out.  And unbindable, with the tmpfs pivoted into while
- *   private, neither propagates anywhere.
+ *   the loop it would make.  The pins mount is unbindable, which such a
+ *   copy leaves out with all beneath it, and is so before the first .ns
+ *   is mounted on it.  And unbindable, with the tmpfs pivoted into while
+ *   private, it propagates nowhere.
  * - The pin namespace starts as a copy of the host's; it is made private
  *   and pivoted onto the pins tmpfs with the old root detached, so it holds
  *   no host file system busy.
@@ -49,7 +52,7 @@
  *   default) and an idle jail costs some thirty there on a small root,
  *   so one pin namespace holds about 3,000 jails.  When the kernel
  *   refuses a pin with ENOSPC the pin goes to the next pin namespace,
- *   RUNDIR/pinns.1 and on (one more host mount each), made when all are
+ *   RUNDIR/pins/.ns.1 and on (one more host mount each), made when all are
  *   full; the jail's directory names its namespace in a file "ns".
  */
 #include "pin.h"
@@ -119,13 +122,34 @@ bool pin_exists(int jid)
 	return pin_exists_in(runtime_rundir(), jid);
 }
 
-/* RUNDIR/pinns for the first pin namespace, RUNDIR/pinns.K for the others. */
-static void pinns_path(int k, char *buf, size_t len)
+/*
+ * Pin namespace k's nsfs mount: RUNDIR/pins/.ns for the first, .ns.K for
+ * the others, beneath the unbindable pins mount, so that no recursive copy
+ * of the host's tree can meet one, not even while it is being made.
+ * Before, they were RUNDIR/pinns and RUNDIR/pinns.K, made unbindable just
+ * after they were mounted: a path=/ jail built in between copied the pin
+ * namespace's mount, and the kernel refused its root for the loop.  Pins
+ * made there by an earlier prison are still found.
+ */
+static void pinns_path(int k, bool old, char *buf, size_t len)
 {
+	const char *stem = old ? "pinns" : "pins/.ns";
+
 	if (k == 0)
-		rundir_path(runtime_rundir(), "pinns", buf, len);
+		snprintf(buf, len, "%s/%s", runtime_rundir(), stem);
 	else
-		snprintf(buf, len, "%s/pinns.%d", runtime_rundir(), k);
+		snprintf(buf, len, "%s/%s.%d", runtime_rundir(), stem, k);
+}
+
+static int nsfs_open(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd >= 0 && ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNS) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 /* Pin namespace k, if RUNDIR holds one. */
@@ -134,11 +158,11 @@ static int pinns_open(int k)
 	char path[PATH_MAX];
 	int fd;
 
-	pinns_path(k, path, sizeof(path));
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd >= 0 && ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNS) {
-		close(fd);
-		return -1;
+	pinns_path(k, false, path, sizeof(path));
+	fd = nsfs_open(path);
+	if (fd < 0) {
+		pinns_path(k, true, path, sizeof(path));
+		fd = nsfs_open(path);
 	}
 	return fd;
 }
@@ -190,7 +214,14 @@ static int pinns_make(int k, struct perr *e)
 	int sv[2], status;
 	pid_t pid;
 
-	pinns_path(k, path, sizeof(path));
+	/*
+	 * The pins mount is unbindable before anything is mounted on it, also
+	 * when a jail -c ended between mounting it and making it so.
+	 */
+	rundir_path(runtime_rundir(), "pins", path, sizeof(path));
+	if (mount(NULL, path, NULL, MS_UNBINDABLE, NULL) < 0)
+		return perr_set(e, errno, "make %s unbindable", path);
+	pinns_path(k, false, path, sizeof(path));
 	file = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (file < 0)
 		return perr_set(e, errno, "%s", path);
@@ -204,7 +235,7 @@ static int pinns_make(int k, struct perr *e)
 	close(sv[1]);
 	if (pid > 0 && read(sv[0], &ready, 1) == 1 && ready == 'R') {
 		snprintf(src, sizeof(src), "/proc/%d/ns/mnt", (int)pid);
-		if (mount(src, path, NULL, MS_BIND, NULL) < 0 || mount(NULL, path, NULL, MS_UNBINDABLE, NULL) < 0)
+		if (mount(src, path, NULL, MS_BIND, NULL) < 0)
 			perr_set(e, errno, "pin the pin namespace on %s", path);
 		else
 			ready = 'P';

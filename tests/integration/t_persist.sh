@@ -254,7 +254,7 @@ test_persist_idle_pins_spread_over_pin_namespaces() {
 	done
 	restore_mount_max
 	trap - EXIT
-	[ -e "$RUNDIR/pinns.1" ] || fail "one pin namespace for ten idle jails at fs.mount-max=$limit"
+	[ -e "$RUNDIR/pins/.ns.1" ] || fail "one pin namespace for ten idle jails at fs.mount-max=$limit"
 	shards=$(for i in 1 2 3 4 5 6 7 8 9 10; do cat "$RUNDIR/pins/$(jid_of ptsh$i)/ns"; done | sort -u | wc -l)
 	[ "$shards" -ge 2 ] || fail "the pins of ten idle jails in $shards pin namespace"
 	for i in 1 2 3 4 5 6 7 8 9 10; do
@@ -268,3 +268,25 @@ test_persist_idle_pins_spread_over_pin_namespaces() {
 	done
 	assert_eq "$(pins)" "" "pins after jail -r"
 }
+
+# A jail -c that ended (kill -9, a crash) just after it mounted the pins'
+# tmpfs left it bindable: the pin namespace's mount made on it later must
+# still stay out of every copy of the host's tree, or no path=/ jail could
+# be made again (the kernel refuses a root that holds a mount namespace's
+# file for the loop it would make).
+test_persist_idle_pins_made_halfway_stay_out_of_copies() {
+	HALF=$WORK/ctx-halfway HALF_CG=prison-test-halfway$$
+	trap 'context_cleanup "$HALF/run" "$HALF_CG" "$HALF/log"; rm -rf "$HALF"' EXIT
+	mkdir -p "$HALF"
+	# The context's run directory, as jail -c makes it, then the pins' tmpfs as that jail -c left it.
+	in_half "$JAIL" -q -c name=pthalf0 path="$ROOT" command=/bin/true
+	mkdir -m 700 "$HALF/run/pins"
+	mount -t tmpfs -o mode=0700 prison-pins "$HALF/run/pins"
+	in_half "$JAIL" -q -c name=pthalf path="$ROOT" persist persist.idle
+	[ -e "$HALF/run/pins/.ns" ] || fail "no pin namespace at pins/.ns"
+	assert_eq "$(in_half "$JAIL" -q -c name=pthalfr path=/ command=/bin/sh -c \
+		'grep -c -e nsfs -e prison-pins /proc/self/mountinfo || true' 2>&1)" 0 \
+		"pin mounts in a path=/ jail made after a half-made pins mount"
+	in_half "$JAIL" -q -r pthalf
+}
+in_half() { PRISON_RUNDIR=$HALF/run PRISON_CGROUP=$HALF_CG PRISON_LOGDIR=$HALF/log "$@"; }
