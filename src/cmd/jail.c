@@ -10,6 +10,8 @@
 
 static bool quiet, verbose, print_jid;
 static const char *jid_file, *conf_file;
+/* Run inside a jail: the host makes, changes and removes this jail's descendants (nested.h). */
+static bool inner;
 
 /* The command line, parsed: what to do, and the one parameter set it builds. */
 struct cmdline {
@@ -81,6 +83,171 @@ static int write_jid_file(const struct jail_record *rec)
 	return 0;
 }
 
+/* ---- inside a jail: requests to the host, for this jail's descendants ---- */
+
+/* A line of the host's answer; a 'j' line's jid goes to *arg when it is given. */
+static void inner_line(char kind, const char *text, void *arg)
+{
+	long jid;
+
+	if (kind == 'j' && arg && parse_long(text, 1, 999999, &jid))
+		*(int *)arg = (int)jid;
+	if (kind == 'e')
+		fprintf(stderr, "%s\n", text);
+	else if ((kind == 'o' && !quiet) || (kind == 'j' && print_jid))
+		printf("%s\n", text);
+}
+
+/*
+ * Send a request; its status, or 1 after the one line that says why it
+ * could not be asked.  A jail without a socket may have no children:
+ * FreeBSD's "prison limit exceeded" for a creation, no jail to find else.
+ */
+static int inner_call(enum ctl_nest_verb verb, const struct nest_words *w, const char *name, int *jid)
+{
+	struct perr e = { 0 };
+	int r = nest_call(verb, w->words, w->n, inner_line, jid, &e);
+
+	if (r >= 0)
+		return r;
+	if (e.err != ENOENT)
+		fail(name, &e);
+	else if (verb == CTL_NEST_CREATE && name)
+		fprintf(stderr, "jail: %s: prison limit exceeded\n", name);
+	else if (verb == CTL_NEST_CREATE)
+		fprintf(stderr, "jail: prison limit exceeded\n");
+	else
+		fprintf(stderr, "jail: \"%s\" not found\n", name ? name : "");
+	return 1;
+}
+
+/* The commands FreeBSD runs in the system environment, which for a child is this jail: run here, never sent. */
+static const int parent_side[] = { P_EXEC_PREPARE, P_EXEC_PRESTART, P_EXEC_CREATED, P_EXEC_POSTSTART,
+				   P_EXEC_PRESTOP,  P_EXEC_POSTSTOP, P_EXEC_RELEASE };
+
+/* Run the commands of id here, for the jail being made or removed; 0 or 1 after saying why. */
+static int inner_hooks(const struct paramset *ps, int id, int jid)
+{
+	struct perr e = { 0 };
+
+	if (nest_parent_hooks(ps, id, jid, &e) == 0)
+		return 0;
+	fail(param_str(ps, P_NAME), &e);
+	return 1;
+}
+
+static int inner_remove_one(const struct paramset *conf, const char *key, bool hooks);
+
+/* -J inside: the jid the host gave, with the path, hostname and command this jail asked for. */
+static int inner_jid_file(const struct paramset *ps, int jid)
+{
+	FILE *f = fopen(jid_file, "we");
+	const char *cmd = param_str(ps, P_COMMAND), *path = param_str(ps, P_PATH), *host = param_str(ps, P_HOSTNAME);
+
+	if (!f || fprintf(f, "%d\t%s\t%s\t\t%s\n", jid, path ? path : "/", host ? host : "", cmd ? cmd : "") < 0 ||
+	    fclose(f) != 0) {
+		fprintf(stderr, "jail: %s: %s: %m\n", param_str(ps, P_NAME) ? param_str(ps, P_NAME) : "", jid_file);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * jail -c inside a jail: exec.prepare and exec.prestart here, the jail
+ * made and started by the host, then exec.created and exec.poststart
+ * here (the host makes and starts a child in one step, so exec.created
+ * comes after exec.start).  A failure after the host made it removes it
+ * again; exec.release runs whenever exec.prepare did.
+ */
+static int inner_create(const struct paramset *ps, const struct jail_exec *x)
+{
+	static struct nest_words w;
+	struct paramset sent _cleanup_params_ = { 0 };
+	const char *name = param_str(ps, P_NAME);
+	struct perr e = { 0 };
+	int jid = 0, r;
+
+	if (x->host_user || x->jail_user || x->login) {
+		fprintf(stderr, "jail: %s%s-u, -U and -l are not for jails made inside a jail\n", name ? name : "",
+			name ? ": " : "");
+		return 1;
+	}
+	w.n = w.used = 0;
+	if (param_copy(&sent, ps) < 0)
+		return perr_setx(&e, ENOMEM, "parameters"), fail(name, &e), 1;
+	for (size_t i = 0; i < ARRAY_SIZE(parent_side); i++)
+		param_unset(&sent, parent_side[i]);
+	if (nest_param_words(&sent, &w, &e) < 0) {
+		fail(name, &e);
+		return 1;
+	}
+	if (inner_hooks(ps, P_EXEC_PREPARE, 0))
+		return 1;
+	r = inner_hooks(ps, P_EXEC_PRESTART, 0) ? 1 : inner_call(CTL_NEST_CREATE, &w, name, &jid);
+	if (r == 0 && (inner_hooks(ps, P_EXEC_CREATED, jid) || inner_hooks(ps, P_EXEC_POSTSTART, jid))) {
+		char key[16];
+		snprintf(key, sizeof(key), "%d", jid);
+		(void)inner_remove_one(NULL, key, false);
+		(void)inner_hooks(ps, P_EXEC_POSTSTOP, jid);
+		r = 1;
+	}
+	if (r != 0)
+		(void)inner_hooks(ps, P_EXEC_RELEASE, 0);
+	else if (jid_file)
+		r = inner_jid_file(ps, jid);
+	return r;
+}
+
+/*
+ * jail -r of one descendant: the stop commands of its configuration (if
+ * conf is given) here around the host's removal, as FreeBSD runs them in
+ * the system environment.
+ */
+static int inner_remove_one(const struct paramset *conf, const char *key, bool hooks)
+{
+	static struct nest_words w;
+	struct perr e = { 0 };
+	int r;
+
+	w.n = w.used = 0;
+	if (nest_word(&w, hooks ? "-r" : "-R", &e) < 0 || nest_word(&w, key, &e) < 0) {
+		fail(key, &e);
+		return 1;
+	}
+	if (hooks && conf && inner_hooks(conf, P_EXEC_PRESTOP, 0))
+		return 1;
+	r = inner_call(CTL_NEST_REMOVE, &w, key, NULL);
+	if (r == 0 && hooks && conf && (inner_hooks(conf, P_EXEC_POSTSTOP, 0) || inner_hooks(conf, P_EXEC_RELEASE, 0)))
+		r = 1;
+	return r;
+}
+
+/*
+ * jail -m inside: the jail named by key (or by jid= or name= among the
+ * words), and what changes; the parent-side commands are this jail's,
+ * read from its jail.conf when they run, and not sent.
+ */
+static int inner_modify(const struct paramset *ps, const char *key)
+{
+	static struct nest_words w;
+	struct paramset sent _cleanup_params_ = { 0 };
+	struct perr e = { 0 };
+
+	w.n = w.used = 0;
+	if (param_copy(&sent, ps) < 0) {
+		fprintf(stderr, "jail: out of memory\n");
+		return 1;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(parent_side); i++)
+		param_unset(&sent, parent_side[i]);
+	if ((key && nest_word(&w, key, &e) < 0) || nest_param_words(&sent, &w, &e) < 0) {
+		fail(key, &e);
+		return 1;
+	}
+	return inner_call(CTL_NEST_MODIFY, &w, key ? key : param_str(ps, P_NAME), NULL);
+}
+
+
 static int do_create(const struct paramset *ps, const struct jail_exec *x)
 {
 	struct jail_record rec;
@@ -89,6 +256,8 @@ static int do_create(const struct paramset *ps, const struct jail_exec *x)
 
 	if (verbose)
 		fprintf(stderr, "jail: %s: create\n", param_str(ps, P_NAME) ? param_str(ps, P_NAME) : "");
+	if (inner)
+		return inner_create(ps, x);
 	if (jail_start(ps, x, &rec, &e) < 0) {
 		fail_target(param_str(ps, P_NAME), &e, true);
 		audit_event("create", param_str(ps, P_NAME), 0, ps, NULL, e.msg);
@@ -119,6 +288,8 @@ static int do_modify(const struct paramset *ps, const char *key)
 		fprintf(stderr, "jail: -m needs jid= or name= to say which jail\n");
 		return 1;
 	}
+	if (inner)
+		return inner_modify(ps, key == param_str(ps, P_JID) || key == param_str(ps, P_NAME) ? NULL : key);
 	/* With jid= given, name= is a rename. */
 	if (jail_modify(key, ps, &rec, &e) < 0) {
 		fail_target(key, &e, false);
@@ -149,12 +320,40 @@ static int report_remove(const char *key, int r, struct jail_record *rec, const 
 	return r > 0;
 }
 
+/* Inside a jail, its descendant named or numbered key, from the host's listing. */
+static int inner_find(const char *key, struct jail_record *ret, struct perr *e)
+{
+	struct jail_record *list = NULL;
+	size_t n = 0;
+	int found = -1;
+
+	if (nest_list(&list, &n, e) < 0)
+		return -1;
+	for (size_t i = 0; i < n && found < 0; i++) {
+		char jid[16];
+		snprintf(jid, sizeof(jid), "%d", list[i].jid);
+		if (strcmp(list[i].name, key) == 0 || strcmp(jid, key) == 0)
+			found = (int)i;
+	}
+	if (found >= 0) {
+		*ret = list[found];
+		memset(&list[found], 0, sizeof(list[found]));
+	}
+	registry_free_list(list, n);
+	return found >= 0 ? 0 : perr_setx(e, ENOENT, "\"%s\" not found", key);
+}
+
+static int find_jail(const char *key, struct jail_record *ret, struct perr *e)
+{
+	return inner ? inner_find(key, ret, e) : jail_find(key, ret, e);
+}
+
 static bool running(const char *key)
 {
 	struct jail_record rec;
 	struct perr e = { 0 };
 
-	if (jail_find(key, &rec, &e) < 0)
+	if (find_jail(key, &rec, &e) < 0)
 		return false;
 	record_free(&rec);
 	return true;
@@ -174,6 +373,12 @@ static int remove_all(bool hooks)
 	}
 	for (size_t i = nlist; i-- > 0;) {
 		struct jail_record rec;
+		if (inner) {
+			/* A descendant whose parent went first went with it. */
+			if (param_int(&list[i].params, P_PARENT) == 0 || running(list[i].name))
+				ret |= inner_remove_one(NULL, list[i].name, hooks);
+			continue;
+		}
 		/*
 		 * By name, which no other jail can have: a jid freed meanwhile
 		 * may already belong to a jail made after the listing.
@@ -197,6 +402,10 @@ static int do_remove(char **keys, int n, bool hooks)
 		return remove_all(hooks);
 	for (int i = 0; i < n; i++) {
 		struct jail_record rec;
+		if (inner) {
+			ret |= inner_remove_one(NULL, keys[i], hooks);
+			continue;
+		}
 		ret |= report_remove(keys[i], jail_remove(keys[i], hooks, &rec, &e), &rec, &e);
 	}
 	return ret;
@@ -302,11 +511,19 @@ static int config_params(const struct conf *c, const char *name, struct paramset
 }
 
 /* The removal half of -r and -rc for one configured jail; returns the exit status. */
-static int config_remove(const char *name, bool create, bool hooks)
+static int config_remove(const struct conf *c, const char *name, bool create, bool hooks)
 {
 	struct jail_record rec;
 	struct perr e = { 0 };
-	int r = jail_remove(name, hooks, &rec, &e);
+	int r;
+
+	if (inner) {
+		struct paramset ps _cleanup_params_ = { 0 };
+		if (create && !running(name))
+			return 0;
+		return config_params(c, name, &ps) < 0 ? 1 : inner_remove_one(&ps, name, hooks);
+	}
+	r = jail_remove(name, hooks, &rec, &e);
 
 	/* -rc of a jail that is not running just creates it. */
 	if (r < 0 && create)
@@ -346,7 +563,7 @@ static int from_config(char **names, int n, bool create, bool remove, bool hooks
 			/* A dependent that is not running, or a dependency of -rc, is left alone. */
 			if (!asked && (create || !running(name)))
 				continue;
-			ret |= config_remove(name, create, hooks);
+			ret |= config_remove(&c, name, create, hooks);
 		}
 		if (!create || (!asked && running(name)))
 			continue;
@@ -412,7 +629,7 @@ static int modify_from_config(char **names, int n)
 		const char *name = order[i];
 		struct jail_record now;
 		struct perr e = { 0 };
-		if (jail_find(name, &now, &e) < 0) {
+		if (find_jail(name, &now, &e) < 0) {
 			/* Only a jail named on the command line has to be running. */
 			if (n > 0 && named(names, n, name)) {
 				fail(name, &e);
@@ -567,103 +784,6 @@ static int dispatch(struct cmdline *cl, struct perr *e)
 	return from_command_line(cl, e);
 }
 
-/* A line of the host's answer to a request from inside a jail. */
-static void inner_line(char kind, const char *text, void *arg)
-{
-	(void)arg;
-	if (kind == 'e')
-		fprintf(stderr, "%s\n", text);
-	else if ((kind == 'o' && !quiet) || (kind == 'j' && print_jid))
-		printf("%s\n", text);
-}
-
-/* The value of word "name=VALUE" among args, for a message; NULL when none. */
-static const char *inner_name(char **args, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (strncmp(args[i], "name=", 5) == 0)
-			return args[i] + 5;
-	return NULL;
-}
-
-/* What inside a jail can be asked of the host, and which verb it is. */
-static int inner_verb(const struct cmdline *cl, enum ctl_nest_verb *ret, struct perr *e)
-{
-	bool plain = !cl->x.host_user && !cl->x.jail_user && !cl->x.login && !jid_file && !conf_file;
-
-	if (plain && cl->nargs > 0 && cl->create && !cl->modify && !cl->remove && !names_only(cl->args, cl->nargs))
-		*ret = CTL_NEST_CREATE;
-	else if (plain && cl->nargs > 0 && cl->modify && !cl->create)
-		*ret = CTL_NEST_MODIFY;
-	else if (plain && cl->nargs > 0 && cl->remove && !cl->create)
-		*ret = CTL_NEST_REMOVE;
-	else
-		return perr_setx(e, EINVAL, "inside a jail, jail takes -c param=value ..., -m jail param=value ... "
-				 "or -r jail ... (no jail.conf, -u, -U, -l or -J)");
-	return 0;
-}
-
-/* The words of the request: -r or -R, the parameters -n, -s and -h set, then the operands. */
-static int inner_words(const struct cmdline *cl, enum ctl_nest_verb verb, const char **words, size_t *ret_n,
-		       char (*flagged)[300], struct perr *e)
-{
-	size_t n = 0, nf = 0;
-
-	if (verb == CTL_NEST_REMOVE)
-		words[n++] = cl->hooks ? "-r" : "-R";
-	for (int id = 0; id < P__COUNT && verb == CTL_NEST_CREATE; id++) {
-		if (!param_str(&cl->ps, id) || nf == 3)
-			continue;
-		int len = param_format(&cl->ps, id, false, flagged[nf], sizeof(flagged[nf]));
-		if (len < 0 || (size_t)len >= sizeof(flagged[nf]))
-			return perr_setx(e, E2BIG, "%s: too long", param_table[id].name);
-		words[n++] = flagged[nf++];
-	}
-	for (int i = 0; i < cl->nargs; i++) {
-		if (n == CTL_NEST_WORDS)
-			return perr_setx(e, E2BIG, "more than %d words", CTL_NEST_WORDS);
-		words[n++] = cl->args[i];
-	}
-	*ret_n = n;
-	return 0;
-}
-
-/*
- * jail(8) inside a jail: -c, -m and -r with param=value words or names,
- * as FreeBSD's jail root uses them, sent to the host (nestcli.h).  The
- * flags that set parameters (-n, -s, -h) go as the words they stand for.
- * A jail with no socket may have no children: FreeBSD's "prison limit
- * exceeded" for -c, and no jail to find for -m and -r.
- */
-static int inner_dispatch(struct cmdline *cl, struct perr *e)
-{
-	const char *words[CTL_NEST_WORDS];
-	char flagged[3][300];
-	size_t n = 0;
-	enum ctl_nest_verb verb = CTL_NEST_BAD;
-	int r;
-
-	if (inner_verb(cl, &verb, e) < 0 || inner_words(cl, verb, words, &n, flagged, e) < 0)
-		return -1;
-	r = nest_call(verb, words, n, inner_line, NULL, e);
-	if (r >= 0 || e->err != ENOENT)
-		return r;
-	if (verb == CTL_NEST_CREATE) {
-		const char *name = param_str(&cl->ps, P_NAME) ? param_str(&cl->ps, P_NAME) : inner_name(cl->args, cl->nargs);
-		if (name)
-			fprintf(stderr, "jail: %s: prison limit exceeded\n", name);
-		else
-			fprintf(stderr, "jail: prison limit exceeded\n");
-	} else if (verb == CTL_NEST_MODIFY) {
-		const char *eq = strchr(cl->args[0], '=');
-		fprintf(stderr, "jail: \"%s\" not found\n", eq ? eq + 1 : cl->args[0]);
-	} else {
-		for (int i = 0; i < cl->nargs; i++)
-			fprintf(stderr, "jail: \"%s\" not found\n", cl->args[i]);
-	}
-	return 1;
-}
-
 /* One flag into cl; -1 with e set for a flag's parameter that does not parse. */
 static int take_flag(struct cmdline *cl, int c, struct perr *e)
 {
@@ -709,7 +829,8 @@ int main(int argc, char **argv)
 		cl.args = argv + optind;
 		cl.nargs = argc - optind;
 		/* Root in a jail makes, changes and removes its own descendants through the host (nested.h). */
-		ret = !cl.show_sep && nest_inside() ? inner_dispatch(&cl, &e) : dispatch(&cl, &e);
+		inner = !cl.show_sep && nest_inside();
+		ret = dispatch(&cl, &e);
 	}
 	if (ret < 0) {
 		fail(param_str(&cl.ps, P_NAME), &e);

@@ -169,6 +169,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	parse(argc, argv, &o);
+	if (nest_inside()) {
+		fprintf(stderr, "jkill: Operation not permitted inside a jail (jail -r stops a child jail)\n");
+		return 1;
+	}
 	if (o.list) {
 		if (o.njails > 1 || o.init || o.tree || o.verbose)
 			usage();

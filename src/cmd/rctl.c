@@ -342,6 +342,18 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	op = take_flags(argc, argv);
+	/* In a jail, as on FreeBSD, where jail root lacks the rctl privileges: every rule and filter is refused. */
+	if (nest_inside()) {
+		struct perr e = { .err = EPERM };
+		snprintf(e.msg, sizeof(e.msg), "%s", strerror(EPERM));
+		if (optind >= argc)
+			return frame(frame_of(op), ":"), fail(&e);
+		for (int i = optind; i < argc; i++) {
+			frame(frame_of(op), argv[i]);
+			ret |= fail(&e);
+		}
+		return ret;
+	}
 	/* A bad runtime context is no rule's fault: said on its own, before any rule is framed. */
 	{
 		struct perr e = { 0 };

@@ -7,6 +7,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "hooks.h"
 #include "nestsock.h"
 #include "userns.h"
 #include "util.h"
@@ -106,6 +107,21 @@ int nest_call(enum ctl_nest_verb verb, const char *const *words, size_t n, nest_
 	      struct perr *e)
 {
 	return call(verb, words, n, fn, arg, NULL, NULL, e);
+}
+
+int nest_parent_hooks(const struct paramset *ps, int id, int jid, struct perr *e)
+{
+	struct jail_record here = { .jid = jid };
+	int r;
+
+	if (!ps->v[id].argv)
+		return 0;
+	snprintf(here.name, sizeof(here.name), "%s", param_str(ps, P_NAME) ? param_str(ps, P_NAME) : "");
+	if (param_copy(&here.params, ps) < 0)
+		return perr_set(e, ENOMEM, "%s", param_table[id].name);
+	r = hooks_host(&here, id, e);
+	param_free(&here.params);
+	return r;
 }
 
 /* The host's complaint about a listing, kept for the caller's message. */

@@ -11,6 +11,7 @@
 
 #include "api.h"
 #include "ctlmsg.h"
+#include "nestwords.h"
 #include "error.h"
 #include "registry.h"
 
@@ -31,6 +32,14 @@ typedef void (*nest_line_fn)(char kind, const char *text, void *arg);
  */
 PRISON_API int nest_call(enum ctl_nest_verb verb, const char *const *words, size_t n, nest_line_fn fn, void *arg,
 			 struct perr *e);
+
+/*
+ * Run the commands of parameter id (exec.prepare, exec.prestart, ...) here,
+ * in the jail that asks for a child, as FreeBSD runs them in the system
+ * environment of jail(8): JNAME and JPATH as this jail names and sees the
+ * child, JID once the host gave one (jid > 0).
+ */
+PRISON_API int nest_parent_hooks(const struct paramset *ps, int id, int jid, struct perr *e);
 
 /* The jail's descendants, as jail_list gives them (none for a jail with no socket). */
 int nest_list(struct jail_record **ret, size_t *ret_n, struct perr *e);

@@ -62,8 +62,18 @@
  * path=/ sees the host's files with its own host uids, so its children get
  * path=/ only: a root of their own would be idmapped and give them what
  * their parent only sees.  A read-only parent root makes a read-only child
- * root; a thin parent (base=) has no children yet.  Commands the child
- * runs get a clean environment; jexec's get the requester's.  The listing
+ * root; a thin parent (base=) has none, since a child's root is idmapped
+ * and an overlay cannot be.  Commands the child runs get a clean
+ * environment; jexec's get the requester's.
+ *
+ * The asking side (nestcli.c, nestwords.c, src/cmd/jail.c).  jail(8) in
+ * a jail parses its words or the jail's own jail.conf into a parameter
+ * set as on the host, and sends the set as words: a list (exec.start +=
+ * ...) one word per entry, which the server appends when the same list
+ * comes again.  The commands FreeBSD runs in the system environment
+ * (exec.prepare ... exec.release) are the parent's: jail(8) runs them
+ * where it is, before and after the request, and never sends them; sent
+ * by anything else, they are refused like every parameter not PF_INNER.  The listing
  * a jail gets shows its descendants with names and paths relative to it
  * and without what names the host's side of them.
  */

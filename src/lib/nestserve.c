@@ -96,11 +96,49 @@ static int check_inner(const struct paramset *ps, struct perr *e)
 	return 0;
 }
 
+/* The list parameter a word sets once more ("exec.start=..." after another): its id, else -1. */
+static int list_again(const struct paramset *ps, const char *word)
+{
+	char name[128];
+	const char *eq = strchr(word, '=');
+	int id;
+
+	if (!eq || (size_t)(eq - word) >= sizeof(name))
+		return -1;
+	snprintf(name, sizeof(name), "%.*s", (int)(eq - word), word);
+	id = param_lookup(name);
+	return id >= 0 && param_table[id].type == PT_LIST && ps->v[id].set ? id : -1;
+}
+
+static int append_entry(struct paramset *ps, int id, const char *entry, struct perr *e)
+{
+	size_t n = 0;
+	char **old = ps->v[id].argv;
+	_cleanup_free_ char **all = NULL;
+
+	while (old && old[n])
+		n++;
+	if (n >= CTL_NEST_WORDS)
+		return perr_setx(e, E2BIG, "%s: too many commands", param_table[id].name);
+	all = calloc(n + 2, sizeof(*all));
+	if (!all)
+		return perr_set(e, ENOMEM, "%s", param_table[id].name);
+	if (n > 0)
+		memcpy(all, old, n * sizeof(*all));
+	all[n] = (char *)entry;
+	return param_set_argv(ps, id, all, (int)n + 1, e);
+}
+
+/*
+ * The words as the command line's, except that a list parameter given
+ * again takes one more entry (nest_param_words: jail.conf's lists).
+ */
 static int parse_words(struct paramset *ps, char **w, int n, bool check, struct perr *e)
 {
 	for (int i = 0; i < n; i++) {
-		int used = 0;
-		if (param_parse_word(ps, w[i], w + i + 1, n - i - 1, &used, e) < 0)
+		int used = 0, id = list_again(ps, w[i]);
+		if (id >= 0 ? append_entry(ps, id, strchr(w[i], '=') + 1, e) < 0
+			    : param_parse_word(ps, w[i], w + i + 1, n - i - 1, &used, e) < 0)
 			return -1;
 		i += used;
 	}

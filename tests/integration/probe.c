@@ -442,6 +442,48 @@ static int ctl(const char *path, const char *msg)
 	return 0;
 }
 
+/*
+ * nest PATH VERB WORD... -> one request on a jail socket as jail(8) inside
+ * a jail would send it, NUL-ended words, with descriptors 0-2: every answer
+ * packet, joined by '|'
+ */
+static int nest(const char *path, char **words, int n)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	static char buf[65536], reply[65536];
+	int fds[3] = { 0, 1, 2 }, fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	char cbuf[CMSG_SPACE(sizeof(fds))];
+	size_t len = 0;
+	struct iovec iov = { .iov_base = buf };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm;
+	ssize_t r;
+
+	for (int i = 0; i < n && len + strlen(words[i]) + 1 < sizeof(buf); i++) {
+		memcpy(buf + len, words[i], strlen(words[i]) + 1);
+		len += strlen(words[i]) + 1;
+	}
+	iov.iov_len = len;
+	memset(cbuf, 0, sizeof(cbuf));
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(fds));
+	memcpy(CMSG_DATA(cm), fds, sizeof(fds));
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || sendmsg(fd, &mh, MSG_NOSIGNAL) < 0)
+		return result(-1);
+	alarm(10);
+	for (int first = 1; (r = recv(fd, reply, sizeof(reply) - 1, 0)) > 0; first = 0) {
+		reply[r] = '\0';
+		printf("%s%s", first ? "" : "|", reply);
+		if (reply[0] == 'x')
+			break;
+	}
+	printf("\n");
+	return 0;
+}
+
 static int result(long r)
 {
 	if (r < 0) {
@@ -517,6 +559,8 @@ int main(int argc, char **argv)
 		return abstract(op, argv[2]);
 	if (!strcmp(op, "ctl") && argc > 3)
 		return ctl(argv[2], argv[3]);
+	if (!strcmp(op, "nest") && argc > 3)
+		return nest(argv[2], argv + 3, argc - 3);
 	if (!strcmp(op, "hog"))
 		return hog(argc > 2 ? atol(argv[2]) : 1024);
 	if (!strcmp(op, "hold"))

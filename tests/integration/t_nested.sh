@@ -2,14 +2,14 @@
 # and the host makes, lists, enters and removes ptn's own descendants, never
 # more than ptn has, never anyone else's.
 
-# cmd_root DIR: the test root at DIR with jail, jls and jexec in /sbin and the
+# cmd_root DIR: the test root at DIR with jail, jls, jexec, rctl and jkill in /sbin and the
 # libraries they load, so that a jail rooted there can run them.
 cmd_root() {
 	local r=$1 f lib
 	mkdir -p "$r"
 	cp -a "$ROOT"/. "$r"/
 	mkdir -p "$r/sbin" "$r/srv"
-	for f in "$JAIL" "$JLS" "$JEXEC"; do
+	for f in "$JAIL" "$JLS" "$JEXEC" "$RCTL" "$JKILL"; do
 		cp "$f" "$r/sbin/"
 		for lib in $(ldd "$f" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
 			mkdir -p "$r$(dirname "$lib")"
@@ -119,8 +119,16 @@ nested_no_more() {
 	# What names something of the host's is not the jail's to give.
 	expect_error 'jail: ptc: mount.fstab: cannot be set from inside a jail' \
 		inj ptn /sbin/jail -c name=ptc path=/srv/kid persist mount.fstab=/etc/fstab
-	expect_error 'jail: ptc: exec.prestart: cannot be set from inside a jail' \
-		inj ptn /sbin/jail -c name=ptc path=/srv/kid persist exec.prestart="touch /tmp/ptnhost"
+	# A host-side command jail(8) gets inside is the parent's to run, in the parent, as FreeBSD's
+	# jail(8) runs it in its own environment; sent to the host as a word, it is refused.
+	inj ptn /sbin/jail -q -c name=ptc path=/srv/kid persist exec.prestart="touch /tmp/ptnhost"
+	[ -e "$NR/tmp/ptnhost" ] || fail "exec.prestart did not run in the parent"
+	[ -e /tmp/ptnhost ] && fail "exec.prestart ran on the host"
+	rm -f "$NR/tmp/ptnhost"
+	inj ptn /sbin/jail -q -r ptc
+	assert_eq "$(inj ptn /bin/probe nest /dev/prison.sock create name=ptd path=/srv/kid persist \
+		exec.prestart="touch /tmp/ptnhost")" "ejail: ptd: exec.prestart: cannot be set from inside a jail|x1" \
+		"a host command sent to the host"
 	expect_error 'jail: ptc: idmap.base: cannot be set from inside a jail' \
 		inj ptn /sbin/jail -c name=ptc path=/srv/kid persist idmap.base=1073741824
 	expect_error 'jail: ptc: vnet.interface: cannot be set from inside a jail' \
@@ -266,6 +274,82 @@ PY
 		inj ptn /sbin/jail -c name=ptc jid=900 path=/srv/kid persist
 	assert_eq "$("$JLS" -j ptn children.cur)" 0 "children.cur after forged requests"
 	assert_eq "$(jail_names | grep -c '^ptn\.')" 0 "children made"
+	"$JAIL" -q -r ptn
+	assert_nothing_left
+}
+
+# jail.conf inside a jail: the jail's own /etc/jail.conf (or -f FILE) read
+# there, each jail asked of the host in depend order; lists of commands
+# arrive whole, and the commands FreeBSD runs in the system environment run
+# in the parent, around the host's work.
+test_nested_jail_conf_inside() {
+	nested_roots
+	rm -f "$NR/tmp/ptnlog" "$NR/tmp/ptnjid"
+	cat >"$NR/etc/jail.conf" <<'CONF'
+persist;
+exec.prestart = "echo prestart $name >> /tmp/ptnlog";
+exec.poststart = "echo poststart $name \$JID >> /tmp/ptnlog";
+exec.poststop = "echo poststop $name >> /tmp/ptnlog";
+ptk {
+	path = "/srv/kid";
+	host.hostname = "kid.test";
+	exec.start = "echo one > /tmp/order";
+	exec.start += "echo two >> /tmp/order";
+	meta.owner = "web";
+}
+ptp {
+	path = /srv/plain;
+	depend = ptk;
+}
+CONF
+	"$JAIL" -q -c name=ptn path="$NR" persist children.max=3
+	assert_eq "$(inj ptn /sbin/jail -c ptp)" "$(printf 'ptk: created\nptp: created')" "jail -c from the jail's jail.conf"
+	assert_eq "$(inj ptn /sbin/jls name host.hostname)" "$(printf 'ptk kid.test\nptp %s' "$(inj ptn hostname)")" "jls of the jails made"
+	assert_eq "$("$JEXEC" ptn.ptk cat /tmp/order)" "$(printf 'one\ntwo')" "both of exec.start's commands, in order"
+	assert_eq "$("$JLS" -j ptn.ptk meta)" "owner=web" "meta.owner from jail.conf"
+	assert_eq "$(cat "$NR/tmp/ptnlog")" "$(printf 'prestart ptk\npoststart ptk %s\nprestart ptp\npoststart ptp %s' \
+		"$(jid_of ptn.ptk)" "$(jid_of ptn.ptp)")" "the parent-side commands, run in the parent"
+	# jail -m from jail.conf changes what the file now says.
+	sed -i 's/kid.test/kid2.test/' "$NR/etc/jail.conf"
+	assert_eq "$(inj ptn /sbin/jail -m ptk)" "ptk: updated" "jail -m from jail.conf"
+	assert_eq "$("$JLS" -j ptn.ptk host.hostname)" kid2.test "the hostname after jail -m"
+	# Removal: dependents first, exec.poststop after each.
+	: >"$NR/tmp/ptnlog"
+	assert_eq "$(inj ptn /sbin/jail -r)" "$(printf 'ptp: removed\nptk: removed')" "jail -r of every configured jail"
+	assert_eq "$(cat "$NR/tmp/ptnlog")" "$(printf 'poststop ptp\npoststop ptk')" "exec.poststop in the parent"
+	# -f another file, -J, -rc.
+	printf 'ptq { path = /srv/plain; persist; }\n' >"$NR/etc/other.conf"
+	inj ptn /sbin/jail -q -f /etc/other.conf -J /tmp/ptnjid -c ptq
+	assert_eq "$(cut -f1,2 "$NR/tmp/ptnjid")" "$(printf '%s\t/srv/plain' "$(jid_of ptn.ptq)")" "jail -J inside"
+	old=$("$JEXEC" ptn.ptq cut -d' ' -f22 /proc/1/stat)
+	assert_eq "$(inj ptn /sbin/jail -f /etc/other.conf -rc ptq)" "$(printf 'ptq: removed\nptq: created')" "jail -rc inside"
+	[ "$("$JEXEC" ptn.ptq cut -d' ' -f22 /proc/1/stat)" != "$old" ] || fail "jail -rc left the jail's init as it was"
+	# A command that fails before the host is asked leaves no jail; one after removes it again.
+	expect_error 'jail: ptf: exec.prestart: false: failed (exit status 1)' \
+		inj ptn /sbin/jail -c name=ptf path=/srv/plain persist exec.prestart=false
+	expect_error 'jail: ptf: exec.poststart: false: failed (exit status 1)' \
+		inj ptn /sbin/jail -c name=ptf path=/srv/plain persist exec.poststart=false
+	jail_exists ptn.ptf && fail "ptn.ptf made though its exec.poststart failed"
+	"$JAIL" -q -r ptn
+	rm -f "$NR/etc/jail.conf" "$NR/etc/other.conf"
+	assert_nothing_left
+}
+
+# rctl and jkill inside a jail: refused as FreeBSD refuses jail root the
+# rctl privileges, in rctl's own words, and nothing changes on the host.
+test_nested_rctl_and_jkill_inside_are_refused() {
+	nested_roots
+	[ -x "$NR/sbin/rctl" ] || cmd_root "$NR"
+	"$JAIL" -q -c name=ptn path="$NR" persist children.max=1
+	inj ptn /sbin/jail -q -c name=ptc path=/srv/plain persist
+	expect_error "rctl: failed to show resource consumption for 'jail:ptc': Operation not permitted" \
+		inj ptn /sbin/rctl -u jail:ptc
+	expect_error "rctl: failed to add rule 'jail:ptc:maxproc:deny=10': Operation not permitted" \
+		inj ptn /sbin/rctl -a jail:ptc:maxproc:deny=10
+	expect_error "rctl: failed to show rules for ':': Operation not permitted" inj ptn /sbin/rctl
+	assert_eq "$("$RCTL" jail:ptn.ptc)" "" "rules of the child on the host"
+	expect_error "jkill: Operation not permitted inside a jail (jail -r stops a child jail)" inj ptn /sbin/jkill ptc
+	jail_exists ptn.ptc || fail "jkill inside removed the child"
 	"$JAIL" -q -r ptn
 	assert_nothing_left
 }

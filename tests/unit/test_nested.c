@@ -10,6 +10,7 @@
 
 #include "../../src/lib/ctlmsg.h"
 #include "../../src/lib/nestpath.h"
+#include "../../src/lib/nestwords.h"
 #include "../../src/lib/param.h"
 
 static void test_requests_round_trip(void)
@@ -104,5 +105,54 @@ static void test_host_parameters_are_not_inner(void)
 	CHECK(param_table[P_ALLOW_MOUNT].flags & PF_INNER);
 }
 
-UNIT_MAIN(test_requests_round_trip, test_malformed_requests_are_bad, test_paths_are_canonical_or_refused,
+/* A parameter set as request words: a list one word per entry, a keyed meta per key, oldest first, command last. */
+static void test_parameters_become_words(void)
+{
+	static struct nest_words w;
+	struct paramset ps = { 0 };
+	struct perr e = { 0 };
+	int used;
+	char *cmd[] = { "/bin/echo", "a b", NULL };
+	char *start[] = { "echo one", "echo two", NULL };
+
+	CHECK(param_set(&ps, P_NAME, "php", &e) == 0);
+	CHECK(param_set(&ps, P_PERSIST, "false", &e) == 0);
+	CHECK(param_set_argv(&ps, P_EXEC_START, start, 2, &e) == 0);
+	CHECK(param_parse_word(&ps, "meta.a=1", NULL, 0, &used, &e) == 0);
+	CHECK(param_parse_word(&ps, "meta.b=2", NULL, 0, &used, &e) == 0);
+	CHECK(param_set_argv(&ps, P_COMMAND, cmd, 2, &e) == 0);
+	CHECK(nest_param_words(&ps, &w, &e) == 0);
+	CHECK(w.n == 8);
+	size_t i = 0;
+	for (; i < w.n && strcmp(w.words[i], "exec.start=echo one") != 0; i++)
+		;
+	CHECK(i + 1 < w.n);
+	CHECK_STR(w.words[i + 1], "exec.start=echo two");
+	bool named = false, nopersist = false;
+	int a = -1, b = -1;
+	for (size_t k = 0; k < w.n; k++) {
+		named |= strcmp(w.words[k], "name=php") == 0;
+		nopersist |= strcmp(w.words[k], "nopersist") == 0;
+		a = strcmp(w.words[k], "meta.a=1") == 0 ? (int)k : a;
+		b = strcmp(w.words[k], "meta.b=2") == 0 ? (int)k : b;
+	}
+	CHECK(named && nopersist && a >= 0 && b > a);
+	CHECK_STR(w.words[w.n - 2], "command=/bin/echo");
+	CHECK_STR(w.words[w.n - 1], "a b");
+	/* Parsed back, the same keys in the same order. */
+	struct paramset back = { 0 };
+	for (size_t k = 0; k < w.n; k++)
+		if (strncmp(w.words[k], "meta.", 5) == 0)
+			CHECK(param_parse_word(&back, w.words[k], NULL, 0, &used, &e) == 0);
+	CHECK_STR(param_str(&back, P_META), param_str(&ps, P_META));
+	param_free(&back);
+	/* More words than a request holds: refused, not cut. */
+	w.n = w.used = 0;
+	for (int k = 0; k < CTL_NEST_WORDS; k++)
+		CHECK(nest_word(&w, "x", &e) == 0);
+	CHECK(nest_word(&w, "x", &e) < 0 && e.err == E2BIG);
+	param_free(&ps);
+}
+
+UNIT_MAIN(test_requests_round_trip, test_parameters_become_words, test_malformed_requests_are_bad, test_paths_are_canonical_or_refused,
 	  test_names_are_relative_to_the_requester, test_host_parameters_are_not_inner)
