@@ -29,8 +29,12 @@ static int nest_connect(struct perr *e)
 		return perr_set(e, errno, "socket");
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", NEST_SOCKET_PATH);
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		if (errno == ENOENT || errno == ECONNREFUSED)
+		if (errno == ENOENT)
 			return perr_setx(e, ENOENT, "this jail may not have child jails (children.max=0)");
+		/* The socket is there and nobody listens: its server on the host is gone. */
+		if (errno == ECONNREFUSED)
+			return perr_setx(e, ECONNREFUSED, "the host's server of %s is not running: ask the host's "
+					 "administrator to restart this jail", NEST_SOCKET_PATH);
 		return perr_set(e, errno, "%s", NEST_SOCKET_PATH);
 	}
 	return TAKE_FD(fd);

@@ -47,6 +47,10 @@ server_gone() {
 	! server_running "$1" "$2"
 }
 
+not_listening() {
+	! ss -xl | grep -qF " $1 "
+}
+
 test_nested_create_list_and_enter_from_inside() {
 	nested_roots
 	"$JAIL" -q -c name=ptn path="$NR" persist children.max=2
@@ -350,6 +354,26 @@ test_nested_rctl_and_jkill_inside_are_refused() {
 	assert_eq "$("$RCTL" jail:ptn.ptc)" "" "rules of the child on the host"
 	expect_error "jkill: Operation not permitted inside a jail (jail -r stops a child jail)" inj ptn /sbin/jkill ptc
 	jail_exists ptn.ptc || fail "jkill inside removed the child"
+	"$JAIL" -q -r ptn
+	assert_nothing_left
+}
+
+# The server of a jail's socket gone (killed, crashed): requests from inside
+# say so in one line, rather than that the jail may have no children, and
+# the jail is removed cleanly all the same.
+test_nested_server_gone_is_said() {
+	nested_roots
+	"$JAIL" -q -c name=ptn path="$NR" persist children.max=1
+	p=$(jid_of ptn) pb=$(uid_base_of "$p")
+	server_running "$p" "$pb" || fail "no server for ptn's socket"
+	kill "$(pgrep -f "^jailnest $p $pb ")"
+	# Its command line goes before its descriptors do: gone once nothing listens on the socket.
+	wait_until 5 "ptn's server gone" server_gone "$p" "$pb"
+	wait_until 5 "ptn's socket without a listener" not_listening "$RUNDIR/nest/$p.sock"
+	expect_error "jail: ptc: the host's server of /dev/prison.sock is not running: ask the host's administrator to restart this jail" \
+		inj ptn /sbin/jail -c name=ptc path=/srv/plain persist
+	expect_error "jls: the host's server of /dev/prison.sock is not running: ask the host's administrator to restart this jail" \
+		inj ptn /sbin/jls
 	"$JAIL" -q -r ptn
 	assert_nothing_left
 }
