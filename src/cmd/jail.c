@@ -125,6 +125,24 @@ static int inner_call(enum ctl_nest_verb verb, const struct nest_words *w, const
 static const int parent_side[] = { P_EXEC_PREPARE, P_EXEC_PRESTART, P_EXEC_CREATED, P_EXEC_POSTSTART,
 				   P_EXEC_PRESTOP,  P_EXEC_POSTSTOP, P_EXEC_RELEASE };
 
+/* Into w, the words of ps without the parent-side commands; 0 or 1 after saying why. */
+static int inner_words(const struct paramset *ps, const char *key, struct nest_words *w)
+{
+	struct paramset sent _cleanup_params_ = { 0 };
+	struct perr e = { 0 };
+
+	w->n = w->used = 0;
+	if (param_copy(&sent, ps) < 0)
+		perr_setx(&e, ENOMEM, "parameters");
+	for (size_t i = 0; i < ARRAY_SIZE(parent_side) && !e.err; i++)
+		param_unset(&sent, parent_side[i]);
+	if (e.err || (key && nest_word(w, key, &e) < 0) || nest_param_words(&sent, w, &e) < 0) {
+		fail(key ? key : param_str(ps, P_NAME), &e);
+		return 1;
+	}
+	return 0;
+}
+
 /* Run the commands of id here, for the jail being made or removed; 0 or 1 after saying why. */
 static int inner_hooks(const struct paramset *ps, int id, int jid)
 {
@@ -162,9 +180,7 @@ static int inner_jid_file(const struct paramset *ps, int jid)
 static int inner_create(const struct paramset *ps, const struct jail_exec *x)
 {
 	static struct nest_words w;
-	struct paramset sent _cleanup_params_ = { 0 };
 	const char *name = param_str(ps, P_NAME);
-	struct perr e = { 0 };
 	int jid = 0, r;
 
 	if (x->host_user || x->jail_user || x->login) {
@@ -172,15 +188,8 @@ static int inner_create(const struct paramset *ps, const struct jail_exec *x)
 			name ? ": " : "");
 		return 1;
 	}
-	w.n = w.used = 0;
-	if (param_copy(&sent, ps) < 0)
-		return perr_setx(&e, ENOMEM, "parameters"), fail(name, &e), 1;
-	for (size_t i = 0; i < ARRAY_SIZE(parent_side); i++)
-		param_unset(&sent, parent_side[i]);
-	if (nest_param_words(&sent, &w, &e) < 0) {
-		fail(name, &e);
+	if (inner_words(ps, NULL, &w))
 		return 1;
-	}
 	if (inner_hooks(ps, P_EXEC_PREPARE, 0))
 		return 1;
 	r = inner_hooks(ps, P_EXEC_PRESTART, 0) ? 1 : inner_call(CTL_NEST_CREATE, &w, name, &jid);
@@ -230,20 +239,9 @@ static int inner_remove_one(const struct paramset *conf, const char *key, bool h
 static int inner_modify(const struct paramset *ps, const char *key)
 {
 	static struct nest_words w;
-	struct paramset sent _cleanup_params_ = { 0 };
-	struct perr e = { 0 };
 
-	w.n = w.used = 0;
-	if (param_copy(&sent, ps) < 0) {
-		fprintf(stderr, "jail: out of memory\n");
+	if (inner_words(ps, key, &w))
 		return 1;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(parent_side); i++)
-		param_unset(&sent, parent_side[i]);
-	if ((key && nest_word(&w, key, &e) < 0) || nest_param_words(&sent, &w, &e) < 0) {
-		fail(key, &e);
-		return 1;
-	}
 	return inner_call(CTL_NEST_MODIFY, &w, key ? key : param_str(ps, P_NAME), NULL);
 }
 
