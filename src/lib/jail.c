@@ -172,8 +172,11 @@ static int fill_identity(struct create *c, int jid, struct perr *e)
 		return perr_setx(e, EINVAL, "host.hostname and host.domainname cannot be set with host=inherit");
 	/* ns.uts: the names are the joined namespace's. */
 	if (!param_str(&rec->params, P_HOSTNAME) && !nsjoin_path(&rec->params, P_NS_UTS)) {
-		/* As on FreeBSD, a new jail starts with its parent's host name. */
-		if (gethostname(host, sizeof(host)) < 0)
+		/* As on FreeBSD, a new jail starts with its parent's host name: a parent jail's, or the host's. */
+		const char *parent_host = c->parent.jid > 0 ? param_str(&c->parent.params, P_HOSTNAME) : NULL;
+		if (parent_host)
+			snprintf(host, sizeof(host), "%s", parent_host);
+		else if (gethostname(host, sizeof(host)) < 0)
 			host[0] = '\0';
 		host[sizeof(host) - 1] = '\0';
 		if (param_set(&rec->params, P_HOSTNAME, host, e) < 0)
@@ -262,6 +265,24 @@ static int pin_jail(const struct jail_record *rec, int tree, struct perr *e)
 	return r;
 }
 
+/*
+ * An idle parent woken, from its record as it is now: the copy found at
+ * the start predates this child's count (make_record), and the wake
+ * writes back the record it is given.
+ */
+static int wake_parent(struct create *c, struct jail_hold *ret, struct perr *e)
+{
+	_cleanup_record_ struct jail_record now = { 0 };
+
+	if (!registry_read(&c->reg, c->parent.jid, &now))
+		return perr_setx(e, ENOENT, "the parent jail \"%s\" is gone", c->parent.name);
+	if (jail_wake_locked(&c->reg, &now, ret, e) < 0)
+		return -1;
+	c->parent.init_pid = now.init_pid;
+	c->parent.init_start = now.init_start;
+	return 0;
+}
+
 static int make_init(struct create *c, struct perr *e)
 {
 	_cleanup_close_ int tree = -1;
@@ -284,9 +305,17 @@ static int make_init(struct create *c, struct perr *e)
 			return -1;
 		req.nestfd = c->nest.tree;
 	}
-	/* The child's jailinit keeps its parent (spawn.c): FreeBSD's child holds a reference on it. */
-	if (c->parent.jid > 0 && ctl_hold(&c->parent, &parent, e) < 0)
+	/*
+	 * The child's jailinit keeps its parent (spawn.c): FreeBSD's child
+	 * holds a reference on it.  An idle parent is woken for it first,
+	 * under the lock this creation holds.
+	 */
+	if (c->parent.jid > 0 && jail_may_idle(&c->parent.params) && !jail_awake(&c->parent)) {
+		if (wake_parent(c, &parent, e) < 0)
+			return -1;
+	} else if (c->parent.jid > 0 && ctl_hold(&c->parent, &parent, e) < 0) {
 		return -1;
+	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->hold) < 0) {
 		int err = errno;
 		if (parent.fd >= 0)

@@ -290,3 +290,19 @@ test_persist_idle_pins_made_halfway_stay_out_of_copies() {
 	in_half "$JAIL" -q -r pthalf
 }
 in_half() { PRISON_RUNDIR=$HALF/run PRISON_CGROUP=$HALF_CG PRISON_LOGDIR=$HALF/log "$@"; }
+
+# A child jail made while its parent is idle: the parent is woken for it
+# (the child's jailinit holds it, as FreeBSD's child holds its parent), the
+# child runs inside it, and both go with the parent's removal.
+test_persist_idle_parent_gets_a_child() {
+	"$JAIL" -q -c name=ptip path="$ROOT" persist persist.idle children.max=1 host.hostname=ptip
+	wait_idle ptip
+	assert_eq "$("$JAIL" -c name=ptip.ptk path="$ROOT" persist)" "ptip.ptk: created" "a child of an idle parent"
+	idle_now ptip && fail "the parent stayed idle under its child"
+	assert_eq "$("$JEXEC" ptip.ptk hostname)" ptip "the child, with its parent's host name"
+	assert_eq "$("$JLS" -j ptip children.cur)" 1 "children.cur of the woken parent"
+	"$JAIL" -q -r ptip
+	jail_exists ptip.ptk && fail "the child outlived its parent's removal"
+	assert_eq "$(pins)" "" "pins after jail -r"
+	assert_nothing_left
+}
