@@ -104,6 +104,11 @@ $(B)/sbin/jls: $(B)/obj/cmd/jls.o $(B)/obj/cmd/jlsproc.o $(B)/libprison.a
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDHARDEN) -o $@ $(B)/obj/cmd/jls.o $(B)/obj/cmd/jlsproc.o $(B)/libprison.a $(CMD_LIBS)
 
+# jail(8)'s requests from inside a jail are a file of their own.
+$(B)/sbin/jail: $(B)/obj/cmd/jail.o $(B)/obj/cmd/jailinner.o $(B)/libprison.a
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(LDHARDEN) -o $@ $(B)/obj/cmd/jail.o $(B)/obj/cmd/jailinner.o $(B)/libprison.a $(CMD_LIBS)
+
 # The OCI runtime front end: its command line, creation, state, log and default bundle.
 OCI_OBJ = $(addprefix $(B)/obj/cmd/,oci.o ocicreate.o ociexec.o ocistate.o ocilog.o ocispec.o ocihook.o ociupdate.o ocievents.o ocifds.o)
 $(B)/sbin/prison-oci: $(OCI_OBJ) $(B)/libprison.a

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../include/prison.h"
+#include "jailinner.h"
 
 static bool quiet, verbose, print_jid;
 static const char *jid_file, *conf_file;
@@ -83,169 +84,6 @@ static int write_jid_file(const struct jail_record *rec)
 	return 0;
 }
 
-/* ---- inside a jail: requests to the host, for this jail's descendants ---- */
-
-/* A line of the host's answer; a 'j' line's jid goes to *arg when it is given. */
-static void inner_line(char kind, const char *text, void *arg)
-{
-	long jid;
-
-	if (kind == 'j' && arg && parse_long(text, 1, 999999, &jid))
-		*(int *)arg = (int)jid;
-	if (kind == 'e')
-		fprintf(stderr, "%s\n", text);
-	else if ((kind == 'o' && !quiet) || (kind == 'j' && print_jid))
-		printf("%s\n", text);
-}
-
-/*
- * Send a request; its status, or 1 after the one line that says why it
- * could not be asked.  A jail without a socket may have no children:
- * FreeBSD's "prison limit exceeded" for a creation, no jail to find else.
- */
-static int inner_call(enum ctl_nest_verb verb, const struct nest_words *w, const char *name, int *jid)
-{
-	struct perr e = { 0 };
-	int r = nest_call(verb, w->words, w->n, inner_line, jid, &e);
-
-	if (r >= 0)
-		return r;
-	if (e.err != ENOENT)
-		fail(name, &e);
-	else if (verb == CTL_NEST_CREATE && name)
-		fprintf(stderr, "jail: %s: prison limit exceeded\n", name);
-	else if (verb == CTL_NEST_CREATE)
-		fprintf(stderr, "jail: prison limit exceeded\n");
-	else
-		fprintf(stderr, "jail: \"%s\" not found\n", name ? name : "");
-	return 1;
-}
-
-/* The commands FreeBSD runs in the system environment, which for a child is this jail: run here, never sent. */
-static const int parent_side[] = { P_EXEC_PREPARE, P_EXEC_PRESTART, P_EXEC_CREATED, P_EXEC_POSTSTART,
-				   P_EXEC_PRESTOP,  P_EXEC_POSTSTOP, P_EXEC_RELEASE };
-
-/* Into w, the words of ps without the parent-side commands; 0 or 1 after saying why. */
-static int inner_words(const struct paramset *ps, const char *key, struct nest_words *w)
-{
-	struct paramset sent _cleanup_params_ = { 0 };
-	struct perr e = { 0 };
-
-	w->n = w->used = 0;
-	if (param_copy(&sent, ps) < 0)
-		perr_setx(&e, ENOMEM, "parameters");
-	for (size_t i = 0; i < ARRAY_SIZE(parent_side) && !e.err; i++)
-		param_unset(&sent, parent_side[i]);
-	if (e.err || (key && nest_word(w, key, &e) < 0) || nest_param_words(&sent, w, &e) < 0) {
-		fail(key ? key : param_str(ps, P_NAME), &e);
-		return 1;
-	}
-	return 0;
-}
-
-/* Run the commands of id here, for the jail being made or removed; 0 or 1 after saying why. */
-static int inner_hooks(const struct paramset *ps, int id, int jid)
-{
-	struct perr e = { 0 };
-
-	if (nest_parent_hooks(ps, id, jid, &e) == 0)
-		return 0;
-	fail(param_str(ps, P_NAME), &e);
-	return 1;
-}
-
-static int inner_remove_one(const struct paramset *conf, const char *key, bool hooks);
-
-/* -J inside: the jid the host gave, with the path, hostname and command this jail asked for. */
-static int inner_jid_file(const struct paramset *ps, int jid)
-{
-	FILE *f = fopen(jid_file, "we");
-	const char *cmd = param_str(ps, P_COMMAND), *path = param_str(ps, P_PATH), *host = param_str(ps, P_HOSTNAME);
-
-	if (!f || fprintf(f, "%d\t%s\t%s\t\t%s\n", jid, path ? path : "/", host ? host : "", cmd ? cmd : "") < 0 ||
-	    fclose(f) != 0) {
-		fprintf(stderr, "jail: %s: %s: %m\n", param_str(ps, P_NAME) ? param_str(ps, P_NAME) : "", jid_file);
-		return 1;
-	}
-	return 0;
-}
-
-/*
- * jail -c inside a jail: exec.prepare and exec.prestart here, the jail
- * made and started by the host, then exec.created and exec.poststart
- * here (the host makes and starts a child in one step, so exec.created
- * comes after exec.start).  A failure after the host made it removes it
- * again; exec.release runs whenever exec.prepare did.
- */
-static int inner_create(const struct paramset *ps, const struct jail_exec *x)
-{
-	static struct nest_words w;
-	const char *name = param_str(ps, P_NAME);
-	int jid = 0, r;
-
-	if (x->host_user || x->jail_user || x->login) {
-		fprintf(stderr, "jail: %s%s-u, -U and -l are not for jails made inside a jail\n", name ? name : "",
-			name ? ": " : "");
-		return 1;
-	}
-	if (inner_words(ps, NULL, &w))
-		return 1;
-	if (inner_hooks(ps, P_EXEC_PREPARE, 0))
-		return 1;
-	r = inner_hooks(ps, P_EXEC_PRESTART, 0) ? 1 : inner_call(CTL_NEST_CREATE, &w, name, &jid);
-	if (r == 0 && (inner_hooks(ps, P_EXEC_CREATED, jid) || inner_hooks(ps, P_EXEC_POSTSTART, jid))) {
-		char key[16];
-		snprintf(key, sizeof(key), "%d", jid);
-		(void)inner_remove_one(NULL, key, false);
-		(void)inner_hooks(ps, P_EXEC_POSTSTOP, jid);
-		r = 1;
-	}
-	if (r != 0)
-		(void)inner_hooks(ps, P_EXEC_RELEASE, 0);
-	else if (jid_file)
-		r = inner_jid_file(ps, jid);
-	return r;
-}
-
-/*
- * jail -r of one descendant: the stop commands of its configuration (if
- * conf is given) here around the host's removal, as FreeBSD runs them in
- * the system environment.
- */
-static int inner_remove_one(const struct paramset *conf, const char *key, bool hooks)
-{
-	static struct nest_words w;
-	struct perr e = { 0 };
-	int r;
-
-	w.n = w.used = 0;
-	if (nest_word(&w, hooks ? "-r" : "-R", &e) < 0 || nest_word(&w, key, &e) < 0) {
-		fail(key, &e);
-		return 1;
-	}
-	if (hooks && conf && inner_hooks(conf, P_EXEC_PRESTOP, 0))
-		return 1;
-	r = inner_call(CTL_NEST_REMOVE, &w, key, NULL);
-	if (r == 0 && hooks && conf && (inner_hooks(conf, P_EXEC_POSTSTOP, 0) || inner_hooks(conf, P_EXEC_RELEASE, 0)))
-		r = 1;
-	return r;
-}
-
-/*
- * jail -m inside: the jail named by key (or by jid= or name= among the
- * words), and what changes; the parent-side commands are this jail's,
- * read from its jail.conf when they run, and not sent.
- */
-static int inner_modify(const struct paramset *ps, const char *key)
-{
-	static struct nest_words w;
-
-	if (inner_words(ps, key, &w))
-		return 1;
-	return inner_call(CTL_NEST_MODIFY, &w, key ? key : param_str(ps, P_NAME), NULL);
-}
-
-
 static int do_create(const struct paramset *ps, const struct jail_exec *x)
 {
 	struct jail_record rec;
@@ -318,32 +156,9 @@ static int report_remove(const char *key, int r, struct jail_record *rec, const 
 	return r > 0;
 }
 
-/* Inside a jail, its descendant named or numbered key, from the host's listing. */
-static int inner_find(const char *key, struct jail_record *ret, struct perr *e)
-{
-	struct jail_record *list = NULL;
-	size_t n = 0;
-	int found = -1;
-
-	if (nest_list(&list, &n, e) < 0)
-		return -1;
-	for (size_t i = 0; i < n && found < 0; i++) {
-		char jid[16];
-		snprintf(jid, sizeof(jid), "%d", list[i].jid);
-		if (strcmp(list[i].name, key) == 0 || strcmp(jid, key) == 0)
-			found = (int)i;
-	}
-	if (found >= 0) {
-		*ret = list[found];
-		memset(&list[found], 0, sizeof(list[found]));
-	}
-	registry_free_list(list, n);
-	return found >= 0 ? 0 : perr_setx(e, ENOENT, "\"%s\" not found", key);
-}
-
 static int find_jail(const char *key, struct jail_record *ret, struct perr *e)
 {
-	return inner ? inner_find(key, ret, e) : jail_find(key, ret, e);
+	return inner ? nest_find(key, ret, e) : jail_find(key, ret, e);
 }
 
 static bool running(const char *key)
@@ -828,6 +643,8 @@ int main(int argc, char **argv)
 		cl.nargs = argc - optind;
 		/* Root in a jail makes, changes and removes its own descendants through the host (nested.h). */
 		inner = !cl.show_sep && nest_inside();
+		if (inner)
+			inner_setup(quiet, print_jid, jid_file);
 		ret = dispatch(&cl, &e);
 	}
 	if (ret < 0) {

@@ -159,3 +159,25 @@ int nest_list(struct jail_record **ret, size_t *ret_n, struct perr *e)
 	*ret_n = n;
 	return 0;
 }
+
+int nest_find(const char *key, struct jail_record *ret, struct perr *e)
+{
+	struct jail_record *list = NULL;
+	size_t n = 0;
+	int found = -1;
+
+	if (nest_list(&list, &n, e) < 0)
+		return -1;
+	for (size_t i = 0; i < n && found < 0; i++) {
+		char jid[16];
+		snprintf(jid, sizeof(jid), "%d", list[i].jid);
+		if (strcmp(list[i].name, key) == 0 || strcmp(jid, key) == 0)
+			found = (int)i;
+	}
+	if (found >= 0) {
+		*ret = list[found];
+		memset(&list[found], 0, sizeof(list[found]));
+	}
+	registry_free_list(list, n);
+	return found >= 0 ? 0 : perr_setx(e, ENOENT, "\"%s\" not found", key);
+}

@@ -43,5 +43,7 @@ PRISON_API int nest_parent_hooks(const struct paramset *ps, int id, int jid, str
 
 /* The jail's descendants, as jail_list gives them (none for a jail with no socket). */
 int nest_list(struct jail_record **ret, size_t *ret_n, struct perr *e);
+/* The descendant named or numbered key, from the host's listing; ENOENT when there is none. */
+PRISON_API int nest_find(const char *key, struct jail_record *ret, struct perr *e);
 
 #endif

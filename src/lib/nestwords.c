@@ -90,3 +90,21 @@ int nest_param_words(const struct paramset *ps, struct nest_words *w, struct per
 	}
 	return 0;
 }
+
+/* The commands FreeBSD runs in the system environment, which for a child is the jail that asks: run there, never sent. */
+static const int parent_side[] = { P_EXEC_PREPARE, P_EXEC_PRESTART, P_EXEC_CREATED, P_EXEC_POSTSTART,
+				   P_EXEC_PRESTOP,  P_EXEC_POSTSTOP, P_EXEC_RELEASE };
+
+int nest_request_words(const struct paramset *ps, const char *key, struct nest_words *w, struct perr *e)
+{
+	struct paramset sent _cleanup_params_ = { 0 };
+
+	w->n = w->used = 0;
+	if (param_copy(&sent, ps) < 0)
+		return perr_setx(e, ENOMEM, "parameters");
+	for (size_t i = 0; i < ARRAY_SIZE(parent_side); i++)
+		param_unset(&sent, parent_side[i]);
+	if (key && nest_word(w, key, e) < 0)
+		return -1;
+	return nest_param_words(&sent, w, e);
+}

@@ -25,5 +25,14 @@ struct nest_words {
 /* Append one word to w; -1 with e set when the request would outgrow its bounds. */
 PRISON_API int nest_word(struct nest_words *w, const char *word, struct perr *e);
 PRISON_API int nest_param_words(const struct paramset *ps, struct nest_words *w, struct perr *e);
+/*
+ * The words of a request to make or change a child jail (w emptied first):
+ * key, when given, then ps without the commands FreeBSD runs in the system
+ * environment (exec.prepare, exec.prestart, exec.created, exec.poststart,
+ * exec.prestop, exec.poststop, exec.release), which the asking jail runs
+ * itself (nest_parent_hooks).
+ */
+PRISON_API int nest_request_words(const struct paramset *ps, const char *key, struct nest_words *w,
+				  struct perr *e);
 
 #endif
