@@ -1,6 +1,7 @@
 #!/bin/bash
-# bench/density.sh - many idle jails on one machine: C classic jails, I
-# classic jails with persist.idle (no process of their own once idle), then
+# bench/density.sh - many idle jails on one machine: C classic jails that
+# keep their jailinit (persist.idle=false), I classic jails as made by
+# default (persist.idle: no process of their own once idle), then
 # V vnet jails spread over bridges of 1,000 ports each (a Linux bridge takes
 # at most 1,023); memory per jail, the creation time of the first and
 # the last hundred, jls over all of them, jail -r '*', and what is left after.
@@ -101,8 +102,8 @@ one_part() {
 		$(($(wc -l </proc/self/mountinfo) - mounts0))
 }
 
-make_classic() { "$BIN/jail" -q -c name="d$1" path=/ persist; }
-make_idle() { "$BIN/jail" -q -c name="i$1" path=/ persist persist.idle; }
+make_classic() { "$BIN/jail" -q -c name="d$1" path=/ persist persist.idle=false; }
+make_idle() { "$BIN/jail" -q -c name="i$1" path=/ persist; }
 # No jailinit of the context's left, living or a zombie not yet reaped by the host's init (a minute at most).
 wait_no_init() {
 	local i
@@ -126,7 +127,7 @@ make_vnet() {
 WORK_T=$(mktemp /tmp/prison-density.XXXXXX)
 trap 'cleanup; rm -f "$WORK_T"' EXIT
 echo "density: kernel $(uname -r), $(nproc) CPUs, $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
-[ "$C" -eq 0 ] || one_part "classic (path=/ persist)" "$C" make_classic
-[ "$I" -eq 0 ] || one_part "idle classic (path=/ persist persist.idle)" "$I" make_idle
+[ "$C" -eq 0 ] || one_part "classic with jailinit (path=/ persist persist.idle=false)" "$C" make_classic
+[ "$I" -eq 0 ] || one_part "idle classic (path=/ persist, persist.idle by default)" "$I" make_idle
 [ "$V" -eq 0 ] || one_part "vnet on bridges of at most $PORTS ports" "$V" make_vnet
 echo "bridges used: $nbridges"

@@ -369,14 +369,15 @@ say ""
 undo_crun
 
 # ---------------------------------------------------------------- jexec
-# jexec into a running jail against nsenter(1) into the same jail's init,
+# jexec into a running jail against nsenter(1) into the same jail's init
+# (one that keeps its jailinit, persist.idle=false: nsenter needs a process),
 # all namespaces (-a), interleaved: the least any tool entering it must do.
 say "1b. entering a running jail: /bin/true, N=$N runs each, interleaved"
 if [ ! -x "$BIN/jexec" ] || ! command -v nsenter >/dev/null 2>&1; then
 	say "   unavailable: $BIN/jexec or nsenter not found"
 elif names=$(jail_names) && grep -qx benchx <<<"$names"; then
 	say "   unavailable: a jail named 'benchx' already exists"
-elif ! "$BIN/jail" -q -c name=benchx path=/ persist >"$work/out.benchx" 2>&1; then
+elif ! "$BIN/jail" -q -c name=benchx path=/ persist persist.idle=false >"$work/out.benchx" 2>&1; then
 	say "   unavailable: $(reason benchx)"
 else
 	benchx_ours=1

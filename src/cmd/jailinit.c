@@ -22,6 +22,11 @@
  * way and no rule is watched, jailinit says "idle" and leaves.  Its PID
  * namespace goes with it; the jail stays, and the host starts a fresh
  * jailinit in a new PID namespace when something enters it again (wake.h).
+ *
+ * A jail that is not persistent stays without a process while it has child
+ * jails, as FreeBSD's child keeps its parent: the host says how many
+ * ("children N") whenever the count changes and when it wakes the jail,
+ * since a child may be idle and hold nothing.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -57,6 +62,8 @@ static int watch[MAX_WATCH];
 static int nwatch;
 static int sigfd, timerfd = -1, procfd = -1;
 static bool persist, pinned, stopping;
+/* Child jails, as the host counts them: like FreeBSD's child, each keeps a jail that is not persistent. */
+static long kids;
 static int answering; /* 1 while a connection's request is answered: it will not count once the host closes it */
 
 static void unwatch(void)
@@ -134,7 +141,7 @@ static enum verdict verdict(void)
 {
 	if (may_idle())
 		return scan() == 0 ? IDLE : STAY;
-	if (!stopping && (persist || held())) {
+	if (!stopping && (persist || held() || kids > 0)) {
 		unwatch();
 		return STAY;
 	}
@@ -218,6 +225,10 @@ static void handle(int i)
 		break;
 	case CTL_MSG_PERSIST:
 		persist = m.arg == 1;
+		reply(conns[i].fd, answer());
+		break;
+	case CTL_MSG_CHILDREN:
+		kids = m.arg;
 		reply(conns[i].fd, answer());
 		break;
 	case CTL_MSG_WATCH: {

@@ -40,6 +40,7 @@ int jail_children_recount(struct registry *reg, struct jail_record *rec, struct 
 	if ((long)n != param_int(&rec->params, P_CHILDREN_CUR)) {
 		if (set_long(&rec->params, P_CHILDREN_CUR, (long)n, e) < 0 || registry_write(reg, rec, NULL, e) < 0)
 			return -1;
+		jail_tell_children(rec);
 	}
 	return (int)n;
 }

@@ -46,6 +46,8 @@ enum ctl_msg_kind ctl_msg_decode(const char *msg, size_t n, struct ctl_msg *ret)
 		ret->kind = CTL_MSG_PERSIST;
 	else if (has_word(msg, n, "stop ", &at) && decimal(msg + at, n - at, CTL_STOP_MAX, &ret->arg) == 0)
 		ret->kind = CTL_MSG_STOP;
+	else if (has_word(msg, n, "children ", &at) && decimal(msg + at, n - at, 999999, &ret->arg) == 0)
+		ret->kind = CTL_MSG_CHILDREN;
 	else if (has_word(msg, n, "watch ", &at))
 		ret->kind = CTL_MSG_WATCH;
 	if (ret->kind == CTL_MSG_BAD)

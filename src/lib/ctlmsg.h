@@ -21,6 +21,7 @@ enum ctl_msg_kind {
 	CTL_MSG_PERSIST, /* "persist 0" or "persist 1": arg 0 or 1 */
 	CTL_MSG_STOP,    /* "stop SECONDS", 0 to CTL_STOP_MAX: arg the seconds */
 	CTL_MSG_WATCH,   /* "watch ...": the whole packet is the watcher's (initwatch.h) */
+	CTL_MSG_CHILDREN, /* "children N", 0 to 999999: arg the child jails the jail has */
 };
 
 struct ctl_msg {

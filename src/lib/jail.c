@@ -22,6 +22,7 @@
 #include "cgroup.h"
 #include "ctl.h"
 #include "hooks.h"
+#include "jailidle.h"
 #include "idrange.h"
 #include "jailnet.h"
 #include "jailsub.h"
@@ -115,7 +116,7 @@ static int check_all(struct create *c, struct perr *e)
 	    nsjoin_settle(ps, e) < 0 || jailnet_settle(ps, e) < 0 || nftjail_check(ps, e) < 0 ||
 	    nsjoin_open(ps, &c->join, e) < 0)
 		return -1;
-	return mount_plan_build(ps, &c->mounts, e);
+	return mount_plan_build(ps, &c->mounts, e) < 0 ? -1 : jail_settle_idle(ps, &c->mounts, e);
 }
 
 /* web.php: a child of jail web, which must be there and have room for it. */
@@ -232,40 +233,6 @@ static int make_hostnet(struct create *c, struct perr *e)
 }
 
 /*
- * persist.idle: the namespaces of the jail just made, pinned before its
- * record is published, so that the jail can do without its jailinit later
- * (pin.h).  In place of a mount namespace, the builder's tree is pinned.
- */
-static int pin_jail(const struct jail_record *rec, int tree, struct perr *e)
-{
-	struct pin_set s;
-	char path[64];
-	int r;
-
-	pin_set_init(&s);
-	s.fd[PIN_MNT] = tree;
-	for (int i = 0; i < PIN__COUNT; i++) {
-		static const char *const names[PIN__COUNT] = { [PIN_NET] = "net", [PIN_UTS] = "uts", [PIN_IPC] = "ipc",
-							      [PIN_CGROUP] = "cgroup", [PIN_USER] = "user" };
-		if (i == PIN_MNT)
-			continue;
-		/* jailinit is this command's child, not yet waited for: its pid cannot name another process. */
-		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)rec->init_pid, names[i]);
-		s.fd[i] = open(path, O_RDONLY | O_CLOEXEC);
-		if (s.fd[i] < 0) {
-			perr_set(e, errno, "%s", path);
-			s.fd[PIN_MNT] = -1;
-			pin_set_close(&s);
-			return -1;
-		}
-	}
-	r = pin_add(rec->jid, &s, e);
-	s.fd[PIN_MNT] = -1;
-	pin_set_close(&s);
-	return r;
-}
-
-/*
  * An idle parent woken, from its record as it is now: the copy found at
  * the start predates this child's count (make_record), and the wake
  * writes back the record it is given.
@@ -334,7 +301,7 @@ static int make_init(struct create *c, struct perr *e)
 		return -1;
 	if (c->nest.listen >= 0 && nest_start(c->rec, &c->nest, c->pathfd, e) < 0)
 		return -1;
-	return idle ? pin_jail(c->rec, tree, e) : 0;
+	return idle ? jail_pin_new(c->rec, tree, e) : 0;
 }
 
 static int make_limits(struct create *c, struct perr *e)
@@ -663,8 +630,11 @@ static void stop_processes(struct stop *s)
 {
 	long timeout = param_int(&s->rec->params, P_STOP_TIMEOUT);
 	_cleanup_close_ int pidfd = jail_open_init(s->rec), ctl = -1;
-	/* Held open, so that interfaces moved in can go back once nothing of the jail runs. */
-	_cleanup_close_ int netns = pidfd >= 0 ? jailnet_hold(s->rec) : -1;
+	/*
+	 * Held open, so that interfaces moved in can go back once nothing of
+	 * the jail runs; an idle jail's from its pins, checked as strictly.
+	 */
+	_cleanup_close_ int netns = jailnet_hold(s->rec);
 	struct perr e = { 0 };
 	char msg[32], reply[16];
 

@@ -9,6 +9,7 @@
 
 #include "cglimit.h"
 #include "cgroup.h"
+#include "ctl.h"
 #include "idrange.h"
 #include "jail.h"
 #include "jailnet.h"
@@ -20,6 +21,25 @@
 #include "regindex.h"
 #include "util.h"
 
+/*
+ * The parent's jailinit, if it runs, told how many children it has: a
+ * parent that is not persistent stays for them (jailinit.c).  One that
+ * answers "exit" goes by itself, and its record is cleared by the next
+ * command that finds its jailinit gone.
+ */
+void jail_tell_children(const struct jail_record *p)
+{
+	struct perr ignore = { 0 };
+	char msg[32], reply[16];
+	int fd;
+
+	if (!process_alive(p->init_pid, p->init_start) || (fd = ctl_connect(p->jid, &ignore)) < 0)
+		return;
+	snprintf(msg, sizeof(msg), "children %ld", param_int(&p->params, P_CHILDREN_CUR));
+	(void)ctl_request(fd, msg, reply, sizeof(reply), 2000, &ignore);
+	close(fd);
+}
+
 int jail_count_child(struct registry *reg, int parent, int delta, struct perr *e)
 {
 	_cleanup_record_ struct jail_record p = { 0 };
@@ -30,9 +50,10 @@ int jail_count_child(struct registry *reg, int parent, int delta, struct perr *e
 		return 0;
 	cur = param_int(&p.params, P_CHILDREN_CUR) + delta;
 	snprintf(num, sizeof(num), "%ld", cur < 0 ? 0 : cur);
-	if (param_set(&p.params, P_CHILDREN_CUR, num, e) < 0)
+	if (param_set(&p.params, P_CHILDREN_CUR, num, e) < 0 || registry_write(reg, &p, NULL, e) < 0)
 		return -1;
-	return registry_write(reg, &p, NULL, e);
+	jail_tell_children(&p);
+	return 0;
 }
 
 int jail_list_children(struct registry *reg, int jid, int **ret, size_t *ret_n, struct perr *e)

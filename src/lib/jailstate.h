@@ -69,7 +69,9 @@ bool jail_seems_dead(const struct jail_pids *p);
  * index rebuilt; *ret (if ret) gets the live records, sorted by jid.
  */
 int jail_sweep(struct registry *reg, struct jail_record **ret, size_t *ret_n, struct perr *e);
-/* Add delta to the children.cur of jail parent (0, the host: nothing). */
+/* Parent p's jailinit, if it runs, told its children.cur (a parent that is not persistent stays for them). */
+void jail_tell_children(const struct jail_record *p);
+/* Add delta to the children.cur of jail parent (0, the host: nothing), and tell its jailinit. */
 int jail_count_child(struct registry *reg, int parent, int delta, struct perr *e);
 /* jids of the records whose parent is jid. */
 int jail_list_children(struct registry *reg, int jid, int **ret, size_t *ret_n, struct perr *e);

@@ -73,21 +73,72 @@ static int set_uts(const struct jail_record *rec, int id, const char *value, str
 	return 0;
 }
 
-/* Returns 1 when jailinit answers that the jail goes now, 0 if it stays. */
-static int set_persist(const struct jail_record *rec, bool on, struct perr *e)
+static int ask_persist(const struct jail_record *rec, bool on, struct perr *e)
 {
-	_cleanup_close_ int ctl = -1;
+	_cleanup_close_ int ctl = ctl_connect(rec->jid, e);
 	char reply[16];
 
-	/* An idle jail has no process: it goes when it stops being persistent. */
-	if (jail_may_idle(&rec->params) && !jail_awake(rec))
-		return !on;
-	ctl = ctl_connect(rec->jid, e);
-	if (ctl < 0)
-		return -1;
-	if (ctl_request(ctl, on ? "persist 1" : "persist 0", reply, sizeof(reply), 5000, e) < 0)
+	if (ctl < 0 || ctl_request(ctl, on ? "persist 1" : "persist 0", reply, sizeof(reply), 5000, e) < 0)
 		return -1;
 	return strcmp(reply, "exit") == 0;
+}
+
+/*
+ * An idle-capable jail that is awake is held while it changes: its
+ * jailinit leaves once nothing runs, and could do so halfway through.
+ * One that is leaving already (it said "idle" to the command that last
+ * left) is waited for: the jail is then idle, and changed as one (no
+ * command can wake it while this one holds the lock).
+ */
+static void hold_awake(const struct jail_record *rec, struct jail_hold *hold)
+{
+	struct perr ignore = { 0 };
+	_cleanup_close_ int pidfd = -1;
+
+	*hold = JAIL_HOLD_NONE;
+	if (!jail_may_idle(&rec->params) || !jail_awake(rec) || ctl_hold(rec, hold, &ignore) == 0)
+		return;
+	pidfd = jail_open_init(rec);
+	if (pidfd >= 0)
+		(void)pidfd_wait_exit(pidfd, 1000);
+}
+
+/*
+ * An idle jail that loses persist while child jails keep it (as FreeBSD's
+ * children keep their parent) needs a jailinit again, to stay for them
+ * with no process of its own and go with the last of them.
+ */
+static int wake_for_children(struct registry *reg, struct jail_record *rec, struct perr *e)
+{
+	struct jail_record cur;
+	struct jail_hold hold;
+	int r, n = jail_children_recount(reg, rec, e);
+
+	if (n <= 0)
+		return n;
+	cur = *rec;
+	if (jail_wake_locked(reg, &cur, &hold, e) < 0)
+		return -1;
+	rec->init_pid = cur.init_pid;
+	rec->init_start = cur.init_start;
+	r = ask_persist(rec, false, e);
+	(void)ctl_release(&cur, &hold);
+	return r < 0 ? -1 : 1;
+}
+
+/* Returns 1 when jailinit answers that the jail goes now, 0 if it stays. */
+static int set_persist(struct registry *reg, struct jail_record *rec, bool on, struct perr *e)
+{
+	int r;
+
+	/* An idle jail has no process: it goes when it stops being persistent, unless children keep it. */
+	if (jail_may_idle(&rec->params) && !jail_awake(rec)) {
+		if (on)
+			return 0;
+		r = wake_for_children(reg, rec, e);
+		return r < 0 ? -1 : r == 0;
+	}
+	return ask_persist(rec, on, e);
 }
 
 static bool limits_changed(const struct paramset *ps)
@@ -99,37 +150,44 @@ static bool limits_changed(const struct paramset *ps)
  * jailinit's watched rules after a change.  A jail that had none and has
  * none is not asked: its jailinit stays as it was.
  */
-static int apply_watch(struct registry *reg, struct jail_record *rec, const struct jail_limits *now,
-		       const struct jail_limits *old, struct perr *e)
+static int apply_watch(struct registry *reg, struct jail_record *rec, const struct paramset *before,
+		       const struct jail_limits *now, const struct jail_limits *old, struct perr *e)
 {
 	if (!now->nwatch && !old->nwatch)
 		return 0;
-	/* An idle jail watches nothing; rules to watch need a jailinit, woken with them (wake.h). */
+	/*
+	 * An idle jail watches nothing; rules to watch need a jailinit, woken
+	 * as the jail was (the wake writes that record) and then given them,
+	 * so that rules it refuses are stored nowhere (wake.h).
+	 */
 	if (jail_may_idle(&rec->params) && !jail_awake(rec)) {
 		struct jail_record cur = *rec;
 		struct jail_hold hold;
+		int r;
 		if (!now->nwatch)
 			return 0;
+		cur.params = *before;
 		if (jail_wake_locked(reg, &cur, &hold, e) < 0)
 			return -1;
 		/* The record about to be written names the fresh jailinit too. */
 		rec->init_pid = cur.init_pid;
 		rec->init_start = cur.init_start;
+		r = watch_update(rec, now, e);
 		(void)ctl_release(&cur, &hold);
-		return 0;
+		return r;
 	}
 	return watch_update(rec, now, e);
 }
 
-static int apply_limits_with(struct registry *reg, struct jail_record *rec, const struct jail_limits *now,
-			     const struct jail_limits *old, bool old_ok, struct perr *e)
+static int apply_limits_with(struct registry *reg, struct jail_record *rec, const struct paramset *before,
+			     const struct jail_limits *now, const struct jail_limits *old, bool old_ok, struct perr *e)
 {
 	_cleanup_close_ int pidfd = jail_open_init(rec);
 	struct perr ignore = { 0 };
 
 	if (limits_apply_cgroups(&rec->cg, now, e) == 0 &&
 	    (pidfd < 0 || limits_apply_ns(&rec->cg, pidfd, (uid_t)rec->uid_base, now, old, e) == 0) &&
-	    apply_watch(reg, rec, now, old, e) == 0)
+	    apply_watch(reg, rec, before, now, old, e) == 0)
 		return 0;
 	/* Put the old ones back, as far as they go. */
 	if (old_ok && limits_apply_cgroups(&rec->cg, old, &ignore) == 0 && pidfd >= 0) {
@@ -153,7 +211,7 @@ static int apply_limits(struct registry *reg, struct jail_record *rec, const str
 		bool old_ok = limits_from_params(before, rec->name, old, &ignore) == 0;
 		if (!old_ok)
 			old->nwatch = 0;
-		r = apply_limits_with(reg, rec, now, old, old_ok, e);
+		r = apply_limits_with(reg, rec, before, now, old, old_ok, e);
 	}
 	free(now);
 	free(old);
@@ -316,7 +374,7 @@ static int change_one(struct registry *reg, struct jail_record *rec, const struc
 	if (i == P_CHILDREN_MAX && jail_childmax_check(reg, rec, param_int(ps, i), e) < 0)
 		return -1;
 	if (i == P_PERSIST) {
-		int r = set_persist(rec, strcmp(v, "true") == 0, e);
+		int r = set_persist(reg, rec, strcmp(v, "true") == 0, e);
 		if (r < 0)
 			return -1;
 		*gone = r == 1;
@@ -380,15 +438,24 @@ static void clear_if_gone(const struct jail_record *rec)
 int jail_modify(const char *key, const struct paramset *ps, struct jail_record *rec, struct perr *e)
 {
 	struct registry reg;
-	bool gone = false;
+	struct jail_hold hold = JAIL_HOLD_NONE;
+	bool gone = false, found;
 	int r;
 
 	if (registry_open(&reg, true, e) < 0)
 		return -1;
 	r = jail_find_locked(&reg, key, rec, e);
-	if (r == 0 && (r = modify_locked(&reg, rec, ps, &gone, e)) < 0)
-		record_free(rec);
+	found = r == 0;
+	if (found) {
+		hold_awake(rec, &hold);
+		r = modify_locked(&reg, rec, ps, &gone, e);
+	}
 	registry_close(&reg);
+	/* A jail that lost persist and has nothing running goes as the hold is let go (cleared then). */
+	if (ctl_release(rec, &hold))
+		gone = false;
+	if (r < 0 && found)
+		record_free(rec);
 	if (r == 0 && gone)
 		clear_if_gone(rec);
 	return r;
@@ -428,6 +495,7 @@ int jail_modify_rules(const char *key, jail_rules_edit edit, void *arg, struct p
 	struct rctl_rule *rules = calloc(LIMITS_MAX_RULES, sizeof(*rules));
 	struct registry reg;
 	bool gone = false, found;
+	struct jail_hold hold = JAIL_HOLD_NONE;
 	size_t n = 0;
 	int r;
 
@@ -440,6 +508,8 @@ int jail_modify_rules(const char *key, jail_rules_edit edit, void *arg, struct p
 	/* Read, edit and write under one lock: two rctl -a at once both land. */
 	r = jail_find_locked(&reg, key, rec, e);
 	found = r == 0;
+	if (found)
+		hold_awake(rec, &hold);
 	if (r == 0)
 		r = limits_rules(&rec->params, rec->name, rules, LIMITS_MAX_RULES, &n, e);
 	if (r == 0)
@@ -453,6 +523,8 @@ int jail_modify_rules(const char *key, jail_rules_edit edit, void *arg, struct p
 		r = 0;
 	registry_close(&reg);
 	free(rules);
+	if (ctl_release(rec, &hold))
+		gone = false;
 	if (r < 0 && found)
 		record_free(rec);
 	if (r == 0 && gone)

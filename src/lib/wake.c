@@ -373,6 +373,18 @@ static int send_rules(const struct wake *w, struct perr *e)
 	return r;
 }
 
+/* A jail with child jails says so to its fresh jailinit, which then stays for them when it is not persistent. */
+static int send_children(const struct wake *w, struct perr *e)
+{
+	long n = param_int(&w->rec->params, P_CHILDREN_CUR);
+	char msg[32], reply[16];
+
+	if (n <= 0)
+		return 0;
+	snprintf(msg, sizeof(msg), "children %ld", n);
+	return ctl_request(w->hold[0], msg, reply, sizeof(reply), 2000, e);
+}
+
 static void stop_children(struct wake *w)
 {
 	if (w->cpidfd >= 0)
@@ -397,6 +409,7 @@ int jail_wake_locked(struct registry *reg, struct jail_record *rec, struct jail_
 	pid_t old_pid = rec->init_pid;
 	unsigned long long old_start = rec->init_start;
 	int r = -1;
+	bool refused = false;
 
 	*ret = JAIL_HOLD_NONE;
 	pin_set_init(&w.pins);
@@ -407,17 +420,19 @@ int jail_wake_locked(struct registry *reg, struct jail_record *rec, struct jail_
 		waitpid(w.h1pid, NULL, 0);
 		closep(&w.h1pidfd);
 		(void)idrange_note_wake(rec, old_pid, old_start);
-		if (send_rules(&w, e) == 0) {
+		if (send_rules(&w, e) == 0 && send_children(&w, e) == 0) {
 			ret->fd = TAKE_FD(w.hold[0]);
 			r = 0;
 		}
+		/* jailinit's refusal of a rule says all there is to say, as at creation. */
+		refused = r < 0;
 	} else if (!e->msg[0]) {
 		perr_set(e, errno, "start jailinit");
 	}
 	if (r < 0)
 		stop_children(&w);
 	wake_close(&w);
-	return r < 0 ? perr_prefix(e, "jail \"%s\": wake", rec->name) : 0;
+	return r < 0 && !refused ? perr_prefix(e, "jail \"%s\": wake", rec->name) : r;
 }
 
 /* Under the lock: the jail as it is now, woken unless another command woke it first (1 then). */

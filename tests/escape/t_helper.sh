@@ -19,7 +19,8 @@ sys.exit(1)' "$f" || fail "$f has file capabilities"
 }
 
 test_escape_helper_control_socket_refuses_jail_processes() {
-	"$JAIL" -q -c name=ptesch path="$ROOT" persist
+	# Asked from its PID namespace: a jail that keeps its jailinit.
+	"$JAIL" -q -c name=ptesch path="$ROOT" persist persist.idle=false
 	local jid init sock
 	jid=$(jid_of ptesch)
 	init=$(init_pid_of "$jid")
@@ -45,7 +46,8 @@ test_escape_helper_control_socket_refuses_jail_processes() {
 # process in the jail's PID namespace, or one that names another jail,
 # gets nothing made.
 test_escape_helper_jail_socket_serves_only_the_jail() {
-	"$JAIL" -q -c name=ptesn path="$ROOT" persist children.max=1
+	# Asked from its PID namespace: a jail that keeps its jailinit.
+	"$JAIL" -q -c name=ptesn path="$ROOT" persist persist.idle=false children.max=1
 	local jid init sock
 	jid=$(jid_of ptesn)
 	init=$(init_pid_of "$jid")

@@ -150,12 +150,21 @@ listening() {
 # wait_listening [-j JAIL] PORT [COUNT]: until COUNT (1) servers listen on
 # PORT, here or in vnet jail JAIL's own stack.
 wait_listening() {
-	local enter=()
 	if [ "$1" = -j ]; then
-		enter=(nsenter -t "$(init_pid_of "$(jid_of "$2")")" -n)
+		local jail=$2
 		shift 2
+		wait_until 10 "${2:-1} server(s) listening on port $1 in $jail" listening_in "$jail" "$1" "${2:-1}"
+		return
 	fi
-	wait_until 10 "${2:-1} server(s) listening on port $1" listening "$1" "${2:-1}" "${enter[@]}"
+	wait_until 10 "${2:-1} server(s) listening on port $1" listening "$1" "${2:-1}"
+}
+
+# listening_in JAIL PORT COUNT: listening in JAIL's network namespace, through
+# its jailinit as it is now (a command may just have woken an idle jail).
+listening_in() {
+	local pid
+	pid=$(init_pid_of "$(jid_of "$1")")
+	[ -n "$pid" ] && [ -e "/proc/$pid/ns/net" ] && listening "$2" "$3" nsenter -t "$pid" -n
 }
 
 jail_names() {
@@ -249,9 +258,17 @@ for f in os.listdir(d):
     if not f.endswith(".json"):
         continue
     r = json.load(open(os.path.join(d, f)))
+    p = r.get("params", {})
+    # An idle jail (persist.idle, jail(8) IDLE JAILS) lives on its pins, with no jailinit.
+    idle = p.get("persist") == "true" and p.get("persist.idle") == "true" and \
+        os.path.isdir("%s/../pins/%d" % (d, r["jid"]))
     try:
         state = open("/proc/%d/stat" % r["init_pid"]).read().rsplit(")", 1)[1].split()[0]
     except OSError:
+        state = "gone"
+    if idle and state in ("gone", "Z", "X"):
+        state = "idle"
+    elif state == "gone":
         sys.exit("record %s: jailinit %d is gone" % (f, r["init_pid"]))
     if state in "ZX" or r["state"] != "active":
         sys.exit("record %s: state %s, jailinit %s" % (f, r["state"], state))

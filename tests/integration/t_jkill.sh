@@ -15,7 +15,7 @@ test_jkill_forking_jail_none_escapes() {
 	local got=$ROOT/tmp/ptkf.got out sent
 	rm -f "$got"
 	# The chain forks on as fast as it can; maxproc keeps it within bounds.
-	"$JAIL" -q -c name=ptkf path="$ROOT" persist rctl=maxproc:deny=300
+	"$JAIL" -q -c name=ptkf path="$ROOT" persist persist.idle=false rctl=maxproc:deny=300
 	"$JEXEC" ptkf /bin/probe chain /tmp/ptkf.got &
 	local jexec=$!
 	wait_until 10 "a chain of 50 processes in ptkf" eval '[ "$(procs_in ptkf)" -ge 50 ]'
@@ -60,7 +60,7 @@ test_jkill_ignored_signal_keeps_jail() {
 }
 
 test_jkill_persistent_jail_survives_sigkill() {
-	"$JAIL" -q -c name=ptkp path="$ROOT" persist
+	"$JAIL" -q -c name=ptkp path="$ROOT" persist persist.idle=false
 	"$JEXEC" ptkp sleep 60 &
 	p=$(wait_for_process_in "$(cgroup_of ptkp)" sleep)
 	init=$(init_pid_of "$(jid_of ptkp)")
@@ -76,7 +76,8 @@ test_jkill_persistent_jail_survives_sigkill() {
 test_jkill_signal_names_and_numbers() {
 	local f=$ROOT/tmp/ptkn.got n=0 form
 	rm -f "$f"
-	"$JAIL" -q -c name=ptkn path="$ROOT" persist
+	# jailinit spared by every signal: a jail that keeps it.
+	"$JAIL" -q -c name=ptkn path="$ROOT" persist persist.idle=false
 	"$JEXEC" ptkn /bin/sh -c 'trap "echo HUP >>/tmp/ptkn.got" HUP; trap "echo USR1 >>/tmp/ptkn.got" USR1
 		trap "exit 0" TERM; while :; do sleep 0.05; done' &
 	wait_for_process_in "$(cgroup_of ptkn)" sh SigCgt >/dev/null
@@ -136,8 +137,8 @@ test_jkill_errors() {
 test_jkill_r_reaches_children() {
 	local pgot=$ROOT/tmp/ptkr.parent cgot=$ROOT/tmp/ptkr.child
 	rm -f "$pgot" "$cgot"
-	"$JAIL" -q -c name=ptkr path="$ROOT" persist children.max=1
-	"$JAIL" -q -c name=ptkr.c path="$ROOT" persist
+	"$JAIL" -q -c name=ptkr path="$ROOT" persist persist.idle=false children.max=1
+	"$JAIL" -q -c name=ptkr.c path="$ROOT" persist persist.idle=false
 	"$JEXEC" ptkr /bin/sh -c 'trap "echo got >/tmp/ptkr.parent; exit 0" TERM; while :; do sleep 0.05; done' &
 	"$JEXEC" ptkr.c /bin/sh -c 'trap "echo got >/tmp/ptkr.child; exit 0" TERM; while :; do sleep 0.05; done' &
 	wait_for_process_in "$(cgroup_of ptkr)/self" sh SigCgt >/dev/null

@@ -91,7 +91,8 @@ test_jls_index_after_kill_9_of_jail_c() {
 }
 
 test_jls_index_dead_jail_is_torn_down() {
-	"$JAIL" -q -c name=ptiy path="$ROOT" host.hostname=iyhost persist
+	# A jail that keeps its jailinit, whose death is the jail's (an idle-capable one goes idle).
+	"$JAIL" -q -c name=ptiy path="$ROOT" host.hostname=iyhost persist persist.idle=false
 	"$JLS" >/dev/null
 	jid=$(jid_of ptiy)
 	init=$(init_pid_of "$jid")

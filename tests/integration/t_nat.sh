@@ -49,10 +49,11 @@ nat_world() {
 
 # The shared-stack jail ptsh and the vnet jail ptvn, both with private
 # addresses, NAT out and the ports given ($1 for ptsh, $2 for ptvn).
+# nat_jails PORTS PORTS [PARAM...]: ptsh and ptvn, with PARAMs added to both.
 nat_jails() {
 	"$JAIL" -q -c name=ptsh path="$ROOT" persist ip4.addr="ptnat0|198.19.0.2/32" ip6.addr="ptnat0|fd00:9::2/128" \
-		ip4.nat=auto ip6.nat=ptup0 expose="$1"
-	"$JAIL" -q -c name=ptvn path="$ROOT" persist vnet vnet.bridge=ptbr9 ip4.addr=198.19.1.2/24 \
+		ip4.nat=auto ip6.nat=ptup0 expose="$1" "${@:3}"
+	"$JAIL" -q -c name=ptvn path="$ROOT" persist "${@:3}" vnet vnet.bridge=ptbr9 ip4.addr=198.19.1.2/24 \
 		ip6.addr=fd00:a::2/64 vnet.defaultrouter=198.19.1.1 vnet.defaultrouter6=fd00:a::1 \
 		ip4.nat=ptup0 ip6.nat=auto expose="$2"
 	wait_until 10 "the vnet jail's IPv6 address" eval '! "$JEXEC" ptvn ip -6 addr show dev eth0 | grep -q tentative'
@@ -152,7 +153,8 @@ test_nat_jail_m_adds_and_removes_published_ports() { in_netns nat_modify; }
 
 nat_leftovers() {
 	nat_world
-	nat_jails tcp:8080:8000 tcp:8090:8000
+	# Jails that keep their jailinit: its kill -9 is the crash (an idle-capable jail only goes idle).
+	nat_jails tcp:8080:8000 tcp:8090:8000 persist.idle=false
 	t=$(nat_table)
 	assert_contains "$(nft list tables)" "table inet $t" "prison's table"
 	assert_eq "$(cat /proc/sys/net/ipv4/conf/ptbr9/route_localnet)" 1 "route_localnet on the vnet jail's bridge, for 127.0.0.1"
@@ -168,7 +170,7 @@ nat_leftovers() {
 	assert_eq "$(nft list table inet hostfw)" "$HOSTFW" "the host's own table"
 	assert_eq "$(out "$PROBE" connect 198.18.1.1 8080)" ECONNREFUSED "a published port of a dead jail"
 	# A crash that left chains with no record at all: the next listing sweeps them.
-	nat_jails tcp:8080:8000 tcp:8090:8000
+	nat_jails tcp:8080:8000 tcp:8090:8000 persist.idle=false
 	jid=$(jid_of ptsh)
 	pid=$(init_pid_of "$jid")
 	kill -9 "$pid"

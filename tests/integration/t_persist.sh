@@ -297,12 +297,65 @@ in_half() { PRISON_RUNDIR=$HALF/run PRISON_CGROUP=$HALF_CG PRISON_LOGDIR=$HALF/l
 test_persist_idle_parent_gets_a_child() {
 	"$JAIL" -q -c name=ptip path="$ROOT" persist persist.idle children.max=1 host.hostname=ptip
 	wait_idle ptip
-	assert_eq "$("$JAIL" -c name=ptip.ptk path="$ROOT" persist)" "ptip.ptk: created" "a child of an idle parent"
+	# A child that keeps its jailinit, which holds its parent's while it runs.
+	assert_eq "$("$JAIL" -c name=ptip.ptk path="$ROOT" persist persist.idle=false)" "ptip.ptk: created" "a child of an idle parent"
 	idle_now ptip && fail "the parent stayed idle under its child"
 	assert_eq "$("$JEXEC" ptip.ptk hostname)" ptip "the child, with its parent's host name"
 	assert_eq "$("$JLS" -j ptip children.cur)" 1 "children.cur of the woken parent"
 	"$JAIL" -q -r ptip
 	jail_exists ptip.ptk && fail "the child outlived its parent's removal"
 	assert_eq "$(pins)" "" "pins after jail -r"
+	assert_nothing_left
+}
+
+# persist.idle's default: a persistent jail keeps no process, unless jail
+# root may mount or a procfs line is in its mounts (those need the process).
+test_persist_idle_is_the_default_for_persistent_jails() {
+	"$JAIL" -q -c name=ptdf path="$ROOT" persist
+	"$JAIL" -q -c name=ptdm path="$ROOT" persist allow.mount
+	"$JAIL" -q -c name=ptdp path="$ROOT" persist mount="proc $ROOT/mnt procfs rw 0 0"
+	"$JAIL" -q -c name=ptdk path="$ROOT" persist persist.idle=false
+	"$JAIL" -q -c name=ptdn path="$ROOT" command=/bin/sleep 30 &
+	wait_until 5 "ptdn made" jail_exists ptdn
+	assert_eq "$("$JLS" -j ptdf persist.idle)" true "persist.idle of a persistent jail"
+	assert_eq "$("$JLS" -j ptdm persist.idle)" false "persist.idle with allow.mount"
+	assert_eq "$("$JLS" -j ptdp persist.idle)" false "persist.idle with a procfs line"
+	assert_eq "$("$JLS" -j ptdk persist.idle)" false "persist.idle=false given"
+	assert_eq "$("$JLS" -j ptdn persist.idle)" false "persist.idle of a jail that is not persistent"
+	wait_idle ptdf
+	assert_eq "$(procs_in ptdf)" 0 "processes of an idle jail"
+	for j in ptdm ptdp ptdk; do
+		idle_now "$j" && fail "$j went idle"
+		assert_eq "$(procs_in "$j")" 1 "$j's processes: its jailinit"
+	done
+	assert_contains "$(pins)" "$(jid_of ptdf)" "the default jail's pins"
+	assert_eq "$("$JEXEC" ptdf echo woken)" woken "jexec into the idle jail"
+	wait_idle ptdf
+	"$JAIL" -q -r ptdf ptdm ptdp ptdk ptdn
+	wait || true
+	assert_eq "$(pins)" "" "pins after jail -r"
+	assert_nothing_left
+}
+
+# A non-persistent parent kept by an idle child, as FreeBSD's child keeps its
+# parent: it stays with no process of its own, and goes with its last child.
+test_persist_idle_child_keeps_a_nonpersistent_parent() {
+	"$JAIL" -q -c name=ptnk path="$ROOT" persist children.max=2
+	"$JAIL" -q -c name=ptnk.a path="$ROOT" persist
+	"$JAIL" -q -c name=ptnk.b path="$ROOT" persist
+	wait_idle ptnk.a
+	wait_idle ptnk.b
+	wait_idle ptnk
+	"$JAIL" -q -m name=ptnk nopersist
+	sleep 0.3
+	jail_exists ptnk || fail "the parent went with two idle children"
+	assert_eq "$("$JLS" -j ptnk persist)" false "persist of the kept parent"
+	assert_eq "$("$JEXEC" ptnk echo parent)" parent "jexec into the kept parent"
+	"$JAIL" -q -r ptnk.a
+	sleep 0.3
+	jail_exists ptnk || fail "the parent went with a child left"
+	"$JAIL" -q -r ptnk.b
+	wait_until 10 "the parent gone after its last child" jail_gone ptnk
+	assert_eq "$(pins)" "" "pins after the last child"
 	assert_nothing_left
 }

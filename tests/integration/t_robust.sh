@@ -74,7 +74,8 @@ test_kill_9_during_creation_is_cleared_by_the_next_create() {
 }
 
 test_kill_9_of_jailinit_is_cleaned_up() {
-	"$JAIL" -q -c name=ptinit path="$ROOT" persist
+	# A jail that keeps its jailinit: its death is the jail's (for an idle-capable one, see below).
+	"$JAIL" -q -c name=ptinit path="$ROOT" persist persist.idle=false
 	jid=$(jid_of ptinit)
 	init=$(init_pid_of "$jid")
 	kill -9 "$init"
@@ -96,5 +97,24 @@ test_kill_9_of_jail_r_is_finished_by_the_next_command() {
 	# The removal was under way: the next command finishes it.
 	jail_exists ptrm && fail "half-removed jail still listed"
 	wait || true
+	assert_nothing_left
+}
+
+# A persistent jail that may be idle outlives a kill -9 of its jailinit, as a
+# FreeBSD jail outlives its processes: they all end, the jail stays, idle.
+test_kill_9_of_jailinit_of_an_idle_capable_jail_leaves_it_idle() {
+	"$JAIL" -q -c name=ptinid path="$ROOT" persist host.hostname=inid
+	"$JEXEC" ptinid sleep 60 &
+	local sleeper=$!
+	p=$(wait_for_process_in "$(cgroup_of ptinid)" sleep)
+	init=$(init_pid_of "$(jid_of ptinid)")
+	kill -9 "$init"
+	wait_gone "$p" "the jail's sleep after its jailinit's kill -9"
+	wait "$sleeper" || true
+	jail_exists ptinid || fail "the persistent jail went with its jailinit"
+	assert_registry_consistent
+	assert_eq "$(procs_in ptinid)" 0 "processes left"
+	assert_eq "$("$JEXEC" ptinid hostname)" inid "jexec after the kill"
+	"$JAIL" -q -r ptinid
 	assert_nothing_left
 }

@@ -161,6 +161,11 @@ static void test_control_requests(void)
 	CHECK(ctl_msg_decode("persist 0", 9, &m) == CTL_MSG_PERSIST && m.arg == 0);
 	CHECK(ctl_msg_decode("stop 10", 7, &m) == CTL_MSG_STOP && m.arg == 10);
 	CHECK(ctl_msg_decode("watch 3 web\n", 12, &m) == CTL_MSG_WATCH);
+	CHECK(ctl_msg_decode("children 0", 10, &m) == CTL_MSG_CHILDREN && m.arg == 0);
+	CHECK(ctl_msg_decode("children 12", 11, &m) == CTL_MSG_CHILDREN && m.arg == 12);
+	CHECK(ctl_msg_decode("children -1", 11, &m) == CTL_MSG_BAD);
+	CHECK(ctl_msg_decode("children ", 9, &m) == CTL_MSG_BAD);
+	CHECK(ctl_msg_decode("children 1000000", 16, &m) == CTL_MSG_BAD);
 	/* Before, each of these meant something: stop now, persist off, a hold. */
 	CHECK(ctl_msg_decode("stop x", 6, &m) == CTL_MSG_BAD && m.arg == 0);
 	CHECK(ctl_msg_decode("stop -5", 7, &m) == CTL_MSG_BAD);
