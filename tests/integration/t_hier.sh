@@ -5,9 +5,13 @@
 test_hier_children_max_refuses_then_allows() {
 	"$JAIL" -q -c name=pthflat path="$ROOT" persist
 	expect_error 'jail: pthflat.ptc: prison limit exceeded' "$JAIL" -q -c name=pthflat.ptc path="$ROOT" persist
-	# Its own processes are in its cgroup, with no room for a child beside them.
-	expect_error 'jail: pthflat: children.max: a jail created with children.max=0 cannot have child jails; set children.max when it is created' \
-		"$JAIL" -q -m name=pthflat children.max=1
+	# Raised while it runs, as on FreeBSD: its processes move into a leaf, and a child fits beside it.
+	flat=$(jid_of pthflat)
+	[ -e "$CGROUP2/$CGPREFIX/$flat/self" ] && fail "a jail created with children.max=0 has a leaf"
+	"$JAIL" -q -m name=pthflat children.max=1
+	assert_contains "$(cat /proc/"$(init_pid_of "$flat")"/cgroup)" "/$CGPREFIX/$flat/self" "jailinit in the new leaf"
+	"$JAIL" -q -c name=pthflat.ptc path="$ROOT" persist
+	assert_eq "$("$JLS" -j pthflat children.cur)" 1 "children.cur of the raised jail"
 	"$JAIL" -q -r pthflat
 
 	"$JAIL" -q -c name=pthp path="$ROOT" persist children.max=1
