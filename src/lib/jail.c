@@ -140,7 +140,7 @@ static int find_parent(struct create *c, struct perr *e)
 		return -1;
 	if (!c->parent.cg.leaf)
 		return perr_setx(e, EPERM,
-				 "jail \"%s\" was created with children.max=0: its cgroup has no room for child jails",
+				 "jail \"%s\": its processes have no leaf cgroup, so there is no room for child jails",
 				 pname);
 	return jail_child_check(&c->reg, &c->parent, &c->rec->params, e);
 }

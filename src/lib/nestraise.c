@@ -289,7 +289,7 @@ static int raise_with(const struct jail_record *rec, struct nest_raise *r, int p
 {
 	struct attach a = { .owner = (uid_t)rec->uid_base, .check = !thin_jail(&rec->params), .procfd = -1 };
 	_cleanup_close_ int rootfd = -1, userns = -1;
-	struct stat st;
+	struct stat st = { 0 };
 
 	rootfd = open_root(rec, &st, e);
 	if (rootfd < 0)
