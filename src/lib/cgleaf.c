@@ -82,8 +82,9 @@ static void move_back(int dir, int leaf, struct cg_path *cg)
 	if (leaf >= 0)
 		(void)move_all(leaf, rel, dir, &ignore);
 	cg->leaf = false;
-	cg_v1_drop_leaf(cg);
+	/* Gone first: the v1 undo reads who moves from DIR, which cgroup_open_procs gives only without a leaf. */
 	(void)unlinkat(dir, CG_LEAF, AT_REMOVEDIR);
+	cg_v1_drop_leaf(cg);
 }
 
 /* With the jail frozen: the leaves made and every process moved into them. */
@@ -121,6 +122,16 @@ int cgroup_add_leaf(struct cg_path *cg, struct perr *e)
 	if (!frozen)
 		(void)write_file_at(dir, "cgroup.freeze", "0");
 	return r < 0 ? perr_prefix(e, "children.max: the jail's processes into a cgroup of their own") : 0;
+}
+
+void cgroup_leaf_sweep(const struct cg_path *cg)
+{
+	struct perr ignore = { 0 };
+	_cleanup_close_ int dir = cg->leaf ? cgroup_open(cg, &ignore) : -1;
+	_cleanup_close_ int leaf = dir >= 0 ? cgroup_open_procs(cg, &ignore) : -1;
+
+	if (leaf >= 0)
+		(void)move_all(dir, cg->dir, leaf, &ignore);
 }
 
 void cgroup_drop_leaf(struct cg_path *cg)

@@ -17,6 +17,13 @@
 
 /* Give the jail of cg (without a leaf) its leaf; cg->leaf is true once done, and nothing changed on failure. */
 int cgroup_add_leaf(struct cg_path *cg, struct perr *e);
+/*
+ * A process put into DIR beside the leaf, by a command that read the
+ * jail's record just before the leaf was made and started it just after,
+ * moved into the leaf (cgroup2 only: v1 has no rule against it); done
+ * before a child jail's cgroup is made beside the leaf.
+ */
+void cgroup_leaf_sweep(const struct cg_path *cg);
 /* The undo: the processes back in DIR, the leaves gone, cg->leaf false. */
 void cgroup_drop_leaf(struct cg_path *cg);
 

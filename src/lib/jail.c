@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "cgleaf.h"
 #include "childmax.h"
 #include "cglimit.h"
 #include "cgroup.h"
@@ -220,6 +221,8 @@ static int make_record(struct create *c, struct perr *e)
 static int make_cgroup(struct create *c, struct perr *e)
 {
 	/* jail_pick_jid cleared an empty leftover; one made since is not ours, and its undo must not touch it. */
+	if (c->parent.jid > 0)
+		cgroup_leaf_sweep(&c->parent.cg);
 	if (cgroup_create(&c->rec->cg, e) < 0)
 		return -1;
 	c->cg_made = true;

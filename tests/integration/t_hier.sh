@@ -228,3 +228,17 @@ test_hier_nopersist_parent_waits_for_its_child() {
 	wait_until 10 "the parent gone after its child" parent_gone
 	assert_nothing_left
 }
+
+# A path=/ jail created with children.max=0, given children while it runs:
+# root inside makes one with path=/ over the socket it got, as FreeBSD's
+# jail root does once the host raises children.max.
+test_hier_raised_jail_makes_children_inside() {
+	"$JAIL" -q -c name=pthin path=/ persist mount.hosttmp
+	expect_error 'jail: ptkid: prison limit exceeded' "$JEXEC" pthin "$JAIL" -c name=ptkid path=/ persist
+	"$JAIL" -q -m name=pthin children.max=1
+	assert_eq "$("$JEXEC" pthin "$JAIL" -c name=ptkid path=/ persist)" "ptkid: created" "jail -c inside"
+	assert_eq "$("$JEXEC" pthin "$JLS" name)" ptkid "jls inside"
+	assert_eq "$("$JLS" -j pthin.ptkid parent)" "$(jid_of pthin)" "the child's parent"
+	"$JAIL" -q -r pthin
+	assert_nothing_left
+}

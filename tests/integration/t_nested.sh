@@ -499,3 +499,36 @@ test_nested_raise_refused_leaves_the_layout() {
 	"$JAIL" -q -r ptn
 	assert_nothing_left
 }
+
+# What jail root put at /dev/prison.sock beforehand (a link, here) is never
+# followed nor mounted over: the raise is refused, and everything it did is
+# undone, the processes back where they were and the jail thawed.
+test_nested_raise_refused_over_a_file_of_the_jail() {
+	"$JAIL" -q -c name=ptn path="$ROOT" persist rctl=maxproc:deny=40
+	p=$(jid_of ptn)
+	"$JEXEC" ptn /bin/sleep 300 >/dev/null 2>&1 &
+	sleeper=$!
+	pid=$(wait_for_process_in "$CGROUP2/$CGPREFIX/$p" sleep)
+	"$JEXEC" ptn ln -s /etc/passwd /dev/prison.sock
+	expect_error 'jail: ptn: children.max: the jail'"'"'s socket for child jails: /dev/prison.sock: the jail has a file of its own there' \
+		"$JAIL" -q -m name=ptn children.max=1
+	assert_eq "$("$JLS" -j ptn children.max)" 0 "children.max after the refusal"
+	[ -e "$CGROUP2/$CGPREFIX/$p/self" ] && fail "the leaf left after the refusal"
+	assert_contains "$(cat "$CGROUP2/$CGPREFIX/$p/cgroup.procs")" "$pid" "the process back in the jail's cgroup"
+	assert_eq "$(cat "$CGROUP2/$CGPREFIX/$p/cgroup.freeze")" 0 "the jail thawed"
+	pmnt=$(v1_mount_of pids)
+	if [ -n "$pmnt" ]; then
+		[ -e "$pmnt/$CGPREFIX/$p/self" ] && fail "the v1 pids leaf left after the refusal"
+		assert_contains "$(cat "$pmnt/$CGPREFIX/$p/cgroup.procs")" "$pid" "the process back in the v1 pids cgroup"
+	fi
+	[ -e "$RUNDIR/nest/$p.sock" ] && fail "the socket left after the refusal"
+	server_gone "$p" "$(uid_base_of "$p")" || fail "a server left after the refusal"
+	assert_eq "$("$JEXEC" ptn readlink /dev/prison.sock)" /etc/passwd "the jail's link as it was"
+	"$JEXEC" ptn rm /dev/prison.sock
+	"$JAIL" -q -m name=ptn children.max=1
+	has_socket_inside ptn || fail "no /dev/prison.sock once the jail's link was gone"
+	kill "$sleeper" 2>/dev/null || true
+	wait "$sleeper" 2>/dev/null || true
+	"$JAIL" -q -r ptn
+	assert_nothing_left
+}
