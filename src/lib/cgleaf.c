@@ -57,9 +57,10 @@ static bool asked_frozen(int dir)
 	return read_file_at(dir, "cgroup.freeze", cur, sizeof(cur)) > 0 && cur[0] == '1';
 }
 
-static int freeze(int dir, const struct cg_path *cg, struct perr *e)
+/* Frozen, and every process of it frozen; a jail paused already is waited for too, its freeze kept. */
+static int freeze(int dir, const struct cg_path *cg, bool paused, struct perr *e)
 {
-	if (write_file_at(dir, "cgroup.freeze", "1") < 0)
+	if (!paused && write_file_at(dir, "cgroup.freeze", "1") < 0)
 		return perr_set(e, errno, "cgroup of jail %d: cgroup.freeze (Linux 5.2 or newer is needed)", cg->jid);
 	if (cgroup_wait_frozen(dir, cgroup_deadline(LEAF_FREEZE_MS)) == 0)
 		return 0;
@@ -67,7 +68,8 @@ static int freeze(int dir, const struct cg_path *cg, struct perr *e)
 		perr_setx(e, ETIMEDOUT, "the jail's processes did not freeze in %d ms", LEAF_FREEZE_MS);
 	else
 		perr_set(e, errno, "cgroup of jail %d: cgroup.events", cg->jid);
-	(void)write_file_at(dir, "cgroup.freeze", "0");
+	if (!paused)
+		(void)write_file_at(dir, "cgroup.freeze", "0");
 	return -1;
 }
 
@@ -116,7 +118,7 @@ int cgroup_add_leaf(struct cg_path *cg, struct perr *e)
 	if (dir < 0)
 		return -1;
 	frozen = asked_frozen(dir);
-	if (!frozen && freeze(dir, cg, e) < 0)
+	if (freeze(dir, cg, frozen, e) < 0)
 		return perr_prefix(e, "children.max");
 	r = move_in(dir, cg, e);
 	if (!frozen)
@@ -143,8 +145,9 @@ void cgroup_drop_leaf(struct cg_path *cg)
 	if (dir < 0)
 		return;
 	frozen = asked_frozen(dir);
-	if (!frozen && freeze(dir, cg, &ignore) < 0)
-		frozen = true; /* thawed again by freeze() */
+	/* Not frozen in time: the processes go back all the same, and freeze() has thawed it. */
+	if (freeze(dir, cg, frozen, &ignore) < 0)
+		frozen = true;
 	leaf = openat(dir, CG_LEAF, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	move_back(dir, leaf, cg);
 	if (!frozen)

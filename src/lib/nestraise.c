@@ -43,8 +43,8 @@ struct attach {
  * The empty file the socket is mounted on, in the jail's /dev at devfd,
  * never through a link.  One there already was made through the jail's
  * other view of the same /dev (a persist.idle jail's pinned tree shares
- * its tmpfs) or by jail root: taken only as an empty regular file, and
- * as the very fd that was checked.
+ * its tmpfs) or by jail root: taken only as an empty regular file or a
+ * socket, never a link, and as the very fd that was checked.
  */
 static int mount_point(int devfd, uid_t owner, struct perr *e)
 {
@@ -70,7 +70,8 @@ static int mount_point(int devfd, uid_t owner, struct perr *e)
 			close(f);
 		return perr_set(e, err, "%s", NEST_SOCKET_PATH);
 	}
-	if (!S_ISREG(st.st_mode) || st.st_size != 0) {
+	/* A socket there is covered as the file is: a server of jail root's, or the mount a command killed halfway left. */
+	if (!(S_ISREG(st.st_mode) && st.st_size == 0) && !S_ISSOCK(st.st_mode)) {
 		close(f);
 		return perr_setx(e, EEXIST, "%s: the jail has a file of its own there", NEST_SOCKET_PATH);
 	}

@@ -532,3 +532,20 @@ test_nested_raise_refused_over_a_file_of_the_jail() {
 	"$JAIL" -q -r ptn
 	assert_nothing_left
 }
+
+# Root of a parent raises its child's children.max from inside, as FreeBSD's
+# jail root may for its own children: the child gets its leaf and socket,
+# and its root makes a grandchild.
+test_nested_raise_from_inside() {
+	nested_roots
+	"$JAIL" -q -c name=ptn path="$NR" persist children.max=2
+	inj ptn /sbin/jail -q -c name=ptc path=/srv/kid persist
+	expect_error 'jail: ptg: prison limit exceeded' inj ptn.ptc /sbin/jail -c name=ptg path=/ persist
+	assert_eq "$(inj ptn /sbin/jail -m ptc children.max=1)" "ptc: updated" "jail -m children.max inside"
+	p=$(jid_of ptn) c=$(jid_of ptn.ptc)
+	[ -d "$CGROUP2/$CGPREFIX/$p/$c/self" ] || fail "no leaf for the raised child"
+	assert_eq "$(inj ptn.ptc /sbin/jail -c name=ptg path=/ persist)" "ptg: created" "jail -c inside the raised child"
+	assert_eq "$(inj ptn /sbin/jls name | tr '\n' ' ')" "ptc ptc.ptg " "the parent lists its grandchild"
+	"$JAIL" -q -r ptn
+	assert_nothing_left
+}
