@@ -575,6 +575,54 @@ bool cg_v1_populated(const struct cg_path *cg, char *where, size_t len)
 	return false;
 }
 
+/*
+ * A running jail given a leaf (cgleaf.h), in every v1 hierarchy where it
+ * has a cgroup: DIR/self made as make_dirs makes it for a jail created
+ * with children, and the processes moved in.  cg has its leaf already, and
+ * its cgroup2 processes are in it, whose list says who moves.
+ */
+int cg_v1_add_leaf(const struct cg_path *cg, struct perr *e)
+{
+	for (int c = 0; c < CGC__COUNT; c++) {
+		char path[512], leaf[600];
+		_cleanup_close_ int dir = -1, procs = -1;
+		bool made;
+		if (cg_v2.has((enum cg_controller)c) || !v1_in_use(cg, (enum cg_controller)c))
+			continue;
+		path_of((enum cg_controller)c, cg->dir, path, sizeof(path));
+		snprintf(leaf, sizeof(leaf), "%s/" CG_LEAF, path);
+		dir = open_cg((enum cg_controller)c, cg->dir);
+		if (dir < 0)
+			return perr_set(e, errno, "cgroup %s", path);
+		if (make_one((enum cg_controller)c, leaf, dir, &made, e) < 0)
+			return -1;
+		procs = open_procs((enum cg_controller)c, cg);
+		if (procs < 0)
+			return perr_set(e, errno, "cgroup %s", leaf);
+		if (move_procs(cg, procs, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The undo of cg_v1_add_leaf: cg without its leaf, whose cgroup2 processes are back in DIR. */
+void cg_v1_drop_leaf(const struct cg_path *cg)
+{
+	struct perr ignore = { 0 };
+
+	for (int c = 0; c < CGC__COUNT; c++) {
+		char path[600];
+		_cleanup_close_ int dir = -1;
+		if (path_of((enum cg_controller)c, cg->dir, path, sizeof(path)) < 0)
+			continue;
+		strncat(path, "/" CG_LEAF, sizeof(path) - strlen(path) - 1);
+		if (access(path, F_OK) < 0 || (dir = open_cg((enum cg_controller)c, cg->dir)) < 0)
+			continue;
+		(void)move_procs(cg, dir, &ignore);
+		(void)rmdir(path);
+	}
+}
+
 static void v1_destroy(const struct cg_path *cg)
 {
 	char path[512];

@@ -95,6 +95,13 @@ void cg_usage(const struct cg_path *cg, struct cg_usage *u);
  * the jail.
  */
 int cg_open_memory_counter(const struct cg_path *cg, bool swap);
+/*
+ * A running jail given its leaf in the v1 hierarchies where it has a
+ * cgroup (cg has the leaf; cgroup2's processes already moved), and the
+ * undo (cg without the leaf, cgroup2's processes moved back): cgleaf.h.
+ */
+int cg_v1_add_leaf(const struct cg_path *cg, struct perr *e);
+void cg_v1_drop_leaf(const struct cg_path *cg);
 /* Is there a process in a v1 cgroup of the jail's path, or below it?  where gets its path. */
 bool cg_v1_populated(const struct cg_path *cg, char *where, size_t len);
 /*

@@ -11,7 +11,9 @@
  * above 0 therefore keeps its own processes in the leaf DIR/self, and its
  * child jails get DIR/JID beside it; limits are written on DIR, which then
  * counts the whole subtree.  A jail made with children.max = 0 keeps its
- * processes in DIR itself: the common case costs no extra cgroup.  "self"
+ * processes in DIR itself: the common case costs no extra cgroup.  Raised
+ * above 0 later, it gets the leaf while it runs (cgleaf.h), and the
+ * record's leaf flag says so to every later reader.  "self"
  * is not a number, so it never collides with a jid.
  */
 #ifndef PRISON_CGPATH_H

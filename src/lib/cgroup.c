@@ -98,8 +98,23 @@ int cgroup_open(const struct cg_path *cg, struct perr *e)
 
 int cgroup_open_procs(const struct cg_path *cg, struct perr *e)
 {
+	struct cg_path leafy = *cg;
+	struct perr none = { 0 };
 	char rel[160];
+	int fd;
 
+	/*
+	 * A leaf the record does not name yet: children.max is being raised
+	 * on the jail (cgleaf.h), and this command read the record before.
+	 * The jail's processes belong there from the moment it exists.
+	 */
+	if (!cg->leaf) {
+		leafy.leaf = true;
+		cg_path_procs(&leafy, rel, sizeof(rel));
+		fd = open_rel(rel, &none);
+		if (fd >= 0)
+			return fd;
+	}
 	cg_path_procs(cg, rel, sizeof(rel));
 	return open_rel(rel, e);
 }

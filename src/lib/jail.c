@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "cgleaf.h"
 #include "childmax.h"
 #include "cglimit.h"
 #include "cgroup.h"
@@ -141,7 +142,7 @@ static int find_parent(struct create *c, struct perr *e)
 		return -1;
 	if (!c->parent.cg.leaf)
 		return perr_setx(e, EPERM,
-				 "jail \"%s\" was created with children.max=0: its cgroup has no room for child jails",
+				 "jail \"%s\": its processes have no leaf cgroup, so there is no room for child jails",
 				 pname);
 	return jail_child_check(&c->reg, &c->parent, &c->rec->params, e);
 }
@@ -221,6 +222,8 @@ static int make_record(struct create *c, struct perr *e)
 static int make_cgroup(struct create *c, struct perr *e)
 {
 	/* jail_pick_jid cleared an empty leftover; one made since is not ours, and its undo must not touch it. */
+	if (c->parent.jid > 0)
+		cgroup_leaf_sweep(&c->parent.cg);
 	if (cgroup_create(&c->rec->cg, e) < 0)
 		return -1;
 	c->cg_made = true;

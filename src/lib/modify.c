@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgleaf.h"
 #include "childmax.h"
 #include "ctl.h"
 #include "hostaddr.h"
@@ -16,6 +17,7 @@
 #include "jailstate.h"
 #include "jailsub.h"
 #include "limits.h"
+#include "nestraise.h"
 #include "nftjail.h"
 #include "nsenter.h"
 #include "pin.h"
@@ -366,11 +368,6 @@ static int change_one(struct registry *reg, struct jail_record *rec, const struc
 		return perr_setx(e, EPERM, "%s cannot be set with host=inherit", param_table[i].name);
 	if ((i == P_HOSTNAME || i == P_DOMAINNAME) && set_uts(rec, i, v, e) < 0)
 		return -1;
-	/* Its own processes would have to leave its cgroup for a leaf while running (cgpath.h). */
-	if (i == P_CHILDREN_MAX && param_int(ps, i) > 0 && !rec->cg.leaf)
-		return perr_setx(e, EPERM,
-				 "children.max: a jail created with children.max=0 cannot have child jails; "
-				 "set children.max when it is created");
 	if (i == P_CHILDREN_MAX && jail_childmax_check(reg, rec, param_int(ps, i), e) < 0)
 		return -1;
 	if (i == P_PERSIST) {
@@ -390,13 +387,57 @@ static int change_one(struct registry *reg, struct jail_record *rec, const struc
 	return param_copy_one(&rec->params, ps, i, e);
 }
 
+/*
+ * children.max raised above 0 on a jail created with 0: what a jail created
+ * with children has, given while it runs: a leaf cgroup for its own
+ * processes (cgleaf.h), then its socket and server (nestraise.h).  Lowered
+ * to 0 again, it keeps both, as FreeBSD keeps a jail's children: only new
+ * ones are refused.
+ */
+static bool gains_children(const struct jail_record *rec, const struct paramset *ps)
+{
+	return ps->v[P_CHILDREN_MAX].set && param_int(&rec->params, P_CHILDREN_MAX) > 0 && !rec->cg.leaf;
+}
+
+static int grow_children(struct jail_record *rec, struct nest_raise *nest, struct perr *e)
+{
+	if (cgroup_add_leaf(&rec->cg, e) < 0)
+		return -1;
+	if (nest_raise(rec, nest, e) == 0)
+		return 0;
+	cgroup_drop_leaf(&rec->cg);
+	return -1;
+}
+
+/* The undo of grow_children, when what comes after it fails. */
+static void shrink_children(struct jail_record *rec, struct nest_raise *nest)
+{
+	nest_raise_undo(rec, nest);
+	cgroup_drop_leaf(&rec->cg);
+}
+
+/* Last: after them, only the record's write can fail, and then they are undone. */
+static int apply_last(struct registry *reg, struct jail_record *rec, bool grow, bool netlimit,
+		      const struct paramset *before, struct nest_raise *nest, struct perr *e)
+{
+	if (grow && grow_children(rec, nest, e) < 0)
+		return -1;
+	if (netlimit && apply_netlimit(reg, rec, before, e) < 0) {
+		if (grow)
+			shrink_children(rec, nest);
+		return -1;
+	}
+	return 0;
+}
+
 /* With the lock held and rec found: apply ps, write the record. */
 static int modify_locked(struct registry *reg, struct jail_record *rec, const struct paramset *ps, bool *gone,
 			 struct perr *e)
 {
 	_cleanup_params_ struct paramset before = { 0 };
 	char old_name[sizeof(rec->name)];
-	bool netlimit = netlimit_changed(rec, ps);
+	struct nest_raise nest = NEST_RAISE_NONE;
+	bool netlimit = netlimit_changed(rec, ps), grow;
 
 	snprintf(old_name, sizeof(old_name), "%s", rec->name);
 	if (param_copy(&before, &rec->params) < 0)
@@ -414,16 +455,20 @@ static int modify_locked(struct registry *reg, struct jail_record *rec, const st
 		return -1;
 	if (nat_changed(ps) && nftjail_apply(rec, e) < 0)
 		return -1;
-	/* Last: after it, only the record's write can fail, and then the old entry goes back. */
-	if (netlimit && apply_netlimit(reg, rec, &before, e) < 0)
+	grow = gains_children(rec, ps);
+	if (apply_last(reg, rec, grow, netlimit, &before, &nest, e) < 0)
 		return -1;
 	/* The rules' per-process limits are part of the policy: keep it in step. */
 	jail_policy_from_params(&rec->policy, &rec->params);
 	rec->has_policy = true;
-	if (registry_write(reg, rec, old_name, e) == 0)
+	if (registry_write(reg, rec, old_name, e) == 0) {
+		nest_raise_close(&nest);
 		return 0;
+	}
 	if (netlimit)
 		put_back_netlimit(rec, &before);
+	if (grow)
+		shrink_children(rec, &nest);
 	return -1;
 }
 

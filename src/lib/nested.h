@@ -15,8 +15,9 @@
  * jail's /dev, /dev/prison.sock: that /dev is a tmpfs prison makes for
  * every jail, so the host follows nothing of the jail's to put it there,
  * and the kernel locks the mount with the rest of the tree (mntns.h).  A
- * jail with children.max=0 has no socket: its jail(8) says "prison limit
- * exceeded" as FreeBSD's does.
+ * jail created with children.max=0 has no socket, until children.max is
+ * raised on it (nestraise.h): its jail(8) says "prison limit exceeded" as
+ * FreeBSD's does.
  *
  * The server (src/cmd/jailnest.c).  jail -c starts jailnest, host root,
  * not its child, in a session of its own, with /dev/null for 0-2, the

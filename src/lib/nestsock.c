@@ -134,19 +134,27 @@ fail:
 
 int nest_start(const struct jail_record *rec, const struct nest_sock *s, int rootfd, struct perr *e)
 {
-	_cleanup_close_ int exefd = -1, usernsfd = -1, rd = -1, wr = -1;
-	int pipefd[2], status, err = 0;
+	_cleanup_close_ int usernsfd = -1;
 	char path[64];
-	pid_t pid;
 
-	exefd = jail_open_libexec(NEST_SERVER, e);
-	if (exefd < 0)
-		return -1;
 	/* jailinit is this command's child, not yet waited for: its pid cannot name another process. */
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)rec->init_pid);
 	usernsfd = open(path, O_RDONLY | O_CLOEXEC);
 	if (usernsfd < 0)
 		return perr_set(e, errno, "%s", path);
+	return nest_start_with(rec, s, usernsfd, rootfd, e);
+}
+
+int nest_start_with(const struct jail_record *rec, const struct nest_sock *s, int usernsfd, int rootfd,
+		    struct perr *e)
+{
+	_cleanup_close_ int exefd = -1, rd = -1, wr = -1;
+	int pipefd[2], status, err = 0;
+	pid_t pid;
+
+	exefd = jail_open_libexec(NEST_SERVER, e);
+	if (exefd < 0)
+		return -1;
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return perr_set(e, errno, "pipe");
 	rd = pipefd[0];

@@ -37,6 +37,9 @@ void nest_sock_close(struct nest_sock *s);
  * the host opened it.  It ends once the socket file is removed.
  */
 int nest_start(const struct jail_record *rec, const struct nest_sock *s, int rootfd, struct perr *e);
+/* The same for a jail already running (nestraise.h): its user namespace given as usernsfd. */
+int nest_start_with(const struct jail_record *rec, const struct nest_sock *s, int usernsfd, int rootfd,
+		    struct perr *e);
 /* The jail is gone: its socket file goes, and with it its server. */
 void nest_remove(int jid);
 

@@ -250,7 +250,7 @@ static int pinns_make(int k, struct perr *e)
 }
 
 /* What a child does in the pin namespace; fds it sends back arrive in order. */
-typedef int (*pin_task)(int jid, const struct pin_set *in, int sock);
+typedef int (*pin_task)(int jid, const void *in, int sock);
 
 static int child_fail(int sock, const char *what)
 {
@@ -283,7 +283,7 @@ static int collect(int sock, int jid, struct pin_set *ret, struct perr *e)
 }
 
 /* Run task in a child that has joined the pin namespace; fds sent back fill ret (if given). */
-static int in_pinns(int nsfd, pin_task task, int jid, const struct pin_set *in, struct pin_set *ret, struct perr *e)
+static int in_pinns(int nsfd, pin_task task, int jid, const void *in, struct pin_set *ret, struct perr *e)
 {
 	int sv[2], status, err;
 	pid_t pid;
@@ -330,8 +330,9 @@ static int bind_tree(int jid, int tree, int sock)
 	return 0;
 }
 
-static int bind_task(int jid, const struct pin_set *in, int sock)
+static int bind_task(int jid, const void *arg, int sock)
 {
+	const struct pin_set *in = arg;
 	char target[64];
 
 	for (int i = 0; i < PIN__COUNT; i++) {
@@ -349,7 +350,7 @@ static int bind_task(int jid, const struct pin_set *in, int sock)
 	return 0;
 }
 
-static int open_task(int jid, const struct pin_set *in, int sock)
+static int open_task(int jid, const void *in, int sock)
 {
 	char path[64];
 
@@ -368,7 +369,7 @@ static int open_task(int jid, const struct pin_set *in, int sock)
 	return 0;
 }
 
-static int unbind_task(int jid, const struct pin_set *in, int sock)
+static int unbind_task(int jid, const void *in, int sock)
 {
 	char path[64];
 
@@ -601,6 +602,44 @@ int pin_open(int jid, struct pin_set *ret, struct perr *e)
 fail:
 	pin_set_close(ret);
 	return -1;
+}
+
+struct tree_job {
+	pin_tree_fn fn;
+	void *arg;
+};
+
+/* In the pin namespace: fn on the root of jid's pinned tree, its error sent home. */
+static int tree_task(int jid, const void *in, int sock)
+{
+	const struct tree_job *job = in;
+	struct perr e = { 0 };
+	char path[64], msg[sizeof(e.msg) + 16];
+	_cleanup_close_ int root = -1;
+
+	/* Every name up to the tree's root is the pin namespace's own tmpfs: nothing of the jail's. */
+	snprintf(path, sizeof(path), "/%d/%s", jid, pin_names[PIN_MNT]);
+	root = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (root < 0)
+		return child_fail(sock, "the jail's tree");
+	if (job->fn(root, job->arg, &e) == 0)
+		return 0;
+	snprintf(msg, sizeof(msg), "E%d %s", e.err ? e.err : EIO, e.msg);
+	(void)send_msg_fd(sock, msg, -1);
+	return -1;
+}
+
+int pin_tree_do(int jid, pin_tree_fn fn, void *arg, struct perr *e)
+{
+	struct perr none = { 0 };
+	struct tree_job job = { .fn = fn, .arg = arg };
+	_cleanup_close_ int pins = pins_dir(false, &none), ns = -1;
+
+	if (pins >= 0)
+		ns = pinns_open(shard_of(pins, jid));
+	if (ns < 0 || !pin_exists(jid))
+		return perr_setx(e, ENOENT, "jail %d: its namespaces are not pinned", jid);
+	return in_pinns(ns, tree_task, jid, &job, NULL, e);
 }
 
 void pin_remove(int jid)

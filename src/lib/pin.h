@@ -49,6 +49,13 @@ int pin_open(int jid, struct pin_set *ret, struct perr *e);
 bool pin_exists(int jid);
 /* Is jid pinned in the runtime context whose run directory is rundir (the ID ranges' test)? */
 bool pin_exists_in(const char *rundir, int jid);
+/*
+ * fn run on the root of jid's pinned tree (O_PATH), in a short-lived child
+ * in the pin namespace: what is changed there is in the tree every later
+ * wake copies (wake.h).  fn's error comes back in e.
+ */
+typedef int (*pin_tree_fn)(int rootfd, void *arg, struct perr *e);
+int pin_tree_do(int jid, pin_tree_fn fn, void *arg, struct perr *e);
 /* Unpin jid (nothing if it is not pinned): its namespaces go once nothing else holds them. */
 void pin_remove(int jid);
 /* The jids with a pin, for the full consistency pass; *ret is freed by the caller. */

@@ -5,9 +5,13 @@
 test_hier_children_max_refuses_then_allows() {
 	"$JAIL" -q -c name=pthflat path="$ROOT" persist
 	expect_error 'jail: pthflat.ptc: prison limit exceeded' "$JAIL" -q -c name=pthflat.ptc path="$ROOT" persist
-	# Its own processes are in its cgroup, with no room for a child beside them.
-	expect_error 'jail: pthflat: children.max: a jail created with children.max=0 cannot have child jails; set children.max when it is created' \
-		"$JAIL" -q -m name=pthflat children.max=1
+	# Raised while it runs, as on FreeBSD: its processes move into a leaf, and a child fits beside it.
+	flat=$(jid_of pthflat)
+	[ -e "$CGROUP2/$CGPREFIX/$flat/self" ] && fail "a jail created with children.max=0 has a leaf"
+	"$JAIL" -q -m name=pthflat children.max=1
+	assert_contains "$(cat /proc/"$(init_pid_of "$flat")"/cgroup)" "/$CGPREFIX/$flat/self" "jailinit in the new leaf"
+	"$JAIL" -q -c name=pthflat.ptc path="$ROOT" persist
+	assert_eq "$("$JLS" -j pthflat children.cur)" 1 "children.cur of the raised jail"
 	"$JAIL" -q -r pthflat
 
 	"$JAIL" -q -c name=pthp path="$ROOT" persist children.max=1
@@ -222,5 +226,19 @@ test_hier_nopersist_parent_waits_for_its_child() {
 	assert_eq "$("$JEXEC" pthk echo parent)" parent "jexec into the kept parent"
 	"$JAIL" -q -r pthk.ptc
 	wait_until 10 "the parent gone after its child" parent_gone
+	assert_nothing_left
+}
+
+# A path=/ jail created with children.max=0, given children while it runs:
+# root inside makes one with path=/ over the socket it got, as FreeBSD's
+# jail root does once the host raises children.max.
+test_hier_raised_jail_makes_children_inside() {
+	"$JAIL" -q -c name=pthin path=/ persist mount.hosttmp
+	expect_error 'jail: ptkid: prison limit exceeded' "$JEXEC" pthin "$JAIL" -c name=ptkid path=/ persist
+	"$JAIL" -q -m name=pthin children.max=1
+	assert_eq "$("$JEXEC" pthin "$JAIL" -c name=ptkid path=/ persist)" "ptkid: created" "jail -c inside"
+	assert_eq "$("$JEXEC" pthin "$JLS" name)" ptkid "jls inside"
+	assert_eq "$("$JLS" -j pthin.ptkid parent)" "$(jid_of pthin)" "the child's parent"
+	"$JAIL" -q -r pthin
 	assert_nothing_left
 }

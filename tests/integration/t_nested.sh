@@ -377,3 +377,175 @@ test_nested_server_gone_is_said() {
 	"$JAIL" -q -r ptn
 	assert_nothing_left
 }
+
+# children.max raised on a running jail created with 0, as FreeBSD allows:
+# its processes move into a leaf cgroup of their own (frozen meanwhile), and
+# it gets the socket and server a jail created with children has.
+
+# True once jail $1's /dev/prison.sock is a socket, seen from inside.
+has_socket_inside() {
+	"$JEXEC" "$1" test -S /dev/prison.sock
+}
+
+test_nested_raise_children_max_on_a_running_jail() {
+	nested_roots
+	"$JAIL" -q -c name=ptn path="$NR" persist rctl=maxproc:deny=40
+	p=$(jid_of ptn)
+	"$JEXEC" ptn /bin/sleep 300 >/dev/null 2>&1 &
+	sleeper=$!
+	pid=$(wait_for_process_in "$CGROUP2/$CGPREFIX/$p" sleep)
+	has_socket_inside ptn && fail "a jail created with children.max=0 has a socket"
+	expect_error 'jail: ptk: prison limit exceeded' inj ptn /sbin/jail -c name=ptk path=/srv/kid persist
+	assert_eq "$("$JAIL" -m name=ptn children.max=2)" "ptn: updated" "children.max raised on the running jail"
+	# Its processes are in its leaf now, alive, and nothing is left beside it.
+	pid_gone "$pid" && fail "the jail's process died in the move"
+	assert_contains "$(cat /proc/"$pid"/cgroup)" "/$CGPREFIX/$p/self" "the running process in the leaf"
+	assert_contains "$(cat /proc/"$(init_pid_of "$p")"/cgroup)" "/$CGPREFIX/$p/self" "jailinit in the leaf"
+	assert_eq "$(cat "$CGROUP2/$CGPREFIX/$p/cgroup.procs")" "" "processes beside the leaf"
+	assert_eq "$(cat "$CGROUP2/$CGPREFIX/$p/cgroup.freeze")" 0 "the jail thawed"
+	# The v1 hierarchy of its limit has the same layout as a jail created with children.
+	pmnt=$(v1_mount_of pids)
+	if [ -n "$pmnt" ]; then
+		assert_contains "$(cat "$pmnt/$CGPREFIX/$p/self/cgroup.procs")" "$pid" "the process in the v1 pids leaf"
+		assert_eq "$(cat "$pmnt/$CGPREFIX/$p/cgroup.procs")" "" "processes beside the v1 pids leaf"
+	fi
+	# A child from the host, its cgroup below the parent's, bound by the parent's rule.
+	"$JAIL" -q -c name=ptn.ptd path="$ROOT" persist
+	c=$(jid_of ptn.ptd)
+	[ -d "$CGROUP2/$CGPREFIX/$p/$c" ] || fail "no cgroup $p/$c inside the parent's"
+	made=$("$JEXEC" ptn.ptd /bin/probe forks 1000)
+	[ "$made" -lt 40 ] || fail "$made processes made in the child under the parent's maxproc=40"
+	[ "$made" -gt 10 ] || fail "only $made processes made in the child"
+	# Root inside asks for a child over the socket it got, and lists it.
+	has_socket_inside ptn || fail "no /dev/prison.sock in the raised jail"
+	assert_eq "$(inj ptn /sbin/jail -c name=ptk path=/srv/kid persist)" "ptk: created" "jail -c inside"
+	assert_eq "$(inj ptn /sbin/jls name | tr '\n' ' ')" "ptd ptk " "jls inside"
+	assert_eq "$("$JEXEC" ptn.ptk cat /marker)" kid "the child made from inside"
+	# Lowered to 0: the children and the layout stay, a new child is refused as FreeBSD refuses it.
+	"$JAIL" -q -m name=ptn children.max=0
+	expect_error 'jail: pte: prison limit exceeded' inj ptn /sbin/jail -c name=pte path=/srv/plain persist
+	assert_eq "$(inj ptn /sbin/jls name | tr '\n' ' ')" "ptd ptk " "the children after lowering"
+	pb=$(uid_base_of "$p")
+	kill "$sleeper" 2>/dev/null || true
+	wait "$sleeper" 2>/dev/null || true
+	"$JAIL" -q -r ptn
+	wait_until 5 "ptn's server gone" server_gone "$p" "$pb"
+	assert_nothing_left
+}
+
+# An idle persist.idle jail has no process to move and no namespace running:
+# the leaf is made, and the socket goes into the pinned tree the next
+# jailinit's namespace is made from.
+test_nested_raise_children_max_on_an_idle_jail() {
+	nested_roots
+	"$JAIL" -q -c name=ptn path="$NR" persist persist.idle
+	p=$(jid_of ptn)
+	wait_idle ptn
+	"$JAIL" -q -m name=ptn children.max=1
+	idle_now ptn || fail "raising children.max woke the idle jail"
+	[ -d "$CGROUP2/$CGPREFIX/$p/self" ] || fail "no leaf for the idle jail's processes"
+	assert_eq "$(inj ptn /sbin/jail -c name=ptk path=/srv/kid persist)" "ptk: created" "jail -c inside the woken jail"
+	assert_eq "$(inj ptn /sbin/jls name)" ptk "jls inside the woken jail"
+	assert_contains "$(cat /proc/"$(init_pid_of "$p")"/cgroup)" "/$CGPREFIX/$p/self" "the fresh jailinit in the leaf"
+	[ -d "$CGROUP2/$CGPREFIX/$p/$(jid_of ptn.ptk)" ] || fail "the child's cgroup is not inside the parent's"
+	"$JAIL" -q -r ptn
+	assert_eq "$(pins)" "" "pins after jail -r"
+	assert_nothing_left
+}
+
+# A persist.idle jail raised while awake: the socket in its running
+# namespace at once, and in its pinned tree for the jailinit after.
+test_nested_raise_children_max_on_an_awake_idle_jail() {
+	nested_roots
+	"$JAIL" -q -c name=ptn path="$NR" persist persist.idle
+	p=$(jid_of ptn)
+	"$JEXEC" ptn /bin/sleep 300 >/dev/null 2>&1 &
+	sleeper=$!
+	pid=$(wait_for_process_in "$CGROUP2/$CGPREFIX/$p" sleep)
+	"$JAIL" -q -m name=ptn children.max=1
+	assert_contains "$(cat /proc/"$pid"/cgroup)" "/$CGPREFIX/$p/self" "the running process in the leaf"
+	has_socket_inside ptn || fail "no /dev/prison.sock in the running namespace"
+	kill "$sleeper" 2>/dev/null || true
+	wait "$sleeper" 2>/dev/null || true
+	wait_idle ptn
+	assert_eq "$(inj ptn /sbin/jail -c name=ptk path=/srv/kid persist)" "ptk: created" "jail -c after a wake"
+	"$JAIL" -q -r ptn
+	assert_eq "$(pins)" "" "pins after jail -r"
+	assert_nothing_left
+}
+
+# Refused (a child's children.max stays below its parent's): nothing moves,
+# no socket; raised within the parent's, the child gets a grandchild.
+test_nested_raise_refused_leaves_the_layout() {
+	"$JAIL" -q -c name=ptn path="$ROOT" persist children.max=1
+	"$JAIL" -q -c name=ptn.ptc path="$ROOT" persist
+	p=$(jid_of ptn) c=$(jid_of ptn.ptc)
+	"$JEXEC" ptn.ptc /bin/sleep 300 >/dev/null 2>&1 &
+	sleeper=$!
+	pid=$(wait_for_process_in "$CGROUP2/$CGPREFIX/$p/$c" sleep)
+	expect_error "jail: ptn.ptc: children.max: 1 is not below 1, the parent jail \"ptn\"'s" \
+		"$JAIL" -q -m name=ptn.ptc children.max=1
+	[ -e "$CGROUP2/$CGPREFIX/$p/$c/self" ] && fail "a refused raise made a leaf"
+	assert_not_contains "$(cat /proc/"$pid"/cgroup)" "/$CGPREFIX/$p/$c/self" "the process where it was"
+	[ -e "$RUNDIR/nest/$c.sock" ] && fail "a refused raise made a socket"
+	has_socket_inside ptn.ptc && fail "a refused raise gave the jail a socket"
+	"$JAIL" -q -m name=ptn children.max=3
+	"$JAIL" -q -m name=ptn.ptc children.max=2
+	assert_contains "$(cat /proc/"$pid"/cgroup)" "/$CGPREFIX/$p/$c/self" "the process in the child's leaf"
+	"$JAIL" -q -c name=ptn.ptc.ptg path="$ROOT" persist
+	[ -d "$CGROUP2/$CGPREFIX/$p/$c/$(jid_of ptn.ptc.ptg)" ] || fail "the grandchild's cgroup is not inside the child's"
+	kill "$sleeper" 2>/dev/null || true
+	wait "$sleeper" 2>/dev/null || true
+	"$JAIL" -q -r ptn
+	assert_nothing_left
+}
+
+# What jail root put at /dev/prison.sock beforehand (a link, here) is never
+# followed nor mounted over: the raise is refused, and everything it did is
+# undone, the processes back where they were and the jail thawed.
+test_nested_raise_refused_over_a_file_of_the_jail() {
+	"$JAIL" -q -c name=ptn path="$ROOT" persist rctl=maxproc:deny=40
+	p=$(jid_of ptn)
+	"$JEXEC" ptn /bin/sleep 300 >/dev/null 2>&1 &
+	sleeper=$!
+	pid=$(wait_for_process_in "$CGROUP2/$CGPREFIX/$p" sleep)
+	"$JEXEC" ptn ln -s /etc/passwd /dev/prison.sock
+	expect_error 'jail: ptn: children.max: the jail'"'"'s socket for child jails: /dev/prison.sock: the jail has a file of its own there' \
+		"$JAIL" -q -m name=ptn children.max=1
+	assert_eq "$("$JLS" -j ptn children.max)" 0 "children.max after the refusal"
+	[ -e "$CGROUP2/$CGPREFIX/$p/self" ] && fail "the leaf left after the refusal"
+	assert_contains "$(cat "$CGROUP2/$CGPREFIX/$p/cgroup.procs")" "$pid" "the process back in the jail's cgroup"
+	assert_eq "$(cat "$CGROUP2/$CGPREFIX/$p/cgroup.freeze")" 0 "the jail thawed"
+	pmnt=$(v1_mount_of pids)
+	if [ -n "$pmnt" ]; then
+		[ -e "$pmnt/$CGPREFIX/$p/self" ] && fail "the v1 pids leaf left after the refusal"
+		assert_contains "$(cat "$pmnt/$CGPREFIX/$p/cgroup.procs")" "$pid" "the process back in the v1 pids cgroup"
+	fi
+	[ -e "$RUNDIR/nest/$p.sock" ] && fail "the socket left after the refusal"
+	server_gone "$p" "$(uid_base_of "$p")" || fail "a server left after the refusal"
+	assert_eq "$("$JEXEC" ptn readlink /dev/prison.sock)" /etc/passwd "the jail's link as it was"
+	"$JEXEC" ptn rm /dev/prison.sock
+	"$JAIL" -q -m name=ptn children.max=1
+	has_socket_inside ptn || fail "no /dev/prison.sock once the jail's link was gone"
+	kill "$sleeper" 2>/dev/null || true
+	wait "$sleeper" 2>/dev/null || true
+	"$JAIL" -q -r ptn
+	assert_nothing_left
+}
+
+# Root of a parent raises its child's children.max from inside, as FreeBSD's
+# jail root may for its own children: the child gets its leaf and socket,
+# and its root makes a grandchild.
+test_nested_raise_from_inside() {
+	nested_roots
+	"$JAIL" -q -c name=ptn path="$NR" persist children.max=2
+	inj ptn /sbin/jail -q -c name=ptc path=/srv/kid persist
+	expect_error 'jail: ptg: prison limit exceeded' inj ptn.ptc /sbin/jail -c name=ptg path=/ persist
+	assert_eq "$(inj ptn /sbin/jail -m ptc children.max=1)" "ptc: updated" "jail -m children.max inside"
+	p=$(jid_of ptn) c=$(jid_of ptn.ptc)
+	[ -d "$CGROUP2/$CGPREFIX/$p/$c/self" ] || fail "no leaf for the raised child"
+	assert_eq "$(inj ptn.ptc /sbin/jail -c name=ptg path=/ persist)" "ptg: created" "jail -c inside the raised child"
+	assert_eq "$(inj ptn /sbin/jls name | tr '\n' ' ')" "ptc ptc.ptg " "the parent lists its grandchild"
+	"$JAIL" -q -r ptn
+	assert_nothing_left
+}
