@@ -3,7 +3,7 @@
 # cgroups it sits in.
 
 test_hier_children_max_refuses_then_allows() {
-	"$JAIL" -q -c name=pthflat path="$ROOT" persist
+	"$JAIL" -q -c name=pthflat path="$ROOT" persist persist.idle=false
 	expect_error 'jail: pthflat.ptc: prison limit exceeded' "$JAIL" -q -c name=pthflat.ptc path="$ROOT" persist
 	# Raised while it runs, as on FreeBSD: its processes move into a leaf, and a child fits beside it.
 	flat=$(jid_of pthflat)
