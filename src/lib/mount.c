@@ -414,10 +414,15 @@ static int bind_sys(int rootfd, int cgroupfd, struct perr *e)
 	if (target < 0)
 		return -1;
 	/*
-	 * Recursive: in a user namespace the kernel refuses to copy a mount
-	 * without its (locked) submounts, which would uncover what they hide.
+	 * /sys alone, without the host's submounts (its cgroup hierarchies,
+	 * debugfs, tracefs, securityfs, bpffs...): none is the jail's, and
+	 * each would be one more mount per jail.  Where prison itself runs in
+	 * a user namespace the kernel refuses to copy a mount without its
+	 * locked submounts, which would uncover what they hide: all of them then.
 	 */
-	m = open_tree(AT_FDCWD, "/sys", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	m = open_tree(AT_FDCWD, "/sys", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (m < 0 && errno == EINVAL)
+		m = open_tree(AT_FDCWD, "/sys", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (m < 0 || mount_setattr(m, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof(ro)) < 0)
 		return perr_set(e, errno, "read-only /sys");
 	if (attach(m, target, "sys", e) < 0)
@@ -660,6 +665,29 @@ static int build_private_tmp(int rootfd, const struct mount_fs *fs, struct perr 
 	return 0;
 }
 
+/*
+ * What the jail gets its own of, the copy of its root loses first: with
+ * path=/ the host's /proc, /dev and /sys, and /run and /tmp where the jail
+ * has its own, each with its submounts, would stay beneath the jail's and
+ * cost a mount each, in every jail and in every idle jail's pin.  Nothing
+ * changes where there is no mount or the kernel keeps it (locked by a user
+ * namespace prison runs in).  Relative to the new root (absolute paths
+ * are still the old root's, whose /dev the jail's is made from), one
+ * component each and never followed: the root's own directory, whatever
+ * it is.
+ */
+static int detach_covered(int rootfd, bool private_tmp, struct perr *e)
+{
+	static const char *const covered[] = { "proc", "dev", "sys", "run", "tmp" };
+
+	if (fchdir(rootfd) < 0)
+		return perr_set(e, errno, "chdir to the jail's root");
+	for (size_t i = 0; i < ARRAY_SIZE(covered); i++)
+		if (i < 3 || private_tmp)
+			(void)umount2(covered[i], MNT_DETACH | UMOUNT_NOFOLLOW);
+	return 0;
+}
+
 int mount_build_tree(const struct mount_setup *m, const struct mount_fs *fs, struct perr *e)
 {
 	/* Nothing we mount may propagate back to the host. */
@@ -668,6 +696,8 @@ int mount_build_tree(const struct mount_setup *m, const struct mount_fs *fs, str
 	/* Stack the new root over the old one; pivot_root below swaps them. */
 	if (move_mount(m->rootfd, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return perr_set(e, errno, "attach the jail's root");
+	if (detach_covered(m->rootfd, m->private_tmp, e) < 0)
+		return -1;
 	if (attach_at(m->rootfd, "proc", fs->fd[MFS_PROC], e) < 0)
 		return perr_prefix(e, "proc");
 	if (build_dev(m->rootfd, m->devfs_ruleset, m->nestfd, fs, e) < 0 || mask_proc(m->rootfd, m->own_net, e) < 0 ||

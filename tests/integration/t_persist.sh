@@ -245,7 +245,7 @@ test_persist_idle_pins_spread_over_pin_namespaces() {
 	saved_mount_max=$(sysctl -n fs.mount-max)
 	trap restore_mount_max EXIT
 	host=$(wc -l </proc/self/mountinfo)
-	limit=$((host + 175))
+	limit=$((host + 100))
 	# A few idle jails fill a pin namespace of that many mounts: the next ones go to new ones.
 	sysctl -q fs.mount-max=$limit
 	for i in 1 2 3 4 5 6 7 8 9 10; do
