@@ -160,8 +160,13 @@ static int map_names(struct json_object *cfg, const char *bundle, const char *id
 {
 	const char *host, *domain;
 
+	/*
+	 * Persistent, to outlive its process in the state "stopped"; never
+	 * idle: a container's life is its process's, and its pins would be
+	 * work for nothing.
+	 */
 	if (param_set(&c->params, P_NAME, id, e) < 0 || param_set(&c->params, P_OCI_BUNDLE, bundle, e) < 0 ||
-	    param_set(&c->params, P_PERSIST, "true", e) < 0)
+	    param_set(&c->params, P_PERSIST, "true", e) < 0 || param_set(&c->params, P_PERSIST_IDLE, "false", e) < 0)
 		return -1;
 	if (get_string(cfg, "hostname", "hostname", &host, e) < 0 ||
 	    get_string(cfg, "domainname", "domainname", &domain, e) < 0)

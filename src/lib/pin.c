@@ -66,6 +66,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/sysinfo.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -189,12 +190,16 @@ static int pins_dir(bool make, struct perr *e)
 	return fd < 0 ? perr_set(e, errno, "%s", path) : fd;
 }
 
-/* The pin namespace's first process: its own copy of the host's, pivoted onto the pins tmpfs. */
-static __attribute__((noreturn)) void pinns_child(int sock)
+/* The pin namespace's first process: its own copy of the host's, pivoted onto the pins tmpfs, made on cpu. */
+static __attribute__((noreturn)) void pinns_child(int sock, int cpu)
 {
 	char path[PATH_MAX], go;
+	cpu_set_t one;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	(void)sched_setaffinity(0, sizeof(one), &one);
 	rundir_path(runtime_rundir(), "pins", path, sizeof(path));
 	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 || chdir(path) < 0 ||
 	    syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
@@ -206,13 +211,55 @@ static __attribute__((noreturn)) void pinns_child(int sock)
 	_exit(0);
 }
 
-/* Make pin namespace k and pin it at its path; the caller holds the registry lock. */
+/*
+ * One try at pin namespace k, made on cpu, bound at path: 1 when it is
+ * pinned, 0 when the kernel refused to bind it (EINVAL), -1 on any other
+ * failure.
+ */
+static int pinns_try(const char *path, int cpu, struct perr *e)
+{
+	char src[64], ready = 0;
+	int sv[2], status, r = -1;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return perr_set(e, errno, "socketpair");
+	pid = fork();
+	if (pid == 0) {
+		close(sv[0]);
+		pinns_child(sv[1], cpu);
+	}
+	close(sv[1]);
+	if (pid > 0 && read(sv[0], &ready, 1) == 1 && ready == 'R') {
+		snprintf(src, sizeof(src), "/proc/%d/ns/mnt", (int)pid);
+		r = mount(src, path, NULL, MS_BIND, NULL) == 0 ? 1 : errno == EINVAL ? 0 : -1;
+		if (r <= 0)
+			perr_set(e, errno, "pin the pin namespace on %s", path);
+	} else {
+		perr_set(e, pid < 0 ? errno : ECHILD, "make the pin namespace");
+	}
+	close(sv[0]);
+	if (pid > 0)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	return r;
+}
+
+/*
+ * Make pin namespace k and pin it at its path; the caller holds the
+ * registry lock.  The kernel binds a mount namespace's file only into an
+ * older namespace, by id, and Linux hands ids out in batches per CPU: a
+ * command run in a namespace made just before (an engine's, a service's)
+ * may see a pin namespace made on another CPU refused.  One made on the
+ * CPU that made the command's namespace comes later in that CPU's batch,
+ * so each CPU is tried in turn (this process's own affinity says nothing
+ * of where that namespace was made).
+ */
 static int pinns_make(int k, struct perr *e)
 {
-	char path[PATH_MAX], src[64], ready = 0;
+	char path[PATH_MAX];
 	_cleanup_close_ int file = -1;
-	int sv[2], status;
-	pid_t pid;
+	int r = 0, ncpu = get_nprocs_conf();
 
 	/*
 	 * The pins mount is unbindable before anything is mounted on it, also
@@ -225,28 +272,9 @@ static int pinns_make(int k, struct perr *e)
 	file = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (file < 0)
 		return perr_set(e, errno, "%s", path);
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-		return perr_set(e, errno, "socketpair");
-	pid = fork();
-	if (pid == 0) {
-		close(sv[0]);
-		pinns_child(sv[1]);
-	}
-	close(sv[1]);
-	if (pid > 0 && read(sv[0], &ready, 1) == 1 && ready == 'R') {
-		snprintf(src, sizeof(src), "/proc/%d/ns/mnt", (int)pid);
-		if (mount(src, path, NULL, MS_BIND, NULL) < 0)
-			perr_set(e, errno, "pin the pin namespace on %s", path);
-		else
-			ready = 'P';
-	} else {
-		perr_set(e, pid < 0 ? errno : ECHILD, "make the pin namespace");
-	}
-	close(sv[0]);
-	if (pid > 0)
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-	return ready == 'P' ? 0 : -1;
+	for (int cpu = 0; cpu < (ncpu > 0 ? ncpu : 1) && cpu < CPU_SETSIZE && r == 0; cpu++)
+		r = pinns_try(path, cpu, e);
+	return r == 1 ? 0 : -1;
 }
 
 /* What a child does in the pin namespace; fds it sends back arrive in order. */

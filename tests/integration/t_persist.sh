@@ -359,3 +359,24 @@ test_persist_idle_child_keeps_a_nonpersistent_parent() {
 	assert_eq "$(pins)" "" "pins after the last child"
 	assert_nothing_left
 }
+
+# The first idle jail of a run directory made from a mount namespace just
+# made on another CPU: Linux gives namespace ids in batches per CPU, and
+# binds a mount namespace's file only into an older one, so the pin
+# namespace is made on each CPU in turn until one binds.
+test_persist_idle_pins_from_a_new_mount_namespace() {
+	local a b d
+	[ "$(nproc --all)" -ge 2 ] || return 0
+	for a in 0 1; do
+		b=$((1 - a))
+		d=$WORK/nsrun$a
+		mkdir -p "$d"
+		taskset -c "$a" unshare -m --propagation private taskset -c "$b" \
+			env PRISON_RUNDIR="$d/run" PRISON_CGROUP="$CGPREFIX-ns$a" PRISON_LOGDIR="$d/log" PRISON_STATEDIR="$d/state" \
+			sh -c '"$1" -q -c name=ptnsp path="$2" persist && "$3" -j ptnsp persist.idle && "$1" -q -r ptnsp' _ \
+			"$JAIL" "$ROOT" "$JLS" >"$WORK/nsout$a" 2>&1 || true
+		context_cleanup "$d/run" "$CGPREFIX-ns$a" "$d/log" "$d/state"
+		rm -rf "$d"
+		assert_eq "$(cat "$WORK/nsout$a")" true "an idle jail made from a new mount namespace, CPUs $a then $b"
+	done
+}
