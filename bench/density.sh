@@ -8,6 +8,7 @@
 #
 #   sudo bench/density.sh                 C=10000 I=10000 V=2000
 #   sudo C=1000 I=1000 V=0 bench/density.sh   smaller; 0 skips a part
+#   sudo JPATH=/srv/small C=0 I=1000 V=0 bench/density.sh   jails on another root (path=/ by default)
 #
 # Runs in a runtime context of its own (PRISON_RUNDIR, PRISON_CGROUP, ...),
 # so it never sees nor touches other jails; the vnet part runs inside a
@@ -18,6 +19,7 @@ export LC_ALL=C
 C=${C:-10000}
 I=${I:-$C}
 V=${V:-2000}
+JPATH=${JPATH:-/}
 BIN=${BIN:-$(cd "$(dirname "$0")/../build/sbin" && pwd)}
 PORTS=1000
 die() { echo "density.sh: $*" >&2; exit 1; }
@@ -43,7 +45,7 @@ if [ -z "${DENSITY_INNER:-}" ]; then
 	trap outer_cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
-	DENSITY_INNER=1 BIN="$BIN" C="$C" I="$I" V="$V" unshare -n "$0" "$@" || exit
+	DENSITY_INNER=1 BIN="$BIN" C="$C" I="$I" V="$V" JPATH="$JPATH" unshare -n "$0" "$@" || exit
 	exit 0
 fi
 
@@ -102,8 +104,8 @@ one_part() {
 		$(($(wc -l </proc/self/mountinfo) - mounts0))
 }
 
-make_classic() { "$BIN/jail" -q -c name="d$1" path=/ persist persist.idle=false; }
-make_idle() { "$BIN/jail" -q -c name="i$1" path=/ persist; }
+make_classic() { "$BIN/jail" -q -c name="d$1" path="$JPATH" persist persist.idle=false; }
+make_idle() { "$BIN/jail" -q -c name="i$1" path="$JPATH" persist; }
 # No jailinit of the context's left, living or a zombie not yet reaped by the host's init (a minute at most).
 wait_no_init() {
 	local i
@@ -121,13 +123,13 @@ make_vnet() {
 		ip link add "pdbr$b" type bridge && ip link set "pdbr$b" up
 		nbridges=$((b + 1))
 	fi
-	"$BIN/jail" -q -c name="v$1" path=/ persist vnet vnet.bridge="pdbr$b" ip4.addr="$(addr "$1")"
+	"$BIN/jail" -q -c name="v$1" path="$JPATH" persist vnet vnet.bridge="pdbr$b" ip4.addr="$(addr "$1")"
 }
 
 WORK_T=$(mktemp /tmp/prison-density.XXXXXX)
 trap 'cleanup; rm -f "$WORK_T"' EXIT
 echo "density: kernel $(uname -r), $(nproc) CPUs, $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
-[ "$C" -eq 0 ] || one_part "classic with jailinit (path=/ persist persist.idle=false)" "$C" make_classic
-[ "$I" -eq 0 ] || one_part "idle classic (path=/ persist, persist.idle by default)" "$I" make_idle
+[ "$C" -eq 0 ] || one_part "classic with jailinit (path=$JPATH persist persist.idle=false)" "$C" make_classic
+[ "$I" -eq 0 ] || one_part "idle classic (path=$JPATH persist, persist.idle by default)" "$I" make_idle
 [ "$V" -eq 0 ] || one_part "vnet on bridges of at most $PORTS ports" "$V" make_vnet
 echo "bridges used: $nbridges"

@@ -23,6 +23,9 @@ static void canonical(const struct ctl_msg *m, char *buf, size_t len)
 	case CTL_MSG_STOP:
 		snprintf(buf, len, "stop %ld", m->arg);
 		break;
+	case CTL_MSG_CHILDREN:
+		snprintf(buf, len, "children %ld", m->arg);
+		break;
 	case CTL_MSG_WATCH:
 	case CTL_MSG_BAD:
 		buf[0] = '\0';
@@ -61,6 +64,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case CTL_MSG_STOP:
 		FUZZ_ASSERT(m.arg >= 0 && m.arg <= CTL_STOP_MAX);
+		break;
+	case CTL_MSG_CHILDREN:
+		FUZZ_ASSERT(m.arg >= 0 && m.arg <= 999999);
 		break;
 	case CTL_MSG_WATCH:
 		FUZZ_ASSERT(size >= 6 && memcmp(data, "watch ", 6) == 0);
