@@ -21,6 +21,10 @@ int oci_cmd_resume(int argc, char **argv);
 /* Thaw the container's jail if it is frozen (delete of a paused one); 0 or an exit status. */
 int oci_thaw(const char *id);
 
+/* list (ocilist.c) */
+#define OCI_LIST_USAGE "list [-q | --quiet] [--format table | json]"
+int oci_cmd_list(int argc, char **argv);
+
 /* update (ociupdate.c) and events (ocievents.c) */
 int oci_cmd_update(int argc, char **argv);
 int oci_cmd_events(int argc, char **argv);
