@@ -145,7 +145,7 @@ int oci_apply_inherited(const struct oci_config *cfg, struct perr *e)
 		}
 		close(fd);
 	}
-	return 0;
+	return oci_mempolicy_apply(cfg, e);
 }
 
 struct made {

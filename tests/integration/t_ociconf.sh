@@ -345,3 +345,43 @@ test_oci_blockio_per_device() {
 	expect_error "jail: ptblkj: io.device: \"7\": expected a device as MAJOR:MINOR" "$JAIL" -m name=ptblkj io.device="7 rbps=1"
 	"$JAIL" -q -r ptblkj
 }
+
+# linux.memoryPolicy: the container's process runs under the NUMA policy
+# asked for (numa_maps shows it on every mapping), with its flags; a mode
+# or flag that does not exist, a node past Linux's largest and a
+# combination the kernel refuses fail create, leaving nothing.
+test_oci_memory_policy() {
+	local b=$WORK/ptmpol out
+	if [ ! -e /proc/self/numa_maps ]; then
+		echo "this kernel has no NUMA support (no /proc/self/numa_maps): not tested" >&2
+		return 0
+	fi
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "sed -n 1p /proc/self/numa_maps"]' \
+		'c["linux"]["memoryPolicy"] = {"mode": "MPOL_BIND", "nodes": "0"}'
+	out=$("$OCI" run -b "$b" ptmpol </dev/null)
+	assert_contains "$out" " bind:0 " "the process's policy, MPOL_BIND on node 0"
+	assert_no_container ptmpol
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "sed -n 1p /proc/self/numa_maps"]' \
+		'c["linux"]["memoryPolicy"] = {"mode": "MPOL_BIND", "nodes": "0", "flags": ["MPOL_F_NUMA_BALANCING"]}'
+	assert_contains "$("$OCI" run -b "$b" ptmpol </dev/null)" " bind=balancing:0 " "MPOL_F_NUMA_BALANCING"
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "sed -n 1p /proc/self/numa_maps"]' \
+		'c["linux"]["memoryPolicy"] = {"mode": "MPOL_LOCAL"}'
+	assert_contains "$("$OCI" run -b "$b" ptmpol </dev/null)" " local " "MPOL_LOCAL"
+	# Without one, the host's default.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "sed -n 1p /proc/self/numa_maps"]'
+	assert_contains "$("$OCI" run -b "$b" ptmpol </dev/null)" " default " "no memoryPolicy"
+	assert_no_container ptmpol
+	oci_bundle "$b" 'c["linux"]["memoryPolicy"] = {"mode": "MPOL_NOSUCH"}'
+	expect_error 'prison-oci: ptmpol: linux.memoryPolicy.mode: "MPOL_NOSUCH": no such mode' "$OCI" create -b "$b" ptmpol
+	oci_bundle "$b" 'c["linux"]["memoryPolicy"] = {"mode": "MPOL_BIND", "nodes": "0", "flags": ["MPOL_F_NOSUCH"]}'
+	expect_error 'prison-oci: ptmpol: linux.memoryPolicy.flags: "MPOL_F_NOSUCH": no such flag' "$OCI" create -b "$b" ptmpol
+	oci_bundle "$b" 'c["linux"]["memoryPolicy"] = {"mode": "MPOL_PREFERRED", "nodes": "10284838"}'
+	expect_error 'prison-oci: ptmpol: linux.memoryPolicy.nodes: "10284838": node 10284838 is not below 1024' \
+		"$OCI" create -b "$b" ptmpol
+	oci_bundle "$b" 'c["linux"]["memoryPolicy"] = {"mode": "MPOL_PREFERRED", "nodes": "0-x"}'
+	expect_error 'prison-oci: ptmpol: linux.memoryPolicy.nodes: "0-x": not a list of nodes' "$OCI" create -b "$b" ptmpol
+	# Interleaving over no node at all: the kernel's refusal, once the jail exists, undone with it.
+	oci_bundle "$b" 'c["linux"]["memoryPolicy"] = {"mode": "MPOL_INTERLEAVE"}'
+	expect_error 'prison-oci: ptmpol: linux.memoryPolicy: set_mempolicy: Invalid argument' "$OCI" create -b "$b" ptmpol
+	assert_no_container ptmpol
+}
