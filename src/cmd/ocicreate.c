@@ -145,6 +145,8 @@ int oci_apply_inherited(const struct oci_config *cfg, struct perr *e)
 		}
 		close(fd);
 	}
+	if (oci_sched_apply(cfg, e) < 0)
+		return -1;
 	return oci_mempolicy_apply(cfg, e);
 }
 

@@ -131,6 +131,8 @@ static int map_process(struct json_object *p, struct oci_config *c, struct perr 
 		return -1;
 	if (oci_get(p, "capabilities") && oci_map_caps(oci_get(p, "capabilities"), c, e) < 0)
 		return -1;
+	if (oci_map_sched(p, c, e) < 0)
+		return -1;
 	return oci_get(p, "rlimits") ? oci_map_rlimits(oci_get(p, "rlimits"), c, e) : 0;
 }
 

@@ -385,3 +385,47 @@ test_oci_memory_policy() {
 	expect_error 'prison-oci: ptmpol: linux.memoryPolicy: set_mempolicy: Invalid argument' "$OCI" create -b "$b" ptmpol
 	assert_no_container ptmpol
 }
+
+# process.scheduler and process.ioPriority: the container's process has the
+# policy, nice value and I/O class asked for (/proc/PID/stat's nice and
+# policy fields, ionice); the real-time ones, with which a jail would take
+# a CPU or a disk from the host, are refused by name, leaving nothing.
+test_oci_scheduler_io_priority() {
+	local b=$WORK/ptsched stat='cut -d" " -f19,41 /proc/self/stat'
+	oci_bundle "$b" "c['process']['args'] = ['/bin/sh', '-c', '$stat']" \
+		'c["process"]["scheduler"] = {"policy": "SCHED_BATCH", "nice": 7}'
+	assert_eq "$("$OCI" run -b "$b" ptsched </dev/null)" "7 3" "SCHED_BATCH (3) with nice 7"
+	oci_bundle "$b" "c['process']['args'] = ['/bin/sh', '-c', '$stat']" \
+		'c["process"]["scheduler"] = {"policy": "SCHED_IDLE"}'
+	assert_eq "$("$OCI" run -b "$b" ptsched </dev/null)" "0 5" "SCHED_IDLE (5)"
+	oci_bundle "$b" "c['process']['args'] = ['/bin/sh', '-c', '$stat']"
+	assert_eq "$("$OCI" run -b "$b" ptsched </dev/null)" "0 0" "no scheduler: SCHED_OTHER, nice 0"
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/ionice"]' \
+		'c["process"]["ioPriority"] = {"class": "IOPRIO_CLASS_BE", "priority": 5}'
+	assert_eq "$("$OCI" run -b "$b" ptsched </dev/null)" "best-effort: prio 5" "IOPRIO_CLASS_BE 5"
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/ionice"]' \
+		'c["process"]["ioPriority"] = {"class": "IOPRIO_CLASS_IDLE", "priority": 0}'
+	assert_eq "$("$OCI" run -b "$b" ptsched </dev/null)" "idle" "IOPRIO_CLASS_IDLE"
+	assert_no_container ptsched
+	# exec --process takes them too.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "60"]'
+	"$OCI" create -b "$b" ptsched </dev/null
+	echo '{"args": ["/bin/ionice"], "cwd": "/", "ioPriority": {"class": "IOPRIO_CLASS_IDLE", "priority": 0}}' \
+		>"$WORK/ptsched.json"
+	assert_eq "$("$OCI" exec --process "$WORK/ptsched.json" ptsched </dev/null)" idle "exec --process: ioPriority"
+	"$OCI" delete --force ptsched
+	assert_no_container ptsched
+	for p in SCHED_FIFO SCHED_RR SCHED_DEADLINE; do
+		oci_bundle "$b" "c['process']['scheduler'] = {'policy': '$p', 'priority': 10}"
+		expect_error "prison-oci: ptsched: process.scheduler.policy: \"$p\": refused (a jail gets no real-time scheduling)" \
+			"$OCI" create -b "$b" ptsched
+	done
+	oci_bundle "$b" 'c["process"]["ioPriority"] = {"class": "IOPRIO_CLASS_RT", "priority": 0}'
+	expect_error 'prison-oci: ptsched: process.ioPriority.class: "IOPRIO_CLASS_RT": refused (a jail gets no real-time I/O)' \
+		"$OCI" create -b "$b" ptsched
+	oci_bundle "$b" 'c["process"]["scheduler"] = {"policy": "SCHED_OTHER", "nice": -21}'
+	expect_error 'prison-oci: ptsched: process.scheduler.nice: -21 is not from -20 to 19' "$OCI" create -b "$b" ptsched
+	oci_bundle "$b" 'c["process"]["scheduler"] = {"policy": "SCHED_NOSUCH"}'
+	expect_error 'prison-oci: ptsched: process.scheduler.policy: "SCHED_NOSUCH": no such policy' "$OCI" create -b "$b" ptsched
+	assert_no_container ptsched
+}
