@@ -110,7 +110,7 @@ $(B)/sbin/jail: $(B)/obj/cmd/jail.o $(B)/obj/cmd/jailinner.o $(B)/libprison.a
 	$(Q)$(CC) $(LDHARDEN) -o $@ $(B)/obj/cmd/jail.o $(B)/obj/cmd/jailinner.o $(B)/libprison.a $(CMD_LIBS)
 
 # The OCI runtime front end: its command line, creation, state, log and default bundle.
-OCI_OBJ = $(addprefix $(B)/obj/cmd/,oci.o ocicreate.o ociexec.o ocistate.o ocilog.o ocispec.o ocihook.o ociupdate.o ocievents.o ocifds.o)
+OCI_OBJ = $(addprefix $(B)/obj/cmd/,oci.o ocicreate.o ociexec.o ocistate.o ocilog.o ocispec.o ocihook.o ociupdate.o ocievents.o ocifds.o ocilist.o)
 $(B)/sbin/prison-oci: $(OCI_OBJ) $(B)/libprison.a
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDHARDEN) -o $@ $(OCI_OBJ) $(B)/libprison.a $(CMD_LIBS)

@@ -22,15 +22,60 @@
 #include "ocispec.h"
 #include "ocistate.h"
 
-#define OCI_VERSION "1.2.0"
 /* The runtime's own version, as engines print it (runc --version). */
 #define PRISON_OCI_RELEASE "0.1"
 
+static const char global_use[] = "[--root dir] [--log file] [--log-format text|json] [--debug] [--systemd-cgroup] "
+				 "[--cgroup-manager name] [--criu path] [--rootless false]";
+
+/* Each command's line of the SYNOPSIS of prison-oci(8), for usage and --help. */
+static const struct {
+	const char *name, *use;
+} uses[] = {
+	{ "create", "create [-b bundle] [--pid-file file] [--console-socket socket] [--preserve-fds n] [--no-pivot] "
+		    "[--no-new-keyring] id" },
+	{ "start", "start id" },
+	{ "state", "state id" },
+	{ "kill", "kill [-a | --all] id [signal]" },
+	{ "delete", "delete [-f | --force] id" },
+	{ "run", "run [-d | --detach] [-b bundle] [--pid-file file] [--console-socket socket] id" },
+	{ "exec", "exec [--process file] [-t | --tty] [-d | --detach] [--console-socket socket] [--pid-file file] "
+		  "[--cwd dir] [-e | --env name=value] [-u | --user uid[:gid]] [--no-new-privs] [--preserve-fds n] "
+		  "id [command [arg ...]]" },
+	{ "ps", "ps [--format table | json] id" },
+	{ "list", OCI_LIST_USAGE },
+	{ "pause", "pause id" },
+	{ "resume", "resume id" },
+	{ "update", "update [-r file | -] [--memory n] [--memory-swap n] [--pids-limit n] [--cpu-shares n] "
+		    "[--cpu-quota n] [--cpu-period n] [--cpuset-cpus list] id" },
+	{ "events", "events [--stats] [--interval duration] id" },
+	{ "spec", "spec [-b bundle]" },
+	{ "features", "features" },
+};
+
+static void print_usage(FILE *f)
+{
+	fprintf(f, "usage: prison-oci %s command ...\n", global_use);
+	for (size_t i = 0; i < ARRAY_SIZE(uses); i++)
+		fprintf(f, "       prison-oci [global options] %s\n", uses[i].use);
+	fprintf(f, "       prison-oci --version | --help\n");
+}
+
 static __attribute__((noreturn)) void usage(void)
 {
-	fprintf(stderr, "usage: prison-oci [--root dir] [--log file] [--log-format text|json] [--debug] command ...\n"
-			"commands: create, start, state, kill, delete, run, exec, ps, pause, resume, update, events, spec, features\n");
+	print_usage(stderr);
 	exit(1);
+}
+
+/* prison-oci COMMAND --help (or -h) as its first argument: its line of the synopsis, on stdout. */
+static bool command_help(int argc, char **argv)
+{
+	if (argc < 2 || (strcmp(argv[1], "--help") != 0 && strcmp(argv[1], "-h") != 0))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(uses); i++)
+		if (strcmp(argv[0], uses[i].name) == 0)
+			printf("usage: prison-oci [global options] %s\n", uses[i].use);
+	return true;
 }
 
 /* One id after the command's options, which are in opts (getopt_long's). */
@@ -128,8 +173,6 @@ static int cmd_state(int argc, char **argv)
 	struct json_object *o;
 	enum oci_status s;
 	char when[64];
-	struct tm tm;
-	time_t t;
 
 	optind = 1;
 	if (getopt(argc, argv, "") != -1)
@@ -137,11 +180,9 @@ static int cmd_state(int argc, char **argv)
 	if (read_state(one_id(argc, argv, "state id"), &st) != 0)
 		return 1;
 	s = ocistate_status(&st);
-	t = (time_t)st.created;
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	ocistate_created_text(&st, when, sizeof(when));
 	o = json_object_new_object();
-	json_object_object_add(o, "ociVersion", json_object_new_string(OCI_VERSION));
+	json_object_object_add(o, "ociVersion", json_object_new_string(OCI_SPEC_VERSION));
 	json_object_object_add(o, "id", json_object_new_string(st.id));
 	json_object_object_add(o, "status", json_object_new_string(ocistate_status_name(s)));
 	json_object_object_add(o, "pid", json_object_new_int(s == OCI_STOPPED ? 0 : st.pid));
@@ -327,7 +368,7 @@ static const struct {
 	{ "create", oci_cmd_create }, { "start", cmd_start }, { "state", cmd_state },     { "kill", cmd_kill },
 	{ "delete", cmd_delete },     { "run", oci_cmd_run }, { "spec", cmd_spec },       { "features", cmd_features },
 	{ "exec", oci_cmd_exec },     { "ps", oci_cmd_ps },   { "pause", oci_cmd_pause }, { "resume", oci_cmd_resume },
-	{ "update", oci_cmd_update },   { "events", oci_cmd_events },
+	{ "update", oci_cmd_update },   { "events", oci_cmd_events }, { "list", oci_cmd_list },
 };
 
 struct globals {
@@ -342,11 +383,12 @@ static void parse_globals(int argc, char **argv, struct globals *g)
 		{ "log-format", required_argument, NULL, 'F' }, { "debug", no_argument, NULL, 'D' },
 		{ "systemd-cgroup", no_argument, NULL, 'S' },   { "cgroup-manager", required_argument, NULL, 'C' },
 		{ "rootless", required_argument, NULL, 'R' },   { "criu", required_argument, NULL, 'c' },
-		{ "version", no_argument, NULL, 'v' },         { NULL, 0, NULL, 0 },
+		{ "version", no_argument, NULL, 'v' },         { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': g->root = optarg; break;
 		case 'l': g->log = optarg; break;
@@ -361,7 +403,10 @@ static void parse_globals(int argc, char **argv, struct globals *g)
 		/* No checkpoint and restore: the path to criu is never used. */
 		case 'c': break;
 		case 'v':
-			printf("prison-oci version %s\nspec: %s\n", PRISON_OCI_RELEASE, OCI_VERSION);
+			printf("prison-oci version %s\nspec: %s\n", PRISON_OCI_RELEASE, OCI_SPEC_VERSION);
+			exit(0);
+		case 'h':
+			print_usage(stdout);
 			exit(0);
 		case 'R':
 			if (strcmp(optarg, "false") != 0)
@@ -390,8 +435,12 @@ int main(int argc, char **argv)
 		return ocilog_error("%s", e.msg);
 	if (g.root)
 		ocistate_set_root(g.root);
-	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		if (strcmp(argv[optind], commands[i].name) == 0)
-			return commands[i].run(argc - optind, argv + optind);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (strcmp(argv[optind], commands[i].name) != 0)
+			continue;
+		if (command_help(argc - optind, argv + optind))
+			return 0;
+		return commands[i].run(argc - optind, argv + optind);
+	}
 	return ocilog_error("\"%s\": no such command", argv[optind]);
 }

@@ -21,6 +21,10 @@ int oci_cmd_resume(int argc, char **argv);
 /* Thaw the container's jail if it is frozen (delete of a paused one); 0 or an exit status. */
 int oci_thaw(const char *id);
 
+/* list (ocilist.c) */
+#define OCI_LIST_USAGE "list [-q | --quiet] [--format table | json]"
+int oci_cmd_list(int argc, char **argv);
+
 /* update (ociupdate.c) and events (ocievents.c) */
 int oci_cmd_update(int argc, char **argv);
 int oci_cmd_events(int argc, char **argv);
@@ -33,7 +37,7 @@ int oci_console_connect(const char *path, struct perr *e);
 /* The terminal's master to the engine, as runc sends it: one byte of data, the fd in SCM_RIGHTS. */
 int oci_console_send(int sock, int master, struct perr *e);
 int oci_write_pid_file(const char *path, pid_t pid, struct perr *e);
-/* process.rlimits, user.umask and oomScoreAdj on this process, for the container's process to inherit. */
+/* process.rlimits, user.umask, oomScoreAdj, scheduler, ioPriority and linux.memoryPolicy on this process, for the container's process to inherit. */
 int oci_apply_inherited(const struct oci_config *cfg, struct perr *e);
 /* --preserve-fds's number (ocifds.c). */
 int oci_preserve_parse(const char *text, int *ret, struct perr *e);

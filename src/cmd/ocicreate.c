@@ -145,7 +145,9 @@ int oci_apply_inherited(const struct oci_config *cfg, struct perr *e)
 		}
 		close(fd);
 	}
-	return 0;
+	if (oci_sched_apply(cfg, e) < 0)
+		return -1;
+	return oci_mempolicy_apply(cfg, e);
 }
 
 struct made {

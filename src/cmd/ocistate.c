@@ -261,3 +261,12 @@ const char *ocistate_status_name(enum oci_status st)
 
 	return names[st];
 }
+
+void ocistate_created_text(const struct oci_state *s, char *buf, size_t len)
+{
+	time_t t = (time_t)s->created;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}

@@ -12,6 +12,9 @@
 
 #include "../include/prison.h"
 
+/* The runtime specification's version that states and lists give. */
+#define OCI_SPEC_VERSION "1.2.0"
+
 enum oci_status { OCI_CREATING, OCI_CREATED, OCI_RUNNING, OCI_STOPPED, OCI_PAUSED };
 
 struct oci_state {
@@ -39,6 +42,8 @@ void ocistate_remove(const char *id);
 /* Where the container is now, from its process, and paused when its jail is frozen (jfreeze.h). */
 enum oci_status ocistate_status(const struct oci_state *s);
 const char *ocistate_status_name(enum oci_status st);
+/* When the container was created, in RFC 3339 UTC as state gives it. */
+void ocistate_created_text(const struct oci_state *s, char *buf, size_t len);
 /* A pidfd for the container's process, -1 (ESRCH) when it has ended. */
 int ocistate_open_process(const struct oci_state *s);
 /* The start time of process pid (field 22 of /proc/PID/stat), 0 when there is none. */

@@ -131,6 +131,8 @@ static int map_process(struct json_object *p, struct oci_config *c, struct perr 
 		return -1;
 	if (oci_get(p, "capabilities") && oci_map_caps(oci_get(p, "capabilities"), c, e) < 0)
 		return -1;
+	if (oci_map_sched(p, c, e) < 0)
+		return -1;
 	return oci_get(p, "rlimits") ? oci_map_rlimits(oci_get(p, "rlimits"), c, e) : 0;
 }
 
@@ -177,6 +179,28 @@ static int map_names(struct json_object *cfg, const char *bundle, const char *id
 	return 0;
 }
 
+/* SemVer's MAJOR.MINOR.PATCH[-pre][+build] with MAJOR 1, no leading zeros: a version of runtime-spec 1. */
+static bool spec_version_ok(const char *v)
+{
+	static const char ident[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz.-";
+	const char *p = v;
+
+	for (int part = 0; part < 3; part++) {
+		size_t n = strspn(p, "0123456789");
+		if (n == 0 || (n > 1 && *p == '0') || (part == 0 && (n != 1 || *p != '1')))
+			return false;
+		p += n;
+		if (part < 2 && *p++ != '.')
+			return false;
+	}
+	/* A pre-release after '-', then build metadata after '+': each not empty. */
+	if (*p == '-' && strspn(p + 1, ident) > 0)
+		p += 1 + strspn(p + 1, ident);
+	if (*p == '+' && strspn(p + 1, ident) > 0)
+		p += 1 + strspn(p + 1, ident);
+	return *p == '\0';
+}
+
 static int map_config(struct json_object *cfg, const char *bundle, const char *id, struct oci_config *c,
 		      struct perr *e)
 {
@@ -186,6 +210,9 @@ static int map_config(struct json_object *cfg, const char *bundle, const char *i
 		return perr_setx(e, EINVAL, "config.json: not a JSON object");
 	if (!oci_get(cfg, "ociVersion") || !json_object_is_type(oci_get(cfg, "ociVersion"), json_type_string))
 		return perr_setx(e, EINVAL, "ociVersion: missing");
+	if (!spec_version_ok(json_object_get_string(oci_get(cfg, "ociVersion"))))
+		return perr_setx(e, EINVAL, "ociVersion \"%s\": not a version of runtime-spec 1 (1.MINOR.PATCH, as SemVer)",
+				 json_object_get_string(oci_get(cfg, "ociVersion")));
 	if (!oci_get(cfg, "root"))
 		return perr_setx(e, EINVAL, "root: missing");
 	if (map_names(cfg, bundle, id, c, e) < 0 || map_root(oci_get(cfg, "root"), bundle, c, e) < 0 ||

@@ -27,6 +27,9 @@ struct oci_rlimit {
 	struct rlimit lim;
 };
 
+/* Nodes linux.memoryPolicy can name: Linux's largest MAX_NUMNODES. */
+#define OCI_MPOL_MAX_NODES 1024
+
 struct oci_config {
 	struct paramset params; /* the jail: name, path, oci.bundle, host name, limits, network */
 	char **argv;            /* process.args */
@@ -45,6 +48,14 @@ struct oci_config {
 	unsigned umask;
 	bool oom_score_adj_set;
 	int oom_score_adj;
+	bool sched_set;         /* process.scheduler (ocisched.c): a policy that is not real-time, a nice value */
+	int sched_policy, sched_nice;
+	bool ioprio_set;        /* process.ioPriority, as ioprio_set(2) takes it */
+	int ioprio;
+	bool mempolicy_set;     /* linux.memoryPolicy (ocimempol.c): mode with its flags, nodes */
+	bool mempolicy_has_nodes;
+	int mempolicy_mode;
+	unsigned long mempolicy_nodes[OCI_MPOL_MAX_NODES / (8 * sizeof(unsigned long))];
 	char *annotations; /* the annotations object as JSON text, "{}" for none */
 	struct jail_filter seccomp; /* linux.seccomp compiled (ociseccomp.c); len 0 for none */
 	unsigned seccomp_flags;     /* linux.seccomp.flags, for seccomp(2) */
@@ -118,6 +129,14 @@ int oci_map_caps(struct json_object *caps, struct oci_config *c, struct perr *e)
  */
 int oci_check_caps(const struct oci_config *c, struct perr *e);
 int oci_map_rlimits(struct json_object *rlimits, struct oci_config *c, struct perr *e);
+/* process.scheduler and process.ioPriority, the real-time ones refused (ocisched.c). */
+int oci_map_sched(struct json_object *process, struct oci_config *c, struct perr *e);
+/* Both on the calling process, for the container's process to inherit; nothing when neither is given. */
+PRISON_API int oci_sched_apply(const struct oci_config *c, struct perr *e);
+/* linux.memoryPolicy, checked by name (ocimempol.c); the kernel judges the combination when it is applied. */
+int oci_map_mempolicy(struct json_object *mp, struct oci_config *c, struct perr *e);
+/* The memory policy on the calling process, for the container's process to inherit; nothing when none. */
+PRISON_API int oci_mempolicy_apply(const struct oci_config *c, struct perr *e);
 /* linux.resources.devices and linux.devices against a jail's /dev (ocidevices.c). */
 int oci_map_devices(struct json_object *rules, struct json_object *nodes, struct perr *e);
 int oci_map_hooks(struct json_object *hooks, struct oci_config *c, struct perr *e);

@@ -462,7 +462,8 @@ int oci_map_linux(struct json_object *lx, struct oci_config *c, struct perr *e)
 	if (map_namespaces(oci_get(lx, "namespaces"), c, e) < 0 || map_netdevices(oci_get(lx, "netDevices"), c, e) < 0 ||
 	    oci_map_resources(oci_get(lx, "resources"), c, e) < 0 ||
 	    oci_map_seccomp(oci_get(lx, "seccomp"), c, e) < 0 || oci_map_sysctl(oci_get(lx, "sysctl"), c, e) < 0 ||
-	    oci_map_devices(oci_get(oci_get(lx, "resources"), "devices"), oci_get(lx, "devices"), e) < 0)
+	    oci_map_devices(oci_get(oci_get(lx, "resources"), "devices"), oci_get(lx, "devices"), e) < 0 ||
+	    oci_map_mempolicy(oci_get(lx, "memoryPolicy"), c, e) < 0)
 		return -1;
 	return map_paths(oci_get(lx, "maskedPaths"), "maskedPaths", true, c, e) < 0 ||
 			       map_paths(oci_get(lx, "readonlyPaths"), "readonlyPaths", false, c, e) < 0

@@ -314,6 +314,14 @@ test_oci_errors_leave_nothing() {
 		"$OCI" create -b "$b" pterr
 	oci_bundle "$b" 'del c["process"]["args"]'
 	expect_error "prison-oci: pterr: process.args: missing" "$OCI" create -b "$b" pterr
+	# ociVersion must be a version of runtime-spec 1 (SemVer); engines' pre-releases are versions.
+	for v in invalid 2.0.0 1.2 1.02.0 1.2.0-; do
+		oci_bundle "$b" "c['ociVersion'] = '$v'"
+		expect_error "prison-oci: pterr: ociVersion \"$v\": not a version of runtime-spec 1 (1.MINOR.PATCH, as SemVer)" \
+			"$OCI" create -b "$b" pterr
+	done
+	oci_bundle "$b" 'c["ociVersion"] = "1.0.2-dev+podman"' 'c["process"]["args"] = ["/bin/true"]'
+	"$OCI" run -b "$b" pterr </dev/null || fail "ociVersion 1.0.2-dev+podman refused"
 	oci_bundle "$b" 'c["linux"]["intelRdt"] = {"closID": "pterr"}'
 	expect_error "prison-oci: pterr: linux.intelRdt: not supported yet" "$OCI" create -b "$b" pterr
 	oci_bundle "$b" 'c["process"]["capabilities"]["bounding"].append("CAP_NOSUCH")'

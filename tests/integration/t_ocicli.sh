@@ -116,3 +116,49 @@ no-fd-4" "exec --preserve-fds 1"
 	expect_error "prison-oci: ptfds: --preserve-fds: fd 3 is not one the caller passed" "$OCI" run -b "$b" --preserve-fds 1 ptfds
 	assert_no_container ptfds
 }
+
+# --help, global and of each command: the synopsis on stdout, exit status 0,
+# nothing run; a command's own arguments after its id are its own.
+test_oci_help() {
+	local b=$WORK/pthelp out
+	out=$("$OCI" --help) || fail "--help failed"
+	assert_contains "$out" "usage: prison-oci" "--help"
+	assert_contains "$out" "list [-q | --quiet] [--format table | json]" "--help names list"
+	assert_eq "$("$OCI" -h | head -1)" "$(echo "$out" | head -1)" "-h"
+	assert_eq "$("$OCI" delete --help)" "usage: prison-oci [global options] delete [-f | --force] id" "delete --help"
+	assert_contains "$("$OCI" exec -h)" "exec [--process file]" "exec -h"
+	# exec's --help after the id is the command's: it runs in the container.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "60"]'
+	"$OCI" create -b "$b" pthelp </dev/null
+	"$OCI" start pthelp
+	assert_eq "$("$OCI" exec pthelp /bin/echo --help </dev/null)" "--help" "--help of the container's command"
+	"$OCI" delete --force pthelp
+	assert_no_container pthelp
+}
+
+# list, as runc's: a table with a header, -q the ids, --format json an array of states.
+test_oci_list() {
+	local b=$WORK/ptlist root=$WORK/ptlist.root
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "60"]'
+	assert_eq "$("$OCI" --root "$root" list --format json)" "[]" "an empty list"
+	assert_eq "$("$OCI" --root "$root" list -q)" "" "an empty list, quiet"
+	"$OCI" --root "$root" create -b "$b" ptlist1 </dev/null
+	"$OCI" --root "$root" create -b "$b" ptlist2 </dev/null
+	"$OCI" --root "$root" start ptlist2
+	assert_eq "$("$OCI" --root "$root" list -q | sort)" "ptlist1
+ptlist2" "list -q"
+	assert_eq "$("$OCI" --root "$root" list --format json | python3 -c 'import json, sys
+for c in sorted(json.load(sys.stdin), key=lambda c: c["id"]):
+    print(c["id"], c["status"], c["bundle"] == sys.argv[1], c["pid"] > 0, c["owner"])' "$b")" "ptlist1 created True True root
+ptlist2 running True True root" "list --format json"
+	assert_eq "$("$OCI" --root "$root" list | awk '{ print $1, $3 }' | sort)" "ID STATUS
+ptlist1 created
+ptlist2 running" "the table"
+	# A container of another root is not listed.
+	assert_not_contains "$("$OCI" list -q)" ptlist "the default root's list"
+	expect_error 'prison-oci: list: --format "xml": table or json' "$OCI" --root "$root" list --format xml
+	"$OCI" --root "$root" delete --force ptlist1
+	"$OCI" --root "$root" delete --force ptlist2
+	assert_no_container ptlist1
+	assert_no_container ptlist2
+}

@@ -345,3 +345,87 @@ test_oci_blockio_per_device() {
 	expect_error "jail: ptblkj: io.device: \"7\": expected a device as MAJOR:MINOR" "$JAIL" -m name=ptblkj io.device="7 rbps=1"
 	"$JAIL" -q -r ptblkj
 }
+
+# linux.memoryPolicy: the container's process runs under the NUMA policy
+# asked for (numa_maps shows it on every mapping), with its flags; a mode
+# or flag that does not exist, a node past Linux's largest and a
+# combination the kernel refuses fail create, leaving nothing.
+test_oci_memory_policy() {
+	local b=$WORK/ptmpol out
+	if [ ! -e /proc/self/numa_maps ]; then
+		echo "this kernel has no NUMA support (no /proc/self/numa_maps): not tested" >&2
+		return 0
+	fi
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "sed -n 1p /proc/self/numa_maps"]' \
+		'c["linux"]["memoryPolicy"] = {"mode": "MPOL_BIND", "nodes": "0"}'
+	out=$("$OCI" run -b "$b" ptmpol </dev/null)
+	assert_contains "$out" " bind:0 " "the process's policy, MPOL_BIND on node 0"
+	assert_no_container ptmpol
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "sed -n 1p /proc/self/numa_maps"]' \
+		'c["linux"]["memoryPolicy"] = {"mode": "MPOL_BIND", "nodes": "0", "flags": ["MPOL_F_NUMA_BALANCING"]}'
+	assert_contains "$("$OCI" run -b "$b" ptmpol </dev/null)" " bind=balancing:0 " "MPOL_F_NUMA_BALANCING"
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "sed -n 1p /proc/self/numa_maps"]' \
+		'c["linux"]["memoryPolicy"] = {"mode": "MPOL_LOCAL"}'
+	assert_contains "$("$OCI" run -b "$b" ptmpol </dev/null)" " local " "MPOL_LOCAL"
+	# Without one, the host's default.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "sed -n 1p /proc/self/numa_maps"]'
+	assert_contains "$("$OCI" run -b "$b" ptmpol </dev/null)" " default " "no memoryPolicy"
+	assert_no_container ptmpol
+	oci_bundle "$b" 'c["linux"]["memoryPolicy"] = {"mode": "MPOL_NOSUCH"}'
+	expect_error 'prison-oci: ptmpol: linux.memoryPolicy.mode: "MPOL_NOSUCH": no such mode' "$OCI" create -b "$b" ptmpol
+	oci_bundle "$b" 'c["linux"]["memoryPolicy"] = {"mode": "MPOL_BIND", "nodes": "0", "flags": ["MPOL_F_NOSUCH"]}'
+	expect_error 'prison-oci: ptmpol: linux.memoryPolicy.flags: "MPOL_F_NOSUCH": no such flag' "$OCI" create -b "$b" ptmpol
+	oci_bundle "$b" 'c["linux"]["memoryPolicy"] = {"mode": "MPOL_PREFERRED", "nodes": "10284838"}'
+	expect_error 'prison-oci: ptmpol: linux.memoryPolicy.nodes: "10284838": node 10284838 is not below 1024' \
+		"$OCI" create -b "$b" ptmpol
+	oci_bundle "$b" 'c["linux"]["memoryPolicy"] = {"mode": "MPOL_PREFERRED", "nodes": "0-x"}'
+	expect_error 'prison-oci: ptmpol: linux.memoryPolicy.nodes: "0-x": not a list of nodes' "$OCI" create -b "$b" ptmpol
+	# Interleaving over no node at all: the kernel's refusal, once the jail exists, undone with it.
+	oci_bundle "$b" 'c["linux"]["memoryPolicy"] = {"mode": "MPOL_INTERLEAVE"}'
+	expect_error 'prison-oci: ptmpol: linux.memoryPolicy: set_mempolicy: Invalid argument' "$OCI" create -b "$b" ptmpol
+	assert_no_container ptmpol
+}
+
+# process.scheduler and process.ioPriority: the container's process has the
+# policy, nice value and I/O class asked for (/proc/PID/stat's nice and
+# policy fields, ionice); the real-time ones, with which a jail would take
+# a CPU or a disk from the host, are refused by name, leaving nothing.
+test_oci_scheduler_io_priority() {
+	local b=$WORK/ptsched stat='cut -d" " -f19,41 /proc/self/stat'
+	oci_bundle "$b" "c['process']['args'] = ['/bin/sh', '-c', '$stat']" \
+		'c["process"]["scheduler"] = {"policy": "SCHED_BATCH", "nice": 7}'
+	assert_eq "$("$OCI" run -b "$b" ptsched </dev/null)" "7 3" "SCHED_BATCH (3) with nice 7"
+	oci_bundle "$b" "c['process']['args'] = ['/bin/sh', '-c', '$stat']" \
+		'c["process"]["scheduler"] = {"policy": "SCHED_IDLE"}'
+	assert_eq "$("$OCI" run -b "$b" ptsched </dev/null)" "0 5" "SCHED_IDLE (5)"
+	oci_bundle "$b" "c['process']['args'] = ['/bin/sh', '-c', '$stat']"
+	assert_eq "$("$OCI" run -b "$b" ptsched </dev/null)" "0 0" "no scheduler: SCHED_OTHER, nice 0"
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/ionice"]' \
+		'c["process"]["ioPriority"] = {"class": "IOPRIO_CLASS_BE", "priority": 5}'
+	assert_eq "$("$OCI" run -b "$b" ptsched </dev/null)" "best-effort: prio 5" "IOPRIO_CLASS_BE 5"
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/ionice"]' \
+		'c["process"]["ioPriority"] = {"class": "IOPRIO_CLASS_IDLE", "priority": 0}'
+	assert_eq "$("$OCI" run -b "$b" ptsched </dev/null)" "idle" "IOPRIO_CLASS_IDLE"
+	assert_no_container ptsched
+	# exec --process takes them too.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "60"]'
+	"$OCI" create -b "$b" ptsched </dev/null
+	echo '{"args": ["/bin/ionice"], "cwd": "/", "ioPriority": {"class": "IOPRIO_CLASS_IDLE", "priority": 0}}' \
+		>"$WORK/ptsched.json"
+	assert_eq "$("$OCI" exec --process "$WORK/ptsched.json" ptsched </dev/null)" idle "exec --process: ioPriority"
+	"$OCI" delete --force ptsched
+	assert_no_container ptsched
+	for p in SCHED_FIFO SCHED_RR SCHED_DEADLINE; do
+		oci_bundle "$b" "c['process']['scheduler'] = {'policy': '$p', 'priority': 10}"
+		expect_error "prison-oci: ptsched: process.scheduler.policy: \"$p\": refused (a jail gets no real-time scheduling)" \
+			"$OCI" create -b "$b" ptsched
+	done
+	oci_bundle "$b" 'c["process"]["ioPriority"] = {"class": "IOPRIO_CLASS_RT", "priority": 0}'
+	expect_error 'prison-oci: ptsched: process.ioPriority.class: "IOPRIO_CLASS_RT": refused (a jail gets no real-time I/O)' \
+		"$OCI" create -b "$b" ptsched
+	oci_bundle "$b" 'c["process"]["scheduler"] = {"policy": "SCHED_OTHER", "nice": -21}'
+	expect_error 'prison-oci: ptsched: process.scheduler.nice: -21 is not from -20 to 19' "$OCI" create -b "$b" ptsched
+	oci_bundle "$b" 'c["process"]["scheduler"] = {"policy": "SCHED_NOSUCH"}'
+	expect_error 'prison-oci: ptsched: process.scheduler.policy: "SCHED_NOSUCH": no such policy' "$OCI" create -b "$b" ptsched
+	assert_no_container ptsched
+}
