@@ -125,9 +125,11 @@ int oci_map_mounts(struct json_object *mounts, struct oci_config *c, struct perr
 int oci_map_caps(struct json_object *caps, struct oci_config *c, struct perr *e);
 /*
  * Once the jail's parameters are mapped: an ambient capability the jail's
- * root does not hold is refused by name, with the parameter that gives it.
+ * root does not hold is dropped for uid 0 (whose capabilities are the jail
+ * root's anyway) and refused by name for any other uid, with the parameter
+ * that gives it.
  */
-int oci_check_caps(const struct oci_config *c, struct perr *e);
+int oci_check_caps(struct oci_config *c, struct perr *e);
 int oci_map_rlimits(struct json_object *rlimits, struct oci_config *c, struct perr *e);
 /* process.scheduler and process.ioPriority, the real-time ones refused (ocisched.c). */
 int oci_map_sched(struct json_object *process, struct oci_config *c, struct perr *e);

@@ -309,8 +309,9 @@ static int cap_set(struct json_object *list, const char *what, unsigned long lon
  * lacks).  Of those, the ones inheritable names stay inheritable.  Ambient
  * capabilities outside that are dropped, as the kernel would refuse to
  * raise them; for any uid, since the permitted set is kept through setuid
- * for them (cred.h).  One the jail does not give is refused by
- * oci_check_caps, once the jail's parameters are known.
+ * for them (cred.h).  One the jail does not give is dropped for uid 0 and
+ * refused for any other uid by oci_check_caps, once the jail's parameters
+ * are known.
  */
 int oci_map_caps(struct json_object *caps, struct oci_config *c, struct perr *e)
 {
@@ -350,7 +351,7 @@ static const char *cap_param(int n)
 	}
 }
 
-int oci_check_caps(const struct oci_config *c, struct perr *e)
+int oci_check_caps(struct oci_config *c, struct perr *e)
 {
 	struct jail_policy pol;
 	unsigned long long held, over;
@@ -359,6 +360,17 @@ int oci_check_caps(const struct oci_config *c, struct perr *e)
 		return 0;
 	jail_policy_from_params(&pol, &c->params);
 	held = priv_jail_caps(&pol);
+	/*
+	 * A process of uid 0 has the jail root's capabilities after execve
+	 * whatever ambient says: what the jail lacks is dropped from ambient as
+	 * from the other sets (engines' default lists name CAP_NET_RAW and
+	 * CAP_MKNOD).  For another uid its ambient set is all it will hold, and
+	 * one the jail lacks would leave it failing later: refused now, by name.
+	 */
+	if (c->cred.uid == 0) {
+		c->ambient &= held;
+		return 0;
+	}
 	over = c->ambient & ~held;
 	for (int n = 0; n < (int)ARRAY_SIZE(cap_names); n++) {
 		const char *why = cap_param(n);

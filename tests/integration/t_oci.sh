@@ -266,12 +266,19 @@ EACCES" "uid 1001 without ambient capabilities binds port 80"
 		'c["process"]["capabilities"] = {s: ["CAP_NET_RAW", "CAP_KILL"] for s in ("bounding", "effective", "permitted", "ambient")}'
 	expect_error 'prison-oci: ptambu: process.capabilities.ambient: "CAP_NET_RAW": the jail does not give it (it takes allow.raw_sockets)' \
 		"$OCI" create -b "$b" ptambu
-	oci_bundle "$b" 'c["process"]["capabilities"]["ambient"] = ["CAP_SYS_MODULE"]' \
+	oci_bundle "$b" 'c["process"]["user"] = {"uid": 1001, "gid": 1001}' \
+		'c["process"]["capabilities"]["ambient"] = ["CAP_SYS_MODULE"]' \
 		'c["process"]["capabilities"]["bounding"].append("CAP_SYS_MODULE")' \
 		'c["process"]["capabilities"]["effective"].append("CAP_SYS_MODULE")' \
 		'c["process"]["capabilities"]["permitted"].append("CAP_SYS_MODULE")'
 	expect_error "prison-oci: ptambu: process.capabilities.ambient: \"CAP_SYS_MODULE\": no jail's root has it" \
 		"$OCI" create -b "$b" ptambu
+	assert_no_container ptambu
+	# For uid 0, whose capabilities are the jail root's whatever ambient says,
+	# those the jail lacks are dropped from ambient as from the other sets.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "grep ^CapAmb /proc/self/status"]' \
+		'c["process"]["capabilities"] = {s: ["CAP_KILL", "CAP_NET_RAW", "CAP_SYS_MODULE"] for s in ("bounding", "effective", "permitted", "ambient")}'
+	assert_eq "$("$OCI" run -b "$b" ptambu </dev/null)" "CapAmb:	0000000000000020" "uid 0: ambient KILL, NET_RAW and SYS_MODULE dropped"
 	assert_no_container ptambu
 	# With freebsd.jail.allow.rawSockets the jail gives it, and the user holds it.
 	oci_bundle "$b" 'c["process"]["user"] = {"uid": 1001, "gid": 1001}' \
