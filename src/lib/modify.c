@@ -106,6 +106,23 @@ static void hold_awake(const struct jail_record *rec, struct jail_hold *hold)
 }
 
 /*
+ * An idle jail woken under the lock as params describe it (the wake writes
+ * that record); rec, about to be written, then names the fresh jailinit
+ * too, and cur holds it until ctl_release(cur, hold).
+ */
+static int wake_as(struct registry *reg, struct jail_record *rec, const struct paramset *params,
+		   struct jail_record *cur, struct jail_hold *hold, struct perr *e)
+{
+	*cur = *rec;
+	cur->params = *params;
+	if (jail_wake_locked(reg, cur, hold, e) < 0)
+		return -1;
+	rec->init_pid = cur->init_pid;
+	rec->init_start = cur->init_start;
+	return 0;
+}
+
+/*
  * An idle jail that loses persist while child jails keep it (as FreeBSD's
  * children keep their parent) needs a jailinit again, to stay for them
  * with no process of its own and go with the last of them.
@@ -118,11 +135,8 @@ static int wake_for_children(struct registry *reg, struct jail_record *rec, stru
 
 	if (n <= 0)
 		return n;
-	cur = *rec;
-	if (jail_wake_locked(reg, &cur, &hold, e) < 0)
+	if (wake_as(reg, rec, &rec->params, &cur, &hold, e) < 0)
 		return -1;
-	rec->init_pid = cur.init_pid;
-	rec->init_start = cur.init_start;
 	r = ask_persist(rec, false, e);
 	(void)ctl_release(&cur, &hold);
 	return r < 0 ? -1 : 1;
@@ -163,17 +177,13 @@ static int apply_watch(struct registry *reg, struct jail_record *rec, const stru
 	 * so that rules it refuses are stored nowhere (wake.h).
 	 */
 	if (jail_may_idle(&rec->params) && !jail_awake(rec)) {
-		struct jail_record cur = *rec;
+		struct jail_record cur;
 		struct jail_hold hold;
 		int r;
 		if (!now->nwatch)
 			return 0;
-		cur.params = *before;
-		if (jail_wake_locked(reg, &cur, &hold, e) < 0)
+		if (wake_as(reg, rec, before, &cur, &hold, e) < 0)
 			return -1;
-		/* The record about to be written names the fresh jailinit too. */
-		rec->init_pid = cur.init_pid;
-		rec->init_start = cur.init_start;
 		r = watch_update(rec, now, e);
 		(void)ctl_release(&cur, &hold);
 		return r;
