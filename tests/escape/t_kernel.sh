@@ -148,8 +148,9 @@ test_escape_kernel_signal_host_process() {
 	host=$!
 	"$JAIL" -q -c name=ptescsig path="$ROOT" persist exec.start="/bin/sleep 60 &"
 	assert_eq "$("$JEXEC" ptescsig /bin/probe kill "$host")" ESRCH "signal a host process by its pid"
+	# exec.start's shell may not have exec'd the service yet when jail -c returns.
+	wait_until 5 "the exec.start service in the jail" eval '[ -n "$("$JEXEC" ptescsig /bin/pidof sleep)" ]'
 	svc=$("$JEXEC" ptescsig /bin/pidof sleep)
-	[ -n "$svc" ] || fail "no exec.start service in the jail"
 	assert_eq "$("$JEXEC" ptescsig /bin/probe kill "$svc")" ok "jexec root signals the jail's service"
 	kill "$host"
 	"$JAIL" -q -r ptescsig

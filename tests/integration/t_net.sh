@@ -312,6 +312,8 @@ net_vnet_own_stack() {
 	assert_contains "$("$JEXEC" ptv ip -o addr show dev eth0)" 198.18.4.2/24 "address inside"
 	assert_contains "$("$JEXEC" ptv ip route)" "default via 198.18.4.1" "default route inside"
 	"$JEXEC" ptv ping -c1 -W2 198.18.4.1 >/dev/null || fail "ping from a vnet jail with allow.raw_sockets"
+	# The jail's IPv6 address is usable once duplicate address detection is done.
+	wait_until 10 "the vnet jail's IPv6 address" eval '! "$JEXEC" ptv ip -6 addr show dev eth0 | grep -q tentative'
 	"$JEXEC" ptv ping -c1 -W2 fd00:4::1 >/dev/null || fail "IPv6 ping from a vnet jail"
 	# Jail root administers its own stack, and nothing of the host's.
 	"$JEXEC" ptv ip addr add 198.18.4.3/24 dev eth0
