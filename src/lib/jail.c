@@ -253,6 +253,30 @@ static int wake_parent(struct create *c, struct jail_hold *ret, struct perr *e)
 	return 0;
 }
 
+/*
+ * The parent held for the child's creation; an idle one woken.  One whose
+ * jailinit has just said idle is on its way out (no command can wake it
+ * while this one holds the lock): woken once it has gone.
+ */
+static int hold_parent(struct create *c, struct jail_hold *ret, struct perr *e)
+{
+	_cleanup_close_ int pidfd = -1;
+	struct perr why = { 0 };
+
+	if (!jail_may_idle(&c->parent.params))
+		return ctl_hold(&c->parent, ret, e);
+	if (jail_awake(&c->parent) && ctl_hold(&c->parent, ret, &why) == 0)
+		return 0;
+	if (why.err == EBUSY) {
+		*e = why;
+		return -1;
+	}
+	pidfd = jail_open_init(&c->parent);
+	if (pidfd >= 0 && !pidfd_wait_exit(pidfd, 1000))
+		return perr_setx(e, EAGAIN, "jail \"%s\": its jailinit does not answer", c->parent.name);
+	return wake_parent(c, ret, e);
+}
+
 static int make_init(struct create *c, struct perr *e)
 {
 	_cleanup_close_ int tree = -1;
@@ -280,12 +304,8 @@ static int make_init(struct create *c, struct perr *e)
 	 * holds a reference on it.  An idle parent is woken for it first,
 	 * under the lock this creation holds.
 	 */
-	if (c->parent.jid > 0 && jail_may_idle(&c->parent.params) && !jail_awake(&c->parent)) {
-		if (wake_parent(c, &parent, e) < 0)
-			return -1;
-	} else if (c->parent.jid > 0 && ctl_hold(&c->parent, &parent, e) < 0) {
+	if (c->parent.jid > 0 && hold_parent(c, &parent, e) < 0)
 		return -1;
-	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->hold) < 0) {
 		int err = errno;
 		if (parent.fd >= 0)

@@ -380,3 +380,24 @@ test_persist_idle_pins_from_a_new_mount_namespace() {
 		assert_eq "$(cat "$WORK/nsout$a")" true "an idle jail made from a new mount namespace, CPUs $a then $b"
 	done
 }
+
+# A child made just as its idle-capable parent's jailinit leaves (one
+# jail(8) makes the parent, whose jailinit goes idle as the command lets it
+# go, then the child at once): the parent is woken again once it has gone,
+# never "Connection reset by peer".
+test_persist_idle_child_made_as_its_parent_goes_idle() {
+	local i
+	cat >"$WORK/ptrc.conf" <<CONF
+path = "$ROOT";
+persist;
+ptrc { children.max = 1; }
+ptrc.k { }
+CONF
+	for i in $(seq 1 20); do
+		assert_eq "$("$JAIL" -f "$WORK/ptrc.conf" -c ptrc ptrc.k 2>&1)" "ptrc: created
+ptrc.k: created" "round $i: a parent and its child, made by one command"
+		"$JAIL" -q -r ptrc
+	done
+	assert_eq "$(pins)" "" "pins after jail -r"
+	assert_nothing_left
+}
