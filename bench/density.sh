@@ -40,7 +40,10 @@ if [ -z "${DENSITY_INNER:-}" ]; then
 		# The run directory with what is mounted below it (the pins of idle jails).
 		umount -R "$ctx/run" 2>/dev/null || umount -l "$ctx/run" 2>/dev/null || true
 		rm -rf "$ctx"
-		for d in /sys/fs/cgroup/*/"$PRISON_CGROUP"; do [ ! -d "$d" ] || rmdir "$d" 2>/dev/null || true; done
+		# Deepest first, empty ones only: what a failed jail -r left (a cgroup with processes stays).
+		for d in /sys/fs/cgroup/*/"$PRISON_CGROUP"; do
+			[ ! -d "$d" ] || find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
+		done
 	}
 	trap outer_cleanup EXIT
 	trap 'exit 130' INT
