@@ -260,21 +260,12 @@ static int wake_parent(struct create *c, struct jail_hold *ret, struct perr *e)
  */
 static int hold_parent(struct create *c, struct jail_hold *ret, struct perr *e)
 {
-	_cleanup_close_ int pidfd = -1;
-	struct perr why = { 0 };
+	int r;
 
 	if (!jail_may_idle(&c->parent.params))
 		return ctl_hold(&c->parent, ret, e);
-	if (jail_awake(&c->parent) && ctl_hold(&c->parent, ret, &why) == 0)
-		return 0;
-	if (why.err == EBUSY) {
-		*e = why;
-		return -1;
-	}
-	pidfd = jail_open_init(&c->parent);
-	if (pidfd >= 0 && !pidfd_wait_exit(pidfd, 1000))
-		return perr_setx(e, EAGAIN, "jail \"%s\": its jailinit does not answer", c->parent.name);
-	return wake_parent(c, ret, e);
+	r = jail_hold_if_awake(&c->parent, ret, e);
+	return r != 0 ? (r < 0 ? -1 : 0) : wake_parent(c, ret, e);
 }
 
 static int make_init(struct create *c, struct perr *e)

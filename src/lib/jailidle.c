@@ -23,11 +23,11 @@ int jail_settle_idle(struct paramset *ps, const struct mount_plan *plan, struct 
 {
 	bool idle = param_bool(ps, P_PERSIST) && !param_bool(ps, P_ALLOW_MOUNT);
 
-	for (size_t i = 0; i < plan->n; i++)
-		if (plan->m[i].kind == FS_PROC)
-			idle = false;
 	if (ps->v[P_PERSIST_IDLE].set)
 		return 0;
+	for (size_t i = 0; i < plan->n && idle; i++)
+		if (plan->m[i].kind == FS_PROC)
+			idle = false;
 	return param_set(ps, P_PERSIST_IDLE, idle ? "true" : "false", e);
 }
 

@@ -95,14 +95,10 @@ static int ask_persist(const struct jail_record *rec, bool on, struct perr *e)
 static void hold_awake(const struct jail_record *rec, struct jail_hold *hold)
 {
 	struct perr ignore = { 0 };
-	_cleanup_close_ int pidfd = -1;
 
 	*hold = JAIL_HOLD_NONE;
-	if (!jail_may_idle(&rec->params) || !jail_awake(rec) || ctl_hold(rec, hold, &ignore) == 0)
-		return;
-	pidfd = jail_open_init(rec);
-	if (pidfd >= 0)
-		(void)pidfd_wait_exit(pidfd, 1000);
+	if (jail_may_idle(&rec->params))
+		(void)jail_hold_if_awake(rec, hold, &ignore);
 }
 
 /*

@@ -463,6 +463,25 @@ static int wake_fresh(struct jail_record *rec, bool dying_ok, struct jail_hold *
 	return r;
 }
 
+int jail_hold_if_awake(const struct jail_record *rec, struct jail_hold *ret, struct perr *e)
+{
+	_cleanup_close_ int pidfd = -1;
+	struct perr why = { 0 };
+
+	*ret = JAIL_HOLD_NONE;
+	if (jail_awake(rec) && ctl_hold(rec, ret, &why) == 0)
+		return 1;
+	if (why.err == EBUSY) {
+		*e = why;
+		return -1;
+	}
+	/* A jailinit that has just said idle is on its way out. */
+	pidfd = jail_open_init(rec);
+	if (pidfd >= 0 && !pidfd_wait_exit(pidfd, 1000))
+		return perr_setx(e, EAGAIN, "jail \"%s\": its jailinit does not answer", rec->name);
+	return 0;
+}
+
 int jail_hold_awake(struct jail_record *rec, bool dying_ok, struct jail_hold *ret, struct perr *e)
 {
 	*ret = JAIL_HOLD_NONE;
@@ -470,19 +489,14 @@ int jail_hold_awake(struct jail_record *rec, bool dying_ok, struct jail_hold *re
 		return ctl_hold(rec, ret, e);
 	for (int tries = 0; tries < 4; tries++) {
 		struct perr why = { 0 };
-		int r;
-		if (jail_awake(rec) && ctl_hold(rec, ret, &why) == 0)
+		int r = jail_hold_if_awake(rec, ret, &why);
+		if (r == 1)
 			return 0;
-		if (why.err == EBUSY) {
+		if (r < 0 && why.err != EAGAIN) {
 			*e = why;
 			return -1;
 		}
-		/* A jailinit that has just said idle is on its way out: a fresh one once it has gone. */
-		if (jail_awake(rec)) {
-			_cleanup_close_ int pidfd = jail_open_init(rec);
-			if (pidfd >= 0)
-				(void)pidfd_wait_exit(pidfd, 1000);
-		}
+		/* Gone (or still going: a fresh look under the lock tells): a fresh one. */
 		r = wake_fresh(rec, dying_ok, ret, e);
 		if (r <= 0)
 			return r;

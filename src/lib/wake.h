@@ -20,6 +20,13 @@
  */
 int jail_hold_awake(struct jail_record *rec, bool dying_ok, struct jail_hold *ret, struct perr *e);
 /*
+ * An idle-capable jail held if its jailinit runs (1); 0 when it has none,
+ * after waiting for one that has just said idle to go (no command can wake
+ * it meanwhile while the caller holds the registry's lock); -1 with EBUSY
+ * for a dying jail, EAGAIN for a jailinit that neither answers nor goes.
+ */
+int jail_hold_if_awake(const struct jail_record *rec, struct jail_hold *ret, struct perr *e);
+/*
  * The same with the registry's exclusive lock held and rec just found:
  * the fresh jailinit is started now, its pid written to the record.
  */
