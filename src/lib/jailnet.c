@@ -315,13 +315,18 @@ static int pinned_netns(const struct jail_record *rec, struct perr *e)
 	return fd;
 }
 
-/* The jail's network namespace, through its jailinit (checked to still be that process), or its pin. */
+/*
+ * The jail's network namespace: its pin where it has one, which is the
+ * namespace every jailinit it gets joins, and which stays there while a
+ * jailinit going idle is a zombie whose /proc/PID/ns is gone already;
+ * otherwise through its jailinit, checked to still be that process.
+ */
 static int open_jail_netns(const struct jail_record *rec, struct perr *e)
 {
 	char path[64];
 	_cleanup_close_ int fd = -1;
 
-	if (!process_alive(rec->init_pid, rec->init_start) && pin_exists(rec->jid))
+	if (pin_exists(rec->jid))
 		return pinned_netns(rec, e);
 	if (!process_alive(rec->init_pid, rec->init_start))
 		return perr_set(e, ESRCH, "jail %d has no jailinit", rec->jid);

@@ -442,8 +442,9 @@ static int jid_cgroup_free(int jid, const struct cg_path *parent, char *why, siz
 int jail_pick_jid(struct registry *reg, long want, const char *name, const struct cg_path *parent, struct perr *e)
 {
 	struct perr ignore = { 0 };
-	char why[700];
-	int jid;
+	char why[700], first_why[700] = "";
+	bool same = true;
+	int jid, refused = 0;
 
 	if (name) {
 		_cleanup_record_ struct jail_record other = { 0 };
@@ -460,9 +461,22 @@ int jail_pick_jid(struct registry *reg, long want, const char *name, const struc
 	}
 	if (finish_abandoned(reg, e) < 0)
 		return -1;
-	/* A jid whose leftover cgroup is occupied is passed over, its processes left alone. */
-	for (jid = registry_free_jid(reg, 1); jid < 999999; jid = registry_free_jid(reg, jid + 1))
+	/*
+	 * A jid whose leftover cgroup is occupied is passed over, its processes
+	 * left alone.  Where every one is refused for the same reason (no
+	 * cgroup file system here, say), that reason is the one to give.
+	 */
+	for (jid = registry_free_jid(reg, 1); jid < 999999; jid = registry_free_jid(reg, jid + 1)) {
 		if (!jid_cgroup_free(jid, parent, why, sizeof(why)))
 			return jid;
+		if (!first_why[0])
+			snprintf(first_why, sizeof(first_why), "%s", why);
+		else if (strcmp(first_why, why) != 0)
+			same = false;
+		if (same && ++refused == 16)
+			break;
+	}
+	if (same && first_why[0])
+		return perr_setx(e, ENOSPC, "no free jid: %s", first_why);
 	return perr_setx(e, ENOSPC, "no free jid");
 }

@@ -182,14 +182,18 @@ static int open_root(const struct jail_record *rec, struct stat *st, struct perr
 	return fd;
 }
 
-/* The jail's user namespace: its jailinit's, or the pinned one of an idle jail. */
+/*
+ * The jail's user namespace: the pinned one where the jail has pins (a
+ * jailinit on its way out has left its namespaces already), or its
+ * jailinit's.
+ */
 static int userns_of(const struct jail_record *rec, int pidfd, struct perr *e)
 {
 	struct pin_set pins;
 	char path[64];
 	int fd;
 
-	if (pidfd >= 0) {
+	if (pidfd >= 0 && !pin_exists(rec->jid)) {
 		fd = ioctl(pidfd, PIDFD_GET_USER_NAMESPACE, 0);
 		if (fd >= 0 || (errno != ENOTTY && errno != EINVAL))
 			return fd >= 0 ? fd : perr_set(e, errno, "the jail's user namespace");

@@ -81,6 +81,17 @@ test_usage_errors() {
 	expect_error 'jail: /nonexistent/jail.conf: No such file or directory' "$JAIL" -f /nonexistent/jail.conf -c
 }
 
+# Without a cgroup2 file system (as under ip netns exec, which mounts a sysfs
+# of its own), every jid is refused for that one reason: jail says it.
+test_no_cgroup_file_system_is_said() {
+	local out
+	out=$(unshare -m sh -c 'for m in $(awk '"'"'$3 == "cgroup2" { print $2 }'"'"' /proc/self/mounts); do
+		umount -l "$m"; done; "$1" -c name=ptnocg path="$2" persist' _ "$JAIL" "$ROOT" 2>&1) &&
+		fail "jail -c succeeded without a cgroup2 file system"
+	assert_contains "$out" "jail: ptnocg: no free jid: no cgroup2 hierarchy is mounted" "the error"
+	assert_nothing_left
+}
+
 test_commands_need_root() {
 	expect_error 'jls: jails need root on the host: Operation not permitted' setpriv --reuid=65534 --regid=65534 --clear-groups "$JLS"
 	expect_error 'jail: ptuser: jails need root on the host: Operation not permitted' \

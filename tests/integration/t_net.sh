@@ -359,6 +359,65 @@ net_vnet_interface_renamed() {
 }
 test_net_vnet_interface_renamed_inside() { in_netns net_vnet_interface_renamed; }
 
+# A jailinit on its way out has left its namespaces before it is a zombie:
+# PID 1 of a PID namespace waits there, in the kernel, until every process
+# of the namespace has been reaped.  jail -r then hands the interface back
+# all the same, from the jail's pin.  A zombie in the jail's PID namespace
+# whose parent is on the host (and does not reap it) holds jailinit in that
+# state for as long as the test needs.
+net_vnet_interface_back_from_a_leaving_jailinit() {
+	local init bg
+	ip link add ptx0 type veth peer name ptx1
+	"$JAIL" -q -c name=ptzb path="$ROOT" persist vnet vnet.interface=ptx0
+	"$JEXEC" ptzb sleep 1 &
+	bg=$!
+	wait_until 10 "jail ptzb awake" eval '! idle_now ptzb'
+	init=$(init_pid_of "$(jid_of ptzb)")
+	python3 - "$init" "$JAIL" <<'PY' || fail "jail -r while jailinit leaves"
+import ctypes, os, signal, subprocess, sys, time
+init, jail = sys.argv[1], sys.argv[2]
+libc = ctypes.CDLL(None, use_errno=True)
+r, w = os.pipe()
+helper = os.fork()
+if helper == 0:
+    # Into the jail's PID namespace: the next child is born there, with its parent here.
+    fd = os.open("/proc/%s/ns/pid" % init, os.O_RDONLY)
+    if libc.setns(fd, 0x20000000) != 0:
+        os._exit(2)
+    if os.fork() == 0:
+        os._exit(0)
+    os.write(w, b"z")
+    signal.pause()
+    os._exit(0)
+if os.read(r, 1) != b"z":
+    sys.exit("no zombie in the jail's PID namespace")
+def leaving():
+    try:
+        with open("/proc/%s/stat" % init) as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+        os.close(os.open("/proc/%s/ns/net" % init, os.O_RDONLY))
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
+deadline = time.time() + 10
+while not leaving():
+    if time.time() > deadline:
+        sys.exit("jailinit did not leave")
+    time.sleep(0.02)
+rc = subprocess.run([jail, "-q", "-r", "ptzb"]).returncode
+os.kill(helper, signal.SIGKILL)
+os.waitpid(helper, 0)
+sys.exit(rc)
+PY
+	wait "$bg" || true
+	assert_contains "$(ip -o link)" "ptx0@" "interface back on the host"
+	assert_nothing_left
+	ip link del ptx0
+}
+test_net_vnet_interface_back_from_a_leaving_jailinit() { in_netns net_vnet_interface_back_from_a_leaving_jailinit; }
+
 net_vnet_firewall() {
 	# path=/ for the host's nft; the firewall is the jail's own all the same.
 	# mount.hosttmp: the probe is run from the build tree, which may lie
