@@ -16,6 +16,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <mntent.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "pidpin.h"
 #include "runtime.h"
 #include "util.h"
 
@@ -179,9 +181,32 @@ static int make_dirs(enum cg_controller c, const struct cg_path *cg, bool *made,
 /*
  * Move every process of the jail (its cgroup2 membership is the truth) into
  * dir; again until no new one appears, since a process may fork meanwhile.
+ * Each pid is pinned first (pidpin.h), so that a pid freed and taken by a
+ * process of the host is never moved into a jail's cgroup.  A process
+ * whose leader is leaving never arrives (the kernel moves its other
+ * threads only): it is written, not waited for.
  */
+/* One pid of the jail's cgroup2 list: 1 if it was moved and will arrive, 0 if there is nothing to wait for. */
+static int move_one(const char *rel, int dir, const char *t, struct perr *e)
+{
+	struct pidpin p _cleanup_pidpin_ = { .pidfd = -1, .procfd = -1 };
+	long pid;
+
+	/* A read cut short ends in part of a pid: its pin finds no such process of the jail. */
+	if (!parse_long(t, 1, INT_MAX, &pid))
+		return 0;
+	if (pidpin_open((pid_t)pid, rel, &p) < 0)
+		return errno == ESRCH ? 0 : perr_set(e, errno, "process %ld", pid);
+	if (write_file_at(dir, "cgroup.procs", t) < 0 && errno != ESRCH)
+		return perr_set(e, errno, "move process %s", t);
+	return pidpin_leaving(&p) ? 0 : 1;
+}
+
 static int move_procs(const struct cg_path *cg, int dir, struct perr *e)
 {
+	char rel[512];
+
+	cg_path_procs(cg, rel, sizeof(rel));
 	for (int round = 0; round < 100; round++) {
 		_cleanup_close_ int v2 = cgroup_open_procs(cg, e);
 		char buf[65536];
@@ -197,9 +222,10 @@ static int move_procs(const struct cg_path *cg, int dir, struct perr *e)
 			snprintf(needle, sizeof(needle), "\n%s\n", t);
 			if (strstr(mine, needle))
 				continue;
-			if (write_file_at(dir, "cgroup.procs", t) < 0 && errno != ESRCH)
-				return perr_set(e, errno, "move process %s", t);
-			moved++;
+			int r = move_one(rel, dir, t, e);
+			if (r < 0)
+				return -1;
+			moved += r;
 		}
 		if (!moved)
 			return 0;

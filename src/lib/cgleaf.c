@@ -29,6 +29,7 @@ static int move_all(int from, const char *rel_from, int to, struct perr *e)
 		ssize_t n = read_file_at(from, "cgroup.procs", buf, sizeof(buf));
 		if (n < 0)
 			return perr_set(e, errno, "cgroup %s: cgroup.procs", rel_from);
+		bool left = false;
 		if (n == 0)
 			return 0;
 		for (char *save = NULL, *t = strtok_r(buf, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
@@ -44,7 +45,11 @@ static int move_all(int from, const char *rel_from, int to, struct perr *e)
 			}
 			if (write_file_at(to, "cgroup.procs", t) < 0 && errno != ESRCH)
 				return perr_set(e, errno, "move process %ld into the jail's leaf cgroup", pid);
+			/* Its leader leaving, it stays listed: the write took its other threads. */
+			left = left || !pidpin_leaving(&p);
 		}
+		if (!left)
+			return 0;
 	}
 	return perr_setx(e, EAGAIN, "processes keep appearing in the jail's cgroup while they are moved");
 }

@@ -4,10 +4,13 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "jailps.h"
+#include "util.h"
 
 /* A pidfd polls readable once its process has exited (a zombie too). */
 static bool pidfd_alive(int pidfd)
@@ -52,6 +55,25 @@ bool pidpin_holds(const struct pidpin *p, const char *rel)
 	if (p->pidfd < 0 || p->procfd < 0 || !proc_in_cgroup(p->procfd, rel))
 		return false;
 	return pidfd_alive(p->pidfd);
+}
+
+bool pidpin_leaving(const struct pidpin *p)
+{
+	char buf[1024], *f, *end;
+	unsigned long flags;
+
+	if (p->procfd < 0 || read_file_at(p->procfd, "stat", buf, sizeof(buf)) <= 0 || !(f = strrchr(buf, ')')))
+		return false;
+	/* Field 9 (flags) is the 7th after the name. */
+	for (int field = 2; f && field < 9; field++)
+		f = strchr(f + 1, ' ');
+	if (!f)
+		return false;
+	errno = 0;
+	flags = strtoul(f + 1, &end, 10);
+	if (errno || end == f + 1)
+		return false;
+	return flags & 0x4; /* PF_EXITING, include/linux/sched.h */
 }
 
 int pidpin_signal(const struct pidpin *p, int sig)

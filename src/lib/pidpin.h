@@ -29,6 +29,12 @@ struct pidpin {
 int pidpin_open(pid_t pid, const char *rel, struct pidpin *ret);
 /* Is the pinned process still alive and still in cgroup rel? */
 bool pidpin_holds(const struct pidpin *p, const char *rel);
+/*
+ * Is the pinned process's leader leaving (PF_EXITING)?  The kernel moves
+ * no such task between cgroups: it stays listed in cgroup.procs while
+ * threads of it live on, and a write of its pid moves only those threads.
+ */
+bool pidpin_leaving(const struct pidpin *p);
 /* Signal the pinned process through its pidfd: 0, or -1 with errno (ESRCH: it ended). */
 int pidpin_signal(const struct pidpin *p, int sig);
 void pidpin_close(struct pidpin *p);

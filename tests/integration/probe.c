@@ -484,6 +484,26 @@ static int nest(const char *path, char **words, int n)
 	return 0;
 }
 
+/* A thread that outlives the main one: the process stays, its leader has exited. */
+static void *sleeper(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static int leader_exits(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, sleeper, NULL) != 0)
+		return 1;
+	printf("%d\n", (int)getpid());
+	fflush(stdout);
+	pthread_exit(NULL);
+}
+
 static int result(long r)
 {
 	if (r < 0) {
@@ -499,6 +519,8 @@ int main(int argc, char **argv)
 	const char *op = argc > 1 ? argv[1] : "";
 	char c = 'x';
 
+	if (!strcmp(op, "leaderexit"))
+		return leader_exits();
 	if (!strcmp(op, "mount"))
 		return result(mount("none", argc > 2 ? argv[2] : "/tmp", "tmpfs", 0, NULL));
 	if (!strcmp(op, "mountbind") && argc > 3)

@@ -242,3 +242,28 @@ test_hier_raised_jail_makes_children_inside() {
 	"$JAIL" -q -r pthin
 	assert_nothing_left
 }
+
+# A process whose main thread has exited while another thread lives is
+# listed by its pid but never moves as a whole (the kernel moves no leaving
+# task): a new v1 limit and a children.max raised from 0 take its thread
+# and go on, instead of waiting for it to arrive.
+test_a_process_whose_leader_exited_moves_by_its_threads() {
+	local pid tid mem
+	"$JAIL" -q -c name=pthlx path="$ROOT" persist persist.idle=false
+	"$JEXEC" pthlx /bin/probe leaderexit >/dev/null &
+	pid=$(wait_for_process_in "$(cgroup_of pthlx)" probe)
+	wait_until 10 "the probe's main thread gone" grep -q "^State:.*Z" "/proc/$pid/task/$pid/status"
+	tid=$(ls "/proc/$pid/task" | grep -vx "$pid" | head -1)
+	[ -n "$tid" ] || fail "no thread of the probe outlives its leader"
+	"$RCTL" -a jail:pthlx:memoryuse:deny=64M
+	mem=$(awk '$3 == "cgroup" && $4 ~ /memory/ { print $2 }' /proc/self/mounts)
+	if [ -n "$mem" ]; then
+		cat $(find "$mem/$CGPREFIX/$(jid_of pthlx)" -name tasks) | grep -qx "$tid" ||
+			fail "the thread is not in the jail's v1 memory cgroup"
+	fi
+	"$JAIL" -q -m name=pthlx children.max=1
+	assert_contains "$(cat "/proc/$tid/cgroup")" "/$(jid_of pthlx)/self" "the thread's cgroup2 after the raise"
+	"$JAIL" -q -r pthlx
+	wait || true
+	assert_nothing_left
+}
