@@ -155,12 +155,10 @@ static int child_make_fs(struct init_child *c, struct perr *e)
 		_exit(1);
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		return perr_set(e, errno, "become root of the jail");
-	if (userns_cap_counts(c->policy.new_userns, e) < 0)
-		return -1;
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		return perr_set(e, errno, "cgroup namespace");
 	setup_of(c, &ms);
-	if (mount_make_filesystems(&ms, &fs, e) < 0) {
+	if (mount_make_filesystems(&ms, &fs, e) < 0 || userns_cap_counts(fs.fd[MFS_PROC], c->policy.new_userns, e) < 0) {
 		mount_fs_close(&fs);
 		return -1;
 	}

@@ -100,7 +100,7 @@ int userns_write_maps(pid_t pid, unsigned long base, struct perr *e)
 	return 0;
 }
 
-int userns_cap_counts(bool nested_userns, struct perr *e)
+int userns_cap_counts(int procfd, bool nested_userns, struct perr *e)
 {
 	static const struct {
 		const char *name;
@@ -113,8 +113,15 @@ int userns_cap_counts(bool nested_userns, struct perr *e)
 		{ "max_inotify_instances", USERNS_MAX_NOTIFY_GROUPS }, { "max_inotify_watches", USERNS_MAX_NOTIFY_MARKS },
 		{ "max_fanotify_groups", USERNS_MAX_NOTIFY_GROUPS }, { "max_fanotify_marks", USERNS_MAX_NOTIFY_MARKS },
 	};
-	/* The user namespace's own sysctls: the set a process sees is that of its user namespace. */
-	_cleanup_close_ int dir = open("/proc/sys/user", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/*
+	 * The user namespace's own sysctls: the set a process sees is that of
+	 * its user namespace.  Looked up in the jail's own proc, not the
+	 * host's: each user namespace's sysctls get dentries of their own in
+	 * the proc they are looked up in, all under the one name "user", and
+	 * in the host's proc they would stay for as long as the jail does and
+	 * lengthen every later lookup there (creation slowed with each jail).
+	 */
+	_cleanup_close_ int dir = openat(procfd, "sys/user", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	char num[16];
 
 	if (dir < 0)

@@ -54,9 +54,10 @@ int userns_write_maps(pid_t pid, unsigned long base, struct perr *e);
 /*
  * In the jail's first process, while it has every capability of its user
  * namespace: the namespace's user.max_* limits (no user namespaces at all
- * unless nested ones are allowed).
+ * unless nested ones are allowed), written through procfd, the jail's own
+ * proc (a mount of it).
  */
-int userns_cap_counts(bool nested_userns, struct perr *e);
+int userns_cap_counts(int procfd, bool nested_userns, struct perr *e);
 /*
  * Is this process in the host's own user namespace (uid_map the identity
  * of every id)?  A jail's processes are not: jail(8) run there says so at

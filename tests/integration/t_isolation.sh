@@ -166,3 +166,16 @@ test_devfs_rulesets() {
 	assert_contains "$out" in-jail "jexec on a terminal into a jail without ptmx"
 	assert_contains "$out" "rc=4" "exit status there"
 }
+
+# The jail's user namespace caps what it may make (user.max_*): no user
+# namespace of its own unless it may have children, a bound on the rest,
+# written through the jail's own proc at creation.
+test_user_namespace_counts_capped() {
+	"$JAIL" -q -c name=ptcap path="$ROOT" persist
+	"$JAIL" -q -c name=ptcapn path="$ROOT" persist children.max=1
+	assert_eq "$("$JEXEC" ptcap cat /proc/sys/user/max_user_namespaces /proc/sys/user/max_net_namespaces \
+		/proc/sys/user/max_inotify_watches | tr '\n' ' ')" "0 256 65536 " "user.max_* in a jail"
+	assert_eq "$("$JEXEC" ptcapn cat /proc/sys/user/max_user_namespaces)" 256 \
+		"user.max_user_namespaces in a jail that may have children"
+	"$JAIL" -q -r ptcap ptcapn
+}
