@@ -362,6 +362,7 @@ static uint64_t ipc_value(const struct jail_limits *l, int k)
 /* The IPC limits to write: l's, those that differ from was's alone when was is given. */
 struct ipc_job {
 	const struct jail_limits *l, *was;
+	int proc; /* a proc of the host's made for this job, or -1 */
 };
 
 static bool ipc_changed(const struct ipc_job *j, int k)
@@ -373,11 +374,16 @@ static bool ipc_changed(const struct ipc_job *j, int k)
  * In a child that joined the jail's IPC namespace: /proc/sys shows that
  * namespace's values.  On a running jail only what a rule changed is
  * written, so a value set another way (an OCI container's linux.sysctl)
- * stays until a rule of its own names it.
+ * stays until a rule of its own names it.  Looked up in a proc made for
+ * the job, not the host's /proc: each IPC namespace's sysctls get
+ * dentries of their own in the proc they are looked up in, all under the
+ * one name "kernel", and in the host's they would stay as long as the
+ * jail and lengthen every lookup of /proc/sys/kernel on the host.
  */
 static int write_ipc(const struct ipc_job *j)
 {
-	_cleanup_close_ int sys = open("/proc/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int sys = j->proc >= 0 ? openat(j->proc, "sys", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+					       : open("/proc/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	char v[96], sem[128];
 
 	if (sys < 0)
@@ -432,6 +438,17 @@ static int set_pty_max(const struct jail_limits *l)
 	return 0;
 }
 
+/* A proc of the host's PID namespace of its own, detached; -1 (the host's /proc then) where none can be made. */
+static int proc_private(void)
+{
+	_cleanup_close_ int fs = (int)syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC);
+
+	if (fs < 0 || syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", "proc", 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return -1;
+	return (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+}
+
 static int ipc_in_ns(void *arg, struct ns_reply *out, struct perr *e)
 {
 	(void)out;
@@ -461,15 +478,20 @@ static int in_jail_ns(int pidfd, int ns, uid_t as, int (*fn)(void *, struct ns_r
 int limits_apply_ns(const struct cg_path *cg, int pidfd, uid_t root_uid, const struct jail_limits *l,
 		    const struct jail_limits *was, struct perr *e)
 {
-	struct ipc_job job = { .l = l, .was = was };
+	struct ipc_job job = { .l = l, .was = was, .proc = -1 };
 	bool running = was != NULL, ipc = false;
 
 	for (int i = 0; i < IPC__COUNT; i++)
 		ipc |= running ? ipc_changed(&job, i) : l->ipc[i] != CG_UNLIMITED;
 	/* A running jail may have had a rule removed: its default comes back then. */
-	if (l->own_ipc && ipc &&
-	    in_jail_ns(pidfd, CLONE_NEWIPC, root_uid, ipc_in_ns, &job, "SysV IPC limits of the jail", e) < 0)
-		return -1;
+	if (l->own_ipc && ipc) {
+		/* Made as host root: the child writes as the jail's, which may not make one. */
+		job.proc = proc_private();
+		int r = in_jail_ns(pidfd, CLONE_NEWIPC, root_uid, ipc_in_ns, &job, "SysV IPC limits of the jail", e);
+		closep(&job.proc);
+		if (r < 0)
+			return -1;
+	}
 	if ((l->pty_max != CG_UNLIMITED || running) &&
 	    in_jail_ns(pidfd, CLONE_NEWNS, 0, pty_in_ns, l, "pseudoterminals: the jail's devpts", e) < 0)
 		return -1;
