@@ -255,11 +255,11 @@ test_persist_idle_pins_spread_over_pin_namespaces() {
 	restore_mount_max
 	trap - EXIT
 	[ -e "$RUNDIR/pins/.ns.1" ] || fail "one pin namespace for ten idle jails at fs.mount-max=$limit"
-	shards=$(for i in 1 2 3 4 5 6 7 8 9 10; do cat "$RUNDIR/pins/$(jid_of ptsh$i)/ns"; done | sort -u | wc -l)
+	shards=$(for i in 1 2 3 4 5 6 7 8 9 10; do readlink "$RUNDIR/pins/$(jid_of ptsh$i)/ns"; done | sort -u | wc -l)
 	[ "$shards" -ge 2 ] || fail "the pins of ten idle jails in $shards pin namespace"
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		wait_idle ptsh$i
-		assert_eq "$("$JEXEC" ptsh$i hostname)" "shard$i" "jail ptsh$i, pinned in namespace $(cat "$RUNDIR/pins/$(jid_of ptsh$i)/ns")"
+		assert_eq "$("$JEXEC" ptsh$i hostname)" "shard$i" "jail ptsh$i, pinned in namespace $(readlink "$RUNDIR/pins/$(jid_of ptsh$i)/ns")"
 	done
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		jid=$(jid_of ptsh$i)
