@@ -233,25 +233,34 @@ static int entry_read(const struct ids *d, unsigned long base, struct entry *ret
 	ssize_t n;
 
 	snprintf(name, sizeof(name), "%lu", base);
-	n = read_file_at(d->dirfd, name, text, sizeof(text));
+	n = readlinkat(d->dirfd, name, text, sizeof(text) - 1);
+	/* A regular file: an entry written before entries were links. */
+	if (n < 0 && errno == EINVAL)
+		n = read_file_at(d->dirfd, name, text, sizeof(text));
+	else if (n >= 0)
+		text[n] = '\0';
 	if (n <= 0)
 		return n < 0 && errno == ENOENT ? 0 : -1;
 	text[strcspn(text, "\n")] = '\0';
 	return parse_entry(text, ret) ? 1 : -1;
 }
 
-/* Replaced whole (a temporary file, then rename), so a crash never leaves half an entry. */
+/*
+ * Replaced whole (a temporary link, then rename), so a crash never leaves
+ * half an entry.  The entry is the target of a symbolic link: tmpfs keeps
+ * one of up to 128 bytes in its inode, where a file takes a page (4 KiB
+ * per jail, idle ones included).
+ */
 static int entry_write(const struct ids *d, unsigned long base, const struct entry *en, struct perr *e)
 {
 	char name[24], tmp[32], text[PATH_MAX + 160];
-	_cleanup_close_ int fd = -1;
 
 	snprintf(name, sizeof(name), "%lu", base);
 	snprintf(tmp, sizeof(tmp), "%lu.new", base);
-	snprintf(text, sizeof(text), "%s %d %llu %d %llu %d %s\n", en->boot, en->cpid, en->cstart, en->ipid, en->istart,
+	snprintf(text, sizeof(text), "%s %d %llu %d %llu %d %s", en->boot, en->cpid, en->cstart, en->ipid, en->istart,
 		 en->jid, en->context);
-	fd = openat(d->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 || write_all(fd, text, strlen(text)) < 0 || renameat(d->dirfd, tmp, d->dirfd, name) < 0) {
+	(void)unlinkat(d->dirfd, tmp, 0);
+	if (symlinkat(text, d->dirfd, tmp) < 0 || renameat(d->dirfd, tmp, d->dirfd, name) < 0) {
 		perr_set(e, errno, "%s/%s", IDRANGE_DIR, name);
 		(void)unlinkat(d->dirfd, tmp, 0);
 		return -1;

@@ -39,8 +39,8 @@ test_escape_root_jid_49152_is_not_host_root() {
 
 # Whether the range at base $1 is held by jid $2 of the context whose run directory is $3.
 range_held_by() {
-	[ -e "/run/prison-ids/$1" ] &&
-		awk -v j="$2" -v c="$(realpath "$3")" '$6 == j && $7 == c { f = 1 } END { exit !f }' "/run/prison-ids/$1"
+	idrange_entry "/run/prison-ids/$1" |
+		awk -v j="$2" -v c="$(realpath "$3")" '$6 == j && $7 == c { f = 1 } END { exit !f }'
 }
 
 test_escape_root_ranges_never_shared_between_contexts() {

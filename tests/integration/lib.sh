@@ -185,6 +185,13 @@ is_dying() {
 }
 
 # The host pid of jailinit of jail $1 (a jid), from the record.
+# The entry of a host ID range (/run/prison-ids/BASE): the target of a
+# symbolic link (a regular file before entries were links); nothing and a
+# non-zero status when there is none.
+idrange_entry() {
+	if [ -L "$1" ]; then readlink "$1"; else cat "$1" 2>/dev/null; fi
+}
+
 init_pid_of() {
 	sed -n 's/.*"init_pid":\([0-9]*\).*/\1/p' "$RUNDIR/jail/$1.json"
 }

@@ -40,13 +40,13 @@ idlehost" "jexec into an idle jail"
 	wait_idle ptidle
 	assert_eq "$(procs_in ptidle)" 0 "processes once the command has ended"
 	assert_eq "$("$JEXEC" ptidle hostname)" idlehost "jexec into an idle jail again"
-	[ -e "$(idrange_file "$jid")" ] || fail "the idle jail's ID range is not held"
 	range=$(idrange_file "$jid")
+	assert_contains "$(idrange_entry "$range")" " $(realpath "$RUNDIR")" "the idle jail's ID range, held"
 	"$JAIL" -q -r ptidle
 	jail_gone ptidle || fail "jail -r of an idle jail"
 	assert_eq "$(pins)" "" "pins after jail -r"
 	# Another shard's jail with the same jid may take the same range at once: only ours must be gone.
-	! grep -qs " $(realpath "$RUNDIR")\$" "$range" || fail "ID range left after jail -r"
+	! idrange_entry "$range" | grep -qs " $(realpath "$RUNDIR")\$" || fail "ID range left after jail -r"
 	[ ! -d "$(cgroup_of ptidle 2>/dev/null)/x" ] || true
 	[ ! -e "$RUNDIR/jail/$jid.json" ] || fail "record left after jail -r"
 }
