@@ -12,6 +12,7 @@
 
 #include "fstab.h"
 #include "nestsock.h"
+#include "scratch.h"
 #include "util.h"
 
 #ifndef PROC_SUPER_MAGIC
@@ -187,12 +188,12 @@ static bool dev_login(int ruleset)
 /* Jail side: the file systems of /dev, in the jail's own user (devpts) and IPC (mqueue) namespaces. */
 static int make_dev_fs(const struct mount_setup *m, struct mount_fs *fs, struct perr *e)
 {
-	static const char *const dev_opts[] = { "mode", "0755", "size", "1m", "nr_inodes", "256", NULL };
 	static const char *const pts_opts[] = { "newinstance", NULL, "ptmxmode", "0666", "mode", "0620", "gid", "5", NULL };
 	static const char *const shm_opts[] = { "source", "shm", "mode", "1777", "size", MOUNT_TMP_SIZE, NULL };
 	const unsigned nosuid_nodev = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
 
-	if ((fs->fd[MFS_DEV] = fs_new("tmpfs", dev_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e)) < 0)
+	/* /dev and a path=/ jail's /tmp, /var/tmp and /run: one tmpfs (scratch.h). */
+	if ((fs->fd[MFS_SCRATCH] = scratch_make(m->private_tmp, e)) < 0)
 		return perr_prefix(e, "/dev");
 	if (!dev_basic(m->devfs_ruleset))
 		return 0;
@@ -241,8 +242,9 @@ static int bind_socket(int devfd, int nestfd, struct perr *e)
 	return 0;
 }
 
-/* Builder side: /dev in place, the host's device nodes bound into it. */
-static int build_dev(int rootfd, int ruleset, int nestfd, const struct mount_fs *fs, struct perr *e)
+/* Builder side: /dev in place (part of the scratch tmpfs), the host's device nodes bound into it. */
+static int build_dev(int rootfd, int ruleset, int nestfd, const struct mount_fs *fs, const int part[SCR__COUNT],
+		     struct perr *e)
 {
 	static const char *const devices[] = { "null", "zero", "full", "random", "urandom", "tty" };
 	static const char *const links[][2] = {
@@ -252,7 +254,7 @@ static int build_dev(int rootfd, int ruleset, int nestfd, const struct mount_fs 
 	bool login = dev_login(ruleset);
 	_cleanup_close_ int devfd = -1;
 
-	if (attach_at(rootfd, "dev", fs->fd[MFS_DEV], e) < 0)
+	if (attach_at(rootfd, "dev", part[SCR_DEV], e) < 0)
 		return -1;
 	devfd = open_beneath(rootfd, "dev", O_RDONLY | O_DIRECTORY, e);
 	if (devfd < 0)
@@ -557,22 +559,6 @@ void mount_fs_close(struct mount_fs *fs)
 		}
 }
 
-/* path=/: its own /tmp, /var/tmp and /run (with /run/lock), each a bounded tmpfs of jail root's. */
-static int make_private_tmp(struct mount_fs *fs, struct perr *e)
-{
-	static const char *const tmp_opts[] = { "mode", "1777", "size", MOUNT_TMP_SIZE, NULL };
-	static const char *const run_opts[] = { "mode", "0755", "size", MOUNT_RUN_SIZE, NULL };
-	const unsigned attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
-
-	if ((fs->fd[MFS_TMP] = fs_new("tmpfs", tmp_opts, attrs, e)) < 0 ||
-	    (fs->fd[MFS_VARTMP] = fs_new("tmpfs", tmp_opts, attrs, e)) < 0 ||
-	    (fs->fd[MFS_RUN] = fs_new("tmpfs", run_opts, attrs | MOUNT_ATTR_NOEXEC, e)) < 0)
-		return perr_prefix(e, "private /tmp, /var/tmp and /run");
-	if (mkdirat(fs->fd[MFS_RUN], "lock", 0700) < 0 || fchmodat(fs->fd[MFS_RUN], "lock", 01777, 0) < 0)
-		return perr_set(e, errno, "/run/lock");
-	return 0;
-}
-
 int mount_make_filesystems(const struct mount_setup *m, struct mount_fs *ret, struct perr *e)
 {
 	static const unsigned ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
@@ -583,7 +569,7 @@ int mount_make_filesystems(const struct mount_setup *m, struct mount_fs *ret, st
 	ret->fd[MFS_PROC] = fs_new("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
 	if (ret->fd[MFS_PROC] < 0)
 		return perr_prefix(e, "proc");
-	if (make_dev_fs(m, ret, e) < 0 || (m->private_tmp && make_private_tmp(ret, e) < 0))
+	if (make_dev_fs(m, ret, e) < 0)
 		return -1;
 	/* The jail's own cgroup as the root of /sys/fs/cgroup: its cgroup namespace's, not the host's tree. */
 	ret->fd[MFS_CGROUP] = fs_new("cgroup2", NULL, ro, e);
@@ -655,12 +641,13 @@ static int attach_extras(int rootfd, const struct mount_extra *x, size_t n, stru
 	return 0;
 }
 
-static int build_private_tmp(int rootfd, const struct mount_fs *fs, struct perr *e)
+/* path=/: its own /tmp, /var/tmp and /run, parts of the scratch tmpfs. */
+static int build_private_tmp(int rootfd, const int part[SCR__COUNT], struct perr *e)
 {
-	static const char *const where[] = { [MFS_TMP] = "tmp", [MFS_VARTMP] = "var/tmp", [MFS_RUN] = "run" };
+	static const char *const where[] = { [SCR_TMP] = "tmp", [SCR_VARTMP] = "var/tmp", [SCR_RUN] = "run" };
 
-	for (int i = MFS_TMP; i <= MFS_RUN; i++)
-		if (fs->fd[i] >= 0 && attach_at(rootfd, where[i], fs->fd[i], e) < 0)
+	for (int i = SCR_TMP; i <= SCR_RUN; i++)
+		if (part[i] >= 0 && attach_at(rootfd, where[i], part[i], e) < 0)
 			return -1;
 	return 0;
 }
@@ -688,8 +675,25 @@ static int detach_covered(int rootfd, bool private_tmp, struct perr *e)
 	return 0;
 }
 
+static void parts_close(int (*part)[SCR__COUNT])
+{
+	scratch_close(*part);
+}
+
+/* The scratch tmpfs cut into its parts, attached on the jail's /dev meanwhile. */
+static int split_scratch(int rootfd, const struct mount_fs *fs, int part[SCR__COUNT], struct perr *e)
+{
+	_cleanup_close_ int target = dir_in_root(rootfd, "dev", e);
+
+	if (target < 0)
+		return -1;
+	return scratch_split(fs->fd[MFS_SCRATCH], target, part, e) < 0 ? perr_prefix(e, "/dev") : 0;
+}
+
 int mount_build_tree(const struct mount_setup *m, const struct mount_fs *fs, struct perr *e)
 {
+	int part[SCR__COUNT] __attribute__((cleanup(parts_close))) = { -1, -1, -1, -1 };
+
 	/* Nothing we mount may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return perr_set(e, errno, "make / private");
@@ -700,8 +704,10 @@ int mount_build_tree(const struct mount_setup *m, const struct mount_fs *fs, str
 		return -1;
 	if (attach_at(m->rootfd, "proc", fs->fd[MFS_PROC], e) < 0)
 		return perr_prefix(e, "proc");
-	if (build_dev(m->rootfd, m->devfs_ruleset, m->nestfd, fs, e) < 0 || mask_proc(m->rootfd, m->own_net, e) < 0 ||
-	    bind_sys(m->rootfd, fs->fd[MFS_CGROUP], e) < 0 || build_private_tmp(m->rootfd, fs, e) < 0)
+	if (split_scratch(m->rootfd, fs, part, e) < 0)
+		return -1;
+	if (build_dev(m->rootfd, m->devfs_ruleset, m->nestfd, fs, part, e) < 0 || mask_proc(m->rootfd, m->own_net, e) < 0 ||
+	    bind_sys(m->rootfd, fs->fd[MFS_CGROUP], e) < 0 || build_private_tmp(m->rootfd, part, e) < 0)
 		return -1;
 	/* mount and mount.fstab last, over what the jail's root holds. */
 	if (attach_extras(m->rootfd, m->extra, m->nextra, e) < 0)

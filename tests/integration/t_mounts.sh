@@ -75,3 +75,27 @@ test_hosttmp_shares_on_purpose() {
 	"$JAIL" -q -r pthtmp
 	for d in /tmp /var/tmp /run; do rm -f "$d/.pthosttmp-$$"; done
 }
+
+# A path=/ jail's own /dev, /tmp, /var/tmp and /run: one tmpfs of jail
+# root's (scratch.h), each directory of it a mount with flags of its own,
+# none reaching another's files; /dev/shm a tmpfs of its own.
+test_private_dev_tmp_and_run_share_one_tmpfs() {
+	local out
+	"$JAIL" -q -c name=ptscr path=/ persist mount.hosttmp=false
+	out=$("$JEXEC" ptscr awk '$5 ~ /^\/(dev|tmp|var\/tmp|run|dev\/shm)$/ { print $5, $3, $4, $6 }' /proc/self/mountinfo | sort)
+	assert_eq "$(echo "$out" | awk '$1 != "/dev/shm" { print $2 }' | sort -u | wc -l)" 1 "one file system for /dev, /tmp, /var/tmp and /run"
+	[ "$(echo "$out" | awk '$1 == "/dev/shm" { print $2 }')" != "$(echo "$out" | awk '$1 == "/dev" { print $2 }')" ] ||
+		fail "/dev/shm on the scratch tmpfs"
+	assert_eq "$(echo "$out" | awk '{ print $1, $3 }' | tr '\n' ' ')" \
+		"/dev /dev /dev/shm / /run /run /tmp /tmp /var/tmp /vartmp " "the directory each mount shows"
+	assert_contains "$(echo "$out" | awk '$1 == "/run" { print $4 }')" "noexec" "/run's flags"
+	assert_contains "$(echo "$out" | awk '$1 == "/tmp" { print $4 }')" "nodev" "/tmp's flags"
+	assert_not_contains "$(echo "$out" | awk '$1 == "/tmp" { print $4 }')" "noexec" "/tmp's flags"
+	assert_eq "$("$JEXEC" ptscr stat -c %a /tmp /var/tmp /run /run/lock | tr '\n' ' ')" "1777 1777 755 1777 " "modes"
+	"$JEXEC" ptscr sh -c 'echo t >/tmp/ptscr; echo v >/var/tmp/ptscr; echo r >/run/ptscr'
+	assert_eq "$("$JEXEC" ptscr cat /tmp/ptscr /var/tmp/ptscr /run/ptscr | tr '\n' ' ')" "t v r " "each its own files"
+	"$JEXEC" ptscr sh -c 'ls -a /dev' | grep -qx ptscr && fail "a file of /tmp in /dev"
+	"$JEXEC" ptscr ln /tmp/ptscr /var/tmp/ptlink 2>/dev/null && fail "a hard link from /tmp into /var/tmp"
+	"$JAIL" -q -r ptscr
+	assert_nothing_left
+}
