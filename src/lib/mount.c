@@ -10,6 +10,7 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 
+#include "covered.h"
 #include "fstab.h"
 #include "nestsock.h"
 #include "scratch.h"
@@ -652,29 +653,6 @@ static int build_private_tmp(int rootfd, const int part[SCR__COUNT], struct perr
 	return 0;
 }
 
-/*
- * What the jail gets its own of, the copy of its root loses first: with
- * path=/ the host's /proc, /dev and /sys, and /run and /tmp where the jail
- * has its own, each with its submounts, would stay beneath the jail's and
- * cost a mount each, in every jail and in every idle jail's pin.  Nothing
- * changes where there is no mount or the kernel keeps it (locked by a user
- * namespace prison runs in).  Relative to the new root (absolute paths
- * are still the old root's, whose /dev the jail's is made from), one
- * component each and never followed: the root's own directory, whatever
- * it is.
- */
-static int detach_covered(int rootfd, bool private_tmp, struct perr *e)
-{
-	static const char *const covered[] = { "proc", "dev", "sys", "run", "tmp" };
-
-	if (fchdir(rootfd) < 0)
-		return perr_set(e, errno, "chdir to the jail's root");
-	for (size_t i = 0; i < ARRAY_SIZE(covered); i++)
-		if (i < 3 || private_tmp)
-			(void)umount2(covered[i], MNT_DETACH | UMOUNT_NOFOLLOW);
-	return 0;
-}
-
 static void parts_close(int (*part)[SCR__COUNT])
 {
 	scratch_close(*part);
@@ -700,7 +678,7 @@ int mount_build_tree(const struct mount_setup *m, const struct mount_fs *fs, str
 	/* Stack the new root over the old one; pivot_root below swaps them. */
 	if (move_mount(m->rootfd, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return perr_set(e, errno, "attach the jail's root");
-	if (detach_covered(m->rootfd, m->private_tmp, e) < 0)
+	if (covered_detach(m->rootfd, m->private_tmp, e) < 0)
 		return -1;
 	if (attach_at(m->rootfd, "proc", fs->fd[MFS_PROC], e) < 0)
 		return perr_prefix(e, "proc");

@@ -99,3 +99,22 @@ test_private_dev_tmp_and_run_share_one_tmpfs() {
 	"$JAIL" -q -r ptscr
 	assert_nothing_left
 }
+
+# The host's mounts below the directories a path=/ jail has its own of
+# (here /var/tmp and /run, each a directory on the host's root file
+# system or a mount) are not in its tree, hidden or not; with
+# mount.hosttmp, sharing on purpose, they are there.
+test_host_mounts_below_covered_directories_stay_out() {
+	local d=ptcov.$$
+	mkdir -p "/var/tmp/$d" "/run/$d"
+	# The run directory set up here first: made in the private namespace, only that one would see it.
+	"$JLS" >/dev/null
+	unshare -m --propagation private sh -c 'mount -t tmpfs ptcovtmp "/var/tmp/$1" && mount -t tmpfs ptcovrun "/run/$1" &&
+		"$2" -q -c name=ptcov path=/ persist persist.idle=false &&
+		"$2" -q -c name=ptcovh path=/ persist persist.idle=false mount.hosttmp' _ "$d" "$JAIL"
+	assert_not_contains "$("$JEXEC" ptcov cat /proc/self/mountinfo)" "ptcov" "the host's mounts below /var/tmp and /run"
+	assert_contains "$("$JEXEC" ptcovh cat /proc/self/mountinfo)" "/var/tmp/$d " "with mount.hosttmp"
+	"$JAIL" -q -r ptcov ptcovh
+	rmdir "/var/tmp/$d" "/run/$d"
+	assert_nothing_left
+}
