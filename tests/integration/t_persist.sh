@@ -255,11 +255,11 @@ test_persist_idle_pins_spread_over_pin_namespaces() {
 	restore_mount_max
 	trap - EXIT
 	[ -e "$RUNDIR/pins/.ns.1" ] || fail "one pin namespace for ten idle jails at fs.mount-max=$limit"
-	shards=$(for i in 1 2 3 4 5 6 7 8 9 10; do readlink "$RUNDIR/pins/$(jid_of ptsh$i)/ns"; done | sort -u | wc -l)
+	shards=$(for i in 1 2 3 4 5 6 7 8 9 10; do readlink "$RUNDIR/pins/$(jid_of ptsh$i)/ns" || echo 0; done | sort -u | wc -l)
 	[ "$shards" -ge 2 ] || fail "the pins of ten idle jails in $shards pin namespace"
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		wait_idle ptsh$i
-		assert_eq "$("$JEXEC" ptsh$i hostname)" "shard$i" "jail ptsh$i, pinned in namespace $(readlink "$RUNDIR/pins/$(jid_of ptsh$i)/ns")"
+		assert_eq "$("$JEXEC" ptsh$i hostname)" "shard$i" "jail ptsh$i, pinned in namespace $(readlink "$RUNDIR/pins/$(jid_of ptsh$i)/ns" || echo 0)"
 	done
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		jid=$(jid_of ptsh$i)
@@ -399,5 +399,20 @@ ptrc.k: created" "round $i: a parent and its child, made by one command"
 		"$JAIL" -q -r ptrc
 	done
 	assert_eq "$(pins)" "" "pins after jail -r"
+	assert_nothing_left
+}
+
+# An idle jail keeps its namespaces: each wake's jailinit is in the same
+# user, UTS, IPC, cgroup and network namespaces as the first, and its root
+# is still the same host ID range (the user namespace comes back from the
+# UTS namespace's owner, where it has no pin of its own).
+test_persist_idle_wakes_into_the_same_namespaces() {
+	local ns='for n in user uts ipc cgroup net; do readlink /proc/self/ns/$n; done; cat /proc/self/uid_map'
+	"$JAIL" -q -c name=ptsame path="$ROOT" persist
+	first=$("$JEXEC" ptsame /bin/sh -c "$ns")
+	wait_idle ptsame
+	assert_eq "$("$JEXEC" ptsame /bin/sh -c "$ns")" "$first" "the namespaces after a wake"
+	[ ! -e "$RUNDIR/pins/$(jid_of ptsame)/user" ] || fail "a pin of its own for the user namespace the UTS one holds"
+	"$JAIL" -q -r ptsame
 	assert_nothing_left
 }
