@@ -280,6 +280,29 @@ static int apply_weight(int dir, const char *dev, unsigned w, struct perr *e)
 	return perr_set(e, errno, "io.device: weight of %s", dev);
 }
 
+/* Every device's weight (io.device's default), or back to the kernel's 100 where none is given. */
+static int apply_default_weight(int dir, unsigned w, struct perr *e)
+{
+	char line[16], cur[32] = "";
+	unsigned long long now;
+
+	/* None given and none set: nothing to write. */
+	if (!w && (read_file_at(dir, "blkio.bfq.weight", cur, sizeof(cur)) <= 0 ||
+		   (cur[strcspn(cur, "\n")] = '\0', !parse_ull(cur, &now)) || now == CG_WEIGHT_DEFAULT))
+		return 0;
+	snprintf(line, sizeof(line), "%u", w ? w : CG_WEIGHT_DEFAULT);
+	if (write_file_at(dir, "blkio.bfq.weight", line) == 0)
+		return 0;
+	if (errno == ENOENT && write_file_at(dir, "blkio.weight", line) == 0)
+		return 0;
+	if (!w)
+		return 0;
+	if (errno == ENOENT || errno == EINVAL || errno == EOPNOTSUPP)
+		return perr_setx(e, ENOTSUP, "io.device: default weight: the kernel has no I/O weight here "
+				 "(blkio.bfq.weight needs BFQ)");
+	return perr_set(e, errno, "io.device: default weight");
+}
+
 static int apply_io(int dir, const struct cg_limits *l, struct perr *e)
 {
 	static const char *const files[] = { "blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device",
@@ -287,6 +310,9 @@ static int apply_io(int dir, const struct cg_limits *l, struct perr *e)
 	char devs[64][16], line[64];
 	int n = cg_io_devices(dir, files, ARRAY_SIZE(files), l, devs, 64);
 
+	/* First: BFQ's default weight, once written, clears every device's own. */
+	if (apply_default_weight(dir, l->io_weight, e) < 0)
+		return -1;
 	for (int i = 0; i < n; i++) {
 		unsigned maj = 0, min = 0, w;
 		uint64_t v[4];

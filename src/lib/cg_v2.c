@@ -162,12 +162,41 @@ static int apply_weight(int dir, const char *dev, unsigned w, struct perr *e)
 	return perr_set(e, errno, "io.device: weight of %s", dev);
 }
 
+/* Every device's weight (io.device's default), or back to the kernel's 100 where none is given. */
+static int apply_default_weight(int dir, unsigned w, struct perr *e)
+{
+	char line[32], cur[64] = "";
+	unsigned long long now;
+
+	/* None given and none set: nothing to write (BFQ's "default N" line, or io.cost's). */
+	if (!w && (read_file_at(dir, "io.bfq.weight", cur, sizeof(cur)) <= 0 || strncmp(cur, "default ", 8) != 0 ||
+		   (cur[8 + strcspn(cur + 8, "\n")] = '\0', !parse_ull(cur + 8, &now)) || now == CG_WEIGHT_DEFAULT))
+		return 0;
+	snprintf(line, sizeof(line), "default %u", w ? w : CG_WEIGHT_DEFAULT);
+	if (write_file_at(dir, "io.bfq.weight", line) == 0)
+		return 0;
+	if (errno == ENOENT || errno == EOPNOTSUPP) {
+		snprintf(line, sizeof(line), "default %u", (w ? w : CG_WEIGHT_DEFAULT) * 10);
+		if (write_file_at(dir, "io.weight", line) == 0)
+			return 0;
+	}
+	if (!w)
+		return 0;
+	if (errno == ENOENT || errno == EOPNOTSUPP)
+		return perr_setx(e, ENOTSUP, "io.device: default weight: the kernel has no I/O weight here "
+				 "(io.bfq.weight needs BFQ, io.weight the io.cost controller)");
+	return perr_set(e, errno, "io.device: default weight");
+}
+
 static int apply_io(int dir, const struct cg_limits *l, struct perr *e)
 {
 	static const char *const files[] = { "io.max" };
 	char devs[64][16], v[4][24], line[160];
 	int n = cg_io_devices(dir, files, ARRAY_SIZE(files), l, devs, 64);
 
+	/* First: BFQ's default weight, once written, clears every device's own. */
+	if (apply_default_weight(dir, l->io_weight, e) < 0)
+		return -1;
 	for (int i = 0; i < n; i++) {
 		unsigned maj = 0, min = 0, w;
 		uint64_t lim[4];

@@ -42,6 +42,7 @@ struct cg_limits {
 	uint64_t rbps, wbps, riops, wiops; /* on every disk */
 	struct cg_iodev dev[CG_MAX_IODEV]; /* io.device: per block device, the lower of its and the above */
 	size_t ndev;
+	unsigned io_weight; /* io.device's "default weight=N": every disk's, BFQ's scale; 0: none */
 };
 
 /* Counters for rctl -u; CG_UNLIMITED where unknown. */

@@ -45,7 +45,7 @@ bool cg_needs(const struct cg_limits *l, enum cg_controller c)
 		return l->cpus[0] != '\0';
 	case CGC_IO:
 		return l->rbps != CG_UNLIMITED || l->wbps != CG_UNLIMITED || l->riops != CG_UNLIMITED ||
-		       l->wiops != CG_UNLIMITED || l->ndev > 0;
+		       l->wiops != CG_UNLIMITED || l->ndev > 0 || l->io_weight > 0;
 	case CGC__COUNT:
 		break;
 	}
@@ -162,17 +162,42 @@ static int iodev_entry(char *entry, struct cg_iodev *d, struct perr *e)
 	return 0;
 }
 
+/* "default weight=N", the kernel's own word for every device's weight. */
+static int iodev_default(char *entry, struct cg_limits *l, struct perr *e)
+{
+	char *save = NULL, *f;
+	struct cg_iodev d = { 0 };
+
+	(void)strtok_r(entry, " \t", &save);
+	f = strtok_r(NULL, " \t", &save);
+	if (l->io_weight)
+		return perr_setx(e, EINVAL, "io.device: default: given twice");
+	if (!f || strncmp(f, "weight=", 7) != 0 || strtok_r(NULL, " \t", &save))
+		return perr_setx(e, EINVAL, "io.device: default: only weight=N (every device's I/O weight)");
+	if (iodev_field(&d, f, e) < 0)
+		return -1;
+	l->io_weight = d.weight;
+	return 0;
+}
+
 int cg_parse_iodev(const char *text, struct cg_limits *l, struct perr *e)
 {
 	char buf[1024], *save = NULL;
 
 	l->ndev = 0;
+	l->io_weight = 0;
 	if (snprintf(buf, sizeof(buf), "%s", text) >= (int)sizeof(buf))
 		return perr_setx(e, EOVERFLOW, "io.device: too long");
 	for (char *entry = strtok_r(buf, ",", &save); entry; entry = strtok_r(NULL, ",", &save)) {
 		struct cg_iodev d = { 0 };
-		if (entry[strspn(entry, " \t")] == '\0')
+		entry += strspn(entry, " \t");
+		if (entry[0] == '\0')
 			continue;
+		if (strncmp(entry, "default", 7) == 0 && (entry[7] == ' ' || entry[7] == '\t' || entry[7] == '\0')) {
+			if (iodev_default(entry, l, e) < 0)
+				return -1;
+			continue;
+		}
 		if (l->ndev == CG_MAX_IODEV)
 			return perr_setx(e, E2BIG, "io.device: more than %d devices", CG_MAX_IODEV);
 		if (iodev_entry(entry, &d, e) < 0)

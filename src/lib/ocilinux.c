@@ -301,13 +301,14 @@ static int iodev_list(struct json_object *list, const char *what, const char *ke
 }
 
 /*
- * linux.resources.blockIO's per-device lists as the jail's io.device
- * (cglimit.h): weightDevice's weight, and the four throttle lists' rates.
- * The device-less weight and leafWeight are refused.
+ * linux.resources.blockIO as the jail's io.device (cglimit.h): the weight
+ * as its default, weightDevice's weights, and the four throttle lists'
+ * rates.  leafWeight (cgroup v1's CFQ, gone from Linux) is refused.
  */
 static int map_blockio(struct json_object *bio, struct oci_config *c, struct perr *e)
 {
-	static const char *const refused[] = { "weight", "leafWeight", NULL };
+	static const char *const refused[] = { "leafWeight", NULL };
+	struct json_object *w = oci_get(bio, "weight");
 	static const struct { const char *list, *key; } throttle[] = {
 		{ "throttleReadBpsDevice", "rbps" }, { "throttleWriteBpsDevice", "wbps" },
 		{ "throttleReadIOPSDevice", "riops" }, { "throttleWriteIOPSDevice", "wiops" },
@@ -321,10 +322,12 @@ static int map_blockio(struct json_object *bio, struct oci_config *c, struct per
 	for (size_t i = 0; i < ARRAY_SIZE(throttle); i++)
 		if (iodev_list(oci_get(bio, throttle[i].list), throttle[i].list, throttle[i].key, "rate", ent, &n, e) < 0)
 			return -1;
-	if (n == 0)
+	if (w && json_object_get_int64(w) > 0)
+		len += (size_t)snprintf(text, sizeof(text), "default weight=%lld", (long long)json_object_get_int64(w));
+	if (n == 0 && len == 0)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s", i ? ", " : "", ent[i]);
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s", len ? ", " : "", ent[i]);
 	/* Checked here, so that the field is named; the jail checks it again when its limits are made. */
 	struct cg_limits l;
 	if (cg_parse_iodev(text, &l, e) < 0)

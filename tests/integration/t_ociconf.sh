@@ -274,6 +274,14 @@ ociblk_knob() {
 	grep "^$4 " "$f" 2>/dev/null || true
 }
 
+# The weight of every device of jail $1 (blockIO.weight), from v1's blkio or cgroup2's io.
+ociblk_default_weight() {
+	local v1
+	v1=$(awk '$3 == "cgroup" && $4 ~ /(^|,)blkio(,|$)/ { print $2; exit }' /proc/self/mounts)
+	if [ -n "$v1" ]; then cat "$v1/$CGPREFIX/$(jid_of "$1")/blkio.bfq.weight"
+	else grep "^default " "$(cgroup_of "$1")/io.bfq.weight"; fi
+}
+
 # ms to read 3 MiB of device node $2 inside jail $1, past the page cache.
 ociblk_read_ms() {
 	local start
@@ -299,9 +307,10 @@ test_oci_blockio_per_device() {
 	mknod -m 0600 "$ROOT/ptblk2" b "${d2%:*}" "${d2#*:}"
 	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "60"]' \
 		'c["linux"]["resources"]["blockIO"] = {"throttleReadBpsDevice": [{"major": '"${d1%:*}"', "minor": '"${d1#*:}"', "rate": 1048576}],
-			"weightDevice": [{"major": '"${d1%:*}"', "minor": '"${d1#*:}"', "weight": 300}]}'
+			"weight": 500, "weightDevice": [{"major": '"${d1%:*}"', "minor": '"${d1#*:}"', "weight": 300}]}'
 	"$OCI" create -b "$b" ptblk </dev/null
-	assert_eq "$("$JLS" -j ptblk io.device)" "$d1 weight=300 rbps=1048576" "jls: io.device of blockIO"
+	assert_eq "$("$JLS" -j ptblk io.device)" "default weight=500, $d1 weight=300 rbps=1048576" "jls: io.device of blockIO"
+	assert_contains "$(ociblk_default_weight ptblk)" "500" "the kernel's weight of every other device"
 	assert_eq "$(ociblk_knob ptblk blkio.throttle.read_bps_device io.max "$d1")" "$d1 1048576" \
 		"the kernel's read limit of the throttled device"
 	assert_eq "$(ociblk_knob ptblk blkio.bfq.weight_device io.bfq.weight "$d1")" "$d1 300" "the kernel's weight of the device"
@@ -321,8 +330,8 @@ test_oci_blockio_per_device() {
 	"$OCI" delete --force ptblk
 	assert_no_container ptblk
 	# What a jail cannot do is refused by name, and leaves nothing.
-	oci_bundle "$b" 'c["linux"]["resources"]["blockIO"] = {"weight": 500}'
-	expect_error 'prison-oci: ptblk: linux.resources.blockIO.weight: not supported yet' "$OCI" create -b "$b" ptblk
+	oci_bundle "$b" 'c["linux"]["resources"]["blockIO"] = {"weight": 5000}'
+	expect_error 'prison-oci: ptblk: linux.resources.blockIO: io.device: "weight=5000": a weight is 1 to 1000' "$OCI" create -b "$b" ptblk
 	oci_bundle "$b" 'c["linux"]["resources"]["blockIO"] = {"weightDevice": [{"major": 7, "minor": 0, "weight": 300, "leafWeight": 300}]}'
 	expect_error "prison-oci: ptblk: linux.resources.blockIO.weightDevice.leafWeight: not supported (cgroup v1's CFQ only)" \
 		"$OCI" create -b "$b" ptblk

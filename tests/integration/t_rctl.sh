@@ -247,3 +247,31 @@ test_rctl_readbps_throttles_a_loop_device() {
 	[ "$ms" -lt 1000 ] || fail "the host's own read took $ms ms"
 	"$JAIL" -q -r ptio
 }
+
+# io.device's "default weight=N": every device's I/O weight, in BFQ's file
+# (v1's blkio or cgroup2's io); changed and lifted on the running jail.
+test_io_default_weight() {
+	local l1 v1 f
+	truncate -s 16M "$WORK/ptiow.img"
+	l1=$(losetup -f --show "$WORK/ptiow.img")
+	trap 'losetup -d "'"$l1"'" 2>/dev/null; rm -f "$WORK/ptiow.img"' EXIT
+	# BFQ as a device's scheduler: its cgroup files are there from then on.
+	echo bfq >"/sys/block/${l1#/dev/}/queue/scheduler"
+	"$JAIL" -q -c name=ptiow path="$ROOT" persist io.device="default weight=250"
+	v1=$(awk '$3 == "cgroup" && $4 ~ /(^|,)blkio(,|$)/ { print $2; exit }' /proc/self/mounts)
+	weight() {
+		if [ -n "$v1" ]; then cat "$v1/$CGPREFIX/$(jid_of ptiow)/blkio.bfq.weight"
+		else sed -n 's/^default //p' "$(cgroup_of ptiow)/io.bfq.weight"; fi
+	}
+	assert_eq "$(weight)" 250 "the jail's weight of every device"
+	assert_eq "$("$JLS" -j ptiow io.device)" "default weight=250" "jls io.device"
+	"$JAIL" -q -m name=ptiow io.device="default weight=400"
+	assert_eq "$(weight)" 400 "after jail -m"
+	"$JAIL" -q -m name=ptiow io.device="${l1#/dev/}" 2>/dev/null && fail "a device by its name"
+	"$JAIL" -q -m name=ptiow io.device="$(cat "/sys/block/${l1#/dev/}/dev") rbps=1048576"
+	assert_eq "$(weight)" 100 "lifted: the kernel's own"
+	expect_error 'jail: ptiow: io.device: default: only weight=N (every device'"'"'s I/O weight)' \
+		"$JAIL" -m name=ptiow io.device="default rbps=1"
+	"$JAIL" -q -r ptiow
+	assert_nothing_left
+}

@@ -188,6 +188,16 @@ static void test_iodev_parse_and_limits(void)
 	CHECK_STR(e.msg, "io.device: \"speed=1\": expected rbps, wbps, riops, wiops or weight");
 	CHECK(cg_parse_iodev("sda rbps=1", &l, &e) < 0);
 	CHECK(cg_parse_iodev("", &l, &e) == 0 && l.ndev == 0);
+	/* Every device's weight, in the kernel's own word for it. */
+	CHECK(cg_parse_iodev("default weight=500, 7:3 weight=300", &l, &e) == 0);
+	CHECK(l.io_weight == 500 && l.ndev == 1 && l.dev[0].weight == 300 && cg_needs(&l, CGC_IO));
+	CHECK(cg_parse_iodev("7:3 rbps=1", &l, &e) == 0 && l.io_weight == 0);
+	CHECK(cg_parse_iodev("default weight=5, default weight=6", &l, &e) < 0);
+	CHECK_STR(e.msg, "io.device: default: given twice");
+	CHECK(cg_parse_iodev("default rbps=1", &l, &e) < 0);
+	CHECK_STR(e.msg, "io.device: default: only weight=N (every device's I/O weight)");
+	CHECK(cg_parse_iodev("default", &l, &e) < 0);
+	CHECK(cg_parse_iodev("default weight=0", &l, &e) < 0);
 }
 
 /* A device of io.device gets its line in io.max and its weight in BFQ's file. */
