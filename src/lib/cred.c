@@ -112,12 +112,17 @@ static int open_db(const char *path, FILE **ret, struct perr *e)
 	return 0;
 }
 
-/* The next line of f: 1, 0 at the end, -1 once the file has grown past CRED_MAX_DB since it was opened. */
-static int next_line(FILE *f, char *line, size_t len, const char *path, struct perr *e)
+/*
+ * The next line of f: 1, 0 at the end, -1 once the file has grown past
+ * CRED_MAX_DB since it was opened.  *seen counts the bytes read so far
+ * (ftello would ask the kernel at every line of a stream from fdopen).
+ */
+static int next_line(FILE *f, char *line, size_t len, size_t *seen, const char *path, struct perr *e)
 {
 	if (!fgets(line, (int)len, f))
 		return 0;
-	if (ftello(f) > CRED_MAX_DB)
+	*seen += strlen(line);
+	if (*seen > CRED_MAX_DB)
 		return perr_setx(e, EFBIG, "the jail's %s is larger than %d MiB", path, CRED_MAX_DB >> 20);
 	return 1;
 }
@@ -125,6 +130,7 @@ static int next_line(FILE *f, char *line, size_t len, const char *path, struct p
 /* user's entry in the jail's passwd: 1 found, 0 not, -1 on an error. */
 static int find_user(const char *user, struct jail_cred *c, struct perr *e)
 {
+	size_t seen = 0;
 	char line[4096];
 	FILE *f;
 	int r;
@@ -133,7 +139,7 @@ static int find_user(const char *user, struct jail_cred *c, struct perr *e)
 		return -1;
 	if (!f)
 		return 0;
-	while ((r = next_line(f, line, sizeof(line), "/etc/passwd", e)) > 0)
+	while ((r = next_line(f, line, sizeof(line), &seen, "/etc/passwd", e)) > 0)
 		if (cred_parse_passwd_line(line, user, c) == 0)
 			break;
 	fclose(f);
@@ -143,6 +149,7 @@ static int find_user(const char *user, struct jail_cred *c, struct perr *e)
 /* The groups that list c's user, after its primary one. */
 static int add_groups(struct jail_cred *c, struct perr *e)
 {
+	size_t seen = 0;
 	char line[4096];
 	FILE *f;
 	gid_t g;
@@ -155,7 +162,7 @@ static int add_groups(struct jail_cred *c, struct perr *e)
 		return -1;
 	if (!f)
 		return 0;
-	while (c->ngroups < CRED_MAX_GROUPS && (r = next_line(f, line, sizeof(line), "/etc/group", e)) > 0)
+	while (c->ngroups < CRED_MAX_GROUPS && (r = next_line(f, line, sizeof(line), &seen, "/etc/group", e)) > 0)
 		if (cred_parse_group_line(line, c->name, &g) == 0 && g != c->gid)
 			c->groups[c->ngroups++] = g;
 	fclose(f);
