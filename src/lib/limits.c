@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "fsnew.h"
 #include "nsenter.h"
 #include "pidpin.h"
 #include "userns.h"
@@ -441,12 +442,9 @@ static int set_pty_max(const struct jail_limits *l)
 /* A proc of the host's PID namespace of its own, detached; -1 (the host's /proc then) where none can be made. */
 static int proc_private(void)
 {
-	_cleanup_close_ int fs = (int)syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC);
+	struct perr ignore = { 0 };
 
-	if (fs < 0 || syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", "proc", 0) < 0 ||
-	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		return -1;
-	return (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	return fs_new_mount("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, &ignore);
 }
 
 static int ipc_in_ns(void *arg, struct ns_reply *out, struct perr *e)

@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 
 #include "covered.h"
+#include "fsnew.h"
 #include "fstab.h"
 #include "nestsock.h"
 #include "scratch.h"
@@ -112,37 +113,6 @@ static int attach(int mntfd, int targetfd, const char *what, struct perr *e)
 	return 0;
 }
 
-/*
- * A fresh file system instance from fsopen/fsconfig/fsmount.  Its source
- * is its type unless opts name one: what mountinfo shows for it (not
- * "none"), as mount(8) and the OCI runtimes' configurations name them.
- */
-static int fs_new(const char *type, const char *const *opts, unsigned attrs, struct perr *e)
-{
-	_cleanup_close_ int fsfd = fsopen(type, FSOPEN_CLOEXEC);
-	bool source = false;
-	int mfd;
-
-	if (fsfd < 0)
-		return perr_set(e, errno, "fsopen %s", type);
-	for (const char *const *o = opts; o && o[0]; o += 2)
-		source = source || strcmp(o[0], "source") == 0;
-	if (!source && fsconfig(fsfd, FSCONFIG_SET_STRING, "source", type, 0) < 0)
-		return perr_set(e, errno, "%s option source", type);
-	for (; opts && opts[0]; opts += 2) {
-		int r = opts[1] ? fsconfig(fsfd, FSCONFIG_SET_STRING, opts[0], opts[1], 0)
-				: fsconfig(fsfd, FSCONFIG_SET_FLAG, opts[0], NULL, 0);
-		if (r < 0)
-			return perr_set(e, errno, "%s option %s", type, opts[0]);
-	}
-	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		return perr_set(e, errno, "create %s", type);
-	mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, attrs);
-	if (mfd < 0)
-		return perr_set(e, errno, "fsmount %s", type);
-	return mfd;
-}
-
 /* The prepared tree mfd on rel below the root (made if missing). */
 static int attach_at(int rootfd, const char *rel, int mfd, struct perr *e)
 {
@@ -199,11 +169,11 @@ static int make_dev_fs(const struct mount_setup *m, struct mount_fs *fs, struct 
 	if (!dev_basic(m->devfs_ruleset))
 		return 0;
 	if (dev_login(m->devfs_ruleset) &&
-	    (fs->fd[MFS_PTS] = fs_new("devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e)) < 0)
+	    (fs->fd[MFS_PTS] = fs_new_mount("devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e)) < 0)
 		return perr_prefix(e, "/dev/pts");
-	if ((fs->fd[MFS_SHM] = fs_new("tmpfs", shm_opts, nosuid_nodev, e)) < 0)
+	if ((fs->fd[MFS_SHM] = fs_new_mount("tmpfs", shm_opts, nosuid_nodev, e)) < 0)
 		return perr_prefix(e, "/dev/shm");
-	if (m->mqueue && (fs->fd[MFS_MQUEUE] = fs_new("mqueue", NULL, nosuid_nodev | MOUNT_ATTR_NOEXEC, e)) < 0)
+	if (m->mqueue && (fs->fd[MFS_MQUEUE] = fs_new_mount("mqueue", NULL, nosuid_nodev | MOUNT_ATTR_NOEXEC, e)) < 0)
 		return perr_prefix(e, "/dev/mqueue");
 	return 0;
 }
@@ -354,7 +324,7 @@ static int hide_proc_dir(int procfd, int t, const char *name, int *empty, struct
 			return perr_set(e, errno, "hide /proc/%s", name);
 		return attach(m, t, name, e);
 	}
-	m = fs_new("tmpfs", empty_opts, MOUNT_ATTR_RDONLY, e);
+	m = fs_new_mount("tmpfs", empty_opts, MOUNT_ATTR_RDONLY, e);
 	if (m < 0)
 		return -1;
 	if (attach(m, t, name, e) < 0)
@@ -402,7 +372,7 @@ int mount_fresh_proc(int rootfd, bool own_net, struct perr *e)
 
 	if (target < 0)
 		return -1;
-	m = fs_new("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
+	m = fs_new_mount("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
 	if (m < 0 || attach(m, target, "proc", e) < 0)
 		return perr_prefix(e, "proc");
 	return mask_proc(rootfd, own_net, e);
@@ -546,7 +516,7 @@ static int make_extra(struct mount_extra *x, struct perr *e)
 		layers_close(&l);
 		return perr_prefix(e, "mount /%s", x->rel);
 	}
-	x->fd = fs_new(types[x->kind], x->kind == FS_PROC ? NULL : pairs, attrs, e);
+	x->fd = fs_new_mount(types[x->kind], x->kind == FS_PROC ? NULL : pairs, attrs, e);
 	layers_close(&l);
 	return x->fd < 0 ? perr_prefix(e, "mount /%s", x->rel) : 0;
 }
@@ -567,13 +537,13 @@ int mount_make_filesystems(const struct mount_setup *m, struct mount_fs *ret, st
 	for (int i = 0; i < MFS__COUNT; i++)
 		ret->fd[i] = -1;
 	/* proc first: the kernel lets a user namespace mount proc only while a full one is visible. */
-	ret->fd[MFS_PROC] = fs_new("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
+	ret->fd[MFS_PROC] = fs_new_mount("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
 	if (ret->fd[MFS_PROC] < 0)
 		return perr_prefix(e, "proc");
 	if (make_dev_fs(m, ret, e) < 0)
 		return -1;
 	/* The jail's own cgroup as the root of /sys/fs/cgroup: its cgroup namespace's, not the host's tree. */
-	ret->fd[MFS_CGROUP] = fs_new("cgroup2", NULL, ro, e);
+	ret->fd[MFS_CGROUP] = fs_new_mount("cgroup2", NULL, ro, e);
 	if (ret->fd[MFS_CGROUP] < 0)
 		return perr_prefix(e, "/sys/fs/cgroup");
 	for (size_t i = 0; i < m->nextra; i++)

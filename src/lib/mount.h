@@ -48,7 +48,6 @@ int mount_clone_bind(int srcfd, const char *source, int userns_fd, bool readonly
 
 /* What a path=/ jail's own /tmp, /var/tmp, /dev/shm and /run may hold (of the host's memory). */
 #define MOUNT_TMP_SIZE "25%"
-#define MOUNT_RUN_SIZE "10%"
 
 struct mount_setup {
 	int rootfd;        /* builder: detached tree from mount_clone_root */

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fsnew.h"
 #include "mount.h"
 #include "util.h"
 
@@ -32,18 +33,11 @@ static int make_dir(int at, const char *name, mode_t mode, struct perr *e)
 
 int scratch_make(bool private_tmp, struct perr *e)
 {
-	_cleanup_close_ int fsfd = fsopen("tmpfs", FSOPEN_CLOEXEC), mfd = -1;
+	static const char *const opts[] = { "mode", "0755", "size", MOUNT_TMP_SIZE, NULL };
+	_cleanup_close_ int mfd = fs_new_mount("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
 
-	if (fsfd < 0)
-		return perr_set(e, errno, "fsopen tmpfs");
-	if (fsconfig(fsfd, FSCONFIG_SET_STRING, "source", "tmpfs", 0) < 0 ||
-	    fsconfig(fsfd, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
-	    fsconfig(fsfd, FSCONFIG_SET_STRING, "size", MOUNT_TMP_SIZE, 0) < 0 ||
-	    fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		return perr_set(e, errno, "create tmpfs");
-	mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
 	if (mfd < 0)
-		return perr_set(e, errno, "fsmount tmpfs");
+		return -1;
 	for (int i = 0; i < SCR__COUNT; i++) {
 		bool want = i == SCR_DEV || private_tmp;
 		if (want && make_dir(mfd, parts[i].dir, parts[i].mode, e) < 0)
