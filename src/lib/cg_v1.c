@@ -178,14 +178,6 @@ static int make_dirs(enum cg_controller c, const struct cg_path *cg, bool *made,
 	return 0;
 }
 
-/*
- * Move every process of the jail (its cgroup2 membership is the truth) into
- * dir; again until no new one appears, since a process may fork meanwhile.
- * Each pid is pinned first (pidpin.h), so that a pid freed and taken by a
- * process of the host is never moved into a jail's cgroup.  A process
- * whose leader is leaving never arrives (the kernel moves its other
- * threads only): it is written, not waited for.
- */
 /* One pid of the jail's cgroup2 list: 1 if it was moved and will arrive, 0 if there is nothing to wait for. */
 static int move_one(const char *rel, int dir, const char *t, struct perr *e)
 {
@@ -202,6 +194,14 @@ static int move_one(const char *rel, int dir, const char *t, struct perr *e)
 	return pidpin_leaving(&p) ? 0 : 1;
 }
 
+/*
+ * Move every process of the jail (its cgroup2 membership is the truth) into
+ * dir; again until no new one appears, since a process may fork meanwhile.
+ * Each pid is pinned first (pidpin.h), so that a pid freed and taken by a
+ * process of the host is never moved into a jail's cgroup.  A process
+ * whose leader is leaving never arrives (the kernel moves its other
+ * threads only): it is written, not waited for.
+ */
 static int move_procs(const struct cg_path *cg, int dir, struct perr *e)
 {
 	char rel[512];

@@ -441,7 +441,9 @@ static int make_dir(int pins, int jid, bool user, struct perr *e)
 	d = openat(pins, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (d < 0)
 		return perr_set(e, errno, "pins/%s", name);
-	for (int i = 0; i < PIN__COUNT - !user; i++) {
+	for (int i = 0; i < PIN__COUNT; i++) {
+		if (i == PIN_USER && !user)
+			continue;
 		int fd = i == PIN_MNT ? mkdirat(d, pin_names[i], 0700) < 0 && errno != EEXIST ? -1 : 0
 				      : openat(d, pin_names[i], O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd < 0)
