@@ -256,6 +256,11 @@ static int apply_memory(int dir, const struct cg_limits *l, struct perr *e)
 	fmt_v1(v, sizeof(v), l->memory_max);
 	if (knob(dir, "memory.limit_in_bytes", v, e) < 0)
 		return -1;
+	/* v1's nearest to memory.low: what the jail keeps when the host reclaims under pressure. */
+	fmt_v1(v, sizeof(v), l->memory_low ? l->memory_low : CG_UNLIMITED);
+	if ((l->memory_low || faccessat(dir, "memory.soft_limit_in_bytes", F_OK, 0) == 0) &&
+	    knob(dir, "memory.soft_limit_in_bytes", v, e) < 0)
+		return -1;
 	if (l->swap_max != CG_UNLIMITED) {
 		snprintf(v, sizeof(v), "%llu", (unsigned long long)l->memory_max + (unsigned long long)l->swap_max);
 		return knob(dir, "memory.memsw.limit_in_bytes", v, e);

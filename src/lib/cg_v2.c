@@ -231,6 +231,9 @@ static int v2_apply(const struct cg_path *cg, enum cg_controller c, const struct
 		fmt_max(v, sizeof(v), l->memory_max);
 		if (knob(dir, "memory.max", v, e) < 0)
 			return -1;
+		snprintf(v, sizeof(v), "%llu", (unsigned long long)l->memory_low);
+		if ((l->memory_low || faccessat(dir, "memory.low", F_OK, 0) == 0) && knob(dir, "memory.low", v, e) < 0)
+			return -1;
 		fmt_max(v, sizeof(v), l->swap_max);
 		if (faccessat(dir, "memory.swap.max", F_OK, 0) == 0)
 			return knob(dir, "memory.swap.max", v, e);

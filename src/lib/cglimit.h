@@ -36,6 +36,7 @@ struct cg_iodev {
 /* What a jail's cgroups hold; CG_UNLIMITED where there is no limit. */
 struct cg_limits {
 	uint64_t memory_max, swap_max, pids_max;
+	uint64_t memory_low; /* memory.low: kept from reclaim while others have more; 0 for none */
 	uint64_t cpu_quota_us;  /* per CG_CPU_PERIOD_US */
 	unsigned cpu_weight;    /* 1..10000, cgroup2's scale */
 	char cpus[256];         /* cpuset.cpus, "" for every CPU */

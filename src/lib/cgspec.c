@@ -35,7 +35,7 @@ bool cg_needs(const struct cg_limits *l, enum cg_controller c)
 {
 	switch (c) {
 	case CGC_MEMORY:
-		return l->memory_max != CG_UNLIMITED || l->swap_max != CG_UNLIMITED;
+		return l->memory_max != CG_UNLIMITED || l->swap_max != CG_UNLIMITED || l->memory_low > 0;
 	case CGC_PIDS:
 		return l->pids_max != CG_UNLIMITED;
 	case CGC_CPU:

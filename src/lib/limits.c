@@ -236,6 +236,9 @@ int limits_from_params(const struct paramset *ps, const char *name, struct jail_
 		l->cg.cpu_weight = (unsigned)param_int(ps, P_CPU_WEIGHT);
 	if (param_str(ps, P_IO_DEVICE) && cg_parse_iodev(param_str(ps, P_IO_DEVICE), &l->cg, e) < 0)
 		return -1;
+	if (param_str(ps, P_MEMORY_LOW) && *param_str(ps, P_MEMORY_LOW) &&
+	    rctl_parse_amount(param_str(ps, P_MEMORY_LOW), &l->cg.memory_low, e) < 0)
+		return perr_prefix(e, "memory.low");
 	if (cpus && *cpus) {
 		if (cg_check_cpus(cpus, e) < 0)
 			return -1;

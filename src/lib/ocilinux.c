@@ -199,12 +199,23 @@ static int lift(struct oci_config *c, const char *resource, struct perr *e)
 
 static int map_memory(struct json_object *m, struct oci_config *c, char *rules, size_t len, struct perr *e)
 {
-	static const char *const refused[] = { "reservation", "kernel", "kernelTCP", "swappiness", "disableOOMKiller",
-					       "checkBeforeUpdate", NULL };
-	long long limit, swap;
-	int rl, rs;
+	static const char *const refused[] = { "kernel", "kernelTCP", "swappiness", "disableOOMKiller", "checkBeforeUpdate",
+					       NULL };
+	long long limit, swap, low;
+	int rl, rs, rr;
+	char num[32];
 
 	if (refuse_set(m, "linux.resources.memory", refused, e) < 0)
+		return -1;
+	/* reservation: the jail's memory.low (a soft floor: kept from reclaim while others have more). */
+	if ((rr = limit_of(m, "reservation", "memory", &low, e)) < 0)
+		return -1;
+	if (rr == 1) {
+		snprintf(num, sizeof(num), "%lld", low);
+		if (param_set(&c->params, P_MEMORY_LOW, num, e) < 0)
+			return -1;
+	}
+	if (rr == 2 && param_set(&c->params, P_MEMORY_LOW, "", e) < 0)
 		return -1;
 	if ((rl = limit_of(m, "limit", "memory", &limit, e)) < 0 || (rs = limit_of(m, "swap", "memory", &swap, e)) < 0)
 		return -1;

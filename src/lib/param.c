@@ -87,6 +87,7 @@ const struct param_def param_table[P__COUNT] = {
 	[P_CPUSET_CPUS] = S("cpuset.cpus", PF_INNER, NULL),
 	/* prison's own: I/O limits and weights of single block devices (cglimit.h), changeable with jail -m. */
 	[P_IO_DEVICE] = S("io.device", 0, NULL),
+	[P_MEMORY_LOW] = S("memory.low", 0, NULL),
 	[P_IP4] = J("ip4", PF_CREATE | PF_INNER, NULL),
 	[P_IP4_ADDR] = S("ip4.addr", PF_INNER, NULL),
 	[P_IP4_SADDRSEL] = B("ip4.saddrsel", PF_CREATE | PF_INNER, "true"),

@@ -102,8 +102,7 @@ static int parse_action(const char *s, struct rctl_rule *r, struct perr *e)
 	return perr_setx(e, EINVAL, "unknown action \"%s\" (deny, log, devctl, throttle or a signal such as sigterm)", s);
 }
 
-/* FreeBSD's amounts: a number with an optional k, m, g, t, p or e (powers of 1024). */
-static int parse_amount(const char *s, uint64_t *ret, struct perr *e)
+int rctl_parse_amount(const char *s, uint64_t *ret, struct perr *e)
 {
 	static const char suffixes[] = "kmgtpe";
 	unsigned long long n;
@@ -181,7 +180,7 @@ static int parse_tail(char *tail, struct rctl_rule *r, bool need_amount, struct 
 			return perr_setx(e, ENOTSUP, "%s: only a whole jail can be limited, not each process",
 					rctl_resources[r->resource].name);
 	}
-	if (parse_amount(eq + 1, &r->amount, e) < 0)
+	if (rctl_parse_amount(eq + 1, &r->amount, e) < 0)
 		return -1;
 	r->has_amount = true;
 	return 0;

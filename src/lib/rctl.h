@@ -79,6 +79,8 @@ PRISON_API int rctl_parse_filter(const char *text, struct rctl_rule *f, struct p
 /* Can this host honour the rule?  -1 with the reason when not. */
 PRISON_API int rctl_check(const struct rctl_rule *r, struct perr *e);
 PRISON_API bool rctl_match(const struct rctl_rule *filter, const struct rctl_rule *r);
+/* FreeBSD's amounts: a number with an optional k, m, g, t, p or e (powers of 1024). */
+int rctl_parse_amount(const char *s, uint64_t *ret, struct perr *e);
 /* "jail:NAME:resource:action=amount"; human uses k/m/g suffixes where exact. */
 PRISON_API void rctl_format(const struct rctl_rule *r, bool human, char *buf, size_t len);
 /* The rule without its subject, as kept in the jail's rctl parameter. */

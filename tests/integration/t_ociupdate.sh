@@ -1,7 +1,7 @@
 # prison-oci update and events: a running container's limits changed, and its statistics.  Uses t_oci.sh's helpers.
 
 test_oci_update_limits_hold_inside() {
-	local b=$WORK/ptupd made reached st=0
+	local b=$WORK/ptupd made reached st=0 mem low
 	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "600"]' \
 		'c["linux"]["resources"]["pids"] = {"limit": 200}'
 	"$OCI" run -d -b "$b" ptupd </dev/null
@@ -28,6 +28,13 @@ test_oci_update_limits_hold_inside() {
 	echo '{"memory": {"limit": 134217728}}' >"$WORK/ptupd.json"
 	"$OCI" update -r "$WORK/ptupd.json" ptupd
 	assert_eq "$("$JEXEC" ptupd /bin/probe hog 96 | tail -1)" 96 "the hog under the raised memory limit"
+	# memory.reservation: the jail's memory.low, in the kernel at once.
+	"$OCI" update --memory-reservation 32m ptupd
+	assert_eq "$("$JLS" -j ptupd memory.low)" 33554432 "memory.low after update --memory-reservation"
+	mem=$(v1_mount_of memory)
+	if [ -n "$mem" ]; then low=$(cat "$mem/$CGPREFIX/$(jid_of ptupd)/memory.soft_limit_in_bytes")
+	else low=$(cat "$(cgroup_of ptupd)/memory.low"); fi
+	assert_eq "$low" 33554432 "the kernel's floor after update --memory-reservation"
 	# Refused, and nothing changed.
 	expect_error 'prison-oci: ptupd: linux.resources.cpu.mems: not supported yet' "$OCI" update --cpuset-mems 0 ptupd
 	expect_error 'prison-oci: update: memory.limit "lots": not a number' "$OCI" update --memory lots ptupd

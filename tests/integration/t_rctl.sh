@@ -275,3 +275,27 @@ test_io_default_weight() {
 	"$JAIL" -q -r ptiow
 	assert_nothing_left
 }
+
+# memory.low: the jail's memory kept from the host's reclaim while others
+# have more (cgroup2's memory.low, v1's memory.soft_limit_in_bytes);
+# changed and lifted on the running jail; a bad amount is refused.
+test_memory_low() {
+	local mem jid
+	"$JAIL" -q -c name=ptlow path="$ROOT" persist memory.low=32M
+	jid=$(jid_of ptlow)
+	mem=$(v1_mount_of memory)
+	low() {
+		if [ -n "$mem" ]; then cat "$mem/$CGPREFIX/$jid/memory.soft_limit_in_bytes"
+		else cat "$(cgroup_of ptlow)/memory.low"; fi
+	}
+	assert_eq "$(low)" 33554432 "the kernel's floor of the jail's memory"
+	assert_eq "$("$JLS" -j ptlow memory.low)" 32M "jls memory.low"
+	"$JAIL" -q -m name=ptlow memory.low=16M
+	assert_eq "$(low)" 16777216 "after jail -m"
+	"$JAIL" -q -m name=ptlow memory.low=
+	case "$(low)" in 0 | 9223372036854771712) ;; *) fail "memory.low lifted: $(low)" ;; esac
+	expect_error 'jail: ptlow: memory.low: invalid amount "lots"' "$JAIL" -m name=ptlow memory.low=lots
+	"$JAIL" -q -r ptlow
+	expect_error 'jail: ptlow: memory.low: invalid amount "lots"' "$JAIL" -c name=ptlow path="$ROOT" persist memory.low=lots
+	assert_nothing_left
+}

@@ -49,7 +49,7 @@ static const char *get(const char *rel)
 
 static void setup(void)
 {
-	static const char *const knobs[] = { "memory.max", "memory.swap.max", "pids.max", "cpu.weight", "cpu.max",
+	static const char *const knobs[] = { "memory.max", "memory.low", "memory.swap.max", "pids.max", "cpu.weight", "cpu.max",
 					     "cpuset.cpus", "io.max" };
 	char dir[128];
 
@@ -102,9 +102,11 @@ static void test_limits_are_written_to_the_jail_cgroup(void)
 	l.pids_max = 50;
 	l.cpu_quota_us = 25000;
 	l.cpu_weight = 200;
+	l.memory_low = 16 << 20;
 	snprintf(l.cpus, sizeof(l.cpus), "0");
 	CHECK(cg_apply_all(&jail7, &l, &e) == 0);
 	CHECK_STR(get("prison/7/memory.max"), "67108864");
+	CHECK_STR(get("prison/7/memory.low"), "16777216");
 	CHECK_STR(get("prison/7/memory.swap.max"), "max");
 	CHECK_STR(get("prison/7/pids.max"), "50");
 	CHECK_STR(get("prison/7/cpu.weight"), "200");
