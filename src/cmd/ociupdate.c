@@ -4,7 +4,7 @@
  * and runc's flags on top of it.  The object is mapped as create maps it
  * (oci_resources_load), and the result is stored as rctl -a and jail -m
  * store theirs: the rules through jail_modify_rules, cpu.weight,
- * cpuset.cpus, io.device and memory.low through jail_modify, so the kernel's limits change with
+ * cpuset.cpus and .mems, io.device and memory.low through jail_modify, so the kernel's limits change with
  * the jail's record, under its lock.
  */
 #include <errno.h>
@@ -230,8 +230,8 @@ static int apply(const char *id, const struct paramset *ps, const char *lift, st
 	for (int p = P_CPU_WEIGHT; r >= 0 && p <= P_MEMORY_LOW; p++)
 		if (ps->v[p].set && param_copy_one(&rest, ps, p, e) < 0)
 			r = -1;
-	if (r >= 0 && (rest.v[P_CPU_WEIGHT].set || rest.v[P_CPUSET_CPUS].set || rest.v[P_IO_DEVICE].set ||
-		       rest.v[P_MEMORY_LOW].set)) {
+	if (r >= 0 && (rest.v[P_CPU_WEIGHT].set || rest.v[P_CPUSET_CPUS].set || rest.v[P_CPUSET_MEMS].set ||
+		       rest.v[P_IO_DEVICE].set || rest.v[P_MEMORY_LOW].set)) {
 		r = jail_modify(id, &rest, &rec, e);
 		if (r >= 0)
 			record_free(&rec);

@@ -418,6 +418,12 @@ static int apply_cpuset(int dir, const struct cg_path *cg, const struct cg_limit
 		r = knob(dir, "cpuset.cpus", l->cpus, e);
 	else if (container >= 0)
 		r = cpuset_inherit(container, dir, e);
+	/* The nodes the same way; with none given they are the container's (copied above, or at mkdir). */
+	if (r == 0 && l->mems[0]) {
+		if (leaf >= 0)
+			(void)knob(leaf, "cpuset.mems", l->mems, &ignore);
+		r = knob(dir, "cpuset.mems", l->mems, e);
+	}
 	if (r == 0 && leaf >= 0)
 		r = cpuset_inherit(dir, leaf, e);
 	return r;

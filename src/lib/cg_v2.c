@@ -216,6 +216,34 @@ static int apply_io(int dir, const struct cg_limits *l, struct perr *e)
 	return 0;
 }
 
+static int apply_memory(int dir, const struct cg_limits *l, struct perr *e)
+{
+	char v[64];
+
+	fmt_max(v, sizeof(v), l->memory_max);
+	if (knob(dir, "memory.max", v, e) < 0)
+		return -1;
+	snprintf(v, sizeof(v), "%llu", (unsigned long long)l->memory_low);
+	if ((l->memory_low || faccessat(dir, "memory.low", F_OK, 0) == 0) && knob(dir, "memory.low", v, e) < 0)
+		return -1;
+	fmt_max(v, sizeof(v), l->swap_max);
+	if (faccessat(dir, "memory.swap.max", F_OK, 0) == 0)
+		return knob(dir, "memory.swap.max", v, e);
+	if (l->swap_max != CG_UNLIMITED)
+		return perr_setx(e, ENOTSUP, "swapuse: this kernel keeps no swap account (memory.swap.max)");
+	return 0;
+}
+
+/* An empty cpuset.cpus means the parent's: every CPU; the same for the memory nodes. */
+static int apply_cpuset(int dir, const struct cg_limits *l, struct perr *e)
+{
+	if (knob(dir, "cpuset.cpus", l->cpus[0] ? l->cpus : "\n", e) < 0)
+		return -1;
+	if (!l->mems[0] && faccessat(dir, "cpuset.mems", F_OK, 0) < 0)
+		return 0;
+	return knob(dir, "cpuset.mems", l->mems[0] ? l->mems : "\n", e);
+}
+
 static int v2_apply(const struct cg_path *cg, enum cg_controller c, const struct cg_limits *l, struct perr *e)
 {
 	_cleanup_close_ int dir = -1;
@@ -228,18 +256,7 @@ static int v2_apply(const struct cg_path *cg, enum cg_controller c, const struct
 		return -1;
 	switch (c) {
 	case CGC_MEMORY:
-		fmt_max(v, sizeof(v), l->memory_max);
-		if (knob(dir, "memory.max", v, e) < 0)
-			return -1;
-		snprintf(v, sizeof(v), "%llu", (unsigned long long)l->memory_low);
-		if ((l->memory_low || faccessat(dir, "memory.low", F_OK, 0) == 0) && knob(dir, "memory.low", v, e) < 0)
-			return -1;
-		fmt_max(v, sizeof(v), l->swap_max);
-		if (faccessat(dir, "memory.swap.max", F_OK, 0) == 0)
-			return knob(dir, "memory.swap.max", v, e);
-		if (l->swap_max != CG_UNLIMITED)
-			return perr_setx(e, ENOTSUP, "swapuse: this kernel keeps no swap account (memory.swap.max)");
-		return 0;
+		return apply_memory(dir, l, e);
 	case CGC_PIDS:
 		fmt_max(v, sizeof(v), l->pids_max);
 		return knob(dir, "pids.max", v, e);
@@ -253,8 +270,7 @@ static int v2_apply(const struct cg_path *cg, enum cg_controller c, const struct
 			snprintf(v, sizeof(v), "%llu %llu", (unsigned long long)l->cpu_quota_us, CG_CPU_PERIOD_US);
 		return knob(dir, "cpu.max", v, e);
 	case CGC_CPUSET:
-		/* An empty cpuset.cpus means the parent's: every CPU. */
-		return knob(dir, "cpuset.cpus", l->cpus[0] ? l->cpus : "\n", e);
+		return apply_cpuset(dir, l, e);
 	case CGC_IO:
 		return apply_io(dir, l, e);
 	case CGC__COUNT:

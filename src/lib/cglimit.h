@@ -40,6 +40,7 @@ struct cg_limits {
 	uint64_t cpu_quota_us;  /* per CG_CPU_PERIOD_US */
 	unsigned cpu_weight;    /* 1..10000, cgroup2's scale */
 	char cpus[256];         /* cpuset.cpus, "" for every CPU */
+	char mems[64];          /* cpuset.mems, "" for every memory node */
 	uint64_t rbps, wbps, riops, wiops; /* on every disk */
 	struct cg_iodev dev[CG_MAX_IODEV]; /* io.device: per block device, the lower of its and the above */
 	size_t ndev;
@@ -141,5 +142,7 @@ bool cg_iodev_named(const struct cg_limits *l, const char *dev);
 int cg_list_disks(char (*devs)[16], int max);
 /* Validate a CPU list such as "0-3,6" against the CPUs the host has. */
 int cg_check_cpus(const char *list, struct perr *e);
+/* The same for a list of memory nodes (cpuset.mems), against the nodes the machine may have. */
+int cg_check_mems(const char *list, struct perr *e);
 
 #endif

@@ -42,7 +42,7 @@ bool cg_needs(const struct cg_limits *l, enum cg_controller c)
 		/* Always: a jail's threads share one slot of the scheduler, whatever their number. */
 		return true;
 	case CGC_CPUSET:
-		return l->cpus[0] != '\0';
+		return l->cpus[0] != '\0' || l->mems[0] != '\0';
 	case CGC_IO:
 		return l->rbps != CG_UNLIMITED || l->wbps != CG_UNLIMITED || l->riops != CG_UNLIMITED ||
 		       l->wiops != CG_UNLIMITED || l->ndev > 0 || l->io_weight > 0;
@@ -84,31 +84,57 @@ int cg_list_disks(char (*devs)[16], int max)
 	return n;
 }
 
-int cg_check_cpus(const char *list, struct perr *e)
+/* A cpuset list of what (CPUs, nodes) 0 to n - 1, such as 0-1,3, for parameter name. */
+static int check_list(const char *name, const char *what, long n, const char *list, struct perr *e)
 {
-	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
 	char buf[256], *save = NULL;
 
 	if (strlen(list) >= sizeof(buf))
-		return perr_setx(e, EOVERFLOW, "cpuset.cpus: list too long");
+		return perr_setx(e, EOVERFLOW, "%s: list too long", name);
 	/* Digits, dashes and commas only (no sign or blank strtol would skip), and no empty item. */
 	if (strspn(list, "0123456789,-") != strlen(list) || list[0] == ',' || strstr(list, ",,") ||
 	    (list[0] && list[strlen(list) - 1] == ','))
-		return perr_setx(e, EINVAL, "cpuset.cpus: \"%s\" is not a list of CPUs 0 to %ld such as 0-1,3", list,
-				 ncpu - 1);
+		return perr_setx(e, EINVAL, "%s: \"%s\" is not a list of %s 0 to %ld such as 0-1,3", name, list, what,
+				 n - 1);
 	snprintf(buf, sizeof(buf), "%s", list);
 	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		char *dash = strchr(t, '-');
 		long lo, hi;
 		if (dash)
 			*dash = '\0';
-		if (!parse_long(t, 0, ncpu - 1, &lo) || !parse_long(dash ? dash + 1 : t, 0, ncpu - 1, &hi) || hi < lo)
-			return perr_setx(e, EINVAL, "cpuset.cpus: \"%s\" is not a list of CPUs 0 to %ld such as 0-1,3", list,
-					ncpu - 1);
+		if (!parse_long(t, 0, n - 1, &lo) || !parse_long(dash ? dash + 1 : t, 0, n - 1, &hi) || hi < lo)
+			return perr_setx(e, EINVAL, "%s: \"%s\" is not a list of %s 0 to %ld such as 0-1,3", name, list,
+					 what, n - 1);
 	}
 	if (!list[0])
-		return perr_setx(e, EINVAL, "cpuset.cpus: empty list");
+		return perr_setx(e, EINVAL, "%s: empty list", name);
 	return 0;
+}
+
+int cg_check_cpus(const char *list, struct perr *e)
+{
+	return check_list("cpuset.cpus", "CPUs", sysconf(_SC_NPROCESSORS_CONF), list, e);
+}
+
+/* The memory nodes the machine may have: the last of /sys/devices/system/node/possible, plus one. */
+static long node_count(void)
+{
+	char buf[256];
+	const char *last;
+	long n;
+
+	if (read_file_at(AT_FDCWD, "/sys/devices/system/node/possible", buf, sizeof(buf)) <= 0)
+		return 1;
+	buf[strcspn(buf, "\n")] = '\0';
+	last = buf + strcspn(buf, "");
+	while (last > buf && last[-1] != '-' && last[-1] != ',')
+		last--;
+	return parse_long(last, 0, 1L << 20, &n) ? n + 1 : 1;
+}
+
+int cg_check_mems(const char *list, struct perr *e)
+{
+	return check_list("cpuset.mems", "memory nodes", node_count(), list, e);
 }
 
 /* One "key=N" of a device's entry into d. */

@@ -238,7 +238,7 @@ static int map_memory(struct json_object *m, struct oci_config *c, char *rules, 
 
 static int map_cpu(struct json_object *cpu, struct oci_config *c, char *rules, size_t len, struct perr *e)
 {
-	static const char *const refused[] = { "mems", "realtimeRuntime", "realtimePeriod", "idle", "burst", NULL };
+	static const char *const refused[] = { "realtimeRuntime", "realtimePeriod", "idle", "burst", NULL };
 	struct json_object *v;
 	long long quota = 0, period = 100000;
 	char num[32];
@@ -265,6 +265,9 @@ static int map_cpu(struct json_object *cpu, struct oci_config *c, char *rules, s
 	}
 	if ((v = oci_get(cpu, "cpus")) && json_object_get_string_len(v) > 0 &&
 	    param_set(&c->params, P_CPUSET_CPUS, json_object_get_string(v), e) < 0)
+		return -1;
+	if ((v = oci_get(cpu, "mems")) && json_object_get_string_len(v) > 0 &&
+	    param_set(&c->params, P_CPUSET_MEMS, json_object_get_string(v), e) < 0)
 		return -1;
 	return 0;
 }

@@ -85,6 +85,7 @@ const struct param_def param_table[P__COUNT] = {
 	[P_RCTL] = { "rctl", PT_LIST, PF_INNER, NULL, 0, 0, NULL },
 	[P_CPU_WEIGHT] = I("cpu.weight", PF_INNER, "100", 1, 10000),
 	[P_CPUSET_CPUS] = S("cpuset.cpus", PF_INNER, NULL),
+	[P_CPUSET_MEMS] = S("cpuset.mems", PF_INNER, NULL),
 	/* prison's own: I/O limits and weights of single block devices (cglimit.h), changeable with jail -m. */
 	[P_IO_DEVICE] = S("io.device", 0, NULL),
 	[P_MEMORY_LOW] = S("memory.low", 0, NULL),

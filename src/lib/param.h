@@ -91,6 +91,7 @@ enum param_id {
 	P_RCTL,
 	P_CPU_WEIGHT,
 	P_CPUSET_CPUS,
+	P_CPUSET_MEMS,
 	P_IO_DEVICE,
 	P_MEMORY_LOW,
 	P_IP4,

@@ -36,7 +36,10 @@ test_oci_update_limits_hold_inside() {
 	else low=$(cat "$(cgroup_of ptupd)/memory.low"); fi
 	assert_eq "$low" 33554432 "the kernel's floor after update --memory-reservation"
 	# Refused, and nothing changed.
-	expect_error 'prison-oci: ptupd: linux.resources.cpu.mems: not supported yet' "$OCI" update --cpuset-mems 0 ptupd
+	"$OCI" update --cpuset-mems 0 ptupd
+	assert_eq "$("$JLS" -j ptupd cpuset.mems)" 0 "cpuset.mems after update --cpuset-mems"
+	expect_error 'prison-oci: ptupd: cpuset.mems: "9999" is not a list of memory nodes 0 to '"$(sed 's/.*[-,]//' /sys/devices/system/node/possible)"' such as 0-1,3' \
+		"$OCI" update --cpuset-mems 9999 ptupd
 	expect_error 'prison-oci: update: memory.limit "lots": not a number' "$OCI" update --memory lots ptupd
 	expect_error 'prison-oci: ptupd: linux.resources.memory.swap: must be at least memory.limit' \
 		"$OCI" update --memory-swap 1m ptupd

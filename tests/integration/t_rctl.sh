@@ -299,3 +299,23 @@ test_memory_low() {
 	expect_error 'jail: ptlow: memory.low: invalid amount "lots"' "$JAIL" -c name=ptlow path="$ROOT" persist memory.low=lots
 	assert_nothing_left
 }
+
+# cpuset.mems: the memory nodes the jail may take memory from, held by its
+# cpuset cgroup (seen inside as Mems_allowed_list), changed on the running
+# jail; a node the machine cannot have is refused and makes nothing.
+test_cpuset_mems() {
+	local last
+	last=$(sed 's/.*[-,]//' /sys/devices/system/node/possible)
+	"$JAIL" -q -c name=ptmems path="$ROOT" persist persist.idle=false cpuset.mems=0
+	assert_eq "$("$JEXEC" ptmems awk '$1 == "Mems_allowed_list:" { print $2 }' /proc/self/status)" 0 \
+		"the nodes a process of the jail may use"
+	assert_eq "$("$JLS" -j ptmems cpuset.mems)" 0 "jls cpuset.mems"
+	"$JAIL" -q -m name=ptmems cpuset.mems="0-$last"
+	assert_eq "$("$JLS" -j ptmems cpuset.mems)" "0-$last" "after jail -m"
+	expect_error "jail: ptmems: cpuset.mems: \"$((last + 1))\" is not a list of memory nodes 0 to $last such as 0-1,3" \
+		"$JAIL" -m name=ptmems cpuset.mems=$((last + 1))
+	"$JAIL" -q -r ptmems
+	expect_error "jail: ptmems: cpuset.mems: \"0,,1\" is not a list of memory nodes 0 to $last such as 0-1,3" \
+		"$JAIL" -c name=ptmems path="$ROOT" persist cpuset.mems=0,,1
+	assert_nothing_left
+}
