@@ -40,7 +40,7 @@ struct cg_limits {
 	uint64_t cpu_quota_us;  /* per CG_CPU_PERIOD_US */
 	unsigned cpu_weight;    /* 1..10000, cgroup2's scale */
 	char cpus[256];         /* cpuset.cpus, "" for every CPU */
-	char mems[64];          /* cpuset.mems, "" for every memory node */
+	char mems[256];         /* cpuset.mems, "" for every memory node */
 	uint64_t rbps, wbps, riops, wiops; /* on every disk */
 	struct cg_iodev dev[CG_MAX_IODEV]; /* io.device: per block device, the lower of its and the above */
 	size_t ndev;

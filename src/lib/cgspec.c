@@ -126,7 +126,7 @@ static long node_count(void)
 	if (read_file_at(AT_FDCWD, "/sys/devices/system/node/possible", buf, sizeof(buf)) <= 0)
 		return 1;
 	buf[strcspn(buf, "\n")] = '\0';
-	last = buf + strcspn(buf, "");
+	last = buf + strlen(buf);
 	while (last > buf && last[-1] != '-' && last[-1] != ',')
 		last--;
 	return parse_long(last, 0, 1L << 20, &n) ? n + 1 : 1;

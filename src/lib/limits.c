@@ -245,8 +245,7 @@ int limits_from_params(const struct paramset *ps, const char *name, struct jail_
 		snprintf(l->cg.cpus, sizeof(l->cg.cpus), "%s", cpus);
 	}
 	if (param_str(ps, P_CPUSET_MEMS) && *param_str(ps, P_CPUSET_MEMS)) {
-		if (strlen(param_str(ps, P_CPUSET_MEMS)) >= sizeof(l->cg.mems))
-			return perr_setx(e, EOVERFLOW, "cpuset.mems: list too long");
+		/* The check bounds the list by the field's size, as it does cpuset.cpus. */
 		if (cg_check_mems(param_str(ps, P_CPUSET_MEMS), e) < 0)
 			return -1;
 		snprintf(l->cg.mems, sizeof(l->cg.mems), "%s", param_str(ps, P_CPUSET_MEMS));
