@@ -63,8 +63,9 @@
  * path=/ sees the host's files with its own host uids, so its children get
  * path=/ only: a root of their own would be idmapped and give them what
  * their parent only sees.  A read-only parent root makes a read-only child
- * root; a thin parent (base=) has none, since a child's root is idmapped
- * and an overlay cannot be.  Commands the child runs get a clean
+ * root.  A child's root is idmapped and an overlay cannot be: a thin
+ * parent's (base=) child gets the directory of the parent's own layer,
+ * where nothing of the base may show through (thin_own_dir).  Commands the child runs get a clean
  * environment; jexec's get the requester's.
  *
  * The asking side (nestcli.c, nestwords.c, src/cmd/jail.c).  jail(8) in

@@ -299,7 +299,7 @@ static int raise_with(const struct jail_record *rec, struct nest_raise *r, int p
 	rootfd = open_root(rec, &st, e);
 	if (rootfd < 0)
 		return -1;
-	/* A thin jail's root is an overlay of its own, not its path; its server makes no child from it (nestserve.c). */
+	/* A thin jail's root is an overlay of its own, not its path; its server makes children in its layer (thin.h). */
 	a.dev = st.st_dev;
 	a.ino = st.st_ino;
 	userns = userns_of(rec, pidfd, e);

@@ -22,6 +22,7 @@
 #include "jail.h"
 #include "nestpath.h"
 #include "nestpeer.h"
+#include "thin.h"
 #include "util.h"
 
 /* One answer packet: a kind letter, then text (nestcli.c reads them). */
@@ -145,6 +146,17 @@ static int parse_words(struct paramset *ps, char **w, int n, bool check, struct 
 	return check ? check_inner(ps, e) : 0;
 }
 
+/* The child's root fd found: its host path recorded, and read-only as its parent's is. */
+static int child_path(const struct jail_record *me, struct paramset *ps, const char *host, int fd, struct perr *e)
+{
+	if (param_set(ps, P_PATH, host, e) < 0 ||
+	    (param_bool(&me->params, P_PATH_READONLY) && param_set(ps, P_PATH_READONLY, "true", e) < 0)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /*
  * The child's root, resolved beneath the parent's as the host opened it:
  * no link followed, no mount crossed (a mount there is the host's, not
@@ -169,8 +181,13 @@ static int child_root(const struct jail_record *me, const struct nest_self *self
 	 */
 	if (strcmp(ppath, "/") == 0 && strcmp(rel, "/") != 0)
 		return perr_setx(e, EPERM, "path \"%s\": a jail whose path is / can only make children with path=/", given);
-	if (param_str(&me->params, P_BASE))
-		return perr_setx(e, EPERM, "a thin jail (base=) cannot make child jails");
+	/* A thin jail's root is an overlay, which Linux cannot idmap: the child gets the layer's directory beneath. */
+	if (thin_jail(&me->params)) {
+		fd = thin_own_dir(&me->params, rel, host, sizeof(host), e);
+		if (fd < 0)
+			return perr_prefix(e, "path \"%s\"", given);
+		return child_path(me, ps, host, fd, e);
+	}
 	fd = (int)syscall(SYS_openat2, self->rootfd, rel[1] ? rel + 1 : ".", &how, sizeof(how));
 	if (fd < 0) {
 		if (errno == ELOOP)
@@ -180,13 +197,7 @@ static int child_root(const struct jail_record *me, const struct nest_self *self
 		return perr_set(e, errno, "path \"%s\"", given);
 	}
 	snprintf(host, sizeof(host), "%s%s", strcmp(ppath, "/") == 0 ? "" : ppath, strcmp(rel, "/") == 0 ? "" : rel);
-	if (param_set(ps, P_PATH, host[0] ? host : "/", e) < 0 ||
-	    /* A read-only parent root gives only a read-only child root. */
-	    (param_bool(&me->params, P_PATH_READONLY) && param_set(ps, P_PATH_READONLY, "true", e) < 0)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
+	return child_path(me, ps, host[0] ? host : "/", fd, e);
 }
 
 static int do_create(int conn, const struct jail_record *me, const struct nest_self *self, char **w, int n)
@@ -353,11 +364,15 @@ static int send_record(int conn, const struct jail_record *me, const struct jail
 {
 	_cleanup_record_ struct jail_record r = *rec;
 	const char *ppath = param_str(&me->params, P_PATH), *path = param_str(&rec->params, P_PATH);
-	size_t pl = strlen(ppath);
 	struct perr e = { 0 };
-	char *text;
+	char layer[1024], *text;
+	size_t pl;
 	int ret;
 
+	/* A thin jail's children stand in its layer (thin_own_dir). */
+	if (thin_jail(&me->params) && thin_layer_path(&me->params, layer, sizeof(layer), &e) == 0)
+		ppath = layer;
+	pl = strlen(ppath);
 	memset(&r.params, 0, sizeof(r.params));
 	if (param_copy(&r.params, &rec->params) < 0)
 		return -1;

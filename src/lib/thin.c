@@ -1,6 +1,8 @@
 #include "thin.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <linux/openat2.h>
 #include <stdio.h>
@@ -9,6 +11,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 
 #include "base.h"
 #include "jailmeta.h"
@@ -190,6 +193,14 @@ static int overlay(int lower, int upper, int work, unsigned long uid_base, struc
 	 * Layers as descriptors (Linux 6.13) on detached mounts (Linux 6.15):
 	 * no path is resolved again, and no layer is ever mounted on the host.
 	 */
+	/*
+	 * Every directory and file of the layer whole, never a pointer into
+	 * the base (a redirect, a copy of metadata alone): a directory the
+	 * jail makes is then one a child jail can have as its root alone.
+	 */
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "redirect_dir", "off", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "metacopy", "off", 0) < 0)
+		return perr_set(e, errno, "overlay options");
 	if (fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, lower) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_FD, "upperdir", NULL, upper) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_FD, "workdir", NULL, work) < 0)
@@ -221,4 +232,109 @@ int thin_root(const struct paramset *ps, int userns_fd, unsigned long uid_base, 
 		return perr_set(e, errno, "base %s: the jail's layer", base);
 	m = overlay(lower, upper, work, uid_base, e);
 	return m < 0 ? perr_prefix(e, "base %s", base) : m;
+}
+
+int thin_layer_path(const struct paramset *ps, char *buf, size_t len, struct perr *e)
+{
+	const char *path = param_str(ps, P_PATH), *slash = strrchr(path, '/');
+
+	if (!slash || (size_t)snprintf(buf, len, "%.*s/upper", (int)(slash - path), path) >= len)
+		return perr_setx(e, ENAMETOOLONG, "path \"%s\": too long", path);
+	return 0;
+}
+
+/* One directory below dirfd, read-only: no link, no mount crossed. */
+static int open_below(int dirfd, const char *name, size_t n)
+{
+	struct open_how how = { .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
+					   RESOLVE_NO_XDEV };
+	char one[NAME_MAX + 1];
+
+	if (n > NAME_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(one, name, n);
+	one[n] = '\0';
+	return (int)syscall(SYS_openat2, dirfd, one, &how, sizeof(how));
+}
+
+static int base_shows(const char *base, struct perr *e)
+{
+	return perr_setx(e, EPERM, "holds files of base %s: a child's root must be a directory the jail made itself", base);
+}
+
+static int layer_error(const char *name, size_t n, struct perr *e)
+{
+	if (errno == ENOENT)
+		return perr_setx(e, ENOENT, "not a directory the jail made (nothing of its own is there)");
+	if (errno == ELOOP)
+		return perr_setx(e, ELOOP, "contains a symbolic link");
+	if (errno == EXDEV)
+		return perr_setx(e, EXDEV, "crosses a mount point");
+	return perr_set(e, errno, "%.*s", (int)n, name);
+}
+
+/*
+ * One step down both trees: the layer's directory, and the base's at the
+ * same place while it still shows through (*low >= 0).  overlayfs hides
+ * the base's below a layer directory marked opaque, and merges a layer
+ * directory with the one named by its redirect: such a directory came
+ * from the base and is refused.
+ */
+static int step(int *up, int *low, const char *name, size_t n, const char *base, struct perr *e)
+{
+	char v[8];
+	int next = open_below(*up, name, n), lnext;
+
+	if (next < 0 && errno == ENOENT && *low >= 0 && (lnext = open_below(*low, name, n)) >= 0) {
+		close(lnext);
+		return base_shows(base, e);
+	}
+	if (next < 0)
+		return layer_error(name, n, e);
+	closep(up);
+	*up = next;
+	if (*low < 0)
+		return 0;
+	if (fgetxattr(*up, "trusted.overlay.redirect", v, sizeof(v)) >= 0)
+		return perr_setx(e, EPERM, "it was moved there from the base");
+	if (fgetxattr(*up, "trusted.overlay.opaque", v, sizeof(v)) == 1 && v[0] == 'y') {
+		closep(low);
+		*low = -1;
+		return 0;
+	}
+	lnext = open_below(*low, name, n);
+	if (lnext < 0 && errno != ENOENT && errno != ENOTDIR && errno != ELOOP)
+		return perr_set(e, errno, "the base");
+	closep(low);
+	*low = lnext;
+	return 0;
+}
+
+int thin_own_dir(const struct paramset *ps, const char *rel, char *host, size_t len, struct perr *e)
+{
+	const char *base = param_str(ps, P_BASE);
+	_cleanup_close_ int dir = -1, up = -1, low = -1;
+	char layer[1024];
+
+	if (thin_layer_path(ps, layer, sizeof(layer), e) < 0 || (dir = open_jail_dir(param_str(ps, P_PATH), e)) < 0)
+		return -1;
+	up = open_below(dir, "upper", 5);
+	if (up < 0)
+		return perr_set(e, errno, "the jail's layer");
+	low = base_open_tree(base, param_int(ps, P_BASE_GENERATION), e);
+	if (low < 0)
+		return perr_prefix(e, "base %s", base);
+	for (const char *p = rel + 1, *end; *p; p = *end ? end + 1 : end) {
+		end = strchrnul(p, '/');
+		if (step(&up, &low, p, (size_t)(end - p), base, e) < 0)
+			return -1;
+	}
+	if (low >= 0)
+		return base_shows(base, e);
+	if ((size_t)snprintf(host, len, "%s%s", layer, rel) >= len)
+		return perr_setx(e, ENAMETOOLONG, "too long");
+	return TAKE_FD(up);
 }

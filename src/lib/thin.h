@@ -19,6 +19,7 @@
 #define PRISON_THIN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "error.h"
 #include "param.h"
@@ -36,5 +37,18 @@ bool thin_jail(const struct paramset *ps);
 int thin_prepare(struct paramset *ps, struct perr *e);
 /* Host side, after the id maps are written (jail root is host uid_base): the overlay, a detached mount for the root. */
 int thin_root(const struct paramset *ps, int userns_fd, unsigned long uid_base, struct perr *e);
+
+/* Where the host has the thin jail's own files: DIR/upper. */
+int thin_layer_path(const struct paramset *ps, char *buf, size_t len, struct perr *e);
+/*
+ * A directory of the thin jail's own, for a child jail's root (nested.h):
+ * rel (canonical, nestpath.h) walked down the jail's layer with no link
+ * followed and no mount crossed, and refused unless nothing of the base
+ * shows through it (the base has nothing at its place, or the layer's
+ * directory hides the base's as opaque).  Such a directory is, file for
+ * file, what the jail sees there, on a file system that can be idmapped.
+ * Its host path goes to host; returns a directory fd.
+ */
+int thin_own_dir(const struct paramset *ps, const char *rel, char *host, size_t len, struct perr *e);
 
 #endif

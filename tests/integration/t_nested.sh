@@ -204,6 +204,47 @@ test_nested_read_only_parent_makes_read_only_children() {
 	assert_nothing_left
 }
 
+# A thin parent (base=) makes children in directories of its own layer: the
+# child's root is what the parent made there, seen by both; a directory that
+# is the base's, or shows the base's files through it, is refused.
+test_nested_thin_parent_makes_children_in_its_own_directories() {
+	local b=$WORK/ptnbase up
+	[ -x "$b/sbin/jail" ] || cmd_root "$b"
+	"$JBASE" -c -d "$b" ptbnest
+	"$JAIL" -q -c name=ptn base=ptbnest persist children.max=2
+	inj ptn sh -c 'mkdir -p /jails/kid && cp -a /bin /etc /jails/kid/ && echo own >/jails/kid/marker'
+	assert_eq "$(inj ptn /sbin/jail -c name=ptc path=/jails/kid persist)" "ptc: created" "jail -c inside a thin jail"
+	up=$STATEDIR/jails/ptn/upper
+	assert_eq "$("$JLS" -j ptn.ptc path)" "$up/jails/kid" "the child's root on the host: in the parent's layer"
+	assert_eq "$(inj ptn /sbin/jls -j ptc path)" /jails/kid "the child's root as its parent sees it"
+	assert_eq "$(inj ptn /sbin/jexec ptc cat /marker)" own "the child's root is what the parent made"
+	assert_eq "$("$JEXEC" ptn.ptc stat -c %U:%G /marker)" root:root "the parent root's files are the child root's"
+	"$JEXEC" ptn.ptc sh -c 'echo from-child >/written'
+	assert_eq "$(inj ptn cat /jails/kid/written)" from-child "what the child writes, its parent sees"
+	assert_eq "$(stat -c %u "$up/jails/kid/written")" 0 "the child root's file on disk, as its parent sees it"
+	"$JEXEC" ptn.ptc test -e /sbin/jail && fail "the child sees the base through its root"
+	# A base directory the parent removed and made again hides the base's: its own.
+	inj ptn sh -c 'rm -rf /srv && mkdir /srv && cp -a /bin /srv/'
+	assert_eq "$(inj ptn /sbin/jail -c name=ptd path=/srv persist)" "ptd: created" "a directory made over the base's"
+	"$JEXEC" ptn.ptd test -e /bin/busybox || fail "the child's root has what the parent copied"
+	"$JEXEC" ptn.ptd test -e /kid && fail "the child sees the base's /srv"
+	inj ptn ln -s /jails/kid /jails/link
+	expect_error 'jail: ptx: path "/etc": holds files of base ptbnest: a child'"'"'s root must be a directory the jail made itself' \
+		inj ptn /sbin/jail -c name=ptx path=/etc persist
+	expect_error 'jail: ptx: path "/": holds files of base ptbnest: a child'"'"'s root must be a directory the jail made itself' \
+		inj ptn /sbin/jail -c name=ptx path=/ persist
+	expect_error 'jail: ptx: path "/jails/none": not a directory the jail made (nothing of its own is there)' \
+		inj ptn /sbin/jail -c name=ptx path=/jails/none persist
+	expect_error 'jail: ptx: path "/jails/link": contains a symbolic link' \
+		inj ptn /sbin/jail -c name=ptx path=/jails/link persist
+	"$JLS" -j ptn.ptx >/dev/null 2>&1 && fail "a refused child exists"
+	"$JAIL" -q -r ptn
+	[ -e "$up/jails/kid/written" ] || fail "the parent's layer went with the jails"
+	assert_nothing_left
+	"$JBASE" -r ptbnest
+	rm -rf "$STATEDIR/jails/ptn"
+}
+
 test_nested_cannot_act_on_itself_its_parent_or_a_sibling() {
 	nested_roots
 	"$JAIL" -q -c name=ptn path="$NR" persist children.max=2
