@@ -394,20 +394,30 @@ static int change_one(struct registry *reg, struct jail_record *rec, const struc
 	return param_copy_one(&rec->params, ps, i, e);
 }
 
+enum nest_change { NEST_KEEP, NEST_GROW, NEST_RESTART };
+
 /*
  * children.max raised above 0 on a jail created with 0: what a jail created
  * with children has, given while it runs: a leaf cgroup for its own
  * processes (cgleaf.h), then its socket and server (nestraise.h).  Lowered
  * to 0 again, it keeps both, as FreeBSD keeps a jail's children: only new
- * ones are refused.
+ * ones are refused.  Given above 0 to a jail whose server is gone (killed,
+ * crashed), a socket and a server again, as a raise gives them; the dead
+ * socket's mount stays below the new one.
  */
-static bool gains_children(const struct jail_record *rec, const struct paramset *ps)
+static enum nest_change nest_change(const struct jail_record *rec, const struct paramset *ps)
 {
-	return ps->v[P_CHILDREN_MAX].set && param_int(&rec->params, P_CHILDREN_MAX) > 0 && !rec->cg.leaf;
+	if (!ps->v[P_CHILDREN_MAX].set || param_int(&rec->params, P_CHILDREN_MAX) <= 0)
+		return NEST_KEEP;
+	if (!rec->cg.leaf)
+		return NEST_GROW;
+	return nest_listening(rec->jid) ? NEST_KEEP : NEST_RESTART;
 }
 
-static int grow_children(struct jail_record *rec, struct nest_raise *nest, struct perr *e)
+static int grow_children(struct jail_record *rec, enum nest_change how, struct nest_raise *nest, struct perr *e)
 {
+	if (how == NEST_RESTART)
+		return nest_retire(rec->jid, e) < 0 ? -1 : nest_raise(rec, nest, e);
 	if (cgroup_add_leaf(&rec->cg, e) < 0)
 		return -1;
 	if (nest_raise(rec, nest, e) == 0)
@@ -417,21 +427,22 @@ static int grow_children(struct jail_record *rec, struct nest_raise *nest, struc
 }
 
 /* The undo of grow_children, when what comes after it fails. */
-static void shrink_children(struct jail_record *rec, struct nest_raise *nest)
+static void shrink_children(struct jail_record *rec, enum nest_change how, struct nest_raise *nest)
 {
 	nest_raise_undo(rec, nest);
-	cgroup_drop_leaf(&rec->cg);
+	if (how == NEST_GROW)
+		cgroup_drop_leaf(&rec->cg);
 }
 
 /* Last: after them, only the record's write can fail, and then they are undone. */
-static int apply_last(struct registry *reg, struct jail_record *rec, bool grow, bool netlimit,
+static int apply_last(struct registry *reg, struct jail_record *rec, enum nest_change grow, bool netlimit,
 		      const struct paramset *before, struct nest_raise *nest, struct perr *e)
 {
-	if (grow && grow_children(rec, nest, e) < 0)
+	if (grow != NEST_KEEP && grow_children(rec, grow, nest, e) < 0)
 		return -1;
 	if (netlimit && apply_netlimit(reg, rec, before, e) < 0) {
-		if (grow)
-			shrink_children(rec, nest);
+		if (grow != NEST_KEEP)
+			shrink_children(rec, grow, nest);
 		return -1;
 	}
 	return 0;
@@ -444,7 +455,8 @@ static int modify_locked(struct registry *reg, struct jail_record *rec, const st
 	_cleanup_params_ struct paramset before = { 0 };
 	char old_name[sizeof(rec->name)];
 	struct nest_raise nest = NEST_RAISE_NONE;
-	bool netlimit = netlimit_changed(rec, ps), grow;
+	bool netlimit = netlimit_changed(rec, ps);
+	enum nest_change grow;
 
 	snprintf(old_name, sizeof(old_name), "%s", rec->name);
 	if (param_copy(&before, &rec->params) < 0)
@@ -462,7 +474,7 @@ static int modify_locked(struct registry *reg, struct jail_record *rec, const st
 		return -1;
 	if (nat_changed(ps) && nftjail_apply(rec, e) < 0)
 		return -1;
-	grow = gains_children(rec, ps);
+	grow = nest_change(rec, ps);
 	if (apply_last(reg, rec, grow, netlimit, &before, &nest, e) < 0)
 		return -1;
 	/* The rules' per-process limits are part of the policy: keep it in step. */
@@ -474,8 +486,8 @@ static int modify_locked(struct registry *reg, struct jail_record *rec, const st
 	}
 	if (netlimit)
 		put_back_netlimit(rec, &before);
-	if (grow)
-		shrink_children(rec, &nest);
+	if (grow != NEST_KEEP)
+		shrink_children(rec, grow, &nest);
 	return -1;
 }
 

@@ -33,8 +33,8 @@ static int nest_connect(struct perr *e)
 			return perr_setx(e, ENOENT, "this jail may not have child jails (children.max=0)");
 		/* The socket is there and nobody listens: its server on the host is gone. */
 		if (errno == ECONNREFUSED)
-			return perr_setx(e, ECONNREFUSED, "the host's server of %s is not running: ask the host's "
-					 "administrator to restart this jail", NEST_SOCKET_PATH);
+			return perr_setx(e, ECONNREFUSED, "the host's server of %s is not running: the host's "
+					 "administrator starts it again with jail -m and children.max", NEST_SOCKET_PATH);
 		return perr_set(e, errno, "%s", NEST_SOCKET_PATH);
 	}
 	return TAKE_FD(fd);

@@ -285,7 +285,7 @@ void nest_raise_undo(const struct jail_record *rec, struct nest_raise *r)
 {
 	detach(rec, r);
 	/* The socket file gone, its server ends (nestsock.h). */
-	nest_remove(rec->jid);
+	nest_unbind(rec->jid);
 	nest_raise_close(r);
 }
 

@@ -1,5 +1,7 @@
 #include "nestsock.h"
 
+#include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/mount.h>
 #include <signal.h>
@@ -83,12 +85,65 @@ int nest_listen(int jid, struct nest_sock *ret, struct perr *e)
 	return 0;
 }
 
-void nest_remove(int jid)
+bool nest_listening(int jid)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	if (fd < 0)
+		return true;
+	nest_socket_path(jid, sa.sun_path, sizeof(sa.sun_path));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+		return true;
+	/* A full backlog is a server that is there. */
+	return errno != ECONNREFUSED && errno != ENOENT;
+}
+
+int nest_retire(int jid, struct perr *e)
+{
+	char path[256], dead[300];
+	struct stat st;
+
+	nest_socket_path(jid, path, sizeof(path));
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : perr_set(e, errno, "jail socket %s", path);
+	/* A name of its own: a file renamed over, or unlinked, takes every mount standing on it away. */
+	snprintf(dead, sizeof(dead), "%s/nest/%d.%llu.dead", runtime_rundir(), jid, (unsigned long long)st.st_ino);
+	if (rename(path, dead) < 0)
+		return perr_set(e, errno, "jail socket %s", path);
+	return 0;
+}
+
+/* The sockets of jid retired while it lived. */
+static void remove_retired(int jid)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	char dir[256], prefix[24];
+	size_t n, pl;
+
+	snprintf(dir, sizeof(dir), "%s/nest", runtime_rundir());
+	pl = (size_t)snprintf(prefix, sizeof(prefix), "%d.", jid);
+	d = opendir(dir);
+	while (d && (de = readdir(d))) {
+		n = strlen(de->d_name);
+		if (n > pl + 5 && strncmp(de->d_name, prefix, pl) == 0 && strcmp(de->d_name + n - 5, ".dead") == 0)
+			(void)unlinkat(dirfd(d), de->d_name, 0);
+	}
+}
+
+void nest_unbind(int jid)
 {
 	char path[256];
 
 	nest_socket_path(jid, path, sizeof(path));
 	unlink(path);
+}
+
+void nest_remove(int jid)
+{
+	nest_unbind(jid);
+	remove_retired(jid);
 }
 
 /*

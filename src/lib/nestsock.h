@@ -7,6 +7,7 @@
 #ifndef PRISON_NESTSOCK_H
 #define PRISON_NESTSOCK_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -40,7 +41,21 @@ int nest_start(const struct jail_record *rec, const struct nest_sock *s, int roo
 /* The same for a jail already running (nestraise.h): its user namespace given as usernsfd. */
 int nest_start_with(const struct jail_record *rec, const struct nest_sock *s, int usernsfd, int rootfd,
 		    struct perr *e);
-/* The jail is gone: its socket file goes, and with it its server. */
+/*
+ * Does something listen on jid's socket: its server, alive?  Asked with a
+ * connection the server closes unserved (a peer of the host's), and true
+ * when that cannot be told.
+ */
+bool nest_listening(int jid);
+/*
+ * A socket whose server is gone, moved aside (RUNDIR/nest/JID.INODE.dead) so that
+ * a new one can be bound: the jail's trees have the old one mounted, and
+ * the kernel mounts nothing on a file that is unlinked.
+ */
+int nest_retire(int jid, struct perr *e);
+/* The socket file goes, and with it its server; those retired stay, mounted where they are. */
+void nest_unbind(int jid);
+/* The jail is gone: its socket files go, and with them its server. */
 void nest_remove(int jid);
 
 #endif

@@ -47,6 +47,11 @@ server_gone() {
 	! server_running "$1" "$2"
 }
 
+# Jail $1 has a jailinit: a process runs in it.
+awake() {
+	[ "$(init_pid_of "$1")" -gt 0 ] 2>/dev/null
+}
+
 not_listening() {
 	! ss -xl | grep -qF " $1 "
 }
@@ -411,11 +416,27 @@ test_nested_server_gone_is_said() {
 	# Its command line goes before its descriptors do: gone once nothing listens on the socket.
 	wait_until 5 "ptn's server gone" server_gone "$p" "$pb"
 	wait_until 5 "ptn's socket without a listener" not_listening "$RUNDIR/nest/$p.sock"
-	expect_error "jail: ptc: the host's server of /dev/prison.sock is not running: ask the host's administrator to restart this jail" \
+	expect_error "jail: ptc: the host's server of /dev/prison.sock is not running: the host's administrator starts it again with jail -m and children.max" \
 		inj ptn /sbin/jail -c name=ptc path=/srv/plain persist
-	expect_error "jls: the host's server of /dev/prison.sock is not running: ask the host's administrator to restart this jail" \
+	expect_error "jls: the host's server of /dev/prison.sock is not running: the host's administrator starts it again with jail -m and children.max" \
 		inj ptn /sbin/jls
+	# children.max given again on the host starts a new server; the jail makes children as before.
+	"$JAIL" -q -m ptn children.max=1
+	server_running "$p" "$pb" || fail "no server for ptn's socket after jail -m children.max"
+	assert_eq "$(inj ptn /sbin/jail -c name=ptc path=/srv/plain persist)" "ptc: created" "jail -c inside after the restart"
+	# A server that runs is left alone: the same one after another jail -m.
+	s=$(pgrep -f "^jailnest $p $pb ")
+	"$JAIL" -q -m ptn children.max=2
+	assert_eq "$(pgrep -f "^jailnest $p $pb ")" "$s" "the running server after jail -m children.max"
+	# Again while the jail is awake: the running namespace gets the new socket too.
+	"$JEXEC" ptn sleep 61 &
+	wait_until 5 "ptn awake" awake "$p"
+	kill "$s"
+	wait_until 5 "ptn's socket without a listener" not_listening "$RUNDIR/nest/$p.sock"
+	"$JAIL" -q -m ptn children.max=2
+	assert_eq "$(inj ptn /sbin/jail -c name=ptd path=/srv/plain persist)" "ptd: created" "jail -c inside an awake jail after the restart"
 	"$JAIL" -q -r ptn
+	wait
 	assert_nothing_left
 }
 
