@@ -148,9 +148,68 @@ static int check_allow(const struct jail_record *parent, struct paramset *ps, st
 	return 0;
 }
 
+/* The levels a child can only hold at its parent's or above (kern_jail.c: EPERM below). */
+static const int levels[] = { P_SECURELEVEL, P_ENFORCE_STATFS };
+
+static int check_levels(const struct jail_record *parent, const struct paramset *ps, struct perr *e)
+{
+	for (size_t k = 0; k < ARRAY_SIZE(levels); k++) {
+		int i = levels[k];
+		long p = param_int(&parent->params, i), v = param_int(ps, i);
+
+		if (v < p)
+			return perr_setx(e, EPERM, "%s: %ld is below the parent jail \"%s\"'s %ld", param_table[i].name,
+					 v, parent->name, p);
+	}
+	return 0;
+}
+
+/* A level not given, or one a parent raised above a descendant's: the parent's, as FreeBSD's kern_jail.c sets it. */
+static int raise_levels(const struct jail_record *parent, struct paramset *ps, bool given_too, bool *changed,
+			struct perr *e)
+{
+	char num[24];
+
+	for (size_t k = 0; k < ARRAY_SIZE(levels); k++) {
+		int i = levels[k];
+		long p = param_int(&parent->params, i);
+
+		if (param_int(ps, i) >= p || (!given_too && param_str(ps, i)))
+			continue;
+		*changed = true;
+		snprintf(num, sizeof(num), "%ld", p);
+		if (param_set(ps, i, num, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+bool jail_allow_changeable(int i)
+{
+	return param_table[i].type == PT_BOOL && strncmp(param_table[i].name, "allow.", 6) == 0 &&
+	       !(param_table[i].flags & (PF_CREATE | PF_RDONLY));
+}
+
+int jail_within_parent(struct registry *reg, const struct jail_record *rec, struct perr *e)
+{
+	_cleanup_record_ struct jail_record parent = { 0 };
+	int pjid = (int)param_int(&rec->params, P_PARENT);
+
+	if (pjid <= 0 || !registry_read(reg, pjid, &parent))
+		return 0;
+	for (int i = 0; i < P__COUNT; i++)
+		if (jail_allow_changeable(i) && param_bool(&rec->params, i) && !param_bool(&parent.params, i))
+			return perr_setx(e, EPERM, "%s: the parent jail \"%s\" does not have it", param_table[i].name,
+					 parent.name);
+	return check_levels(&parent, &rec->params, e);
+}
+
 int jail_child_check(struct registry *reg, const struct jail_record *parent, struct paramset *ps, struct perr *e)
 {
-	if (check_allow(parent, ps, e) < 0)
+	bool unused = false;
+
+	if (check_allow(parent, ps, e) < 0 || raise_levels(parent, ps, false, &unused, e) < 0 ||
+	    check_levels(parent, ps, e) < 0)
 		return -1;
 	/* A vnet child has a stack of its own, with addresses of its own. */
 	if (vnet_of(ps))
@@ -218,6 +277,22 @@ static int narrow_family(struct registry *reg, const struct jail_record *parent,
 	return *keep ? 0 : param_set(kid, mode_id, "disable", e);
 }
 
+/*
+ * An allow bit the parent lost goes from its descendants, and a level the
+ * parent raised raises theirs, as kern_jail.c passes both on.
+ */
+static int follow_parent(const struct jail_record *parent, struct paramset *kid, bool *changed, struct perr *e)
+{
+	for (int i = 0; i < P__COUNT; i++) {
+		if (!jail_allow_changeable(i) || param_bool(&parent->params, i) || !param_bool(kid, i))
+			continue;
+		*changed = true;
+		if (param_set(kid, i, "false", e) < 0)
+			return -1;
+	}
+	return raise_levels(parent, kid, true, changed, e);
+}
+
 static int narrow_kid(struct registry *reg, const struct jail_record *parent, struct jail_record *kid, int depth,
 		      struct perr *e)
 {
@@ -229,12 +304,8 @@ static int narrow_kid(struct registry *reg, const struct jail_record *parent, st
 	if (narrow_family(reg, parent, &kid->params, AF_INET, &changed, e) < 0 ||
 	    narrow_family(reg, parent, &kid->params, AF_INET6, &changed, e) < 0)
 		return perr_prefix(e, "child jail \"%s\"", kid->name);
-	/* An allow bit the parent lost goes from its descendants, as on FreeBSD. */
-	if (!param_bool(&parent->params, P_ALLOW_RESERVED_PORTS) && param_bool(&kid->params, P_ALLOW_RESERVED_PORTS)) {
-		changed = true;
-		if (param_set(&kid->params, P_ALLOW_RESERVED_PORTS, "false", e) < 0)
-			return -1;
-	}
+	if (follow_parent(parent, &kid->params, &changed, e) < 0)
+		return -1;
 	if (changed) {
 		jail_policy_from_params(&kid->policy, &kid->params);
 		if (jailnet_relimit(kid, e) < 0 || registry_write(reg, kid, NULL, e) < 0)

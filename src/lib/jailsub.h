@@ -17,10 +17,15 @@
  * prison_restrict_ip4/6 narrow them: a child that inherits gets the new
  * list, more or fewer, a child with addresses of its own keeps those the parent still
  * has and is left without the family when none remains; an
- * allow.reserved_ports the parent loses goes from its descendants.
+ * allow.* the parent loses goes from its descendants.  securelevel and
+ * enforce_statfs are a parent's or above in its descendants: a new child
+ * starts at its parent's, one asking for less is refused, and a parent
+ * raising its own raises theirs.
  */
 #ifndef PRISON_JAILSUB_H
 #define PRISON_JAILSUB_H
+
+#include <stdbool.h>
 
 #include "error.h"
 #include "param.h"
@@ -31,7 +36,19 @@ int jail_child_check(struct registry *reg, const struct jail_record *parent, str
 
 /* rec's addresses and allow.reserved_ports, changed on the running jail, against its parent's. */
 int jail_addrs_within_parent(struct registry *reg, struct jail_record *rec, struct perr *e);
-/* After parent's changed: its descendants narrowed, their records and sockaddr map entries rewritten. */
+/* An allow.* changeable on a running jail (stored only, or the sockaddr map's): one jail -m can change. */
+bool jail_allow_changeable(int i);
+/*
+ * rec's allow.* changeable on a running jail, its securelevel and its
+ * enforce_statfs, changed with jail -m, against its parent's: no allow.*
+ * the parent lacks, no level below the parent's.
+ */
+int jail_within_parent(struct registry *reg, const struct jail_record *rec, struct perr *e);
+/*
+ * After parent's changed: its descendants narrowed (addresses, the allow.*
+ * it lost, levels raised to its own), their records and sockaddr map
+ * entries rewritten.
+ */
 int jail_child_narrow(struct registry *reg, const struct jail_record *parent, int depth, struct perr *e);
 
 #endif

@@ -335,6 +335,15 @@ static int apply_netlimit(struct registry *reg, struct jail_record *rec, const s
 	return -1;
 }
 
+/* An allow.* jail -m can change, securelevel or enforce_statfs: what a parent passes on to its descendants. */
+static bool bounds_given(const struct paramset *ps)
+{
+	for (int i = 0; i < P__COUNT; i++)
+		if (param_str(ps, i) && jail_allow_changeable(i))
+			return true;
+	return param_str(ps, P_SECURELEVEL) || param_str(ps, P_ENFORCE_STATFS);
+}
+
 /* A rename keeps the jail where it is, and its children's full names true. */
 static int rename_jail(struct registry *reg, struct jail_record *rec, const char *v, struct perr *e)
 {
@@ -471,6 +480,9 @@ static int modify_locked(struct registry *reg, struct jail_record *rec, const st
 		return -1;
 	/* Lowered: its descendants follow it down, as kern_jail.c does. */
 	if (ps->v[P_CHILDREN_MAX].set && jail_childmax_clamp(reg, rec, e) < 0)
+		return -1;
+	/* Held to its parent's, and its descendants to its own (the address map's part comes with it, below). */
+	if (bounds_given(ps) && (jail_within_parent(reg, rec, e) < 0 || (!netlimit && jail_child_narrow(reg, rec, 1, e) < 0)))
 		return -1;
 	if (nat_changed(ps) && nftjail_apply(rec, e) < 0)
 		return -1;

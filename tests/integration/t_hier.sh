@@ -190,6 +190,35 @@ test_hier_children_max_changes_on_a_running_jail() {
 # goes; then it goes too, leaving nothing.
 parent_gone() { ! jail_exists pthk; }
 
+# What holds a child to its parent at creation holds after it too, as
+# kern_jail.c holds it: no allow.* the parent lacks, no securelevel or
+# enforce_statfs below the parent's; what the parent loses or raises, its
+# descendants follow, and nothing changes when a change is refused.
+test_hier_child_stays_within_its_parent_after_creation() {
+	"$JAIL" -q -c name=pth path="$ROOT" persist children.max=2 securelevel=1 enforce_statfs=1 allow.extattr
+	"$JAIL" -q -c name=pth.k path="$ROOT" persist children.max=1 enforce_statfs=1
+	assert_eq "$("$JLS" -j pth.k securelevel allow.extattr)" "1 false" "a child starts at its parent's securelevel"
+	expect_error 'jail: pth.k2: securelevel: 0 is below the parent jail "pth"'"'"'s 1' \
+		"$JAIL" -c name=pth.k2 path="$ROOT" persist securelevel=0
+	expect_error 'jail: pth.k: securelevel: 0 is below the parent jail "pth"'"'"'s 1' "$JAIL" -m pth.k securelevel=0
+	expect_error 'jail: pth.k: enforce_statfs: 0 is below the parent jail "pth"'"'"'s 1' "$JAIL" -m pth.k enforce_statfs=0
+	expect_error 'jail: pth.k: allow.settime: the parent jail "pth" does not have it' "$JAIL" -m name=pth.k allow.settime
+	assert_eq "$("$JLS" -j pth.k securelevel enforce_statfs allow.settime)" "1 1 false" "nothing changed by a refusal"
+	"$JAIL" -q -m name=pth.k allow.extattr securelevel=2
+	"$JAIL" -q -c name=pth.k.g path="$ROOT" persist allow.extattr enforce_statfs=1
+	assert_eq "$("$JLS" -j pth.k.g securelevel allow.extattr)" "2 true" "a grandchild within its parent's"
+	# The parent drops an allow.* and raises its levels: every descendant follows.
+	"$JAIL" -q -m name=pth allow.noextattr securelevel=3 enforce_statfs=2
+	for j in pth.k pth.k.g; do
+		assert_eq "$("$JLS" -j $j allow.extattr securelevel enforce_statfs)" "false 3 2" "$j after its parent's change"
+	done
+	# Lowered again, the parent leaves them where they are.
+	"$JAIL" -q -m pth securelevel=1
+	assert_eq "$("$JLS" -j pth.k securelevel)" 3 "a child after its parent's securelevel went down"
+	"$JAIL" -q -r pth
+	assert_nothing_left
+}
+
 test_hier_parent_without_processes_stays_for_its_child() {
 	rm -f "$ROOT/tmp/pthkgo"
 	"$JAIL" -q -c name=pthk path="$ROOT" children.max=2 \
