@@ -396,6 +396,9 @@ static int config_changes(const struct paramset *want, const struct paramset *no
 {
 	for (int id = 0; id < P__COUNT; id++) {
 		const char *v = param_str(want, id), *cur = param_str(now, id);
+		/* A value the jail was made without is its default. */
+		if (!cur)
+			cur = param_table[id].def;
 		if (!v || id == P_NAME || (cur && strcmp(v, cur) == 0))
 			continue;
 		if ((param_table[id].flags & (PF_CREATE | PF_RDONLY)) && strncmp(param_table[id].name, "allow.", 6) == 0)
@@ -451,6 +454,36 @@ static int modify_from_config(char **names, int n)
 			continue;
 		}
 		ret |= config_modify(&c, name, &now);
+		record_free(&now);
+	}
+	free(order);
+	conf_free(&c);
+	return ret;
+}
+
+/*
+ * jail -cm [jail ...] from jail.conf: each jail named (or, with none, each
+ * configured) modified as -m would when it runs and created as -c would
+ * when not, in depend order; a dependency that is not running is created.
+ */
+static int set_from_config(char **names, int n, const struct jail_exec *x)
+{
+	struct conf c = { 0 };
+	const char **order = NULL;
+	size_t norder;
+	int ret = 0;
+
+	if (load_ordered(&c, names, n, false, &order, &norder) < 0)
+		return 1;
+	for (size_t i = 0; i < norder; i++) {
+		struct jail_record now;
+		struct perr e = { 0 };
+		if (find_jail(order[i], &now, &e) < 0) {
+			ret |= config_create(&c, order[i], x) != 0;
+			continue;
+		}
+		if (named(names, n, order[i]))
+			ret |= config_modify(&c, order[i], &now);
 		record_free(&now);
 	}
 	free(order);
@@ -585,6 +618,8 @@ static int dispatch(struct cmdline *cl, struct perr *e)
 		return do_remove(cl->args, cl->nargs, cl->hooks);
 	if (cl->create && !cl->modify && names)
 		return from_config(cl->args, cl->nargs, true, false, cl->hooks, &cl->x);
+	if (cl->create && cl->modify && names)
+		return set_from_config(cl->args, cl->nargs, &cl->x);
 	if (!cl->create && !cl->modify) {
 		if (cl->nargs == 0 || strchr(cl->args[0], '='))
 			usage();

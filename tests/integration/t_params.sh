@@ -153,6 +153,28 @@ test_params_jail_cm_twice_is_idempotent() {
 	expect_error "jail: ptcm: path cannot be changed after creation" "$JAIL" -cm name=ptcm path=/ persist
 }
 
+# jail -f conf -cm NAME: created from its section when it does not run,
+# changed to what the section now says when it does; a dependency that does
+# not run is created, one that runs is left alone.
+test_params_jail_cm_from_jail_conf() {
+	cat >"$WORK/cm.conf" <<EOF
+path = "$ROOT";
+persist;
+ptcmd { host.hostname = dep; }
+ptcmc { depend = ptcmd; host.hostname = one; osreldate = 1400000; }
+EOF
+	assert_eq "$("$JAIL" -f "$WORK/cm.conf" -cm ptcmc)" "$(printf 'ptcmd: created\nptcmc: created')" "jail -f -cm the first time"
+	assert_eq "$("$JAIL" -f "$WORK/cm.conf" -cm ptcmc)" "ptcmc: updated" "jail -f -cm again, nothing changed"
+	sed -i 's/= one;/= two;/; s/= dep;/= dep2;/' "$WORK/cm.conf"
+	assert_eq "$("$JAIL" -f "$WORK/cm.conf" -cm ptcmc)" "ptcmc: updated" "jail -f -cm after the section changed"
+	assert_eq "$("$JLS" -j ptcmc host.hostname)" two "the running jail took the section's new value"
+	assert_eq "$("$JLS" -j ptcmd host.hostname)" dep "a running dependency is left alone"
+	sed -i 's/osreldate = 1400000/osreldate = 1500000/' "$WORK/cm.conf"
+	expect_error "jail: ptcmc: osreldate cannot be changed after creation" "$JAIL" -f "$WORK/cm.conf" -cm ptcmc
+	"$JAIL" -q -r ptcmc ptcmd
+	assert_nothing_left
+}
+
 ports_reserved_on_inherit() {
 	"$JAIL" -q -c name=ptport path="$ROOT" persist ip4=inherit ip6=inherit
 	assert_eq "$("$JEXEC" ptport /bin/probe bind 127.0.0.1 80)" 127.0.0.1 "jail root binds port 80 on the host stack"
