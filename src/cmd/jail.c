@@ -592,6 +592,16 @@ static bool names_only(char **args, int n)
 	return true;
 }
 
+/* -c, -m or -cm of jails by name: their sections of jail.conf. */
+static int names_from_config(struct cmdline *cl)
+{
+	if (cl->create && cl->modify)
+		return set_from_config(cl->args, cl->nargs, &cl->x);
+	if (cl->create)
+		return from_config(cl->args, cl->nargs, true, false, cl->hooks, &cl->x);
+	return modify_from_config(cl->args, cl->nargs);
+}
+
 /*
  * What the flags and operands ask for, in FreeBSD's order of precedence;
  * returns the exit status, or -1 with e set for a parameter that does not
@@ -616,10 +626,6 @@ static int dispatch(struct cmdline *cl, struct perr *e)
 		return from_config(cl->args, cl->nargs, cl->create, true, cl->hooks, &cl->x);
 	if (cl->remove)
 		return do_remove(cl->args, cl->nargs, cl->hooks);
-	if (cl->create && !cl->modify && names)
-		return from_config(cl->args, cl->nargs, true, false, cl->hooks, &cl->x);
-	if (cl->create && cl->modify && names)
-		return set_from_config(cl->args, cl->nargs, &cl->x);
 	if (!cl->create && !cl->modify) {
 		if (cl->nargs == 0 || strchr(cl->args[0], '='))
 			usage();
@@ -627,9 +633,7 @@ static int dispatch(struct cmdline *cl, struct perr *e)
 			return -1;
 		return do_create(&cl->ps, &cl->x);
 	}
-	if (!cl->create && names)
-		return modify_from_config(cl->args, cl->nargs);
-	return from_command_line(cl, e);
+	return names ? names_from_config(cl) : from_command_line(cl, e);
 }
 
 /* One flag into cl; -1 with e set for a flag's parameter that does not parse. */
