@@ -499,8 +499,6 @@ int param_parse_conf(struct paramset *ps, const char *name, char *const *values,
 
 	if (id >= 0 && (param_table[id].flags & PF_CONFSKIP))
 		return 0;
-	if (id >= 0 && (param_table[id].flags & PF_LATER))
-		return perr_setx(e, ENOTSUP, "%s: not supported yet", name);
 	if (id >= 0 && param_table[id].conf_as) {
 		name = param_table[id].conf_as;
 		id = lookup_row(name);

@@ -28,7 +28,6 @@ enum param_flag {
 	PF_NOSTATE = 1 << 2, /* a parameter of jail(8), not of the jail: hidden from jls -n */
 	PF_CONFONLY = 1 << 3, /* a word of jail.conf only: param_lookup, the command line and jls do not know it */
 	PF_CONFSKIP = 1 << 4, /* in jail.conf, no value of the jail's (name is the section's; depend orders jails) */
-	PF_LATER = 1 << 5,    /* FreeBSD's, not carried out yet: jail.conf refuses it by name */
 	PF_INNER = 1 << 6,    /* a jail may set it on its own descendants: it names nothing of the host's (nested.h) */
 };
 
@@ -185,7 +184,7 @@ PRISON_API int param_lookup(const char *name);
 /*
  * Set one parameter as jail.conf gives it: its name and values (none for a
  * bare name), each value of a list one entry.  The table's row decides:
- * refused (PF_LATER), left out (PF_CONFSKIP), taken as another (conf_as),
+ * left out (PF_CONFSKIP), taken as another (conf_as),
  * a list, or else parsed as the command line's "name=v1,v2" would be.
  */
 int param_parse_conf(struct paramset *ps, const char *name, char *const *values, size_t n, struct perr *e);

@@ -240,7 +240,7 @@ static void test_man_page_lists_the_table(void)
 	free(text);
 }
 
-/* jail.conf's own words (depend, the parameters not carried out yet) are in jail.conf(5). */
+/* jail.conf's own words (depend and the like) are in jail.conf(5). */
 static void test_conf_page_lists_its_words(void)
 {
 	char *text = read_text("man/jail.conf.5");
