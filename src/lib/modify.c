@@ -271,7 +271,8 @@ static int check_changeable(const struct jail_record *rec, const struct paramset
 /* The parameters of the shared-stack sockaddr map entry: changeable there, in one map update. */
 static bool is_netlimit(int i)
 {
-	return i == P_IP4_ADDR || i == P_IP6_ADDR || i == P_ALLOW_RESERVED_PORTS;
+	return i == P_IP4_ADDR || i == P_IP6_ADDR || i == P_ALLOW_RESERVED_PORTS || i == P_IP4_SADDRSEL ||
+	       i == P_IP6_SADDRSEL;
 }
 
 static bool netlimit_changed(const struct jail_record *rec, const struct paramset *ps)
@@ -283,9 +284,9 @@ static bool netlimit_changed(const struct jail_record *rec, const struct paramse
 }
 
 /*
- * ip4.addr, ip6.addr or allow.reserved_ports given a new value: refused
- * where they are not the map entry's (vnet), else stored, the family new
- * with addresses and disable without.
+ * ip4.addr, ip6.addr, allow.reserved_ports or ip4/ip6.saddrsel given a new
+ * value: refused where they are not the map entry's (vnet), else stored,
+ * an address family new with addresses and disable without.
  */
 static int change_netlimit(struct jail_record *rec, const struct paramset *ps, int i, struct perr *e)
 {
@@ -293,14 +294,14 @@ static int change_netlimit(struct jail_record *rec, const struct paramset *ps, i
 
 	if (unchanged(rec, ps, i))
 		return 0;
-	/* A vnet jail's addresses and reserved ports are in its own stack, set when it is made. */
+	/* A vnet jail's addresses, reserved ports and source selection are its own stack's, set when it is made. */
 	if (jailnet_vnet(&rec->params))
 		return i == P_ALLOW_RESERVED_PORTS ? refuse_fixed(i, e)
 						   : perr_setx(e, EPERM, "%s cannot be changed on a running vnet jail",
 							       param_table[i].name);
 	if (param_copy_one(&rec->params, ps, i, e) < 0)
 		return -1;
-	if (i == P_ALLOW_RESERVED_PORTS)
+	if (i != P_IP4_ADDR && i != P_IP6_ADDR)
 		return 0;
 	return param_set(&rec->params, i == P_IP4_ADDR ? P_IP4 : P_IP6, *v ? "new" : "disable", e);
 }

@@ -157,6 +157,23 @@ net_modify_addresses() {
 }
 test_net_jail_m_changes_addresses_at_once() { in_netns net_modify_addresses; }
 
+# ip4.saddrsel changes on a running jail of the host's stack, as on
+# FreeBSD: the source of a connection follows at once.
+net_saddrsel_changes() {
+	ip addr add 198.18.0.1/32 dev lo
+	ip addr add 198.18.2.1/24 dev lo
+	"$JAIL" -q -c name=pts path="$ROOT" persist ip4.addr=198.18.0.1,198.18.2.1/24 ip6=disable
+	assert_eq "$("$JEXEC" pts /bin/probe udp 198.18.2.9 7030)" 198.18.2.1 "the address whose prefix holds the destination"
+	"$JAIL" -q -m name=pts ip4.nosaddrsel
+	assert_eq "$("$JLS" -j pts ip4.saddrsel)" false "ip4.saddrsel after jail -m"
+	assert_eq "$("$JEXEC" pts /bin/probe udp 198.18.2.9 7030)" 198.18.0.1 "the primary address with ip4.nosaddrsel"
+	"$JAIL" -q -m name=pts ip4.saddrsel
+	assert_eq "$("$JEXEC" pts /bin/probe udp 198.18.2.9 7030)" 198.18.2.1 "the prefix's address again"
+	"$JAIL" -q -r pts
+	assert_nothing_left
+}
+test_net_saddrsel_changes_on_a_running_jail() { in_netns net_saddrsel_changes; }
+
 # A child with ip4=inherit follows its parent's addresses as they change, as
 # on FreeBSD, where it has none of its own: it gains what the parent gains.
 net_inherit_follows_parent() {

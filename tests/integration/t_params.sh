@@ -53,6 +53,11 @@ test_params_create_only_and_changeable_follow_freebsd() {
 		"00000000-0000-0000-0000-00000000000a 7 b=2 true Other true" "changeable parameters changed"
 	expect_error "jail: ptsplit: allow.mount.tmpfs cannot be changed on a running jail" \
 		"$JAIL" -m name=ptsplit allow.mount.tmpfs
+	# FreeBSD's own create-only ones.
+	for w in ip4=inherit ip6=inherit vnet=new path=/; do
+		expect_error "jail: ptsplit: ${w%%=*} cannot be changed after creation" "$JAIL" -m name=ptsplit "$w"
+	done
+	assert_eq "$("$JLS" -j ptsplit ip4 ip6 vnet)" "disable disable inherit" "nothing changed by the refusals"
 }
 
 test_params_env_is_readable_inside_meta_is_not() {
