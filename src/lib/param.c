@@ -233,6 +233,9 @@ static int check_string(int id, const char *value, const char **canon, struct pe
 		return perr_setx(e, EOVERFLOW, "%s: too large (at most %d bytes)", name, PARAM_META_MAX - 1);
 	if (id != P_META && id != P_ENV && strlen(value) > 1023)
 		return perr_setx(e, EOVERFLOW, "%s: value too long", name);
+	/* FreeBSD's HOSTUUIDLEN, its NUL counted. */
+	if (id == P_HOST_HOSTUUID && strlen(value) > 63)
+		return perr_setx(e, EOVERFLOW, "%s: value too long (at most 63 bytes)", name);
 	if (id == P_PATH_PROPAGATION && (*canon = propagation_word(value)) == NULL)
 		return perr_setx(e, EINVAL, "%s: \"%s\": expected private, slave or unbindable (a jail's "
 				 "mounts are never the host's peers)", name, value);

@@ -315,6 +315,9 @@ static void test_freebsd15(void)
 	CHECK_STR(e.msg, "host: unknown jailsys value \"disable\" (expected new or inherit)");
 	CHECK(parse(&ps, "cpuset.id=1", &e) < 0);
 	CHECK_STR(e.msg, "cpuset.id: parameter is read-only");
+	CHECK(parse(&ps, "host.hostuuid=123456789012345678901234567890123456789012345678901234567890123", &e) == 0);
+	CHECK(parse(&ps, "host.hostuuid=1234567890123456789012345678901234567890123456789012345678901234", &e) < 0);
+	CHECK_STR(e.msg, "host.hostuuid: value too long (at most 63 bytes)");
 	/* FreeBSD's bound counts the NUL: 4095 bytes of text, no more. */
 	memcpy(big, "meta=", 5);
 	memset(big + 5, 'x', PARAM_META_MAX - 1);
