@@ -34,8 +34,9 @@ PY
 		echo "}"
 	} >"$WORK/all.conf"
 	out=$("$JAIL" -f "$WORK/all.conf" -e '|')
-	assert_contains "$out" '|allow.mount.linsysfs|' "jail -e shows a new allow"
-	assert_contains "$out" '|osreldate=1500000|' "jail -e shows osreldate"
+	for w in "${FREEBSD15_WORDS[@]}"; do
+		assert_contains "$out|" "|$w|" "jail -e shows $w"
+	done
 	"$JAIL" -q -f "$WORK/all.conf" -c ptconf
 	assert_eq "$("$JLS" -j ptconf host.hostuuid exec.fib)" "8f8e9d0a-0000-4000-8000-000000000001 0" \
 		"a jail.conf with every new parameter"
@@ -111,12 +112,36 @@ test_params_allow_mount_fs_types() {
 	assert_eq "$("$JEXEC" ptnull /bin/probe mount /mnt)" EPERM "allow.mount.nullfs: no tmpfs"
 	"$JAIL" -q -c name=ptnomount path="$ROOT" persist allow.mount.tmpfs
 	assert_eq "$("$JEXEC" ptnomount /bin/probe mount /mnt)" EPERM "allow.mount.tmpfs without allow.mount"
+	# Every other file system's word is a new file system's, as tmpfs's is: no bind.
+	for fs in devfs fdescfs fusefs procfs zfs linprocfs linsysfs; do
+		"$JAIL" -q -c name=ptfs$fs path="$ROOT" persist allow.mount allow.mount.$fs
+		assert_eq "$("$JEXEC" ptfs$fs /bin/probe mount /mnt)" ok "allow.mount.$fs: a new file system"
+		assert_eq "$("$JEXEC" ptfs$fs /bin/probe mountbind /bin /mnt)" EPERM "allow.mount.$fs: no nullfs"
+		"$JAIL" -q -r ptfs$fs
+	done
 }
 
 test_params_settime_never_reaches_the_host_clock() {
 	"$JAIL" -q -c name=pttime path="$ROOT" persist allow.settime allow.adjtime
 	assert_eq "$("$JEXEC" pttime /bin/probe settime)" EPERM "allow.settime: the host's clock stays the host's"
+	assert_eq "$("$JEXEC" pttime /bin/probe adjtime)" EPERM "allow.adjtime: so does its adjustment"
 }
+
+# The other stored-only allow.* change nothing the kernel checks against
+# the host's user namespace: set, they still give jail root none of it.
+stored_allows_give_nothing() {
+	"$JAIL" -q -c name=ptstored path="$ROOT" persist ip4=inherit allow.extattr allow.routing allow.nfsd \
+		allow.setaudit allow.vmm
+	"$JEXEC" ptstored touch /tmp/ptx
+	assert_eq "$("$JEXEC" ptstored /bin/probe xattr /tmp/ptx trusted.prison)" EPERM "allow.extattr: no trusted attribute"
+	assert_eq "$("$JEXEC" ptstored /bin/probe xattr /tmp/ptx user.prison)" ok "a user attribute, as without it"
+	assert_contains "$("$JEXEC" ptstored ip route add 198.18.99.0/24 dev lo 2>&1)" "Operation not permitted" \
+		"allow.routing: the host's routes stay the host's"
+	ip route show | grep -q 198.18.99.0 && fail "a route of the jail's in the host's table"
+	"$JAIL" -q -r ptstored
+	assert_nothing_left
+}
+test_params_stored_allows_give_nothing() { in_netns stored_allows_give_nothing; }
 
 test_params_jls_c_and_libxo_anywhere() {
 	"$JAIL" -q -c name=ptjc path="$ROOT" persist
