@@ -96,3 +96,19 @@ CONF
 	rm -rf "$WORK/cfg"
 	assert_nothing_left
 }
+
+# With no -f: /etc/jail.conf and every /etc/jail.conf.d/*.conf, each read
+# once, also when jail.conf includes the directory itself (as FreeBSD's
+# rc.d setups write it).  Shown with jail -e in a mount namespace of its
+# own where /etc is an overlay, so the host's /etc is never written.
+test_jailconf_default_files_are_read_once() {
+	local u=$WORK/etcup w=$WORK/etcwork
+	rm -rf "$u" "$w"
+	mkdir -p "$u/jail.conf.d" "$w"
+	printf 'path = "/";\n.include "/etc/jail.conf.d/*.conf";\nptmain { persist; }\n' >"$u/jail.conf"
+	printf 'ptdir { host.hostname = d; }\n' >"$u/jail.conf.d/ptdir.conf"
+	out=$(unshare -m sh -c 'mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1,workdir=$2" /etc && "$3" -e "|"' \
+		_ "$u" "$w" "$JAIL")
+	assert_eq "$(echo "$out" | cut -d'|' -f1 | sort | tr '\n' ' ')" "name=ptdir name=ptmain " "each configured jail once"
+	rm -rf "$u" "$w"
+}
