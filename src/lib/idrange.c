@@ -415,3 +415,57 @@ void idrange_release(const struct jail_record *rec)
 		(void)unlinkat(d.dirfd, name, 0);
 	ids_close(&d);
 }
+
+/* ---- what a jail leaves keyed by its range ---- */
+
+unsigned long idrange_base_of(unsigned long first, unsigned long last)
+{
+	if (first < IDRANGE_POOL_FIRST || first >= IDRANGE_POOL_END || (first - IDRANGE_POOL_FIRST) % IDRANGE_SIZE ||
+	    last != first + (IDRANGE_SIZE - 1))
+		return 0;
+	return first;
+}
+
+int idrange_each_unheld(const unsigned long *base, size_t n, const struct jail_record *rec,
+			void (*fn)(size_t i, void *arg), void *arg, struct perr *e)
+{
+	struct ids d;
+
+	if (n == 0)
+		return 0;
+	if (ids_open(&d, e) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct entry en;
+		if ((rec && base[i] == rec->uid_base && own_entry(&d, rec, &en)) || !entry_held(base[i], &d))
+			fn(i, arg);
+	}
+	ids_close(&d);
+	return 0;
+}
+
+#define RULES_MARK IDRANGE_DIR "/fibrules"
+
+int idrange_mark_rules(struct perr *e)
+{
+	struct ids d;
+	int fd;
+
+	if (idrange_rules_marked())
+		return 0;
+	/* Through ids_open: the directory is made and checked as the ranges' own. */
+	if (ids_open(&d, e) < 0)
+		return -1;
+	fd = openat(d.dirfd, "fibrules", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		perr_set(e, errno, "%s", RULES_MARK);
+	else
+		close(fd);
+	ids_close(&d);
+	return fd < 0 ? -1 : 0;
+}
+
+bool idrange_rules_marked(void)
+{
+	return access(RULES_MARK, F_OK) == 0;
+}

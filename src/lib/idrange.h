@@ -75,4 +75,27 @@ int idrange_note_init(const struct jail_record *rec, struct perr *e);
 int idrange_note_wake(const struct jail_record *rec, pid_t old_pid, unsigned long long old_start);
 void idrange_release(const struct jail_record *rec);
 
+/*
+ * What a jail leaves keyed by its range outside its own namespaces (the
+ * policy rules of exec.fib on the host's stack, fibrule.h) can outlive a
+ * jail whose command was killed, and a range is free again once that
+ * jail's processes are gone.  Such leftovers are cleared under the
+ * allocation lock, so that a range cannot be given to a new jail between
+ * the check and the clearing.
+ */
+/* [first, last] is exactly one range of the pool: its first ID, else 0. */
+unsigned long idrange_base_of(unsigned long first, unsigned long last);
+/*
+ * fn(i, arg) for each base[i] that no jail holds (or only rec, when rec is
+ * not NULL), all under the allocation lock; -1 when the lock cannot be had.
+ */
+int idrange_each_unheld(const unsigned long *base, size_t n, const struct jail_record *rec,
+			void (*fn)(size_t i, void *arg), void *arg, struct perr *e);
+/*
+ * IDRANGE_DIR/fibrules: made before the first such rule of this boot, so
+ * that where exec.fib was never used nothing looks for leftovers.
+ */
+int idrange_mark_rules(struct perr *e);
+bool idrange_rules_marked(void);
+
 #endif

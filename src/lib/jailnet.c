@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "fibrule.h"
 #include "hostaddr.h"
 #include "ifmove.h"
 #include "ifname.h"
@@ -194,10 +195,9 @@ int jailnet_settle(struct paramset *ps, struct perr *e)
 		return -1;
 	if (check_vnet_only(ps, vnet, e) < 0 || check_ifnames(ps, e) < 0)
 		return -1;
-	/* FIB N is table N: 253 to 255 are taken by the kernel's own default, main and local tables. */
-	if (vnet && param_int(ps, P_EXEC_FIB) >= 253 && param_int(ps, P_EXEC_FIB) <= 255)
-		return perr_setx(e, EINVAL, "exec.fib: %ld is one of the kernel's own tables (253 to 255)",
-				 param_int(ps, P_EXEC_FIB));
+	/* FIB N is table N, on either stack (fibrule.h). */
+	if (fibrule_check(ps, e) < 0)
+		return -1;
 	return check_routers(ps, e);
 }
 
@@ -262,13 +262,12 @@ static int limits_of(const struct jail_record *rec, struct jail_addrs *lim, stru
 	return 0;
 }
 
-int jailnet_setup_host(const struct jail_record *rec, struct perr *e)
+/* The jail's addresses: held to them by the sockaddr map, and those on host interfaces added. */
+static int host_addresses(const struct jail_record *rec, struct perr *e)
 {
 	struct jail_addrs lim;
 	uint64_t id;
 
-	if (jailnet_vnet(&rec->params))
-		return 0;
 	if (limits_of(rec, &lim, e) < 0)
 		return -1;
 	/*
@@ -287,6 +286,16 @@ int jailnet_setup_host(const struct jail_record *rec, struct perr *e)
 		return -1;
 	}
 	return 0;
+}
+
+int jailnet_setup_host(const struct jail_record *rec, struct perr *e)
+{
+	if (jailnet_vnet(&rec->params))
+		return 0;
+	/* The FIB rules last: a failure there is undone with the addresses (jailnet_release). */
+	if (host_addresses(rec, e) < 0)
+		return -1;
+	return fibrule_add(rec, e);
 }
 
 int jailnet_relimit(const struct jail_record *rec, struct perr *e)
@@ -400,20 +409,20 @@ static int bridge_link(const struct jail_record *rec, int netns, struct nl *host
 /*
  * exec.fib in a vnet jail: FIB N is table N of the jail's own stack, which
  * a rule of that stack puts before the main table (FIB 0) for every
- * process of the jail.  The host's stack is not prison's to add rules to:
- * on it the value is stored only.
+ * process of the jail (fibrule.h; those of the shared stack are fibrule.c's).
  */
-#define FIB_RULE_PRIORITY 1000
-
 static int fib_rules(const struct paramset *ps, struct nl *jail, struct perr *e)
 {
 	long fib = param_int(ps, P_EXEC_FIB);
 
 	if (fib <= 0)
 		return 0;
-	if (nl_rule_table(jail, AF_INET, (uint32_t)fib, FIB_RULE_PRIORITY, e) < 0 ||
-	    nl_rule_table(jail, AF_INET6, (uint32_t)fib, FIB_RULE_PRIORITY, e) < 0)
-		return perr_prefix(e, "exec.fib");
+	for (int k = 0; k < 2; k++) {
+		struct nl_rule r = { .family = k ? AF_INET6 : AF_INET, .table = (uint32_t)fib,
+				     .priority = FIB_RULE_PRIORITY };
+		if (nl_rule_add(jail, &r, e) < 0)
+			return perr_prefix(e, "exec.fib");
+	}
 	return 0;
 }
 
@@ -491,6 +500,7 @@ void jailnet_release(const struct jail_record *rec)
 		}
 		return;
 	}
+	fibrule_remove(rec);
 	(void)hostaddr_remove(&rec->params, &e);
 	if (cgroup_id(&rec->cg, &id, &e) == 0)
 		(void)sockaddr_unlimit(id, &e);

@@ -10,6 +10,7 @@
 #include "cglimit.h"
 #include "cgroup.h"
 #include "ctl.h"
+#include "fibrule.h"
 #include "idrange.h"
 #include "jail.h"
 #include "jailnet.h"
@@ -333,6 +334,7 @@ int jail_sweep(struct registry *reg, struct jail_record **ret, size_t *ret_n, st
 	sweep_cgroups(reg, list, live);
 	sweep_pins(list, live);
 	nftjail_sweep(list, live);
+	fibrule_sweep();
 	/* Everything is as the records say now: the listing index is made again from them. */
 	(void)regindex_rebuild(reg, list, live);
 	if (ret) {

@@ -65,8 +65,9 @@ static inline bool jail_may_idle(const struct paramset *ps)
 bool jail_seems_dead(const struct jail_pids *p);
 /*
  * The full consistency pass under reg's lock: dead jails torn down, names,
- * cgroups and nftables chains without a live record cleared, the listing
- * index rebuilt; *ret (if ret) gets the live records, sorted by jid.
+ * cgroups, nftables chains and exec.fib rules without a live jail cleared,
+ * the listing index rebuilt; *ret (if ret) gets the live records, sorted
+ * by jid.
  */
 int jail_sweep(struct registry *reg, struct jail_record **ret, size_t *ret_n, struct perr *e);
 /* Parent p's jailinit, if it runs, told its children.cur (a parent that is not persistent stays for them). */

@@ -204,6 +204,27 @@ int jail_within_parent(struct registry *reg, const struct jail_record *rec, stru
 	return check_levels(&parent, &rec->params, e);
 }
 
+/*
+ * exec.fib of a child on the host's stack: its parent's table there, so
+ * that no child routes by a table the parent may not.  That is the
+ * parent's exec.fib, or 0 (main) under a vnet parent, whose table is one
+ * of its own stack.  Unset, it follows the parent's; another is refused.
+ */
+static int check_fib(const struct jail_record *parent, struct paramset *ps, struct perr *e)
+{
+	long have = vnet_of(&parent->params) ? 0 : param_int(&parent->params, P_EXEC_FIB);
+	char num[24];
+
+	if (param_str(ps, P_EXEC_FIB)) {
+		if (param_int(ps, P_EXEC_FIB) == have)
+			return 0;
+		return perr_setx(e, EPERM, "exec.fib: %ld is not the FIB of the parent jail \"%s\" on the host's stack (%ld)",
+				 param_int(ps, P_EXEC_FIB), parent->name, have);
+	}
+	snprintf(num, sizeof(num), "%ld", have);
+	return have ? param_set(ps, P_EXEC_FIB, num, e) : 0;
+}
+
 int jail_child_check(struct registry *reg, const struct jail_record *parent, struct paramset *ps, struct perr *e)
 {
 	bool unused = false;
@@ -211,12 +232,12 @@ int jail_child_check(struct registry *reg, const struct jail_record *parent, str
 	if (check_allow(parent, ps, e) < 0 || raise_levels(parent, ps, false, &unused, e) < 0 ||
 	    check_levels(parent, ps, e) < 0)
 		return -1;
-	/* A vnet child has a stack of its own, with addresses of its own. */
+	/* A vnet child has a stack of its own, with addresses and tables of its own. */
 	if (vnet_of(ps))
 		return 0;
 	if (check_family(reg, parent, ps, AF_INET, e) < 0 || check_family(reg, parent, ps, AF_INET6, e) < 0)
 		return -1;
-	return 0;
+	return check_fib(parent, ps, e);
 }
 
 /* The items of list that parent reaches, in their order and as written; *dropped when one is not. */

@@ -10,7 +10,9 @@
  * what its own parent may use, up to the host, which has every address.
  * A vnet parent's addresses are on its own stack, so a child of it on the
  * host's stack gets none (a vnet child has a stack and addresses of its
- * own).
+ * own).  A child on the host's stack has its parent's FIB there (the
+ * parent's exec.fib, 0 under a vnet parent): one it does not name follows
+ * the parent, another is refused.
  *
  * When a running jail's addresses change (jail -m), its own stay a subset
  * of its parent's, and its descendants are narrowed as FreeBSD's

@@ -378,9 +378,9 @@ static int change_one(struct registry *reg, struct jail_record *rec, const struc
 		return -1;
 	if (is_netlimit(i))
 		return change_netlimit(rec, ps, i, e);
-	/* A vnet jail's FIB is a rule of its stack, made with it (jailnet.c). */
-	if (i == P_EXEC_FIB && jailnet_vnet(&rec->params) && !unchanged(rec, ps, i))
-		return perr_setx(e, EPERM, "exec.fib cannot be changed on a running vnet jail");
+	/* A jail's FIB is a rule made with it, of its own stack or of the host's for its uids (fibrule.h). */
+	if (i == P_EXEC_FIB && !unchanged(rec, ps, i))
+		return perr_setx(e, EPERM, "exec.fib cannot be changed on a running jail");
 	if ((i == P_HOSTNAME || i == P_DOMAINNAME) && rec->policy.host_inherit)
 		return perr_setx(e, EPERM, "%s cannot be set with host=inherit", param_table[i].name);
 	if ((i == P_HOSTNAME || i == P_DOMAINNAME) && set_uts(rec, i, v, e) < 0)

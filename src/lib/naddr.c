@@ -1,6 +1,6 @@
 /*
- * Addresses and the default route over rtnetlink, for the jail's side of
- * its veth pair and for the host's bridge.
+ * Addresses, the default route and policy rules over rtnetlink, for the
+ * jail's side of its veth pair, the host's bridge and exec.fib.
  */
 #include "nlmsg.h"
 
@@ -10,7 +10,10 @@
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "util.h"
 
 static int addr_len(int family, int prefix, struct perr *e)
 {
@@ -100,21 +103,133 @@ int nl_route_default(struct nl *nl, int family, const void *gateway, struct perr
 	return perr_prefix(e, "default route via %s", text);
 }
 
-int nl_rule_table(struct nl *nl, int family, uint32_t table, uint32_t priority, struct perr *e)
+static const char *family_name(int family)
 {
-	struct nlmsghdr *nlh;
-	struct fib_rule_hdr *frh;
+	return family == AF_INET ? "IPv4" : "IPv6";
+}
 
-	nlh = nl_msg(nl, RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, sizeof(*frh), (void **)&frh);
-	frh->family = (unsigned char)family;
+/* The rule's request: its family, priority, table and uid range, as nl_rule_add and nl_rule_delete send it. */
+static struct nlmsghdr *rule_msg(struct nl *nl, uint16_t type, uint16_t flags, const struct nl_rule *r)
+{
+	struct fib_rule_hdr *frh;
+	struct nlmsghdr *nlh = nl_msg(nl, type, flags, sizeof(*frh), (void **)&frh);
+
+	frh->family = (unsigned char)r->family;
 	frh->action = FR_ACT_TO_TBL;
 	/* The header holds 8 bits; FRA_TABLE all 32, and the kernel reads it first. */
-	frh->table = table < 256 ? (unsigned char)table : RT_TABLE_UNSPEC;
-	nl_put(nl, nlh, FRA_TABLE, sizeof(table), &table);
-	nl_put(nl, nlh, FRA_PRIORITY, sizeof(priority), &priority);
-	if (nl_talk(nl, nlh, NULL, NULL, e) == 0)
+	frh->table = r->table < 256 ? (unsigned char)r->table : RT_TABLE_UNSPEC;
+	nl_put(nl, nlh, FRA_TABLE, sizeof(r->table), &r->table);
+	nl_put(nl, nlh, FRA_PRIORITY, sizeof(r->priority), &r->priority);
+	if (r->by_uid) {
+		struct fib_rule_uid_range u = { .start = r->uid_start, .end = r->uid_end };
+		nl_put(nl, nlh, FRA_UID_RANGE, sizeof(u), &u);
+	}
+	return nlh;
+}
+
+static int rule_fail(const struct nl_rule *r, const char *what, struct perr *e)
+{
+	if (r->by_uid)
+		return perr_prefix(e, "%s %s rule uidrange %u-%u to table %u", what, family_name(r->family),
+				   r->uid_start, r->uid_end, r->table);
+	return perr_prefix(e, "%s %s rule to table %u", what, family_name(r->family), r->table);
+}
+
+int nl_rule_add(struct nl *nl, const struct nl_rule *r, struct perr *e)
+{
+	if (nl_talk(nl, rule_msg(nl, RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, r), NULL, NULL, e) == 0)
 		return 0;
-	return perr_prefix(e, "%s rule to table %u", family == AF_INET ? "IPv4" : "IPv6", table);
+	return rule_fail(r, "add", e);
+}
+
+int nl_rule_delete(struct nl *nl, const struct nl_rule *r, struct perr *e)
+{
+	if (nl_talk(nl, rule_msg(nl, RTM_DELRULE, 0, r), NULL, NULL, e) == 0)
+		return 0;
+	return rule_fail(r, "delete", e);
+}
+
+struct rule_reply {
+	int family;
+	uint32_t priority;
+	struct nl_rule *v;
+	size_t n, cap;
+	bool nomem;
+};
+
+static int on_rule_attr(const struct nlattr *attr, void *data)
+{
+	struct nl_rule *r = data;
+	const void *p = mnl_attr_get_payload(attr);
+	uint16_t len = mnl_attr_get_payload_len(attr);
+
+	switch (mnl_attr_get_type(attr)) {
+	case FRA_TABLE:
+		if (len == sizeof(uint32_t))
+			memcpy(&r->table, p, sizeof(r->table));
+		break;
+	case FRA_PRIORITY:
+		if (len == sizeof(uint32_t))
+			memcpy(&r->priority, p, sizeof(r->priority));
+		break;
+	case FRA_UID_RANGE:
+		if (len == sizeof(struct fib_rule_uid_range)) {
+			struct fib_rule_uid_range u;
+			memcpy(&u, p, sizeof(u));
+			r->by_uid = true;
+			r->uid_start = u.start;
+			r->uid_end = u.end;
+		}
+		break;
+	default:
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int on_rule(const struct nlmsghdr *nlh, void *data)
+{
+	struct rule_reply *rr = data;
+	const struct fib_rule_hdr *frh = mnl_nlmsg_get_payload(nlh);
+	struct nl_rule r = { 0 };
+	struct nl_rule *v;
+
+	if (nlh->nlmsg_type != RTM_NEWRULE || mnl_nlmsg_get_payload_len(nlh) < sizeof(*frh) ||
+	    frh->family != rr->family || frh->action != FR_ACT_TO_TBL)
+		return MNL_CB_OK;
+	r.family = frh->family;
+	r.table = frh->table;
+	mnl_attr_parse(nlh, sizeof(*frh), on_rule_attr, &r);
+	if (r.priority != rr->priority)
+		return MNL_CB_OK;
+	v = array_grow(rr->v, rr->n, &rr->cap, sizeof(*v), 16);
+	if (!v) {
+		rr->nomem = true;
+		return MNL_CB_OK;
+	}
+	rr->v = v;
+	rr->v[rr->n++] = r;
+	return MNL_CB_OK;
+}
+
+int nl_rule_list(struct nl *nl, int family, uint32_t priority, struct nl_rule **ret, size_t *ret_n, struct perr *e)
+{
+	struct rule_reply rr = { .family = family, .priority = priority };
+	struct fib_rule_hdr *frh;
+	struct nlmsghdr *nlh = nl_msg(nl, RTM_GETRULE, NLM_F_DUMP, sizeof(*frh), (void **)&frh);
+
+	*ret = NULL;
+	*ret_n = 0;
+	frh->family = (unsigned char)family;
+	if (nl_talk(nl, nlh, on_rule, &rr, e) < 0 || rr.nomem) {
+		free(rr.v);
+		if (rr.nomem)
+			return perr_set(e, ENOMEM, "list the %s rules", family_name(family));
+		return perr_prefix(e, "list the %s rules", family_name(family));
+	}
+	*ret = rr.v;
+	*ret_n = rr.n;
+	return 0;
 }
 
 struct addr4_reply {

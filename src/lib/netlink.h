@@ -142,7 +142,22 @@ struct nl_addr4 {
 int nl_addr4_list(struct nl *nl, int ifindex, struct nl_addr4 *out, int max, struct perr *e);
 /* Set (create or replace) the default route of family via gateway in the main table. */
 int nl_route_default(struct nl *nl, int family, const void *gateway, struct perr *e);
-/* A policy rule at priority: every lookup of family goes to table first (what it lacks falls through). */
-int nl_rule_table(struct nl *nl, int family, uint32_t table, uint32_t priority, struct perr *e);
+/*
+ * A policy rule of family at priority that sends a lookup to table (what
+ * the table lacks falls through to the rules after it): every lookup, or
+ * with by_uid those of sockets whose owner's host uid is in [uid_start,
+ * uid_end] (FRA_UID_RANGE, Linux 4.10).
+ */
+struct nl_rule {
+	int family;
+	uint32_t table, priority;
+	bool by_uid;
+	uint32_t uid_start, uid_end;
+};
+int nl_rule_add(struct nl *nl, const struct nl_rule *r, struct perr *e);
+/* The rule that matches r's family, priority, table and uid range (ENOENT when there is none). */
+int nl_rule_delete(struct nl *nl, const struct nl_rule *r, struct perr *e);
+/* The rules of family at priority that send lookups to a table, into a new array *ret (free it). */
+int nl_rule_list(struct nl *nl, int family, uint32_t priority, struct nl_rule **ret, size_t *ret_n, struct perr *e);
 
 #endif

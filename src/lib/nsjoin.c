@@ -53,6 +53,8 @@ int nsjoin_settle(struct paramset *ps, struct perr *e)
 			return perr_setx(e, EINVAL, "ns.net: a jail in another's network namespace takes no address or interface");
 		if (want_inherit(ps, P_IP4, "ns.net", e) < 0 || want_inherit(ps, P_IP6, "ns.net", e) < 0)
 			return -1;
+		if (param_int(ps, P_EXEC_FIB) > 0)
+			return perr_setx(e, EINVAL, "exec.fib: a jail in another's network namespace uses its routing tables");
 	}
 	for (size_t i = 0; nsjoin_path(ps, P_NS_IPC) && i < ARRAY_SIZE(sysv); i++)
 		if (want_inherit(ps, sysv[i], "ns.ipc", e) < 0)

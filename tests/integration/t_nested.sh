@@ -175,6 +175,27 @@ nested_no_more() {
 }
 test_nested_child_gets_no_more_than_its_parent() { in_netns nested_no_more; }
 
+# exec.fib: a child on the host's stack routes by its parent's table, made
+# from inside or from the host; it cannot be set from inside, and the host
+# cannot give a child another (its rules would be the host's).
+nested_fib() {
+	nested_roots
+	"$JAIL" -q -c name=ptn path="$NR" persist children.max=2 ip4=inherit exec.fib=5
+	expect_error 'jail: ptd: exec.fib: cannot be set from inside a jail' \
+		inj ptn /sbin/jail -c name=ptd path=/srv/plain persist exec.fib=6
+	inj ptn /sbin/jail -q -c name=ptc path=/srv/kid persist ip4=inherit
+	base=$(uid_base_of "$(jid_of ptn.ptc)")
+	assert_contains "$(ip rule)" "uidrange $base-$((base + 65535)) lookup 5" "the IPv4 rule of the child made inside"
+	assert_contains "$(ip -6 rule)" "uidrange $base-$((base + 65535)) lookup 5" "its IPv6 rule"
+	expect_error 'jail: ptn.pth: exec.fib: 0 is not the FIB of the parent jail "ptn" on the host'"'"'s stack (5)' \
+		"$JAIL" -c name=ptn.pth path="$ROOT" persist ip4=inherit exec.fib=0
+	"$JAIL" -q -c name=ptn.pth path="$ROOT" persist ip4=inherit exec.fib=5
+	"$JAIL" -q -r ptn
+	assert_eq "$({ ip rule; ip -6 rule; } | grep -c 'lookup 5' || true)" 0 "rules to table 5 after the parent went"
+	assert_nothing_left
+}
+test_nested_child_routes_by_its_parent_fib() { in_netns nested_fib; }
+
 test_nested_children_max_is_the_limit() {
 	nested_roots
 	# No room at all: FreeBSD's words, and nothing made.

@@ -304,7 +304,7 @@ net_vnet_fib() {
 	assert_eq "$("$JEXEC" ptfib /bin/probe udp 198.18.9.1 7020)" EACCES "the jail with exec.fib=5 uses table 5"
 	assert_eq "$("$JEXEC" ptfib0 /bin/probe udp 198.18.9.1 7020)" 198.18.7.3 "the jail without it uses main"
 	assert_eq "$("$JEXEC" ptfib /bin/probe udp 198.18.7.1 7020)" 198.18.7.2 "what table 5 lacks falls to main"
-	expect_error 'jail: ptfib: exec.fib cannot be changed on a running vnet jail' "$JAIL" -m name=ptfib exec.fib=6
+	expect_error 'jail: ptfib: exec.fib cannot be changed on a running jail' "$JAIL" -m name=ptfib exec.fib=6
 	"$JAIL" -q -m name=ptfib exec.fib=5
 	# A vnet jail's addresses and reserved ports are in its own stack, set when it was made.
 	expect_error 'jail: ptfib: ip4.addr cannot be changed on a running vnet jail' \
@@ -317,6 +317,115 @@ net_vnet_fib() {
 	! jail_exists ptbadfib || fail "a jail with a bad exec.fib exists"
 }
 test_net_vnet_exec_fib_is_a_table_of_its_own_stack() { in_netns net_vnet_fib; }
+
+# The exec.fib rules of the host ID range that starts at $1, both families, one per line.
+fib_rules_of() {
+	{ ip rule; ip -6 rule; } | grep -F "uidrange $1-$(($1 + 65535)) " || true
+}
+
+# A veth end of the test's stack with 198.18.20.1/24 and fd00:20::1/64 (this
+# kernel may have no dummy interfaces), its peer up beside it:
+# 198.18.21.0/24 and fd00:21::/64 are routed only in table 5, 198.18.22.0/24
+# in main and prohibited in table 5.
+fib_world() {
+	ip link add ptfib0 type veth peer name ptfib1
+	ip link set ptfib1 up
+	ip link set ptfib0 up
+	ip addr add 198.18.20.1/24 dev ptfib0
+	ip -6 addr add fd00:20::1/64 dev ptfib0 nodad
+	ip route add 198.18.21.0/24 dev ptfib0 table 5
+	ip -6 route add fd00:21::/64 dev ptfib0 table 5
+	ip route add 198.18.22.0/24 dev ptfib0
+	ip route add prohibit 198.18.22.0/24 table 5
+}
+
+# exec.fib on the shared stack: a rule of the test's stack sends the lookups
+# of the sockets of the jail's host uids to table 5 first; host processes and
+# a jail without exec.fib use main; the rules go with the jail.
+net_shared_fib() {
+	fib_world
+	"$JAIL" -q -c name=ptfib path="$ROOT" persist ip4=inherit ip6=inherit exec.fib=5
+	"$JAIL" -q -c name=ptfib0 path="$ROOT" persist ip4=inherit ip6=inherit
+	base=$(uid_base_of "$(jid_of ptfib)")
+	base0=$(uid_base_of "$(jid_of ptfib0)")
+	assert_eq "$(fib_rules_of "$base" | sed 's/\t/ /')" \
+		"1000: from all uidrange $base-$((base + 65535)) lookup 5
+1000: from all uidrange $base-$((base + 65535)) lookup 5" "the jail's IPv4 and IPv6 rules"
+	assert_eq "$(fib_rules_of "$base0")" "" "rules of a jail without exec.fib"
+	assert_eq "$("$JEXEC" ptfib /bin/probe udp 198.18.21.1 7030)" 198.18.20.1 "the jail reaches what only table 5 has"
+	assert_eq "$("$JEXEC" -U jdoe ptfib /bin/probe udp 198.18.21.1 7030)" 198.18.20.1 "so does a user of the jail"
+	assert_eq "$("$JEXEC" ptfib /bin/probe udp fd00:21::1 7030)" fd00:20::1 "and over IPv6"
+	assert_eq "$("$PROBE" udp 198.18.21.1 7030)" ENETUNREACH "a host process uses main"
+	assert_eq "$("$PROBE" udp fd00:21::1 7030)" ENETUNREACH "a host process uses main for IPv6"
+	assert_eq "$("$JEXEC" ptfib0 /bin/probe udp 198.18.21.1 7030)" ENETUNREACH "a jail without exec.fib uses main"
+	# Table 5 decides before main; what it lacks falls through to main.
+	assert_eq "$("$JEXEC" ptfib /bin/probe udp 198.18.22.1 7030)" EACCES "table 5's prohibit route"
+	assert_eq "$("$PROBE" udp 198.18.22.1 7030)" 198.18.20.1 "main's route, outside"
+	assert_eq "$("$JEXEC" ptfib /bin/probe udp 198.18.20.9 7030)" 198.18.20.1 "what table 5 lacks falls to main"
+	expect_error 'jail: ptfib: exec.fib cannot be changed on a running jail' "$JAIL" -m name=ptfib exec.fib=6
+	expect_error 'jail: ptfib0: exec.fib cannot be changed on a running jail' "$JAIL" -m name=ptfib0 exec.fib=5
+	"$JAIL" -q -m name=ptfib exec.fib=5
+	expect_error 'jail: ptbadfib: exec.fib: 253 is one of the kernel'"'"'s own tables (253 to 255)' \
+		"$JAIL" -c name=ptbadfib path="$ROOT" persist exec.fib=253
+	expect_error 'jail: ptbadfib: exec.fib: a jail in another'"'"'s network namespace uses its routing tables' \
+		"$JAIL" -c name=ptbadfib path="$ROOT" persist ns.net=/proc/self/ns/net exec.fib=5
+	"$JAIL" -q -r ptfib ptfib0
+	assert_eq "$(fib_rules_of "$base")" "" "the rules after jail -r"
+	assert_eq "$(ip rule | grep -c 'lookup 5' || true)" 0 "IPv4 rules to table 5 after jail -r"
+	assert_eq "$(ip -6 rule | grep -c 'lookup 5' || true)" 0 "IPv6 rules to table 5 after jail -r"
+	assert_nothing_left
+}
+test_net_shared_stack_exec_fib_routes_the_jail_uids_by_table() { in_netns net_shared_fib; }
+
+# A creation that fails after the rules were made leaves none; rules left by
+# a jail that went without jail -r are cleared by the next command, and
+# rules that are not prison's are left alone.
+net_shared_fib_leftovers() {
+	fib_world
+	# The bind mount's source is opened after the stack is set up (PH_INIT).
+	expect_error "jail: ptfibbad: mount $ROOT/tmp: source /nonexistent/ptsrc: /nonexistent: No such file or directory" \
+		"$JAIL" -c name=ptfibbad path="$ROOT" persist ip4=inherit exec.fib=5 \
+		mount="/nonexistent/ptsrc $ROOT/tmp nullfs ro 0 0"
+	jail_exists ptfibbad && fail "a jail whose creation failed exists"
+	assert_eq "$(ip rule | grep -c 'lookup 5' || true)" 0 "IPv4 rules after a failed creation"
+	assert_eq "$(ip -6 rule | grep -c 'lookup 5' || true)" 0 "IPv6 rules after a failed creation"
+	# Not prison's: a uidrange outside its pool, and one at another priority.
+	ip rule add pref 1000 uidrange 1000-1999 lookup 7
+	ip rule add pref 1001 uidrange 1073741824-1073807359 lookup 7
+	# The jailinit killed: the next command that finds the jail dead clears its rules.
+	"$JAIL" -q -c name=ptfibk path="$ROOT" persist persist.idle=false ip4=inherit exec.fib=5
+	jid=$(jid_of ptfibk)
+	base=$(uid_base_of "$jid")
+	pid=$(init_pid_of "$jid")
+	kill -9 "$pid"
+	wait_gone "$pid" "ptfibk's jailinit after kill -9"
+	jail_exists ptfibk && fail "a jail whose jailinit was killed exists"
+	assert_eq "$(fib_rules_of "$base")" "" "rules of a jail whose jailinit was killed"
+	# Rules with no record at all: the full pass sweeps them.
+	"$JAIL" -q -c name=ptfibk path="$ROOT" persist persist.idle=false ip4=inherit exec.fib=5
+	jid=$(jid_of ptfibk)
+	base=$(uid_base_of "$jid")
+	pid=$(init_pid_of "$jid")
+	kill -9 "$pid"
+	wait_gone "$pid" "ptfibk's jailinit after kill -9"
+	rm "$RUNDIR/jail/$jid.json"
+	"$JLS" >/dev/null
+	assert_eq "$(fib_rules_of "$base")" "" "rules of a jail with no record, after jls"
+	assert_contains "$(ip rule)" "1000:	from all uidrange 1000-1999 lookup 7" "a rule of the host's at prison's priority"
+	assert_contains "$(ip rule)" "1001:	from all uidrange 1073741824-1073807359 lookup 7" "a rule at another priority"
+	# A leftover of a range is cleared when the range goes to a new jail, exec.fib or not.
+	"$JAIL" -q -c name=ptfibn path="$ROOT" persist ip4=inherit
+	base=$(uid_base_of "$(jid_of ptfibn)")
+	"$JAIL" -q -r ptfibn
+	ip rule add pref 1000 uidrange "$base-$((base + 65535))" lookup 9
+	"$JAIL" -q -c name=ptfibn path="$ROOT" persist ip4=inherit idmap.base="$base"
+	assert_eq "$(fib_rules_of "$base")" "" "a leftover of the range the new jail got"
+	"$JAIL" -q -r ptfibn
+	ip rule del pref 1000 uidrange 1000-1999 lookup 7
+	ip rule del pref 1001 uidrange 1073741824-1073807359 lookup 7
+	assert_nothing_left
+}
+test_net_shared_stack_exec_fib_leaves_no_rule() { in_netns net_shared_fib_leftovers; }
 
 
 net_vnet_own_stack() {

@@ -182,5 +182,25 @@ static void test_hostids_cache(void)
 	id_spans_free(&s);
 }
 
-UNIT_MAIN(test_hostids_cache, test_preferred_never_wraps, test_pick_preferred_or_next_free, test_spans_are_avoided, test_subid_lines,
+/* A uidrange rule is prison's only when it is exactly one range of the pool (fibrule.h). */
+static void test_base_of_rule_ranges(void)
+{
+	const unsigned long first = IDRANGE_POOL_FIRST, last = IDRANGE_POOL_END - IDRANGE_SIZE;
+
+	CHECK(idrange_base_of(first, first + 65535) == first);
+	CHECK(idrange_base_of(first + 65536, first + 131071) == first + 65536);
+	CHECK(idrange_base_of(last, last + 65535) == last);
+	CHECK(idrange_base_of(idrange_preferred(7), idrange_preferred(7) + 65535) == idrange_preferred(7));
+	/* Too short, too long, off the grid, below or past the pool, backwards. */
+	CHECK(idrange_base_of(first, first + 65534) == 0);
+	CHECK(idrange_base_of(first, first + 65536) == 0);
+	CHECK(idrange_base_of(first + 1, first + 65536) == 0);
+	CHECK(idrange_base_of(first - 65536, first - 1) == 0);
+	CHECK(idrange_base_of(IDRANGE_POOL_END, IDRANGE_POOL_END + 65535) == 0);
+	CHECK(idrange_base_of(0, 65535) == 0);
+	CHECK(idrange_base_of(1000, 1000) == 0);
+	CHECK(idrange_base_of(first + 65535, first) == 0);
+}
+
+UNIT_MAIN(test_base_of_rule_ranges, test_hostids_cache, test_preferred_never_wraps, test_pick_preferred_or_next_free, test_spans_are_avoided, test_subid_lines,
 	  test_pool_exhausted_by_spans)
