@@ -430,9 +430,12 @@ static int config_modify(const struct conf *c, const char *name, const struct ja
 /*
  * jail -m [jail ...] from jail.conf: each running jail takes the values its
  * configuration now gives for what can change; a parameter fixed at
- * creation that the configuration now sets otherwise is an error.
+ * creation that the configuration now sets otherwise is an error.  With
+ * create (-cm), one that does not run is created as -c would create it,
+ * and so is a dependency that does not run; only the jails named (all,
+ * with none named) are modified.
  */
-static int modify_from_config(char **names, int n)
+static int modify_from_config(char **names, int n, const struct jail_exec *create)
 {
 	struct conf c = { 0 };
 	const char **order = NULL;
@@ -446,44 +449,17 @@ static int modify_from_config(char **names, int n)
 		struct jail_record now;
 		struct perr e = { 0 };
 		if (find_jail(name, &now, &e) < 0) {
+			if (create)
+				ret |= config_create(&c, name, create) != 0;
 			/* Only a jail named on the command line has to be running. */
-			if (n > 0 && named(names, n, name)) {
+			else if (n > 0 && named(names, n, name)) {
 				fail(name, &e);
 				ret = 1;
 			}
 			continue;
 		}
-		ret |= config_modify(&c, name, &now);
-		record_free(&now);
-	}
-	free(order);
-	conf_free(&c);
-	return ret;
-}
-
-/*
- * jail -cm [jail ...] from jail.conf: each jail named (or, with none, each
- * configured) modified as -m would when it runs and created as -c would
- * when not, in depend order; a dependency that is not running is created.
- */
-static int set_from_config(char **names, int n, const struct jail_exec *x)
-{
-	struct conf c = { 0 };
-	const char **order = NULL;
-	size_t norder;
-	int ret = 0;
-
-	if (load_ordered(&c, names, n, false, &order, &norder) < 0)
-		return 1;
-	for (size_t i = 0; i < norder; i++) {
-		struct jail_record now;
-		struct perr e = { 0 };
-		if (find_jail(order[i], &now, &e) < 0) {
-			ret |= config_create(&c, order[i], x) != 0;
-			continue;
-		}
-		if (named(names, n, order[i]))
-			ret |= config_modify(&c, order[i], &now);
+		if (!create || named(names, n, name))
+			ret |= config_modify(&c, name, &now);
 		record_free(&now);
 	}
 	free(order);
@@ -595,11 +571,9 @@ static bool names_only(char **args, int n)
 /* -c, -m or -cm of jails by name: their sections of jail.conf. */
 static int names_from_config(struct cmdline *cl)
 {
-	if (cl->create && cl->modify)
-		return set_from_config(cl->args, cl->nargs, &cl->x);
-	if (cl->create)
+	if (cl->create && !cl->modify)
 		return from_config(cl->args, cl->nargs, true, false, cl->hooks, &cl->x);
-	return modify_from_config(cl->args, cl->nargs);
+	return modify_from_config(cl->args, cl->nargs, cl->create ? &cl->x : NULL);
 }
 
 /*

@@ -377,6 +377,17 @@ net_shared_fib() {
 }
 test_net_shared_stack_exec_fib_routes_the_jail_uids_by_table() { in_netns net_shared_fib; }
 
+# A jail ptfibk with exec.fib=5 whose jailinit was killed: its jid and uid base in jid and base.
+fib_jail_killed() {
+	local pid
+	"$JAIL" -q -c name=ptfibk path="$ROOT" persist persist.idle=false ip4=inherit exec.fib=5
+	jid=$(jid_of ptfibk)
+	base=$(uid_base_of "$jid")
+	pid=$(init_pid_of "$jid")
+	kill -9 "$pid"
+	wait_gone "$pid" "ptfibk's jailinit after kill -9"
+}
+
 # A creation that fails after the rules were made leaves none; rules left by
 # a jail that went without jail -r are cleared by the next command, and
 # rules that are not prison's are left alone.
@@ -393,21 +404,11 @@ net_shared_fib_leftovers() {
 	ip rule add pref 1000 uidrange 1000-1999 lookup 7
 	ip rule add pref 1001 uidrange 1073741824-1073807359 lookup 7
 	# The jailinit killed: the next command that finds the jail dead clears its rules.
-	"$JAIL" -q -c name=ptfibk path="$ROOT" persist persist.idle=false ip4=inherit exec.fib=5
-	jid=$(jid_of ptfibk)
-	base=$(uid_base_of "$jid")
-	pid=$(init_pid_of "$jid")
-	kill -9 "$pid"
-	wait_gone "$pid" "ptfibk's jailinit after kill -9"
+	fib_jail_killed
 	jail_exists ptfibk && fail "a jail whose jailinit was killed exists"
 	assert_eq "$(fib_rules_of "$base")" "" "rules of a jail whose jailinit was killed"
 	# Rules with no record at all: the full pass sweeps them.
-	"$JAIL" -q -c name=ptfibk path="$ROOT" persist persist.idle=false ip4=inherit exec.fib=5
-	jid=$(jid_of ptfibk)
-	base=$(uid_base_of "$jid")
-	pid=$(init_pid_of "$jid")
-	kill -9 "$pid"
-	wait_gone "$pid" "ptfibk's jailinit after kill -9"
+	fib_jail_killed
 	rm "$RUNDIR/jail/$jid.json"
 	"$JLS" >/dev/null
 	assert_eq "$(fib_rules_of "$base")" "" "rules of a jail with no record, after jls"
