@@ -1,7 +1,7 @@
 #include "nestsock.h"
 
-#include <errno.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
 #include <signal.h>
