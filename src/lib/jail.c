@@ -208,7 +208,7 @@ static int make_record(struct create *c, struct perr *e)
 	rec->creator_pid = getpid();
 	rec->creator_start = proc_start_time(getpid());
 	/* A range of host IDs of its own, machine-wide (idrange.h); freed with the record. */
-	if (idrange_alloc(rec, e) < 0)
+	if (idrange_alloc(rec, e) < 0 || set_num(&rec->params, P_IDMAP_BASE, (long)rec->uid_base, e) < 0)
 		return -1;
 	/* Marked pending before the record exists, so a kill at any point leaves a trace to follow. */
 	if (registry_mark_pending(&c->reg, jid, true) < 0)

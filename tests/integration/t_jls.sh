@@ -25,6 +25,7 @@ test_jls_parameters() {
 	assert_contains "$out" " nodying " "jls -n read-only boolean"
 	assert_contains "$out" " allow.noraw_sockets " "jls -n allow"
 	assert_contains "$out" " enforce_statfs=2 " "jls -n default"
+	assert_eq "$("$JLS" -j ptparm idmap.base)" "$(uid_base_of 902)" "jls idmap.base: the range the jail was given"
 	out=$("$JLS" -j ptparm -s)
 	assert_contains "$out" 'host.hostname="two words"' "jls -s quotes"
 	assert_not_contains "$out" "dying" "jls -s skips read-only parameters"
