@@ -559,11 +559,24 @@ static int restart_from_command_line(struct cmdline *cl, struct perr *e)
 	return ret ? ret : do_create(&cl->ps, &cl->x);
 }
 
-/* Operands that are all jail names (no param=value) mean the jails of jail.conf. */
+/* A word the command line's parser takes as a parameter: name=value, or a boolean's name ("persist", "allow.nomount"). */
+static bool param_word(char *word)
+{
+	struct paramset ps _cleanup_params_ = { 0 };
+	struct perr e = { 0 };
+	int used = 0;
+
+	return strchr(word, '=') || param_parse_word(&ps, word, NULL, 0, &used, &e) == 0;
+}
+
+/*
+ * Operands that are all jail names (no parameter among them) mean the
+ * jails of jail.conf; jail -m NAME persist is a jail and a parameter.
+ */
 static bool names_only(char **args, int n)
 {
 	for (int i = 0; i < n; i++)
-		if (strchr(args[i], '='))
+		if (param_word(args[i]))
 			return false;
 	return true;
 }

@@ -54,6 +54,9 @@ test_params_create_only_and_changeable_follow_freebsd() {
 		"00000000-0000-0000-0000-00000000000a 7 b=2 true Other true" "changeable parameters changed"
 	expect_error "jail: ptsplit: allow.mount.tmpfs cannot be changed on a running jail" \
 		"$JAIL" -m name=ptsplit allow.mount.tmpfs
+	# jail -m NAME and a boolean alone: a jail and a parameter, not two jails of jail.conf.
+	"$JAIL" -q -m ptsplit allow.nosettime
+	assert_eq "$("$JLS" -j ptsplit allow.settime)" false "jail -m NAME allow.nosettime"
 	# FreeBSD's own create-only ones.
 	for w in ip4=inherit ip6=inherit vnet=new path=/; do
 		expect_error "jail: ptsplit: ${w%%=*} cannot be changed after creation" "$JAIL" -m name=ptsplit "$w"
