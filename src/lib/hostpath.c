@@ -12,6 +12,7 @@
 
 #include "idrange.h"
 #include "param.h"
+#include "thin.h"
 #include "util.h"
 
 bool hostpath_dir_trusted(const struct stat *st)
@@ -211,6 +212,15 @@ int hostpath_open(const char *path, enum hostpath_rule rule, const struct hostpa
 	return open_append(dir, name, at, e);
 }
 
+/* A jail's directory as the host names it, no link followed; -1 when it is gone. */
+static int open_dir(const char *path)
+{
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+
+	return (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+}
+
 static int add_tree(struct hostpath_trees *t, int fd, const char *name)
 {
 	struct stat st;
@@ -250,12 +260,18 @@ int hostpath_trees_list(struct hostpath_trees *t, struct registry *reg, int own_
 		return -1;
 	for (size_t i = 0; i < n && r == 0; i++) {
 		const char *path = param_str(&list[i].params, P_PATH);
-		struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-					.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+		struct perr none = { 0 };
+		char layer[1024];
 		if (!path || strcmp(path, "/") == 0)
 			continue;
-		_cleanup_close_ int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+		_cleanup_close_ int fd = open_dir(path), upper = -1;
 		r = add_tree(t, fd, list[i].name);
+		/*
+		 * A thin jail's path is only where its overlay stands; what its
+		 * root writes, as the files' on-disk owner, is its layer.
+		 */
+		if (r == 0 && thin_jail(&list[i].params) && thin_layer_path(&list[i].params, layer, sizeof(layer), &none) == 0)
+			r = add_tree(t, upper = open_dir(layer), list[i].name);
 	}
 	registry_free_list(list, n);
 	if (r == 0 && own_pathfd >= 0 && !host_tree(own_pathfd))

@@ -8,7 +8,8 @@
  * can neither redirect the walk (no link is followed, no ".." taken) nor
  * have chosen a directory on the way: none may be the root of any jail's
  * tree (whose files jail root writes as their on-disk owner, through its
- * idmapped root), and each must pass the rule of what the host does there.
+ * idmapped root; for a thin jail, its layer), and each must pass the rule
+ * of what the host does there.
  */
 #ifndef PRISON_HOSTPATH_H
 #define PRISON_HOSTPATH_H

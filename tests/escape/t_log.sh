@@ -73,3 +73,21 @@ test_escape_path_consolelog_below_a_directory_others_can_change() {
 		"$JAIL" -q -c name=ptesclo path=/ persist exec.consolelog="$WORK/ptlogs/link"
 	rm -r "$WORK/ptlogs"
 }
+
+# A thin jail's root writes its layer (STATEDIR/jails/NAME/upper) as the
+# files' on-disk owner, as any jail writes its tree: another jail's console
+# log there is refused, and the thin jail reads nothing of it.
+test_escape_path_consolelog_in_a_thin_jails_layer() {
+	"$JBASE" -c -d "$ROOT" ptbesc
+	"$JAIL" -q -c name=ptescthin base=ptbesc persist
+	"$JEXEC" ptescthin /bin/sh -c 'mkdir -p /var/log; : >/var/log/ptother.log'
+	f=$STATEDIR/jails/ptescthin/upper/var/log/ptother.log
+	assert_eq "$(stat -c %u:%h "$f")" 0:1 "the file the thin jail's root made, on disk"
+	expect_error "jail: ptescta: exec.consolelog \"$f\": is inside the tree of jail ptescthin" \
+		"$JAIL" -q -c name=ptescta path=/ persist exec.consolelog="$f" exec.start="echo ptsecret"
+	jail_gone ptescta || fail "the jail was made"
+	assert_eq "$("$JEXEC" ptescthin cat /var/log/ptother.log)" "" "what the thin jail reads of the other's console"
+	"$JAIL" -q -r ptescthin
+	"$JBASE" -r ptbesc
+	rm -rf "$STATEDIR/jails/ptescthin"
+}
