@@ -212,15 +212,6 @@ int hostpath_open(const char *path, enum hostpath_rule rule, const struct hostpa
 	return open_append(dir, name, at, e);
 }
 
-/* A jail's directory as the host names it, no link followed; -1 when it is gone. */
-static int open_dir(const char *path)
-{
-	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-				.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
-
-	return (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
-}
-
 static int add_tree(struct hostpath_trees *t, int fd, const char *name)
 {
 	struct stat st;
@@ -247,6 +238,16 @@ static bool host_tree(int fd)
 	return fstat(fd, &st) < 0 || stat("/", &host) < 0 || (st.st_dev == host.st_dev && st.st_ino == host.st_ino);
 }
 
+/* A jail's directory as the host names it, no link followed (none when it is gone). */
+static int add_dir(struct hostpath_trees *t, const char *path, const char *name)
+{
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+	_cleanup_close_ int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+
+	return add_tree(t, fd, name);
+}
+
 int hostpath_trees_list(struct hostpath_trees *t, struct registry *reg, int own_pathfd, const char *own_name,
 			struct perr *e)
 {
@@ -264,14 +265,13 @@ int hostpath_trees_list(struct hostpath_trees *t, struct registry *reg, int own_
 		char layer[1024];
 		if (!path || strcmp(path, "/") == 0)
 			continue;
-		_cleanup_close_ int fd = open_dir(path), upper = -1;
-		r = add_tree(t, fd, list[i].name);
+		r = add_dir(t, path, list[i].name);
 		/*
 		 * A thin jail's path is only where its overlay stands; what its
 		 * root writes, as the files' on-disk owner, is its layer.
 		 */
 		if (r == 0 && thin_jail(&list[i].params) && thin_layer_path(&list[i].params, layer, sizeof(layer), &none) == 0)
-			r = add_tree(t, upper = open_dir(layer), list[i].name);
+			r = add_dir(t, layer, list[i].name);
 	}
 	registry_free_list(list, n);
 	if (r == 0 && own_pathfd >= 0 && !host_tree(own_pathfd))
