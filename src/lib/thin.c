@@ -69,23 +69,10 @@ static int default_path(struct paramset *ps, struct perr *e)
 	return param_set(ps, P_PATH, path, e);
 }
 
-bool base_jail(const struct paramset *ps)
-{
-	const char *base = param_str(ps, P_BASE);
-
-	return base && base[0];
-}
-
+/* Of a jail on a base, as thin_prepare asks only then. */
 static bool thick(const struct paramset *ps)
 {
-	const char *type = param_str(ps, P_BASE_TYPE);
-
-	return type && strcmp(type, "thick") == 0;
-}
-
-bool thin_jail(const struct paramset *ps)
-{
-	return base_jail(ps) && !thick(ps);
+	return !thin_jail(ps);
 }
 
 /* A thin jail's root and, beside it, the two directories of its layer. */
@@ -232,15 +219,6 @@ int thin_root(const struct paramset *ps, int userns_fd, unsigned long uid_base, 
 		return perr_set(e, errno, "base %s: the jail's layer", base);
 	m = overlay(lower, upper, work, uid_base, e);
 	return m < 0 ? perr_prefix(e, "base %s", base) : m;
-}
-
-int thin_layer_path(const struct paramset *ps, char *buf, size_t len, struct perr *e)
-{
-	const char *path = param_str(ps, P_PATH), *slash = strrchr(path, '/');
-
-	if (!slash || (size_t)snprintf(buf, len, "%.*s/upper", (int)(slash - path), path) >= len)
-		return perr_setx(e, ENAMETOOLONG, "path \"%s\": too long", path);
-	return 0;
 }
 
 /* One directory below dirfd, read-only: no link, no mount crossed. */
