@@ -177,10 +177,6 @@ static int overlay(int lower, int upper, int work, unsigned long uid_base, struc
 	if (fs < 0)
 		return perr_set(e, errno, "fsopen overlay");
 	/*
-	 * Layers as descriptors (Linux 6.13) on detached mounts (Linux 6.15):
-	 * no path is resolved again, and no layer is ever mounted on the host.
-	 */
-	/*
 	 * Every directory and file of the layer whole, never a pointer into
 	 * the base (a redirect, a copy of metadata alone): a directory the
 	 * jail makes is then one a child jail can have as its root alone.
@@ -188,6 +184,10 @@ static int overlay(int lower, int upper, int work, unsigned long uid_base, struc
 	if (fsconfig(fs, FSCONFIG_SET_STRING, "redirect_dir", "off", 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_STRING, "metacopy", "off", 0) < 0)
 		return perr_set(e, errno, "overlay options");
+	/*
+	 * Layers as descriptors (Linux 6.13) on detached mounts (Linux 6.15):
+	 * no path is resolved again, and no layer is ever mounted on the host.
+	 */
 	if (fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, lower) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_FD, "upperdir", NULL, upper) < 0 ||
 	    fsconfig(fs, FSCONFIG_SET_FD, "workdir", NULL, work) < 0)
