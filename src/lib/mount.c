@@ -160,7 +160,6 @@ static bool dev_login(int ruleset)
 static int make_dev_fs(const struct mount_setup *m, struct mount_fs *fs, struct perr *e)
 {
 	static const char *const pts_opts[] = { "newinstance", NULL, "ptmxmode", "0666", "mode", "0620", "gid", "5", NULL };
-	static const char *const shm_opts[] = { "source", "shm", "mode", "1777", "size", MOUNT_TMP_SIZE, NULL };
 	const unsigned nosuid_nodev = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
 
 	/* /dev and a path=/ jail's /tmp, /var/tmp and /run: one tmpfs (scratch.h). */
@@ -171,8 +170,6 @@ static int make_dev_fs(const struct mount_setup *m, struct mount_fs *fs, struct 
 	if (dev_login(m->devfs_ruleset) &&
 	    (fs->fd[MFS_PTS] = fs_new_mount("devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e)) < 0)
 		return perr_prefix(e, "/dev/pts");
-	if ((fs->fd[MFS_SHM] = fs_new_mount("tmpfs", shm_opts, nosuid_nodev, e)) < 0)
-		return perr_prefix(e, "/dev/shm");
 	if (m->mqueue && (fs->fd[MFS_MQUEUE] = fs_new_mount("mqueue", NULL, nosuid_nodev | MOUNT_ATTR_NOEXEC, e)) < 0)
 		return perr_prefix(e, "/dev/mqueue");
 	return 0;
@@ -244,8 +241,14 @@ static int build_dev(int rootfd, int ruleset, int nestfd, const struct mount_fs 
 		if (build_pts(rootfd, fs->fd[MFS_PTS], e) < 0)
 			return -1;
 	}
-	if (attach_at(rootfd, "dev/shm", fs->fd[MFS_SHM], e) < 0)
-		return -1;
+	/*
+	 * /dev/shm: a directory of /dev, not a file system of its own (a
+	 * superblock, its root and a mount in every jail and every idle jail's
+	 * tree).  /dev's mount is noexec and nosuid, and no device node jail
+	 * root makes opens (the tmpfs is its user namespace's), as on a nodev mount.
+	 */
+	if (mkdirat(devfd, "shm", 0700) < 0 || fchmodat(devfd, "shm", 01777, 0) < 0)
+		return perr_set(e, errno, "mkdir /dev/shm");
 	if (fs->fd[MFS_MQUEUE] >= 0 && attach_at(rootfd, "dev/mqueue", fs->fd[MFS_MQUEUE], e) < 0)
 		return -1;
 	return 0;
@@ -512,6 +515,12 @@ static int make_extra(struct mount_extra *x, struct perr *e)
 		return perr_setx(e, E2BIG, "mount /%s: too many options", x->rel);
 	if (x->readonly)
 		attrs |= MOUNT_ATTR_RDONLY;
+	/* A tmpfs line's source names it, as mount(8) does with fstab's first field ("shm" for an OCI /dev/shm). */
+	if (x->kind == FS_TMPFS && x->source[0]) {
+		pairs[n++] = "source";
+		pairs[n++] = x->source;
+		pairs[n] = NULL;
+	}
 	if (x->kind == FS_OVERLAY && overlay_pairs(x, pairs + n, &l, e) < 0) {
 		layers_close(&l);
 		return perr_prefix(e, "mount /%s", x->rel);

@@ -66,7 +66,7 @@ struct mount_setup {
  * own namespaces (so proc is its PID namespace's, mqueue its IPC
  * namespace's, devpts and tmpfs jail root's), not yet attached anywhere.
  */
-enum { MFS_PROC, MFS_SCRATCH, MFS_PTS, MFS_SHM, MFS_MQUEUE, MFS_CGROUP, MFS__COUNT }; /* MFS_SCRATCH: scratch.h */
+enum { MFS_PROC, MFS_SCRATCH, MFS_PTS, MFS_MQUEUE, MFS_CGROUP, MFS__COUNT }; /* MFS_SCRATCH: scratch.h */
 struct mount_fs {
 	int fd[MFS__COUNT]; /* -1 where the jail has none */
 };

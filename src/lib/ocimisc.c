@@ -124,7 +124,7 @@ int oci_map_freebsd(struct json_object *fb, struct oci_config *c, struct perr *e
 static bool jail_has(const char *dest, const char *type)
 {
 	static const char *const own[][2] = {
-		{ "/proc", "proc" },       { "/dev", "tmpfs" },       { "/dev/pts", "devpts" }, { "/dev/shm", "tmpfs" },
+		{ "/proc", "proc" },       { "/dev", "tmpfs" },       { "/dev/pts", "devpts" },
 		{ "/dev/mqueue", "mqueue" }, { "/sys", "sysfs" },     { "/sys/fs/cgroup", "cgroup" },
 		{ "/sys/fs/cgroup", "cgroup2" },
 	};
@@ -217,7 +217,9 @@ static int map_mount(struct json_object *m, const char *root, char *line, size_t
 			return perr_setx(e, EINVAL, "mounts: %s: the source of a bind mount must be an absolute path", dest);
 		type = "nullfs";
 	} else if (strcmp(type, "tmpfs") == 0) {
-		src = "tmpfs";
+		/* Its name only (mountinfo's source): any word without a blank, "tmpfs" if none. */
+		if (!src[0] || strpbrk(src, " \t\n\\"))
+			src = "tmpfs";
 	} else {
 		return perr_setx(e, EINVAL, "mounts: %s: type \"%s\" not supported there", dest, type);
 	}

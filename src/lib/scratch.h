@@ -7,9 +7,9 @@
  * is 9 KiB less per path=/ jail.  Each mount keeps flags of its own, so
  * /dev takes the bound device nodes while /tmp takes none and /run
  * refuses execution; the bound (25% of memory) is theirs together, and
- * their pages count against the jail's memoryuse as before.  /dev/shm
- * stays a tmpfs of its own, of source "shm", as OCI configurations make
- * it.
+ * their pages count against the jail's memoryuse as before.  /dev/shm is
+ * a directory of /dev (mount.c); an OCI configuration's /dev/shm tmpfs is
+ * mounted over it as that configuration says.
  */
 #ifndef PRISON_SCRATCH_H
 #define PRISON_SCRATCH_H

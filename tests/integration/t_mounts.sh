@@ -78,16 +78,20 @@ test_hosttmp_shares_on_purpose() {
 
 # A path=/ jail's own /dev, /tmp, /var/tmp and /run: one tmpfs of jail
 # root's (scratch.h), each directory of it a mount with flags of its own,
-# none reaching another's files; /dev/shm a tmpfs of its own.
+# none reaching another's files; /dev/shm a directory of /dev, no mount.
 test_private_dev_tmp_and_run_share_one_tmpfs() {
 	local out
 	"$JAIL" -q -c name=ptscr path=/ persist mount.hosttmp=false
 	out=$("$JEXEC" ptscr awk '$5 ~ /^\/(dev|tmp|var\/tmp|run|dev\/shm)$/ { print $5, $3, $4, $6 }' /proc/self/mountinfo | sort)
-	assert_eq "$(echo "$out" | awk '$1 != "/dev/shm" { print $2 }' | sort -u | wc -l)" 1 "one file system for /dev, /tmp, /var/tmp and /run"
-	[ "$(echo "$out" | awk '$1 == "/dev/shm" { print $2 }')" != "$(echo "$out" | awk '$1 == "/dev" { print $2 }')" ] ||
-		fail "/dev/shm on the scratch tmpfs"
+	assert_eq "$(echo "$out" | awk '{ print $2 }' | sort -u | wc -l)" 1 "one file system for /dev, /tmp, /var/tmp and /run"
 	assert_eq "$(echo "$out" | awk '{ print $1, $3 }' | tr '\n' ' ')" \
-		"/dev /dev /dev/shm / /run /run /tmp /tmp /var/tmp /vartmp " "the directory each mount shows"
+		"/dev /dev /run /run /tmp /tmp /var/tmp /vartmp " "the directory each mount shows, and no /dev/shm mount"
+	assert_eq "$("$JEXEC" ptscr stat -c '%a %U %d' /dev/shm)" "1777 root $("$JEXEC" ptscr stat -c %d /dev)" \
+		"/dev/shm: world-writable, sticky, jail root's, on /dev's file system"
+	"$JEXEC" ptscr sh -c 'echo s >/dev/shm/ptscr'
+	assert_eq "$("$JEXEC" ptscr cat /dev/shm/ptscr)" s "a file in /dev/shm"
+	assert_eq "$("$JEXEC" ptscr sh -c 'cp /bin/true /dev/shm/t; /dev/shm/t && echo ran || echo refused' 2>/dev/null)" refused \
+		"/dev/shm keeps /dev's noexec"
 	assert_contains "$(echo "$out" | awk '$1 == "/run" { print $4 }')" "noexec" "/run's flags"
 	assert_contains "$(echo "$out" | awk '$1 == "/tmp" { print $4 }')" "nodev" "/tmp's flags"
 	assert_not_contains "$(echo "$out" | awk '$1 == "/tmp" { print $4 }')" "noexec" "/tmp's flags"
