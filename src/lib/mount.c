@@ -156,22 +156,21 @@ static bool dev_login(int ruleset)
 	return ruleset != 1 && ruleset != 2;
 }
 
-/* Jail side: the file systems of /dev, in the jail's own user (devpts) and IPC (mqueue) namespaces. */
-static int make_dev_fs(const struct mount_setup *m, struct mount_fs *fs, struct perr *e)
+int mount_make_ns_filesystems(const struct mount_setup *m, struct mount_fs *ret, struct perr *e)
 {
 	static const char *const pts_opts[] = { "newinstance", NULL, "ptmxmode", "0666", "mode", "0620", "gid", "5", NULL };
+	static const unsigned ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	const unsigned nosuid_nodev = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
 
-	/* /dev and a path=/ jail's /tmp, /var/tmp and /run: one tmpfs (scratch.h). */
-	if ((fs->fd[MFS_SCRATCH] = scratch_make(m->private_tmp, e)) < 0)
-		return perr_prefix(e, "/dev");
-	if (!dev_basic(m->devfs_ruleset))
-		return 0;
 	if (dev_login(m->devfs_ruleset) &&
-	    (fs->fd[MFS_PTS] = fs_new_mount("devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e)) < 0)
+	    (ret->fd[MFS_PTS] = fs_new_mount("devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e)) < 0)
 		return perr_prefix(e, "/dev/pts");
-	if (m->mqueue && (fs->fd[MFS_MQUEUE] = fs_new_mount("mqueue", NULL, nosuid_nodev | MOUNT_ATTR_NOEXEC, e)) < 0)
+	if (dev_basic(m->devfs_ruleset) && m->mqueue &&
+	    (ret->fd[MFS_MQUEUE] = fs_new_mount("mqueue", NULL, nosuid_nodev | MOUNT_ATTR_NOEXEC, e)) < 0)
 		return perr_prefix(e, "/dev/mqueue");
+	/* The jail's own cgroup as the root of /sys/fs/cgroup: its cgroup namespace's, not the host's tree. */
+	if ((ret->fd[MFS_CGROUP] = fs_new_mount("cgroup2", NULL, ro, e)) < 0)
+		return perr_prefix(e, "/sys/fs/cgroup");
 	return 0;
 }
 
@@ -187,6 +186,17 @@ static int build_pts(int rootfd, int ptsfd, struct perr *e)
 		return -1;
 	if (fstatfs(pts, &sfs) < 0 || sfs.f_type != DEVPTS_SUPER_MAGIC)
 		return perr_setx(e, EINVAL, "/dev/pts is not a devpts file system");
+	return 0;
+}
+
+int mount_attach_ns_filesystems(int rootfd, const struct mount_fs *fs, struct perr *e)
+{
+	if (fs->fd[MFS_PTS] >= 0 && build_pts(rootfd, fs->fd[MFS_PTS], e) < 0)
+		return -1;
+	if (fs->fd[MFS_MQUEUE] >= 0 && attach_at(rootfd, "dev/mqueue", fs->fd[MFS_MQUEUE], e) < 0)
+		return -1;
+	if (fs->fd[MFS_CGROUP] >= 0 && attach_at(rootfd, "sys/fs/cgroup", fs->fd[MFS_CGROUP], e) < 0)
+		return -1;
 	return 0;
 }
 
@@ -541,20 +551,17 @@ void mount_fs_close(struct mount_fs *fs)
 
 int mount_make_filesystems(const struct mount_setup *m, struct mount_fs *ret, struct perr *e)
 {
-	static const unsigned ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
-
 	for (int i = 0; i < MFS__COUNT; i++)
 		ret->fd[i] = -1;
 	/* proc first: the kernel lets a user namespace mount proc only while a full one is visible. */
 	ret->fd[MFS_PROC] = fs_new_mount("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
 	if (ret->fd[MFS_PROC] < 0)
 		return perr_prefix(e, "proc");
-	if (make_dev_fs(m, ret, e) < 0)
+	/* /dev and a path=/ jail's /tmp, /var/tmp and /run: one tmpfs (scratch.h). */
+	if ((ret->fd[MFS_SCRATCH] = scratch_make(m->private_tmp, e)) < 0)
+		return perr_prefix(e, "/dev");
+	if (mount_make_ns_filesystems(m, ret, e) < 0)
 		return -1;
-	/* The jail's own cgroup as the root of /sys/fs/cgroup: its cgroup namespace's, not the host's tree. */
-	ret->fd[MFS_CGROUP] = fs_new_mount("cgroup2", NULL, ro, e);
-	if (ret->fd[MFS_CGROUP] < 0)
-		return perr_prefix(e, "/sys/fs/cgroup");
 	for (size_t i = 0; i < m->nextra; i++)
 		if (m->extra[i].kind != FS_BIND && make_extra(&m->extra[i], e) < 0)
 			return -1;

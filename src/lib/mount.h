@@ -76,6 +76,18 @@ int mount_make_filesystems(const struct mount_setup *m, struct mount_fs *ret, st
 void mount_fs_close(struct mount_fs *fs);
 
 /*
+ * The file systems of the jail's own user, IPC and cgroup namespaces:
+ * devpts, mqueue and cgroup2, by m's devfs_ruleset and mqueue.  An idle
+ * jail's pinned tree keeps none of them (a superblock and a root each, in
+ * every idle jail: pin.h), so a wake makes them again, jail side, into
+ * ret's MFS_PTS, MFS_MQUEUE and MFS_CGROUP (the others untouched), and
+ * the host attaches them in the template at dev/pts, dev/mqueue and
+ * sys/fs/cgroup before the jail's copy locks them (wake.c).
+ */
+int mount_make_ns_filesystems(const struct mount_setup *m, struct mount_fs *ret, struct perr *e);
+int mount_attach_ns_filesystems(int rootfd, const struct mount_fs *fs, struct perr *e);
+
+/*
  * Builder side (host root in a fresh mount namespace of the host's user
  * namespace, mntns.h): the jail's tree from the root, fs and every fd of
  * m->extra, then pivot_root into it.

@@ -9,7 +9,8 @@
  * the pin namespace: it holds nothing but one tmpfs, and in that tmpfs one
  * directory per pinned jail with one nsfs bind mount per namespace (user,
  * UTS, IPC, network, cgroup) and, in place of a mount namespace, a copy of
- * the jail's tree as its builder made it (mntns.h), without its /proc.
+ * the jail's tree as its builder made it (mntns.h), without its /proc and
+ * the file systems of its own namespaces (devpts, mqueue, cgroup2).
  * The host's mount table holds two mounts for all jails together:
  *
  *   RUNDIR/pins      the same tmpfs, mounted in the host too: the host
@@ -341,20 +342,26 @@ static int in_pinns(int nsfd, pin_task task, int jid, const void *in, struct pin
 }
 
 /*
- * The jail's tree without its /proc: the proc of a PID namespace that will
- * die, and its masks, are no use to a fresh jailinit, which gets a new one
- * (wake.c), and would hold the dead namespace and most of the mounts.
+ * The jail's tree without its /proc, nor the file systems of its own
+ * namespaces: the proc of a PID namespace that will die, and its masks,
+ * are no use to a fresh jailinit, which gets a new one (wake.c), and would
+ * hold the dead namespace and most of the mounts; devpts, mqueue and
+ * cgroup2 are made again at each wake (mount_make_ns_filesystems), so an
+ * idle jail keeps no superblock, root or mount of theirs.
  */
 static int bind_tree(int jid, int tree, int sock)
 {
-	char target[64], proc[80];
+	static const char *const dropped[] = { "proc", "dev/pts", "dev/mqueue", "sys/fs/cgroup" };
+	char target[64], path[96];
 
 	snprintf(target, sizeof(target), "/%d/%s", jid, pin_names[PIN_MNT]);
 	if (move_mount(tree, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		return child_fail(sock, "the jail's tree");
-	snprintf(proc, sizeof(proc), "%s/proc", target);
-	if (umount2(proc, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL)
-		return child_fail(sock, "the jail's tree without its /proc");
+	for (size_t i = 0; i < ARRAY_SIZE(dropped); i++) {
+		snprintf(path, sizeof(path), "%s/%s", target, dropped[i]);
+		if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL && errno != ENOENT)
+			return child_fail(sock, "the jail's tree without its /proc, /dev/pts, /dev/mqueue and /sys/fs/cgroup");
+	}
 	return 0;
 }
 

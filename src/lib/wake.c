@@ -14,7 +14,9 @@
  *    unshares its PID namespace: the new PID namespace is owned by the
  *    jail's user namespace (a PID namespace belongs to the user namespace
  *    of the process that makes it), and its first child C is its PID 1.
- *    C still stands in the template, as host root's builder did.
+ *    C still stands in the template, as host root's builder did.  H1
+ *    makes the devpts, mqueue and cgroup2 of the jail's namespaces, which
+ *    the pinned tree keeps none of (pin.c), for the host.
  * 2. The host joins the new PID namespace through C's pidfd for one fork
  *    (H4): a process of the new PID namespace that is still host root in
  *    the host's user namespace.  Only a process inside a PID namespace can
@@ -24,7 +26,8 @@
  *    masks, and masks mounted from inside would not be locked).  H4
  *    masks the new proc in a private copy of the host's mount namespace,
  *    where the host's /dev/null is at hand, and moves a copy of it, masks
- *    and all, onto the template's /proc.
+ *    and all, onto the template's /proc; H1's file systems go onto its
+ *    /dev/pts, /dev/mqueue and /sys/fs/cgroup.
  * 3. C unshares its mount namespace: the copy, made from a namespace of
  *    the host's user namespace into one of the jail's, has every mount
  *    locked (mntns.h), the fresh /proc and its masks among them.  Then C
@@ -84,6 +87,7 @@ struct wake {
 	int cs[2];   /* host and C: C's sync, as spawn.h's */
 	int null, cgfd, h1pidfd, cpidfd;
 	pid_t h1pid;
+	struct mount_fs nsfs; /* from H1: the file systems of the jail's namespaces, for H4 to attach */
 };
 
 bool jail_awake(const struct jail_record *rec)
@@ -135,6 +139,41 @@ static int join_pins(const struct wake *w, struct perr *e)
 	return 0;
 }
 
+/*
+ * devpts, mqueue and cgroup2 of the jail's user, IPC and cgroup
+ * namespaces, which H1 has joined as jail root, made as at creation and
+ * sent to the host ('F' and the slot, then 'D'): the pinned tree keeps
+ * none of them (pin.c).  The kernel makes a file system only for a
+ * process with the mount capability over its own mount namespace, so H1
+ * leaves the template (C stands in it already) for a copy of its own.
+ */
+static int h1_send_ns_fs(const struct wake *w, struct perr *e)
+{
+	struct mount_setup ms = { .mqueue = jail_policy_private_ipc(&w->c.policy),
+				  .devfs_ruleset = (int)param_int(&w->rec->params, P_DEVFS_RULESET) };
+	struct mount_fs fs;
+	char tag[8];
+	int r = 0;
+
+	for (int i = 0; i < MFS__COUNT; i++)
+		fs.fd[i] = -1;
+	if (unshare(CLONE_NEWNS) < 0)
+		return perr_set(e, errno, "mount namespace for the jail's file systems");
+	if (mount_make_ns_filesystems(&ms, &fs, e) < 0) {
+		mount_fs_close(&fs);
+		return -1;
+	}
+	for (int i = 0; i < MFS__COUNT && r == 0; i++)
+		if (fs.fd[i] >= 0) {
+			snprintf(tag, sizeof(tag), "F%d", i);
+			r = send_msg_fd(w->h1[1], tag, fs.fd[i]);
+		}
+	mount_fs_close(&fs);
+	if (r < 0 || send_msg_fd(w->h1[1], "D", -1) < 0)
+		return perr_set(e, errno, "the jail's file systems");
+	return 0;
+}
+
 static __attribute__((noreturn)) void h1_main(struct wake *w)
 {
 	struct perr e = { 0 };
@@ -166,6 +205,8 @@ static __attribute__((noreturn)) void h1_main(struct wake *w)
 	snprintf(buf, sizeof(buf), "C%d", (int)pid);
 	if (send_msg_fd(w->h1[1], buf, pidfd) < 0)
 		_exit(1);
+	if (h1_send_ns_fs(w, &e) < 0)
+		fail_to(w->h1[1], &e);
 	/* C dies with this process until it runs jailinit: stay until the host says it does. */
 	while (recv_msg_fd(w->h1[1], buf, sizeof(buf), &fd) > 0)
 		;
@@ -204,7 +245,7 @@ static int fresh_proc_here(const struct wake *w, struct perr *e)
 		return -1;
 	if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return perr_set(e, errno, "mount the jail's fresh /proc");
-	return 0;
+	return mount_attach_ns_filesystems(root, &w->nsfs, e);
 }
 
 /* Fork H4 in the new PID namespace (the host's own children stay on the host) and wait for it. */
@@ -265,6 +306,7 @@ static void wake_close(struct wake *w)
 
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		closep(&fds[i]);
+	mount_fs_close(&w->nsfs);
 	pin_set_close(&w->pins);
 	watch_handles_close(&w->watch);
 }
@@ -303,6 +345,29 @@ static int wake_prepare(struct registry *reg, struct wake *w, struct perr *e)
 	w->c.sync = w->cs[1];
 	w->c.listen = ctl_listen(rec->jid, e);
 	return w->c.listen < 0 ? -1 : 0;
+}
+
+/* H1's file systems of the jail's namespaces, until its 'D' (h1_send_ns_fs). */
+static int recv_ns_fs(struct wake *w, struct perr *e)
+{
+	char buf[sizeof(e->msg) + 1];
+	long slot;
+	int fd = -1;
+
+	while (recv_msg_fd(w->h1[0], buf, sizeof(buf), &fd) > 0) {
+		if (buf[0] == 'D' && fd < 0)
+			return 0;
+		if (buf[0] == 'E') {
+			closep(&fd);
+			return perr_setx(e, EIO, "%s", buf + 1);
+		}
+		if (buf[0] != 'F' || fd < 0 || !parse_long(buf + 1, 0, MFS__COUNT - 1, &slot) || w->nsfs.fd[slot] >= 0) {
+			closep(&fd);
+			return perr_setx(e, EPROTO, "start jailinit: unexpected message");
+		}
+		w->nsfs.fd[slot] = TAKE_FD(fd);
+	}
+	return perr_setx(e, ECHILD, "jailinit failed to start");
 }
 
 /* Until EOF on C's sync: 'R' and then the close-on-exec closing it means jailinit runs. */
@@ -413,7 +478,9 @@ int jail_wake_locked(struct registry *reg, struct jail_record *rec, struct jail_
 
 	*ret = JAIL_HOLD_NONE;
 	pin_set_init(&w.pins);
-	if (wake_prepare(reg, &w, e) == 0 && start_c(reg, &w, e) == 0 && fresh_proc(&w, e) == 0 &&
+	for (int i = 0; i < MFS__COUNT; i++)
+		w.nsfs.fd[i] = -1;
+	if (wake_prepare(reg, &w, e) == 0 && start_c(reg, &w, e) == 0 && recv_ns_fs(&w, e) == 0 && fresh_proc(&w, e) == 0 &&
 	    send_msg_fd(w.cs[0], "P", -1) == 0 && wait_ready(&w, e) == 0) {
 		/* jailinit runs: H1 may go, and C is no longer its to take along. */
 		closep(&w.h1[0]);

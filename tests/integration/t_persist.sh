@@ -416,3 +416,50 @@ test_persist_idle_wakes_into_the_same_namespaces() {
 	"$JAIL" -q -r ptsame
 	assert_nothing_left
 }
+
+# The mounts of pinned tree $1 (a jid) as the pin namespace holds them: mount point and type, one per line.
+pinned_mounts() {
+	python3 - "$RUNDIR/pins/.ns" "$1" <<'PY'
+import ctypes, os, sys
+proc = os.open("/proc/self", os.O_RDONLY | os.O_DIRECTORY)
+if ctypes.CDLL(None, use_errno=True).setns(os.open(sys.argv[1], os.O_RDONLY), 0x00020000) != 0:
+    sys.exit("setns: %s" % os.strerror(ctypes.get_errno()))
+root = "/%s/root" % sys.argv[2]
+for line in open(os.open("mountinfo", os.O_RDONLY, dir_fd=proc)):
+    f = line.split()
+    if f[4] == root or f[4].startswith(root + "/"):
+        print(f[4][len(root):] or "/", f[f.index("-") + 1])
+PY
+}
+
+# An idle jail's tree keeps no file system of its own namespaces (devpts,
+# mqueue, cgroup2) nor its /proc: each wake makes them again, and what the
+# jail left in them (a message queue) is still there, its namespaces' own.
+test_persist_idle_tree_keeps_no_namespace_file_systems() {
+	local jid held
+	"$JAIL" -q -c name=ptnsfs path="$ROOT" persist sysvmsg=new sysvsem=new sysvshm=new
+	jid=$(jid_of ptnsfs)
+	wait_idle ptnsfs
+	held=$(pinned_mounts "$jid") || fail "the pinned tree's mounts"
+	assert_contains "$held" "/dev tmpfs" "the pinned tree holds /dev"
+	assert_not_contains "$held" "devpts" "no devpts in an idle jail's tree"
+	assert_not_contains "$held" "mqueue" "no mqueue in an idle jail's tree"
+	assert_not_contains "$held" "cgroup2" "no cgroup2 in an idle jail's tree"
+	assert_not_contains "$held" "/proc" "no /proc in an idle jail's tree"
+	"$JEXEC" ptnsfs /bin/sh -c 'touch /dev/mqueue/ptq' || fail "a message queue in the jail"
+	wait_idle ptnsfs
+	assert_eq "$("$JEXEC" ptnsfs /bin/sh -c 'ls /dev/mqueue; awk '\''$5 ~ /^\/(dev\/pts|dev\/mqueue|sys\/fs\/cgroup)$/ { print $5, $9 }'\'' /proc/self/mountinfo')" \
+		"ptq
+/dev/pts devpts
+/dev/mqueue mqueue
+/sys/fs/cgroup cgroup2" "the queue, and the file systems made again at the wake"
+	[ ! -e /dev/mqueue/ptq ] || fail "the jail's queue on the host"
+	assert_eq "$("$JEXEC" ptnsfs cat /sys/fs/cgroup/cgroup.procs | wc -l)" 2 \
+		"/sys/fs/cgroup: the jail's own cgroup (jailinit and the reader)"
+	assert_contains "$("$JEXEC" ptnsfs /bin/sh -c 'touch /sys/fs/cgroup/x 2>&1; cat /proc/self/mountinfo' | grep ' /sys/fs/cgroup ')" " ro," \
+		"the jail's cgroup2 read-only"
+	wait_idle ptnsfs
+	assert_not_contains "$(pinned_mounts "$jid")" "devpts" "still none after a wake"
+	"$JAIL" -q -r ptnsfs
+	assert_nothing_left
+}
