@@ -107,7 +107,8 @@ int cg_apply_all(const struct cg_path *cg, const struct cg_limits *l, struct per
 		if (b->apply(cg, (enum cg_controller)c, l, e) < 0)
 			return -1;
 	}
-	return 0;
+	/* Last: an entry of cgroup.unified wins over a limit of prison's own in the same file, as runc's does. */
+	return l->nunified ? cg_v2_apply_unified(cg, l, e) : 0;
 }
 
 int cg_join(const struct cg_path *cg, pid_t pid, struct perr *e)

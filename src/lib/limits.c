@@ -239,6 +239,11 @@ int limits_from_params(const struct paramset *ps, const char *name, struct jail_
 	if (param_str(ps, P_MEMORY_LOW) && *param_str(ps, P_MEMORY_LOW) &&
 	    rctl_parse_amount(param_str(ps, P_MEMORY_LOW), &l->cg.memory_low, e) < 0)
 		return perr_prefix(e, "memory.low");
+	if (param_str(ps, P_HUGETLB_LIMIT) && (cg_parse_hugetlb(param_str(ps, P_HUGETLB_LIMIT), &l->cg, e) < 0 ||
+						cg_check_hugetlb(&l->cg, e) < 0))
+		return -1;
+	if (ps->v[P_CGROUP_UNIFIED].set && cg_parse_unified(ps->v[P_CGROUP_UNIFIED].argv, &l->cg, e) < 0)
+		return -1;
 	if (cpus && *cpus) {
 		if (cg_check_cpus(cpus, e) < 0)
 			return -1;
