@@ -15,6 +15,8 @@
 
 /* No huge page is larger than this (16 GiB on POWER): a bound on the numbers, not a check of the host. */
 #define HUGE_KB_MAX (16ULL << 20)
+/* A limit this high is none: the kernel's "max", in whole pages. */
+#define CG_HUGE_NONE_ABOVE (1ULL << 62)
 
 bool cg_parse_hugesize(const char *text, uint64_t *ret_kb)
 {
@@ -121,8 +123,13 @@ int cg_huge_sizes(uint64_t *kb, int max)
 		if (strlen(num) < 3 || strcmp(num + strlen(num) - 2, "kB") != 0)
 			continue;
 		num[strlen(num) - 2] = '\0';
-		if (parse_ull(num, &v) && v > 0)
-			kb[n++] = v;
+		if (!parse_ull(num, &v) || v == 0)
+			continue;
+		/* Smallest first, whatever the directory's order: messages list them so. */
+		int at = n++;
+		for (; at > 0 && kb[at - 1] > v; at--)
+			kb[at] = kb[at - 1];
+		kb[at] = v;
 	}
 	return n;
 }
@@ -186,7 +193,12 @@ bool cg_hugetlb_limited(int dir, const char *limit, const char *none)
 		char name[32], file[96], buf[64];
 		cg_huge_name(have[k], name, sizeof(name));
 		snprintf(file, sizeof(file), "hugetlb.%s.%s", name, limit);
-		if (read_file_at(dir, file, buf, sizeof(buf)) > 0 && strncmp(buf, none, strlen(none)) != 0)
+		unsigned long long v;
+		if (read_file_at(dir, file, buf, sizeof(buf)) <= 0 || strncmp(buf, none, strlen(none)) == 0)
+			continue;
+		buf[strcspn(buf, "\n")] = '\0';
+		/* "max" written is kept rounded down to whole pages, and then read back as that number. */
+		if (!parse_ull(buf, &v) || v < CG_HUGE_NONE_ABOVE)
 			return true;
 	}
 	return false;
