@@ -281,34 +281,19 @@ static int v2_apply(const struct cg_path *cg, enum cg_controller c, const struct
 	return 0;
 }
 
-/*
- * Why the jail's cgroup2 cgroup cannot have a file of controller name:
- * NULL when cgroup2 has it here.  cgroup v1 takes a controller away from
- * cgroup2 while it is mounted, so on a hybrid host most are v1's, and
- * prison's own limits of them are there.
- */
-static const char *unified_refusal(const char *name, const char *have)
-{
-	if (word_in(have, name))
-		return NULL;
-	for (int c = 0; c < CGC__COUNT; c++)
-		if (strcmp(cg_controller_name((enum cg_controller)c), name) == 0 && cg_v1.has((enum cg_controller)c))
-			return "is cgroup v1's on this host, not cgroup2's (prison sets its limits there)";
-	return "is not one cgroup2 has on this host";
-}
-
 /* One entry of cgroup.unified, in the jail's cgroup2 directory dir. */
 static int unified_one(const struct cg_path *cg, int dir, const char *have, const struct cg_unified *u,
 		       struct perr *e)
 {
 	char name[CG_UNIFIED_KEY_MAX];
-	const char *why;
 
 	snprintf(name, sizeof(name), "%.*s", (int)strcspn(u->key, "."), u->key);
 	/* cgroup.* files are cgroup2's own, in every cgroup whatever its controllers. */
 	if (strcmp(name, "cgroup") != 0) {
-		if ((why = unified_refusal(name, have)))
-			return perr_setx(e, ENOTSUP, "cgroup.unified: \"%s\": the %s controller %s", u->key, name, why);
+		/* A controller of cgroup v1's was refused before (cg_apply_all): this one the host lacks. */
+		if (!word_in(have, name))
+			return perr_setx(e, ENOTSUP, "cgroup.unified: \"%s\": the %s controller is not one cgroup2 has on "
+					 "this host", u->key, name);
 		if (enable(cg, name, e) < 0)
 			return perr_prefix(e, "cgroup.unified: \"%s\"", u->key);
 	}

@@ -84,7 +84,7 @@ int cg_parse_hugetlb(const char *text, struct cg_limits *l, struct perr *e)
 	if (snprintf(buf, sizeof(buf), "%s", text) >= (int)sizeof(buf))
 		return perr_setx(e, EOVERFLOW, "hugetlb.limit: too long");
 	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		struct cg_huge h;
+		struct cg_huge h = { 0 };
 		char *end;
 		t += strspn(t, " \t");
 		for (end = t + strlen(t); end > t && (end[-1] == ' ' || end[-1] == '\t');)
