@@ -76,6 +76,9 @@ int cg_parse_unified(char *const *entries, struct cg_limits *l, struct perr *e)
 	l->nunified = 0;
 	for (; entries && *entries; entries++) {
 		struct cg_unified u;
+		/* jls -s writes a list with no entry as one empty word: it is none. */
+		if (!**entries)
+			continue;
 		if (l->nunified == CG_MAX_UNIFIED)
 			return perr_setx(e, E2BIG, "cgroup.unified: more than %d entries", CG_MAX_UNIFIED);
 		if (unified_entry(*entries, &u, e) < 0)

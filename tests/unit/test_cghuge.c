@@ -80,6 +80,7 @@ static void test_unified_keys(void)
 	CHECK_STR(l.unified[4].key, "memory.high");
 	CHECK_STR(l.unified[4].value, "a=b");
 	CHECK(cg_parse_unified(NULL, &l, &e) == 0 && l.nunified == 0);
+	CHECK(cg_parse_unified((char *[]){ "", NULL }, &l, &e) == 0 && l.nunified == 0);
 	static const char *const bad[] = { "../pids.max=1", "pids/../x.max=1", "pids..max=1", "pids.=1", ".max=1",
 					   "pids.max.=1", "pids=1", "Pids.max=1", "pids.m/x=1", "pids.max", "=1",
 					   "cgroup.procs=1", "cgroup.subtree_control=+memory", "cgroup.freeze=1",
