@@ -4,7 +4,8 @@
  * and runc's flags on top of it.  The object is mapped as create maps it
  * (oci_resources_load), and the result is stored as rctl -a and jail -m
  * store theirs: the rules through jail_modify_rules, cpu.weight,
- * cpuset.cpus and .mems, io.device and memory.low through jail_modify, so the kernel's limits change with
+ * cpuset.cpus and .mems, io.device, memory.low, hugetlb.limit and
+ * cgroup.unified through jail_modify, so the kernel's limits change with
  * the jail's record, under its lock.
  */
 #include <errno.h>
@@ -226,12 +227,14 @@ static int apply(const char *id, const struct paramset *ps, const char *lift, st
 			record_free(&rec);
 		audit_event("modify", id, 0, &rules, NULL, r < 0 ? e->msg : NULL);
 	}
-	/* The jail's own parameters of the cgroup, in the table's order from cpu.weight to memory.low. */
-	for (int p = P_CPU_WEIGHT; r >= 0 && p <= P_MEMORY_LOW; p++)
+	/* The jail's own parameters of the cgroup, in the table's order from cpu.weight to cgroup.unified. */
+	bool any = false;
+	for (int p = P_CPU_WEIGHT; r >= 0 && p <= P_CGROUP_UNIFIED; p++) {
 		if (ps->v[p].set && param_copy_one(&rest, ps, p, e) < 0)
 			r = -1;
-	if (r >= 0 && (rest.v[P_CPU_WEIGHT].set || rest.v[P_CPUSET_CPUS].set || rest.v[P_CPUSET_MEMS].set ||
-		       rest.v[P_IO_DEVICE].set || rest.v[P_MEMORY_LOW].set)) {
+		any |= ps->v[p].set;
+	}
+	if (r >= 0 && any) {
 		r = jail_modify(id, &rest, &rec, e);
 		if (r >= 0)
 			record_free(&rec);

@@ -29,7 +29,7 @@
 #include "util.h"
 
 /* v1 names: the io controller is blkio there. */
-static const char *const v1_names[CGC__COUNT] = { "memory", "pids", "cpu", "cpuset", "blkio" };
+static const char *const v1_names[CGC__COUNT] = { "memory", "pids", "cpu", "cpuset", "blkio", "hugetlb" };
 /*
  * Where the host mounts each v1 hierarchy: a process-wide discovery cache of
  * the host's layout, read once from /proc/self/mounts.  It describes the
@@ -475,6 +475,8 @@ static int apply_controller(int dir, const struct cg_path *cg, enum cg_controlle
 		return apply_cpuset(dir, cg, l, e);
 	case CGC_IO:
 		return apply_io(dir, l, e);
+	case CGC_HUGETLB:
+		return cg_apply_hugetlb(dir, l, "limit_in_bytes", "rsvd.limit_in_bytes", "-1", e);
 	case CGC__COUNT:
 		break;
 	}

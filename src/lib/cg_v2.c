@@ -16,7 +16,7 @@
 #include "runtime.h"
 #include "util.h"
 
-static const char *const v2_names[CGC__COUNT] = { "memory", "pids", "cpu", "cpuset", "io" };
+static const char *const v2_names[CGC__COUNT] = { "memory", "pids", "cpu", "cpuset", "io", "hugetlb" };
 
 static const char *v2_root(void)
 {
@@ -87,16 +87,16 @@ static bool v2_has(enum cg_controller c)
 	return known_mask & (1U << c);
 }
 
-/* +c in dir's subtree_control unless it is there. */
-static int enable_in(int dir, const char *where, enum cg_controller c, struct perr *e)
+/* +name in dir's subtree_control unless it is there. */
+static int enable_in(int dir, const char *where, const char *name, struct perr *e)
 {
-	char plus[16], buf[512];
+	char plus[CG_UNIFIED_KEY_MAX + 1], buf[512];
 
-	if (read_file_at(dir, "cgroup.subtree_control", buf, sizeof(buf)) >= 0 && word_in(buf, v2_names[c]))
+	if (read_file_at(dir, "cgroup.subtree_control", buf, sizeof(buf)) >= 0 && word_in(buf, name))
 		return 0;
-	snprintf(plus, sizeof(plus), "+%s", v2_names[c]);
+	snprintf(plus, sizeof(plus), "+%s", name);
 	if (write_file_at(dir, "cgroup.subtree_control", plus) < 0)
-		return perr_set(e, errno, "enable the %s controller in %s", v2_names[c], where);
+		return perr_set(e, errno, "enable the %s controller in %s", name, where);
 	return 0;
 }
 
@@ -106,7 +106,7 @@ static int enable_in(int dir, const char *where, enum cg_controller c, struct pe
  * its processes in its leaf, so cgroup2's rule against processes in a
  * cgroup that hands controllers down holds.
  */
-static int enable(const struct cg_path *cg, enum cg_controller c, struct perr *e)
+static int enable(const struct cg_path *cg, const char *name, struct perr *e)
 {
 	const char *root = v2_root();
 	char rel[sizeof(cg->dir)];
@@ -115,13 +115,13 @@ static int enable(const struct cg_path *cg, enum cg_controller c, struct perr *e
 
 	if (rootfd < 0 || prison < 0)
 		return perr_set(e, errno, "cgroup2 root");
-	if (enable_in(rootfd, root, c, e) < 0 || enable_in(prison, runtime_cgroup(), c, e) < 0)
+	if (enable_in(rootfd, root, name, e) < 0 || enable_in(prison, runtime_cgroup(), name, e) < 0)
 		return -1;
 	snprintf(rel, sizeof(rel), "%s", cg->dir);
 	for (char *slash = strchr(rel, '/'); slash; slash = strchr(slash + 1, '/')) {
 		*slash = '\0';
 		_cleanup_close_ int dir = open_dir(rel, e);
-		if (dir < 0 || enable_in(dir, rel, c, e) < 0)
+		if (dir < 0 || enable_in(dir, rel, name, e) < 0)
 			return -1;
 		*slash = '/';
 	}
@@ -249,7 +249,7 @@ static int v2_apply(const struct cg_path *cg, enum cg_controller c, const struct
 	_cleanup_close_ int dir = -1;
 	char v[64];
 
-	if (enable(cg, c, e) < 0)
+	if (enable(cg, v2_names[c], e) < 0)
 		return -1;
 	dir = open_dir(cg->dir, e);
 	if (dir < 0)
@@ -273,18 +273,68 @@ static int v2_apply(const struct cg_path *cg, enum cg_controller c, const struct
 		return apply_cpuset(dir, l, e);
 	case CGC_IO:
 		return apply_io(dir, l, e);
+	case CGC_HUGETLB:
+		return cg_apply_hugetlb(dir, l, "max", "rsvd.max", "max", e);
 	case CGC__COUNT:
 		break;
 	}
 	return 0;
 }
 
+/* One entry of cgroup.unified, in the jail's cgroup2 directory dir. */
+static int unified_one(const struct cg_path *cg, int dir, const char *have, const struct cg_unified *u,
+		       struct perr *e)
+{
+	char name[CG_UNIFIED_KEY_MAX];
+
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(u->key, "."), u->key);
+	/* cgroup.* files are cgroup2's own, in every cgroup whatever its controllers. */
+	if (strcmp(name, "cgroup") != 0) {
+		/* A controller of cgroup v1's was refused before (cg_apply_all): this one the host lacks. */
+		if (!word_in(have, name))
+			return perr_setx(e, ENOTSUP, "cgroup.unified: \"%s\": the %s controller is not one cgroup2 has on "
+					 "this host", u->key, name);
+		if (enable(cg, name, e) < 0)
+			return perr_prefix(e, "cgroup.unified: \"%s\"", u->key);
+	}
+	if (write_file_beneath(dir, u->key, u->value) == 0)
+		return 0;
+	if (errno == ENOENT)
+		return perr_setx(e, ENOENT, "cgroup.unified: \"%s\": the jail's cgroup has no such file", u->key);
+	return perr_set(e, errno, "cgroup.unified: \"%s\" = \"%s\"", u->key, u->value);
+}
+
+int cg_v2_apply_unified(const struct cg_path *cg, const struct cg_limits *l, struct perr *e)
+{
+	const char *root = v2_root();
+	_cleanup_close_ int rootfd = root ? open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	_cleanup_close_ int dir = -1;
+	char have[512];
+
+	if (rootfd < 0 || read_file_at(rootfd, "cgroup.controllers", have, sizeof(have)) < 0)
+		return perr_setx(e, ENOTSUP, "cgroup.unified: this host has no cgroup2 hierarchy");
+	dir = open_dir(cg->dir, e);
+	if (dir < 0)
+		return -1;
+	for (size_t i = 0; i < l->nunified; i++)
+		if (unified_one(cg, dir, have, &l->unified[i], e) < 0)
+			return -1;
+	return 0;
+}
+
 static bool v2_in_use(const struct cg_path *cg, enum cg_controller c)
 {
-	static const char *const probe[CGC__COUNT] = { "memory.max", "pids.max", "cpu.max", "cpuset.cpus", "io.max" };
+	static const char *const probe[CGC__COUNT] = { "memory.max", "pids.max", "cpu.max", "cpuset.cpus", "io.max", NULL };
 	struct perr e = { 0 };
 	_cleanup_close_ int dir = open_dir(cg->dir, &e);
 
+	/*
+	 * hugetlb's files are in every jail's cgroup once any jail has had a
+	 * limit (its controller stays enabled in prison/): only a limit held
+	 * is a use, so that a new jail writes none.
+	 */
+	if (c == CGC_HUGETLB)
+		return dir >= 0 && cg_hugetlb_limited(dir, "max", "max");
 	return dir >= 0 && faccessat(dir, probe[c], F_OK, 0) == 0;
 }
 
@@ -342,6 +392,7 @@ static void v2_usage(const struct cg_path *cg, enum cg_controller c, struct cg_u
 		break;
 	case CGC_PIDS:
 	case CGC_CPUSET:
+	case CGC_HUGETLB:
 	case CGC__COUNT:
 		break;
 	}

@@ -87,11 +87,33 @@ static bool wants(struct cg_backend *b, const struct cg_limits *l, enum cg_contr
 	return true;
 }
 
+/*
+ * An entry of cgroup.unified for a controller that prison serves from
+ * cgroup v1 here: cgroup v1 takes a controller away from cgroup2 while it
+ * is mounted, so on a hybrid host the jail's cgroup2 cgroup cannot have
+ * the file, and prison's own limits of it are in v1.
+ */
+static int unified_of_v1(const struct cg_limits *l, struct perr *e)
+{
+	for (size_t i = 0; i < l->nunified; i++)
+		for (int c = 0; c < CGC__COUNT; c++) {
+			const char *name = cg_controller_name((enum cg_controller)c), *key = l->unified[i].key;
+			if (strncmp(key, name, strlen(name)) == 0 && key[strlen(name)] == '.' &&
+			    cg_backend_for((enum cg_controller)c) == &cg_v1)
+				return perr_setx(e, ENOTSUP, "cgroup.unified: \"%s\": the %s controller is cgroup v1's on "
+						 "this host, not cgroup2's (prison sets its limits there)", key, name);
+		}
+	return 0;
+}
+
 int cg_apply_all(const struct cg_path *cg, const struct cg_limits *l, struct perr *e)
 {
 	struct cg_path parent;
 	bool nested = cg_path_parent(cg, &parent);
 
+	/* Before anything is written: the jail's limits are made whole or refused. */
+	if (unified_of_v1(l, e) < 0)
+		return -1;
 	for (int c = 0; c < CGC__COUNT; c++) {
 		struct cg_backend *b = cg_backend_for((enum cg_controller)c);
 		if (!b) {
@@ -107,7 +129,8 @@ int cg_apply_all(const struct cg_path *cg, const struct cg_limits *l, struct per
 		if (b->apply(cg, (enum cg_controller)c, l, e) < 0)
 			return -1;
 	}
-	return 0;
+	/* Last: an entry of cgroup.unified wins over a limit of prison's own in the same file, as runc's does. */
+	return l->nunified ? cg_v2_apply_unified(cg, l, e) : 0;
 }
 
 int cg_join(const struct cg_path *cg, pid_t pid, struct perr *e)

@@ -17,7 +17,7 @@
 #include "cgpath.h"
 #include "error.h"
 
-enum cg_controller { CGC_MEMORY, CGC_PIDS, CGC_CPU, CGC_CPUSET, CGC_IO, CGC__COUNT };
+enum cg_controller { CGC_MEMORY, CGC_PIDS, CGC_CPU, CGC_CPUSET, CGC_IO, CGC_HUGETLB, CGC__COUNT };
 
 #define CG_UNLIMITED UINT64_MAX
 #define CG_CPU_PERIOD_US 100000ULL
@@ -25,12 +25,28 @@ enum cg_controller { CGC_MEMORY, CGC_PIDS, CGC_CPU, CGC_CPUSET, CGC_IO, CGC__COU
 
 #define CG_MAX_IODEV 16
 #define CG_IOWEIGHT_MAX 1000
+#define CG_MAX_HUGE 8
+#define CG_MAX_UNIFIED 16
+#define CG_UNIFIED_KEY_MAX 64
+#define CG_UNIFIED_VALUE_MAX 256
 
 /* The limits of one block device (io.device), over the jail-wide ones; CG_UNLIMITED or 0 where none. */
 struct cg_iodev {
 	unsigned major, minor;
 	uint64_t rbps, wbps, riops, wiops;
 	unsigned weight; /* 1..CG_IOWEIGHT_MAX, BFQ's scale; 0: none */
+};
+
+/* The jail's limit of one huge page size (hugetlb). */
+struct cg_huge {
+	uint64_t kb;  /* the page size in KiB, one of the host's */
+	uint64_t max; /* bytes */
+};
+
+/* One cgroup.unified entry: a file of the jail's cgroup2 cgroup and what is written to it. */
+struct cg_unified {
+	char key[CG_UNIFIED_KEY_MAX];
+	char value[CG_UNIFIED_VALUE_MAX];
 };
 
 /* What a jail's cgroups hold; CG_UNLIMITED where there is no limit. */
@@ -45,6 +61,11 @@ struct cg_limits {
 	struct cg_iodev dev[CG_MAX_IODEV]; /* io.device: per block device, the lower of its and the above */
 	size_t ndev;
 	unsigned io_weight; /* io.device's "default weight=N": every disk's, BFQ's scale; 0: none */
+	struct cg_huge huge[CG_MAX_HUGE]; /* hugetlb.limit: sizes not listed have none */
+	size_t nhuge;
+	/* cgroup.unified: written after everything above, so an entry wins over a limit of prison's own. */
+	struct cg_unified unified[CG_MAX_UNIFIED];
+	size_t nunified;
 };
 
 /* Counters for rctl -u; CG_UNLIMITED where unknown. */
@@ -140,6 +161,53 @@ bool cg_parse_dev(const char *dev, unsigned *ret_major, unsigned *ret_minor);
 bool cg_iodev_named(const struct cg_limits *l, const char *dev);
 /* "MAJ:MIN" of every whole disk, for I/O limits; count returned, at most max. */
 int cg_list_disks(char (*devs)[16], int max);
+/*
+ * A huge page size as runc takes one ("2MB", "1GB", "2048kB", "64KB"; k, M
+ * or G, powers of 1024, the B optional and the case free) into KiB; false
+ * for anything else.
+ */
+bool cg_parse_hugesize(const char *text, uint64_t *ret_kb);
+/* The kernel's name of a huge page size in hugetlb's files: "2MB", "1GB", "64KB". */
+void cg_huge_name(uint64_t kb, char *buf, size_t len);
+/*
+ * hugetlb.limit: "SIZE=AMOUNT" for each page size, separated by commas;
+ * SIZE as cg_parse_hugesize takes it, AMOUNT bytes as rctl(8) writes them
+ * (8388608 or 8M), 0 for no huge pages of that size.  Into l->huge; each
+ * size at most once.  Pure: cg_check_hugetlb holds it to the host.
+ */
+int cg_parse_hugetlb(const char *text, struct cg_limits *l, struct perr *e);
+/* The host's huge page sizes in KiB (/sys/kernel/mm/hugepages), count returned, at most max. */
+int cg_huge_sizes(uint64_t *kb, int max);
+/* Is every size of l->huge one the host has? */
+int cg_check_hugetlb(const struct cg_limits *l, struct perr *e);
+/*
+ * Write l->huge in the jail's hugetlb cgroup dir, every size of the host's
+ * (none where l names none, so that a size no longer named is lifted):
+ * hugetlb.SIZE.<limit> and, where the kernel has it, hugetlb.SIZE.<rsvd>,
+ * the reservation's, so that an mmap beyond the limit fails at once rather
+ * than the process taking SIGBUS when it touches the page.
+ */
+int cg_apply_hugetlb(int dir, const struct cg_limits *l, const char *limit, const char *rsvd, const char *none,
+		     struct perr *e);
+/* Does any hugetlb.SIZE.<limit> of dir hold a limit (not none), which a change may have to lift? */
+bool cg_hugetlb_limited(int dir, const char *limit, const char *none);
+/*
+ * cgroup.unified: entries "KEY=VALUE" into l->unified.  KEY is a file of
+ * a controller, "controller.file" ([a-z0-9_] then a dot, then letters,
+ * digits, '_' and '.'; no '/', no "..", no leading or trailing dot, at most
+ * 63 bytes), or one of cgroup2's own limits cgroup.max.depth and
+ * cgroup.max.descendants; every other cgroup.* file is prison's (its
+ * processes, its controllers, freezing and killing the jail) and refused.
+ * VALUE is one line of printable text, not empty.  Pure: whether the
+ * controller is there is the back end's to say.
+ */
+int cg_parse_unified(char *const *entries, struct cg_limits *l, struct perr *e);
+/*
+ * Write l's cgroup.unified entries in the jail's cgroup2 cgroup, each
+ * controller enabled down to it first; an entry of a controller that the
+ * host gives cgroup v1 (or not at all) is refused, naming it.
+ */
+int cg_v2_apply_unified(const struct cg_path *cg, const struct cg_limits *l, struct perr *e);
 /* Validate a CPU list such as "0-3,6" against the CPUs the host has. */
 int cg_check_cpus(const char *list, struct perr *e);
 /* The same for a list of memory nodes (cpuset.mems), against the nodes the machine may have. */

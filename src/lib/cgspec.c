@@ -16,7 +16,7 @@
 
 #include "util.h"
 
-static const char *const controller_names[CGC__COUNT] = { "memory", "pids", "cpu", "cpuset", "io" };
+static const char *const controller_names[CGC__COUNT] = { "memory", "pids", "cpu", "cpuset", "io", "hugetlb" };
 
 const char *cg_controller_name(enum cg_controller c)
 {
@@ -46,6 +46,8 @@ bool cg_needs(const struct cg_limits *l, enum cg_controller c)
 	case CGC_IO:
 		return l->rbps != CG_UNLIMITED || l->wbps != CG_UNLIMITED || l->riops != CG_UNLIMITED ||
 		       l->wiops != CG_UNLIMITED || l->ndev > 0 || l->io_weight > 0;
+	case CGC_HUGETLB:
+		return l->nhuge > 0;
 	case CGC__COUNT:
 		break;
 	}

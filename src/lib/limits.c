@@ -213,6 +213,22 @@ static void fold(struct jail_limits *l, const struct rctl_rule *r)
 	}
 }
 
+/* The parameters of prison's own that only its cgroups hold: io.device, memory.low, hugetlb.limit, cgroup.unified. */
+static int cg_params(const struct paramset *ps, struct cg_limits *cg, struct perr *e)
+{
+	if (param_str(ps, P_IO_DEVICE) && cg_parse_iodev(param_str(ps, P_IO_DEVICE), cg, e) < 0)
+		return -1;
+	if (param_str(ps, P_MEMORY_LOW) && *param_str(ps, P_MEMORY_LOW) &&
+	    rctl_parse_amount(param_str(ps, P_MEMORY_LOW), &cg->memory_low, e) < 0)
+		return perr_prefix(e, "memory.low");
+	if (param_str(ps, P_HUGETLB_LIMIT) &&
+	    (cg_parse_hugetlb(param_str(ps, P_HUGETLB_LIMIT), cg, e) < 0 || cg_check_hugetlb(cg, e) < 0))
+		return -1;
+	if (ps->v[P_CGROUP_UNIFIED].set && cg_parse_unified(ps->v[P_CGROUP_UNIFIED].argv, cg, e) < 0)
+		return -1;
+	return 0;
+}
+
 int limits_from_params(const struct paramset *ps, const char *name, struct jail_limits *l, struct perr *e)
 {
 	_cleanup_free_ struct rctl_rule *rules = calloc(LIMITS_MAX_RULES, sizeof(*rules));
@@ -234,11 +250,8 @@ int limits_from_params(const struct paramset *ps, const char *name, struct jail_
 		fold(l, &rules[i]);
 	if (param_str(ps, P_CPU_WEIGHT))
 		l->cg.cpu_weight = (unsigned)param_int(ps, P_CPU_WEIGHT);
-	if (param_str(ps, P_IO_DEVICE) && cg_parse_iodev(param_str(ps, P_IO_DEVICE), &l->cg, e) < 0)
+	if (cg_params(ps, &l->cg, e) < 0)
 		return -1;
-	if (param_str(ps, P_MEMORY_LOW) && *param_str(ps, P_MEMORY_LOW) &&
-	    rctl_parse_amount(param_str(ps, P_MEMORY_LOW), &l->cg.memory_low, e) < 0)
-		return perr_prefix(e, "memory.low");
 	if (cpus && *cpus) {
 		if (cg_check_cpus(cpus, e) < 0)
 			return -1;

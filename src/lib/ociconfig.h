@@ -153,6 +153,8 @@ int oci_map_seccomp(struct json_object *seccomp, struct oci_config *c, struct pe
 int oci_map_idmaps(struct json_object *linux_obj, struct oci_config *c, struct perr *e);
 /* linux.resources onto c's rctl, cpu.weight and cpuset.cpus (ocilinux.c). */
 int oci_map_resources(struct json_object *res, struct oci_config *c, struct perr *e);
+/* linux.resources.hugepageLimits and .unified (ocihuge.c): the jail's hugetlb.limit and cgroup.unified. */
+int oci_map_cgroup_extra(struct json_object *res, struct oci_config *c, struct perr *e);
 /* One fstab(5) line more in the jail's mount parameter (ocimisc.c). */
 int oci_add_mount(struct oci_config *c, const char *line, struct perr *e);
 

@@ -351,7 +351,7 @@ static int map_blockio(struct json_object *bio, struct oci_config *c, struct per
 
 int oci_map_resources(struct json_object *res, struct oci_config *c, struct perr *e)
 {
-	static const char *const refused[] = { "hugepageLimits", "network", "rdma", "unified", NULL };
+	static const char *const refused[] = { "network", "rdma", NULL };
 	char rules[512] = "";
 	long long pids;
 	int rp;
@@ -365,6 +365,8 @@ int oci_map_resources(struct json_object *res, struct oci_config *c, struct perr
 	if (oci_get(res, "cpu") && map_cpu(oci_get(res, "cpu"), c, rules, sizeof(rules), e) < 0)
 		return -1;
 	if (oci_get(res, "blockIO") && map_blockio(oci_get(res, "blockIO"), c, e) < 0)
+		return -1;
+	if (oci_map_cgroup_extra(res, c, e) < 0)
 		return -1;
 	if ((rp = limit_of(oci_get(res, "pids"), "limit", "pids", &pids, e)) < 0 || (rp == 2 && lift(c, "maxproc", e) < 0))
 		return -1;

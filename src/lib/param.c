@@ -89,6 +89,9 @@ const struct param_def param_table[P__COUNT] = {
 	/* prison's own: I/O limits and weights of single block devices (cglimit.h), changeable with jail -m. */
 	[P_IO_DEVICE] = S("io.device", 0, NULL),
 	[P_MEMORY_LOW] = S("memory.low", 0, NULL),
+	/* prison's own: huge page limits per page size, and files of the jail's cgroup2 cgroup written as given (cglimit.h). */
+	[P_HUGETLB_LIMIT] = S("hugetlb.limit", 0, NULL),
+	[P_CGROUP_UNIFIED] = { "cgroup.unified", PT_LIST, 0, NULL, 0, 0, NULL },
 	[P_IP4] = J("ip4", PF_CREATE | PF_INNER, NULL),
 	[P_IP4_ADDR] = S("ip4.addr", PF_INNER, NULL),
 	[P_IP4_SADDRSEL] = B("ip4.saddrsel", PF_INNER, "true"),

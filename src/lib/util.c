@@ -7,6 +7,9 @@
 #include <sys/socket.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <linux/openat2.h>
+#include <unistd.h>
 
 #include "error.h"
 
@@ -62,6 +65,22 @@ int write_file_at(int dirfd, const char *name, const char *text)
 
 	if (fd < 0)
 		return -1;
+	return write_all(fd, text, strlen(text));
+}
+
+int write_file_beneath(int dirfd, const char *name, const char *text)
+{
+	struct open_how how = { .flags = O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW,
+				.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+	_cleanup_close_ int fd = (int)syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return -1;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		return -1;
+	}
 	return write_all(fd, text, strlen(text));
 }
 

@@ -70,6 +70,12 @@ int write_all(int fd, const void *buf, size_t len);
 ssize_t read_all(int fd, void *buf, size_t len);
 /* Write a whole small file below dirfd; used for proc and cgroup knobs. */
 int write_file_at(int dirfd, const char *name, const char *text);
+/*
+ * The same for a name that comes from input: opened beneath dirfd
+ * (openat2 RESOLVE_BENEATH) with no link of any kind followed, a regular
+ * file only; -1 with errno.
+ */
+int write_file_beneath(int dirfd, const char *name, const char *text);
 /* Read up to len-1 bytes of a small file and NUL-terminate; returns bytes. */
 ssize_t read_file_at(int dirfd, const char *name, char *buf, size_t len);
 /* Start time (clock ticks since boot) of pid, from /proc/PID/stat; 0 if gone or a zombie. */

@@ -4,7 +4,9 @@
  * the kernel and the filter answered from inside.
  */
 #include <errno.h>
+#include <setjmp.h>
 #include <signal.h>
+#include <linux/mman.h>
 #include <sys/swap.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -506,6 +508,40 @@ static int leader_exits(void)
 	pthread_exit(NULL);
 }
 
+/*
+ * huge KB N: map and touch up to N huge pages of KB KiB, one at a time,
+ * and print how many the jail got; a page refused at mmap (the hugetlb
+ * reservation's limit, or none left on the host) or at its first touch
+ * (SIGBUS, the limit without a reservation counter) ends the count.
+ */
+static sigjmp_buf huge_fault;
+
+static void huge_bus(int sig)
+{
+	(void)sig;
+	siglongjmp(huge_fault, 1);
+}
+
+static int huge_pages(long kb, long n)
+{
+	volatile long got = 0;
+	volatile int shift = 0;
+
+	while ((1L << shift) < kb * 1024)
+		shift++;
+	signal(SIGBUS, huge_bus);
+	if (sigsetjmp(huge_fault, 1) == 0)
+		for (; got < n; got++) {
+			char *p = mmap(NULL, (size_t)kb * 1024, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | (shift << MAP_HUGE_SHIFT), -1, 0);
+			if (p == MAP_FAILED)
+				break;
+			p[0] = 1;
+		}
+	printf("%ld\n", (long)got);
+	return 0;
+}
+
 static int result(long r)
 {
 	if (r < 0) {
@@ -595,6 +631,8 @@ int main(int argc, char **argv)
 		return ctl(argv[2], argv[3]);
 	if (!strcmp(op, "nest") && argc > 3)
 		return nest(argv[2], argv + 3, argc - 3);
+	if (!strcmp(op, "huge") && argc > 3)
+		return huge_pages(atol(argv[2]), atol(argv[3]));
 	if (!strcmp(op, "hog"))
 		return hog(argc > 2 ? atol(argv[2]) : 1024);
 	if (!strcmp(op, "hold"))

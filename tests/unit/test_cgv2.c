@@ -7,7 +7,9 @@
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -256,6 +258,81 @@ static void test_child_limits_go_below_the_parent(void)
 	teardown();
 }
 
+/* hugetlb.limit: every size of the host's written, none where the jail names none; the reservation's too. */
+static void test_hugetlb_is_written(void)
+{
+	struct perr e = { 0 };
+	struct cg_limits l;
+	uint64_t have[CG_MAX_HUGE];
+	int n = cg_huge_sizes(have, CG_MAX_HUGE);
+
+	/* The sizes are the host's own: without 2 MB pages there is nothing to see. */
+	for (int k = 0; k < n; k++)
+		if (have[k] == 2048)
+			n = -1;
+	if (n != -1)
+		return;
+	setup();
+	n = cg_huge_sizes(have, CG_MAX_HUGE);
+	for (int k = 0; k < n; k++) {
+		char name[32], rel[96];
+		cg_huge_name(have[k], name, sizeof(name));
+		snprintf(rel, sizeof(rel), "prison/7/hugetlb.%s.max", name);
+		put(rel, "max\n");
+		snprintf(rel, sizeof(rel), "prison/7/hugetlb.%s.rsvd.max", name);
+		put(rel, "max\n");
+	}
+	cg_limits_init(&l);
+	CHECK(!cg_v2.in_use(&jail7, CGC_HUGETLB));
+	CHECK(cg_parse_hugetlb("2MB=4M", &l, &e) == 0);
+	CHECK(cg_apply_all(&jail7, &l, &e) == 0);
+	CHECK_STR(get("prison/7/hugetlb.2MB.max"), "4194304");
+	CHECK_STR(get("prison/7/hugetlb.2MB.rsvd.max"), "4194304");
+	CHECK(cg_v2.in_use(&jail7, CGC_HUGETLB));
+	/* A size no longer named is lifted. */
+	cg_limits_init(&l);
+	put("prison/7/hugetlb.2MB.max", "4194304\n");
+	CHECK(cg_apply_all(&jail7, &l, &e) == 0);
+	CHECK(strncmp(get("prison/7/hugetlb.2MB.max"), "max", 3) == 0);
+	teardown();
+}
+
+/* cgroup.unified: written last (over prison's own limit), beneath the jail's directory, and refused by name. */
+static void test_unified_is_written(void)
+{
+	struct perr e = { 0 };
+	struct cg_limits l;
+	char path[256], target[256];
+
+	setup();
+	cg_limits_init(&l);
+	l.pids_max = 50;
+	CHECK(cg_parse_unified((char *[]){ "pids.max=20", "cgroup.max.depth=2", NULL }, &l, &e) == 0);
+	put("prison/7/cgroup.max.depth", "");
+	CHECK(cg_apply_all(&jail7, &l, &e) == 0);
+	CHECK_STR(get("prison/7/pids.max"), "20");
+	CHECK_STR(get("prison/7/cgroup.max.depth"), "2");
+	CHECK(strstr(get("prison/cgroup.subtree_control"), "+pids") != NULL);
+	/* A controller cgroup2 does not have here. */
+	cg_limits_init(&l);
+	CHECK(cg_parse_unified((char *[]){ "nosuch.max=1", NULL }, &l, &e) == 0);
+	CHECK(cg_apply_all(&jail7, &l, &e) < 0);
+	CHECK_STR(e.msg, "cgroup.unified: \"nosuch.max\": the nosuch controller is not one cgroup2 has on this host");
+	/* A file the jail's cgroup lacks, and one that is a link: neither is written, nor followed. */
+	CHECK(cg_parse_unified((char *[]){ "misc.max=1", NULL }, &l, &e) == 0);
+	CHECK(cg_apply_all(&jail7, &l, &e) < 0);
+	CHECK_STR(e.msg, "cgroup.unified: \"misc.max\": the jail's cgroup has no such file");
+	snprintf(target, sizeof(target), "%s/outside", root);
+	put("outside", "");
+	snprintf(path, sizeof(path), "%s/prison/7/misc.max", root);
+	CHECK(symlink(target, path) == 0);
+	CHECK(cg_apply_all(&jail7, &l, &e) < 0);
+	CHECK(e.err == ELOOP);
+	CHECK_STR(get("outside"), "");
+	teardown();
+}
+
 UNIT_MAIN(test_every_controller_goes_to_v2_when_it_has_it, test_limits_are_written_to_the_jail_cgroup,
 	  test_no_io_limit_touches_no_io_knob, test_no_io_limit_lifts_an_io_limit_to_max, test_iodev_parse_and_limits, test_iodev_is_written,
-	  test_usage_reads_the_counters, test_child_limits_go_below_the_parent)
+	  test_usage_reads_the_counters, test_child_limits_go_below_the_parent, test_hugetlb_is_written,
+	  test_unified_is_written)
