@@ -47,7 +47,7 @@ int jail_pin_new(const struct jail_record *rec, int tree, struct perr *e)
 	for (int i = 0; i < PIN__COUNT; i++) {
 		static const char *const names[PIN__COUNT] = { [PIN_NET] = "net", [PIN_UTS] = "uts", [PIN_IPC] = "ipc",
 							      [PIN_CGROUP] = "cgroup", [PIN_USER] = "user" };
-		if (i == PIN_MNT)
+		if (i == PIN_MNT || !pin_kept(i))
 			continue;
 		/* jailinit is this command's child, not yet waited for: its pid cannot name another process. */
 		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)rec->init_pid, names[i]);

@@ -7,8 +7,8 @@
  * time of every mount, umount and /proc/self/mountinfo read on it), so
  * neither keeps them.  Instead prison has one mount namespace of its own,
  * the pin namespace: it holds nothing but one tmpfs, and in that tmpfs one
- * directory per pinned jail with one nsfs bind mount per namespace (user,
- * UTS, IPC, network, cgroup) and, in place of a mount namespace, a copy of
+ * directory per pinned jail with one nsfs bind mount per namespace (UTS,
+ * IPC, network; user where UTS does not imply it) and, in place of a mount namespace, a copy of
  * the jail's tree as its builder made it (mntns.h), without its /proc and
  * the file systems of its own namespaces (devpts, mqueue, cgroup2).
  * The host's mount table holds two mounts for all jails together:
@@ -90,6 +90,11 @@ static const int pin_types[PIN__COUNT] = {
 int pin_nstype(enum pin_ns i)
 {
 	return pin_types[i];
+}
+
+bool pin_kept(int i)
+{
+	return i != PIN_CGROUP;
 }
 
 void pin_set_init(struct pin_set *s)
@@ -386,7 +391,7 @@ static int bind_task(int jid, const void *arg, int sock)
 
 	for (int i = 0; i < PIN__COUNT; i++) {
 		_cleanup_close_ int t = -1;
-		if (i == PIN_USER && user_implied(in))
+		if ((i == PIN_USER && user_implied(in)) || !pin_kept(i))
 			continue;
 		if (i == PIN_MNT) {
 			if (bind_tree(jid, in->fd[i], sock) < 0)
@@ -414,8 +419,12 @@ static int open_task(int jid, const void *in, int sock)
 			fd = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 		else
 			fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-		/* No user pin: the UTS namespace's owner is the jail's (user_implied), found by the host. */
-		if (fd < 0 && errno == ENOENT && i == PIN_USER)
+		/*
+		 * No user pin: the UTS namespace's owner is the jail's (user_implied),
+		 * found by the host.  No cgroup pin: made anew at the wake (pin_kept);
+		 * a jail pinned by an older prison still has one, and it is used.
+		 */
+		if (fd < 0 && errno == ENOENT && (i == PIN_USER || !pin_kept(i)))
 			continue;
 		if (fd < 0 || send_msg_fd(sock, "F", fd) < 0)
 			return child_fail(sock, pin_names[i]);
@@ -449,7 +458,7 @@ static int make_dir(int pins, int jid, bool user, struct perr *e)
 	if (d < 0)
 		return perr_set(e, errno, "pins/%s", name);
 	for (int i = 0; i < PIN__COUNT; i++) {
-		if (i == PIN_USER && !user)
+		if ((i == PIN_USER && !user) || !pin_kept(i))
 			continue;
 		int fd = i == PIN_MNT ? mkdirat(d, pin_names[i], 0700) < 0 && errno != EEXIST ? -1 : 0
 				      : openat(d, pin_names[i], O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -665,7 +674,7 @@ int pin_open(int jid, struct pin_set *ret, struct perr *e)
 	if (ret->fd[PIN_USER] < 0 && ret->fd[PIN_UTS] >= 0)
 		ret->fd[PIN_USER] = ioctl(ret->fd[PIN_UTS], NS_GET_USERNS);
 	for (int i = 0; i < PIN__COUNT; i++)
-		if (ret->fd[i] < 0 || ioctl(ret->fd[i], NS_GET_NSTYPE) != pin_types[i]) {
+		if ((ret->fd[i] < 0 && pin_kept(i)) || (ret->fd[i] >= 0 && ioctl(ret->fd[i], NS_GET_NSTYPE) != pin_types[i])) {
 			perr_setx(e, EINVAL, "jail %d: pin %s is not a %s namespace", jid, pin_names[i], pin_names[i]);
 			goto fail;
 		}

@@ -129,11 +129,14 @@ static __attribute__((noreturn)) void c_main(struct wake *w)
 static int join_pins(const struct wake *w, struct perr *e)
 {
 	for (int i = 0; i < PIN__COUNT; i++)
-		if (setns(w->pins.fd[i], pin_nstype((enum pin_ns)i)) < 0)
+		if (w->pins.fd[i] >= 0 && setns(w->pins.fd[i], pin_nstype((enum pin_ns)i)) < 0)
 			return perr_set(e, errno, "join the jail's pinned namespaces");
 	/* The jail's root from here on: what it makes is charged to it. */
 	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
 		return perr_set(e, errno, "become root of the jail");
+	/* Its cgroup namespace, not pinned (pin_kept): rooted at the jail's cgroup, which this process is in. */
+	if (w->pins.fd[PIN_CGROUP] < 0 && unshare(CLONE_NEWCGROUP) < 0)
+		return perr_set(e, errno, "the jail's cgroup namespace");
 	if (unshare(CLONE_NEWPID) < 0)
 		return perr_set(e, errno, "the jail's new PID namespace");
 	return 0;

@@ -406,13 +406,20 @@ ptrc.k: created" "round $i: a parent and its child, made by one command"
 # user, UTS, IPC, cgroup and network namespaces as the first, and its root
 # is still the same host ID range (the user namespace comes back from the
 # UTS namespace's owner, where it has no pin of its own).
+# The cgroup namespace is made anew at each wake (pin_kept), its view the same.
 test_persist_idle_wakes_into_the_same_namespaces() {
-	local ns='for n in user uts ipc cgroup net; do readlink /proc/self/ns/$n; done; cat /proc/self/uid_map'
+	local ns='for n in user uts ipc net; do readlink /proc/self/ns/$n; done; cat /proc/self/uid_map /proc/self/cgroup'
 	"$JAIL" -q -c name=ptsame path="$ROOT" persist
 	first=$("$JEXEC" ptsame /bin/sh -c "$ns")
+	assert_contains "$first" "0::/" "the jail's cgroup is the root of its cgroup namespace"
 	wait_idle ptsame
 	assert_eq "$("$JEXEC" ptsame /bin/sh -c "$ns")" "$first" "the namespaces after a wake"
 	[ ! -e "$RUNDIR/pins/$(jid_of ptsame)/user" ] || fail "a pin of its own for the user namespace the UTS one holds"
+	[ ! -e "$RUNDIR/pins/$(jid_of ptsame)/cgroup" ] || fail "a pin of the cgroup namespace"
+	cg=$("$JEXEC" ptsame cat /proc/self/cgroup)
+	wait_idle ptsame
+	assert_eq "$("$JEXEC" ptsame /bin/sh -c 'cat /proc/1/cgroup; ls /sys/fs/cgroup/cgroup.procs')" "$cg
+/sys/fs/cgroup/cgroup.procs" "jailinit's cgroups after a wake, each the root of the jail's view, and its /sys/fs/cgroup"
 	"$JAIL" -q -r ptsame
 	assert_nothing_left
 }
