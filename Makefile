@@ -120,10 +120,33 @@ $(B)/libexec/prison/jailnest: $(B)/obj/cmd/jailnest.o $(B)/libprison.a
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LDHARDEN) -o $@ $< $(B)/libprison.a $(CMD_LIBS)
 
-# jailinit runs inside roots that need not have a C library: static, libc only.
-$(B)/libexec/prison/jailinit: $(B)/obj/cmd/jailinit.o $(B)/obj/cmd/initwatch.o $(B)/obj/lib/ctlmsg.o
+# jailinit runs inside roots that need not have a C library: static, libc
+# only.  It is built against musl where Debian's musl-tools is installed
+# (tests/deps.sh installs it): glibc's start-up reads the CPU's cache
+# geometry with cpuid, which traps to the hypervisor on a virtual machine
+# (about 0.5 ms of every jail's start and wake on the development machine),
+# and a running static glibc jailinit keeps 72 KiB of private memory and
+# 36 KiB of page tables against musl's 32 and 24 KiB.  Without musl, glibc.
+MUSL_CC := $(shell command -v musl-gcc 2>/dev/null)
+MUSL_LIB ?= /usr/lib/$(subst -gnu,-musl,$(shell $(CC) -dumpmachine 2>/dev/null))
+INIT_SRC = src/cmd/jailinit.c src/cmd/initwatch.c src/lib/ctlmsg.c
+ifneq ($(and $(MUSL_CC),$(wildcard $(MUSL_LIB)/rcrt1.o)),)
+INIT_CFLAGS = -std=gnu17 -D_GNU_SOURCE $(WARN) $(filter-out -D_FORTIFY_SOURCE=%,$(HARDEN)) $(CFLAGS)
+$(B)/obj/musl/%.o: src/%.c src/lib/ctlmsg.h src/cmd/initwatch.h
+	@mkdir -p $(@D)
+	@echo "  CC      $< (musl)"
+	$(Q)$(MUSL_CC) $(INIT_CFLAGS) -c $< -o $@
+# musl-gcc's own link line makes no static PIE: the start files and libc.a are named here.
+$(B)/libexec/prison/jailinit: $(INIT_SRC:src/%.c=$(B)/obj/musl/%.o)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -static-pie -nostdlib -Wl,-z,relro,-z,now -Wl,-z,noexecstack -o $@ \
+		$(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o $(shell $(CC) -print-file-name=crtbeginS.o) $^ \
+		$(MUSL_LIB)/libc.a $(shell $(CC) -print-libgcc-file-name) $(shell $(CC) -print-file-name=crtendS.o) $(MUSL_LIB)/crtn.o
+else
+$(B)/libexec/prison/jailinit: $(INIT_SRC:src/%.c=$(B)/obj/%.o)
 	@mkdir -p $(@D)
 	$(Q)$(CC) -static-pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack -o $@ $^
+endif
 
 # The modules the unit tests link are built once, into two archives: the
 # plain one from the library's own objects (same flags), the other under

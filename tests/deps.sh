@@ -7,7 +7,7 @@ need=""
 add() { case " $need " in *" $1 "*) ;; *) need="$need $1" ;; esac; }
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
 for p in build-essential pkg-config libseccomp-dev libjson-c-dev busybox-static python3 procps util-linux clang \
-		libbpf-dev libmnl-dev libarchive-dev libnftables-dev bpftool; do
+		libbpf-dev libmnl-dev libarchive-dev libnftables-dev bpftool musl-tools; do
 	have "$p" || add "$p"
 done
 # Programs: present on the PATH is enough, however they got there.

@@ -158,10 +158,16 @@ static bool dev_login(int ruleset)
 
 int mount_make_ns_filesystems(const struct mount_setup *m, struct mount_fs *ret, struct perr *e)
 {
-	static const char *const pts_opts[] = { "newinstance", NULL, "ptmxmode", "0666", "mode", "0620", "gid", "5", NULL };
 	static const unsigned ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	const unsigned nosuid_nodev = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+	char max[24];
+	const char *pts_opts[] = { "newinstance", NULL, "ptmxmode", "0666", "mode", "0620", "gid", "5", NULL, NULL, NULL };
 
+	if (m->pts_max) {
+		snprintf(max, sizeof(max), "%llu", m->pts_max);
+		pts_opts[8] = "max";
+		pts_opts[9] = max;
+	}
 	if (dev_login(m->devfs_ruleset) &&
 	    (ret->fd[MFS_PTS] = fs_new_mount("devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, e)) < 0)
 		return perr_prefix(e, "/dev/pts");

@@ -56,6 +56,7 @@ struct mount_setup {
 	bool private_tmp;  /* path=/: /tmp, /var/tmp and /run of its own */
 	bool readonly_root; /* path.readonly: the root mount read-only, its submounts as they are */
 	int devfs_ruleset;
+	unsigned long long pts_max; /* at a wake: the devpts' max= (pseudoterminals), 0 for the kernel's */
 	int nestfd;        /* builder: the jail's socket (nestsock.h), bound into its /dev, or -1 */
 	struct mount_extra *extra;
 	size_t nextra;

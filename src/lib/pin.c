@@ -308,7 +308,10 @@ static int collect(int sock, int jid, struct pin_set *ret, struct perr *e)
 			err = v > 0 ? (int)v : EIO;
 			perr_set(e, err, "jail %d: pin: %s", jid, *text ? text + 1 : text);
 		}
-		if (fd >= 0 && ret && n < PIN__COUNT)
+		/* "F" and a slot: pins that are not all there (no user or cgroup pin) leave slots out. */
+		if (msg[0] == 'F' && msg[1] >= '0' && msg[1] <= '9')
+			n = (int)strtol(msg + 1, NULL, 10);
+		if (fd >= 0 && ret && n >= 0 && n < PIN__COUNT && ret->fd[n] < 0)
 			ret->fd[n++] = fd;
 		else if (fd >= 0)
 			close(fd);
@@ -408,7 +411,7 @@ static int bind_task(int jid, const void *arg, int sock)
 
 static int open_task(int jid, const void *in, int sock)
 {
-	char path[64];
+	char path[64], tag[8];
 
 	(void)in;
 	for (int i = 0; i < PIN__COUNT; i++) {
@@ -426,7 +429,8 @@ static int open_task(int jid, const void *in, int sock)
 		 */
 		if (fd < 0 && errno == ENOENT && (i == PIN_USER || !pin_kept(i)))
 			continue;
-		if (fd < 0 || send_msg_fd(sock, "F", fd) < 0)
+		snprintf(tag, sizeof(tag), "F%d", i);
+		if (fd < 0 || send_msg_fd(sock, tag, fd) < 0)
 			return child_fail(sock, pin_names[i]);
 	}
 	return 0;

@@ -87,6 +87,7 @@ struct wake {
 	int cs[2];   /* host and C: C's sync, as spawn.h's */
 	int null, cgfd, h1pidfd, cpidfd;
 	pid_t h1pid;
+	unsigned long long pts_max; /* the jail's pseudoterminals rule, 0 if none */
 	struct mount_fs nsfs; /* from H1: the file systems of the jail's namespaces, for H4 to attach */
 };
 
@@ -153,7 +154,8 @@ static int join_pins(const struct wake *w, struct perr *e)
 static int h1_send_ns_fs(const struct wake *w, struct perr *e)
 {
 	struct mount_setup ms = { .mqueue = jail_policy_private_ipc(&w->c.policy),
-				  .devfs_ruleset = (int)param_int(&w->rec->params, P_DEVFS_RULESET) };
+				  .devfs_ruleset = (int)param_int(&w->rec->params, P_DEVFS_RULESET),
+				  .pts_max = w->pts_max };
 	struct mount_fs fs;
 	char tag[8];
 	int r = 0;
@@ -314,6 +316,22 @@ static void wake_close(struct wake *w)
 	watch_handles_close(&w->watch);
 }
 
+/* The jail's pseudoterminals limit, for the devpts H1 makes (limits_apply_ns sets it at creation). */
+static int pts_max_of(const struct jail_record *rec, unsigned long long *ret, struct perr *e)
+{
+	struct jail_limits *lim = calloc(1, sizeof(*lim));
+	int r = 0;
+
+	if (!lim)
+		return perr_set(e, ENOMEM, "limits");
+	if (limits_from_params(&rec->params, rec->name, lim, e) < 0)
+		r = -1;
+	else
+		*ret = lim->pty_max == CG_UNLIMITED ? 0 : (unsigned long long)lim->pty_max;
+	free(lim);
+	return r;
+}
+
 /* Everything C and H1 need, opened before the fork. */
 static int wake_prepare(struct registry *reg, struct wake *w, struct perr *e)
 {
@@ -335,6 +353,8 @@ static int wake_prepare(struct registry *reg, struct wake *w, struct perr *e)
 	w->null = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (w->null < 0)
 		return perr_set(e, errno, "/dev/null");
+	if (pts_max_of(rec, &w->pts_max, e) < 0)
+		return -1;
 	watch_handles_open(&rec->cg, rec->name, &w->watch);
 	w->c.watch = &w->watch;
 	w->cgfd = cgroup_open_procs(&rec->cg, e);

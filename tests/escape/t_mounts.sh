@@ -98,11 +98,15 @@ test_escape_path_host_root_jail_tmp_is_private() {
 	done
 	"$JEXEC" pttmp test -e /run/prison && fail "the host's /run in a path=/ jail"
 	assert_eq "$("$JEXEC" pttmp stat -c %a /run/lock)" 1777 "/run/lock of a path=/ jail"
-	for m in /tmp /var/tmp /run /dev/shm; do
+	for m in /tmp /var/tmp /run /dev; do
 		opts=$("$JEXEC" pttmp awk -v m="$m" '$2 == m { o = $3 " " $4 } END { print o }' /proc/self/mounts)
 		assert_contains "$opts" "tmpfs " "$m of a path=/ jail"
 		assert_contains "$opts" ",size=" "the bound of $m"
 	done
+	# /dev/shm: a directory of the jail's own /dev, so bounded with it, and nothing of it on the host's.
+	assert_eq "$("$JEXEC" pttmp stat -c %d /dev/shm)" "$("$JEXEC" pttmp stat -c %d /dev)" "/dev/shm on the jail's /dev"
+	"$JEXEC" pttmp /bin/sh -c "echo x >/dev/shm/.pthost-$$"
+	[ ! -e "/dev/shm/.pthost-$$" ] || fail "a file of the jail's /dev/shm on the host's"
 	"$JAIL" -q -r pttmp
 	rm -f /tmp/.pthost-$$ /var/tmp/.pthost-$$
 }
