@@ -1,0 +1,50 @@
+# prison-oci against runtime-spec where runc and crun agree: hooks after a
+# failing one, run --keep, supplementary groups, CPU shares, capability sets
+# left out, a process that dies before the container is created.
+
+# poststart and poststop failures are warnings and the hooks after them run;
+# a failing createRuntime or startContainer hook still stops at once.
+test_oci_hooks_after_a_failing_post_hook() {
+	local b=$WORK/ptposth log=$WORK/ptposth.log out
+	rm -f "$log" "$ROOT/tmp/ptposth.log"
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/true"]' \
+		"c['hooks'] = {'poststart': [{'path': '/bin/false'}, {'path': '/bin/sh', 'args': ['sh', '-c', 'echo post-start called >>$log']}],
+			'poststop': [{'path': '/bin/false'}, {'path': '/bin/sh', 'args': ['sh', '-c', 'echo post-stop called >>$log']}]}"
+	out=$("$OCI" run -b "$b" ptposth 2>&1 </dev/null) || fail "run with a failing first poststart and poststop hook: $out"
+	assert_contains "$out" 'prison-oci: ptposth: warning: hooks.poststart[0] "/bin/false": exit status 1' "poststart's warning"
+	assert_contains "$out" 'prison-oci: ptposth: warning: hooks.poststop[0] "/bin/false": exit status 1' "poststop's warning"
+	assert_eq "$(cat "$log" 2>/dev/null)" "post-start called
+post-stop called" "the hooks after the failing ones"
+	assert_no_container ptposth
+	# The same with create, start and delete.
+	rm -f "$log"
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "60"]' \
+		"c['hooks'] = {'poststart': [{'path': '/bin/false'}, {'path': '/bin/sh', 'args': ['sh', '-c', 'echo post-start called >>$log']}],
+			'poststop': [{'path': '/bin/false'}, {'path': '/bin/sh', 'args': ['sh', '-c', 'echo post-stop called >>$log']}]}"
+	"$OCI" create -b "$b" ptposth </dev/null
+	out=$("$OCI" start ptposth 2>&1) || fail "start with a failing first poststart hook: $out"
+	assert_eq "$out" 'prison-oci: ptposth: warning: hooks.poststart[0] "/bin/false": exit status 1' "start's warning"
+	assert_eq "$(cat "$log")" "post-start called" "the poststart hook after the failing one"
+	out=$("$OCI" delete --force ptposth 2>&1) || fail "delete with a failing first poststop hook: $out"
+	assert_eq "$out" 'prison-oci: ptposth: warning: hooks.poststop[0] "/bin/false": exit status 1' "delete's warning"
+	assert_eq "$(cat "$log")" "post-start called
+post-stop called" "the poststop hook after the failing one"
+	assert_no_container ptposth
+	# createRuntime and startContainer failures stop the rest, and the container.
+	rm -f "$log"
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "60"]' \
+		"c['hooks'] = {'createRuntime': [{'path': '/bin/false'}, {'path': '/bin/sh', 'args': ['sh', '-c', 'echo create-runtime called >>$log']}]}"
+	expect_error 'prison-oci: ptposth: hooks.createRuntime[0] "/bin/false": exit status 1' "$OCI" create -b "$b" ptposth
+	[ ! -e "$log" ] || fail "a createRuntime hook ran after a failing one: $(cat "$log")"
+	assert_no_container ptposth
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "60"]' \
+		"c['hooks'] = {'startContainer': [{'path': '/bin/busybox', 'args': ['busybox', 'false']},
+			{'path': '/bin/busybox', 'args': ['busybox', 'sh', '-c', 'echo start-container called >>/tmp/ptposth.log']}]}"
+	"$OCI" create -b "$b" ptposth </dev/null
+	expect_error 'prison-oci: ptposth: hooks.startContainer[0] "/bin/busybox": exit status 1' "$OCI" start ptposth
+	wait_until 5 "stopped after a failed startContainer" status_is ptposth stopped
+	[ ! -e "$ROOT/tmp/ptposth.log" ] || fail "a startContainer hook ran after a failing one"
+	"$OCI" delete ptposth
+	assert_no_container ptposth
+	rm -f "$log"
+}
