@@ -48,3 +48,26 @@ post-stop called" "the poststop hook after the failing one"
 	assert_no_container ptposth
 	rm -f "$log"
 }
+
+# run --keep leaves the container stopped once its process ends, for state and delete; run alone removes it.
+test_oci_run_keep() {
+	local b=$WORK/ptkeep rc
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "exit 3"]'
+	set +e
+	"$OCI" run --keep -b "$b" ptkeep </dev/null
+	rc=$?
+	set -e
+	assert_eq "$rc" 3 "run --keep's exit status"
+	assert_eq "$(oci_status ptkeep)" "stopped 0" "state after run --keep"
+	assert_eq "$(oci_field ptkeep '["bundle"]')" "$b" "the kept container's bundle"
+	expect_error "prison-oci: ptkeep: cannot start a container that is stopped" "$OCI" start ptkeep
+	expect_error 'prison-oci: ptkeep: container "ptkeep" exists' "$OCI" run -b "$b" ptkeep
+	"$OCI" delete ptkeep
+	assert_no_container ptkeep
+	set +e
+	"$OCI" run -b "$b" ptkeep </dev/null
+	rc=$?
+	set -e
+	assert_eq "$rc" 3 "run's exit status"
+	assert_no_container ptkeep
+}
