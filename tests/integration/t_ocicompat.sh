@@ -71,3 +71,35 @@ test_oci_run_keep() {
 	assert_eq "$rc" 3 "run's exit status"
 	assert_no_container ptkeep
 }
+
+# The supplementary groups of the process a line of /proc/self/status shows, spaces squeezed.
+oci_groups() {
+	sed -n 's/^Groups:[[:space:]]*//p' | tr -s ' ' | sed 's/ $//'
+}
+
+# An OCI process's supplementary groups are additionalGids alone (runc and
+# crun): the primary gid is not added, in create, exec --process and exec
+# --user; jexec -U still gives the jail's user its groups from /etc/group.
+test_oci_supplementary_groups() {
+	local b=$WORK/ptgrp p=$WORK/ptgrp.process.json
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/cat", "/proc/self/status"]' \
+		'c["process"]["user"] = {"uid": 0, "gid": 1000}'
+	assert_eq "$("$OCI" run -b "$b" ptgrp </dev/null | oci_groups)" "" "groups without additionalGids"
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/cat", "/proc/self/status"]' \
+		'c["process"]["user"] = {"uid": 1001, "gid": 1000, "additionalGids": [2000, 3000]}'
+	assert_eq "$("$OCI" run -b "$b" ptgrp </dev/null | oci_groups)" "2000 3000" "groups of additionalGids"
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "60"]' \
+		'c["process"]["user"] = {"uid": 0, "gid": 0, "additionalGids": [2000]}'
+	"$OCI" run -d -b "$b" ptgrp </dev/null
+	echo '{"args": ["/bin/cat", "/proc/self/status"], "cwd": "/", "user": {"uid": 0, "gid": 1000}}' >"$p"
+	assert_eq "$("$OCI" exec --process "$p" ptgrp </dev/null | oci_groups)" "" "exec --process: groups without additionalGids"
+	echo '{"args": ["/bin/cat", "/proc/self/status"], "cwd": "/", "user": {"uid": 0, "gid": 1000, "additionalGids": [3000, 4000]}}' >"$p"
+	assert_eq "$("$OCI" exec --process "$p" ptgrp </dev/null | oci_groups)" "3000 4000" "exec --process: additionalGids"
+	assert_eq "$("$OCI" exec --user 1001:1000 ptgrp /bin/cat /proc/self/status </dev/null | oci_groups)" "2000" \
+		"exec --user: the process's additionalGids, without the new gid"
+	# The classic path: the jail's user with its primary group and /etc/group's.
+	assert_eq "$("$JEXEC" -U jdoe ptgrp cat /proc/self/status | oci_groups)" "10 1001" "jexec -U: initgroups' groups"
+	"$OCI" delete --force ptgrp
+	assert_no_container ptgrp
+	rm -f "$p"
+}
