@@ -133,7 +133,7 @@ static int map_process(struct json_object *p, struct oci_config *c, struct perr 
 		return -1;
 	if (oci_get(p, "user") && map_user(oci_get(p, "user"), c, e) < 0)
 		return -1;
-	if (oci_get(p, "capabilities") && oci_map_caps(oci_get(p, "capabilities"), c, e) < 0)
+	if (oci_map_caps(oci_get(p, "capabilities"), c, e) < 0)
 		return -1;
 	if (oci_map_sched(p, c, e) < 0)
 		return -1;

@@ -103,3 +103,40 @@ test_oci_supplementary_groups() {
 	assert_no_container ptgrp
 	rm -f "$p"
 }
+
+# The capability sets of /proc/self/status, one line.
+oci_capsets() {
+	grep -E '^Cap(Bnd|Prm|Eff|Amb):' | tr '\t\n' '  ' | sed 's/ $//'
+}
+
+# A capability set left out keeps nothing; a process without capabilities has none (crun).
+test_oci_capabilities_left_out() {
+	local b=$WORK/ptcapo zero="CapPrm: 0000000000000000 CapEff: 0000000000000000 CapBnd: 0000000000000000 CapAmb: 0000000000000000"
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/cat", "/proc/self/status"]' 'c["process"]["capabilities"] = {}'
+	assert_eq "$("$OCI" run -b "$b" ptcapo </dev/null | oci_capsets)" "$zero" "capabilities {}"
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/cat", "/proc/self/status"]' \
+		'c["process"]["capabilities"] = {s: [] for s in ("bounding", "effective", "permitted")}'
+	assert_eq "$("$OCI" run -b "$b" ptcapo </dev/null | oci_capsets)" "$zero" "capabilities of empty lists"
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/cat", "/proc/self/status"]' 'del c["process"]["capabilities"]'
+	assert_eq "$("$OCI" run -b "$b" ptcapo </dev/null | oci_capsets)" "$zero" "no capabilities object"
+	# Effective and permitted left out: nothing is effective, whatever bounding keeps.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/cat", "/proc/self/status"]' \
+		'c["process"]["capabilities"] = {"bounding": ["CAP_KILL"]}'
+	assert_contains "$("$OCI" run -b "$b" ptcapo </dev/null | oci_capsets)" "CapEff: 0000000000000000" "bounding alone"
+	# Named, they are kept (KILL and NET_BIND_SERVICE).
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/cat", "/proc/self/status"]' \
+		'c["process"]["capabilities"] = {s: ["CAP_KILL", "CAP_NET_BIND_SERVICE"] for s in ("bounding", "effective", "permitted")}'
+	assert_contains "$("$OCI" run -b "$b" ptcapo </dev/null | oci_capsets)" \
+		"CapPrm: 0000000000000420 CapEff: 0000000000000420 CapBnd: 0000000000000420" "named capabilities"
+	oci_bundle "$b" 'c["process"]["capabilities"] = []'
+	expect_error "prison-oci: ptcapo: process.capabilities: not an object" "$OCI" create -b "$b" ptcapo
+	assert_no_container ptcapo
+	# exec --process without capabilities: none either.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "60"]'
+	"$OCI" run -d -b "$b" ptcapo </dev/null
+	echo '{"args": ["/bin/cat", "/proc/self/status"], "cwd": "/"}' >"$WORK/ptcapo.json"
+	assert_eq "$("$OCI" exec --process "$WORK/ptcapo.json" ptcapo </dev/null | oci_capsets)" "$zero" "exec --process without capabilities"
+	"$OCI" delete --force ptcapo
+	assert_no_container ptcapo
+	rm -f "$WORK/ptcapo.json"
+}
