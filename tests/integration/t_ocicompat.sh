@@ -140,3 +140,23 @@ test_oci_capabilities_left_out() {
 	assert_no_container ptcapo
 	rm -f "$WORK/ptcapo.json"
 }
+
+# A process killed by its own seccomp profile before the container is
+# created fails create at once and leaves nothing; run fails as promptly.
+test_oci_process_dead_before_created() {
+	local b=$WORK/ptsecdie start elapsed out
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/true"]' \
+		'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_KILL", "architectures": ["SCMP_ARCH_X86_64"], "syscalls": [{"action": "SCMP_ACT_ALLOW", "names": ["read", "write", "close", "exit", "exit_group", "rt_sigreturn", "rt_sigaction", "rt_sigprocmask", "brk", "mmap", "munmap", "mprotect", "execve", "arch_prctl", "getpid", "gettid", "futex", "fstat", "newfstatat", "openat", "lseek", "getuid", "geteuid", "getgid", "getegid", "uname", "access"]}]}'
+	start=${EPOCHREALTIME/./}
+	expect_error "prison-oci: ptsecdie: the process died before it was ready: killed by SIGSYS (a system call its seccomp filter does not allow)" \
+		"$OCI" create -b "$b" ptsecdie
+	elapsed=$(( (${EPOCHREALTIME/./} - start) / 1000 ))
+	[ "$elapsed" -lt 3000 ] || fail "create took $elapsed ms to fail"
+	assert_no_container ptsecdie
+	start=${EPOCHREALTIME/./}
+	out=$("$OCI" run -b "$b" ptsecdie 2>&1 </dev/null) && fail "run of a process its profile kills succeeded: $out"
+	elapsed=$(( (${EPOCHREALTIME/./} - start) / 1000 ))
+	assert_eq "$out" "prison-oci: ptsecdie: the process died before it was ready: killed by SIGSYS (a system call its seccomp filter does not allow)" "run's error"
+	[ "$elapsed" -lt 3000 ] || fail "run took $elapsed ms to fail"
+	assert_no_container ptsecdie
+}
