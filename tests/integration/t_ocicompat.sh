@@ -160,3 +160,44 @@ test_oci_process_dead_before_created() {
 	[ "$elapsed" -lt 3000 ] || fail "run took $elapsed ms to fail"
 	assert_no_container ptsecdie
 }
+
+# The kernel's CPU share file of container $1: v1's cpu.shares where the CPU controller is v1, else cgroup2's cpu.weight.
+oci_cpu_share() {
+	local cpu
+	cpu=$(v1_mount_of cpu)
+	if [ -n "$cpu" ]; then cat "$cpu/$CGPREFIX/$(jid_of "$1")/cpu.shares"
+	else cat "$(cgroup_of "$1")/cpu.weight"; fi
+}
+
+# linux.resources.cpu.shares: as given in a v1 cpu.shares (runc and crun), by the kernel's map onto cgroup2's cpu.weight.
+test_oci_cpu_shares() {
+	local b=$WORK/ptshares s want
+	for s in 512 1024 2048; do
+		oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "60"]' \
+			"c['linux']['resources']['cpu'] = {'shares': $s}"
+		"$OCI" create -b "$b" ptshares </dev/null
+		assert_eq "$("$JLS" -j ptshares cpu.shares)" "$s" "jls cpu.shares of shares $s"
+		if [ -n "$(v1_mount_of cpu)" ]; then want=$s; else want=$(( 1 + (s - 2) * 9999 / 262142 )); fi
+		assert_eq "$(oci_cpu_share ptshares)" "$want" "the kernel's share of cpu.shares $s"
+		"$OCI" delete ptshares
+		assert_no_container ptshares
+	done
+	# update --cpu-shares: the same, at once.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "60"]'
+	"$OCI" run -d -b "$b" ptshares </dev/null
+	"$OCI" update --cpu-shares 768 ptshares
+	if [ -n "$(v1_mount_of cpu)" ]; then want=768; else want=$(( 1 + 766 * 9999 / 262142 )); fi
+	assert_eq "$(oci_cpu_share ptshares)" "$want" "the kernel's share after update --cpu-shares 768"
+	"$OCI" delete --force ptshares
+	assert_no_container ptshares
+	# The jail parameter behind it, on a classic jail: made, changed by jail -m, refused out of range.
+	"$JAIL" -q -c name=ptshares path="$ROOT" persist cpu.shares=300
+	if [ -n "$(v1_mount_of cpu)" ]; then want=300; else want=$(( 1 + 298 * 9999 / 262142 )); fi
+	assert_eq "$(oci_cpu_share ptshares)" "$want" "the kernel's share of jail -c cpu.shares=300"
+	"$JAIL" -m name=ptshares cpu.shares=4096
+	if [ -n "$(v1_mount_of cpu)" ]; then want=4096; else want=$(( 1 + 4094 * 9999 / 262142 )); fi
+	assert_eq "$(oci_cpu_share ptshares)" "$want" "the kernel's share after jail -m cpu.shares=4096"
+	"$JAIL" -r ptshares
+	expect_error 'jail: ptshares: cpu.shares: invalid integer value "1" (expected 2 to 262144)' \
+		"$JAIL" -c name=ptshares path="$ROOT" persist cpu.shares=1
+}
