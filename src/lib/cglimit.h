@@ -55,7 +55,7 @@ struct cg_limits {
 	uint64_t memory_low; /* memory.low: kept from reclaim while others have more; 0 for none */
 	uint64_t cpu_quota_us;  /* per CG_CPU_PERIOD_US */
 	unsigned cpu_weight;    /* 1..10000, cgroup2's scale */
-	unsigned cpu_shares;    /* 2..262144, cgroup v1's scale, as given (cpu.shares); 0: from cpu_weight */
+	unsigned cpu_shares;    /* 1..262144, cgroup v1's scale, as given (cpu.shares); 0: from cpu_weight */
 	char cpus[256];         /* cpuset.cpus, "" for every CPU */
 	char mems[256];         /* cpuset.mems, "" for every memory node */
 	uint64_t rbps, wbps, riops, wiops; /* on every disk */

@@ -198,6 +198,6 @@ test_oci_cpu_shares() {
 	if [ -n "$(v1_mount_of cpu)" ]; then want=4096; else want=$(( 1 + 4094 * 9999 / 262142 )); fi
 	assert_eq "$(oci_cpu_share ptshares)" "$want" "the kernel's share after jail -m cpu.shares=4096"
 	"$JAIL" -r ptshares
-	expect_error 'jail: ptshares: cpu.shares: invalid integer value "1" (expected 2 to 262144)' \
-		"$JAIL" -c name=ptshares path="$ROOT" persist cpu.shares=1
+	expect_error 'jail: ptshares: cpu.shares: invalid integer value "262145" (expected 0 to 262144)' \
+		"$JAIL" -c name=ptshares path="$ROOT" persist cpu.shares=262145
 }
