@@ -38,7 +38,7 @@ static const struct {
 	{ "state", "state id" },
 	{ "kill", "kill [-a | --all] id [signal]" },
 	{ "delete", "delete [-f | --force] id" },
-	{ "run", "run [-d | --detach] [-b bundle] [--pid-file file] [--console-socket socket] id" },
+	{ "run", "run [-d | --detach] [--keep] [-b bundle] [--pid-file file] [--console-socket socket] id" },
 	{ "exec", "exec [--process file] [-t | --tty] [-d | --detach] [--console-socket socket] [--pid-file file] "
 		  "[--cwd dir] [-e | --env name=value] [-u | --user uid[:gid]] [--no-new-privs] [--preserve-fds n] "
 		  "id [command [arg ...]]" },

@@ -30,7 +30,7 @@
 struct create_opts {
 	const char *bundle, *pid_file, *console;
 	int preserve_fds;
-	bool detach;
+	bool detach, keep;
 };
 
 static const struct option create_long[] = {
@@ -53,6 +53,7 @@ static int parse_create(int argc, char **argv, struct create_opts *o, const char
 		case 'p': o->pid_file = optarg; break;
 		case 'c': o->console = optarg; break;
 		case 'd': o->detach = true; break;
+		case 'k': o->keep = true; break;
 		case 'P': {
 			struct perr e = { 0 };
 			if (oci_preserve_parse(optarg, &o->preserve_fds, &e) < 0)
@@ -60,7 +61,7 @@ static int parse_create(int argc, char **argv, struct create_opts *o, const char
 			break;
 		}
 		/* Always so: pivot_root, and a new session keyring for every jail process. */
-		case 'N': case 'K': case 'k': break;
+		case 'N': case 'K': break;
 		default: return ocilog_error("usage: prison-oci %s [-b bundle] [--pid-file file] [--console-socket socket] id",
 					     argv[0]);
 		}
@@ -323,8 +324,8 @@ int oci_cmd_run(int argc, char **argv)
 	}
 	status = oci_wait_process(pidfd);
 	close(pidfd);
-	/* As runc run: the container goes with its process. */
-	if (oci_remove(id) != 0)
+	/* As runc run: the container goes with its process, unless --keep leaves it stopped for delete. */
+	if (!o.keep && oci_remove(id) != 0)
 		return 1;
 	return status;
 }

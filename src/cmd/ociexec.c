@@ -140,11 +140,9 @@ static int parse_user(const char *s, struct jail_cred *cred)
 		if (end == g || *end || gid > 65535)
 			return ocilog_error("exec: --user \"%s\": not uid[:gid] of the container (0 to 65535)", s);
 	}
+	/* The supplementary groups stay the process's additionalGids: the new gid is not one of them. */
 	cred->uid = (uid_t)uid;
 	cred->gid = (gid_t)gid;
-	cred->groups[0] = (gid_t)gid;
-	if (cred->ngroups == 0)
-		cred->ngroups = 1;
 	return 0;
 }
 

@@ -13,6 +13,12 @@
 #include "ocicmd.h"
 #include "ocilog.h"
 
+/* A poststart or poststop hook's failure: a line of its own, the hooks after it still run. */
+static void warn_hook(const struct perr *e, void *id)
+{
+	ocilog_error("%s: warning: %s", (const char *)id, e->msg);
+}
+
 int oci_run_hooks(const char *hooks, enum oci_hook kind, const char *id, const char *status, pid_t pid,
 		  const char *bundle, const char *annotations, bool warn, struct perr *e)
 {
@@ -26,7 +32,8 @@ int oci_run_hooks(const char *hooks, enum oci_hook kind, const char *id, const c
 	state = oci_hook_state(id, status, pid, bundle, annotations);
 	if (!state)
 		return perr_set(e, ENOMEM, "hooks");
-	if ((in_jail && jail_find(id, &rec, e) < 0) || oci_hooks_run(hooks, kind, in_jail ? &rec : NULL, state, e) < 0)
+	if ((in_jail && jail_find(id, &rec, e) < 0) ||
+	    oci_hooks_run(hooks, kind, in_jail ? &rec : NULL, state, warn ? warn_hook : NULL, (void *)id, e) < 0)
 		r = -1;
 	if (in_jail)
 		record_free(&rec);

@@ -24,6 +24,7 @@
 #include "priv.h"
 #include "pty.h"
 #include "relay.h"
+#include "signame.h"
 #include "util.h"
 
 extern char **environ;
@@ -458,8 +459,29 @@ static pid_t clone_in_pidns(int jail_pidfd, int cgfd, int *ret_child, struct per
 	return pid;
 }
 
-/* Error reports, until the exec closes the channel. */
-static int read_child_reports(int errfd, pid_t pid, int *ret_status, struct perr *e)
+/*
+ * A process that was to say it waits at its gate (jail_spawn) and closed
+ * the channel instead has died on its way there: killed by a filter of its
+ * own (an OCI seccomp profile whose default kills a call the setup makes)
+ * or by a signal.  It is reaped here, and how it ended is the error.
+ */
+static int died_before_ready(pid_t pid, struct perr *e)
+{
+	char sig[32];
+	int st = 0;
+
+	if (waitpid(pid, &st, 0) < 0)
+		return perr_set(e, errno, "the process died before it was ready");
+	if (!WIFSIGNALED(st))
+		return perr_setx(e, ECHILD, "the process died before it was ready: exit status %d", WEXITSTATUS(st));
+	if (!signal_name(WTERMSIG(st), sig, sizeof(sig)))
+		snprintf(sig, sizeof(sig), "%d", WTERMSIG(st));
+	return perr_setx(e, ECHILD, "the process died before it was ready: killed by SIG%s%s", sig,
+			 WTERMSIG(st) == SIGSYS ? " (a system call its seccomp filter does not allow)" : "");
+}
+
+/* Error reports, until the exec closes the channel, or until a gated process is ready. */
+static int read_child_reports(int errfd, pid_t pid, bool gated, int *ret_status, struct perr *e)
 {
 	char msg[sizeof(e->msg) + 16], *text;
 	int fd;
@@ -480,7 +502,7 @@ static int read_child_reports(int errfd, pid_t pid, int *ret_status, struct perr
 			*ret_status = err == ENOENT ? 127 : 126;
 		return -1;
 	}
-	return 0;
+	return gated ? died_before_ready(pid, e) : 0;
 }
 
 struct exec_run {
@@ -618,7 +640,7 @@ static int launch(const struct jail_record *rec, const struct jail_exec *x, cons
 		close(r->slave);
 	r->slave = -1;
 	*ret_pid = pid;
-	if (pid < 0 || read_child_reports(r->errpipe[0], pid, ret_status, e) < 0)
+	if (pid < 0 || read_child_reports(r->errpipe[0], pid, x->gate_fd > 0, ret_status, e) < 0)
 		return -1;
 	return 0;
 }

@@ -62,7 +62,8 @@ int jail_exec_run(const struct jail_record *rec, const struct jail_exec *x, cons
 /*
  * Start x in the jail and return at once: the process is the caller's
  * child, with *ret_pidfd its pidfd; with x->gate_fd it has been confined
- * and waits on the gate before its exec when this returns.  With
+ * and waits on the gate before its exec when this returns (one that dies
+ * before it is there is reaped and is the error).  With
  * x->terminal, *ret_master is the master of its terminal, else -1.
  * Returns its pid on the host, or -1 with e set.
  */

@@ -390,11 +390,9 @@ static int apply_pids(int dir, const struct cg_limits *l, struct perr *e)
 
 static int apply_cpu(int dir, const struct cg_limits *l, struct perr *e)
 {
-	/* cgroup2's weight 100 is v1's 1024 shares. */
-	unsigned long long shares = (unsigned long long)l->cpu_weight * 1024 / 100;
 	char v[64];
 
-	snprintf(v, sizeof(v), "%llu", shares < 2 ? 2ULL : shares);
+	snprintf(v, sizeof(v), "%u", cg_cpu_shares(l));
 	if (knob(dir, "cpu.shares", v, e) < 0)
 		return -1;
 	snprintf(v, sizeof(v), "%llu", CG_CPU_PERIOD_US);

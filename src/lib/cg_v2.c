@@ -261,7 +261,7 @@ static int v2_apply(const struct cg_path *cg, enum cg_controller c, const struct
 		fmt_max(v, sizeof(v), l->pids_max);
 		return knob(dir, "pids.max", v, e);
 	case CGC_CPU:
-		snprintf(v, sizeof(v), "%u", l->cpu_weight);
+		snprintf(v, sizeof(v), "%u", cg_cpu_weight(l));
 		if (knob(dir, "cpu.weight", v, e) < 0)
 			return -1;
 		if (l->cpu_quota_us == CG_UNLIMITED)

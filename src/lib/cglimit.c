@@ -82,7 +82,8 @@ static bool wants(struct cg_backend *b, const struct cg_limits *l, enum cg_contr
 {
 	if (!cg_needs(l, c))
 		return false;
-	if (c == CGC_CPU && b == &cg_v1 && l->cpu_weight == CG_WEIGHT_DEFAULT && l->cpu_quota_us == CG_UNLIMITED)
+	if (c == CGC_CPU && b == &cg_v1 && l->cpu_weight == CG_WEIGHT_DEFAULT && !l->cpu_shares &&
+	    l->cpu_quota_us == CG_UNLIMITED)
 		return !autogroup_fair_share();
 	return true;
 }

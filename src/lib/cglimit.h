@@ -55,6 +55,7 @@ struct cg_limits {
 	uint64_t memory_low; /* memory.low: kept from reclaim while others have more; 0 for none */
 	uint64_t cpu_quota_us;  /* per CG_CPU_PERIOD_US */
 	unsigned cpu_weight;    /* 1..10000, cgroup2's scale */
+	unsigned cpu_shares;    /* 1..262144, cgroup v1's scale, as given (cpu.shares); 0: from cpu_weight */
 	char cpus[256];         /* cpuset.cpus, "" for every CPU */
 	char mems[256];         /* cpuset.mems, "" for every memory node */
 	uint64_t rbps, wbps, riops, wiops; /* on every disk */
@@ -100,6 +101,14 @@ struct cg_backend *cg_backend_for(enum cg_controller c);
 const char *cg_controller_name(enum cg_controller c);
 /* Does l need controller c at all (cpu always: fair share)? */
 bool cg_needs(const struct cg_limits *l, enum cg_controller c);
+/*
+ * The jail's CPU share in each layout's unit.  cpu.shares, when the jail
+ * has it, is written as given to v1's cpu.shares and converted to cgroup2's
+ * cpu.weight by the kernel's documented map of [2, 262144] onto [1, 10000];
+ * without it, cpu.weight is cgroup2's value and 1024 / 100 of it v1's.
+ */
+unsigned cg_cpu_weight(const struct cg_limits *l);
+unsigned cg_cpu_shares(const struct cg_limits *l);
 void cg_limits_init(struct cg_limits *l);
 /*
  * Apply l to every controller that needs it or already serves the jail,

@@ -31,6 +31,22 @@ void cg_limits_init(struct cg_limits *l)
 	l->cpu_weight = CG_WEIGHT_DEFAULT;
 }
 
+unsigned cg_cpu_weight(const struct cg_limits *l)
+{
+	if (!l->cpu_shares)
+		return l->cpu_weight;
+	unsigned long long s = l->cpu_shares < 2 ? 2 : l->cpu_shares > 262144 ? 262144 : l->cpu_shares;
+	return (unsigned)(1 + ((s - 2) * 9999) / 262142);
+}
+
+unsigned cg_cpu_shares(const struct cg_limits *l)
+{
+	/* cgroup2's weight 100 is v1's 1024 shares; v1 takes no fewer than 2. */
+	unsigned long long shares = l->cpu_shares ? l->cpu_shares : (unsigned long long)l->cpu_weight * 1024 / 100;
+
+	return shares < 2 ? 2 : (unsigned)shares;
+}
+
 bool cg_needs(const struct cg_limits *l, enum cg_controller c)
 {
 	switch (c) {

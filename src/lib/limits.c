@@ -248,6 +248,8 @@ int limits_from_params(const struct paramset *ps, const char *name, struct jail_
 		return -1;
 	for (size_t i = 0; i < n; i++)
 		fold(l, &rules[i]);
+	if (param_str(ps, P_CPU_SHARES) && param_int(ps, P_CPU_SHARES) > 0)
+		l->cg.cpu_shares = (unsigned)param_int(ps, P_CPU_SHARES);
 	if (param_str(ps, P_CPU_WEIGHT))
 		l->cg.cpu_weight = (unsigned)param_int(ps, P_CPU_WEIGHT);
 	if (cg_params(ps, &l->cg, e) < 0)

@@ -155,9 +155,9 @@ static int set_persist(struct registry *reg, struct jail_record *rec, bool on, s
 
 static bool limits_changed(const struct paramset *ps)
 {
-	return ps->v[P_RCTL].set || ps->v[P_CPU_WEIGHT].set || ps->v[P_CPUSET_CPUS].set || ps->v[P_CPUSET_MEMS].set ||
-	       ps->v[P_IO_DEVICE].set || ps->v[P_MEMORY_LOW].set || ps->v[P_HUGETLB_LIMIT].set ||
-	       ps->v[P_CGROUP_UNIFIED].set;
+	return ps->v[P_RCTL].set || ps->v[P_CPU_WEIGHT].set || ps->v[P_CPU_SHARES].set || ps->v[P_CPUSET_CPUS].set ||
+	       ps->v[P_CPUSET_MEMS].set || ps->v[P_IO_DEVICE].set || ps->v[P_MEMORY_LOW].set ||
+	       ps->v[P_HUGETLB_LIMIT].set || ps->v[P_CGROUP_UNIFIED].set;
 }
 
 /*

@@ -65,15 +65,19 @@ static int map_user(struct json_object *user, struct oci_config *c, struct perr 
 		c->umask_set = true;
 		c->umask = (unsigned)m;
 	}
+	/*
+	 * The supplementary groups are additionalGids and nothing else, as
+	 * runc and crun set them: unlike initgroups(3), which jexec -u follows
+	 * (cred.c), the primary group is not added to them.
+	 */
 	c->cred.uid = uid;
 	c->cred.gid = gid;
-	c->cred.groups[0] = gid;
-	c->cred.ngroups = 1;
+	c->cred.ngroups = 0;
 	if (!groups)
 		return 0;
-	if (!json_object_is_type(groups, json_type_array) || json_object_array_length(groups) > CRED_MAX_GROUPS - 1)
+	if (!json_object_is_type(groups, json_type_array) || json_object_array_length(groups) > CRED_MAX_GROUPS)
 		return perr_setx(e, EINVAL, "process.user.additionalGids: not an array of at most %d ids",
-				 CRED_MAX_GROUPS - 1);
+				 CRED_MAX_GROUPS);
 	for (size_t i = 0; i < json_object_array_length(groups); i++) {
 		struct json_object *g = json_object_array_get_idx(groups, i);
 		int64_t n = json_object_get_int64(g);
@@ -129,7 +133,7 @@ static int map_process(struct json_object *p, struct oci_config *c, struct perr 
 		return -1;
 	if (oci_get(p, "user") && map_user(oci_get(p, "user"), c, e) < 0)
 		return -1;
-	if (oci_get(p, "capabilities") && oci_map_caps(oci_get(p, "capabilities"), c, e) < 0)
+	if (oci_map_caps(oci_get(p, "capabilities"), c, e) < 0)
 		return -1;
 	if (oci_map_sched(p, c, e) < 0)
 		return -1;

@@ -88,7 +88,9 @@ PRISON_API int oci_process_load(const char *file, struct oci_config *c, struct p
  * config's JSON text, NULL for none) in their order, state on their
  * standard input: createContainer and startContainer as processes of the
  * jail rec, the others as children of this process.  The first failure
- * (exit status, signal, timeout) stops the rest and is returned.
+ * (exit status, signal, timeout) stops the rest and is returned; with warn,
+ * each failure is given to warn instead and the rest still run
+ * (runtime-spec's poststart and poststop), and 0 is returned.
  */
 enum oci_hook {
 	OCI_HOOK_CREATE_RUNTIME, /* prestart's too */
@@ -99,8 +101,9 @@ enum oci_hook {
 	OCI_HOOK__COUNT
 };
 struct jail_record;
+typedef void oci_hook_warn_fn(const struct perr *e, void *arg);
 PRISON_API int oci_hooks_run(const char *hooks, enum oci_hook kind, const struct jail_record *rec, const char *state,
-			     struct perr *e);
+			     oci_hook_warn_fn *warn, void *arg, struct perr *e);
 PRISON_API const char *oci_hook_name(enum oci_hook kind);
 /* The state JSON runtime-spec gives hooks (malloc'd; NULL when out of memory); pid <= 0 leaves it out. */
 PRISON_API char *oci_hook_state(const char *id, const char *status, pid_t pid, const char *bundle,

@@ -224,7 +224,7 @@ static int run_one(struct json_object *o, const char *kind, size_t i, const stru
 }
 
 int oci_hooks_run(const char *hooks, enum oci_hook kind, const struct jail_record *rec, const char *state,
-		  struct perr *e)
+		  oci_hook_warn_fn *warn, void *arg, struct perr *e)
 {
 	struct json_object *all = hooks ? json_tokener_parse(hooks) : NULL;
 	/* prestart is createRuntime's older name: its hooks run first, in the same place. */
@@ -233,10 +233,17 @@ int oci_hooks_run(const char *hooks, enum oci_hook kind, const struct jail_recor
 
 	for (size_t n = 0; n < 2 && r == 0; n++) {
 		struct json_object *list = names[n] ? oci_get(all, names[n]) : NULL;
-		for (size_t i = 0; list && i < json_object_array_length(list) && r == 0; i++)
+		for (size_t i = 0; list && i < json_object_array_length(list) && r == 0; i++) {
 			r = run_one(json_object_array_get_idx(list, i), names[n], i,
 				    kind == OCI_HOOK_CREATE_CONTAINER || kind == OCI_HOOK_START_CONTAINER ? rec : NULL,
 				    state, e);
+			/* A failure that is only reported leaves the hooks after it to run. */
+			if (r < 0 && warn) {
+				warn(e, arg);
+				memset(e, 0, sizeof(*e));
+				r = 0;
+			}
+		}
 	}
 	json_object_put(all);
 	return r;

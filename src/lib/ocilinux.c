@@ -247,11 +247,11 @@ static int map_cpu(struct json_object *cpu, struct oci_config *c, char *rules, s
 	if (refuse_set(cpu, "linux.resources.cpu", refused, e) < 0)
 		return -1;
 	if ((v = oci_get(cpu, "shares")) && json_object_get_int64(v) > 0) {
-		/* cgroup v1 shares [2, 262144] onto v2 weight [1, 10000], as the kernel's documentation converts. */
+		/* In v1's unit, for whichever layout has the CPU controller to take (cg_cpu_shares, cg_cpu_weight). */
 		long long s = json_object_get_int64(v);
 		s = s < 2 ? 2 : s > 262144 ? 262144 : s;
-		snprintf(num, sizeof(num), "%lld", 1 + ((s - 2) * 9999) / 262142);
-		if (param_set(&c->params, P_CPU_WEIGHT, num, e) < 0)
+		snprintf(num, sizeof(num), "%lld", s);
+		if (param_set(&c->params, P_CPU_SHARES, num, e) < 0)
 			return -1;
 	}
 	if ((v = oci_get(cpu, "period")) && json_object_get_int64(v) > 0)

@@ -314,6 +314,11 @@ static int cap_set(struct json_object *list, const char *what, unsigned long lon
  * for them (cred.h).  One the jail does not give is dropped for uid 0 and
  * refused for any other uid by oci_check_caps, once the jail's parameters
  * are known.
+ *
+ * A set left out keeps nothing, as the sets are what is "kept for the
+ * process" (runtime-spec) and crun reads them; so does a process without
+ * a capabilities object (caps NULL), which gets no capability at all, as
+ * with crun: privilege is given by naming it, never by leaving it out.
  */
 int oci_map_caps(struct json_object *caps, struct oci_config *c, struct perr *e)
 {
@@ -321,10 +326,11 @@ int oci_map_caps(struct json_object *caps, struct oci_config *c, struct perr *e)
 	struct json_object *v;
 	unsigned long long keep = ~0ULL, one;
 
+	if (caps && !json_object_is_type(caps, json_type_object))
+		return perr_setx(e, EINVAL, "process.capabilities: not an object");
 	for (size_t i = 0; i < ARRAY_SIZE(sets); i++) {
-		if (!(v = oci_get(caps, sets[i])))
-			continue;
-		if (cap_set(v, sets[i], &one, e) < 0)
+		one = 0;
+		if ((v = oci_get(caps, sets[i])) && cap_set(v, sets[i], &one, e) < 0)
 			return -1;
 		keep &= one;
 	}

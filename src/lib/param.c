@@ -84,6 +84,8 @@ const struct param_def param_table[P__COUNT] = {
 	[P_STOP_TIMEOUT] = I("stop.timeout", PF_NOSTATE | PF_INNER, "10", 0, 86400),
 	[P_RCTL] = { "rctl", PT_LIST, PF_INNER, NULL, 0, 0, NULL },
 	[P_CPU_WEIGHT] = I("cpu.weight", PF_INNER, "100", 1, 10000),
+	/* prison's own: the share in cgroup v1's unit (OCI's cpu.shares), written as given where the CPU controller is v1; 0: none. */
+	[P_CPU_SHARES] = I("cpu.shares", PF_INNER, "0", 0, 262144),
 	[P_CPUSET_CPUS] = S("cpuset.cpus", PF_INNER, NULL),
 	[P_CPUSET_MEMS] = S("cpuset.mems", PF_INNER, NULL),
 	/* prison's own: I/O limits and weights of single block devices (cglimit.h), changeable with jail -m. */

@@ -134,7 +134,7 @@ test_oci_process_and_limits() {
 		'c["process"]["user"] = {"uid": 1001, "gid": 1001, "additionalGids": [10], "umask": 63}' \
 		'c["process"]["cwd"] = "/home/jdoe"' 'c["process"]["env"] = ["FOO=bar", "PATH=/bin"]'
 	out=$("$OCI" run -b "$b" ptproc </dev/null)
-	assert_eq "$out" "uid=1001(jdoe) gid=1001(jdoe) groups=10(wheel),1001(jdoe)
+	assert_eq "$out" "uid=1001(jdoe) gid=1001(jdoe) groups=10(wheel)
 /home/jdoe
 bar
 CapEff:	0000000000000000

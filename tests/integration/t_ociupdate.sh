@@ -11,7 +11,7 @@ test_oci_update_limits_hold_inside() {
 	"$OCI" update --memory 48m --pids-limit 20 --cpu-shares 512 --cpu-quota 50000 --cpu-period 100000 --cpuset-cpus 0 ptupd
 	assert_eq "$("$RCTL" jail:ptupd | sort | tr '\n' ' ')" \
 		"jail:ptupd:maxproc:deny=20 jail:ptupd:memoryuse:deny=50331648 jail:ptupd:pcpu:deny=50 " "the rules after update"
-	assert_eq "$("$JLS" -j ptupd cpu.weight cpuset.cpus)" "20 0" "cpu.shares and cpuset.cpus after update"
+	assert_eq "$("$JLS" -j ptupd cpu.shares cpuset.cpus)" "512 0" "cpu.shares and cpuset.cpus after update"
 	made=$("$JEXEC" ptupd /bin/probe forks 100)
 	[ "$made" -lt 20 ] || fail "$made processes made after update --pids-limit 20"
 	"$JEXEC" ptupd /bin/probe hog 128 >"$WORK/ptupd.hog" 2>/dev/null || st=$?

@@ -332,7 +332,45 @@ static void test_unified_is_written(void)
 	teardown();
 }
 
-UNIT_MAIN(test_every_controller_goes_to_v2_when_it_has_it, test_limits_are_written_to_the_jail_cgroup,
+/*
+ * cpu.shares in each layout's unit: as given for v1, the kernel's map onto
+ * cgroup2's weight; without it, cpu.weight's (v1: 1024 / 100 of it).
+ */
+static void test_cpu_shares_in_each_unit(void)
+{
+	static const unsigned shares[] = { 2, 512, 1024, 2048, 262144 }, weight[] = { 1, 20, 39, 79, 10000 };
+	struct cg_limits l;
+
+	cg_limits_init(&l);
+	CHECK(cg_cpu_weight(&l) == 100);
+	CHECK(cg_cpu_shares(&l) == 1024);
+	l.cpu_weight = 300;
+	CHECK(cg_cpu_shares(&l) == 3072);
+	l.cpu_weight = 1;
+	CHECK(cg_cpu_shares(&l) == 10);
+	for (size_t i = 0; i < sizeof(shares) / sizeof(shares[0]); i++) {
+		l.cpu_shares = shares[i];
+		CHECK(cg_cpu_shares(&l) == shares[i]);
+		CHECK(cg_cpu_weight(&l) == weight[i]);
+	}
+}
+
+/* On cgroup2, a jail with cpu.shares gets their weight in cpu.weight. */
+static void test_cpu_shares_become_the_weight(void)
+{
+	struct perr e = { 0 };
+	struct cg_limits l;
+
+	setup();
+	cg_limits_init(&l);
+	l.cpu_shares = 512;
+	CHECK(cg_apply_all(&jail7, &l, &e) == 0);
+	CHECK_STR(get("prison/7/cpu.weight"), "20");
+	teardown();
+}
+
+UNIT_MAIN(test_cpu_shares_in_each_unit, test_cpu_shares_become_the_weight,
+	  test_every_controller_goes_to_v2_when_it_has_it, test_limits_are_written_to_the_jail_cgroup,
 	  test_no_io_limit_touches_no_io_knob, test_no_io_limit_lifts_an_io_limit_to_max, test_iodev_parse_and_limits, test_iodev_is_written,
 	  test_usage_reads_the_counters, test_child_limits_go_below_the_parent, test_hugetlb_is_written,
 	  test_unified_is_written)
