@@ -54,9 +54,14 @@ shard_env() {
 # Every shard's jails, cgroups and registry mount, then the work directory;
 # says what could not be removed.
 cleanup() {
-	local i left
+	local i left c
 	for i in $(seq 1 "$shards"); do
 		(shard_env "$i" && context_cleanup "$PRISON_RUNDIR" "$PRISON_CGROUP" "$PRISON_LOGDIR" "$PRISON_STATEDIR")
+	done
+	# Controllers the run's jails enabled in the cgroup2 root (hugetlb for the
+	# OCI tests) are given back, unless something else uses them by now.
+	for c in $(cat "$CGROUP2/cgroup.subtree_control" 2>/dev/null); do
+		case " $root_controllers " in *" $c "*) ;; *) echo "-$c" >"$CGROUP2/cgroup.subtree_control" 2>/dev/null ;; esac
 	done
 	left=$(context_leftovers "prison-test-$run_id-*" "$work")
 	rm -rf "$work" 2>/dev/null
@@ -78,6 +83,7 @@ stop() {
 	[ "$1" = 1 ] || echo "integration: interrupted"
 	exit "$1"
 }
+root_controllers=$(cat "$CGROUP2/cgroup.subtree_control" 2>/dev/null)
 trap 'stop 1' EXIT
 trap 'stop 130' INT
 trap 'stop 143' TERM
