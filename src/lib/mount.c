@@ -546,6 +546,12 @@ static int make_extra(struct mount_extra *x, struct perr *e)
 	return x->fd < 0 ? perr_prefix(e, "mount /%s", x->rel) : 0;
 }
 
+void mount_fs_init(struct mount_fs *fs)
+{
+	for (int i = 0; i < MFS__COUNT; i++)
+		fs->fd[i] = -1;
+}
+
 void mount_fs_close(struct mount_fs *fs)
 {
 	for (int i = 0; i < MFS__COUNT; i++)
@@ -557,8 +563,7 @@ void mount_fs_close(struct mount_fs *fs)
 
 int mount_make_filesystems(const struct mount_setup *m, struct mount_fs *ret, struct perr *e)
 {
-	for (int i = 0; i < MFS__COUNT; i++)
-		ret->fd[i] = -1;
+	mount_fs_init(ret);
 	/* proc first: the kernel lets a user namespace mount proc only while a full one is visible. */
 	ret->fd[MFS_PROC] = fs_new_mount("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, e);
 	if (ret->fd[MFS_PROC] < 0)

@@ -74,6 +74,7 @@ struct mount_fs {
 
 /* Jail side: make them, and the new file system of every tmpfs, procfs and overlay line of m->extra. */
 int mount_make_filesystems(const struct mount_setup *m, struct mount_fs *ret, struct perr *e);
+void mount_fs_init(struct mount_fs *fs); /* every slot -1 */
 void mount_fs_close(struct mount_fs *fs);
 
 /*

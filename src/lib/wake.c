@@ -87,7 +87,7 @@ struct wake {
 	int cs[2];   /* host and C: C's sync, as spawn.h's */
 	int null, cgfd, h1pidfd, cpidfd;
 	pid_t h1pid;
-	unsigned long long pts_max; /* the jail's pseudoterminals rule, 0 if none */
+	struct jail_limits *lim; /* its limits, read once: the devpts' max= and the rules jailinit watches */
 	struct mount_fs nsfs; /* from H1: the file systems of the jail's namespaces, for H4 to attach */
 };
 
@@ -155,13 +155,12 @@ static int h1_send_ns_fs(const struct wake *w, struct perr *e)
 {
 	struct mount_setup ms = { .mqueue = jail_policy_private_ipc(&w->c.policy),
 				  .devfs_ruleset = (int)param_int(&w->rec->params, P_DEVFS_RULESET),
-				  .pts_max = w->pts_max };
+				  .pts_max = w->lim->pty_max == CG_UNLIMITED ? 0 : (unsigned long long)w->lim->pty_max };
 	struct mount_fs fs;
 	char tag[8];
 	int r = 0;
 
-	for (int i = 0; i < MFS__COUNT; i++)
-		fs.fd[i] = -1;
+	mount_fs_init(&fs);
 	if (unshare(CLONE_NEWNS) < 0)
 		return perr_set(e, errno, "mount namespace for the jail's file systems");
 	if (mount_make_ns_filesystems(&ms, &fs, e) < 0) {
@@ -312,24 +311,10 @@ static void wake_close(struct wake *w)
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		closep(&fds[i]);
 	mount_fs_close(&w->nsfs);
+	free(w->lim);
+	w->lim = NULL;
 	pin_set_close(&w->pins);
 	watch_handles_close(&w->watch);
-}
-
-/* The jail's pseudoterminals limit, for the devpts H1 makes (limits_apply_ns sets it at creation). */
-static int pts_max_of(const struct jail_record *rec, unsigned long long *ret, struct perr *e)
-{
-	struct jail_limits *lim = calloc(1, sizeof(*lim));
-	int r = 0;
-
-	if (!lim)
-		return perr_set(e, ENOMEM, "limits");
-	if (limits_from_params(&rec->params, rec->name, lim, e) < 0)
-		r = -1;
-	else
-		*ret = lim->pty_max == CG_UNLIMITED ? 0 : (unsigned long long)lim->pty_max;
-	free(lim);
-	return r;
 }
 
 /* Everything C and H1 need, opened before the fork. */
@@ -353,7 +338,10 @@ static int wake_prepare(struct registry *reg, struct wake *w, struct perr *e)
 	w->null = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (w->null < 0)
 		return perr_set(e, errno, "/dev/null");
-	if (pts_max_of(rec, &w->pts_max, e) < 0)
+	w->lim = calloc(1, sizeof(*w->lim));
+	if (!w->lim)
+		return perr_set(e, ENOMEM, "limits");
+	if (limits_from_params(&rec->params, rec->name, w->lim, e) < 0)
 		return -1;
 	watch_handles_open(&rec->cg, rec->name, &w->watch);
 	w->c.watch = &w->watch;
@@ -448,17 +436,7 @@ static int start_c(struct registry *reg, struct wake *w, struct perr *e)
 /* The rules jailinit watches, as at creation (none: nothing is sent). */
 static int send_rules(const struct wake *w, struct perr *e)
 {
-	struct jail_limits *lim = calloc(1, sizeof(*lim));
-	int r = 0;
-
-	if (!lim)
-		return perr_set(e, ENOMEM, "limits");
-	if (limits_from_params(&w->rec->params, w->rec->name, lim, e) < 0)
-		r = -1;
-	else if (lim->nwatch)
-		r = watch_send(w->hold[0], w->rec, lim, e);
-	free(lim);
-	return r;
+	return w->lim->nwatch ? watch_send(w->hold[0], w->rec, w->lim, e) : 0;
 }
 
 /* A jail with child jails says so to its fresh jailinit, which then stays for them when it is not persistent. */
@@ -501,8 +479,7 @@ int jail_wake_locked(struct registry *reg, struct jail_record *rec, struct jail_
 
 	*ret = JAIL_HOLD_NONE;
 	pin_set_init(&w.pins);
-	for (int i = 0; i < MFS__COUNT; i++)
-		w.nsfs.fd[i] = -1;
+	mount_fs_init(&w.nsfs);
 	if (wake_prepare(reg, &w, e) == 0 && start_c(reg, &w, e) == 0 && recv_ns_fs(&w, e) == 0 && fresh_proc(&w, e) == 0 &&
 	    send_msg_fd(w.cs[0], "P", -1) == 0 && wait_ready(&w, e) == 0) {
 		/* jailinit runs: H1 may go, and C is no longer its to take along. */
