@@ -38,7 +38,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_ASAN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/asan-%)
 # Unit tests cover the pure logic; they link only the modules they test.
-UNIT_LIB = src/lib/cghuge.c src/lib/cgunified.c src/lib/runtime.c src/lib/jailenv.c src/lib/idrange.c src/lib/hostids.c src/lib/pin.c src/lib/signame.c src/lib/policy.c src/lib/cgpath.c src/lib/jailname.c src/lib/param.c src/lib/jailkv.c src/lib/util.c src/lib/error.c src/lib/cred.c src/lib/hostpath.c src/lib/conf.c src/lib/confresolve.c src/lib/conflex.c src/lib/jailconf.c src/lib/registry.c src/lib/regindex.c src/lib/fstab.c src/lib/rctl.c src/lib/cglimit.c src/lib/cgspec.c src/lib/cg_v1.c src/lib/cg_v2.c src/lib/cgroup.c \
+UNIT_LIB = src/lib/cghuge.c src/lib/cgunified.c src/lib/runtime.c src/lib/jailenv.c src/lib/idrange.c src/lib/hostids.c src/lib/pin.c src/lib/pinns.c src/lib/signame.c src/lib/policy.c src/lib/cgpath.c src/lib/jailname.c src/lib/param.c src/lib/jailkv.c src/lib/util.c src/lib/error.c src/lib/cred.c src/lib/hostpath.c src/lib/conf.c src/lib/confresolve.c src/lib/conflex.c src/lib/jailconf.c src/lib/registry.c src/lib/regindex.c src/lib/fstab.c src/lib/rctl.c src/lib/cglimit.c src/lib/cgspec.c src/lib/cg_v1.c src/lib/cg_v2.c src/lib/cgroup.c \
 	src/lib/ipaddr.c src/lib/ifname.c src/lib/expose.c src/lib/natrules.c src/lib/ctlmsg.c src/cmd/initwatch.c
 # The names and paths of jails made inside a jail (nested.h).
 UNIT_LIB += src/lib/nestpath.c src/lib/nestwords.c src/lib/pidpin.c src/lib/jailps.c src/lib/thinpath.c
