@@ -8,6 +8,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
+#include "ipcidle.h"
 #include "jailproc.h"
 #include "jailstate.h"
 #include "registry.h"
@@ -61,8 +62,15 @@ bool ctl_release(const struct jail_record *rec, struct jail_hold *h)
 	if (fd < 0)
 		return false;
 	pidfd = jail_open_init(rec);
-	gone = ctl_request(fd, "release", reply, sizeof(reply), 5000, &ignore) == 0 && strcmp(reply, "exit") == 0;
+	if (ctl_request(fd, "release", reply, sizeof(reply), 5000, &ignore) < 0)
+		return false;
+	gone = strcmp(reply, "exit") == 0;
 	if (gone && pidfd >= 0)
 		ctl_clear_when_gone(rec, pidfd);
+	/* jailinit leaves once this connection is closed: the jail is idle then. */
+	if (strcmp(reply, "idle") == 0) {
+		closep(&fd);
+		jail_ipc_settle(rec, pidfd);
+	}
 	return gone;
 }

@@ -463,8 +463,7 @@ static int set_pty_max(const struct jail_limits *l)
 	return 0;
 }
 
-/* A proc of the host's PID namespace of its own, detached; -1 (the host's /proc then) where none can be made. */
-static int proc_private(void)
+int limits_private_proc(void)
 {
 	struct perr ignore = { 0 };
 
@@ -497,23 +496,47 @@ static int in_jail_ns(int pidfd, int ns, uid_t as, int (*fn)(void *, struct ns_r
 	return ns_run(&t, NULL, e);
 }
 
+bool limits_have_ipc(const struct jail_limits *l)
+{
+	for (int i = 0; i < IPC__COUNT; i++)
+		if (l->ipc[i] != CG_UNLIMITED)
+			return true;
+	return false;
+}
+
+int limits_write_ipc_here(const struct jail_limits *l, int proc)
+{
+	struct ipc_job job = { .l = l, .was = NULL, .proc = proc };
+
+	return l->own_ipc && limits_have_ipc(l) ? write_ipc(&job) : 0;
+}
+
+int limits_apply_ipc(int nsfd, uid_t root_uid, const struct jail_limits *l, const struct jail_limits *was,
+		     struct perr *e)
+{
+	struct ipc_job job = { .l = l, .was = was, .proc = -1 };
+	bool ipc = !was && limits_have_ipc(l);
+	int r;
+
+	/* A running jail may have had a rule removed: its default comes back then. */
+	for (int i = 0; i < IPC__COUNT && was; i++)
+		ipc |= ipc_changed(&job, i);
+	if (!l->own_ipc || !ipc)
+		return 0;
+	/* Made as host root: the child writes as the jail's, which may not make one. */
+	job.proc = limits_private_proc();
+	r = in_jail_ns(nsfd, CLONE_NEWIPC, root_uid, ipc_in_ns, &job, "SysV IPC limits of the jail", e);
+	closep(&job.proc);
+	return r;
+}
+
 int limits_apply_ns(const struct cg_path *cg, int pidfd, uid_t root_uid, const struct jail_limits *l,
 		    const struct jail_limits *was, struct perr *e)
 {
-	struct ipc_job job = { .l = l, .was = was, .proc = -1 };
-	bool running = was != NULL, ipc = false;
+	bool running = was != NULL;
 
-	for (int i = 0; i < IPC__COUNT; i++)
-		ipc |= running ? ipc_changed(&job, i) : l->ipc[i] != CG_UNLIMITED;
-	/* A running jail may have had a rule removed: its default comes back then. */
-	if (l->own_ipc && ipc) {
-		/* Made as host root: the child writes as the jail's, which may not make one. */
-		job.proc = proc_private();
-		int r = in_jail_ns(pidfd, CLONE_NEWIPC, root_uid, ipc_in_ns, &job, "SysV IPC limits of the jail", e);
-		closep(&job.proc);
-		if (r < 0)
-			return -1;
-	}
+	if (limits_apply_ipc(pidfd, root_uid, l, was, e) < 0)
+		return -1;
 	if ((l->pty_max != CG_UNLIMITED || running) &&
 	    in_jail_ns(pidfd, CLONE_NEWNS, 0, pty_in_ns, l, "pseudoterminals: the jail's devpts", e) < 0)
 		return -1;

@@ -48,6 +48,29 @@ static inline int limits_apply_cgroups(const struct cg_path *cg, const struct ja
 {
 	return cg_apply_all(cg, &l->cg, e);
 }
+/* Whether l has a rule on a SysV IPC limit: only then are IPC limits written (at creation, at a wake). */
+bool limits_have_ipc(const struct jail_limits *l);
+/*
+ * l's IPC limits into the IPC namespace of nsfd (a pidfd, or an IPC
+ * namespace's fd), written as the jail's root (root_uid): all of them
+ * when was is NULL and l has a rule, else only what changed from was.
+ */
+int limits_apply_ipc(int nsfd, uid_t root_uid, const struct jail_limits *l, const struct jail_limits *was,
+		     struct perr *e);
+/*
+ * In a process that has joined the IPC namespace concerned: what
+ * limits_apply_ipc writes there for a fresh one, through proc (from
+ * limits_private_proc, or -1 for the host's /proc).
+ */
+int limits_write_ipc_here(const struct jail_limits *l, int proc);
+/*
+ * A proc of the host's PID namespace of its own, detached; -1 (the host's
+ * /proc then) where none can be made.  Another IPC namespace's sysctls
+ * are looked up there: each gets dentries of its own in the proc they are
+ * read in, which in the host's would stay as long as the namespace.
+ */
+int limits_private_proc(void);
+
 /*
  * The namespace part, through the pidfd of the jail's jailinit (root_uid:
  * the host uid of the jail's root): the IPC sysctls, the devpts maximum

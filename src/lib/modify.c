@@ -189,17 +189,34 @@ static int apply_watch(struct registry *reg, struct jail_record *rec, const stru
 	return watch_update(rec, now, e);
 }
 
+/*
+ * Where an idle jail's IPC limits go: the IPC namespace its pin keeps, if
+ * it keeps one (ipcidle.h); one let go gets them from the next wake.
+ */
+static int idle_ipc_ns(const struct jail_record *rec, int pidfd)
+{
+	struct perr ignore = { 0 };
+
+	if (pidfd >= 0 || !jail_may_idle(&rec->params) || !pin_has(rec->jid, PIN_IPC))
+		return -1;
+	return pin_open_slot(rec->jid, PIN_IPC, &ignore);
+}
+
 static int apply_limits_with(struct registry *reg, struct jail_record *rec, const struct paramset *before,
 			     const struct jail_limits *now, const struct jail_limits *old, bool old_ok, struct perr *e)
 {
-	_cleanup_close_ int pidfd = jail_open_init(rec);
+	_cleanup_close_ int pidfd = jail_open_init(rec), ipcfd = idle_ipc_ns(rec, pidfd);
 	struct perr ignore = { 0 };
 
+	if (ipcfd >= 0 && limits_apply_ipc(ipcfd, (uid_t)rec->uid_base, now, old, e) < 0)
+		return -1;
 	if (limits_apply_cgroups(&rec->cg, now, e) == 0 &&
 	    (pidfd < 0 || limits_apply_ns(&rec->cg, pidfd, (uid_t)rec->uid_base, now, old, e) == 0) &&
 	    apply_watch(reg, rec, before, now, old, e) == 0)
 		return 0;
 	/* Put the old ones back, as far as they go. */
+	if (old_ok && ipcfd >= 0)
+		(void)limits_apply_ipc(ipcfd, (uid_t)rec->uid_base, old, now, &ignore);
 	if (old_ok && limits_apply_cgroups(&rec->cg, old, &ignore) == 0 && pidfd >= 0) {
 		(void)limits_apply_ns(&rec->cg, pidfd, (uid_t)rec->uid_base, old, now, &ignore);
 		(void)watch_update(rec, old, &ignore);

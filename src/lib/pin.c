@@ -8,7 +8,8 @@
  * neither keeps them.  Instead prison has one mount namespace of its own,
  * the pin namespace: it holds nothing but one tmpfs, and in that tmpfs one
  * directory per pinned jail with one nsfs bind mount per namespace (UTS,
- * IPC, network; user where UTS does not imply it) and, in place of a mount namespace, a copy of
+ * network; IPC while it holds anything, ipcidle.h; user where UTS does not
+ * imply it) and, in place of a mount namespace, a copy of
  * the jail's tree as its builder made it (mntns.h), without its /proc and
  * the file systems of its own namespaces (devpts, mqueue, cgroup2).
  * The host's mount table holds two mounts for all jails together:
@@ -96,6 +97,12 @@ int pin_nstype(enum pin_ns i)
 bool pin_kept(int i)
 {
 	return i != PIN_CGROUP;
+}
+
+/* A slot a pin may lack: found another way (user), made at the wake (cgroup), or dropped while empty (IPC). */
+static bool may_lack(int i)
+{
+	return i == PIN_USER || i == PIN_IPC || !pin_kept(i);
 }
 
 void pin_set_init(struct pin_set *s)
@@ -202,8 +209,10 @@ static int open_task(int jid, const void *in, int sock)
 		 * No user pin: the UTS namespace's owner is the jail's (user_implied),
 		 * found by the host.  No cgroup pin: made anew at the wake (pin_kept);
 		 * a jail pinned by an older prison still has one, and it is used.
+		 * No IPC pin: dropped while it held nothing (pin_drop), made anew
+		 * at the wake.
 		 */
-		if (fd < 0 && errno == ENOENT && (i == PIN_USER || !pin_kept(i)))
+		if (fd < 0 && errno == ENOENT && may_lack(i))
 			continue;
 		snprintf(tag, sizeof(tag), "F%d", i);
 		if (fd < 0 || send_msg_fd(sock, tag, fd) < 0)
@@ -383,7 +392,7 @@ int pin_open(int jid, struct pin_set *ret, struct perr *e)
 	if (ret->fd[PIN_USER] < 0 && ret->fd[PIN_UTS] >= 0)
 		ret->fd[PIN_USER] = ioctl(ret->fd[PIN_UTS], NS_GET_USERNS);
 	for (int i = 0; i < PIN__COUNT; i++)
-		if ((ret->fd[i] < 0 && pin_kept(i)) || (ret->fd[i] >= 0 && ioctl(ret->fd[i], NS_GET_NSTYPE) != pin_types[i])) {
+		if ((ret->fd[i] < 0 && !may_lack(i)) || (ret->fd[i] >= 0 && ioctl(ret->fd[i], NS_GET_NSTYPE) != pin_types[i])) {
 			perr_setx(e, EINVAL, "jail %d: pin %s is not a %s namespace", jid, pin_names[i], pin_names[i]);
 			goto fail;
 		}
@@ -429,6 +438,118 @@ int pin_tree_do(int jid, pin_tree_fn fn, void *arg, struct perr *e)
 	if (ns < 0 || !pin_exists(jid))
 		return perr_setx(e, ENOENT, "jail %d: its namespaces are not pinned", jid);
 	return pinns_run(ns, tree_task, jid, &job, NULL, e);
+}
+
+struct slot_job {
+	enum pin_ns slot;
+	int fd;
+};
+
+static int put_task(int jid, const void *in, int sock)
+{
+	const struct slot_job *job = in;
+	_cleanup_close_ int t = open_tree(job->fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+	char target[64];
+
+	snprintf(target, sizeof(target), "/%d/%s", jid, pin_names[job->slot]);
+	if (t < 0 || move_mount(t, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return pin_child_fail(sock, pin_names[job->slot]);
+	return 0;
+}
+
+static void slot_file(int jid, enum pin_ns slot, char *buf, size_t len)
+{
+	snprintf(buf, len, "%d/%s", jid, pin_names[slot]);
+}
+
+int pin_put(int jid, enum pin_ns slot, int fd, struct perr *e)
+{
+	_cleanup_close_ int pins = pins_dir(false, e), ns = -1, file = -1;
+	struct slot_job job = { .slot = slot, .fd = fd };
+	char name[32];
+
+	if (pins < 0)
+		return -1;
+	if (slot == PIN_MNT || ioctl(fd, NS_GET_NSTYPE) != pin_types[slot])
+		return perr_setx(e, EINVAL, "jail %d: pin: not a %s namespace", jid, pin_names[slot]);
+	ns = pinns_open(pinns_shard_of(pins, jid));
+	if (ns < 0 || !pin_exists(jid))
+		return perr_setx(e, ENOENT, "jail %d: its namespaces are not pinned", jid);
+	slot_file(jid, slot, name, sizeof(name));
+	file = openat(pins, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (file < 0)
+		return perr_set(e, errno, "pins/%s", name);
+	if (pinns_run(ns, put_task, jid, &job, NULL, e) < 0) {
+		(void)unlinkat(pins, name, 0);
+		return -1;
+	}
+	return 0;
+}
+
+static int open_slot_task(int jid, const void *in, int sock)
+{
+	const struct slot_job *job = in;
+	char path[64], tag[8];
+	_cleanup_close_ int fd = -1;
+
+	snprintf(path, sizeof(path), "/%d/%s", jid, pin_names[job->slot]);
+	snprintf(tag, sizeof(tag), "F%d", (int)job->slot);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 || send_msg_fd(sock, tag, fd) < 0)
+		return pin_child_fail(sock, pin_names[job->slot]);
+	return 0;
+}
+
+int pin_open_slot(int jid, enum pin_ns slot, struct perr *e)
+{
+	struct perr none = { 0 };
+	_cleanup_close_ int pins = pins_dir(false, &none), ns = -1;
+	struct slot_job job = { .slot = slot, .fd = -1 };
+	struct pin_set got;
+	int fd;
+
+	pin_set_init(&got);
+	if (pins >= 0)
+		ns = pinns_open(pinns_shard_of(pins, jid));
+	if (slot == PIN_MNT || ns < 0 || !pin_exists(jid))
+		return perr_setx(e, ENOENT, "jail %d: its namespaces are not pinned", jid);
+	if (pinns_run(ns, open_slot_task, jid, &job, &got, e) < 0)
+		return -1;
+	fd = TAKE_FD(got.fd[slot]);
+	pin_set_close(&got);
+	if (fd < 0 || ioctl(fd, NS_GET_NSTYPE) != pin_types[slot]) {
+		closep(&fd);
+		return perr_setx(e, EINVAL, "jail %d: pin %s is not a %s namespace", jid, pin_names[slot], pin_names[slot]);
+	}
+	return fd;
+}
+
+void pin_drop(int jid, enum pin_ns slot)
+{
+	struct perr ignore = { 0 };
+	_cleanup_close_ int pins = pins_dir(false, &ignore);
+	char name[32];
+
+	/*
+	 * The file is the mount point in the pin namespace: unlinked from the
+	 * host's view of the same tmpfs, the kernel detaches the mount on it
+	 * in every other namespace (Linux 3.18 and later), so no child joins
+	 * the pin namespace for this.
+	 */
+	slot_file(jid, slot, name, sizeof(name));
+	if (pins >= 0 && slot != PIN_MNT)
+		(void)unlinkat(pins, name, 0);
+}
+
+bool pin_has(int jid, enum pin_ns slot)
+{
+	struct perr ignore = { 0 };
+	_cleanup_close_ int pins = pins_dir(false, &ignore);
+	char name[32];
+	struct stat st;
+
+	slot_file(jid, slot, name, sizeof(name));
+	return pins >= 0 && fstatat(pins, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
 }
 
 void pin_remove(int jid)

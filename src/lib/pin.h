@@ -64,6 +64,16 @@ bool pin_exists_in(const char *rundir, int jid);
  */
 typedef int (*pin_tree_fn)(int rootfd, void *arg, struct perr *e);
 int pin_tree_do(int jid, pin_tree_fn fn, void *arg, struct perr *e);
+/*
+ * One slot of jid's pin: fd pinned there (an IPC namespace made at a wake,
+ * ipcidle.h); dropped, so that the namespace goes once nothing else holds
+ * it; and whether the slot is pinned (one stat, as pin_exists).
+ */
+int pin_put(int jid, enum pin_ns slot, int fd, struct perr *e);
+/* The namespace pinned in that slot alone (no template is made, as pin_open makes one). */
+int pin_open_slot(int jid, enum pin_ns slot, struct perr *e);
+void pin_drop(int jid, enum pin_ns slot);
+bool pin_has(int jid, enum pin_ns slot);
 /* Unpin jid (nothing if it is not pinned): its namespaces go once nothing else holds them. */
 void pin_remove(int jid);
 /* The jids with a pin, for the full consistency pass; *ret is freed by the caller. */

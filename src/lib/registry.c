@@ -74,6 +74,13 @@ static int ensure_tmpfs(struct perr *e)
 	return 0;
 }
 
+/*
+ * Registries this process has locked now.  flock(2) locks belong to open
+ * files, so a second registry_open of the same process waits for the first
+ * forever: what may run either way asks registry_locked_here first.
+ */
+static int locks_here;
+
 int registry_open(struct registry *r, bool exclusive, struct perr *e)
 {
 	r->dirfd = r->jailfd = r->namefd = r->pendfd = r->lockfd = -1;
@@ -118,6 +125,7 @@ int registry_open(struct registry *r, bool exclusive, struct perr *e)
 		goto fail;
 	}
 	r->locked = true;
+	locks_here++;
 	return 0;
 fail:
 	registry_close(r);
@@ -126,16 +134,26 @@ fail:
 
 int registry_unlock(struct registry *r)
 {
-	if (r->locked && flock(r->lockfd, LOCK_UN) == 0)
+	if (r->locked && flock(r->lockfd, LOCK_UN) == 0) {
 		r->locked = false;
+		locks_here--;
+	}
 	return 0;
+}
+
+bool registry_locked_here(void)
+{
+	return locks_here > 0;
 }
 
 int registry_relock(struct registry *r, struct perr *e)
 {
-	if (!r->locked && flock(r->lockfd, LOCK_EX) < 0)
+	if (r->locked)
+		return 0;
+	if (flock(r->lockfd, LOCK_EX) < 0)
 		return perr_set(e, errno, "lock %s/lock", runtime_rundir());
 	r->locked = true;
+	locks_here++;
 	return 0;
 }
 

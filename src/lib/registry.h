@@ -52,6 +52,8 @@ struct registry {
 /* Open (creating if needed) and take the lock, exclusive or shared. */
 int registry_open(struct registry *r, bool exclusive, struct perr *e);
 void registry_close(struct registry *r);
+/* Does this process hold a registry lock now (a second registry_open would wait for it forever)? */
+bool registry_locked_here(void);
 int registry_unlock(struct registry *r);
 int registry_relock(struct registry *r, struct perr *e);
 

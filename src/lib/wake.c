@@ -11,7 +11,8 @@
  * 1. A child of the host (H1) is born in the jail's cgroup, joins the
  *    pinned network, template mount, UTS, IPC and cgroup namespaces as
  *    host root, then the jail's user namespace, becomes its root, and
- *    unshares its PID namespace: the new PID namespace is owned by the
+ *    unshares its PID namespace (and an IPC namespace, where the pin let
+ *    the last one go: ipcidle.h): the new PID namespace is owned by the
  *    jail's user namespace (a PID namespace belongs to the user namespace
  *    of the process that makes it), and its first child C is its PID 1.
  *    C still stands in the template, as host root's builder did.  H1
@@ -36,7 +37,7 @@
  * What the jail made itself survives an idle period where it lives in a
  * file system (tmpfs contents, since the template and the jail's copies
  * share their superblocks), in its UTS namespace (host name) and in its
- * IPC namespace; mounts jail root made inside with allow.mount belonged
+ * IPC namespace, which is kept while it holds anything; mounts jail root made inside with allow.mount belonged
  * to its old mount namespace and are gone.
  *
  * The record gets C's pid as soon as C exists.  A waker killed at any
@@ -127,6 +128,11 @@ static __attribute__((noreturn)) void c_main(struct wake *w)
 
 /* ---- H1: into the jail's pinned namespaces, then a new PID namespace of the jail's user namespace ---- */
 
+static bool fresh_ipc_needed(const struct wake *w)
+{
+	return w->pins.fd[PIN_IPC] < 0 && jail_policy_private_ipc(&w->c.policy);
+}
+
 static int join_pins(const struct wake *w, struct perr *e)
 {
 	for (int i = 0; i < PIN__COUNT; i++)
@@ -138,6 +144,9 @@ static int join_pins(const struct wake *w, struct perr *e)
 	/* Its cgroup namespace, not pinned (pin_kept): rooted at the jail's cgroup, which this process is in. */
 	if (w->pins.fd[PIN_CGROUP] < 0 && unshare(CLONE_NEWCGROUP) < 0)
 		return perr_set(e, errno, "the jail's cgroup namespace");
+	/* Its IPC namespace, let go while it was empty (ipcidle.h): a fresh one, of the jail's user namespace. */
+	if (fresh_ipc_needed(w) && unshare(CLONE_NEWIPC) < 0)
+		return perr_set(e, errno, "the jail's IPC namespace");
 	if (unshare(CLONE_NEWPID) < 0)
 		return perr_set(e, errno, "the jail's new PID namespace");
 	return 0;
@@ -433,6 +442,28 @@ static int start_c(struct registry *reg, struct wake *w, struct perr *e)
 	return registry_write(reg, w->rec, NULL, e);
 }
 
+/*
+ * A fresh IPC namespace (fresh_ipc_needed) gets the jail's IPC limits, as
+ * at creation, before anything but jailinit runs in it, and is pinned, so
+ * that what the jail leaves there outlives this jailinit (ipcidle.h).
+ */
+static int pin_fresh_ipc(const struct wake *w, struct perr *e)
+{
+	_cleanup_close_ int fd = -1;
+	char path[64];
+
+	if (!fresh_ipc_needed(w))
+		return 0;
+	if (limits_apply_ipc(w->cpidfd, (uid_t)w->rec->uid_base, w->lim, NULL, e) < 0)
+		return -1;
+	/* jailinit still alive after the open: the pid was its. */
+	snprintf(path, sizeof(path), "/proc/%d/ns/ipc", (int)w->rec->init_pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || pidfd_wait_exit(w->cpidfd, 0))
+		return perr_set(e, fd < 0 ? errno : ESRCH, "the jail's IPC namespace");
+	return pin_put(w->rec->jid, PIN_IPC, fd, e);
+}
+
 /* The rules jailinit watches, as at creation (none: nothing is sent). */
 static int send_rules(const struct wake *w, struct perr *e)
 {
@@ -487,12 +518,15 @@ int jail_wake_locked(struct registry *reg, struct jail_record *rec, struct jail_
 		waitpid(w.h1pid, NULL, 0);
 		closep(&w.h1pidfd);
 		(void)idrange_note_wake(rec, old_pid, old_start);
-		if (send_rules(&w, e) == 0 && send_children(&w, e) == 0) {
+		if (pin_fresh_ipc(&w, e) < 0) {
+			r = -1;
+		} else if (send_rules(&w, e) == 0 && send_children(&w, e) == 0) {
 			ret->fd = TAKE_FD(w.hold[0]);
 			r = 0;
+		} else {
+			/* jailinit's refusal of a rule says all there is to say, as at creation. */
+			refused = true;
 		}
-		/* jailinit's refusal of a rule says all there is to say, as at creation. */
-		refused = r < 0;
 	} else if (!e->msg[0]) {
 		perr_set(e, errno, "start jailinit");
 	}

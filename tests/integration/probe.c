@@ -601,6 +601,9 @@ int main(int argc, char **argv)
 		return result(ioctl(0, TIOCSTI, &c));
 	if (!strcmp(op, "shmget"))
 		return result(syscall(SYS_shmget, 0, 4096, 01600));
+	/* shmrm ID: remove segment ID (IPC_RMID is 0). */
+	if (!strcmp(op, "shmrm") && argc > 2)
+		return result(syscall(SYS_shmctl, atoi(argv[2]), 0, NULL));
 	if (!strcmp(op, "swapoff"))
 		return result(swapoff("/nonexistent"));
 	if (!strcmp(op, "kill"))

@@ -245,7 +245,7 @@ test_persist_idle_pins_spread_over_pin_namespaces() {
 	saved_mount_max=$(sysctl -n fs.mount-max)
 	trap restore_mount_max EXIT
 	host=$(wc -l </proc/self/mountinfo)
-	limit=$((host + 100))
+	limit=$((host + 60))
 	# A few idle jails fill a pin namespace of that many mounts: the next ones go to new ones.
 	sysctl -q fs.mount-max=$limit
 	for i in 1 2 3 4 5 6 7 8 9 10; do
@@ -403,12 +403,13 @@ ptrc.k: created" "round $i: a parent and its child, made by one command"
 }
 
 # An idle jail keeps its namespaces: each wake's jailinit is in the same
-# user, UTS, IPC, cgroup and network namespaces as the first, and its root
-# is still the same host ID range (the user namespace comes back from the
-# UTS namespace's owner, where it has no pin of its own).
-# The cgroup namespace is made anew at each wake (pin_kept), its view the same.
+# user, UTS and network namespaces as the first, and its root is still the
+# same host ID range (the user namespace comes back from the UTS
+# namespace's owner, where it has no pin of its own).
+# The cgroup namespace is made anew at each wake (pin_kept), its view the
+# same; so is an IPC namespace that held nothing (the test after this one).
 test_persist_idle_wakes_into_the_same_namespaces() {
-	local ns='for n in user uts ipc net; do readlink /proc/self/ns/$n; done; cat /proc/self/uid_map /proc/self/cgroup'
+	local ns='for n in user uts net; do readlink /proc/self/ns/$n; done; cat /proc/self/uid_map /proc/self/cgroup'
 	"$JAIL" -q -c name=ptsame path="$ROOT" persist
 	first=$("$JEXEC" ptsame /bin/sh -c "$ns")
 	assert_contains "$first" "0::/" "the jail's cgroup is the root of its cgroup namespace"
@@ -421,6 +422,72 @@ test_persist_idle_wakes_into_the_same_namespaces() {
 	assert_eq "$("$JEXEC" ptsame /bin/sh -c 'cat /proc/1/cgroup; ls /sys/fs/cgroup/cgroup.procs')" "$cg
 /sys/fs/cgroup/cgroup.procs" "jailinit's cgroups after a wake, each the root of the jail's view, and its /sys/fs/cgroup"
 	"$JAIL" -q -r ptsame
+	assert_nothing_left
+}
+
+# The IPC namespace of jail $1 as its processes see it.
+ipc_ns_of() {
+	"$JEXEC" "$1" readlink /proc/self/ns/ipc
+}
+
+# An idle jail's IPC namespace is pinned only while it holds something: a
+# SysV segment or a POSIX queue keeps it, with its contents, across idle
+# periods; once empty, the pin lets it go and the next wake makes a fresh
+# one, with the jail's IPC limits.  rctl reaches a kept one while idle.
+test_persist_idle_ipc_namespace_kept_only_while_it_holds_something() {
+	"$JAIL" -q -c name=ptipcidle path="$ROOT" persist sysvshm=new sysvmsg=new sysvsem=new
+	local jid pin first id
+	jid=$(jid_of ptipcidle)
+	pin="$RUNDIR/pins/$jid/ipc"
+	[ ! -e "$pin" ] || fail "an empty IPC namespace pinned after creation"
+	"$JEXEC" ptipcidle true
+	[ ! -e "$pin" ] || fail "an empty IPC namespace pinned after a wake"
+
+	assert_eq "$("$JEXEC" ptipcidle /bin/probe shmget)" ok "a SysV segment made in the jail"
+	id=$("$JEXEC" ptipcidle awk 'NR == 2 { print $2 }' /proc/sysvipc/shm)
+	[ -n "$id" ] || fail "no SysV segment made in the jail"
+	first=$(ipc_ns_of ptipcidle)
+	wait_idle ptipcidle
+	[ -e "$pin" ] || fail "an IPC namespace holding a segment not pinned while idle"
+	assert_eq "$(ipc_ns_of ptipcidle)" "$first" "the IPC namespace after a wake, with its segment"
+	assert_eq "$("$JEXEC" ptipcidle /bin/sh -c 'wc -l </proc/sysvipc/shm')" 2 "the segment after a wake"
+
+	"$RCTL" -a jail:ptipcidle:nmsgq:deny=7
+	assert_eq "$("$JEXEC" ptipcidle cat /proc/sys/kernel/msgmni)" 7 "an rctl rule added while idle, in the kept namespace"
+	wait_idle ptipcidle
+	"$RCTL" -r jail:ptipcidle:nmsgq
+	assert_eq "$("$JEXEC" ptipcidle cat /proc/sys/kernel/msgmni)" 32000 "an rctl rule removed while idle"
+
+	assert_eq "$("$JEXEC" ptipcidle /bin/probe shmrm "$id")" ok "the segment removed"
+	wait_idle ptipcidle
+	wait_until 10 "the empty IPC namespace let go" sh -c "[ ! -e '$pin' ]"
+
+	"$JEXEC" ptipcidle touch /dev/mqueue/ptq
+	wait_idle ptipcidle
+	[ -e "$pin" ] || fail "an IPC namespace holding a POSIX queue not pinned while idle"
+	assert_eq "$("$JEXEC" ptipcidle ls /dev/mqueue)" ptq "the POSIX queue after a wake"
+	"$JEXEC" ptipcidle rm /dev/mqueue/ptq
+	wait_idle ptipcidle
+	wait_until 10 "the empty IPC namespace let go" sh -c "[ ! -e '$pin' ]"
+
+	# Let go with a rule: the next wake's fresh namespace has it.
+	"$RCTL" -a jail:ptipcidle:nshm:deny=5
+	assert_eq "$("$JEXEC" ptipcidle cat /proc/sys/kernel/shmmni)" 5 "an rctl rule in a fresh IPC namespace"
+	wait_idle ptipcidle
+	wait_until 10 "the IPC namespace with only its limits let go" sh -c "[ ! -e '$pin' ]"
+	assert_eq "$("$JEXEC" ptipcidle cat /proc/sys/kernel/shmmni)" 5 "the rule after another wake"
+	"$JAIL" -q -r ptipcidle
+	assert_nothing_left
+}
+
+# A jail that shares the host's IPC namespace never gets one of its own at a wake.
+test_persist_idle_inherited_ipc_namespace_stays_the_hosts() {
+	"$JAIL" -q -c name=ptipchost path="$ROOT" persist sysvshm=inherit sysvmsg=inherit sysvsem=inherit
+	wait_idle ptipchost
+	assert_eq "$(ipc_ns_of ptipchost)" "$(readlink /proc/self/ns/ipc)" "the IPC namespace after a wake"
+	wait_idle ptipchost
+	assert_eq "$(ipc_ns_of ptipchost)" "$(readlink /proc/self/ns/ipc)" "the IPC namespace after two wakes"
+	"$JAIL" -q -r ptipchost
 	assert_nothing_left
 }
 
