@@ -8,7 +8,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
-#include "ipcidle.h"
+#include "jailidle.h"
 #include "jailproc.h"
 #include "jailstate.h"
 #include "registry.h"
@@ -70,7 +70,7 @@ bool ctl_release(const struct jail_record *rec, struct jail_hold *h)
 	/* jailinit leaves once this connection is closed: the jail is idle then. */
 	if (strcmp(reply, "idle") == 0) {
 		closep(&fd);
-		jail_ipc_settle(rec, pidfd);
+		jail_idle_settle(rec, pidfd);
 	}
 	return gone;
 }

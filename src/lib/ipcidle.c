@@ -7,8 +7,8 @@
  * the hash tables of its three ID sets, its sysctl tables, its internal
  * mqueue file system), a sixth of what such a jail costs.  So when the
  * jail's jailinit has said "idle" and gone, the command it said so to
- * looks at the pinned namespace, under the registry's lock, which every
- * wake takes: no SysV message queue, semaphore set or shared memory
+ * looks at the pinned namespace (jail_idle_settle), under the registry's
+ * lock, which every wake takes: no SysV message queue, semaphore set or shared memory
  * segment, no POSIX message queue, and every IPC sysctl as a fresh
  * namespace with the jail's limits has it.  Then nothing is lost with
  * it, and the pin lets it go; the next wake makes a fresh one (wake.c)
@@ -31,12 +31,10 @@
 #include <unistd.h>
 
 #include "fsnew.h"
-#include "jailproc.h"
 #include "jailstate.h"
 #include "limits.h"
 #include "pin.h"
 #include "priv.h"
-#include "registry.h"
 #include "util.h"
 
 /* Every sysctl of an IPC namespace; those this kernel lacks are skipped in both. */
@@ -159,47 +157,15 @@ static bool own_ipc_pinned(const struct jail_record *rec)
 	return jail_policy_private_ipc(&p) && pin_has(rec->jid, PIN_IPC);
 }
 
-/* Under the lock: the jail as rec saw it, idle since (no wake came in between). */
-static bool still_idle(const struct jail_record *rec, const struct jail_record *now)
-{
-	return now->state != JS_DYING && now->init_pid == rec->init_pid && now->init_start == rec->init_start &&
-	       !process_alive(now->init_pid, now->init_start) && own_ipc_pinned(now);
-}
-
-static void settle_locked(const struct jail_record *rec, const struct jail_record *now)
+void jail_ipc_let_go_if_empty(const struct jail_record *rec)
 {
 	_cleanup_close_ int ipcfd = -1;
 	struct perr ignore = { 0 };
 	struct jail_limits *lim = NULL;
 
-	if (still_idle(rec, now) && (lim = calloc(1, sizeof(*lim))) &&
-	    limits_from_params(&now->params, now->name, lim, &ignore) == 0 &&
-	    (ipcfd = pin_open_slot(now->jid, PIN_IPC, &ignore)) >= 0 && may_go(ipcfd, lim))
-		pin_drop(now->jid, PIN_IPC);
+	if (own_ipc_pinned(rec) && (lim = calloc(1, sizeof(*lim))) &&
+	    limits_from_params(&rec->params, rec->name, lim, &ignore) == 0 &&
+	    (ipcfd = pin_open_slot(rec->jid, PIN_IPC, &ignore)) >= 0 && may_go(ipcfd, lim))
+		pin_drop(rec->jid, PIN_IPC);
 	free(lim);
-}
-
-void jail_ipc_settle(const struct jail_record *rec, int pidfd)
-{
-	_cleanup_record_ struct jail_record now = { 0 };
-	struct perr ignore = { 0 };
-	struct registry reg;
-	char key[16];
-
-	if (!own_ipc_pinned(rec))
-		return;
-	/* Gone, its namespaces with it but for the pins: until then it holds its IPC namespace itself. */
-	if (pidfd < 0 || !pidfd_wait_exit(pidfd, 1000))
-		return;
-	/* A caller that holds the lock (a wake for rctl, under it) knows the jail as it is: no other command changed it. */
-	if (registry_locked_here()) {
-		settle_locked(rec, rec);
-		return;
-	}
-	if (registry_open(&reg, true, &ignore) < 0)
-		return;
-	snprintf(key, sizeof(key), "%d", rec->jid);
-	if (jail_find_locked(&reg, key, &now, &ignore) == 0)
-		settle_locked(rec, &now);
-	registry_close(&reg);
 }

@@ -8,11 +8,10 @@
 #include "registry.h"
 
 /*
- * The jail's jailinit (pidfd) has said "idle": once it has gone, and if
- * no wake came in between, the pin lets go of the jail's IPC namespace
- * when nothing would be lost with it.  Best effort: where anything fails
- * the namespace stays pinned, as before.
+ * Under the registry's lock, rec idle (its jailinit gone, no wake since):
+ * the pin lets go of its own IPC namespace when nothing would be lost with
+ * it.  Best effort: where anything fails the namespace stays pinned.
  */
-void jail_ipc_settle(const struct jail_record *rec, int pidfd);
+void jail_ipc_let_go_if_empty(const struct jail_record *rec);
 
 #endif

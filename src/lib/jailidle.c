@@ -7,6 +7,9 @@
 #include <unistd.h>
 
 #include "fstab.h"
+#include "ipcidle.h"
+#include "jailproc.h"
+#include "jailstate.h"
 #include "pin.h"
 
 /*
@@ -63,4 +66,52 @@ int jail_pin_new(const struct jail_record *rec, int tree, struct perr *e)
 	s.fd[PIN_MNT] = -1;
 	pin_set_close(&s);
 	return r;
+}
+
+/* Under the lock: the jail as rec saw it, idle since (no wake came in between). */
+static bool still_idle(const struct jail_record *rec, const struct jail_record *now)
+{
+	return now->state != JS_DYING && now->init_pid == rec->init_pid && now->init_start == rec->init_start &&
+	       jail_may_idle(&now->params) && !process_alive(now->init_pid, now->init_start);
+}
+
+/*
+ * What an idle jail no longer needs.  Its control socket: jailinit, which
+ * listened there, is gone, and the next wake binds a new one; the file is
+ * an inode and a dentry per idle jail.  Its IPC namespace, when empty.
+ */
+static void settle_locked(const struct jail_record *rec, const struct jail_record *now)
+{
+	char path[108];
+
+	if (!still_idle(rec, now))
+		return;
+	registry_ctl_path(now->jid, path, sizeof(path));
+	(void)unlink(path);
+	jail_ipc_let_go_if_empty(now);
+}
+
+void jail_idle_settle(const struct jail_record *rec, int pidfd)
+{
+	_cleanup_record_ struct jail_record now = { 0 };
+	struct perr ignore = { 0 };
+	struct registry reg;
+	char key[16];
+
+	if (!jail_may_idle(&rec->params))
+		return;
+	/* Until it has gone, jailinit holds its namespaces and its socket itself. */
+	if (pidfd < 0 || !pidfd_wait_exit(pidfd, 1000))
+		return;
+	/* A caller that holds the lock (a wake for rctl, under it) knows the jail as it is: no other command changed it. */
+	if (registry_locked_here()) {
+		settle_locked(rec, rec);
+		return;
+	}
+	if (registry_open(&reg, true, &ignore) < 0)
+		return;
+	snprintf(key, sizeof(key), "%d", rec->jid);
+	if (jail_find_locked(&reg, key, &now, &ignore) == 0)
+		settle_locked(rec, &now);
+	registry_close(&reg);
 }

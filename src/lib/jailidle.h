@@ -1,4 +1,4 @@
-/* persist.idle at creation (jail.c): its default, and the pins of a jail just made. */
+/* persist.idle: its default at creation (jail.c), the pins of a jail just made, and a jail going idle. */
 #ifndef PRISON_JAILIDLE_H
 #define PRISON_JAILIDLE_H
 
@@ -11,5 +11,12 @@
 int jail_settle_idle(struct paramset *ps, const struct mount_plan *plan, struct perr *e);
 /* The namespaces of rec's new jailinit and tree, the builder's detached tree, pinned (pin_add). */
 int jail_pin_new(const struct jail_record *rec, int tree, struct perr *e);
+
+/*
+ * The jail's jailinit (pidfd) has said "idle": once it has gone, and if no
+ * wake came in between, what the idle jail does not need goes: its control
+ * socket's file, and its IPC namespace when empty (ipcidle.h).
+ */
+void jail_idle_settle(const struct jail_record *rec, int pidfd);
 
 #endif

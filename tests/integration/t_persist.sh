@@ -29,6 +29,7 @@ test_persist_idle_has_no_process() {
 	wait_idle ptidle
 	assert_eq "$(procs_in ptidle)" 0 "processes in an idle jail's cgroup"
 	assert_eq "$(pins)" "$jid " "the pins"
+	[ ! -e "$RUNDIR/ctl/$jid.sock" ] || fail "the control socket's file of an idle jail"
 	# Listed from the record and its pin, without a process.
 	assert_eq "$("$JLS" -j ptidle name host.hostname)" "ptidle idlehost" "jls of an idle jail"
 	assert_contains "$("$JLS" -v)" "ptidle" "jls -v of an idle jail"
@@ -39,6 +40,7 @@ test_persist_idle_has_no_process() {
 idlehost" "jexec into an idle jail"
 	wait_idle ptidle
 	assert_eq "$(procs_in ptidle)" 0 "processes once the command has ended"
+	[ ! -e "$RUNDIR/ctl/$jid.sock" ] || fail "the control socket's file once the command has ended"
 	assert_eq "$("$JEXEC" ptidle hostname)" idlehost "jexec into an idle jail again"
 	range=$(idrange_file "$jid")
 	assert_contains "$(idrange_entry "$range")" " $(realpath "$RUNDIR")" "the idle jail's ID range, held"
