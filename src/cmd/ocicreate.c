@@ -168,6 +168,7 @@ static pid_t spawn_process(struct made *m, int preserve_fds, struct perr *e)
 		.no_new_privs = m->cfg.no_new_privs, .caps_set = m->cfg.caps_set, .caps = m->cfg.caps,
 		.inheritable = m->cfg.inheritable, .ambient = m->cfg.ambient,
 		.seccomp = m->cfg.seccomp.len ? &m->cfg.seccomp : NULL, .seccomp_flags = m->cfg.seccomp_flags,
+		.default_home = true, .make_cwd = true,
 	};
 
 	if (oci_pass_fds(preserve_fds, &m->cfg.envp, &x, e) < 0)

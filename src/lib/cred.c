@@ -185,6 +185,30 @@ int cred_lookup_jail(const char *user, struct jail_cred *c, struct perr *e)
 	return add_groups(c, e);
 }
 
+int cred_jail_home(uid_t uid, char *home, size_t len, struct perr *e)
+{
+	struct jail_cred c;
+	size_t seen = 0;
+	char line[4096], num[16];
+	FILE *f;
+	int r;
+
+	snprintf(home, len, "/");
+	snprintf(num, sizeof(num), "%u", (unsigned)uid);
+	if (open_db("/etc/passwd", &f, e) < 0)
+		return -1;
+	if (!f)
+		return 0;
+	/* By number only: a user whose name is "1000" is not uid 1000. */
+	while ((r = next_line(f, line, sizeof(line), &seen, "/etc/passwd", e)) > 0)
+		if (cred_parse_passwd_line(line, num, &c) == 0 && c.uid == uid) {
+			snprintf(home, len, "%s", c.home);
+			break;
+		}
+	fclose(f);
+	return r < 0 ? -1 : 0;
+}
+
 int cred_lookup_host(const char *user, struct jail_cred *c, struct perr *e)
 {
 	struct passwd *pw = getpwnam(user);
