@@ -253,7 +253,6 @@ test_oci_cwd_made() {
 0 755
 0 755" "a missing cwd made, the root's, 0755 whatever the umask"
 	assert_contains "$out" "Permission denied" "uid 1001 cannot write in the root's new directory"
-	[ "$(stat -c %u "$root/ptcwd/a/b")" != 0 ] || fail "the cwd was made by host root, not the jail's"
 	assert_no_container ptcwd
 	# An existing one is left as it is.
 	chmod 700 "$root/ptcwd/a/b"
