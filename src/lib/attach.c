@@ -336,11 +336,17 @@ static char **with_listen_pid(char **envp, char *var, size_t len, char **out, si
  */
 static int container_prepare(const struct jail_exec *x, uid_t uid, char *home_var, size_t len, struct perr *e)
 {
+	_cleanup_close_ int root = -1;
+
 	if (x->default_home && ociproc_home(x->envp ? x->envp : environ, uid, home_var, len, e) < 0)
 		return -1;
-	if (x->make_cwd && x->cwd && ociproc_make_cwd(x->cwd, e) < 0)
-		return -1;
-	return 0;
+	if (!x->make_cwd || !x->cwd)
+		return 0;
+	/* Again here, for a directory on one of the container's mounts, which the host's pass did not see. */
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return perr_set(e, errno, "/");
+	return ociproc_make_cwd(root, x->cwd, NULL, e);
 }
 
 /* In the child: enter, confine, exec.  Errors go to errfd and exit 127. */

@@ -3,10 +3,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cred.h"
@@ -65,41 +67,70 @@ static bool next_component(const char **p, char *name, size_t len)
 	}
 }
 
-int ociproc_make_cwd(const char *cwd, struct perr *e)
+/* The directory prefix names below rootfd, resolved inside it: a link leads nowhere outside. */
+static int open_in_root(int rootfd, const char *prefix, struct perr *e)
 {
-	_cleanup_close_ int dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	const char *p = cwd;
-	char name[NAME_MAX + 2];
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	int fd = (int)syscall(SYS_openat2, rootfd, *prefix ? prefix : ".", &how, sizeof(how));
 
-	if (dir < 0)
-		return perr_set(e, errno, "process.cwd \"%s\"", cwd);
+	return fd < 0 ? perr_set(e, errno, "/%s", prefix) : fd;
+}
+
+/* name just made in parentfd: 0755 whatever the umask, set on it and on nothing put in its place. */
+static int made_dir(int parentfd, const char *name, struct ociproc_made *made, struct perr *e)
+{
+	_cleanup_close_ int fd = openat(parentfd, name, O_RDONLY | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0 || fchmod(fd, 0755) < 0)
+		return perr_set(e, errno, "%s", name);
+	if (!made)
+		return 0;
+	if (made->n >= OCIPROC_MAX_MADE)
+		return perr_setx(e, E2BIG, "more than %d directories to make", OCIPROC_MAX_MADE);
+	made->parent[made->n] = fcntl(parentfd, F_DUPFD_CLOEXEC, 3);
+	if (made->parent[made->n] < 0)
+		return perr_set(e, errno, "dup");
+	snprintf(made->name[made->n++], sizeof(made->name[0]), "%s", name);
+	return 0;
+}
+
+int ociproc_make_cwd(int rootfd, const char *cwd, struct ociproc_made *made, struct perr *e)
+{
+	const char *p = cwd;
+	char name[NAME_MAX + 2], prefix[PATH_MAX] = "";
+
 	/*
-	 * One directory fd after the other, never the whole string again:
-	 * each step is where the last one ended.  Links are the jail's own and
-	 * lead nowhere but into its root, which is ours now.
+	 * Each directory's parent is resolved anew below the root, never
+	 * beyond it, and the name is made there without following it.
 	 */
 	while (next_component(&p, name, sizeof(name))) {
-		bool made;
-		int next;
-		if (strlen(name) > NAME_MAX)
-			return perr_setx(e, ENAMETOOLONG, "process.cwd \"%s\": a name too long", cwd);
-		made = mkdirat(dir, name, 0755) == 0;
-		if (!made && errno != EEXIST)
-			return perr_set(e, errno, "process.cwd \"%s\": make %s", cwd, name);
-		/*
-		 * One just made is opened without following a link, for its mode
-		 * to be set on it (0755, whatever the umask) and on nothing that a
-		 * user of the jail put in its place.
-		 */
-		next = openat(dir, name, (made ? O_RDONLY | O_NOFOLLOW : O_PATH) | O_DIRECTORY | O_CLOEXEC);
-		if (next < 0 || (made && fchmod(next, 0755) < 0)) {
-			perr_set(e, errno, "process.cwd \"%s\": %s", cwd, name);
-			if (next >= 0)
-				close(next);
-			return -1;
+		_cleanup_close_ int parent = -1;
+		size_t len = strlen(prefix);
+		if (strlen(name) > NAME_MAX || len + strlen(name) + 2 > sizeof(prefix))
+			return perr_setx(e, ENAMETOOLONG, "process.cwd \"%s\": too long", cwd);
+		parent = open_in_root(rootfd, prefix, e);
+		if (parent < 0)
+			return perr_prefix(e, "process.cwd \"%s\"", cwd);
+		if (mkdirat(parent, name, 0755) == 0) {
+			if (made_dir(parent, name, made, e) < 0)
+				return perr_prefix(e, "process.cwd \"%s\"", cwd);
+		} else if (errno != EEXIST) {
+			perr_set(e, errno, "make %s", name);
+			return perr_prefix(e, "process.cwd \"%s\"", cwd);
 		}
-		close(dir);
-		dir = next;
+		snprintf(prefix + len, sizeof(prefix) - len, "%s%s", len ? "/" : "", name);
 	}
 	return 0;
+}
+
+void ociproc_made_undo(struct ociproc_made *made, bool remove)
+{
+	/* Deepest first; an rmdir takes only an empty directory, never a link put there since. */
+	while (made->n > 0) {
+		made->n--;
+		if (remove)
+			(void)unlinkat(made->parent[made->n], made->name[made->n], AT_REMOVEDIR);
+		close(made->parent[made->n]);
+	}
 }

@@ -239,9 +239,11 @@ test_oci_home_from_passwd() {
 	rm -rf "$root" "$WORK/pthome.json"
 }
 
-# A process.cwd that is not there is made in the jail (0755, the
-# container's root's, as runc and crun make it) before the process takes
-# its user; a link in it is the jail's, never a path of the host.
+# A process.cwd that is not there is made (0755, the container's root's,
+# as runc and crun make it): in the root before it is mounted, read-only
+# or not, and again in the jail for one on the container's mounts.  A link
+# on the way resolves inside the root, never to a path of the host, and a
+# failed create takes back what it made.
 test_oci_cwd_made() {
 	local b=$WORK/ptcwd root=$WORK/ptcwd-root out
 	rm -rf "$root" "$WORK/ptcwd-host"
@@ -259,17 +261,35 @@ test_oci_cwd_made() {
 	oci_bundle "$b" 'c["process"]["args"] = ["/bin/pwd"]' 'c["process"]["cwd"] = "/ptcwd/a/b"' "c['root']['path'] = '$root'"
 	assert_eq "$("$OCI" run -b "$b" ptcwd </dev/null)" /ptcwd/a/b "an existing cwd"
 	assert_eq "$(stat -c %a "$root/ptcwd/a/b")" 700 "an existing cwd's mode"
-	# A link to a host directory leads into the jail's tree: nothing is made on the host.
+	# A read-only root: made before the root is mounted read-only.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/pwd"]' 'c["process"]["cwd"] = "/ptro/x"' 'c["root"]["readonly"] = True' \
+		"c['root']['path'] = '$root'"
+	assert_eq "$("$OCI" run -b "$b" ptcwd </dev/null)" /ptro/x "a cwd in a read-only root"
+	assert_no_container ptcwd
+	# On a tmpfs of the container's mounts: made there, in the jail.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "pwd; stat -f -c %T ."]' 'c["process"]["cwd"] = "/ptmnt/sub"' \
+		'c["mounts"].append({"destination": "/ptmnt", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid"]})' \
+		"c['root']['path'] = '$root'"
+	assert_eq "$("$OCI" run -b "$b" ptcwd </dev/null)" "/ptmnt/sub
+tmpfs" "a cwd on a tmpfs mount"
+	assert_no_container ptcwd
+	# A link to a host directory resolves inside the root: nothing is made on the host.
 	mkdir "$WORK/ptcwd-host"
 	ln -s "$WORK/ptcwd-host" "$root/ptlink"
 	oci_bundle "$b" 'c["process"]["args"] = ["/bin/pwd"]' 'c["process"]["cwd"] = "/ptlink/made"' "c['root']['path'] = '$root'"
-	expect_error 'prison-oci: ptcwd: process.cwd "/ptlink/made": ptlink: No such file or directory' "$OCI" create -b "$b" ptcwd
+	expect_error 'prison-oci: ptcwd: process.cwd "/ptlink/made": /ptlink: No such file or directory' "$OCI" create -b "$b" ptcwd
 	assert_eq "$(ls -A "$WORK/ptcwd-host")" "" "the host directory a link names"
 	assert_no_container ptcwd
-	# A read-only root: the error says why.
-	oci_bundle "$b" 'c["process"]["args"] = ["/bin/pwd"]' 'c["process"]["cwd"] = "/ptro"' 'c["root"]["readonly"] = True' \
-		"c['root']['path'] = '$root'"
-	expect_error 'prison-oci: ptcwd: process.cwd "/ptro": make ptro: Read-only file system' "$OCI" create -b "$b" ptcwd
+	# A file in the way: the error says where.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/pwd"]' 'c["process"]["cwd"] = "/etc/passwd/x"' "c['root']['path'] = '$root'"
+	expect_error 'prison-oci: ptcwd: process.cwd "/etc/passwd/x": /etc/passwd: Not a directory' "$OCI" create -b "$b" ptcwd
+	assert_no_container ptcwd
+	# A create that fails later takes back the directories it made, and only those.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/pwd"]' 'c["process"]["cwd"] = "/ptcwd/undo/a"' "c['root']['path'] = '$root'" \
+		"c['hooks'] = {'createRuntime': [{'path': '/bin/false'}]}"
+	expect_error 'prison-oci: ptcwd: hooks.createRuntime[0] "/bin/false": exit status 1' "$OCI" create -b "$b" ptcwd
+	[ ! -e "$root/ptcwd/undo" ] || fail "a failed create left the cwd it made"
+	[ -d "$root/ptcwd/a/b" ] || fail "a failed create removed a directory it did not make"
 	assert_no_container ptcwd
 	# exec --cwd is not made (runc and crun make only the container's).
 	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "60"]' "c['root']['path'] = '$root'"
