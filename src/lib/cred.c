@@ -84,16 +84,24 @@ int cred_parse_group_line(const char *line, const char *user, gid_t *gid)
  * The jail's user database, which jail root can make anything: opened
  * without blocking (a FIFO would hang us), beneath the jail's root (ours
  * now), and read only if it is a regular file of at most CRED_MAX_DB
- * bytes.  A missing file (or a symbolic link, as before) is no database:
+ * bytes.  A missing file (or a symbolic link, as before, unless follow
+ * says to take one, which resolves inside the root) is no database:
  * *ret NULL and 0.
  */
-static int open_db(const char *path, FILE **ret, struct perr *e)
+static int open_db_how(const char *path, bool follow, FILE **ret, struct perr *e)
 {
-	struct open_how how = { .flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC,
+	struct open_how how = { .flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW),
 				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
 	_cleanup_close_ int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
 	struct stat st;
 
+	/*
+	 * A link's ".." under RESOLVE_IN_ROOT fails with EAGAIN whenever a
+	 * rename anywhere on the system raced the lookup; openat2(2) says to
+	 * try again.
+	 */
+	for (int i = 0; fd < 0 && errno == EAGAIN && i < 16; i++)
+		fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
 	*ret = NULL;
 	if (fd < 0 && (errno == ENOENT || errno == ELOOP))
 		return 0;
@@ -110,6 +118,11 @@ static int open_db(const char *path, FILE **ret, struct perr *e)
 		return perr_set(e, errno, "the jail's %s", path);
 	TAKE_FD(fd);
 	return 0;
+}
+
+static int open_db(const char *path, FILE **ret, struct perr *e)
+{
+	return open_db_how(path, false, ret, e);
 }
 
 /*
@@ -195,7 +208,8 @@ int cred_jail_home(uid_t uid, char *home, size_t len, struct perr *e)
 
 	snprintf(home, len, "/");
 	snprintf(num, sizeof(num), "%u", (unsigned)uid);
-	if (open_db("/etc/passwd", &f, e) < 0)
+	/* A link, as some images make /etc/passwd, is followed as runc follows it: within the root. */
+	if (open_db_how("/etc/passwd", true, &f, e) < 0)
 		return -1;
 	if (!f)
 		return 0;

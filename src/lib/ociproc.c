@@ -74,6 +74,9 @@ static int open_in_root(int rootfd, const char *prefix, struct perr *e)
 				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
 	int fd = (int)syscall(SYS_openat2, rootfd, *prefix ? prefix : ".", &how, sizeof(how));
 
+	/* A ".." raced by a rename anywhere on the system is EAGAIN: openat2(2) says to try again. */
+	for (int i = 0; fd < 0 && errno == EAGAIN && i < 16; i++)
+		fd = (int)syscall(SYS_openat2, rootfd, *prefix ? prefix : ".", &how, sizeof(how));
 	return fd < 0 ? perr_set(e, errno, "/%s", prefix) : fd;
 }
 

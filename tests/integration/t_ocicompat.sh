@@ -228,15 +228,25 @@ test_oci_home_from_passwd() {
 	assert_eq "$("$OCI" exec --process "$WORK/pthome.json" pthome </dev/null)" /nonexistent "exec --process's HOME"
 	"$OCI" delete --force pthome
 	assert_no_container pthome
-	# The jail's passwd is data: a FIFO there is refused at once, never opened to hang on.
+	# A link, as some images make /etc/passwd, is followed inside the root, never to the host's file it names.
 	rm -rf "$root"
 	cp -a "$ROOT" "$root"
+	mkdir -p "$root/usr/share"
+	echo 'jdoe:x:1001:1001::/var/empty:/bin/sh' >"$root/usr/share/passwd"
+	ln -sf ../usr/share/passwd "$root/etc/passwd"
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "echo $HOME"]' 'c["process"]["env"] = ["PATH=/bin"]' \
+		'c["process"]["user"] = {"uid": 1001, "gid": 1001}' "c['root']['path'] = '$root'"
+	assert_eq "$("$OCI" run -b "$b" pthome </dev/null)" /var/empty "HOME from a passwd that is a link"
+	echo 'jdoe:x:1001:1001::/host-home:/bin/sh' >"$WORK/pthome.passwd"
+	ln -sf "$WORK/pthome.passwd" "$root/etc/passwd"
+	assert_eq "$("$OCI" run -b "$b" pthome </dev/null)" / "HOME from a link to a file of the host's"
+	# The jail's passwd is data: a FIFO there is refused at once, never opened to hang on.
 	rm "$root/etc/passwd"
 	mkfifo "$root/etc/passwd"
 	oci_bundle "$b" 'c["process"]["args"] = ["/bin/true"]' 'c["process"]["env"] = ["PATH=/bin"]' "c['root']['path'] = '$root'"
 	expect_error "prison-oci: pthome: HOME: the jail's /etc/passwd is not a regular file" timeout 10 "$OCI" create -b "$b" pthome
 	assert_no_container pthome
-	rm -rf "$root" "$WORK/pthome.json"
+	rm -rf "$root" "$WORK/pthome.json" "$WORK/pthome.passwd"
 }
 
 # A process.cwd that is not there is made (0755, the container's root's,
