@@ -189,10 +189,14 @@ static pid_t spawn_process(struct made *m, int preserve_fds, struct perr *e)
 static int make_cwd(const struct oci_config *cfg, struct ociproc_made *made, struct perr *e)
 {
 	const char *root = param_str(&cfg->params, P_PATH);
-	_cleanup_close_ int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int fd = -1;
 
+	if (!cfg->cwd || strspn(cfg->cwd, "/") == strlen(cfg->cwd))
+		return 0;
+	/* Worded as the jail's own check of its path would word it. */
+	fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return perr_set(e, errno, "root.path \"%s\"", root);
+		return perr_set(e, errno, "path \"%s\"", root);
 	return ociproc_make_cwd(fd, cfg->cwd, made, e);
 }
 
