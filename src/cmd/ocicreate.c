@@ -158,6 +158,7 @@ struct made {
 	struct oci_state st;
 	int gate, console, pidfd, master;
 	bool jail, dir;
+	struct ociproc_made cwd; /* the directories of process.cwd made in the root */
 };
 
 static pid_t spawn_process(struct made *m, int preserve_fds, struct perr *e)
@@ -168,6 +169,7 @@ static pid_t spawn_process(struct made *m, int preserve_fds, struct perr *e)
 		.no_new_privs = m->cfg.no_new_privs, .caps_set = m->cfg.caps_set, .caps = m->cfg.caps,
 		.inheritable = m->cfg.inheritable, .ambient = m->cfg.ambient,
 		.seccomp = m->cfg.seccomp.len ? &m->cfg.seccomp : NULL, .seccomp_flags = m->cfg.seccomp_flags,
+		.default_home = true, .make_cwd = true,
 	};
 
 	if (oci_pass_fds(preserve_fds, &m->cfg.envp, &x, e) < 0)
@@ -176,6 +178,26 @@ static pid_t spawn_process(struct made *m, int preserve_fds, struct perr *e)
 	if (oci_apply_inherited(&m->cfg, e) < 0)
 		return -1;
 	return jail_spawn(&m->rec, &x, &m->hold, &m->pidfd, &m->master, e);
+}
+
+/*
+ * A missing process.cwd is made in the root before the jail mounts it, as
+ * runc and crun make it before their root goes read-only: by host root,
+ * which is the container's root on the jail's idmapped root mount.  The
+ * process makes it again in the jail for a directory on one of its mounts.
+ */
+static int make_cwd(const struct oci_config *cfg, struct ociproc_made *made, struct perr *e)
+{
+	const char *root = param_str(&cfg->params, P_PATH);
+	_cleanup_close_ int fd = -1;
+
+	if (!cfg->cwd || strspn(cfg->cwd, "/") == strlen(cfg->cwd))
+		return 0;
+	/* Worded as the jail's own check of its path would word it. */
+	fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return perr_set(e, errno, "path \"%s\"", root);
+	return ociproc_make_cwd(fd, cfg->cwd, made, e);
 }
 
 /* Everything in the order it exists: the config, the console, the state, the jail, the process. */
@@ -202,7 +224,7 @@ static int make_container(const char *id, const struct create_opts *o, struct ma
 		return -1;
 	}
 	m->dir = true;
-	if (jail_create(&m->cfg.params, &m->rec, &m->hold, e) < 0)
+	if (make_cwd(&m->cfg, &m->cwd, e) < 0 || jail_create(&m->cfg.params, &m->rec, &m->hold, e) < 0)
 		return -1;
 	m->jail = true;
 	pid = spawn_process(m, o->preserve_fds, e);
@@ -244,6 +266,7 @@ static void made_free(struct made *m, bool failed, const char *id)
 		ocistate_remove(id);
 	if (m->jail)
 		record_free(&m->rec);
+	ociproc_made_undo(&m->cwd, failed);
 	oci_config_free(&m->cfg);
 }
 

@@ -246,6 +246,7 @@ static int exec_run(const struct oci_state *st, const struct exec_opts *o, struc
 		.no_new_privs = c->no_new_privs, .caps_set = c->caps_set, .caps = c->caps,
 		.inheritable = c->inheritable, .ambient = c->ambient,
 		.seccomp = c->seccomp.len ? &c->seccomp : NULL, .seccomp_flags = c->seccomp_flags,
+		.default_home = true,
 	};
 	struct jail_record rec = { 0 };
 	struct perr e = { 0 };

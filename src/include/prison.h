@@ -36,6 +36,7 @@
 #include "../lib/jfreeze.h"
 #include "../lib/jkill.h"
 #include "../lib/ociconfig.h"
+#include "../lib/ociproc.h"
 #include "../lib/limits.h"
 #include "../lib/nestcli.h"
 #include "../lib/param.h"

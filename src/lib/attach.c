@@ -21,6 +21,7 @@
 #include "cred.h"
 #include "jailenv.h"
 #include "jailproc.h"
+#include "ociproc.h"
 #include "priv.h"
 #include "pty.h"
 #include "relay.h"
@@ -329,6 +330,25 @@ static char **with_listen_pid(char **envp, char *var, size_t len, char **out, si
 	return out;
 }
 
+/*
+ * An OCI container's HOME and working directory, while still the jail's
+ * root: its passwd is read and the directory made before the user is taken.
+ */
+static int container_prepare(const struct jail_exec *x, uid_t uid, char *home_var, size_t len, struct perr *e)
+{
+	_cleanup_close_ int root = -1;
+
+	if (x->default_home && ociproc_home(x->envp ? x->envp : environ, uid, home_var, len, e) < 0)
+		return -1;
+	if (!x->make_cwd || !x->cwd)
+		return 0;
+	/* Again here, for a directory on one of the container's mounts, which the host's pass did not see. */
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return perr_set(e, errno, "/");
+	return ociproc_make_cwd(root, x->cwd, NULL, e);
+}
+
 /* In the child: enter, confine, exec.  Errors go to errfd and exit 127. */
 static __attribute__((noreturn)) void exec_child(struct exec_child_args *a)
 {
@@ -340,6 +360,7 @@ static __attribute__((noreturn)) void exec_child(struct exec_child_args *a)
 	char **envp = environ;
 	/* The variables of env, at most one per two of its bytes. */
 	char *merged[512 + PARAM_META_MAX / 2], env_text[PARAM_META_MAX + 1], *listen_env[ARRAY_SIZE(merged) + 1], listen_var[32];
+	char *home_env[ARRAY_SIZE(listen_env) + 1], home_var[300] = "";
 	int errfd = a->errfd, base = fd_base(a->x);
 
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -349,6 +370,8 @@ static __attribute__((noreturn)) void exec_child(struct exec_child_args *a)
 		signal(forwarded[i], SIG_DFL);
 	if (enter_jail(a, &e) < 0 || choose_cred(a->x, a->host_cred, &cred, &e) < 0 ||
 	    child_stdio(a->slave, a->io, a->x->own_stdio, &e) < 0)
+		exec_fail(errfd, &e);
+	if (container_prepare(a->x, cred.uid, home_var, sizeof(home_var), &e) < 0)
 		exec_fail(errfd, &e);
 	if (place_fds(a->x, base, &errfd, &e) < 0)
 		exec_fail(errfd, &e);
@@ -375,6 +398,7 @@ static __attribute__((noreturn)) void exec_child(struct exec_child_args *a)
 		envp = jailenv_merge(envp, a->env, env_text, sizeof(env_text), merged, ARRAY_SIZE(merged));
 	if (a->x->listen_pid)
 		envp = with_listen_pid(envp, listen_var, sizeof(listen_var), listen_env, ARRAY_SIZE(listen_env));
+	envp = ociproc_add_env(envp, home_var, home_env, ARRAY_SIZE(home_env));
 	run_command(a->x, &cred, envp, errfd);
 }
 

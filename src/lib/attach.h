@@ -41,6 +41,8 @@ struct jail_exec {
 	unsigned seccomp_flags;            /* seccomp(2) flags for it */
 	int preserve_fds;             /* the caller's fds 3.. of this many, passed on at 3.. (--preserve-fds) */
 	bool listen_pid;              /* LISTEN_PID set to the process's own pid (socket activation) */
+	bool default_home;            /* with cred: HOME from the jail's passwd for its uid, else "/", when envp has none */
+	bool make_cwd;                /* cwd made first when missing (0755, the jail root's), as an OCI create does */
 };
 
 /*

@@ -84,16 +84,24 @@ int cred_parse_group_line(const char *line, const char *user, gid_t *gid)
  * The jail's user database, which jail root can make anything: opened
  * without blocking (a FIFO would hang us), beneath the jail's root (ours
  * now), and read only if it is a regular file of at most CRED_MAX_DB
- * bytes.  A missing file (or a symbolic link, as before) is no database:
+ * bytes.  A missing file (or a symbolic link, as before, unless follow
+ * says to take one, which resolves inside the root) is no database:
  * *ret NULL and 0.
  */
-static int open_db(const char *path, FILE **ret, struct perr *e)
+static int open_db_how(const char *path, bool follow, FILE **ret, struct perr *e)
 {
-	struct open_how how = { .flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC,
+	struct open_how how = { .flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW),
 				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
 	_cleanup_close_ int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
 	struct stat st;
 
+	/*
+	 * A link's ".." under RESOLVE_IN_ROOT fails with EAGAIN whenever a
+	 * rename anywhere on the system raced the lookup; openat2(2) says to
+	 * try again.
+	 */
+	for (int i = 0; fd < 0 && errno == EAGAIN && i < 16; i++)
+		fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
 	*ret = NULL;
 	if (fd < 0 && (errno == ENOENT || errno == ELOOP))
 		return 0;
@@ -110,6 +118,11 @@ static int open_db(const char *path, FILE **ret, struct perr *e)
 		return perr_set(e, errno, "the jail's %s", path);
 	TAKE_FD(fd);
 	return 0;
+}
+
+static int open_db(const char *path, FILE **ret, struct perr *e)
+{
+	return open_db_how(path, false, ret, e);
 }
 
 /*
@@ -183,6 +196,31 @@ int cred_lookup_jail(const char *user, struct jail_cred *c, struct perr *e)
 		return perr_setx(e, ENOENT, "%s: no such user", user);
 	}
 	return add_groups(c, e);
+}
+
+int cred_jail_home(uid_t uid, char *home, size_t len, struct perr *e)
+{
+	struct jail_cred c;
+	size_t seen = 0;
+	char line[4096], num[16];
+	FILE *f;
+	int r;
+
+	snprintf(home, len, "/");
+	snprintf(num, sizeof(num), "%u", (unsigned)uid);
+	/* A link, as some images make /etc/passwd, is followed as runc follows it: within the root. */
+	if (open_db_how("/etc/passwd", true, &f, e) < 0)
+		return -1;
+	if (!f)
+		return 0;
+	/* By number only: a user whose name is "1000" is not uid 1000. */
+	while ((r = next_line(f, line, sizeof(line), &seen, "/etc/passwd", e)) > 0)
+		if (cred_parse_passwd_line(line, num, &c) == 0 && c.uid == uid) {
+			snprintf(home, len, "%s", c.home);
+			break;
+		}
+	fclose(f);
+	return r < 0 ? -1 : 0;
 }
 
 int cred_lookup_host(const char *user, struct jail_cred *c, struct perr *e)

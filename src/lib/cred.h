@@ -38,6 +38,11 @@ void cred_root(struct jail_cred *c);
  * to hang on); a missing one is an empty database.
  */
 int cred_lookup_jail(const char *user, struct jail_cred *c, struct perr *e);
+/*
+ * The home of uid in the jail's passwd (under the current root, as above),
+ * matched by number; "/" when the jail has no entry for it.
+ */
+int cred_jail_home(uid_t uid, char *home, size_t len, struct perr *e);
 /* The host's user database (jail -u, jexec -u). */
 int cred_lookup_host(const char *user, struct jail_cred *c, struct perr *e);
 /* Parse one passwd line "name:x:uid:gid:gecos:home:shell"; 0 on a match of user (name or uid). */

@@ -199,14 +199,23 @@ static int lift(struct oci_config *c, const char *resource, struct perr *e)
 
 static int map_memory(struct json_object *m, struct oci_config *c, char *rules, size_t len, struct perr *e)
 {
-	static const char *const refused[] = { "kernel", "kernelTCP", "swappiness", "disableOOMKiller", "checkBeforeUpdate",
-					       NULL };
+	/*
+	 * kernel and kernelTCP, deprecated by runtime-spec 1.1 (cgroup2 has no
+	 * separate kernel limit; kernel memory counts in memory.limit), are
+	 * taken and ignored, as runc does.
+	 */
+	static const char *const refused[] = { "swappiness", "checkBeforeUpdate", NULL };
+	struct json_object *oom = oci_get(m, "disableOOMKiller");
 	long long limit, swap, low;
 	int rl, rs, rr;
 	char num[32];
 
 	if (refuse_set(m, "linux.resources.memory", refused, e) < 0)
 		return -1;
+	/* false is the kernel's default, as for crun and runc; true only v1's memory.oom_control could hold. */
+	if (oom && json_object_get_boolean(oom))
+		return perr_setx(e, EINVAL, "linux.resources.memory.disableOOMKiller: not supported yet (cgroup v1's "
+					    "memory.oom_control only: cgroup2 has no such switch)");
 	/* reservation: the jail's memory.low (a soft floor: kept from reclaim while others have more). */
 	if ((rr = limit_of(m, "reservation", "memory", &low, e)) < 0)
 		return -1;
@@ -321,7 +330,6 @@ static int iodev_list(struct json_object *list, const char *what, const char *ke
  */
 static int map_blockio(struct json_object *bio, struct oci_config *c, struct perr *e)
 {
-	static const char *const refused[] = { "leafWeight", NULL };
 	struct json_object *w = oci_get(bio, "weight");
 	static const struct { const char *list, *key; } throttle[] = {
 		{ "throttleReadBpsDevice", "rbps" }, { "throttleWriteBpsDevice", "wbps" },
@@ -330,8 +338,10 @@ static int map_blockio(struct json_object *bio, struct oci_config *c, struct per
 	char ent[CG_MAX_IODEV][160], text[CG_MAX_IODEV * 162] = "";
 	size_t n = 0, len = 0;
 
-	if (refuse_set(bio, "linux.resources.blockIO", refused, e) < 0 ||
-	    iodev_list(oci_get(bio, "weightDevice"), "weightDevice", "weight", "weight", ent, &n, e) < 0)
+	/* crun and runc write it to blkio.leaf_weight, which no kernel since 5.0 has: they fail too. */
+	if (nonempty(oci_get(bio, "leafWeight")))
+		return perr_setx(e, EINVAL, "linux.resources.blockIO.leafWeight: not supported (cgroup v1's CFQ only)");
+	if (iodev_list(oci_get(bio, "weightDevice"), "weightDevice", "weight", "weight", ent, &n, e) < 0)
 		return -1;
 	for (size_t i = 0; i < ARRAY_SIZE(throttle); i++)
 		if (iodev_list(oci_get(bio, throttle[i].list), throttle[i].list, throttle[i].key, "rate", ent, &n, e) < 0)

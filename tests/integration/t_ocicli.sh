@@ -104,6 +104,13 @@ LISTEN_FDS= LISTEN_PID= pid=2" "run --preserve-fds 2: fds 3 and 4 read inside, f
 	out=$(bash -c 'export LISTEN_PID=$$ LISTEN_FDS=1; exec "$0" run -b "$1" --preserve-fds 1 ptfds' "$OCI" "$b" \
 		3<"$WORK/ptfds.three" 4<"$WORK/ptfds.three" </dev/null)
 	assert_eq "$(echo "$out" | tr '\n' ' ')" "three three no-fd-5 0 LISTEN_FDS=1 LISTEN_PID=2 pid=2 " "LISTEN_FDS passed on"
+	# LISTEN_FDS meant for another process, or for none named, is not this one's: runc passes neither
+	# the variables nor the fds then (crun sets LISTEN_PID=1), and --preserve-fds starts at 3.
+	for listen in "LISTEN_FDS=1" "LISTEN_FDS=1 LISTEN_PID=1"; do
+		out=$(env $listen "$OCI" run -b "$b" --preserve-fds 1 ptfds 3<"$WORK/ptfds.three" 4<"$WORK/ptfds.three" \
+			</dev/null 2>/dev/null)
+		assert_eq "$(echo "$out" | tr '\n' ' ')" "three no-fd-5 0 LISTEN_FDS= LISTEN_PID= pid=2 " "$listen of no process of ours"
+	done
 	# exec too.
 	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "60"]'
 	"$OCI" run -d -b "$b" ptfds </dev/null

@@ -1,6 +1,7 @@
 # prison-oci against runtime-spec where runc and crun agree: hooks after a
 # failing one, run --keep, supplementary groups, CPU shares, capability sets
-# left out, a process that dies before the container is created.
+# left out, a process that dies before the container is created, HOME, a
+# process.cwd that is not there, kernel memory limits.
 
 # poststart and poststop failures are warnings and the hooks after them run;
 # a failing createRuntime or startContainer hook still stops at once.
@@ -200,4 +201,133 @@ test_oci_cpu_shares() {
 	"$JAIL" -r ptshares
 	expect_error 'jail: ptshares: cpu.shares: invalid integer value "262145" (expected 0 to 262144)' \
 		"$JAIL" -c name=ptshares path="$ROOT" persist cpu.shares=262145
+}
+
+# HOME, when the process's env has none: the jail's passwd entry of its uid,
+# else "/" (runc and crun); create and exec alike.  An env's own is kept.
+test_oci_home_from_passwd() {
+	local b=$WORK/pthome root=$WORK/pthome-root out
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "echo $HOME"]' 'c["process"]["env"] = ["PATH=/bin"]' \
+		'c["process"]["user"] = {"uid": 1001, "gid": 1001}'
+	assert_eq "$("$OCI" run -b "$b" pthome </dev/null)" /home/jdoe "HOME of uid 1001"
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "echo $HOME"]' 'c["process"]["env"] = ["PATH=/bin"]'
+	assert_eq "$("$OCI" run -b "$b" pthome </dev/null)" /root "HOME of uid 0"
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "echo $HOME"]' 'c["process"]["env"] = ["PATH=/bin"]' \
+		'c["process"]["user"] = {"uid": 4242, "gid": 4242}'
+	assert_eq "$("$OCI" run -b "$b" pthome </dev/null)" / "HOME of a uid the passwd does not list"
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "echo $HOME"]' 'c["process"]["env"] = ["PATH=/bin", "HOME=/tmp"]' \
+		'c["process"]["user"] = {"uid": 1001, "gid": 1001}'
+	assert_eq "$("$OCI" run -b "$b" pthome </dev/null)" /tmp "the env's own HOME"
+	# exec: the user it runs as decides, and a process file's env is looked at, not the container's.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "60"]' 'c["process"]["env"] = ["PATH=/bin"]'
+	"$OCI" run -d -b "$b" pthome </dev/null
+	assert_eq "$("$OCI" exec --user 1001 pthome /bin/sh -c 'echo $HOME' </dev/null)" /home/jdoe "exec --user 1001's HOME"
+	assert_eq "$("$OCI" exec pthome /bin/sh -c 'echo $HOME' </dev/null)" /root "exec's HOME"
+	echo '{"args": ["/bin/sh", "-c", "echo $HOME"], "env": ["PATH=/bin"], "cwd": "/", "user": {"uid": 65534, "gid": 65534}}' \
+		>"$WORK/pthome.json"
+	assert_eq "$("$OCI" exec --process "$WORK/pthome.json" pthome </dev/null)" /nonexistent "exec --process's HOME"
+	"$OCI" delete --force pthome
+	assert_no_container pthome
+	# A link, as some images make /etc/passwd, is followed inside the root, never to the host's file it names.
+	rm -rf "$root"
+	cp -a "$ROOT" "$root"
+	mkdir -p "$root/usr/share"
+	echo 'jdoe:x:1001:1001::/var/empty:/bin/sh' >"$root/usr/share/passwd"
+	ln -sf ../usr/share/passwd "$root/etc/passwd"
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "echo $HOME"]' 'c["process"]["env"] = ["PATH=/bin"]' \
+		'c["process"]["user"] = {"uid": 1001, "gid": 1001}' "c['root']['path'] = '$root'"
+	assert_eq "$("$OCI" run -b "$b" pthome </dev/null)" /var/empty "HOME from a passwd that is a link"
+	echo 'jdoe:x:1001:1001::/host-home:/bin/sh' >"$WORK/pthome.passwd"
+	ln -sf "$WORK/pthome.passwd" "$root/etc/passwd"
+	assert_eq "$("$OCI" run -b "$b" pthome </dev/null)" / "HOME from a link to a file of the host's"
+	# The jail's passwd is data: a FIFO there is refused at once, never opened to hang on.
+	rm "$root/etc/passwd"
+	mkfifo "$root/etc/passwd"
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/true"]' 'c["process"]["env"] = ["PATH=/bin"]' "c['root']['path'] = '$root'"
+	expect_error "prison-oci: pthome: HOME: the jail's /etc/passwd is not a regular file" timeout 10 "$OCI" create -b "$b" pthome
+	assert_no_container pthome
+	rm -rf "$root" "$WORK/pthome.json" "$WORK/pthome.passwd"
+}
+
+# A process.cwd that is not there is made (0755, the container's root's,
+# as runc and crun make it): in the root before it is mounted, read-only
+# or not, and again in the jail for one on the container's mounts.  A link
+# on the way resolves inside the root, never to a path of the host, and a
+# failed create takes back what it made.
+test_oci_cwd_made() {
+	local b=$WORK/ptcwd root=$WORK/ptcwd-root out
+	rm -rf "$root" "$WORK/ptcwd-host"
+	cp -a "$ROOT" "$root"
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "pwd; stat -c \"%u %a\" /ptcwd /ptcwd/a/b; touch x 2>&1 || true"]' \
+		'c["process"]["cwd"] = "/ptcwd/./a//b/"' 'c["process"]["user"] = {"uid": 1001, "gid": 1001}' "c['root']['path'] = '$root'"
+	out=$(umask 077 && "$OCI" run -b "$b" ptcwd </dev/null)
+	assert_eq "$(echo "$out" | sed 4d)" "/ptcwd/a/b
+0 755
+0 755" "a missing cwd made, the root's, 0755 whatever the umask"
+	assert_contains "$out" "Permission denied" "uid 1001 cannot write in the root's new directory"
+	assert_no_container ptcwd
+	# An existing one is left as it is.
+	chmod 700 "$root/ptcwd/a/b"
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/pwd"]' 'c["process"]["cwd"] = "/ptcwd/a/b"' "c['root']['path'] = '$root'"
+	assert_eq "$("$OCI" run -b "$b" ptcwd </dev/null)" /ptcwd/a/b "an existing cwd"
+	assert_eq "$(stat -c %a "$root/ptcwd/a/b")" 700 "an existing cwd's mode"
+	# A read-only root: made before the root is mounted read-only.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/pwd"]' 'c["process"]["cwd"] = "/ptro/x"' 'c["root"]["readonly"] = True' \
+		"c['root']['path'] = '$root'"
+	assert_eq "$("$OCI" run -b "$b" ptcwd </dev/null)" /ptro/x "a cwd in a read-only root"
+	assert_no_container ptcwd
+	# On a tmpfs of the container's mounts: made there, in the jail.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sh", "-c", "pwd; stat -f -c %T ."]' 'c["process"]["cwd"] = "/ptmnt/sub"' \
+		'c["mounts"].append({"destination": "/ptmnt", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid"]})' \
+		"c['root']['path'] = '$root'"
+	assert_eq "$("$OCI" run -b "$b" ptcwd </dev/null)" "/ptmnt/sub
+tmpfs" "a cwd on a tmpfs mount"
+	assert_no_container ptcwd
+	# A link to a host directory resolves inside the root: nothing is made on the host.
+	mkdir "$WORK/ptcwd-host"
+	ln -s "$WORK/ptcwd-host" "$root/ptlink"
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/pwd"]' 'c["process"]["cwd"] = "/ptlink/made"' "c['root']['path'] = '$root'"
+	expect_error 'prison-oci: ptcwd: process.cwd "/ptlink/made": /ptlink: No such file or directory' "$OCI" create -b "$b" ptcwd
+	assert_eq "$(ls -A "$WORK/ptcwd-host")" "" "the host directory a link names"
+	assert_no_container ptcwd
+	# A file in the way: the error says where.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/pwd"]' 'c["process"]["cwd"] = "/etc/passwd/x"' "c['root']['path'] = '$root'"
+	expect_error 'prison-oci: ptcwd: process.cwd "/etc/passwd/x": /etc/passwd: Not a directory' "$OCI" create -b "$b" ptcwd
+	assert_no_container ptcwd
+	# A create that fails later takes back the directories it made, and only those.
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/pwd"]' 'c["process"]["cwd"] = "/ptcwd/undo/a"' "c['root']['path'] = '$root'" \
+		"c['hooks'] = {'createRuntime': [{'path': '/bin/false'}]}"
+	expect_error 'prison-oci: ptcwd: hooks.createRuntime[0] "/bin/false": exit status 1' "$OCI" create -b "$b" ptcwd
+	[ ! -e "$root/ptcwd/undo" ] || fail "a failed create left the cwd it made"
+	[ -d "$root/ptcwd/a/b" ] || fail "a failed create removed a directory it did not make"
+	assert_no_container ptcwd
+	# exec --cwd is not made (runc and crun make only the container's).
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "60"]' "c['root']['path'] = '$root'"
+	"$OCI" run -d -b "$b" ptcwd </dev/null
+	expect_error 'prison-oci: ptcwd: cwd "/ptnone": No such file or directory' "$OCI" exec --cwd /ptnone ptcwd /bin/true
+	[ ! -e "$root/ptnone" ] || fail "exec --cwd made its directory"
+	"$OCI" delete --force ptcwd
+	assert_no_container ptcwd
+	rm -rf "$root" "$WORK/ptcwd-host"
+}
+
+# memory.kernel and memory.kernelTCP, deprecated by runtime-spec, are taken
+# and ignored, as runc does; leafWeight and a true disableOOMKiller are
+# refused by name, saying why.
+test_oci_kernel_memory_ignored() {
+	local b=$WORK/ptkmem
+	oci_bundle "$b" 'c["process"]["args"] = ["/bin/sleep", "60"]' \
+		"c['linux']['resources']['memory'] = {'limit': 67108864, 'kernel': 33554432, 'kernelTCP': 16777216, 'disableOOMKiller': False}"
+	"$OCI" create -b "$b" ptkmem </dev/null
+	assert_eq "$("$RCTL" jail:ptkmem | sort | tr '\n' ' ')" "jail:ptkmem:memoryuse:deny=67108864 " \
+		"the memory limit, and no other"
+	"$OCI" delete ptkmem
+	assert_no_container ptkmem
+	oci_bundle "$b" "c['linux']['resources']['memory'] = {'limit': 67108864, 'disableOOMKiller': True}"
+	expect_error "prison-oci: ptkmem: linux.resources.memory.disableOOMKiller: not supported yet (cgroup v1's memory.oom_control only: cgroup2 has no such switch)" \
+		"$OCI" create -b "$b" ptkmem
+	oci_bundle "$b" "c['linux']['resources']['blockIO'] = {'weight': 300, 'leafWeight': 300}"
+	expect_error "prison-oci: ptkmem: linux.resources.blockIO.leafWeight: not supported (cgroup v1's CFQ only)" \
+		"$OCI" create -b "$b" ptkmem
+	assert_no_container ptkmem
 }
