@@ -72,10 +72,13 @@ int nl_veth_create(struct nl *nl, const char *host_name, const char *peer_name, 
 		   struct perr *e);
 /*
  * The same pair with the host end already a port of bridge master_ifindex
- * and up, still in one request: the kernel removes the pair again if it
- * cannot attach it, so no pair is ever left off its bridge.  It is not
- * faster than creating, attaching and bringing up in three requests (the
- * kernel's work dominates both; see bench/vnet_netlink.sh).
+ * and up, in one request: the kernel removes the pair again if it cannot
+ * attach it, so no pair is ever left off its bridge.  It is not faster
+ * than creating, attaching and bringing up in three requests (the
+ * kernel's work dominates both; see bench/vnet_netlink.sh).  A second
+ * request then keeps the host end free of IPv6 addresses (a bridge port
+ * uses none); if it fails, the pair is deleted.  Both ends have one queue
+ * each way (either kind of pair).
  */
 int nl_veth_create_on(struct nl *nl, const char *host_name, const char *peer_name, int peer_netns_fd,
 		      int master_ifindex, struct perr *e);

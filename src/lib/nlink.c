@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <linux/if_link.h>
+#include <linux/if_addr.h>
 #include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
@@ -200,6 +201,14 @@ static int veth_create(struct nl *nl, const char *host_name, const char *peer_na
 	nlh = nl_msg(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(*ifi), (void **)&ifi);
 	ifi->ifi_family = AF_UNSPEC;
 	nl_put_str(nl, nlh, IFLA_IFNAME, host_name);
+	/*
+	 * One queue each way on either end.  A veth allocates as many as the
+	 * machine has possible CPUs (each with its NAPI context, qdisc and
+	 * stats) but uses one unless ethtool -L raises it, which only XDP on
+	 * many cores wants; the rest would be kept for the jail's lifetime.
+	 */
+	nl_put_u32(nl, nlh, IFLA_NUM_TX_QUEUES, 1);
+	nl_put_u32(nl, nlh, IFLA_NUM_RX_QUEUES, 1);
 	if (master_ifindex > 0) {
 		nl_put_u32(nl, nlh, IFLA_MASTER, (uint32_t)master_ifindex);
 		ifi->ifi_flags = IFF_UP;
@@ -214,6 +223,8 @@ static int veth_create(struct nl *nl, const char *host_name, const char *peer_na
 	if (peer_ifi)
 		peer_ifi->ifi_family = AF_UNSPEC;
 	nl_put_str(nl, nlh, IFLA_IFNAME, peer_name);
+	nl_put_u32(nl, nlh, IFLA_NUM_TX_QUEUES, 1);
+	nl_put_u32(nl, nlh, IFLA_NUM_RX_QUEUES, 1);
 	if (peer_netns_fd >= 0)
 		nl_put_u32(nl, nlh, IFLA_NET_NS_FD, (uint32_t)peer_netns_fd);
 	nl_nest_end(nlh, peer);
@@ -236,12 +247,56 @@ int nl_veth_create(struct nl *nl, const char *host_name, const char *peer_name, 
 	return veth_create(nl, host_name, peer_name, peer_netns_fd, 0, e);
 }
 
+/* A request to change the existing link called name (no index at hand). */
+static struct nlmsghdr *link_msg_named(struct nl *nl, uint16_t type, const char *name)
+{
+	struct ifinfomsg *ifi;
+	struct nlmsghdr *nlh = nl_msg(nl, type, 0, sizeof(*ifi), (void **)&ifi);
+
+	ifi->ifi_family = AF_UNSPEC;
+	nl_put_str(nl, nlh, IFLA_IFNAME, name);
+	return nlh;
+}
+
+/*
+ * No IPv6 address of its own for a bridge port: the bridge takes every
+ * frame the port receives, so an address there serves nothing, and it
+ * would cost a link-local address with its routes, neighbour entries for
+ * the router solicitations, MLD reports and duplicate address detection
+ * it sends, and those packets flooded to every other port.  The kernel
+ * refuses IFLA_AF_SPEC in a creating request, so this is a second one; it
+ * comes before the pair has a carrier (the jail's end is still down),
+ * when the kernel has made no address yet.  A kernel without IPv6 has
+ * nothing to turn off.
+ */
+static int no_ipv6_addrconf(struct nl *nl, const char *name, struct perr *e)
+{
+	struct nlmsghdr *nlh = link_msg_named(nl, RTM_NEWLINK, name);
+	struct nlattr *spec = nl_nest_start(nl, nlh, IFLA_AF_SPEC), *inet6 = nl_nest_start(nl, nlh, AF_INET6);
+	uint8_t mode = IN6_ADDR_GEN_MODE_NONE;
+
+	nl_put(nl, nlh, IFLA_INET6_ADDR_GEN_MODE, sizeof(mode), &mode);
+	nl_nest_end(nlh, inet6);
+	nl_nest_end(nlh, spec);
+	if (nl_talk(nl, nlh, NULL, NULL, e) == 0 || e->err == EAFNOSUPPORT)
+		return 0;
+	return perr_prefix(e, "veth \"%s\": turn off IPv6 address generation", name);
+}
+
 int nl_veth_create_on(struct nl *nl, const char *host_name, const char *peer_name, int peer_netns_fd,
 		      int master_ifindex, struct perr *e)
 {
+	struct perr ignored = { 0 };
+
 	if (master_ifindex <= 0)
 		return perr_set(e, EINVAL, "veth \"%s\": bridge %d", host_name, master_ifindex);
-	return veth_create(nl, host_name, peer_name, peer_netns_fd, master_ifindex, e);
+	if (veth_create(nl, host_name, peer_name, peer_netns_fd, master_ifindex, e) < 0)
+		return -1;
+	if (no_ipv6_addrconf(nl, host_name, e) == 0)
+		return 0;
+	/* The pair goes whole: deleting either end deletes both. */
+	nl_talk(nl, link_msg_named(nl, RTM_DELLINK, host_name), NULL, NULL, &ignored);
+	return -1;
 }
 
 int nl_bridge_ensure(struct nl *nl, const char *name, bool *created, struct perr *e)
@@ -276,10 +331,7 @@ int nl_bridge_ensure(struct nl *nl, const char *name, bool *created, struct perr
 		/* Only a failing socket gets here; undo the creation by name, having no index. */
 		if (*created) {
 			struct perr ignored = { 0 };
-			nlh = nl_msg(nl, RTM_DELLINK, 0, sizeof(*ifi), (void **)&ifi);
-			ifi->ifi_family = AF_UNSPEC;
-			nl_put_str(nl, nlh, IFLA_IFNAME, name);
-			nl_talk(nl, nlh, NULL, NULL, &ignored);
+			nl_talk(nl, link_msg_named(nl, RTM_DELLINK, name), NULL, NULL, &ignored);
 			*created = false;
 		}
 		return perr_prefix(e, "bridge");

@@ -456,6 +456,45 @@ net_vnet_own_stack() {
 }
 test_net_vnet_jail_has_its_own_stack() { in_netns net_vnet_own_stack; }
 
+# The host end of a bridged veth is a bridge port: no IPv6 address of its own
+# (nothing it would send: router solicitations, MLD, DAD) and one queue each way
+# on both ends, while the jails' own stacks keep IPv6 and reach each other.
+net_vnet_lean_bridge_port() {
+	local h pid
+	"$JAIL" -q -c name=ptla path="$ROOT" persist vnet vnet.bridge=ptbr5 ip4.addr=198.18.5.2/24 \
+		ip6.addr=fd00:5::2/64 allow.raw_sockets
+	"$JAIL" -q -c name=ptlb path="$ROOT" persist vnet vnet.bridge=ptbr5 ip4.addr=198.18.5.3/24 \
+		ip6.addr=fd00:5::3/64 allow.raw_sockets
+	h=pj$(jid_of ptla)a
+	# Once the jail's end is past duplicate address detection, the host end would have its own.
+	wait_until 10 "the vnet jail's link-local address" eval \
+		'"$JEXEC" ptla ip -6 addr show dev eth0 scope link | grep -q "inet6 fe80" &&
+		! "$JEXEC" ptla ip -6 addr show dev eth0 | grep -q tentative'
+	assert_eq "$(ip -6 -o addr show dev "$h")" "" "IPv6 addresses of the host end"
+	assert_contains "$(ip -d link show dev "$h")" "addrgenmode none" "address generation of the host end"
+	assert_contains "$(ip -d link show dev "$h")" "numtxqueues 1 numrxqueues 1" "queues of the host end"
+	assert_contains "$(ip link show dev "$h")" "qdisc noqueue" "qdisc of the host end"
+	assert_contains "$(ip -o link show dev "$h")" "master ptbr5" "bridge of the host end"
+	# The jail's end, seen with the host's ip from inside its namespace.
+	"$JEXEC" ptla sleep 30 &
+	pid=$(wait_for_process_in "$(cgroup_of ptla)" sleep)
+	assert_contains "$(nsenter -t "$pid" -n ip -d link show dev eth0)" "numtxqueues 1 numrxqueues 1" \
+		"queues of the jail's end"
+	assert_contains "$(nsenter -t "$pid" -n ip link show dev eth0)" "qdisc noqueue" "qdisc of the jail's end"
+	assert_not_contains "$(nsenter -t "$pid" -n ip -d link show dev eth0)" "addrgenmode none" \
+		"address generation of the jail's end"
+	kill "$pid"
+	wait
+	assert_contains "$("$JEXEC" ptla ip -o addr show dev eth0)" 198.18.5.2/24 "address inside"
+	wait_until 10 "the second jail's IPv6 address" eval '! "$JEXEC" ptlb ip -6 addr show dev eth0 | grep -q tentative'
+	wait_until 10 "the first jail's IPv6 address" eval '! "$JEXEC" ptla ip -6 addr show dev eth0 | grep -q tentative'
+	"$JEXEC" ptla ping -c1 -W2 198.18.5.3 >/dev/null || fail "ping between two vnet jails on a bridge"
+	"$JEXEC" ptla ping -c1 -W2 fd00:5::3 >/dev/null || fail "IPv6 ping between two vnet jails on a bridge"
+	"$JAIL" -q -r ptla ptlb
+	assert_eq "$(ip -o link | grep -c 'pj[0-9]*a' || true)" 0 "veth pairs after removal"
+}
+test_net_vnet_lean_bridge_port() { in_netns net_vnet_lean_bridge_port; }
+
 net_vnet_interface() {
 	ip link add ptx0 type veth peer name ptx1
 	"$JAIL" -q -c name=ptmv path="$ROOT" persist vnet vnet.interface=ptx0

@@ -223,6 +223,7 @@ persist_idle_vnet() {
 	"$JEXEC" ptiv ip addr add 198.18.7.3/24 dev eth0
 	wait_idle ptiv
 	assert_contains "$("$JEXEC" ptiv ip -o addr show dev eth0)" 198.18.7.3/24 "address added inside, after an idle period"
+	assert_eq "$(ip -6 -o addr show dev "pj$(jid_of ptiv)a")" "" "IPv6 addresses of the host end, after an idle period"
 	assert_contains "$("$JEXEC" ptim ip -o link)" ptx6 "interface moved into an idle jail"
 	wait_idle ptim
 	# Removed while idle: the interface comes back from the pinned stack.
