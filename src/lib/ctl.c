@@ -1,10 +1,12 @@
 #include "ctl.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 
@@ -51,9 +53,29 @@ void ctl_clear_when_gone(const struct jail_record *rec, int pidfd)
 	registry_close(&reg);
 }
 
+/*
+ * An idle-capable jail's IPC namespace, from its jailinit while this hold
+ * keeps it running, for the look at it once the jail is idle: opened now,
+ * it needs no child to fetch it from the pin then (jailidle.h).
+ */
+static int init_ipc_ns(const struct jail_record *rec, int pidfd)
+{
+	char path[64];
+	int fd;
+
+	if (pidfd < 0 || !jail_may_idle(&rec->params))
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/ns/ipc", (int)rec->init_pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Still alive after the open: the pid was jailinit's. */
+	if (fd >= 0 && syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0)
+		closep(&fd);
+	return fd;
+}
+
 bool ctl_release(const struct jail_record *rec, struct jail_hold *h)
 {
-	_cleanup_close_ int fd = h->fd, pidfd = -1;
+	_cleanup_close_ int fd = h->fd, pidfd = -1, ipcfd = -1;
 	struct perr ignore = { 0 };
 	char reply[16];
 	bool gone;
@@ -62,6 +84,7 @@ bool ctl_release(const struct jail_record *rec, struct jail_hold *h)
 	if (fd < 0)
 		return false;
 	pidfd = jail_open_init(rec);
+	ipcfd = init_ipc_ns(rec, pidfd);
 	if (ctl_request(fd, "release", reply, sizeof(reply), 5000, &ignore) < 0)
 		return false;
 	gone = strcmp(reply, "exit") == 0;
@@ -70,7 +93,7 @@ bool ctl_release(const struct jail_record *rec, struct jail_hold *h)
 	/* jailinit leaves once this connection is closed: the jail is idle then. */
 	if (strcmp(reply, "idle") == 0) {
 		closep(&fd);
-		jail_idle_settle(rec, pidfd);
+		jail_idle_settle(rec, pidfd, ipcfd);
 	}
 	return gone;
 }

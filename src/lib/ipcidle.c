@@ -102,13 +102,16 @@ static int mqueues(void)
 }
 
 /*
- * In a child of host root that has joined the pinned namespace: 0 when it
- * may go (empty, and as a wake would make it), 1 when it must stay, 2 when
- * that cannot be told.
+ * In a child that has joined the pinned namespace: 0 when it may go
+ * (empty, and as a wake would make it), 1 when it must stay, 2 when that
+ * cannot be told.  The host's /proc serves: its sysvipc and sys files show
+ * the reader's IPC namespace, and what dentries it makes for a namespace's
+ * sysctls are freed with that namespace (a private proc mount per look
+ * cost a mount).
  */
 static int may_go_here(const struct jail_limits *lim)
 {
-	_cleanup_close_ int proc = limits_private_proc();
+	_cleanup_close_ int proc = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct sysctl_values pinned, fresh;
 	int any = 0;
 
@@ -129,18 +132,38 @@ static int may_go_here(const struct jail_limits *lim)
 	return 0;
 }
 
+struct look {
+	const struct jail_limits *lim;
+	int ipcfd;
+	int verdict;
+};
+
+static int look_child(void *arg)
+{
+	struct look *l = arg;
+
+	l->verdict = setns(l->ipcfd, CLONE_NEWIPC) < 0 ? 2 : may_go_here(l->lim);
+	return 0;
+}
+
+/*
+ * The look is a child's (setns moves the caller, and the host's command
+ * must stay where it is), made with CLONE_VM and CLONE_VFORK: it shares
+ * this process's memory while the caller waits, so the command's page
+ * tables are not copied for it (a fork of a command took a millisecond).
+ */
 static bool may_go(int ipcfd, const struct jail_limits *lim)
 {
+	static char stack[64 * 1024] __attribute__((aligned(16)));
+	struct look l = { .lim = lim, .ipcfd = ipcfd, .verdict = 2 };
 	int status;
-	pid_t pid = fork();
+	pid_t pid = clone(look_child, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | SIGCHLD, &l);
 
-	if (pid == 0)
-		_exit(setns(ipcfd, CLONE_NEWIPC) < 0 ? 2 : may_go_here(lim));
 	if (pid < 0)
 		return false;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	return l.verdict == 0;
 }
 
 /* An idle-capable jail with an IPC namespace of its own, pinned now. */
@@ -157,15 +180,21 @@ static bool own_ipc_pinned(const struct jail_record *rec)
 	return jail_policy_private_ipc(&p) && pin_has(rec->jid, PIN_IPC);
 }
 
-void jail_ipc_let_go_if_empty(const struct jail_record *rec)
+void jail_ipc_let_go_if_empty(const struct jail_record *rec, int ipcfd)
 {
-	_cleanup_close_ int ipcfd = -1;
+	_cleanup_close_ int pinned = -1;
 	struct perr ignore = { 0 };
 	struct jail_limits *lim = NULL;
 
-	if (own_ipc_pinned(rec) && (lim = calloc(1, sizeof(*lim))) &&
-	    limits_from_params(&rec->params, rec->name, lim, &ignore) == 0 &&
-	    (ipcfd = pin_open_slot(rec->jid, PIN_IPC, &ignore)) >= 0 && may_go(ipcfd, lim))
+	if (!own_ipc_pinned(rec))
+		return;
+	/* The namespace of the jailinit that has gone, opened while it ran: the pinned one (wake.c pins it). */
+	if (ipcfd < 0) {
+		pinned = pin_open_slot(rec->jid, PIN_IPC, &ignore);
+		ipcfd = pinned;
+	}
+	if (ipcfd >= 0 && (lim = calloc(1, sizeof(*lim))) && limits_from_params(&rec->params, rec->name, lim, &ignore) == 0 &&
+	    may_go(ipcfd, lim))
 		pin_drop(rec->jid, PIN_IPC);
 	free(lim);
 }

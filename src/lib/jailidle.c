@@ -80,7 +80,7 @@ static bool still_idle(const struct jail_record *rec, const struct jail_record *
  * listened there, is gone, and the next wake binds a new one; the file is
  * an inode and a dentry per idle jail.  Its IPC namespace, when empty.
  */
-static void settle_locked(const struct jail_record *rec, const struct jail_record *now)
+static void settle_locked(const struct jail_record *rec, const struct jail_record *now, int ipcfd)
 {
 	char path[108];
 
@@ -88,10 +88,10 @@ static void settle_locked(const struct jail_record *rec, const struct jail_recor
 		return;
 	registry_ctl_path(now->jid, path, sizeof(path));
 	(void)unlink(path);
-	jail_ipc_let_go_if_empty(now);
+	jail_ipc_let_go_if_empty(now, ipcfd);
 }
 
-void jail_idle_settle(const struct jail_record *rec, int pidfd)
+void jail_idle_settle(const struct jail_record *rec, int pidfd, int ipcfd)
 {
 	_cleanup_record_ struct jail_record now = { 0 };
 	struct perr ignore = { 0 };
@@ -101,17 +101,17 @@ void jail_idle_settle(const struct jail_record *rec, int pidfd)
 	if (!jail_may_idle(&rec->params))
 		return;
 	/* Until it has gone, jailinit holds its namespaces and its socket itself. */
-	if (pidfd < 0 || !pidfd_wait_exit(pidfd, 1000))
+	if (pidfd < 0 || !pidfd_wait_exit(pidfd, 250))
 		return;
 	/* A caller that holds the lock (a wake for rctl, under it) knows the jail as it is: no other command changed it. */
 	if (registry_locked_here()) {
-		settle_locked(rec, rec);
+		settle_locked(rec, rec, ipcfd);
 		return;
 	}
 	if (registry_open(&reg, true, &ignore) < 0)
 		return;
 	snprintf(key, sizeof(key), "%d", rec->jid);
 	if (jail_find_locked(&reg, key, &now, &ignore) == 0)
-		settle_locked(rec, &now);
+		settle_locked(rec, &now, ipcfd);
 	registry_close(&reg);
 }

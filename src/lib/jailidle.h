@@ -15,8 +15,9 @@ int jail_pin_new(const struct jail_record *rec, int tree, struct perr *e);
 /*
  * The jail's jailinit (pidfd) has said "idle": once it has gone, and if no
  * wake came in between, what the idle jail does not need goes: its control
- * socket's file, and its IPC namespace when empty (ipcidle.h).
+ * socket's file, and its IPC namespace when empty (ipcidle.h; ipcfd, that
+ * namespace opened while jailinit ran, or -1).
  */
-void jail_idle_settle(const struct jail_record *rec, int pidfd);
+void jail_idle_settle(const struct jail_record *rec, int pidfd, int ipcfd);
 
 #endif
