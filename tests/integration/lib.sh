@@ -41,6 +41,12 @@ expect_error() {
 	assert_eq "$err" "$want" "error of '$*'"
 }
 
+# BFQ as loop device $1's I/O scheduler; false where the kernel has no BFQ
+# (built without it, or a module it cannot load): then nothing weighs I/O.
+bfq_schedules() {
+	echo bfq 2>/dev/null >"/sys/block/${1#/dev/}/queue/scheduler"
+}
+
 # The mounts of this (the host's) mount namespace on each directory given or
 # below it: mount point and file system type, one per line, sorted.
 mounts_at_or_below() {

@@ -251,12 +251,24 @@ test_rctl_readbps_throttles_a_loop_device() {
 # io.device's "default weight=N": every device's I/O weight, in BFQ's file
 # (v1's blkio or cgroup2's io); changed and lifted on the running jail.
 test_io_default_weight() {
-	local l1 v1 f
+	local l1 v1 f out
 	truncate -s 16M "$WORK/ptiow.img"
 	l1=$(losetup -f --show "$WORK/ptiow.img")
 	trap 'losetup -d "'"$l1"'" 2>/dev/null; rm -f "$WORK/ptiow.img"' EXIT
 	# BFQ as a device's scheduler: its cgroup files are there from then on.
-	echo bfq >"/sys/block/${l1#/dev/}/queue/scheduler"
+	if ! bfq_schedules "$l1"; then
+		# Without BFQ the kernel weighs no I/O: the weight is refused and nothing is left.
+		out=$("$JAIL" -c name=ptiow path="$ROOT" persist io.device="default weight=250" 2>&1) &&
+			fail "a weight was taken by a kernel without BFQ"
+		assert_contains "$out" "jail: ptiow: io.device: default weight: the kernel has no I/O weight here" \
+			"a weight without BFQ"
+		"$JAIL" -q -c name=ptiow path="$ROOT" persist io.device="$(cat "/sys/block/${l1#/dev/}/dev") rbps=1048576"
+		expect_error 'jail: ptiow: io.device: default: only weight=N (every device'"'"'s I/O weight)' \
+			"$JAIL" -m name=ptiow io.device="default rbps=1"
+		"$JAIL" -q -r ptiow
+		assert_nothing_left
+		return
+	fi
 	"$JAIL" -q -c name=ptiow path="$ROOT" persist io.device="default weight=250"
 	v1=$(awk '$3 == "cgroup" && $4 ~ /(^|,)blkio(,|$)/ { print $2; exit }' /proc/self/mounts)
 	weight() {
